@@ -1,0 +1,76 @@
+import { Command, Option } from 'commander';
+import { UsageError } from './errors.js';
+import type { ExitCodeValue } from './exit-codes.js';
+import { parseDuration } from './util/duration.js';
+
+/**
+ * Flags only. Each command's code is imported when that command runs, so `validate --help` loads
+ * nothing heavy (no undici, ioredis, pg, zod).
+ */
+export function buildCli(signal: AbortSignal, setExit: (code: ExitCodeValue) => void): Command {
+  const program = new Command('validate')
+    .description('Production-readiness gate: probes a platform, judges go-live criteria, reports GO or NO-GO.')
+    .showHelpAfterError('(run validate --help for usage)')
+    .addHelpText('after', '\nExit codes: 0 GO, 1 NO-GO, 2 usage or config error, 130 interrupted.');
+
+  const withOutput = (cmd: Command) =>
+    cmd
+      .option('-f, --format <format>', 'stdout format: table, markdown or json', 'table')
+      .option('-o, --out <file>', 'also write a report file (format from .json/.md/.txt, or FORMAT:PATH); repeatable', collect, [])
+      .option('--no-color', 'no ANSI colours (also NO_COLOR=1)')
+      .option('-q, --quiet', 'no table on stdout (files and exit code only)')
+      .addOption(new Option('-t, --timeout <duration>', 'per-probe timeout, e.g. 2s').argParser(durationArg))
+      .addOption(new Option('-c, --concurrency <n>', 'probes in flight at once').argParser(positiveInt));
+
+  withOutput(program.command('run'))
+    .description('validate a platform described by a config file')
+    .requiredOption('--config <file>', 'config file (YAML)', 'validate.yaml')
+    .action(async (flags) => setExit(await (await import('./commands/run.js')).run(flags, signal)));
+
+  withOutput(program.command('probe'))
+    .description('probe services given on the command line, no config needed')
+    .argument('[url...]', 'URLs; the kind comes from the scheme (redis://, rediss://, postgres://, http://, tcp://)')
+    .option('--engine <[name=]url>', 'a platform engine (GET /health); repeatable', collect, [])
+    .option('--redis <[name=]url>', 'a Redis instance; repeatable', collect, [])
+    .option('--postgres <[name=]url>', 'a PostgreSQL server; repeatable', collect, [])
+    .option('--prometheus <[name=]url>', 'a Prometheus server; repeatable', collect, [])
+    .option('--http <[name=]url>', 'any HTTP endpoint; repeatable', collect, [])
+    .option('--tcp <[name=]url>', 'a TCP port; repeatable', collect, [])
+    .option('--optional <name>', 'a target whose failure alone does not make NO-GO; repeatable', collect, [])
+    .option('--criteria <expression>', 'a go-live criterion, e.g. "engines.available >= 90%"; repeatable', collect, [])
+    .action(async (urls, flags) => setExit(await (await import('./commands/probe.js')).probe(urls, flags, signal)));
+
+  withOutput(program.command('demo'))
+    .description('start a simulated trading platform in-process and validate it')
+    .action(async (flags) => setExit(await (await import('./commands/demo.js')).demo(flags, signal)));
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of the config file (for editor completion)')
+    .action(async () => setExit(await (await import('./commands/schema.js')).schema()));
+
+  program
+    .command('init')
+    .description('write a commented starter config')
+    .argument('[file]', 'where to write it', 'validate.yaml')
+    .option('--force', 'overwrite an existing file')
+    .action(async (file, flags) => setExit(await (await import('./commands/init.js')).init(file, flags)));
+
+  return program;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function durationArg(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined || ms <= 0) throw new UsageError(`--timeout: expected a duration like 500ms or 2s, found "${value}"`);
+  return ms;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--concurrency: expected a whole number of at least 1, found "${value}"`);
+  return n;
+}

@@ -1,0 +1,117 @@
+import type { Config } from '../config/config.js';
+import { validateConfig } from '../config/validate.js';
+import { ConfigError, UsageError } from '../errors.js';
+import type { ExitCodeValue } from '../exit-codes.js';
+import { PROBES } from '../probes/registry.js';
+import { execute } from '../run/execute.js';
+import { Redactor, redactUrl } from '../util/redact.js';
+import { emitReport, type OutputFlags } from './output.js';
+import { probeProgress } from './progress.js';
+
+export interface ProbeFlags extends OutputFlags {
+  engine?: string[];
+  redis?: string[];
+  postgres?: string[];
+  prometheus?: string[];
+  http?: string[];
+  tcp?: string[];
+  optional?: string[];
+  criteria?: string[];
+  timeout?: number;
+  concurrency?: number;
+}
+
+interface AdHocTarget {
+  kind: string;
+  name: string;
+  url: string;
+  required: boolean;
+  /** What the user typed, to point errors at it. */
+  arg: string;
+}
+
+/** `validate probe URL... [--engine NAME=URL]...`: no config file; kinds from flags or URL schemes. */
+export async function probe(urls: string[], flags: ProbeFlags, signal: AbortSignal): Promise<ExitCodeValue> {
+  const redactor = new Redactor();
+  const targets = adHocTargets(urls, flags);
+  if (targets.length === 0) throw new UsageError('nothing to probe: give URLs (e.g. validate probe redis://localhost:6379) or --engine/--redis/--postgres/--prometheus/--http NAME=URL');
+  const data = {
+    platform: 'ad-hoc probe',
+    defaults: { ...(flags.timeout !== undefined && { timeout: flags.timeout }), ...(flags.concurrency !== undefined && { concurrency: flags.concurrency }) },
+    targets: targets.map(({ arg: _arg, ...t }) => t),
+    criteria: flags.criteria ?? [],
+  };
+  let config: Config;
+  try {
+    config = validateConfig(data, 'command line', () => ({}), redactor);
+  } catch (err) {
+    if (err instanceof ConfigError) throw pointAtArguments(err, targets);
+    throw err;
+  }
+  const progress = probeProgress(config.targets.length);
+  const report = await execute(config, redactor, { signal, onResult: progress.onResult });
+  progress.end();
+  return emitReport(report, flags);
+}
+
+const FLAG_KINDS = ['engine', 'redis', 'postgres', 'prometheus', 'http', 'tcp'] as const;
+
+export function adHocTargets(urls: string[], flags: ProbeFlags): AdHocTarget[] {
+  const out: AdHocTarget[] = [];
+  const optional = new Set(flags.optional ?? []);
+  const add = (kind: string | undefined, arg: string) => {
+    const m = /^([A-Za-z_][A-Za-z0-9_-]*)=(.+)$/.exec(arg);
+    const url = m ? m[2] : arg;
+    const resolved = kind ?? kindFromScheme(url, arg);
+    const name = m ? m[1] : uniqueName(defaultName(url, resolved), out);
+    out.push({ kind: resolved, name, url, required: !optional.has(name), arg });
+  };
+  for (const u of urls) add(undefined, u);
+  for (const k of FLAG_KINDS) for (const a of flags[k] ?? []) add(k, a);
+  for (const name of optional) {
+    if (!out.some((t) => t.name === name)) throw new UsageError(`--optional ${name}: no target has that name; name targets with NAME=URL`);
+  }
+  return out;
+}
+
+function kindFromScheme(url: string, arg: string): string {
+  let scheme: string;
+  try {
+    scheme = new URL(url).protocol.replace(/:$/, '');
+  } catch {
+    throw new UsageError(`"${redactUrl(arg)}" is not a URL; write e.g. redis://localhost:6379, postgres://localhost/app or http://localhost:8100/health`);
+  }
+  const kind = PROBES.find((p) => p.schemes.includes(scheme));
+  if (!kind) {
+    const schemes = PROBES.flatMap((p) => p.schemes);
+    throw new UsageError(`cannot tell what "${redactUrl(arg)}" is from its scheme "${scheme}:"; known schemes: ${schemes.join(', ')}; or use --engine/--prometheus/... NAME=URL`);
+  }
+  return kind.kind;
+}
+
+function defaultName(url: string, kind: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname.replace(/[^A-Za-z0-9_-]/g, '_')}-${u.port || kind}`.replace(/^[^A-Za-z_]/, (c) => `_${c}`);
+  } catch {
+    return kind;
+  }
+}
+
+function uniqueName(base: string, taken: AdHocTarget[]): string {
+  let name = base;
+  for (let i = 2; taken.some((t) => t.name === name); i++) name = `${base}-${i}`;
+  return name;
+}
+
+/** Config issues name `targets[3].url`; on the command line the user needs to see the argument. */
+function pointAtArguments(err: ConfigError, targets: AdHocTarget[]): ConfigError {
+  return new ConfigError(
+    err.issues.map((i) => {
+      const m = /^targets\[(\d+)\]\.?(.*)$/.exec(i.path);
+      if (!m) return i;
+      const t = targets[Number(m[1])];
+      return { ...i, path: `${m[2] || 'target'} of "${redactUrl(t.arg)}"` };
+    }),
+  );
+}

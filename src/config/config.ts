@@ -1,0 +1,18 @@
+import type { Criterion } from '../criteria/compile.js';
+import type { TargetBase } from '../probes/types.js';
+import type { FormatName } from '../reports/format-names.js';
+
+/** A validated config: everything downstream reads this, never the YAML. */
+export interface Config {
+  /** Where it came from: a file path, or a description of the ad-hoc command line. */
+  source: string;
+  platform: string;
+  defaults: { timeout: number; concurrency: number };
+  phases: { name: string; description?: string }[];
+  targets: TargetBase[];
+  criteria: Criterion[];
+  outputs: { format: FormatName; path: string }[];
+}
+
+/** Used when a config declares no phases. */
+export const DEFAULT_PHASE = 'checks';

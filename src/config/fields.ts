@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { parseDuration } from '../util/duration.js';
+
+/** `2s`, `500ms`, `1m`, or a number of milliseconds; parsed to milliseconds. */
+export const duration = z
+  .union([z.number().nonnegative(), z.string()])
+  .transform((v, ctx) => {
+    const ms = parseDuration(v);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected a duration like 500ms, 2s or 1m, found "${v}"` });
+      return z.NEVER;
+    }
+    return ms;
+  })
+  .meta({ description: 'Duration: 500ms, 2s, 1m, 1h, or milliseconds as a number' });
+
+export const name = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'expected a name of letters, digits, _ and - (it is used in criteria such as engine.<name>.latency_ms)');
+
+export function urlWithSchemes(schemes: string[]) {
+  return z.string().refine(
+    (v) => {
+      try {
+        return schemes.includes(new URL(v).protocol.replace(/:$/, ''));
+      } catch {
+        return false;
+      }
+    },
+    { message: `expected a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}` },
+  );
+}
+
+/** The fields every target kind shares. Kinds extend this with `kind: z.literal(...)` and their own fields. */
+export function targetBase(schemes: string[]) {
+  return {
+    name,
+    url: urlWithSchemes(schemes),
+    required: z.boolean().default(true).meta({ description: 'When false, a failure is reported but does not alone make NO-GO' }),
+    phase: z.string().optional().meta({ description: 'Name of the phase this target belongs to' }),
+    timeout: duration.optional().meta({ description: 'Overrides defaults.timeout for this target' }),
+  };
+}

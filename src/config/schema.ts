@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { PROBES } from '../probes/registry.js';
+import { FORMAT_NAMES } from '../reports/format-names.js';
+import { duration, name } from './fields.js';
+
+const phase = z.union([
+  name,
+  z.strictObject({ name, description: z.string().optional() }),
+]);
+
+const criterion = z.union([
+  z.string().meta({ description: 'An expression, e.g. "engines.available >= 90%"' }),
+  z.strictObject({
+    name: z.string().optional(),
+    expect: z.string().meta({ description: 'An expression, e.g. "engine.risk.latency_ms < 100"' }),
+    severity: z.enum(['critical', 'warning']).default('critical').meta({ description: 'critical: NOT MET means NO-GO; warning: reported, still GO' }),
+    description: z.string().optional(),
+  }),
+]);
+
+const output = z.strictObject({
+  format: z.enum(FORMAT_NAMES),
+  path: z.string().min(1).meta({ description: 'File to write (atomically)' }),
+});
+
+// Built from the registry: a new probe kind adds itself here.
+const target = z.discriminatedUnion('kind', PROBES.map((p) => p.schema) as unknown as [z.ZodObject, ...z.ZodObject[]]);
+
+export const configSchema = z.strictObject({
+  version: z.literal(1).default(1),
+  platform: z.string().default('platform').meta({ description: 'Name shown in the report title' }),
+  defaults: z
+    .strictObject({
+      timeout: duration.default(2000).meta({ description: 'Per-probe timeout' }),
+      concurrency: z.number().int().min(1).max(256).default(16).meta({ description: 'Probes in flight at once' }),
+    })
+    .default({ timeout: 2000, concurrency: 16 }),
+  phases: z.array(phase).default([]).meta({ description: 'Ordered phases; when one fails, later ones are skipped' }),
+  targets: z.array(target).min(1, 'expected at least one target'),
+  criteria: z.array(criterion).default([]),
+  outputs: z.array(output).default([]),
+});
+
+export type RawConfig = z.output<typeof configSchema>;
+
+export function jsonSchema(): unknown {
+  return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' });
+}

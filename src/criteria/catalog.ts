@@ -1,0 +1,82 @@
+import type { Operand } from './expression.js';
+import { COMMON_METRICS, type MetricSpec } from '../results/measurement.js';
+import { didYouMean } from '../util/suggest.js';
+
+/** A family of measured things: one probe kind (later also scenario kinds) and its members. */
+export interface MetricSource {
+  /** The kind, e.g. `engine`; also the first segment of references. */
+  kind: string;
+  aliases: string[];
+  metrics: Record<string, MetricSpec>;
+  /** Member name -> the metrics it has beyond `metrics` (e.g. PromQL queries). */
+  members: Map<string, Record<string, MetricSpec>>;
+}
+
+/** Where a reference points: one member, every member of a kind, or every target. */
+export type Scope = { type: 'member'; kind: string; name: string } | { type: 'kind'; kind: string } | { type: 'all' };
+
+export interface ResolvedRef {
+  scope: Scope;
+  metric: string;
+  labels?: Record<string, string>;
+  spec: MetricSpec;
+}
+
+/** Measurements about the whole set of targets, under `targets.`. */
+export const ALL_METRICS: Record<string, MetricSpec> = {
+  ...COMMON_METRICS,
+  total: { unit: 'count', aggregate: 'sum', label: 'targets' },
+  required_failed: { unit: 'count', aggregate: 'sum', label: 'required targets failing' },
+  skipped: { unit: 'count', aggregate: 'sum', label: 'targets skipped' },
+};
+
+/**
+ * Resolves criterion references (`engine.risk.latency_ms`, `redis.memory_used_pct`, `engines.available`,
+ * `targets.required_failed`) against what the config will measure, so a typo is a config error with
+ * "did you mean" before anything is probed.
+ */
+export class MetricCatalog {
+  private readonly byName = new Map<string, MetricSource>();
+
+  constructor(private readonly sources: MetricSource[]) {
+    for (const s of sources) for (const n of [s.kind, ...s.aliases]) this.byName.set(n, s);
+  }
+
+  resolve(ref: Extract<Operand, { type: 'ref' }>): ResolvedRef | string {
+    const [head, ...rest] = ref.path;
+    if (head === 'targets') {
+      const metric = rest.join('.');
+      const spec = ALL_METRICS[metric];
+      if (rest.length !== 1 || !spec) return `unknown measurement "${ref.text}"${didYouMean(metric, Object.keys(ALL_METRICS))}; targets.* has: ${Object.keys(ALL_METRICS).join(', ')}`;
+      return { scope: { type: 'all' }, metric, spec };
+    }
+    const source = this.byName.get(head);
+    if (!source) {
+      const names = ['targets', ...this.byName.keys()];
+      return `unknown measurement "${ref.text}": "${head}" is not a kind in this config${didYouMean(head, names)}; references start with one of: ${names.join(', ')}`;
+    }
+    if (rest.length === 1) {
+      const metric = rest[0];
+      const all = { ...COMMON_METRICS, ...source.metrics };
+      for (const extra of source.members.values()) Object.assign(all, extra);
+      const spec = all[metric];
+      if (!spec) {
+        const member = source.members.has(metric) ? ` ("${metric}" is a ${source.kind}; add a measurement: ${head}.${metric}.latency_ms)` : '';
+        return `unknown measurement "${ref.text}"${member || didYouMean(metric, Object.keys(all))}`;
+      }
+      return { scope: { type: 'kind', kind: source.kind }, metric, labels: ref.labels, spec };
+    }
+    if (rest.length === 2) {
+      const [name, metric] = rest;
+      const extra = source.members.get(name);
+      if (!extra) {
+        return `unknown ${source.kind} "${name}" in "${ref.text}"${didYouMean(name, source.members.keys())}; this config has: ${[...source.members.keys()].join(', ') || 'none'}`;
+      }
+      const all = { ...COMMON_METRICS, ...source.metrics, ...extra };
+      const spec = all[metric];
+      if (!spec) return `unknown measurement "${metric}" for ${source.kind} "${name}"${didYouMean(metric, Object.keys(all))}; it has: ${Object.keys(all).join(', ')}`;
+      return { scope: { type: 'member', kind: source.kind, name }, metric, labels: ref.labels, spec };
+    }
+    return `"${ref.text}" is not a measurement: write <kind>.<metric> or <kind>.<name>.<metric>, e.g. engine.risk.latency_ms`;
+  }
+}

@@ -1,0 +1,62 @@
+import { ExpressionError, flip, parseExpression, type Comparator, type Operand } from './expression.js';
+import type { MetricCatalog, ResolvedRef } from './catalog.js';
+import { convertLiteral } from './units.js';
+
+export type Severity = 'critical' | 'warning';
+
+export interface CriterionSpec {
+  name?: string;
+  expect: string;
+  severity: Severity;
+  description?: string;
+}
+
+/** A criterion ready to evaluate: the reference on the left, the bound converted to the measurement's unit. */
+export interface Criterion {
+  name: string;
+  expression: string;
+  severity: Severity;
+  description?: string;
+  ref: ResolvedRef;
+  refText: string;
+  op: Comparator;
+  bound: number;
+  /** The bound as written, e.g. `90%`, for the requirement column. */
+  boundText: string;
+  /** Added by the tool rather than written by the user. */
+  implicit?: boolean;
+}
+
+/** Compiles one criterion, or says what is wrong with it (quoting the expression). */
+export function compileCriterion(spec: CriterionSpec, catalog: MetricCatalog): Criterion | string {
+  let expr;
+  try {
+    expr = parseExpression(spec.expect);
+  } catch (err) {
+    if (err instanceof ExpressionError) return `invalid expression: ${err.message}`;
+    throw err;
+  }
+  let { left, right, op } = expr;
+  if (left.type !== 'ref' && right.type === 'ref') {
+    [left, right] = [right, left];
+    op = flip(op);
+  }
+  if (left.type !== 'ref') return `"${spec.expect}" compares two values; one side must be a measurement, e.g. engine.risk.latency_ms < 100`;
+  if (right.type === 'ref') return `"${spec.expect}" compares two measurements; compare one measurement with a number`;
+  if (right.type !== 'number') return `"${spec.expect}": measurements are numbers; compare with a number, found ${right.text}`;
+  const ref = catalog.resolve(left);
+  if (typeof ref === 'string') return ref;
+  const bound = convertLiteral(right.value, right.unit, ref.spec.unit);
+  if (typeof bound === 'string') return `"${spec.expect}": ${bound}`;
+  return {
+    name: spec.name ?? spec.expect,
+    expression: spec.expect,
+    severity: spec.severity,
+    description: spec.description,
+    ref,
+    refText: (left as Extract<Operand, { type: 'ref' }>).text,
+    op,
+    bound,
+    boundText: right.text,
+  };
+}

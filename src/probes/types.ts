@@ -1,0 +1,51 @@
+import type { z } from 'zod';
+import type { Measurement, MetricSpec } from '../results/measurement.js';
+
+export type ProbeStatus = 'pass' | 'fail' | 'warn' | 'skip';
+
+/** Fields every target has, whatever its kind. */
+export interface TargetBase {
+  name: string;
+  kind: string;
+  url: string;
+  required: boolean;
+  phase?: string;
+  /** Per-target timeout in ms (defaults.timeout when absent). */
+  timeout?: number;
+}
+
+/** What a probe returns; the runner adds name, kind, timing and the common metrics. */
+export interface ProbeOutcome {
+  status: 'pass' | 'fail' | 'warn';
+  /** Round-trip time of the probe's main request, in ms. */
+  latencyMs: number | null;
+  /** One line a person understands; present when status is fail. */
+  error?: string;
+  /** Health signals that are off while the service still works (status warn). */
+  warnings?: string[];
+  /** Facts worth showing (version, role, ...). Structured values only: probes never format text. */
+  details: Record<string, string | number | boolean | null>;
+  measurements: Measurement[];
+}
+
+export interface ProbeContext {
+  signal: AbortSignal;
+  timeoutMs: number;
+  /** Tells the runner what the probe is waiting for, so a timeout can say where it got stuck. */
+  stage(what: string): void;
+}
+
+export interface ProbeKind<T extends TargetBase = TargetBase> {
+  kind: string;
+  /** Other names accepted in criteria, e.g. `engines` for `engine`. */
+  aliases: string[];
+  /** URL schemes that select this kind in ad-hoc use (`validate probe redis://...`). */
+  schemes: string[];
+  summary: string;
+  /** Zod schema of this kind's target config (with `kind: z.literal(...)`). */
+  schema: z.ZodType<T>;
+  metrics: Record<string, MetricSpec>;
+  /** Metrics a specific target adds (e.g. named PromQL queries). */
+  targetMetrics?(target: T): Record<string, MetricSpec>;
+  run(target: T, ctx: ProbeContext): Promise<ProbeOutcome>;
+}

@@ -1,0 +1,64 @@
+import { probeKindOrUndefined } from '../probes/registry.js';
+import type { Unit } from '../results/measurement.js';
+import type { ProbeResult } from '../results/result.js';
+import type { CriterionResult } from '../criteria/evaluate.js';
+
+/** Formatting shared by the text renderers: the same number reads the same in a terminal and in markdown. */
+export function formatValue(value: number | null | undefined, unit: Unit): string {
+  if (value === null || value === undefined) return 'n/a';
+  switch (unit) {
+    case 'ms': return formatMs(value);
+    case 'seconds': return value < 120 ? `${round(value)} s` : value < 7200 ? `${round(value / 60)} min` : `${round(value / 3600)} h`;
+    case 'percent': return `${round(value)}%`;
+    case 'bytes': return formatBytes(value);
+    case 'per_second': return `${round(value)}/s`;
+    default: return `${round(value)}`;
+  }
+}
+
+export function formatMs(ms: number | null): string {
+  if (ms === null) return '—';
+  if (ms < 1) return `${ms.toFixed(2)} ms`;
+  if (ms < 100) return `${ms.toFixed(1)} ms`;
+  if (ms < 10_000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function formatBytes(b: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  while (b >= 1024 && i < units.length - 1) {
+    b /= 1024;
+    i++;
+  }
+  return `${i === 0 ? b : b.toFixed(1)} ${units[i]}`;
+}
+
+function round(v: number): string {
+  if (Number.isInteger(v)) return String(v);
+  return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
+}
+
+/** One line of what a probe found: its error, else its facts and headline measurements. */
+export function probeSummary(p: ProbeResult): string {
+  if (p.status === 'fail' || p.status === 'skip') return p.error ?? '';
+  const kind = probeKindOrUndefined(p.kind);
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(p.details)) {
+    if (v === null || v === false || k === 'status_code' || k === 'body_truncated') continue;
+    parts.push(`${k} ${v}`);
+  }
+  for (const m of p.measurements) {
+    const spec = kind?.metrics[m.metric];
+    if (!spec?.headline || m.labels) continue;
+    parts.push(`${spec.label} ${formatValue(m.value, m.unit)}`);
+  }
+  if (p.warnings.length) parts.push(...p.warnings.map((w) => `⚠ ${w}`));
+  return parts.join(', ');
+}
+
+export function criterionActual(c: CriterionResult): string {
+  return c.actual === null ? `n/a (${c.reason ?? 'not measured'})` : formatValue(c.actual, c.unit);
+}
+
+export const STATUS_WORD: Record<string, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP' };

@@ -1,0 +1,6 @@
+import type { Report } from './model.js';
+import type { RenderOptions } from './registry.js';
+
+export function render(report: Report, _opts: RenderOptions): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

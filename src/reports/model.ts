@@ -1,0 +1,115 @@
+import type { CriterionResult } from '../criteria/evaluate.js';
+import type { Verdict } from '../criteria/verdict.js';
+import type { PhaseResult, ProbeResult, Status } from '../results/result.js';
+import type { Redactor } from '../util/redact.js';
+
+/** Bumped on any incompatible change of the JSON report; readers check it. */
+export const SCHEMA_VERSION = 1;
+
+export interface Counts {
+  total: number;
+  pass: number;
+  fail: number;
+  warn: number;
+  skip: number;
+}
+
+/**
+ * The report model: the JSON contract (DESIGN.md) and the single input of every renderer. Anything a
+ * renderer shows is here, already decided; renderers only lay it out.
+ */
+export interface Report {
+  schemaVersion: typeof SCHEMA_VERSION;
+  tool: { name: 'validate'; version: string };
+  platform: string;
+  source: string;
+  verdict: Verdict;
+  aborted: boolean;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  summary: {
+    probes: Counts;
+    criteria: { total: number; met: number; notMet: number; warnings: number };
+    /** Names of required targets that failed (these alone make NO-GO). */
+    requiredFailing: string[];
+    /** Names of optional targets that failed (reported, not blocking). */
+    optionalFailing: string[];
+  };
+  recommendation: string;
+  phases: PhaseResult[];
+  probes: ProbeResult[];
+  scenarios: unknown[];
+  criteria: CriterionResult[];
+  notes: string[];
+}
+
+export interface ReportInput {
+  platform: string;
+  source: string;
+  version: string;
+  startedAt: Date;
+  finishedAt: Date;
+  aborted: boolean;
+  verdict: Verdict;
+  phases: PhaseResult[];
+  probes: ProbeResult[];
+  criteria: CriterionResult[];
+  notes?: string[];
+}
+
+export function buildReport(input: ReportInput, redactor: Redactor): Report {
+  const count = (s: Status) => input.probes.filter((p) => p.status === s).length;
+  const requiredFailing = input.probes.filter((p) => p.required && p.status === 'fail').map((p) => p.name);
+  const optionalFailing = input.probes.filter((p) => !p.required && p.status === 'fail').map((p) => p.name);
+  const report: Report = {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'validate', version: input.version },
+    platform: input.platform,
+    source: input.source,
+    verdict: input.verdict,
+    aborted: input.aborted,
+    startedAt: input.startedAt.toISOString(),
+    finishedAt: input.finishedAt.toISOString(),
+    durationMs: input.finishedAt.getTime() - input.startedAt.getTime(),
+    summary: {
+      probes: { total: input.probes.length, pass: count('pass'), fail: count('fail'), warn: count('warn'), skip: count('skip') },
+      criteria: {
+        total: input.criteria.length,
+        met: input.criteria.filter((c) => c.status === 'pass').length,
+        notMet: input.criteria.filter((c) => c.status === 'fail').length,
+        warnings: input.criteria.filter((c) => c.status === 'warn').length,
+      },
+      requiredFailing,
+      optionalFailing,
+    },
+    recommendation: recommend(input, requiredFailing, optionalFailing),
+    phases: input.phases,
+    probes: input.probes,
+    scenarios: [],
+    criteria: input.criteria,
+    notes: input.notes ?? [],
+  };
+  // Last line of defence: no secret leaves through any format.
+  return redactor.scrubDeep(report);
+}
+
+function recommend(input: ReportInput, requiredFailing: string[], optionalFailing: string[]): string {
+  if (input.aborted) return 'Run interrupted: this report is partial and cannot support a go-live decision.';
+  const unmet = input.criteria.filter((c) => c.status === 'fail' && !c.implicit).map((c) => c.name);
+  const warned = input.criteria.filter((c) => c.status === 'warn').map((c) => c.name);
+  if (input.verdict === 'GO') {
+    const caveats = [
+      optionalFailing.length ? `optional target(s) failing: ${optionalFailing.join(', ')}` : '',
+      warned.length ? `warning criteria not met: ${warned.join(', ')}` : '',
+    ].filter(Boolean);
+    return caveats.length
+      ? `GO: every critical criterion is met. Follow up before or soon after go-live: ${caveats.join('; ')}.`
+      : 'GO: every critical criterion is met and every target is healthy.';
+  }
+  const blockers = [
+    requiredFailing.length ? `required target(s) failing: ${requiredFailing.join(', ')}` : '',
+    unmet.length ? `critical criteria not met: ${unmet.join(', ')}` : '',
+  ].filter(Boolean);
+  return `NO-GO: fix ${blockers.join('; ')}; then run validate again.`;
+}

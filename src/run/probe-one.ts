@@ -1,0 +1,73 @@
+import { probeKind } from '../probes/registry.js';
+import type { ProbeOutcome, TargetBase } from '../probes/types.js';
+import type { Measurement } from '../results/measurement.js';
+import type { ProbeResult } from '../results/result.js';
+import { redactUrl } from '../util/redact.js';
+
+/**
+ * Runs one probe under a hard deadline. The deadline is enforced here, not trusted to the client
+ * library: whatever the probe is stuck on, the result is back within the timeout and says where it stuck.
+ */
+export async function probeOne(target: TargetBase, timeoutMs: number, outer?: AbortSignal): Promise<ProbeResult> {
+  const kind = probeKind(target.kind);
+  const controller = new AbortController();
+  let stage = 'starting';
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const onOuterAbort = () => controller.abort(new Error('interrupted'));
+  outer?.addEventListener('abort', onOuterAbort, { once: true });
+
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<ProbeOutcome>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort(new Error('timeout'));
+      resolve({ status: 'fail', latencyMs: null, error: timeoutMessage(timeoutMs, stage), details: {}, measurements: [] });
+    }, timeoutMs);
+  });
+  const work = kind
+    .run(target, { signal: controller.signal, timeoutMs, stage: (s) => { stage = s; } })
+    .catch((err): ProbeOutcome => ({
+      status: 'fail',
+      latencyMs: null,
+      error: controller.signal.aborted ? timeoutMessage(timeoutMs, stage) : `probe error: ${(err as Error).message}`,
+      details: {},
+      measurements: [],
+    }));
+  const outcome = await Promise.race([work, deadline]);
+  clearTimeout(timer);
+  outer?.removeEventListener('abort', onOuterAbort);
+  if (!controller.signal.aborted) controller.abort(new Error('done')); // releases anything the probe left open
+
+  return {
+    kind: target.kind,
+    name: target.name,
+    target: redactUrl(target.url),
+    phase: target.phase ?? '',
+    required: target.required,
+    status: outcome.status,
+    latencyMs: outcome.latencyMs,
+    error: outcome.error,
+    warnings: outcome.warnings ?? [],
+    details: outcome.details,
+    measurements: [...outcome.measurements, ...commonMeasurements(outcome)],
+    startedAt: startedAt.toISOString(),
+    durationMs: performance.now() - t0,
+  };
+}
+
+function timeoutMessage(ms: number, stage: string): string {
+  const hint = /waiting|reading/.test(stage) && !/connecting/.test(stage) ? ' (connected, but it never answered)' : '';
+  return `timeout after ${ms} ms ${stage}${hint}`;
+}
+
+/** The measurements every target has, so criteria like `engines.available` work for any kind. */
+function commonMeasurements(o: ProbeOutcome): Measurement[] {
+  const up = o.status !== 'fail';
+  const m: Measurement[] = [
+    { metric: 'available', value: up ? 100 : 0, unit: 'percent' },
+    { metric: 'healthy', value: up ? 1 : 0, unit: 'count' },
+    { metric: 'failed', value: up ? 0 : 1, unit: 'count' },
+  ];
+  if (o.latencyMs !== null) m.push({ metric: 'latency_ms', value: o.latencyMs, unit: 'ms' });
+  return m;
+}

@@ -1,0 +1,75 @@
+/**
+ * Credentials must never reach any output. Two layers: URLs are redacted where they are described,
+ * and every known secret string is scrubbed from the whole report and every message as a last line of defence.
+ */
+const MASK = '***';
+
+export class Redactor {
+  private readonly secrets = new Set<string>();
+
+  /** Remember a secret; values too short to be meaningful are ignored to avoid masking ordinary text. */
+  add(secret: string | undefined | null): void {
+    if (!secret || secret.length < 3) return;
+    this.secrets.add(secret);
+    try {
+      const enc = encodeURIComponent(secret);
+      if (enc !== secret) this.secrets.add(enc);
+    } catch {
+      // unpaired surrogates cannot be URI-encoded; the raw form is still registered
+    }
+  }
+
+  /** Registers the userinfo password of a URL, if any. */
+  addFromUrl(url: string): void {
+    const parsed = tryParseUrl(url);
+    if (parsed?.password) {
+      this.add(decodeURIComponent(parsed.password));
+      this.add(parsed.password);
+    }
+    const token = parsed?.searchParams.get('password');
+    if (token) this.add(token);
+  }
+
+  scrub(text: string): string {
+    let out = redactUrlsInText(text);
+    // Longest first, so a secret containing another is masked whole.
+    for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) out = out.split(s).join(MASK);
+    return out;
+  }
+
+  /** Deep copy of a JSON-like value with every string scrubbed. */
+  scrubDeep<T>(value: T): T {
+    if (typeof value === 'string') return this.scrub(value) as T;
+    if (Array.isArray(value)) return value.map((v) => this.scrubDeep(v)) as T;
+    if (value && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) out[k] = this.scrubDeep(v);
+      return out as T;
+    }
+    return value;
+  }
+}
+
+function tryParseUrl(url: string): URL | undefined {
+  try {
+    return new URL(url);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `redis://user:pw@host` -> `redis://user:***@host`; also masks `password=` query parameters. */
+export function redactUrl(url: string): string {
+  const parsed = tryParseUrl(url);
+  if (!parsed) return redactUrlsInText(url);
+  if (parsed.password) parsed.password = MASK;
+  if (parsed.searchParams.has('password')) parsed.searchParams.set('password', MASK);
+  return parsed.toString().replace(encodeURIComponent(MASK), MASK).replace('%2A%2A%2A', MASK);
+}
+
+/** Masks the password part of anything that looks like `scheme://user:password@` inside free text. */
+export function redactUrlsInText(text: string): string {
+  return text
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)([^\s@/]+)@/gi, `$1${MASK}@`)
+    .replace(/([?&]password=)[^&\s]+/gi, `$1${MASK}`);
+}
