@@ -38,7 +38,7 @@ export async function emitReport(report: Report, flags: OutputFlags, configured:
   const files = [...configured, ...(flags.out ?? []).map(parseOut)];
   for (const f of files) await writeFileAtomic(f.path, await renderReport(report, f.format, { color: false }));
   const color = stdoutFormat === 'table' && wantsColor(flags);
-  if (!flags.quiet || stdoutFormat !== 'table') process.stdout.write(await renderReport(report, stdoutFormat, { color }));
+  if (!flags.quiet || stdoutFormat !== 'table') process.stdout.write(await renderReport(report, stdoutFormat, { color, width: process.stdout.columns }));
   for (const f of files) process.stderr.write(`wrote ${f.format} report to ${f.path}\n`);
   if (report.aborted) return ExitCode.INTERRUPTED;
   return report.verdict === 'GO' ? ExitCode.GO : ExitCode.NO_GO;

@@ -1,4 +1,5 @@
-import { isScalar, visit, type Document, type LineCounter } from 'yaml';
+import { isPair, isScalar, isSeq, visit, type Document, type LineCounter } from 'yaml';
+import { formatPath, type Path } from './locate.js';
 import type { ConfigIssue } from '../errors.js';
 import type { Redactor } from '../util/redact.js';
 
@@ -21,10 +22,7 @@ export function substituteEnv(doc: Document, lines: LineCounter, file: string, e
         if (value === undefined || value === '') {
           if (fallback !== undefined) return fallback;
           const pos = node.range ? lines.linePos(node.range[0]) : undefined;
-          const fieldPath = path
-            .filter((p) => !isScalar(p) && 'key' in (p as object))
-            .map((p) => String((p as { key: { value?: unknown } }).key?.value ?? ''))
-            .join('.');
+          const fieldPath = formatPath(pathOf([...path, node]));
           issues.push({
             file,
             line: pos?.line,
@@ -40,4 +38,14 @@ export function substituteEnv(doc: Document, lines: LineCounter, file: string, e
     },
   });
   return issues;
+}
+
+/** The field path of a node from its ancestors: pair keys and list indexes. */
+function pathOf(ancestors: readonly unknown[]): Path {
+  const out: Path = [];
+  ancestors.forEach((a, i) => {
+    if (isPair(a) && isScalar(a.key)) out.push(String(a.key.value));
+    else if (isSeq(a)) out.push(a.items.indexOf(ancestors[i + 1] as never));
+  });
+  return out;
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { didYouMean } from '../util/suggest.js';
+import { didYouMean, suggest } from '../util/suggest.js';
 import type { Path } from './locate.js';
 
 export interface PathIssue {
@@ -7,13 +7,19 @@ export interface PathIssue {
   message: string;
   /** For an unknown key, the key itself (located on its own line). */
   key?: string;
+  /** For an unknown key, the known key it probably meant. */
+  suggested?: string;
+  /** A required field is absent. */
+  missing?: boolean;
 }
 
 /** Rewords zod's issues as "expected X, found Y", with "did you mean" for misspelt keys and values. */
 export function explainIssues(issues: z.core.$ZodIssue[], schema: z.ZodType, data: unknown): PathIssue[] {
   const out: PathIssue[] = [];
   for (const issue of issues) out.push(...explain(issue, [], schema, data));
-  return out;
+  // `urll:` given and `url` missing is one mistake, not two: keep only the "did you mean".
+  const misspelt = new Set(out.filter((i) => i.suggested).map((i) => JSON.stringify([...i.path, i.suggested])));
+  return out.filter((i) => !(i.missing && misspelt.has(JSON.stringify(i.path))));
 }
 
 function explain(issue: z.core.$ZodIssue, prefix: Path, schema: z.ZodType, data: unknown): PathIssue[] {
@@ -25,11 +31,13 @@ function explain(issue: z.core.$ZodIssue, prefix: Path, schema: z.ZodType, data:
       return issue.keys.map((key) => ({
         path,
         key,
+        suggested: suggest(key, known),
         message: `unknown key "${key}"${didYouMean(key, known)}${known.length ? `; expected one of: ${known.join(', ')}` : ''}`,
       }));
     }
     case 'invalid_type':
-      return [{ path, message: input === undefined ? `missing required field (expected ${issue.expected})` : `expected ${issue.expected}, found ${describe(input)}` }];
+      if (input === undefined) return [{ path, missing: true, message: `missing required field (expected ${typeName(issue.expected)})` }];
+      return [{ path, message: `expected ${typeName(issue.expected)}, found ${describe(input)}` }];
     case 'invalid_value': {
       const values = issue.values.map((v) => JSON.stringify(v));
       const hint = typeof input === 'string' ? didYouMean(input, issue.values.map(String)) : '';
@@ -47,13 +55,18 @@ function explain(issue: z.core.$ZodIssue, prefix: Path, schema: z.ZodType, data:
       const branch = u.errors.find((errs) => errs.some((e) => e.path.length > 0 || e.code !== 'invalid_type')) ?? u.errors[u.errors.length - 1];
       if (!branch || branch.every((e) => e.code === 'invalid_type' && e.path.length === 0)) {
         const expected = u.errors.map((errs) => (errs[0] as { expected?: string })?.expected).filter(Boolean);
-        return [{ path, message: `expected ${[...new Set(expected)].join(' or ')}, found ${describe(input)}` }];
+        return [{ path, message: `expected ${[...new Set(expected)].map((e) => typeName(e!)).join(' or ')}, found ${describe(input)}` }];
       }
       return branch.flatMap((e) => explain(e, path, schema, data));
     }
     default:
       return [{ path, message: issue.message.replace(/^Invalid input: /, '') }];
   }
+}
+
+/** Zod's type names in the words of YAML. */
+function typeName(t: string): string {
+  return ({ array: 'a list', object: 'a mapping', string: 'a string', number: 'a number', boolean: 'true or false' } as Record<string, string>)[t] ?? t;
 }
 
 function describe(v: unknown): string {

@@ -61,7 +61,7 @@ export class MetricCatalog {
       for (const extra of source.members.values()) Object.assign(all, extra);
       const spec = all[metric];
       if (!spec) {
-        const member = source.members.has(metric) ? ` ("${metric}" is a ${source.kind}; add a measurement: ${head}.${metric}.latency_ms)` : '';
+        const member = source.members.has(metric) ? ` ("${metric}" is the name of a ${source.kind}, not a measurement; add one: ${head}.${metric}.latency_ms)` : '';
         return `unknown measurement "${ref.text}"${member || didYouMean(metric, Object.keys(all))}`;
       }
       return { scope: { type: 'kind', kind: source.kind }, metric, labels: ref.labels, spec };

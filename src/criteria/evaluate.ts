@@ -57,11 +57,11 @@ function marginOf(value: number, c: Criterion): number {
   return 0;
 }
 
+/** A+ far beyond the bound, A beyond it, B just met; not met is F (critical) or D (warning). */
 function gradeOf(margin: number): string {
   if (margin >= 0.5) return 'A+';
-  if (margin >= 0.2) return 'A';
-  if (margin >= EXCEEDED_MARGIN) return 'B';
-  return 'C';
+  if (margin >= EXCEEDED_MARGIN) return 'A';
+  return 'B';
 }
 
 /** For a failed aggregate, the members that failed: the first thing a reader wants to know. */

@@ -10,7 +10,7 @@
  *   segment     := [A-Za-z0-9_-]+            (the first starts with a letter or _)
  *   labels      := "{" label ("," label)* "}"
  *   label       := segment "=" string
- *   number      := ["-"] digits ["." digits]
+ *   number      := ["-"] digits ["." digits]      (a unit may follow after spaces: `100 ms`)
  *   unit        := "%" | "ms" | "s" | "m" | "h" | "B" | "KB" | "MB" | "GB" | "KiB" | "MiB" | "GiB" | "/s"
  *   string      := '"' any-but-quote* '"' | "'" any-but-quote* "'"
  *
@@ -86,14 +86,16 @@ class Parser {
     const m = /^-?\d+(\.\d+)?/.exec(this.s.slice(this.i));
     if (!m) return this.fail('expected a number');
     this.i += m[0].length;
-    const unitMatch = /^(%|\/s|KiB|MiB|GiB|KB|MB|GB|ms|B|s|m|h)(?![A-Za-z0-9_])/.exec(this.s.slice(this.i));
+    // A unit may follow after spaces (`100 ms`); any word there is a unit or a mistake, never a new term.
+    const rest = /^\s*/.exec(this.s.slice(this.i))![0];
+    const unitMatch = /^(%|\/s|KiB|MiB|GiB|KB|MB|GB|ms|B|s|m|h)(?![A-Za-z0-9_])/.exec(this.s.slice(this.i + rest.length));
     let unit: string | undefined;
     if (unitMatch) {
       unit = unitMatch[1];
-      this.i += unit.length;
-    } else if (/[A-Za-z]/.test(this.s[this.i] ?? '')) {
-      const bad = /^[A-Za-z/]+/.exec(this.s.slice(this.i))![0];
-      this.fail(`unknown unit "${bad}": use one of ${UNITS.join(' ')}`);
+      this.i += rest.length + unit.length;
+    } else if (/^[A-Za-z/]/.test(this.s.slice(this.i + rest.length)) && !/^(and|or)\b/.test(this.s.slice(this.i + rest.length))) {
+      const bad = /^[A-Za-z/]+/.exec(this.s.slice(this.i + rest.length))![0];
+      this.fail(`unknown unit "${bad}": use one of ${UNITS.join(' ')}`, this.i + rest.length);
     }
     return { type: 'number', value: Number(m[0]), unit, text: this.s.slice(start, this.i), pos: start };
   }

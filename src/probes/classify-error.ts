@@ -8,6 +8,7 @@ export interface Endpoint {
 }
 
 interface ErrorLike {
+  name?: string;
   code?: string;
   message?: string;
   cause?: unknown;
@@ -48,7 +49,7 @@ export function classifyError(err: unknown, at: Endpoint): string {
     case '57P03':
       return `PostgreSQL at ${where} is starting up or shutting down: ${msg}`;
   }
-  if (code.startsWith('HPE_') || /Parse Error|HTTPParserError/i.test(msg)) {
+  if (code.startsWith('HPE_') || e.name === 'HTTPParserError') {
     return `not HTTP: ${where} answered with something that is not an HTTP response`;
   }
   if (code.startsWith('ERR_TLS') || code.includes('CERT') || /certificate|SSL routines|self[- ]signed/i.test(msg)) {

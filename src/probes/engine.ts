@@ -26,7 +26,7 @@ export const engineProbe: ProbeKind<EngineTarget> = {
     runHttp(target, ctx, '/health', (json, outcome) => {
       if (!json || typeof json !== 'object') return;
       const doc = json as Record<string, unknown>;
-      for (const key of ['status', 'version', 'service']) {
+      for (const key of ['status', 'version']) {
         const v = doc[key];
         if (typeof v === 'string' || typeof v === 'number') outcome.details[key] = v;
       }

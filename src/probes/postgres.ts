@@ -54,7 +54,10 @@ async function run(target: PostgresTarget, ctx: ProbeContext): Promise<ProbeOutc
   try {
     ctx.stage('connecting');
     const c0 = performance.now();
-    await client.connect();
+    const connecting = client.connect();
+    const stream = (client as unknown as { connection?: { stream?: NodeJS.EventEmitter } }).connection?.stream;
+    stream?.once('connect', () => ctx.stage('waiting for the server to answer the startup message'));
+    await connecting;
     const connectMs = performance.now() - c0;
     ctx.stage('waiting for SELECT 1');
     const q0 = performance.now();

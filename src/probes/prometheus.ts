@@ -52,10 +52,13 @@ async function run(target: PrometheusTarget, ctx: ProbeContext): Promise<ProbeOu
     fetchCapped({ url: root + path, method: 'GET', headers, maxBodyBytes: 8 * 1024 * 1024, timeoutMs: ctx.timeoutMs, tlsVerify: true, signal: ctx.signal, stage: (s) => ctx.stage(`${path}: ${s}`) });
   const api = async <T>(path: string): Promise<T> => {
     const res = await get(path);
-    let body: ApiAnswer<T>;
+    let body: ApiAnswer<T> | undefined;
     try {
       body = JSON.parse(res.body.toString('utf8'));
     } catch {
+      body = undefined;
+    }
+    if (body?.status !== 'success' && body?.status !== 'error') {
       throw new Error(`${path} answered HTTP ${res.status} with something that is not the Prometheus API`);
     }
     if (body.status !== 'success') throw new Error(`${path}: ${body.error ?? `HTTP ${res.status}`}`);

@@ -24,6 +24,7 @@ const metrics: Record<string, MetricSpec> = {
   rejected_connections: { unit: 'count', aggregate: 'sum', label: 'rejected connections' },
   used_memory_bytes: { unit: 'bytes', aggregate: 'max', label: 'memory', headline: true },
   maxmemory_bytes: { unit: 'bytes', aggregate: 'min', label: 'maxmemory' },
+  // Of maxmemory when set, else of the machine's memory.
   memory_used_pct: { unit: 'percent', aggregate: 'max', label: 'memory used', headline: true },
   loading: { unit: 'count', aggregate: 'sum', label: 'loading' },
   rdb_last_save_ok: { unit: 'count', aggregate: 'min', label: 'last RDB save ok' },
@@ -55,7 +56,11 @@ async function run(target: RedisTarget, ctx: ProbeContext): Promise<ProbeOutcome
     connectionName: 'validate-probe',
     tls: target.url.startsWith('rediss:') ? { rejectUnauthorized: target.tlsVerify } : undefined,
   });
-  client.on('error', () => undefined); // failures surface through the awaited commands
+  // ioredis reports the real cause (WRONGPASS, a protocol error) only as an event, and the awaited
+  // call then fails with a bare "Connection is closed."; keep the event's error to explain the failure.
+  let lastError: unknown;
+  client.on('error', (err) => { lastError = err; });
+  client.on('connect', () => ctx.stage('waiting for the handshake (AUTH, CLIENT SETNAME) to be answered'));
   ctx.signal.addEventListener('abort', () => client.disconnect(), { once: true });
   try {
     ctx.stage('connecting');
@@ -78,7 +83,8 @@ async function run(target: RedisTarget, ctx: ProbeContext): Promise<ProbeOutcome
     return judge(before, after, pings, elapsedS);
   } catch (err) {
     if (ctx.signal.aborted) throw err;
-    return { status: 'fail', latencyMs: null, error: classifyError(err, at), details: {}, measurements: [] };
+    const cause = lastError && /Connection is closed/i.test((err as Error).message) ? lastError : err;
+    return { status: 'fail', latencyMs: null, error: classifyError(cause, at), details: {}, measurements: [] };
   } finally {
     client.disconnect();
   }
@@ -140,7 +146,6 @@ function judge(before: Map<string, string>, info: Map<string, string>, pings: nu
   const details = {
     version: info.get('redis_version') ?? null,
     role: role === 'slave' ? 'replica' : role,
-    memory_limit: maxmemory ? 'maxmemory' : system ? 'system memory' : null,
     master: role === 'slave' ? `${info.get('master_host')}:${info.get('master_port')}` : null,
   };
   if (loading) {

@@ -4,6 +4,8 @@ import type { Report } from './model.js';
 export interface RenderOptions {
   /** ANSI colours; only ever true for a terminal that wants them. */
   color: boolean;
+  /** Terminal columns, for the terminal table. */
+  width?: number;
 }
 
 export type Renderer = (report: Report, opts: RenderOptions) => string;

@@ -5,6 +5,12 @@ import type { Report } from './model.js';
 import type { RenderOptions } from './registry.js';
 import { healthLine, probeSections } from './sections.js';
 
+/** No rule between rows: a 16-target run still fits one screen. */
+const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+
+// eslint-disable-next-line no-control-regex
+const visibleLength = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').length;
+
 /** The terminal view: what a person at a shell reads, status first, the verdict last where the eye lands. */
 export function render(report: Report, opts: RenderOptions): string {
   const c = new Chalk({ level: opts.color ? 1 : 0 });
@@ -16,30 +22,32 @@ export function render(report: Report, opts: RenderOptions): string {
   out.push(c.bold(`${report.platform}: production readiness`) + c.gray(`  ${report.startedAt}  ${formatMs(report.durationMs)}`));
   for (const n of report.notes) out.push(c.gray(`note: ${n}`));
 
-  const multiPhase = report.phases.length > 1;
+  if (report.phases.length > 1) {
+    out.push('', `${c.bold('Phases')}  ${report.phases.map((p) => `${p.name} ${status(p.status)}`).join(c.gray(' → '))}`);
+    for (const p of report.phases.filter((p) => p.reason)) out.push(c.gray(`  ${p.name} skipped: ${p.reason}`));
+  }
+
+  const width = Math.max(80, Math.min(opts.width ?? 120, 200));
   for (const section of probeSections(report)) {
     out.push('', c.bold(`${section.title}`) + c.gray(`  ${healthLine(section.probes)}`));
-    const head = ['Status', 'Name', ...(multiPhase ? ['Phase'] : []), 'Kind', 'Target', 'Time', 'Details'];
-    const t = new Table({ head, style, wordWrap: true, colWidths: [8, null, ...(multiPhase ? [null] : []), null, null, 10, 60] as (number | null)[] });
-    for (const p of section.probes) {
-      t.push([
-        status(p.status),
-        p.required ? p.name : `${p.name} ${c.gray('(optional)')}`,
-        ...(multiPhase ? [p.phase] : []),
-        p.kind,
-        p.target,
-        formatMs(p.latencyMs),
-        p.status === 'fail' ? c.red(probeSummary(p)) : probeSummary(p),
-      ]);
-    }
+    const rows = section.probes.map((p) => [
+      status(p.status),
+      p.required ? p.name : `${p.name} ${c.gray('(optional)')}`,
+      p.kind,
+      p.target,
+      formatMs(p.latencyMs),
+      p.status === 'fail' ? c.red(probeSummary(p)) : probeSummary(p),
+    ]);
+    const fixed = [6, 'Name', 'Kind', 'Target', 9].map((h, i) => (typeof h === 'number' ? h : Math.max(h.length, ...rows.map((r) => visibleLength(r[i]))) + 2));
+    fixed[3] = Math.min(fixed[3], 40);
+    const details = Math.max(24, width - fixed.reduce((a, b) => a + b, 0) - 7);
+    const t = new Table({ head: ['', 'Name', 'Kind', 'Target', 'Time', 'Details'], style, wordWrap: true, chars: COMPACT, colWidths: [...fixed, details] });
+    for (const r of rows) t.push(r);
     out.push(t.toString());
   }
 
-  const skippedPhases = report.phases.filter((p) => p.status === 'skip');
-  for (const p of skippedPhases) out.push(c.gray(`phase ${p.name} skipped: ${p.reason}`));
-
   out.push('', c.bold('Decision matrix'));
-  const m = new Table({ head: ['Criterion', 'Requirement', 'Actual', 'Outcome', 'Grade'], style, wordWrap: true, colWidths: [30, 36, 30, 12, 7] });
+  const m = new Table({ head: ['Criterion', 'Requirement', 'Actual', 'Outcome', 'Grade'], style, wordWrap: true, chars: COMPACT });
   for (const cr of report.criteria) {
     const outcome = cr.status === 'pass' ? c.green(cr.outcome) : cr.status === 'warn' ? c.yellow(`${cr.outcome} (warn)`) : c.red(cr.outcome);
     m.push([cr.name, cr.expression, criterionActual(cr), outcome, cr.grade]);

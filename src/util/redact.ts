@@ -62,6 +62,7 @@ function tryParseUrl(url: string): URL | undefined {
 export function redactUrl(url: string): string {
   const parsed = tryParseUrl(url);
   if (!parsed) return redactUrlsInText(url);
+  if (!parsed.password && !parsed.searchParams.has('password')) return url;
   if (parsed.password) parsed.password = MASK;
   if (parsed.searchParams.has('password')) parsed.searchParams.set('password', MASK);
   return parsed.toString().replace(encodeURIComponent(MASK), MASK).replace('%2A%2A%2A', MASK);

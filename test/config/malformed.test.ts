@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfigText } from '../../src/config/load.js';
+import { ConfigError } from '../../src/errors.js';
+import { Redactor } from '../../src/util/redact.js';
+
+function errorOf(text: string, env: NodeJS.ProcessEnv = {}): string {
+  try {
+    parseConfigText(text, 'c.yaml', new Redactor(), env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError, the config was accepted');
+}
+
+const TCP = '{ name: a, kind: tcp, url: "tcp://localhost:1" }';
+
+// Each row: a broken config and the exact message a user sees (file:line:column, field path, what and the fix).
+const CASES: [string, string, string][] = [
+  ['misspelt key', 'targets:\n  - name: risk\n    kind: engine\n    urll: http://localhost:8200\n',
+    'c.yaml:4:5: targets[0]: unknown key "urll" (did you mean "url"?); expected one of: kind, name, url, required, phase, timeout, path, method, headers, expect, maxBodyBytes, tlsVerify'],
+  ['misspelt top-level key', `target:\n  - ${TCP}\n`,
+    'c.yaml:1:1: unknown key "target" (did you mean "targets"?); expected one of: version, platform, defaults, phases, targets, criteria, outputs'],
+  ['unknown kind', 'targets:\n  - name: risk\n    kind: engin\n    url: http://localhost:8200\n',
+    'c.yaml:3:11: targets[0].kind: unknown kind "engin" (did you mean "engine"?); expected one of: engine, http, redis, postgres, prometheus, tcp'],
+  ['missing kind', 'targets:\n  - name: risk\n    url: http://localhost:8200\n',
+    'c.yaml:2:5: targets[0].kind: missing "kind"; expected one of: engine, http, redis, postgres, prometheus, tcp'],
+  ['wrong scheme', 'targets:\n  - name: cache\n    kind: redis\n    url: http://localhost:6379\n',
+    'c.yaml:4:10: targets[0].url: expected a URL starting with redis:// or rediss://'],
+  ['bad duration', `defaults:\n  timeout: 2 seconds\ntargets:\n  - ${TCP}\n`,
+    'c.yaml:2:12: defaults.timeout: expected a duration like 500ms, 2s or 1m, found "2 seconds"'],
+  ['wrong type', 'targets:\n  - { name: a, kind: redis, url: "redis://x:1", samples: many }\n',
+    'c.yaml:2:58: targets[0].samples: expected a number, found "many"'],
+  ['unset variable', 'targets:\n  - name: db\n    kind: postgres\n    url: ${NOPE_DB_URL}\n',
+    'c.yaml:4:10: targets[0].url: environment variable NOPE_DB_URL is not set (referenced as ${NOPE_DB_URL}); export it, or write ${NOPE_DB_URL:-default}'],
+  ['YAML syntax', 'targets:\n  - name: a\n    kind: tcp\n   url: x\n',
+    'c.yaml:4:1: YAML syntax: Sequence item without - indicator'],
+  ['no targets', 'platform: x\n', 'c.yaml:1:1: targets: missing required field (expected a list)'],
+  ['empty file', '', 'c.yaml: the file is empty; expected a mapping with at least "targets:" (see `validate init`)'],
+  ['a list, not a mapping', '- a\n- b\n', 'c.yaml:1:1: expected a mapping with at least "targets:", found a list'],
+  ['duplicate names', `targets:\n  - ${TCP}\n  - ${TCP}\n`, 'c.yaml:3:13: targets[1].name: duplicate target name "a" (also targets[0]); names must be unique'],
+  ['misspelt severity', `targets:\n  - ${TCP}\ncriteria:\n  - { expect: "targets.available > 1", severity: critcal }\n`,
+    'c.yaml:4:50: criteria[0].severity: expected one of "critical", "warning", found "critcal" (did you mean "critical"?)'],
+  ['criterion syntax', 'targets:\n  - { name: risk, kind: engine, url: "http://localhost:8200" }\ncriteria:\n  - engines.available => 90%\n',
+    'c.yaml:4:5: criteria[0]: invalid expression: expected a comparison (<, <=, >, >=, ==, !=), found "=>" (use == to compare) at column 19\n    engines.available => 90%\n                      ^'],
+  ['body assertion syntax', 'targets:\n  - name: risk\n    kind: engine\n    url: http://localhost:8200\n    expect:\n      body: ["status = healthy"]\n',
+    'c.yaml:6:14: targets[0].expect.body[0]: invalid body assertion: expected a comparison (<, <=, >, >=, ==, !=), found "= " (use == to compare) at column 8\n    status = healthy\n           ^'],
+];
+
+describe('malformed configs', () => {
+  it.each(CASES)('%s', (_name, text, message) => {
+    expect(errorOf(text)).toBe(message);
+  });
+
+  it('reports every problem at once, each on its own line', () => {
+    const text = 'phases: [infra, engines]\ntargets:\n  - { name: risk, kind: engine, url: "http://localhost:8200", phase: infar }\n  - { name: b, kind: tcp, url: "tcp://localhost:1" }\ncriteria:\n  - engine.rsik.latency_ms < 100\n  - engine.risk.latncy_ms < 100\n  - engine.latency_ms < 90%\n';
+    expect(errorOf(text).split('\n')).toEqual([
+      'c.yaml:3:70: targets[0].phase: unknown phase "infar" (did you mean "infra"?); declared: infra, engines',
+      'c.yaml:4:5: targets[1]: missing "phase": this config declares phases (infra, engines), so each target names its phase',
+      'c.yaml:6:5: criteria[0]: unknown engine "rsik" in "engine.rsik.latency_ms" (did you mean "risk"?); this config has: risk',
+      'c.yaml:7:5: criteria[1]: unknown measurement "latncy_ms" for engine "risk" (did you mean "latency_ms"?); it has: available, healthy, failed, latency_ms, status_code, ttfb_ms, body_bytes, uptime_seconds',
+      'c.yaml:8:5: criteria[2]: "engine.latency_ms < 90%": a value in "%" cannot be compared with a measurement in ms; use ms or s',
+    ]);
+  });
+});
+
+describe('environment variables', () => {
+  it('substitutes ${VAR} and ${VAR:-default}, and $$ is a literal $', () => {
+    const text = 'platform: "cost $$5"\ntargets:\n  - { name: a, kind: redis, url: "redis://${HOST}:${PORT:-6379}" }\n';
+    const config = parseConfigText(text, 'c.yaml', new Redactor(), { HOST: 'cache.internal' });
+    expect(config.platform).toBe('cost $5');
+    expect(config.targets[0].url).toBe('redis://cache.internal:6379');
+  });
+
+  it('registers values of secret-looking variables with the redactor', () => {
+    const redactor = new Redactor();
+    parseConfigText('targets:\n  - { name: a, kind: redis, url: "redis://:${REDIS_PASSWORD}@h:1" }\n', 'c.yaml', redactor, { REDIS_PASSWORD: 's3cr3t-pw' });
+    expect(redactor.scrub('auth with s3cr3t-pw failed')).toBe('auth with *** failed');
+  });
+
+  it('applies defaults and normalises durations to milliseconds', () => {
+    const config = parseConfigText(`defaults: { timeout: 1.5s }\ntargets:\n  - ${TCP}\n`, 'c.yaml', new Redactor(), {});
+    expect(config.defaults).toEqual({ timeout: 1500, concurrency: 16 });
+    expect(config.targets[0]).toMatchObject({ required: true, phase: 'checks' });
+    expect(config.criteria.map((c) => c.expression)).toEqual(['targets.required_failed == 0']);
+  });
+});

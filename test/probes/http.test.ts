@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probeOne } from '../../src/run/probe-one.js';
+import { drippingServer, engineServer, hangingServer, hugeBodyServer, notHttpServer, type TestServer } from '../helpers/hostile.js';
+import { freePort } from '../helpers/ports.js';
+import { target } from '../helpers/targets.js';
+
+const servers: TestServer[] = [];
+const start = async (s: Promise<TestServer>) => {
+  const server = await s;
+  servers.push(server);
+  return server;
+};
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+describe('engine probe', () => {
+  let healthy: TestServer;
+  beforeAll(async () => {
+    healthy = await start(engineServer(200, { status: 'healthy', version: '3.1.0', uptime_seconds: 7200, checks: { redis: 'ok' } }));
+  });
+
+  it('passes a healthy engine and reads its health document', async () => {
+    const r = await probeOne(target('engine', { url: healthy.url, expect: { body: ['status == healthy', 'checks.redis == "ok"', 'uptime_seconds > 60'] } }), 2000);
+    expect(r.status).toBe('pass');
+    expect(r.details).toMatchObject({ status: 'healthy', version: '3.1.0', status_code: 200 });
+    expect(r.measurements).toContainEqual({ metric: 'uptime_seconds', value: 7200, unit: 'seconds' });
+    expect(r.latencyMs).toBeGreaterThan(0);
+  });
+
+  it('fails a body assertion and says what it found', async () => {
+    const r = await probeOne(target('engine', { url: healthy.url, expect: { body: ['checks.redis == down', 'version == 4'] } }), 2000);
+    expect(r.status).toBe('fail');
+    expect(r.error).toBe('body assertion failed: checks.redis == down (found "ok"); body assertion failed: version == 4 (found "3.1.0")');
+  });
+
+  it('fails an engine in maintenance even before the status code', async () => {
+    const s = await start(engineServer(503, { status: 'maintenance' }));
+    const r = await probeOne(target('engine', { url: s.url }), 2000);
+    expect(r.status).toBe('fail');
+    expect(r.error).toBe('engine reports status "maintenance"; HTTP 503, expected 2xx');
+  });
+
+  it('fails an engine that answers 200 but calls itself unhealthy', async () => {
+    const s = await start(engineServer(200, { status: 'unhealthy' }));
+    expect((await probeOne(target('engine', { url: s.url }), 2000)).error).toBe('engine reports status "unhealthy"');
+  });
+});
+
+describe('http probe against misbehaving servers', () => {
+  it('HTTP 500 is a failure naming the status', async () => {
+    const s = await start(engineServer(500, { error: 'boom' }));
+    const r = await probeOne(target('http', { url: `${s.url}/x` }), 2000);
+    expect(r).toMatchObject({ status: 'fail', error: 'HTTP 500, expected 2xx' });
+    expect(r.measurements).toContainEqual({ metric: 'status_code', value: 500, unit: 'number' });
+  });
+
+  it('an expected non-2xx status passes', async () => {
+    const s = await start(engineServer(401, {}));
+    expect((await probeOne(target('http', { url: s.url, expect: { status: [401, 403] } }), 2000)).status).toBe('pass');
+  });
+
+  it('a server that accepts and never answers times out, saying so', async () => {
+    const s = await start(hangingServer());
+    const r = await probeOne(target('http', { url: s.url }), 300);
+    expect(r.status).toBe('fail');
+    expect(r.error).toBe('timeout after 300 ms connecting and waiting for the response headers');
+  });
+
+  it('a body that drips forever times out while reading the body', async () => {
+    const s = await start(drippingServer(50));
+    const r = await probeOne(target('http', { url: s.url }), 400);
+    expect(r.error).toBe('timeout after 400 ms reading the response body (status 200 received) (connected, but it never answered)');
+  });
+
+  it('a huge body is read only up to maxBodyBytes', async () => {
+    const s = await start(hugeBodyServer(50 * 1024 * 1024));
+    const r = await probeOne(target('http', { url: s.url, maxBodyBytes: 65536 }), 5000);
+    expect(r.status).toBe('pass');
+    expect(r.details.body_truncated).toBe(true);
+    expect(r.measurements).toContainEqual({ metric: 'body_bytes', value: 65536, unit: 'bytes' });
+  });
+
+  it('a huge body with assertions fails saying the body was too large', async () => {
+    const s = await start(hugeBodyServer(4 * 1024 * 1024));
+    const r = await probeOne(target('http', { url: s.url, maxBodyBytes: 1024, expect: { body: ['status == ok'] } }), 5000);
+    expect(r.error).toBe('body is larger than maxBodyBytes (1024); cannot check "status == ok"');
+  });
+
+  it('something that is not HTTP is named as such', async () => {
+    const s = await start(notHttpServer());
+    const r = await probeOne(target('http', { url: s.url }), 2000);
+    expect(r.error).toBe(`not HTTP: 127.0.0.1:${s.port} answered with something that is not an HTTP response`);
+  });
+
+  it('a closed port is connection refused', async () => {
+    const port = await freePort();
+    const r = await probeOne(target('http', { url: `http://127.0.0.1:${port}/health` }), 2000);
+    expect(r.error).toBe(`connection refused: nothing is listening on 127.0.0.1:${port}`);
+  });
+
+  it('an unknown host is a DNS failure', async () => {
+    const r = await probeOne(target('http', { url: 'http://no-such-host.invalid/health' }), 2000);
+    expect(r.error).toBe('DNS: cannot resolve host "no-such-host.invalid"');
+  });
+
+  it('TLS to a plain HTTP server is a TLS failure', async () => {
+    const s = await start(engineServer());
+    const r = await probeOne(target('http', { url: `https://127.0.0.1:${s.port}/` }), 2000);
+    expect(r.error).toMatch(/^TLS: /);
+  });
+});

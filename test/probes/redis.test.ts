@@ -1,0 +1,104 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probeOne } from '../../src/run/probe-one.js';
+import type { ProbeResult } from '../../src/results/result.js';
+import { engineServer, hangingServer, type TestServer } from '../helpers/hostile.js';
+import { freePort } from '../helpers/ports.js';
+import { startRedis, type Running } from '../helpers/services.js';
+import { target } from '../helpers/targets.js';
+
+const value = (r: ProbeResult, metric: string) => r.measurements.find((m) => m.metric === metric && !m.labels)?.value;
+
+describe('redis probe against real redis-server instances', () => {
+  let primary: Running;
+  let replica: Running;
+  let secured: Running;
+  let others: TestServer[] = [];
+  beforeAll(async () => {
+    primary = await startRedis({ extra: ['--maxmemory', '64mb'] });
+    [replica, secured] = await Promise.all([startRedis({ replicaOf: primary.port }), startRedis({ password: 'p@ss w0rd!' })]);
+    others = [await engineServer(), await hangingServer()];
+  });
+  afterAll(async () => {
+    await Promise.all([primary, replica, secured].filter(Boolean).map((r) => r.stop()));
+    await Promise.all(others.map((s) => s.close()));
+  });
+
+  it('measures a primary: PING samples, clients, memory against maxmemory, CPU, replicas', async () => {
+    const r = await probeOne(target('redis', { url: primary.url, samples: 4, window: 150 }), 2000);
+    expect(r.status).toBe('pass');
+    expect(r.details).toMatchObject({ role: 'master', version: expect.stringMatching(/^\d+\.\d+/) });
+    expect(value(r, 'ping_min_ms')!).toBeLessThanOrEqual(value(r, 'ping_ms')!);
+    expect(value(r, 'ping_ms')!).toBeLessThanOrEqual(value(r, 'ping_max_ms')!);
+    expect(value(r, 'maxmemory_bytes')).toBe(64 * 1024 * 1024);
+    expect(value(r, 'memory_used_pct')).toBeCloseTo((value(r, 'used_memory_bytes')! / (64 * 1024 * 1024)) * 100, 6);
+    expect(value(r, 'connected_replicas')).toBe(1);
+    expect(value(r, 'connected_clients')).toBeGreaterThanOrEqual(1); // this probe; Redis leaves replica links out of this count
+    expect(value(r, 'clients_used_pct')).toBeCloseTo((value(r, 'connected_clients')! / value(r, 'maxclients')!) * 100, 6);
+    expect(value(r, 'cpu_pct')).toBeGreaterThanOrEqual(0);
+    expect(value(r, 'rdb_last_save_ok')).toBe(1);
+    expect(r.latencyMs).toBe(value(r, 'ping_ms'));
+  });
+
+  it('reads a replica: role, link up, lag', async () => {
+    const r = await probeOne(target('redis', { url: replica.url }), 2000);
+    expect(r.status).toBe('pass');
+    expect(r.details).toMatchObject({ role: 'replica', master: `127.0.0.1:${primary.port}` });
+    expect(value(r, 'master_link_up')).toBe(1);
+    expect(value(r, 'replication_lag_s')).toBeGreaterThanOrEqual(0);
+  });
+
+  it('warns when the replica has lost its primary', async () => {
+    const orphan = await startRedis();
+    const c = new Redis(orphan.port, '127.0.0.1');
+    await c.replicaof('127.0.0.1', String(await freePort())); // a primary that does not exist
+    c.disconnect();
+    const r = await probeOne(target('redis', { url: orphan.url }), 2000);
+    await orphan.stop();
+    expect(r.status).toBe('warn');
+    expect(r.warnings[0]).toMatch(/^replication link to 127\.0\.0\.1:\d+ is down$/);
+    expect(value(r, 'master_link_up')).toBe(0);
+  });
+
+  it('warns when the last background save failed', async () => {
+    const broken = await startRedis({ extra: ['--enable-protected-configs', 'yes'] });
+    const c = new Redis(broken.port, '127.0.0.1');
+    await c.config('SET', 'dir', '/proc'); // nothing can be written there, not even by root
+    await c.bgsave();
+    for (let i = 0; i < 50 && !(await c.info('persistence')).includes('rdb_last_bgsave_status:err'); i++) await new Promise((r) => setTimeout(r, 50));
+    c.disconnect();
+    const r = await probeOne(target('redis', { url: broken.url }), 2000);
+    await broken.stop();
+    expect(r.status).toBe('warn');
+    expect(r.warnings).toContain('last RDB background save failed');
+    expect(value(r, 'rdb_last_save_ok')).toBe(0);
+  });
+
+  it('authenticates with the password from the URL', async () => {
+    const r = await probeOne(target('redis', { url: secured.url }), 2000);
+    expect(r.status).toBe('pass');
+    expect(r.target).toBe(`redis://:***@127.0.0.1:${secured.port}`);
+  });
+
+  it('a missing password says how to give one', async () => {
+    const r = await probeOne(target('redis', { url: `redis://127.0.0.1:${secured.port}` }), 2000);
+    expect(r.error).toBe(`authentication required by Redis at 127.0.0.1:${secured.port}: add a password to the URL (redis://:PASSWORD@host)`);
+  });
+
+  it('a wrong password is an authentication failure that does not echo the password', async () => {
+    const r = await probeOne(target('redis', { url: `redis://:wrong-secret@127.0.0.1:${secured.port}` }), 2000);
+    expect(r.error).toBe(`authentication failed for Redis at 127.0.0.1:${secured.port}: wrong password (check the URL's password)`);
+    expect(JSON.stringify(r)).not.toContain('wrong-secret');
+  });
+
+  it('an HTTP server is not Redis', async () => {
+    const r = await probeOne(target('redis', { url: `redis://127.0.0.1:${others[0].port}` }), 2000);
+    expect(r.status).toBe('fail');
+    expect(r.error).toMatch(new RegExp(`^not that protocol: 127\\.0\\.0\\.1:${others[0].port} does not speak the expected protocol`));
+  });
+
+  it('a server that never answers times out at the first command', async () => {
+    const r = await probeOne(target('redis', { url: `redis://127.0.0.1:${others[1].port}` }), 400);
+    expect(r.error).toBe('timeout after 400 ms waiting for the handshake (AUTH, CLIENT SETNAME) to be answered (connected, but it never answered)');
+  });
+});
