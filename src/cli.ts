@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { UsageError } from './errors.js';
 import type { ExitCodeValue } from './exit-codes.js';
 import { parseDuration } from './util/duration.js';
+import { toolVersion } from './version.js';
 
 /**
  * Flags only. Each command's code is imported when that command runs, so `validate --help` loads
@@ -11,6 +12,9 @@ export function buildCli(signal: AbortSignal, setExit: (code: ExitCodeValue) => 
   const program = new Command('validate')
     .description('Production-readiness gate: probes a platform, judges go-live criteria, reports GO or NO-GO.')
     .showHelpAfterError('(run validate --help for usage)')
+    // Before the subcommands are declared: they inherit it, so their usage errors reach main's exit codes too.
+    .exitOverride()
+    .version(toolVersion(), '-V, --version')
     .addHelpText('after', '\nExit codes: 0 GO, 1 NO-GO, 2 usage or config error, 130 interrupted.');
 
   const withOutput = (cmd: Command) =>

@@ -10,7 +10,6 @@ async function main(argv: string[]): Promise<ExitCodeValue> {
   const interrupt = interruptSignal();
   let code: ExitCodeValue = ExitCode.GO;
   const program = buildCli(interrupt.signal, (c) => { code = c; });
-  program.exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   try {
     await program.parseAsync(argv);

@@ -1,12 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 
 let cached: string | undefined;
 
-/** The package version, read once from package.json (two levels up from both src/ and dist/). */
-export async function toolVersion(): Promise<string> {
-  if (!cached) {
-    const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
-    cached = String(pkg.version);
-  }
+/** The package version, read once from package.json (one level up from both src/ and dist/). */
+export function toolVersion(): string {
+  cached ??= String(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version);
   return cached;
 }

@@ -22,7 +22,7 @@ export async function execute(config: Config, redactor: Redactor, opts: ExecuteO
   // An interrupted run proves nothing: never GO.
   const verdict = aborted ? 'NO-GO' : decideVerdict(criteria);
   return buildReport(
-    { platform: config.platform, source: config.source, version: await toolVersion(), startedAt, finishedAt: new Date(), aborted, verdict, phases, probes, criteria, notes: opts.notes },
+    { platform: config.platform, source: config.source, version: toolVersion(), startedAt, finishedAt: new Date(), aborted, verdict, phases, probes, criteria, notes: opts.notes },
     redactor,
   );
 }

@@ -1,0 +1,145 @@
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { engineServer, hangingServer, type TestServer } from '../helpers/hostile.js';
+import { freePort } from '../helpers/ports.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'validate-cli-'));
+const file = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+:\d+:\d+/);
+
+describe('usage and config errors exit 2 with a located message', () => {
+  it('a malformed config', async () => {
+    const p = file('bad.yaml', 'targets:\n  - name: risk\n    kind: engine\n    urll: http://localhost:8200\n');
+    const r = await runCli(['run', '--config', p]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`validate: the config has 1 problem; nothing was probed.\n${p}:4:5: targets[0]: unknown key "urll" (did you mean "url"?); expected one of: kind, name, url, required, phase, timeout, path, method, headers, expect, maxBodyBytes, tlsVerify\n`);
+    expect(r.stdout).toBe('');
+  });
+
+  it('a config file that does not exist', async () => {
+    const r = await runCli(['run', '--config', join(dir, 'nope.yaml')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('nope.yaml: file not found (create one with `validate init`)');
+    noStack(r.stderr);
+  });
+
+  it.each([
+    [['frobnicate'], "error: unknown command 'frobnicate'"],
+    [['probe', '--bogus'], "error: unknown option '--bogus'"],
+    [['probe'], 'validate: nothing to probe: give URLs'],
+    [['probe', 'ftp://host/x'], 'cannot tell what "ftp://host/x" is from its scheme "ftp:"'],
+    [['probe', 'not a url'], '"not a url" is not a URL'],
+    [['probe', 'redis://localhost:1', '--timeout', 'soon'], '--timeout: expected a duration like 500ms or 2s, found "soon"'],
+    [['probe', 'redis://localhost:1', '--format', 'xml'], 'unknown format "xml"; expected one of: table, markdown, json'],
+    [['probe', 'redis://localhost:1', '--out', 'report.pdf'], 'cannot tell the format of --out report.pdf'],
+    [['probe', '--redis', 'cache=http://localhost:6379'], 'url of "cache=http://localhost:6379": expected a URL starting with redis:// or rediss://'],
+    [['probe', 'redis://localhost:1', '--criteria', 'redis.pnig_ms < 5'], 'unknown measurement "redis.pnig_ms" (did you mean "ping_ms"?)'],
+  ])('validate %j', async (args, message) => {
+    const r = await runCli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    noStack(r.stderr);
+  });
+});
+
+describe('commands', () => {
+  it('schema prints a JSON Schema of the config', async () => {
+    const r = await runCli(['schema']);
+    expect(r.code).toBe(0);
+    const schema = JSON.parse(r.stdout);
+    expect(schema.properties.targets.type).toBe('array');
+    expect(schema.properties.targets.items.oneOf.map((o: { properties: { kind: { const: string } } }) => o.properties.kind.const)).toEqual(['engine', 'http', 'redis', 'postgres', 'prometheus', 'tcp']);
+  });
+
+  it('init writes a starter config that loads, and will not overwrite it', async () => {
+    const p = join(dir, 'starter.yaml');
+    expect((await runCli(['init', p])).code).toBe(0);
+    expect(readFileSync(p, 'utf8')).toContain('kind: engine');
+    const again = await runCli(['init', p]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('already exists; choose another name or pass --force');
+    // It validates and runs (its example targets are not running here, so NO-GO: 1, not a config error: 2).
+    const run = await runCli(['run', '--config', p, '--timeout', '300ms', '--format', 'json']);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).verdict).toBe('NO-GO');
+  });
+
+  it('demo: the simulated platform is a GO with the features engine in maintenance', async () => {
+    const r = await runCli(['demo', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.verdict).toBe('GO');
+    expect(report.summary.optionalFailing).toEqual(['features']);
+    expect(report.probes.filter((p: { kind: string }) => p.kind === 'engine')).toHaveLength(10);
+    expect(report.criteria.find((c: { name: string }) => c.name === 'Engine health')).toMatchObject({ actual: 90, outcome: 'MET', status: 'pass' });
+    console.log(`demo wall time: ${r.wallMs.toFixed(0)} ms`);
+  });
+});
+
+describe('phases, outputs and interruption', () => {
+  let engine: TestServer;
+  let hanging: TestServer;
+  let closed: number;
+  beforeAll(async () => {
+    engine = await engineServer();
+    hanging = await hangingServer();
+    closed = await freePort();
+  });
+  afterAll(async () => {
+    await engine.close();
+    await hanging.close();
+  });
+
+  it('a failed phase skips the later phases; the report says why', async () => {
+    const p = file('phased.yaml', `phases: [infrastructure, engines]
+targets:
+  - { name: bus, kind: redis, url: "redis://127.0.0.1:${closed}", phase: infrastructure }
+  - { name: risk, kind: engine, url: "${engine.url}", phase: engines }
+criteria:
+  - engines.available >= 90%
+`);
+    const r = await runCli(['run', '--config', p, '--format', 'json']);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.phases.map((x: { name: string; status: string }) => [x.name, x.status])).toEqual([['infrastructure', 'fail'], ['engines', 'skip']]);
+    expect(report.probes.find((x: { name: string }) => x.name === 'risk')).toMatchObject({ status: 'skip', error: 'skipped: phase "infrastructure" failed' });
+    expect(report.criteria[1]).toMatchObject({ status: 'fail', actual: null, reason: 'not measured: no engine reported available' });
+  });
+
+  it('writes every output atomically, from the config and from --out, and keeps stdout JSON clean', async () => {
+    const out = join(dir, 'out');
+    const p = file('outputs.yaml', `targets:\n  - { name: risk, kind: engine, url: "${engine.url}" }\noutputs:\n  - { format: markdown, path: "${out}/nested/report.md" }\n`);
+    const r = await runCli(['run', '--config', p, '--format', 'json', '--out', `${out}/report.json`, '--out', `table:${out}/report.log`]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).verdict).toBe('GO');
+    expect(JSON.parse(readFileSync(`${out}/report.json`, 'utf8')).schemaVersion).toBe(1);
+    expect(readFileSync(`${out}/nested/report.md`, 'utf8')).toContain('## Decision matrix');
+    expect(readFileSync(`${out}/report.log`, 'utf8')).toContain('Engine matrix');
+    expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(r.stderr).toContain(`wrote markdown report to ${out}/nested/report.md`);
+  });
+
+  it('Ctrl-C stops the run, writes a partial report marked aborted, and exits 130', async () => {
+    const out = join(dir, 'aborted.json');
+    const p = file('slow.yaml', `targets:\n  - { name: stuck, kind: engine, url: "${hanging.url}", timeout: 60s }\n  - { name: risk, kind: engine, url: "${engine.url}" }\n`);
+    let pid = 0;
+    const running = runCli(['run', '--config', p, '--out', out, '--format', 'json'], { onSpawn: (id) => (pid = id) });
+    await new Promise((r) => setTimeout(r, 700));
+    process.kill(pid, 'SIGINT');
+    const r = await running;
+    expect(r.code).toBe(130);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report.aborted).toBe(true);
+    expect(report.verdict).toBe('NO-GO');
+    expect(report.recommendation).toBe('Run interrupted: this report is partial and cannot support a go-live decision.');
+    expect(report.probes.find((x: { name: string }) => x.name === 'risk').status).toBe('pass');
+    expect(r.wallMs).toBeLessThan(30_000); // far below the 60 s probe timeout: the interrupt, not the timeout, ended it
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateCriteria } from '../../src/criteria/evaluate.js';
+import { parseConfigText } from '../../src/config/load.js';
+import { decideVerdict } from '../../src/criteria/verdict.js';
+import { buildReport } from '../../src/reports/model.js';
+import { renderReport } from '../../src/reports/registry.js';
+import type { ProbeResult } from '../../src/results/result.js';
+import { Redactor } from '../../src/util/redact.js';
+
+const config = parseConfigText(
+  `platform: Test platform
+targets:
+  - { name: risk, kind: engine, url: "http://h:8200" }
+  - { name: features, kind: engine, url: "http://h:8500", required: false }
+  - { name: bus, kind: redis, url: "redis://:pw-123@h:6379" }
+criteria:
+  - { name: Engine health, expect: "engines.available >= 50%" }
+  - { name: Redis memory, expect: "redis.memory_used_pct < 10%", severity: warning }
+`,
+  'fixed.yaml',
+  new Redactor(),
+  {},
+);
+
+function probe(name: string, kind: string, status: ProbeResult['status'], extra: Partial<ProbeResult> = {}): ProbeResult {
+  const up = status !== 'fail';
+  return {
+    name, kind, status, target: `${kind}://h`, phase: 'checks', required: name !== 'features', latencyMs: up ? 1.5 : null, warnings: [], details: {},
+    startedAt: '2026-11-24T10:00:00.000Z', durationMs: 2,
+    measurements: [{ metric: 'available', value: up ? 100 : 0, unit: 'percent' }],
+    ...extra,
+  };
+}
+
+const probes = [
+  probe('risk', 'engine', 'pass', { details: { status: 'healthy', version: '1.2.3' } }),
+  probe('features', 'engine', 'fail', { error: 'HTTP 503, expected 2xx' }),
+  probe('bus', 'redis', 'pass', { details: { role: 'master' }, measurements: [{ metric: 'available', value: 100, unit: 'percent' }, { metric: 'memory_used_pct', value: 42, unit: 'percent' }, { metric: 'used_memory_bytes', value: 3 * 1024 * 1024, unit: 'bytes' }] }),
+];
+const criteria = evaluateCriteria(config.criteria, probes);
+const redactor = new Redactor();
+redactor.add('pw-123');
+const report = buildReport(
+  { platform: config.platform, source: 'fixed.yaml', version: '0.0.0', startedAt: new Date('2026-11-24T10:00:00Z'), finishedAt: new Date('2026-11-24T10:00:01.250Z'), aborted: false, verdict: decideVerdict(criteria), phases: [{ name: 'checks', status: 'fail' }], probes, criteria },
+  redactor,
+);
+
+describe('renderers', () => {
+  it('the model carries the verdict, summary and recommendation', () => {
+    expect(report.verdict).toBe('GO');
+    expect(report.durationMs).toBe(1250);
+    expect(report.summary).toMatchObject({ requiredFailing: [], optionalFailing: ['features'], probes: { total: 3, pass: 2, fail: 1 } });
+    expect(report.recommendation).toBe('GO: every critical criterion is met. Follow up before or soon after go-live: optional target(s) failing: features; warning criteria not met: Redis memory.');
+  });
+
+  it('markdown has the reference report sections, in order', async () => {
+    const md = await renderReport(report, 'markdown', { color: false });
+    const headings = md.split('\n').filter((l) => l.startsWith('#'));
+    expect(headings).toEqual(['# Test platform: production readiness report', '## Executive summary', '## Infrastructure health (1/1 healthy)', '## Engine matrix (1/2 healthy)', '## Decision matrix', '## Recommendation']);
+    expect(md).toContain('| features (optional) | engine | ❌ FAIL | — | HTTP 503, expected 2xx |');
+    expect(md).toContain('| Redis memory | `redis.memory_used_pct < 10%` | 42% | ⚠️ NOT MET | D | warning |');
+    expect(md).toContain('| bus | redis | ✅ PASS | 1.5 ms | role master, memory used 42%, memory 3.0 MiB |');
+  });
+
+  it('the terminal table has colour only when asked', async () => {
+    const plain = await renderReport(report, 'table', { color: false, width: 100 });
+    const colored = await renderReport(report, 'table', { color: true, width: 100 });
+    // eslint-disable-next-line no-control-regex
+    expect(plain).not.toMatch(/\x1b\[/);
+    // eslint-disable-next-line no-control-regex
+    expect(colored).toMatch(/\x1b\[32mPASS/);
+    expect(plain.trimEnd().split('\n').at(-1)).toBe(' GO  GO: every critical criterion is met. Follow up before or soon after go-live: optional target(s) failing: features; warning criteria not met: Redis memory.');
+  });
+
+  it('json is the model, parseable, with no secret in it', async () => {
+    const json = await renderReport(report, 'json', { color: false });
+    expect(JSON.parse(json)).toEqual(report);
+    expect(json).not.toContain('pw-123');
+  });
+});
