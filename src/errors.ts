@@ -31,6 +31,14 @@ export class ConfigError extends ValidateError {
   }
 }
 
+/** A report file could not be written. The run itself happened; its verdict is in the message. */
+export class OutputError extends ValidateError {
+  constructor(readonly failures: string[], verdict: string) {
+    super(`the run finished (${verdict}) but ${failures.length === 1 ? 'a report file' : 'report files'} could not be written: ${failures.join('; ')}`);
+    this.name = 'OutputError';
+  }
+}
+
 /** Ctrl-C or SIGTERM: the run stopped early. */
 export class InterruptedError extends ValidateError {
   override readonly exitCode = ExitCode.INTERRUPTED;

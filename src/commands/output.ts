@@ -1,5 +1,5 @@
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { UsageError } from '../errors.js';
+import { OutputError, UsageError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { FORMAT_NAMES, formatFromPath, type FormatName } from '../reports/format-names.js';
 import type { Report } from '../reports/model.js';
@@ -32,14 +32,36 @@ export function parseOut(spec: string): OutputTarget {
   return { format, path: spec };
 }
 
-/** Writes every requested output, stdout last so files exist by the time a pipe reader sees the end. */
+const WRITE_ERRORS: Record<string, string> = {
+  EEXIST: 'a file stands where its folder should be',
+  ENOTDIR: 'a file stands where its folder should be',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  EISDIR: 'that path is a folder',
+};
+
+/**
+ * Writes every requested output, files first so they exist by the time a pipe reader sees the end of
+ * stdout. A file that cannot be written does not cost the user the report: stdout is still written,
+ * then the failure is raised.
+ */
 export async function emitReport(report: Report, flags: OutputFlags, configured: OutputTarget[] = []): Promise<ExitCodeValue> {
   const stdoutFormat = flags.format ? parseFormat(flags.format) : 'table';
   const files = [...configured, ...(flags.out ?? []).map(parseOut)];
-  for (const f of files) await writeFileAtomic(f.path, await renderReport(report, f.format, { color: false }));
+  const failed: string[] = [];
+  for (const f of files) {
+    try {
+      await writeFileAtomic(f.path, await renderReport(report, f.format, { color: false }));
+      process.stderr.write(`wrote ${f.format} report to ${f.path}\n`);
+    } catch (err) {
+      failed.push(`${f.path}: ${WRITE_ERRORS[(err as NodeJS.ErrnoException).code ?? ''] ?? (err as Error).message}`);
+    }
+  }
   const color = stdoutFormat === 'table' && wantsColor(flags);
   if (!flags.quiet || stdoutFormat !== 'table') process.stdout.write(await renderReport(report, stdoutFormat, { color, width: process.stdout.columns }));
-  for (const f of files) process.stderr.write(`wrote ${f.format} report to ${f.path}\n`);
+  if (failed.length > 0) throw new OutputError(failed, report.verdict);
   if (report.aborted) return ExitCode.INTERRUPTED;
   return report.verdict === 'GO' ? ExitCode.GO : ExitCode.NO_GO;
 }

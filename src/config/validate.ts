@@ -1,7 +1,7 @@
 import { MetricCatalog, type MetricSource } from '../criteria/catalog.js';
-import { compileCriterion, type Criterion } from '../criteria/compile.js';
+import { compileCriterion, type Criterion, type CriterionSpec } from '../criteria/compile.js';
 import { ConfigError, type ConfigIssue } from '../errors.js';
-import { PROBES, probeKind } from '../probes/registry.js';
+import { PROBES, probeKindOrUndefined } from '../probes/registry.js';
 import type { TargetBase } from '../probes/types.js';
 import { didYouMean } from '../util/suggest.js';
 import type { Redactor } from '../util/redact.js';
@@ -17,66 +17,109 @@ export const REQUIRED_PROBES_CRITERION = { name: 'Required probes pass', expect:
 
 const SECRET_HEADER = /authorization|cookie|token|api[-_]?key|secret/i;
 
+type PathIssue = { path: Path; message: string; key?: string };
+
 /**
- * Validates a config (parsed YAML, or one built from command-line URLs) completely, collecting every
- * problem before reporting; nothing touches the network before this returns.
+ * Validates a config (parsed YAML, or one built from command-line URLs) completely: shape errors and
+ * cross-reference errors (names, phases, criteria) are all collected and reported together, even when
+ * part of the file is malformed. Nothing touches the network before this returns.
  */
 export function validateConfig(data: unknown, source: string, locate: Locator, redactor: Redactor): Config {
-  const issue = (path: Path, message: string, key?: string): ConfigIssue => ({ file: source, path: formatPath(path), message, ...locate(path, key) });
+  const toIssue = (i: PathIssue): ConfigIssue => ({ file: source, path: formatPath(i.path), message: i.message, ...locate(i.path, i.key) });
   const parsed = configSchema.safeParse(data, { reportInput: true });
-  if (!parsed.success) {
-    throw new ConfigError(explainIssues(parsed.error.issues, configSchema, data).map((i) => issue(i.path, i.message, i.key)));
+  const issues: PathIssue[] = parsed.success ? [] : explainIssues(parsed.error.issues, configSchema, data);
+  // On a shape error, check references on whatever parts are readable, so one run shows every problem.
+  const view = parsed.success ? viewOf(parsed.data) : lenientView(data);
+  const criteria = crossCheck(view, issues);
+  if (issues.length > 0) {
+    const located = issues.map(toIssue);
+    throw new ConfigError(located.map((i, n) => ({ i, n })).sort((a, b) => (a.i.line ?? 0) - (b.i.line ?? 0) || (a.i.column ?? 0) - (b.i.column ?? 0) || a.n - b.n).map((x) => x.i));
   }
-  const raw = parsed.data as RawConfig;
-  const issues: ConfigIssue[] = [];
-  const targets = raw.targets as unknown as (TargetBase & { headers?: Record<string, string> })[];
-
-  for (const t of targets) {
+  const raw = (parsed as { data: RawConfig }).data;
+  for (const t of view.targets) {
     redactor.addFromUrl(t.url);
-    for (const [k, v] of Object.entries(t.headers ?? {})) if (SECRET_HEADER.test(k)) redactor.add(v);
+    for (const [k, v] of Object.entries((t as { headers?: Record<string, string> }).headers ?? {})) if (SECRET_HEADER.test(k)) redactor.add(v);
   }
-
-  const seen = new Map<string, number>();
-  targets.forEach((t, i) => {
-    const first = seen.get(t.name);
-    if (first !== undefined) issues.push(issue(['targets', i, 'name'], `duplicate target name "${t.name}" (also targets[${first}]); names must be unique`));
-    else seen.set(t.name, i);
-  });
-
-  const phases = raw.phases.map((p) => (typeof p === 'string' ? { name: p } : p));
-  const phaseNames = phases.map((p) => p.name);
-  targets.forEach((t, i) => {
-    if (phases.length === 0) {
-      if (t.phase) issues.push(issue(['targets', i, 'phase'], `phase "${t.phase}" is not declared; add a top-level "phases:" list, or remove this field`));
-    } else if (!t.phase) {
-      issues.push(issue(['targets', i], `missing "phase": this config declares phases (${phaseNames.join(', ')}), so each target names its phase`));
-    } else if (!phaseNames.includes(t.phase)) {
-      issues.push(issue(['targets', i, 'phase'], `unknown phase "${t.phase}"${didYouMean(t.phase, phaseNames)}; declared: ${phaseNames.join(', ')}`));
-    }
-  });
-
-  const catalog = new MetricCatalog(metricSources(targets));
-  const criteria: Criterion[] = [];
-  const implicit = compileCriterion(REQUIRED_PROBES_CRITERION, catalog) as Criterion;
-  criteria.push({ ...implicit, implicit: true });
-  raw.criteria.forEach((c, i) => {
-    const spec = typeof c === 'string' ? { expect: c, severity: 'critical' as const } : c;
-    const compiled = compileCriterion(spec, catalog);
-    const path = typeof c === 'string' ? ['criteria', i] : ['criteria', i, 'expect'];
-    if (typeof compiled === 'string') issues.push(issue(path, compiled));
-    else criteria.push(compiled);
-  });
-
-  if (issues.length > 0) throw new ConfigError(issues);
   return {
     source,
     platform: raw.platform,
     defaults: raw.defaults,
-    phases: phases.length > 0 ? phases : [{ name: DEFAULT_PHASE }],
-    targets: targets.map((t) => ({ ...t, phase: t.phase ?? DEFAULT_PHASE })),
+    phases: view.phases.length > 0 ? view.phases : [{ name: DEFAULT_PHASE }],
+    targets: view.targets.map((t) => ({ ...t, phase: t.phase ?? DEFAULT_PHASE })),
     criteria,
     outputs: raw.outputs,
   };
+}
+
+/** What the cross-reference checks read: targets, phases and criteria, each with its position in the file. */
+interface View {
+  targets: (TargetBase & { index: number })[];
+  phases: { name: string; description?: string }[];
+  criteria: { spec: CriterionSpec; path: Path }[];
+}
+
+function viewOf(raw: RawConfig): View {
+  return {
+    targets: (raw.targets as unknown as TargetBase[]).map((t, index) => ({ ...t, index })),
+    phases: raw.phases.map((p) => (typeof p === 'string' ? { name: p } : p)),
+    criteria: raw.criteria.map((c, i) =>
+      typeof c === 'string' ? { spec: { expect: c, severity: 'critical' as const }, path: ['criteria', i] } : { spec: c, path: ['criteria', i, 'expect'] },
+    ),
+  };
+}
+
+/** The readable parts of a config that failed its schema: a target counts when its name and kind do. */
+function lenientView(data: unknown): View {
+  const d = (data ?? {}) as Record<string, unknown>;
+  const list = (v: unknown) => (Array.isArray(v) ? v : []);
+  const targets: View['targets'] = [];
+  list(d.targets).forEach((t: Record<string, unknown>, index) => {
+    if (!t || typeof t.name !== 'string' || typeof t.kind !== 'string') return;
+    const kind = probeKindOrUndefined(t.kind);
+    if (!kind) return;
+    const parsed = kind.schema.safeParse(t);
+    const base = { name: t.name, kind: t.kind, url: String(t.url ?? ''), required: true, phase: typeof t.phase === 'string' ? t.phase : undefined };
+    targets.push({ ...(parsed.success ? parsed.data : base), index, unparsed: !parsed.success } as unknown as View['targets'][number]);
+  });
+  const phases = list(d.phases)
+    .map((p) => (typeof p === 'string' ? { name: p } : p && typeof p.name === 'string' ? { name: p.name } : undefined))
+    .filter((p): p is { name: string } => Boolean(p));
+  const criteria: View['criteria'] = [];
+  list(d.criteria).forEach((c, i) => {
+    if (typeof c === 'string') criteria.push({ spec: { expect: c, severity: 'critical' }, path: ['criteria', i] });
+    else if (c && typeof c.expect === 'string') criteria.push({ spec: { ...c, severity: c.severity === 'warning' ? 'warning' : 'critical' }, path: ['criteria', i, 'expect'] });
+  });
+  return { targets, phases, criteria };
+}
+
+/** Unique names, phase membership, and criteria compiled against what the targets measure. */
+function crossCheck(view: View, issues: PathIssue[]): Criterion[] {
+  const seen = new Map<string, number>();
+  for (const t of view.targets) {
+    const first = seen.get(t.name);
+    if (first !== undefined) issues.push({ path: ['targets', t.index, 'name'], message: `duplicate target name "${t.name}" (also targets[${first}]); names must be unique` });
+    else seen.set(t.name, t.index);
+  }
+
+  const phaseNames = view.phases.map((p) => p.name);
+  for (const t of view.targets) {
+    if (phaseNames.length === 0) {
+      if (t.phase) issues.push({ path: ['targets', t.index, 'phase'], message: `phase "${t.phase}" is not declared; add a top-level "phases:" list, or remove this field` });
+    } else if (!t.phase) {
+      issues.push({ path: ['targets', t.index], message: `missing "phase": this config declares phases (${phaseNames.join(', ')}), so each target names its phase` });
+    } else if (!phaseNames.includes(t.phase)) {
+      issues.push({ path: ['targets', t.index, 'phase'], message: `unknown phase "${t.phase}"${didYouMean(t.phase, phaseNames)}; declared: ${phaseNames.join(', ')}` });
+    }
+  }
+
+  const catalog = new MetricCatalog(metricSources(view.targets));
+  const criteria: Criterion[] = [{ ...(compileCriterion(REQUIRED_PROBES_CRITERION, catalog) as Criterion), implicit: true }];
+  for (const { spec, path } of view.criteria) {
+    const compiled = compileCriterion(spec, catalog);
+    if (typeof compiled === 'string') issues.push({ path, message: compiled });
+    else criteria.push(compiled);
+  }
+  return criteria;
 }
 
 /** What the targets of a config can be asked about, grouped by kind. */
@@ -85,6 +128,8 @@ export function metricSources(targets: TargetBase[]): MetricSource[] {
     kind: p.kind,
     aliases: p.aliases,
     metrics: p.metrics,
-    members: new Map(targets.filter((t) => t.kind === p.kind).map((t) => [t.name, probeKind(t.kind).targetMetrics?.(t) ?? {}])),
+    members: new Map(
+      targets.filter((t) => t.kind === p.kind).map((t) => [t.name, (t as { unparsed?: boolean }).unparsed ? {} : (p.targetMetrics?.(t) ?? {})]),
+    ),
   }));
 }

@@ -143,3 +143,15 @@ criteria:
     expect(r.wallMs).toBeLessThan(30_000); // far below the 60 s probe timeout: the interrupt, not the timeout, ended it
   });
 });
+
+describe('a report file that cannot be written', () => {
+  it('still prints the report on stdout, then exits 2 naming the file and the verdict', async () => {
+    const engine = await engineServer();
+    const blocker = file('not-a-dir', 'a file where a folder is expected');
+    const r = await runCli(['probe', '--engine', `risk=${engine.url}`, '--format', 'json', '--out', `${blocker}/report.md`]);
+    await engine.close();
+    expect(JSON.parse(r.stdout).verdict).toBe('GO');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`validate: the run finished (GO) but a report file could not be written: ${blocker}/report.md: a file stands where its folder should be\n`);
+  });
+});

@@ -85,3 +85,14 @@ describe('environment variables', () => {
     expect(config.criteria.map((c) => c.expression)).toEqual(['targets.required_failed == 0']);
   });
 });
+
+describe('shape and reference errors together', () => {
+  it('a schema error does not hide a criterion typo or a phase typo elsewhere', () => {
+    const text = 'phases: [infra]\ntargets:\n  - { name: risk, kind: engine, url: "http://h:1", phase: infar, timeout: soon }\ncriteria:\n  - engine.rsik.latency_ms < 100\n';
+    expect(errorOf(text).split('\n')).toEqual([
+      'c.yaml:3:59: targets[0].phase: unknown phase "infar" (did you mean "infra"?); declared: infra',
+      'c.yaml:3:75: targets[0].timeout: expected a duration like 500ms, 2s or 1m, found "soon"',
+      'c.yaml:5:5: criteria[0]: unknown engine "rsik" in "engine.rsik.latency_ms" (did you mean "risk"?); this config has: risk',
+    ]);
+  });
+});
