@@ -5,7 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Tests start their own servers on free ports; a couple of workers keeps a 2-core machine responsive.
-    maxWorkers: 2,
+    // One test file at a time: load tests judge whether their generator kept up, and two files loading
+    // a 2-core machine at once would starve each other's generators (an honest INVALID, a flaky test).
+    fileParallelism: false,
   },
 });

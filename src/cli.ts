@@ -1,5 +1,4 @@
-import { Command, Option } from 'commander';
-import { UsageError } from './errors.js';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ExitCodeValue } from './exit-codes.js';
 import { parseDuration } from './util/duration.js';
 import { toolVersion } from './version.js';
@@ -44,6 +43,20 @@ export function buildCli(signal: AbortSignal, setExit: (code: ExitCodeValue) => 
     .option('--criteria <expression>', 'a go-live criterion, e.g. "engines.available >= 90%"; repeatable', collect, [])
     .action(async (urls, flags) => setExit(await (await import('./commands/probe.js')).probe(urls, flags, signal)));
 
+  withOutput(program.command('load'))
+    .description('load one URL, like autocannon: closed model with --connections, open model with --rate')
+    .argument('<url>', 'the URL to load')
+    .addOption(new Option('-n, --connections <n>', 'connections (closed: users; open: the most opened)').default(10).argParser(positiveInt))
+    .addOption(new Option('-d, --duration <duration>', 'how long (default 10s)').argParser(durationArg))
+    .addOption(new Option('-r, --requests <n>', 'total requests (closed model) instead of a duration').argParser(positiveInt))
+    .addOption(new Option('-R, --rate <n>', 'requests per second: the open model, latency from each scheduled time').argParser(positiveNumber))
+    .option('-m, --method <method>', 'HTTP method', 'GET')
+    .option('-H, --header <header>', 'a request header, "name: value"; repeatable', collect, [])
+    .option('-b, --body <body>', 'request body')
+    .option('--criteria <expression>', 'a criterion, e.g. "scenario.p99_ms < 50ms"; repeatable', collect, [])
+    .option('--progress', 'print progress even when stderr is not a terminal')
+    .action(async (url, flags) => setExit(await (await import('./commands/load.js')).load(url, flags, signal)));
+
   withOutput(program.command('demo'))
     .description('start a simulated trading platform in-process and validate it')
     .action(async (flags) => setExit(await (await import('./commands/demo.js')).demo(flags, signal)));
@@ -69,12 +82,18 @@ function collect(value: string, previous: string[]): string[] {
 
 function durationArg(value: string): number {
   const ms = parseDuration(value);
-  if (ms === undefined || ms <= 0) throw new UsageError(`--timeout: expected a duration like 500ms or 2s, found "${value}"`);
+  if (ms === undefined || ms <= 0) throw new InvalidArgumentError(`expected a duration like 500ms or 2s, found "${value}"`);
   return ms;
 }
 
 function positiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--concurrency: expected a whole number of at least 1, found "${value}"`);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, found "${value}"`);
+  return n;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a positive number, found "${value}"`);
   return n;
 }

@@ -1,3 +1,4 @@
+import type { LiveView } from '../load/measure.js';
 import type { ProbeResult } from '../results/result.js';
 
 /**
@@ -19,5 +20,43 @@ export function probeProgress(total: number, enabled = Boolean(process.stderr.is
     end() {
       if (enabled && done > 0) process.stderr.write('\r\x1b[2K');
     },
+  };
+}
+
+/**
+ * A live line per load result on stderr, once a second: elapsed, requests, current rps, p99 so far,
+ * errors. On a terminal it rewrites itself; with --progress elsewhere it prints one line per second.
+ */
+export function loadProgress(mode: 'auto' | 'always' | 'never' = 'auto') {
+  const tty = Boolean(process.stderr.isTTY);
+  const enabled = mode === 'always' || (mode === 'auto' && tty);
+  let timer: NodeJS.Timeout | undefined;
+  let lastLine = false;
+  const clear = () => {
+    clearInterval(timer);
+    if (lastLine && tty) process.stderr.write('\r\x1b[2K');
+    lastLine = false;
+  };
+  return {
+    onStart(view: LiveView) {
+      clear();
+      if (!enabled) return;
+      const r = view.recorder;
+      let lastCount = 0;
+      let lastAt = r.startedAt;
+      timer = setInterval(() => {
+        if (r.isStopped) return clear();
+        const now = performance.now();
+        const rps = ((r.requests - lastCount) / (now - lastAt)) * 1000;
+        lastCount = r.requests;
+        lastAt = now;
+        const p99 = r.latency.totalCount ? (r.latency.getValueAtPercentile(99) / 1000).toFixed(2) : '-';
+        const line = `[${view.name}] ${((now - r.startedAt) / 1000).toFixed(0)}s  ${r.requests.toLocaleString('en-US')} req  ${Math.round(rps).toLocaleString('en-US')} rps  p99 ${p99} ms  errors ${r.errors}`;
+        process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
+        lastLine = true;
+      }, 1000);
+      timer.unref();
+    },
+    end: clear,
   };
 }

@@ -1,6 +1,8 @@
 import type { Criterion } from '../criteria/compile.js';
 import type { TargetBase } from '../probes/types.js';
 import type { FormatName } from '../reports/format-names.js';
+import type { GeneratorLimits } from '../load/measure.js';
+import type { ScenarioBase } from '../scenarios/types.js';
 
 /** A validated config: everything downstream reads this, never the YAML. */
 export interface Config {
@@ -10,6 +12,8 @@ export interface Config {
   defaults: { timeout: number; concurrency: number };
   phases: { name: string; description?: string }[];
   targets: TargetBase[];
+  scenarios: ScenarioBase[];
+  generator: GeneratorLimits;
   criteria: Criterion[];
   outputs: { format: FormatName; path: string }[];
 }

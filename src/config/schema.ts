@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PROBES } from '../probes/registry.js';
+import { SCENARIOS } from '../scenarios/registry.js';
 import { FORMAT_NAMES } from '../reports/format-names.js';
 import { duration, name } from './fields.js';
 
@@ -26,6 +27,8 @@ const output = z.strictObject({
 // Built from the registry: a new probe kind adds itself here.
 const target = z.discriminatedUnion('kind', PROBES.map((p) => p.schema) as unknown as [z.ZodObject, ...z.ZodObject[]]);
 
+const scenario = z.discriminatedUnion('kind', SCENARIOS.map((s) => s.schema) as unknown as [z.ZodObject, ...z.ZodObject[]]);
+
 export const configSchema = z.strictObject({
   version: z.literal(1).default(1),
   platform: z.string().default('platform').meta({ description: 'Name shown in the report title' }),
@@ -36,12 +39,20 @@ export const configSchema = z.strictObject({
     })
     .default({ timeout: 2000, concurrency: 16 }),
   phases: z.array(phase).default([]).meta({ description: 'Ordered phases; when one fails, later ones are skipped' }),
-  targets: z.array(target).min(1, 'expected at least one target'),
+  targets: z.array(target).default([]),
+  scenarios: z.array(scenario).default([]).meta({ description: 'Load scenarios, run in order after every phase passed' }),
+  generator: z
+    .strictObject({
+      maxScheduleLag: duration.default(10).meta({ description: 'Open model: generator dispatch delay (p99) past which a run is INVALID' }),
+      maxEventLoopDelay: duration.default(20).meta({ description: 'Generator event-loop delay (p99) past which a run is INVALID' }),
+    })
+    .default({ maxScheduleLag: 10, maxEventLoopDelay: 20 }),
   criteria: z.array(criterion).default([]),
   outputs: z.array(output).default([]),
 });
 
 export type RawConfig = z.output<typeof configSchema>;
+
 
 export function jsonSchema(): unknown {
   return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' });

@@ -9,11 +9,16 @@ import { DEFAULT_PHASE, type Config } from './config.js';
 import { formatPath, type Path } from './locate.js';
 import { configSchema, type RawConfig } from './schema.js';
 import { explainIssues } from './zod-issues.js';
+import { SCENARIOS } from '../scenarios/registry.js';
+import { SCENARIO_METRICS } from '../scenarios/metrics.js';
+import type { ScenarioBase, ScenarioKind } from '../scenarios/types.js';
 
 export type Locator = (path: Path, key?: string) => { line?: number; column?: number };
 
 /** Implicit in every run: a required target that fails is NO-GO, whatever else is asked. */
 export const REQUIRED_PROBES_CRITERION = { name: 'Required probes pass', expect: 'targets.required_failed == 0', severity: 'critical' as const };
+/** Implicit when load runs: numbers from a generator that could not keep up are not the server's. */
+export const VALID_LOAD_CRITERION = { name: 'Load results valid', expect: 'scenario.invalid == 0', severity: 'critical' as const };
 
 const SECRET_HEADER = /authorization|cookie|token|api[-_]?key|secret/i;
 
@@ -28,6 +33,9 @@ export function validateConfig(data: unknown, source: string, locate: Locator, r
   const toIssue = (i: PathIssue): ConfigIssue => ({ file: source, path: formatPath(i.path), message: i.message, ...locate(i.path, i.key) });
   const parsed = configSchema.safeParse(data, { reportInput: true });
   const issues: PathIssue[] = parsed.success ? [] : explainIssues(parsed.error.issues, configSchema, data);
+  if (parsed.success && parsed.data.targets.length === 0 && parsed.data.scenarios.length === 0) {
+    issues.push({ path: ['targets'], message: 'nothing to validate: add at least one target (or a scenario)' });
+  }
   // On a shape error, check references on whatever parts are readable, so one run shows every problem.
   const view = parsed.success ? viewOf(parsed.data) : lenientView(data);
   const criteria = crossCheck(view, issues);
@@ -46,6 +54,8 @@ export function validateConfig(data: unknown, source: string, locate: Locator, r
     defaults: raw.defaults,
     phases: view.phases.length > 0 ? view.phases : [{ name: DEFAULT_PHASE }],
     targets: view.targets.map((t) => ({ ...t, phase: t.phase ?? DEFAULT_PHASE })),
+    scenarios: view.scenarios.map((x) => x.spec),
+    generator: { maxScheduleLagMs: raw.generator.maxScheduleLag, maxEventLoopDelayMs: raw.generator.maxEventLoopDelay },
     criteria,
     outputs: raw.outputs,
   };
@@ -54,6 +64,7 @@ export function validateConfig(data: unknown, source: string, locate: Locator, r
 /** What the cross-reference checks read: targets, phases and criteria, each with its position in the file. */
 interface View {
   targets: (TargetBase & { index: number })[];
+  scenarios: { spec: ScenarioBase; kind: ScenarioKind; index: number }[];
   phases: { name: string; description?: string }[];
   criteria: { spec: CriterionSpec; path: Path }[];
 }
@@ -61,6 +72,7 @@ interface View {
 function viewOf(raw: RawConfig): View {
   return {
     targets: (raw.targets as unknown as TargetBase[]).map((t, index) => ({ ...t, index })),
+    scenarios: (raw.scenarios as unknown as ScenarioBase[]).map((spec, index) => ({ spec, kind: SCENARIOS.find((k) => k.kind === spec.kind)!, index })),
     phases: raw.phases.map((p) => (typeof p === 'string' ? { name: p } : p)),
     criteria: raw.criteria.map((c, i) =>
       typeof c === 'string' ? { spec: { expect: c, severity: 'critical' as const }, path: ['criteria', i] } : { spec: c, path: ['criteria', i, 'expect'] },
@@ -84,12 +96,18 @@ function lenientView(data: unknown): View {
   const phases = list(d.phases)
     .map((p) => (typeof p === 'string' ? { name: p } : p && typeof p.name === 'string' ? { name: p.name } : undefined))
     .filter((p): p is { name: string } => Boolean(p));
+  const scenarios: View['scenarios'] = [];
+  list(d.scenarios).forEach((x: Record<string, unknown>, index) => {
+    const kind = SCENARIOS.find((k) => k.kind === x?.kind);
+    const parsed = kind?.schema.safeParse(x);
+    if (kind && parsed?.success) scenarios.push({ spec: parsed.data, kind, index });
+  });
   const criteria: View['criteria'] = [];
   list(d.criteria).forEach((c, i) => {
     if (typeof c === 'string') criteria.push({ spec: { expect: c, severity: 'critical' }, path: ['criteria', i] });
     else if (c && typeof c.expect === 'string') criteria.push({ spec: { ...c, severity: c.severity === 'warning' ? 'warning' : 'critical' }, path: ['criteria', i, 'expect'] });
   });
-  return { targets, phases, criteria };
+  return { targets, scenarios, phases, criteria };
 }
 
 /** Unique names, phase membership, and criteria compiled against what the targets measure. */
@@ -112,8 +130,31 @@ function crossCheck(view: View, issues: PathIssue[]): Criterion[] {
     }
   }
 
-  const catalog = new MetricCatalog(metricSources(view.targets));
-  const criteria: Criterion[] = [{ ...(compileCriterion(REQUIRED_PROBES_CRITERION, catalog) as Criterion), implicit: true }];
+  const resultNames = new Map<string, number>();
+  for (const x of view.scenarios) {
+    for (const r of x.kind.results(x.spec)) {
+      const first = resultNames.get(r);
+      if (first !== undefined) issues.push({ path: ['scenarios', x.index, 'name'], message: `scenario result "${r}" is also produced by scenarios[${first}]; rename one (results are named <scenario>-<target or level>, and operations by their name)` });
+      else resultNames.set(r, x.index);
+    }
+    for (const ref of x.kind.references(x.spec)) {
+      const t = view.targets.find((t) => t.name === ref.name);
+      const names = view.targets.filter((t) => ref.kinds.includes(t.kind)).map((t) => t.name);
+      if (!t) issues.push({ path: ['scenarios', x.index, ...ref.path], message: `unknown target "${ref.name}"${didYouMean(ref.name, names)}; this config has: ${names.join(', ') || `no ${ref.kinds.join('/')} targets`}` });
+      else if (!ref.kinds.includes(t.kind)) issues.push({ path: ['scenarios', x.index, ...ref.path], message: `target "${ref.name}" is a ${t.kind}; a ${x.spec.kind} scenario loads ${ref.kinds.join(' or ')} targets` });
+    }
+  }
+
+  const catalog = new MetricCatalog([...metricSources(view.targets), { kind: 'scenario', aliases: ['scenarios'], metrics: SCENARIO_METRICS, members: new Map([...resultNames.keys()].map((n) => [n, {}])) }]);
+  const criteria: Criterion[] = [];
+  if (view.targets.length > 0 || view.scenarios.length === 0) criteria.push({ ...(compileCriterion(REQUIRED_PROBES_CRITERION, catalog) as Criterion), implicit: true });
+  if (view.scenarios.length > 0) criteria.push({ ...(compileCriterion(VALID_LOAD_CRITERION, catalog) as Criterion), implicit: true });
+  for (const x of view.scenarios) {
+    for (const spec of x.kind.impliedCriteria?.(x.spec) ?? []) {
+      const compiled = compileCriterion(spec, catalog);
+      if (typeof compiled !== 'string') criteria.push({ ...compiled, implicit: true });
+    }
+  }
   for (const { spec, path } of view.criteria) {
     const compiled = compileCriterion(spec, catalog);
     if (typeof compiled === 'string') issues.push({ path, message: compiled });

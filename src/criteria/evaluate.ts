@@ -82,6 +82,7 @@ export function lookup(ref: ResolvedRef, items: MeasuredItem[]): number | string
     return valueOf(item, ref);
   }
   if (scope.type === 'all') {
+    items = items.filter((i) => i.family !== 'scenario');
     if (metric === 'total') return items.length;
     if (metric === 'required_failed') return items.filter((i) => i.required && i.status === 'fail').length;
     if (metric === 'skipped') return items.filter((i) => i.status === 'skip').length;

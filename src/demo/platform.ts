@@ -5,6 +5,13 @@ import type { AddressInfo } from 'node:net';
 export const DEMO_ENGINES = ['analytics', 'risk', 'factor', 'ml', 'features', 'websocket', 'strategy', 'marketdata', 'portfolio', 'collateral'];
 export const MAINTENANCE = 'features';
 
+/** The reference report's mission-critical operations, served by every healthy engine. */
+const OPERATIONS: Record<string, unknown> = {
+  'POST /orders': { status: 'accepted', order_id: 'ord-1' },
+  'POST /risk/assess': { status: 'ok', var_95: 0.021 },
+  'GET /portfolio/analysis': { status: 'ok', positions: 42, exposure: 0.63 },
+};
+
 export interface DemoPlatform {
   engines: Record<string, string>;
   prometheusUrl: string;
@@ -23,6 +30,13 @@ export async function startDemoPlatform(): Promise<DemoPlatform> {
   for (const name of DEMO_ENGINES) {
     const server = createServer((req, res) => {
       const down = name === MAINTENANCE;
+      const op = OPERATIONS[`${req.method} ${req.url}`];
+      if (op && !down) {
+        // Mission-critical operations answer with a small JSON document, after draining the request body.
+        req.resume();
+        req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(op)));
+        return;
+      }
       if (req.url !== '/health') {
         res.writeHead(404).end();
         return;

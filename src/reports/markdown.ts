@@ -1,7 +1,7 @@
 import { criterionActual, formatMs, probeSummary, STATUS_WORD } from './format-values.js';
 import type { Report } from './model.js';
 import type { RenderOptions } from './registry.js';
-import { healthLine, probeSections } from './sections.js';
+import { healthLine, probeSections, scenarioTable } from './sections.js';
 
 const ICON: Record<string, string> = { pass: '✅', fail: '❌', warn: '⚠️', skip: '⏭️' };
 
@@ -47,6 +47,13 @@ export function render(report: Report, _opts: RenderOptions): string {
       ),
       '',
     );
+  }
+
+  if (report.scenarios.length > 0) {
+    const st = scenarioTable(report.scenarios);
+    out.push('## Load scenarios', '', table(st.head, st.rows), '');
+    for (const n of st.notes) out.push(`- ${n}`);
+    if (st.notes.length) out.push('');
   }
 
   out.push('## Decision matrix', '');

@@ -1,6 +1,7 @@
 import type { CriterionResult } from '../criteria/evaluate.js';
 import type { Verdict } from '../criteria/verdict.js';
 import type { PhaseResult, ProbeResult, Status } from '../results/result.js';
+import type { ScenarioResult } from '../results/scenario-result.js';
 import type { Redactor } from '../util/redact.js';
 
 /** Bumped on any incompatible change of the JSON report; readers check it. */
@@ -39,7 +40,7 @@ export interface Report {
   recommendation: string;
   phases: PhaseResult[];
   probes: ProbeResult[];
-  scenarios: unknown[];
+  scenarios: ScenarioResult[];
   criteria: CriterionResult[];
   notes: string[];
 }
@@ -54,6 +55,7 @@ export interface ReportInput {
   verdict: Verdict;
   phases: PhaseResult[];
   probes: ProbeResult[];
+  scenarios?: ScenarioResult[];
   criteria: CriterionResult[];
   notes?: string[];
 }
@@ -86,7 +88,7 @@ export function buildReport(input: ReportInput, redactor: Redactor): Report {
     recommendation: recommend(input, requiredFailing, optionalFailing),
     phases: input.phases,
     probes: input.probes,
-    scenarios: [],
+    scenarios: input.scenarios ?? [],
     criteria: input.criteria,
     notes: input.notes ?? [],
   };
@@ -96,7 +98,8 @@ export function buildReport(input: ReportInput, redactor: Redactor): Report {
 
 function recommend(input: ReportInput, requiredFailing: string[], optionalFailing: string[]): string {
   if (input.aborted) return 'Run interrupted: this report is partial and cannot support a go-live decision.';
-  const unmet = input.criteria.filter((c) => c.status === 'fail' && !c.implicit).map((c) => c.name);
+  // Failing required targets are named below; every other unmet critical criterion is named here.
+  const unmet = input.criteria.filter((c) => c.status === 'fail' && c.expression !== 'targets.required_failed == 0').map((c) => c.name);
   const warned = input.criteria.filter((c) => c.status === 'warn').map((c) => c.name);
   if (input.verdict === 'GO') {
     const caveats = [

@@ -1,4 +1,6 @@
 import type { ProbeResult } from '../results/result.js';
+import type { ScenarioResult } from '../results/scenario-result.js';
+import { formatMs } from './format-values.js';
 import type { Report } from './model.js';
 
 export interface ProbeSection {
@@ -25,4 +27,47 @@ export function healthLine(probes: ProbeResult[]): string {
   const up = measured.filter((p) => p.status !== 'fail').length;
   const skipped = probes.length - measured.length;
   return `${up}/${measured.length} healthy${skipped ? `, ${skipped} skipped` : ''}`;
+}
+
+export interface ScenarioTable {
+  head: string[];
+  rows: string[][];
+  /** One line per open-model or invalid result: schedule, late, dropped, the uncorrected view, why invalid. */
+  notes: string[];
+}
+
+const fmtCount = (n: number) => n.toLocaleString('en-US');
+const fmtRate = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
+
+/** The load table both text renderers show: one row per result, the same columns as the reference report. */
+export function scenarioTable(results: ScenarioResult[]): ScenarioTable {
+  const head = ['Result', 'Kind', 'Conns', 'Requests', 'Errors', 'RPS', 'Mean', 'p50', 'p90', 'p99', 'Max', 'Valid'];
+  const rows = results.map((r) => [
+    r.name,
+    r.kind,
+    String(r.connections),
+    fmtCount(r.requests),
+    r.errors ? `${fmtCount(r.errors)} (${(100 - r.successRate).toFixed(2)}%)` : '0',
+    fmtRate(r.rps),
+    formatMs(r.latencyMs.mean),
+    formatMs(r.latencyMs.p50),
+    formatMs(r.latencyMs.p90),
+    formatMs(r.latencyMs.p99),
+    formatMs(r.latencyMs.max),
+    r.validity === 'VALID' ? 'yes' : 'INVALID',
+  ]);
+  const notes: string[] = [];
+  for (const r of results) {
+    if (r.model === 'open' && r.uncorrectedLatencyMs) {
+      const u = r.uncorrectedLatencyMs;
+      notes.push(
+        `${r.name}: asked ${fmtRate(r.targetRps ?? 0)}/s, achieved ${fmtRate(r.rps)}/s; late ${fmtCount(r.late ?? 0)}, dropped ${fmtCount(r.dropped ?? 0)}. ` +
+          `Latency above is from each request's scheduled time; from the actual send (uncorrected): p50 ${formatMs(u.p50)}, p90 ${formatMs(u.p90)}, p99 ${formatMs(u.p99)}, max ${formatMs(u.max)}`,
+      );
+    }
+    if (r.invalidReason) notes.push(`${r.name} INVALID: ${r.invalidReason}`);
+    const causes = Object.entries(r.errorCauses);
+    if (causes.length) notes.push(`${r.name} errors: ${causes.map(([c, n]) => `${c} (${fmtCount(n)})`).join('; ')}`);
+  }
+  return { head, rows, notes };
 }

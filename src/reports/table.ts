@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import { criterionActual, formatMs, probeSummary, STATUS_WORD } from './format-values.js';
 import type { Report } from './model.js';
 import type { RenderOptions } from './registry.js';
-import { healthLine, probeSections } from './sections.js';
+import { healthLine, probeSections, scenarioTable } from './sections.js';
 
 /** No rule between rows: a 16-target run still fits one screen. */
 const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
@@ -44,6 +44,15 @@ export function render(report: Report, opts: RenderOptions): string {
     const t = new Table({ head: ['', 'Name', 'Kind', 'Target', 'Time', 'Details'], style, wordWrap: true, chars: COMPACT, colWidths: [...fixed, details] });
     for (const r of rows) t.push(r);
     out.push(t.toString());
+  }
+
+  if (report.scenarios.length > 0) {
+    const st = scenarioTable(report.scenarios);
+    out.push('', c.bold('Load scenarios'));
+    const t = new Table({ head: st.head, style, chars: COMPACT });
+    st.rows.forEach((r, i) => t.push(report.scenarios[i].validity === 'VALID' ? r : r.map((x) => c.red(x))));
+    out.push(t.toString());
+    for (const n of st.notes) out.push(c.gray(n));
   }
 
   out.push('', c.bold('Decision matrix'));

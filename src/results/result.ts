@@ -4,6 +4,8 @@ export type Status = 'pass' | 'fail' | 'warn' | 'skip';
 
 /** Anything criteria can read: a probe result now, scenario results later. */
 export interface MeasuredItem {
+  /** `targets.*` criteria read targets only; scenario results are read under `scenario.*`. */
+  family?: 'target' | 'scenario';
   kind: string;
   name: string;
   status: Status;

@@ -1,0 +1,60 @@
+import type { Recorder } from './recorder.js';
+import type { ConnectionFactory, LoadConnection } from './types.js';
+
+export interface ClosedLoopOptions {
+  factory: ConnectionFactory;
+  /** Virtual users: each sends its next request as soon as the previous one is answered. */
+  connections: number;
+  durationMs?: number;
+  /** Total requests across all users (instead of, or as well as, a duration). */
+  requests?: number;
+  signal?: AbortSignal;
+  recorder: Recorder;
+}
+
+/**
+ * The closed model (wrk, autocannon): a fixed number of users, back to back. Simple and fast, but a
+ * stalled server also stalls the sending, so stalls hide (coordinated omission); the open model does not.
+ */
+export function runClosed(o: ClosedLoopOptions): Promise<void> {
+  return new Promise((resolve) => {
+    const start = performance.now();
+    const deadline = o.durationMs !== undefined ? start + o.durationMs : Infinity;
+    const conns: LoadConnection[] = [];
+    let issued = 0;
+    let active = 0;
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      o.recorder.stop();
+      o.signal?.removeEventListener('abort', onAbort);
+      for (const c of conns) c.close();
+      resolve();
+    };
+    const onAbort = () => finish();
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+
+    const next = (conn: LoadConnection) => {
+      if (finished) return;
+      if (performance.now() >= deadline || (o.requests !== undefined && issued >= o.requests)) {
+        if (--active === 0) finish();
+        return;
+      }
+      issued++;
+      const t0 = performance.now();
+      conn.send((err, status) => {
+        o.recorder.record(performance.now() - t0, err, status);
+        next(conn);
+      });
+    };
+    const users = o.requests !== undefined ? Math.min(o.connections, o.requests) : o.connections;
+    if (users === 0 || o.signal?.aborted) return finish();
+    for (let i = 0; i < users; i++) {
+      const c = o.factory.open();
+      conns.push(c);
+      active++;
+      next(c);
+    }
+  });
+}

@@ -1,0 +1,51 @@
+import * as hdr from 'hdr-histogram-js';
+
+/** Latencies are recorded in microseconds, 1 µs to 1 h, 3 significant digits: fixed memory whatever the run length. */
+const LOWEST_US = 1;
+const HIGHEST_US = 3_600_000_000;
+
+export type Histogram = hdr.Histogram;
+
+export function newHistogram(): Histogram {
+  return hdr.build({ lowestDiscernibleValue: LOWEST_US, highestTrackableValue: HIGHEST_US, numberOfSignificantValueDigits: 3, bitBucketSize: 32, autoResize: false });
+}
+
+/** Records a duration given in milliseconds (clamped into the trackable range). */
+export function recordMs(h: Histogram, ms: number): void {
+  const us = Math.round(ms * 1000);
+  h.recordValue(us < LOWEST_US ? LOWEST_US : us > HIGHEST_US ? HIGHEST_US : us);
+}
+
+export interface LatencySummary {
+  min: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+/** The summary every report shows, in milliseconds. An empty histogram summarises to zeros. */
+export function summarize(h: Histogram): LatencySummary {
+  if (h.totalCount === 0) return { min: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 };
+  const ms = (us: number) => Math.round(us) / 1000;
+  return {
+    min: ms(h.minNonZeroValue),
+    mean: Math.round(h.mean) / 1000,
+    p50: ms(h.getValueAtPercentile(50)),
+    p90: ms(h.getValueAtPercentile(90)),
+    p99: ms(h.getValueAtPercentile(99)),
+    p999: ms(h.getValueAtPercentile(99.9)),
+    max: ms(h.maxValue),
+  };
+}
+
+/** HdrHistogram's own compressed base64 form, so saved reports can be merged and compared exactly. */
+export function encodeHistogram(h: Histogram): string {
+  return hdr.encodeIntoCompressedBase64(h);
+}
+
+export function decodeHistogram(encoded: string): Histogram {
+  return hdr.decodeFromCompressedBase64(encoded, 32, false);
+}

@@ -1,0 +1,22 @@
+import type { ConnectionFactory } from './types.js';
+
+/** Load on a Redis instance: each connection an ioredis client sending one command at a time. */
+export async function redisFactory(url: string, command: string[], timeoutMs: number): Promise<ConnectionFactory> {
+  const { Redis } = await import('ioredis');
+  const [name, ...args] = command;
+  return {
+    ok: () => true,
+    open() {
+      const client = new Redis(url, { lazyConnect: false, connectTimeout: timeoutMs, commandTimeout: timeoutMs, maxRetriesPerRequest: 0, enableReadyCheck: false, connectionName: 'validate-load' });
+      client.on('error', () => undefined); // each failed command reports its own error
+      return {
+        send(done) {
+          client.call(name, ...args).then(() => done(null, 0), (err: Error) => done(err, 0));
+        },
+        close() {
+          client.disconnect();
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,15 @@
+/**
+ * The load loops drive connections of any protocol through this one interface, so closed and open
+ * models, progress and histograms are written once. Callback-based on purpose: this is the hot path.
+ */
+export interface LoadConnection {
+  /** Sends one request; `done` gets the error or a status (HTTP status, or 0 for protocols without one). */
+  send(done: (err: Error | null, status: number) => void): void;
+  close(): void;
+}
+
+export interface ConnectionFactory {
+  open(): LoadConnection;
+  /** Is this status a success? (HTTP: the expected status; other protocols: always.) */
+  ok(status: number): boolean;
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { duration, name, urlWithSchemes } from '../config/fields.js';
+import { parseAssertion } from '../probes/body-assertions.js';
+
+const assertion = z.string().superRefine((text, ctx) => {
+  try {
+    parseAssertion(text);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `invalid body assertion: ${(err as Error).message}` });
+  }
+});
+
+/** What to send: a config target (by name) or a URL, plus the request itself. */
+export const httpRequestFields = {
+  target: name.optional().meta({ description: 'A target of kind engine or http (its URL; an engine defaults to /health)' }),
+  url: urlWithSchemes(['http', 'https']).optional().meta({ description: 'A URL, instead of a target' }),
+  path: z.string().startsWith('/').optional(),
+  method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
+  headers: z.record(z.string(), z.string()).default({}),
+  body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional().meta({ description: 'A string, or a mapping/list sent as JSON' }),
+  expect: z
+    .strictObject({
+      status: z.union([z.number().int(), z.string().regex(/^[1-5]xx$/), z.array(z.number().int())]).default('2xx'),
+      body: z.array(assertion).default([]),
+    })
+    .default({ status: '2xx', body: [] }),
+};
+
+/** How long to wait for one answer before counting it as an error. */
+export const requestTimeout = duration.default(10_000).meta({ description: 'Per-request timeout' });
+
+export const scenarioBase = { name, timeout: requestTimeout };
+
+export const oneOfTargetOrUrl = (s: { target?: string; url?: string }) => Boolean(s.target) !== Boolean(s.url);
+export const TARGET_OR_URL = { message: 'give either "target" (a target name) or "url", not both or neither' };

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { name } from '../config/fields.js';
+import { measure } from '../load/measure.js';
+import type { ScenarioResult } from '../results/scenario-result.js';
+import { httpLoad } from './http-request.js';
+import { scenarioBase } from './fields.js';
+import type { ScenarioKind } from './types.js';
+
+const schema = z.strictObject({
+  kind: z.literal('latency'),
+  ...scenarioBase,
+  targets: z.array(name).min(1).meta({ description: 'Targets of kind engine or http, each measured on its own' }),
+  requests: z.number().int().min(1).default(50).meta({ description: 'Sequential requests per target (the reference: 50)' }),
+});
+export type LatencyScenario = z.output<typeof schema>;
+
+/** N sequential requests to each target, one connection: the per-engine latency table of the reference report. */
+export const latencyScenario: ScenarioKind<LatencyScenario> = {
+  kind: 'latency',
+  summary: 'N sequential requests to each target: min, mean, p50, p90, p99, max, success rate',
+  schema,
+  results: (s) => s.targets.map((t) => `${s.name}-${t}`),
+  references: (s) => s.targets.map((t, i) => ({ name: t, path: ['targets', i], kinds: ['engine', 'http'] })),
+  async run(s, ctx) {
+    const out: ScenarioResult[] = [];
+    for (const t of s.targets) {
+      if (ctx.signal?.aborted) break;
+      const { factory, url, describe } = httpLoad({ target: t, method: 'GET', headers: {}, expect: { status: '2xx', body: [] } }, ctx.targets, s.timeout);
+      out.push(await measure({ name: `${s.name}-${t}`, kind: 'latency', scenario: s.name, target: describe, url, factory, model: { type: 'closed', connections: 1, requests: s.requests }, signal: ctx.signal, limits: ctx.limits, onStart: ctx.onStart }));
+    }
+    return out;
+  },
+};

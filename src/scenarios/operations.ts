@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { duration, name } from '../config/fields.js';
+import { UsageError } from '../errors.js';
+import { measure } from '../load/measure.js';
+import { postgresFactory } from '../load/postgres-connection.js';
+import { redisFactory } from '../load/redis-connection.js';
+import type { ScenarioResult } from '../results/scenario-result.js';
+import { redactUrl } from '../util/redact.js';
+import { httpRequestFields, scenarioBase } from './fields.js';
+import { httpLoad } from './http-request.js';
+import type { ScenarioKind } from './types.js';
+
+const operation = z
+  .strictObject({
+    name: name.meta({ description: 'Result name: scenario.<name>.p99_ms' }),
+    ...httpRequestFields,
+    target: name.meta({ description: 'An engine or http target (HTTP request), a redis target (command) or a postgres target (query)' }),
+    command: z.array(z.string()).min(1).optional().meta({ description: 'Redis: the command, e.g. [GET, orders:last]' }),
+    query: z.string().optional().meta({ description: 'PostgreSQL: the SQL to run' }),
+    sla: duration.optional().meta({ description: 'p99 must stay under this (becomes a criterion)' }),
+    requests: z.number().int().min(1).optional(),
+  });
+
+const schema = z.strictObject({
+  kind: z.literal('operations'),
+  ...scenarioBase,
+  requests: z.number().int().min(1).default(100).meta({ description: 'Requests per operation' }),
+  connections: z.number().int().min(1).default(1).meta({ description: 'Concurrent users per operation' }),
+  operations: z.array(operation).min(1),
+});
+export type OperationsScenario = z.output<typeof schema>;
+type Operation = OperationsScenario['operations'][number];
+
+/** Named business operations (HTTP, a Redis command, a SQL query), each with its own SLA. */
+export const operationsScenario: ScenarioKind<OperationsScenario> = {
+  kind: 'operations',
+  summary: 'Named operations (HTTP request, Redis command, SQL query), each with its own SLA on p99',
+  schema,
+  results: (s) => s.operations.map((o) => o.name),
+  references: (s) => s.operations.map((o, i) => ({ name: o.target, path: ['operations', i, 'target'], kinds: ['engine', 'http', 'redis', 'postgres'] })),
+  impliedCriteria: (s) =>
+    s.operations.filter((o) => o.sla !== undefined).map((o) => ({ name: `${o.name} SLA`, expect: `scenario.${o.name}.p99_ms < ${o.sla}ms`, severity: 'critical' as const })),
+  async run(s, ctx) {
+    const out: ScenarioResult[] = [];
+    for (const op of s.operations) {
+      if (ctx.signal?.aborted) break;
+      const { factory, url, describe } = await loadFor(op, ctx.targets, s.timeout);
+      out.push(
+        await measure({
+          name: op.name,
+          kind: 'operations',
+          scenario: s.name,
+          target: describe,
+          url,
+          factory,
+          model: { type: 'closed', connections: s.connections, requests: op.requests ?? s.requests },
+          signal: ctx.signal,
+          limits: ctx.limits,
+          slaMs: op.sla,
+          onStart: ctx.onStart,
+        }),
+      );
+    }
+    return out;
+  },
+};
+
+async function loadFor(op: Operation, targets: Parameters<typeof httpLoad>[1], timeoutMs: number) {
+  const t = targets.get(op.target);
+  if (!t) throw new UsageError(`operation "${op.name}": target "${op.target}" is not a target of this config`);
+  if (t.kind === 'redis') {
+    if (!op.command) throw new UsageError(`operation "${op.name}" loads Redis target "${op.target}": give "command", e.g. [GET, key]`);
+    return { factory: await redisFactory(t.url, op.command, timeoutMs), url: t.url, describe: `${op.command[0]} on ${redactUrl(t.url)}` };
+  }
+  if (t.kind === 'postgres') {
+    if (!op.query) throw new UsageError(`operation "${op.name}" loads PostgreSQL target "${op.target}": give "query"`);
+    return { factory: await postgresFactory(t.url, op.query, timeoutMs), url: t.url, describe: `SQL on ${redactUrl(t.url)}` };
+  }
+  return httpLoad(op, targets, timeoutMs);
+}

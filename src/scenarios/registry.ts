@@ -1,0 +1,14 @@
+import { concurrencyScenario } from './concurrency.js';
+import { latencyScenario } from './latency.js';
+import { operationsScenario } from './operations.js';
+import { rateScenario } from './rate.js';
+import type { ScenarioBase, ScenarioKind } from './types.js';
+
+/** Every scenario kind by its key: a new kind is one file and one line here. */
+export const SCENARIOS: ScenarioKind<any>[] = [latencyScenario, concurrencyScenario, rateScenario, operationsScenario];
+
+export function scenarioKind(kind: string): ScenarioKind<ScenarioBase> {
+  const found = SCENARIOS.find((s) => s.kind === kind);
+  if (!found) throw new Error(`unknown scenario kind "${kind}"`);
+  return found;
+}

@@ -1,0 +1,31 @@
+import type { z } from 'zod';
+import type { CriterionSpec } from '../criteria/compile.js';
+import type { GeneratorLimits, LiveView } from '../load/measure.js';
+import type { TargetBase } from '../probes/types.js';
+import type { ScenarioResult } from '../results/scenario-result.js';
+
+export interface ScenarioBase {
+  name: string;
+  kind: string;
+}
+
+export interface ScenarioContext {
+  /** The config's targets by name, for scenarios that load one of them. */
+  targets: Map<string, TargetBase>;
+  signal?: AbortSignal;
+  limits: GeneratorLimits;
+  onStart?: (view: LiveView) => void;
+}
+
+export interface ScenarioKind<S extends ScenarioBase = ScenarioBase> {
+  kind: string;
+  summary: string;
+  schema: z.ZodType<S>;
+  /** The names of the results it will produce, known before running (criteria are checked against them). */
+  results(spec: S): string[];
+  /** Config target names it loads, checked to exist. */
+  references(spec: S): { name: string; path: (string | number)[]; kinds: string[] }[];
+  /** Criteria the scenario implies, e.g. an operation's SLA. */
+  impliedCriteria?(spec: S): CriterionSpec[];
+  run(spec: S, ctx: ScenarioContext): Promise<ScenarioResult[]>;
+}

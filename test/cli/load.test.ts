@@ -1,0 +1,78 @@
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+let server: Server;
+let url: string;
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    req.resume();
+    res.writeHead(200, { 'content-length': '2' }).end('ok');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+});
+afterAll(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+
+describe('validate load', () => {
+  it('closed model: one scenario in the same report model, clean JSON on stdout', async () => {
+    const r = await runCli(['load', url, '-n', '4', '-r', '400', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.schemaVersion).toBe(1);
+    expect(report.scenarios).toHaveLength(1);
+    expect(report.scenarios[0]).toMatchObject({ name: 'load-4', kind: 'concurrency', model: 'closed', connections: 4, requests: 400, errors: 0, validity: 'VALID' });
+    expect(Object.keys(report.scenarios[0].latencyMs)).toEqual(['min', 'mean', 'p50', 'p90', 'p99', 'p999', 'max']);
+  });
+
+  it('open model with --rate: corrected and uncorrected latency, target rate, late and dropped', async () => {
+    const r = await runCli(['load', url, '-R', '300', '-d', '1s', '--format', 'json']);
+    const s = JSON.parse(r.stdout).scenarios[0];
+    expect(s).toMatchObject({ kind: 'rate', model: 'open', requests: 300, targetRps: 300, dropped: 0 });
+    expect(s.uncorrectedLatencyMs.p50).toBeGreaterThan(0);
+    expect(s.generator.scheduleLagP99Ms).toBeGreaterThanOrEqual(0);
+    expect(r.code).toBe(0);
+  });
+
+  it('a criterion not met exits 1', async () => {
+    const r = await runCli(['load', url, '-r', '50', '--criteria', 'scenario.load-10.rps > 100000000', '--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).criteria.at(-1)).toMatchObject({ status: 'fail', outcome: 'NOT MET' });
+  });
+
+  it('a load where every request failed is INVALID and NO-GO, naming the cause', async () => {
+    const { freePort } = await import('../helpers/ports.js');
+    const port = await freePort();
+    const r = await runCli(['load', `http://127.0.0.1:${port}/`, '-r', '20', '--format', 'json']);
+    expect(r.code).toBe(1);
+    const s = JSON.parse(r.stdout).scenarios[0];
+    expect(s.invalidReason).toBe('every request failed (ECONNREFUSED): nothing was measured');
+    expect(s.errorCauses).toEqual({ [`connection refused: nothing is listening on 127.0.0.1:${port}`]: 20 });
+  });
+
+  it.each([
+    [['load', 'http://127.0.0.1:1/', '-R', '10', '-r', '5'], '--requests goes with the closed model; with --rate, give --duration'],
+    [['load', 'http://127.0.0.1:1/', '-H', 'no-colon'], '--header "no-colon": expected NAME: VALUE'],
+    [['load', 'ftp://x/'], 'URL: expected a URL'],
+    [['load', 'http://127.0.0.1:1/', '-n', '0'], "error: option '-n, --connections <n>' argument '0' is invalid. expected a whole number of at least 1"],
+  ])('validate %j exits 2', async (args, message) => {
+    const r = await runCli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+  });
+
+  it('Ctrl-C stops a long load within a second and writes the partial report marked aborted', async () => {
+    let pid = 0;
+    const started = performance.now();
+    const running = runCli(['load', url, '-n', '2', '-d', '60s', '--format', 'json'], { onSpawn: (p) => (pid = p) });
+    await new Promise((r) => setTimeout(r, 1200));
+    const signalledAt = performance.now();
+    process.kill(pid, 'SIGINT');
+    const r = await running;
+    expect(r.code).toBe(130);
+    const report = JSON.parse(r.stdout);
+    expect(report.aborted).toBe(true);
+    expect(report.scenarios[0].requests).toBeGreaterThan(0);
+    console.log(`load stopped ${(started + r.wallMs - signalledAt).toFixed(0)} ms after SIGINT`);
+  });
+});
