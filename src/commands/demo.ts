@@ -7,7 +7,7 @@ import type { ExitCodeValue } from '../exit-codes.js';
 import { execute } from '../run/execute.js';
 import { Redactor } from '../util/redact.js';
 import { emitReport, type OutputFlags } from './output.js';
-import { probeProgress } from './progress.js';
+import { loadProgress, probeProgress } from './progress.js';
 
 export const DEMO_CONFIG = fileURLToPath(new URL('../../fixtures/demo.yaml', import.meta.url));
 
@@ -26,8 +26,10 @@ export async function demo(flags: OutputFlags, signal: AbortSignal): Promise<Exi
     const notes = await dropUnreachable(config);
     for (const n of notes) process.stderr.write(`demo: ${n}\n`);
     const progress = probeProgress(config.targets.length);
-    const report = await execute(config, redactor, { signal, onResult: progress.onResult, notes });
+    const load = loadProgress();
+    const report = await execute(config, redactor, { signal, onResult: progress.onResult, onScenarioStart: load.onStart, notes });
     progress.end();
+    load.end();
     return await emitReport(report, flags, config.outputs);
   } finally {
     await platform.close();

@@ -3,7 +3,7 @@ import type { ExitCodeValue } from '../exit-codes.js';
 import { execute } from '../run/execute.js';
 import { Redactor } from '../util/redact.js';
 import { emitReport, type OutputFlags } from './output.js';
-import { probeProgress } from './progress.js';
+import { loadProgress, probeProgress } from './progress.js';
 
 export interface RunFlags extends OutputFlags {
   config: string;
@@ -18,7 +18,9 @@ export async function run(flags: RunFlags, signal: AbortSignal): Promise<ExitCod
   if (flags.timeout !== undefined) config.defaults.timeout = flags.timeout;
   if (flags.concurrency !== undefined) config.defaults.concurrency = flags.concurrency;
   const progress = probeProgress(config.targets.length);
-  const report = await execute(config, redactor, { signal, onResult: progress.onResult });
+  const load = loadProgress();
+  const report = await execute(config, redactor, { signal, onResult: progress.onResult, onScenarioStart: load.onStart });
   progress.end();
+  load.end();
   return emitReport(report, flags, config.outputs);
 }

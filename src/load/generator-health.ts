@@ -3,6 +3,8 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 export interface GeneratorHealth {
   eventLoopDelayP99Ms: number;
   eventLoopDelayMaxMs: number;
+  /** Peak resident memory of the generator process so far: flat however long a run lasts. */
+  maxRssMb: number;
 }
 
 /**
@@ -17,7 +19,7 @@ export function watchGenerator(): { stop(): GeneratorHealth } {
       h.disable();
       // The histogram includes the 10 ms sampling resolution; subtract it to get the delay beyond it.
       const beyond = (ns: number) => Math.max(0, ns / 1e6 - 10);
-      return { eventLoopDelayP99Ms: beyond(h.percentile(99)), eventLoopDelayMaxMs: beyond(h.max) };
+      return { eventLoopDelayP99Ms: beyond(h.percentile(99)), eventLoopDelayMaxMs: beyond(h.max), maxRssMb: process.resourceUsage().maxRSS / 1024 };
     },
   };
 }

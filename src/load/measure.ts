@@ -2,7 +2,7 @@ import { classifyError, endpointOf } from '../probes/classify-error.js';
 import type { Measurement } from '../results/measurement.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 import { runClosed } from './closed-loop.js';
-import { watchGenerator } from './generator-health.js';
+import { watchGenerator, type GeneratorHealth } from './generator-health.js';
 import { encodeHistogram, summarize } from './histogram.js';
 import { runOpen } from './open-loop.js';
 import { Recorder } from './recorder.js';
@@ -54,7 +54,7 @@ export async function measure(o: MeasureOptions): Promise<ScenarioResult> {
   return resultOf(o, recorder, generator);
 }
 
-function resultOf(o: MeasureOptions, r: Recorder, gen: { eventLoopDelayP99Ms: number; eventLoopDelayMaxMs: number }): ScenarioResult {
+function resultOf(o: MeasureOptions, r: Recorder, gen: GeneratorHealth): ScenarioResult {
   const limits = o.limits ?? DEFAULT_LIMITS;
   const durationMs = r.endedAt - r.startedAt;
   const latencyMs = summarize(r.latency);

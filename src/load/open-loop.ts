@@ -56,8 +56,14 @@ export function runOpen(o: OpenLoopOptions): Promise<void> {
         inFlight--;
         const now = performance.now();
         o.recorder.record(now - due, err, status, now - sent);
-        if (queueHead < queue.length) send(conn, queue[queueHead++]);
-        else {
+        if (queueHead < queue.length) {
+          send(conn, queue[queueHead++]);
+          // Drop consumed entries now and then, so a long run that queues keeps its memory flat.
+          if (queueHead > 4096 && queueHead * 2 > queue.length) {
+            queue.splice(0, queueHead);
+            queueHead = 0;
+          }
+        } else {
           idle.push(conn);
           if (!scheduling && inFlight === 0) finish();
         }

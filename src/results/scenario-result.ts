@@ -31,7 +31,7 @@ export interface ScenarioResult {
   dropped?: number;
   statusCounts: Record<string, number>;
   errorCauses: Record<string, number>;
-  generator: { eventLoopDelayP99Ms: number; eventLoopDelayMaxMs: number; scheduleLagP99Ms?: number };
+  generator: { eventLoopDelayP99Ms: number; eventLoopDelayMaxMs: number; maxRssMb: number; scheduleLagP99Ms?: number };
   /** HdrHistogram compressed base64 (µs), so runs can be merged and compared exactly. */
   histograms: { latency: string; uncorrected?: string };
   /** Per-operation SLA bound on p99, when the config sets one. */

@@ -1,0 +1,115 @@
+/**
+ * Load generator benchmarks (issue 3). Prints figures and ratios; nothing here is asserted.
+ *   npm run bench:load [-- throughput accuracy co memory]
+ * Every tool runs as its own process against a target in yet another process, alternated, medians of 3.
+ * Needs: autocannon (devDependency), wrk (Debian package wrk); nginx (Debian nginx-light) is used when present.
+ */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../test/helpers/ports.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin/validate');
+const AUTOCANNON = join(ROOT, 'node_modules/.bin/autocannon');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const want = new Set(process.argv.slice(2));
+const enabled = (s: string) => want.size === 0 || want.has(s);
+
+async function nodeTarget(...args: (number | string)[]): Promise<{ url: string; proc: ChildProcess }> {
+  const proc = spawn(process.execPath, [join(ROOT, 'bench/target-server.mjs'), ...args.map(String)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((r) => proc.stdout!.once('data', (d) => r(Number(String(d)))));
+  return { url: `http://127.0.0.1:${port}/`, proc };
+}
+
+async function nginxTarget(): Promise<{ url: string; proc: ChildProcess } | undefined> {
+  if (spawnSync('sh', ['-c', 'command -v nginx']).status !== 0) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'bench-nginx-'));
+  const port = await freePort();
+  writeFileSync(join(dir, 'nginx.conf'), `worker_processes 1; daemon off; pid ${dir}/pid; error_log ${dir}/error.log;
+events { worker_connections 1024; }
+http { access_log off; keepalive_requests 1000000; keepalive_timeout 60s;
+  server { listen 127.0.0.1:${port}; location / { default_type application/json; return 200 '{"status":"healthy"}'; } } }`);
+  const proc = spawn('nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 500));
+  return { url: `http://127.0.0.1:${port}/`, proc };
+}
+
+function validateLoad(args: string[]) {
+  const out = execFileSync(process.execPath, [BIN, 'load', ...args, '--format', 'json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 });
+  return JSON.parse(out).scenarios[0];
+}
+
+function autocannon(args: string[]) {
+  return JSON.parse(execFileSync(AUTOCANNON, [...args, '-j'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+}
+
+/** wrk's "Latency Distribution" p50, in ms. */
+function wrkP50(url: string, connections: number, seconds: number): number {
+  const out = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url], { encoding: 'utf8' });
+  const m = /^\s+50%\s+([\d.]+)(us|ms|s)/m.exec(out);
+  if (!m) throw new Error(`cannot read wrk's p50 from:\n${out}`);
+  return Number(m[1]) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[m[2]];
+}
+
+async function throughput(label: string, target: { url: string; proc: ChildProcess }) {
+  const v: number[] = [];
+  const a: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    v.push(validateLoad([target.url, '-n', '50', '-d', '5s']).rps);
+    const j = autocannon(['-c', '50', '-d', '5', target.url]);
+    a.push(j.requests.total / j.duration);
+  }
+  target.proc.kill();
+  const ratio = median(v) / median(a);
+  console.log(`throughput vs ${label}, 50 connections, 5 s, alternated, medians of 3`);
+  console.log(`  validate load  ${v.map((x) => x.toFixed(0)).join(' / ')} req/s  median ${median(v).toFixed(0)}`);
+  console.log(`  autocannon     ${a.map((x) => x.toFixed(0)).join(' / ')} req/s  median ${median(a).toFixed(0)}`);
+  console.log(`  ratio validate/autocannon: ${ratio.toFixed(3)}`);
+}
+
+if (enabled('throughput')) {
+  await throughput('a minimal Node server (one core, the server is the bottleneck)', await nodeTarget());
+  const nginx = await nginxTarget();
+  if (nginx) await throughput('nginx, 1 worker (the generator is the bottleneck)', nginx);
+  else console.log('  (nginx not installed: apt-get install nginx-light for the generator-bound comparison)');
+}
+
+if (enabled('accuracy')) {
+  const t = await nodeTarget(20);
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    ours.push(validateLoad([t.url, '-n', '50', '-d', '5s']).latencyMs.p50);
+    theirs.push(wrkP50(t.url, 50, 5));
+  }
+  t.proc.kill();
+  console.log('accuracy: a server answering after 20 ms, 50 connections, 5 s, alternated, medians of 3');
+  console.log(`  validate p50 ${ours.map((x) => x.toFixed(2)).join(' / ')} ms; wrk p50 ${theirs.map((x) => x.toFixed(2)).join(' / ')} ms`);
+  console.log(`  difference of medians: ${(median(ours) - median(theirs)).toFixed(3)} ms (bar: within 0.5 ms)`);
+}
+
+if (enabled('co')) {
+  const t = await nodeTarget(0, 10_000, 2000);
+  await new Promise((r) => setTimeout(r, 100));
+  const r = validateLoad([t.url, '-R', '200', '-d', '20s', '-n', '100']);
+  t.proc.kill();
+  const c = r.latencyMs;
+  const u = r.uncorrectedLatencyMs;
+  console.log('coordinated omission: a server holding every request for 2 s once every 10 s; 200/s for 20 s');
+  console.log(`  corrected (from the schedule): p50 ${c.p50} ms, p90 ${c.p90} ms, p99 ${c.p99} ms, max ${c.max} ms   (expected about 1, 1000, 1900, 2000)`);
+  console.log(`  uncorrected (from the send):   p50 ${u.p50} ms, p90 ${u.p90} ms, p99 ${u.p99} ms, max ${u.max} ms`);
+  console.log(`  requests ${r.requests}, late ${r.late}, dropped ${r.dropped}, achieved ${r.rps.toFixed(1)}/s, validity ${r.validity}`);
+}
+
+if (enabled('memory')) {
+  const t = await nodeTarget();
+  const short = validateLoad([t.url, '-R', '2000', '-d', '10s']);
+  const long = validateLoad([t.url, '-R', '2000', '-d', '40s']);
+  t.proc.kill();
+  console.log('memory: peak RSS of the generator, 2,000 req/s open model');
+  console.log(`  10 s run: ${short.generator.maxRssMb.toFixed(1)} MiB (${short.requests} requests); 40 s run: ${long.generator.maxRssMb.toFixed(1)} MiB (${long.requests} requests)`);
+  console.log(`  ratio 40 s / 10 s: ${(long.generator.maxRssMb / short.generator.maxRssMb).toFixed(3)} (bar: within 10%)`);
+}
