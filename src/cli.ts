@@ -28,6 +28,8 @@ export function buildCli(signal: AbortSignal, setExit: (code: ExitCodeValue) => 
   withOutput(program.command('run'))
     .description('validate a platform described by a config file')
     .requiredOption('--config <file>', 'config file (YAML)', 'validate.yaml')
+    .option('--chaos', 'run the fault experiments (destructive: restarts, disconnects)')
+    .option('--dry-run', 'say what would be probed, loaded and injected, and do nothing')
     .action(async (flags) => setExit(await (await import('./commands/run.js')).run(flags, signal)));
 
   withOutput(program.command('probe'))

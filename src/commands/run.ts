@@ -1,12 +1,17 @@
 import { loadConfigFile } from '../config/load.js';
 import type { ExitCodeValue } from '../exit-codes.js';
 import { execute } from '../run/execute.js';
-import { Redactor } from '../util/redact.js';
+import { Redactor, redactUrlsInText } from '../util/redact.js';
+import type { Config } from '../config/config.js';
+import { faultType } from '../faults/registry.js';
+import { ExitCode } from '../exit-codes.js';
 import { emitReport, type OutputFlags } from './output.js';
 import { loadProgress, probeProgress } from './progress.js';
 
 export interface RunFlags extends OutputFlags {
   config: string;
+  chaos?: boolean;
+  dryRun?: boolean;
   timeout?: number;
   concurrency?: number;
 }
@@ -17,10 +22,22 @@ export async function run(flags: RunFlags, signal: AbortSignal): Promise<ExitCod
   const config = await loadConfigFile(flags.config, redactor);
   if (flags.timeout !== undefined) config.defaults.timeout = flags.timeout;
   if (flags.concurrency !== undefined) config.defaults.concurrency = flags.concurrency;
+  if (flags.dryRun) return dryRun(config);
   const progress = probeProgress(config.targets.length);
   const load = loadProgress();
-  const report = await execute(config, redactor, { signal, onResult: progress.onResult, onScenarioStart: load.onStart });
+  const report = await execute(config, redactor, { signal, onResult: progress.onResult, onScenarioStart: load.onStart, chaos: flags.chaos, say: (l) => process.stderr.write(`${redactor.scrub(l)}\n`) });
   progress.end();
   load.end();
   return emitReport(report, flags, config.outputs);
+}
+
+/** `--dry-run`: says what would be probed, loaded and injected, and touches nothing. */
+function dryRun(config: Config): ExitCodeValue {
+  const targets = new Map(config.targets.map((t) => [t.name, t]));
+  const lines = [`${config.platform}: ${config.targets.length} target(s), ${config.scenarios.length} scenario(s), ${config.faults.length} fault experiment(s)`];
+  for (const p of config.phases) lines.push(`phase ${p.name}: ${config.targets.filter((t) => t.phase === p.name).map((t) => `${t.name} (${t.kind})`).join(', ')}`);
+  for (const s of config.scenarios) lines.push(`scenario ${s.name} (${s.kind})`);
+  for (const f of config.faults) lines.push(`fault ${f.name}: would ${faultType(f.fault.type).describe(f.fault, targets)}; watching ${f.watch.join(', ')} (only with --chaos)`);
+  process.stdout.write(`${lines.map((l) => redactUrlsInText(l)).join('\n')}\n`);
+  return ExitCode.GO;
 }

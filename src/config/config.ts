@@ -3,6 +3,7 @@ import type { TargetBase } from '../probes/types.js';
 import type { FormatName } from '../reports/format-names.js';
 import type { GeneratorLimits } from '../load/measure.js';
 import type { ScenarioBase } from '../scenarios/types.js';
+import type { FaultConfig } from '../faults/experiment.js';
 
 /** A validated config: everything downstream reads this, never the YAML. */
 export interface Config {
@@ -13,6 +14,7 @@ export interface Config {
   phases: { name: string; description?: string }[];
   targets: TargetBase[];
   scenarios: ScenarioBase[];
+  faults: FaultConfig[];
   generator: GeneratorLimits;
   criteria: Criterion[];
   outputs: { format: FormatName; path: string }[];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PROBES } from '../probes/registry.js';
 import { SCENARIOS } from '../scenarios/registry.js';
+import { FAULTS } from '../faults/registry.js';
 import { FORMAT_NAMES } from '../reports/format-names.js';
 import { duration, name } from './fields.js';
 
@@ -29,6 +30,17 @@ const target = z.discriminatedUnion('kind', PROBES.map((p) => p.schema) as unkno
 
 const scenario = z.discriminatedUnion('kind', SCENARIOS.map((s) => s.schema) as unknown as [z.ZodObject, ...z.ZodObject[]]);
 
+const fault = z.strictObject({
+  name,
+  fault: z.discriminatedUnion('type', FAULTS.map((f) => f.schema) as unknown as [z.ZodObject, ...z.ZodObject[]]),
+  watch: z.array(name).min(1).meta({ description: 'Targets that must recover' }),
+  consecutive: z.number().int().min(1).default(3).meta({ description: 'Consecutive passing checks that count as recovered' }),
+  interval: duration.default(100).meta({ description: 'How often the targets are checked during the experiment' }),
+  checkTimeout: duration.default(1000),
+  recoveryTimeout: duration.default(30_000).meta({ description: 'Give up waiting for recovery after this long' }),
+  settle: duration.default(2000).meta({ description: 'With no failure seen, how long to watch before concluding there was no disruption' }),
+});
+
 export const configSchema = z.strictObject({
   version: z.literal(1).default(1),
   platform: z.string().default('platform').meta({ description: 'Name shown in the report title' }),
@@ -47,6 +59,7 @@ export const configSchema = z.strictObject({
       maxEventLoopDelay: duration.default(20).meta({ description: 'Generator event-loop delay (p99) past which a run is INVALID' }),
     })
     .default({ maxScheduleLag: 10, maxEventLoopDelay: 20 }),
+  faults: z.array(fault).default([]).meta({ description: 'Fault experiments; destructive, so they run only with --chaos' }),
   criteria: z.array(criterion).default([]),
   outputs: z.array(output).default([]),
 });

@@ -12,6 +12,9 @@ import { explainIssues } from './zod-issues.js';
 import { SCENARIOS } from '../scenarios/registry.js';
 import { SCENARIO_METRICS } from '../scenarios/metrics.js';
 import type { ScenarioBase, ScenarioKind } from '../scenarios/types.js';
+import { FAULT_METRICS, type FaultConfig } from '../faults/experiment.js';
+import { FAULTS } from '../faults/registry.js';
+import type { MetricSpec } from '../results/measurement.js';
 
 export type Locator = (path: Path, key?: string) => { line?: number; column?: number };
 
@@ -55,6 +58,7 @@ export function validateConfig(data: unknown, source: string, locate: Locator, r
     phases: view.phases.length > 0 ? view.phases : [{ name: DEFAULT_PHASE }],
     targets: view.targets.map((t) => ({ ...t, phase: t.phase ?? DEFAULT_PHASE })),
     scenarios: view.scenarios.map((x) => x.spec),
+    faults: raw.faults as unknown as FaultConfig[],
     generator: { maxScheduleLagMs: raw.generator.maxScheduleLag, maxEventLoopDelayMs: raw.generator.maxEventLoopDelay },
     criteria,
     outputs: raw.outputs,
@@ -63,6 +67,7 @@ export function validateConfig(data: unknown, source: string, locate: Locator, r
 
 /** What the cross-reference checks read: targets, phases and criteria, each with its position in the file. */
 interface View {
+  faults: { spec: { name: string; watch: string[]; fault: { type: string } }; index: number }[];
   targets: (TargetBase & { index: number })[];
   scenarios: { spec: ScenarioBase; kind: ScenarioKind; index: number }[];
   phases: { name: string; description?: string }[];
@@ -73,6 +78,7 @@ function viewOf(raw: RawConfig): View {
   return {
     targets: (raw.targets as unknown as TargetBase[]).map((t, index) => ({ ...t, index })),
     scenarios: (raw.scenarios as unknown as ScenarioBase[]).map((spec, index) => ({ spec, kind: SCENARIOS.find((k) => k.kind === spec.kind)!, index })),
+    faults: (raw.faults as unknown as View['faults'][number]['spec'][]).map((spec, index) => ({ spec, index })),
     phases: raw.phases.map((p) => (typeof p === 'string' ? { name: p } : p)),
     criteria: raw.criteria.map((c, i) =>
       typeof c === 'string' ? { spec: { expect: c, severity: 'critical' as const }, path: ['criteria', i] } : { spec: c, path: ['criteria', i, 'expect'] },
@@ -107,7 +113,12 @@ function lenientView(data: unknown): View {
     if (typeof c === 'string') criteria.push({ spec: { expect: c, severity: 'critical' }, path: ['criteria', i] });
     else if (c && typeof c.expect === 'string') criteria.push({ spec: { ...c, severity: c.severity === 'warning' ? 'warning' : 'critical' }, path: ['criteria', i, 'expect'] });
   });
-  return { targets, scenarios, phases, criteria };
+  const faults: View['faults'] = [];
+  list(d.faults).forEach((x: Record<string, unknown>, index) => {
+    const f = x?.fault as Record<string, unknown> | undefined;
+    if (typeof x?.name === 'string' && Array.isArray(x.watch) && typeof f?.type === 'string') faults.push({ spec: { name: x.name, watch: x.watch.map(String), fault: f as { type: string } }, index });
+  });
+  return { targets, scenarios, faults, phases, criteria };
 }
 
 /** Unique names, phase membership, and criteria compiled against what the targets measure. */
@@ -145,7 +156,26 @@ function crossCheck(view: View, issues: PathIssue[]): Criterion[] {
     }
   }
 
-  const catalog = new MetricCatalog([...metricSources(view.targets), { kind: 'scenario', aliases: ['scenarios'], metrics: SCENARIO_METRICS, members: new Map([...resultNames.keys()].map((n) => [n, {}])) }]);
+  const faultNames = new Map<string, number>();
+  for (const x of view.faults) {
+    const first = faultNames.get(x.spec.name);
+    if (first !== undefined) issues.push({ path: ['faults', x.index, 'name'], message: `duplicate fault name "${x.spec.name}" (also faults[${first}])` });
+    else faultNames.set(x.spec.name, x.index);
+    const all = view.targets.map((t) => t.name);
+    x.spec.watch.forEach((w, i) => {
+      if (!all.includes(w)) issues.push({ path: ['faults', x.index, 'watch', i], message: `unknown target "${w}"${didYouMean(w, all)}; this config has: ${all.join(', ')}` });
+    });
+    const type = FAULTS.find((f) => f.type === x.spec.fault.type);
+    for (const ref of type?.references(x.spec.fault) ?? []) {
+      const t = view.targets.find((t) => t.name === ref.name);
+      const names = view.targets.filter((t) => ref.kinds.includes(t.kind)).map((t) => t.name);
+      if (!t) issues.push({ path: ['faults', x.index, 'fault', 'target'], message: `unknown target "${ref.name}"${didYouMean(ref.name, names)}; ${ref.kinds.join('/')} targets: ${names.join(', ') || 'none'}` });
+      else if (!ref.kinds.includes(t.kind)) issues.push({ path: ['faults', x.index, 'fault', 'target'], message: `target "${ref.name}" is a ${t.kind}; a ${x.spec.fault.type} fault acts on ${ref.kinds.join(' or ')} targets` });
+    }
+  }
+
+  const catalog = new MetricCatalog([
+    { kind: 'fault', aliases: ['faults'], metrics: FAULT_METRICS as Record<string, MetricSpec>, members: new Map([...faultNames.keys()].map((n) => [n, {}])) },...metricSources(view.targets), { kind: 'scenario', aliases: ['scenarios'], metrics: SCENARIO_METRICS, members: new Map([...resultNames.keys()].map((n) => [n, {}])) }]);
   const criteria: Criterion[] = [];
   if (view.targets.length > 0 || view.scenarios.length === 0) criteria.push({ ...(compileCriterion(REQUIRED_PROBES_CRITERION, catalog) as Criterion), implicit: true });
   if (view.scenarios.length > 0) criteria.push({ ...(compileCriterion(VALID_LOAD_CRITERION, catalog) as Criterion), implicit: true });

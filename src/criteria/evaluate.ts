@@ -4,7 +4,7 @@ import type { ResolvedRef } from './catalog.js';
 import type { Aggregate, Measurement, Unit } from '../results/measurement.js';
 import type { MeasuredItem } from '../results/result.js';
 
-export type Outcome = 'EXCEEDED' | 'MET' | 'NOT MET';
+export type Outcome = 'EXCEEDED' | 'MET' | 'NOT MET' | 'NOT RUN';
 
 export interface CriterionResult {
   name: string;
@@ -14,8 +14,8 @@ export interface CriterionResult {
   requirement: string;
   actual: number | null;
   unit: Unit;
-  /** pass: met; fail: a critical one not met; warn: a warning one not met. */
-  status: 'pass' | 'fail' | 'warn';
+  /** pass: met; fail: a critical one not met; warn: a warning one not met; skip: what it reads was deliberately not run. */
+  status: 'pass' | 'fail' | 'warn' | 'skip';
   outcome: Outcome;
   grade: string;
   /** Why there is no actual value, or which targets pulled it down. */
@@ -43,6 +43,10 @@ function evaluateOne(c: Criterion, items: MeasuredItem[]): CriterionResult {
   };
   const value = lookup(c.ref, items);
   const notMet = c.severity === 'critical' ? 'fail' : 'warn';
+  const read = readsFrom(c.ref, items);
+  if (typeof value === 'string' && read.length > 0 && read.every((i) => i.notRun)) {
+    return { ...base, actual: null, status: 'skip', outcome: 'NOT RUN', grade: '-', reason: read[0].error };
+  }
   if (typeof value === 'string') return { ...base, actual: null, status: notMet, outcome: 'NOT MET', grade: 'F', reason: value };
   const ok = compare(value, c.op, c.bound);
   if (!ok) return { ...base, actual: value, status: notMet, outcome: 'NOT MET', grade: c.severity === 'critical' ? 'F' : 'D', reason: culprits(c.ref, items) };
@@ -73,6 +77,14 @@ function culprits(ref: ResolvedRef, items: MeasuredItem[]): string | undefined {
   return `failing: ${failing.map((i) => `${i.name}${i.error ? ` (${i.error})` : ''}`).join('; ')}`;
 }
 
+/** The items a reference reads. */
+function readsFrom(ref: ResolvedRef, items: MeasuredItem[]): MeasuredItem[] {
+  const s = ref.scope;
+  if (s.type === 'member') return items.filter((i) => i.kind === s.kind && i.name === s.name);
+  if (s.type === 'kind') return items.filter((i) => i.kind === s.kind);
+  return items.filter((i) => i.family !== 'scenario' && i.family !== 'fault');
+}
+
 /** The measured value, or why there is none. */
 export function lookup(ref: ResolvedRef, items: MeasuredItem[]): number | string {
   const { scope, metric } = ref;
@@ -82,7 +94,7 @@ export function lookup(ref: ResolvedRef, items: MeasuredItem[]): number | string
     return valueOf(item, ref);
   }
   if (scope.type === 'all') {
-    items = items.filter((i) => i.family !== 'scenario');
+    items = items.filter((i) => i.family !== 'scenario' && i.family !== 'fault');
     if (metric === 'total') return items.length;
     if (metric === 'required_failed') return items.filter((i) => i.required && i.status === 'fail').length;
     if (metric === 'skipped') return items.filter((i) => i.status === 'skip').length;

@@ -1,7 +1,7 @@
 import { criterionActual, formatMs, probeSummary, STATUS_WORD } from './format-values.js';
 import type { Report } from './model.js';
 import type { RenderOptions } from './registry.js';
-import { healthLine, probeSections, scenarioTable } from './sections.js';
+import { faultTable, healthLine, probeSections, scenarioTable } from './sections.js';
 
 const ICON: Record<string, string> = { pass: '✅', fail: '❌', warn: '⚠️', skip: '⏭️' };
 
@@ -56,11 +56,18 @@ export function render(report: Report, _opts: RenderOptions): string {
     if (st.notes.length) out.push('');
   }
 
+  if (report.faults.length > 0) {
+    const ft = faultTable(report.faults);
+    out.push('## Fault tolerance', '', table(ft.head, ft.rows), '');
+    for (const n of ft.notes) out.push(`- ${n}`);
+    if (ft.notes.length) out.push('');
+  }
+
   out.push('## Decision matrix', '');
   out.push(
     table(
       ['Criterion', 'Requirement', 'Actual', 'Status', 'Grade', 'Severity'],
-      report.criteria.map((c) => [c.name, `\`${c.expression}\``, criterionActual(c), `${c.status === 'pass' ? '✅' : c.status === 'warn' ? '⚠️' : '❌'} ${c.outcome}`, c.grade, c.severity]),
+      report.criteria.map((c) => [c.name, `\`${c.expression}\``, criterionActual(c), `${ICON[c.status]} ${c.outcome}`, c.grade, c.severity]),
     ),
     '',
   );

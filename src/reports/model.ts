@@ -2,6 +2,7 @@ import type { CriterionResult } from '../criteria/evaluate.js';
 import type { Verdict } from '../criteria/verdict.js';
 import type { PhaseResult, ProbeResult, Status } from '../results/result.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
+import type { FaultResult } from '../results/fault-result.js';
 import type { Redactor } from '../util/redact.js';
 
 /** Bumped on any incompatible change of the JSON report; readers check it. */
@@ -41,6 +42,7 @@ export interface Report {
   phases: PhaseResult[];
   probes: ProbeResult[];
   scenarios: ScenarioResult[];
+  faults: FaultResult[];
   criteria: CriterionResult[];
   notes: string[];
 }
@@ -56,6 +58,7 @@ export interface ReportInput {
   phases: PhaseResult[];
   probes: ProbeResult[];
   scenarios?: ScenarioResult[];
+  faults?: FaultResult[];
   criteria: CriterionResult[];
   notes?: string[];
 }
@@ -89,6 +92,7 @@ export function buildReport(input: ReportInput, redactor: Redactor): Report {
     phases: input.phases,
     probes: input.probes,
     scenarios: input.scenarios ?? [],
+    faults: input.faults ?? [],
     criteria: input.criteria,
     notes: input.notes ?? [],
   };

@@ -1,5 +1,6 @@
 import type { ProbeResult } from '../results/result.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
+import type { FaultResult } from '../results/fault-result.js';
 import { formatMs } from './format-values.js';
 import type { Report } from './model.js';
 
@@ -68,6 +69,25 @@ export function scenarioTable(results: ScenarioResult[]): ScenarioTable {
     if (r.invalidReason) notes.push(`${r.name} INVALID: ${r.invalidReason}`);
     const causes = Object.entries(r.errorCauses);
     if (causes.length) notes.push(`${r.name} errors: ${causes.map(([c, n]) => `${c} (${fmtCount(n)})`).join('; ')}`);
+  }
+  return { head, rows, notes };
+}
+
+/** The reference report's fault tolerance table: recovery time, system impact, status. */
+export function faultTable(results: FaultResult[]): ScenarioTable {
+  const head = ['Fault', 'Action', 'Watched', 'Recovery time', 'System impact', 'Status'];
+  const rows = results.map((f) => [
+    f.name,
+    f.status === 'skip' ? f.type : f.detail ?? f.action,
+    f.watched.join(', '),
+    f.recoveryMs === null ? (f.status === 'skip' ? '—' : 'not recovered') : f.disruptionSeen ? formatMs(f.recoveryMs) : 'no disruption seen',
+    f.status === 'skip' ? '—' : f.isolated ? 'isolated: no other target failed' : `also failed: ${f.affected.join(', ')}`,
+    f.status.toUpperCase(),
+  ]);
+  const notes: string[] = [];
+  for (const f of results) {
+    if (f.witnessRecoveryMs !== undefined) notes.push(`${f.name}: the tool's own connection was back after ${formatMs(f.witnessRecoveryMs)}`);
+    if (f.error) notes.push(`${f.name}: ${f.error}`);
   }
   return { head, rows, notes };
 }

@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import { criterionActual, formatMs, probeSummary, STATUS_WORD } from './format-values.js';
 import type { Report } from './model.js';
 import type { RenderOptions } from './registry.js';
-import { healthLine, probeSections, scenarioTable } from './sections.js';
+import { faultTable, healthLine, probeSections, scenarioTable } from './sections.js';
 
 /** No rule between rows: a 16-target run still fits one screen. */
 const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
@@ -55,10 +55,19 @@ export function render(report: Report, opts: RenderOptions): string {
     for (const n of st.notes) out.push(c.gray(n));
   }
 
+  if (report.faults.length > 0) {
+    const ft = faultTable(report.faults);
+    out.push('', c.bold('Fault tolerance'));
+    const t = new Table({ head: ft.head, style, chars: COMPACT, wordWrap: true });
+    ft.rows.forEach((r) => t.push([...r.slice(0, 5), status(r[5].toLowerCase())]));
+    out.push(t.toString());
+    for (const n of ft.notes) out.push(c.gray(n));
+  }
+
   out.push('', c.bold('Decision matrix'));
   const m = new Table({ head: ['Criterion', 'Requirement', 'Actual', 'Outcome', 'Grade'], style, wordWrap: true, chars: COMPACT });
   for (const cr of report.criteria) {
-    const outcome = cr.status === 'pass' ? c.green(cr.outcome) : cr.status === 'warn' ? c.yellow(`${cr.outcome} (warn)`) : c.red(cr.outcome);
+    const outcome = cr.status === 'pass' ? c.green(cr.outcome) : cr.status === 'warn' ? c.yellow(`${cr.outcome} (warn)`) : cr.status === 'skip' ? c.gray(cr.outcome) : c.red(cr.outcome);
     m.push([cr.name, cr.expression, criterionActual(cr), outcome, cr.grade]);
   }
   out.push(m.toString());

@@ -4,8 +4,10 @@ export type Status = 'pass' | 'fail' | 'warn' | 'skip';
 
 /** Anything criteria can read: a probe result now, scenario results later. */
 export interface MeasuredItem {
-  /** `targets.*` criteria read targets only; scenario results are read under `scenario.*`. */
-  family?: 'target' | 'scenario';
+  /** `targets.*` criteria read targets only; scenario and fault results are read under their own names. */
+  family?: 'target' | 'scenario' | 'fault';
+  /** Deliberately not run (a destructive fault without --chaos): criteria on it are NOT RUN, not NOT MET. */
+  notRun?: boolean;
   kind: string;
   name: string;
   status: Status;

@@ -7,6 +7,7 @@ import type { Redactor } from '../util/redact.js';
 import { toolVersion } from '../version.js';
 import { runProbes } from './run-probes.js';
 import { runScenarios, scenarioItem } from './run-scenarios.js';
+import { faultItem, runFaults } from './run-faults.js';
 import type { LiveView } from '../load/measure.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 
@@ -14,6 +15,10 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
   onResult?: (r: ProbeResult) => void;
   onScenarioStart?: (view: LiveView) => void;
+  /** Run the fault experiments (destructive; only when asked). */
+  chaos?: boolean;
+  /** Where fault experiments announce what they are about to do. */
+  say?: (line: string) => void;
   notes?: string[];
 }
 
@@ -29,12 +34,13 @@ export async function execute(config: Config, redactor: Redactor, opts: ExecuteO
     if (failed) notes.push(`load scenarios not run: phase "${failed.name}" failed`);
     else scenarios = await runScenarios(config, { signal: opts.signal, onStart: opts.onScenarioStart });
   }
+  const faults = await runFaults(config, phases, { chaos: opts.chaos ?? false, signal: opts.signal, say: opts.say ?? (() => undefined), notes });
   const aborted = opts.signal?.aborted ?? false;
-  const criteria = evaluateCriteria(config.criteria, [...probes, ...scenarios.map(scenarioItem)]);
+  const criteria = evaluateCriteria(config.criteria, [...probes, ...scenarios.map(scenarioItem), ...faults.map(faultItem)]);
   // An interrupted run proves nothing: never GO.
   const verdict = aborted ? 'NO-GO' : decideVerdict(criteria);
   return buildReport(
-    { platform: config.platform, source: config.source, version: toolVersion(), startedAt, finishedAt: new Date(), aborted, verdict, phases, probes, scenarios, criteria, notes },
+    { platform: config.platform, source: config.source, version: toolVersion(), startedAt, finishedAt: new Date(), aborted, verdict, phases, probes, scenarios, faults, criteria, notes },
     redactor,
   );
 }

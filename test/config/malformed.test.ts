@@ -20,7 +20,7 @@ const CASES: [string, string, string][] = [
   ['misspelt key', 'targets:\n  - name: risk\n    kind: engine\n    urll: http://localhost:8200\n',
     'c.yaml:4:5: targets[0]: unknown key "urll" (did you mean "url"?); expected one of: kind, name, url, required, phase, timeout, path, method, headers, expect, maxBodyBytes, tlsVerify'],
   ['misspelt top-level key', `target:\n  - ${TCP}\n`,
-    'c.yaml:1:1: unknown key "target" (did you mean "targets"?); expected one of: version, platform, defaults, phases, targets, scenarios, generator, criteria, outputs'],
+    'c.yaml:1:1: unknown key "target" (did you mean "targets"?); expected one of: version, platform, defaults, phases, targets, scenarios, generator, faults, criteria, outputs'],
   ['unknown kind', 'targets:\n  - name: risk\n    kind: engin\n    url: http://localhost:8200\n',
     'c.yaml:3:11: targets[0].kind: unknown kind "engin" (did you mean "engine"?); expected one of: engine, http, redis, postgres, prometheus, tcp'],
   ['missing kind', 'targets:\n  - name: risk\n    url: http://localhost:8200\n',

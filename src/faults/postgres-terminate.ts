@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { name } from '../config/fields.js';
+import { redactUrl } from '../util/redact.js';
+import type { FaultType } from './types.js';
+
+const schema = z
+  .strictObject({
+    type: z.literal('postgres-terminate'),
+    target: name.meta({ description: 'The PostgreSQL target whose sessions are terminated' }),
+    application: z.string().optional().meta({ description: 'Only sessions with this application_name' }),
+    user: z.string().optional().meta({ description: 'Only sessions of this role' }),
+    database: z.string().optional().meta({ description: 'Only sessions on this database' }),
+  })
+  .refine((f) => f.application || f.user || f.database, { message: 'give at least one of application, user, database: terminating every session of a server is not a test, it is an outage' });
+export type PostgresTerminateFault = z.output<typeof schema>;
+
+/** A database connection reset: pg_terminate_backend on the sessions matching the filter. */
+export const postgresTerminateFault: FaultType<PostgresTerminateFault> = {
+  type: 'postgres-terminate',
+  summary: 'Terminate PostgreSQL sessions (pg_terminate_backend) by application, user or database',
+  schema,
+  references: (f) => [{ name: f.target, kinds: ['postgres'] }],
+  describe: (f, targets) =>
+    `terminate the sessions ${[f.application && `of application ${f.application}`, f.user && `of user ${f.user}`, f.database && `on database ${f.database}`].filter(Boolean).join(', ')} on PostgreSQL "${f.target}" (${redactUrl(targets.get(f.target)?.url ?? '?')})`,
+  async inject(f, ctx) {
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ connectionString: ctx.targets.get(f.target)!.url, application_name: 'validate-fault', connectionTimeoutMillis: 5000 });
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+          WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'
+            AND ($1::text IS NULL OR application_name = $1) AND ($2::text IS NULL OR usename = $2) AND ($3::text IS NULL OR datname = $3)`,
+        [f.application ?? null, f.user ?? null, f.database ?? null],
+      );
+      return { detail: `terminated ${rows[0].n} session(s) on ${f.target}` };
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  },
+};

@@ -1,0 +1,31 @@
+import type { Measurement } from './measurement.js';
+import type { Status } from './result.js';
+
+/** One fault experiment: what was done, how long the watched targets took to recover, what else was hit. */
+export interface FaultResult {
+  name: string;
+  /** The fault type: restart, redis-client-kill, postgres-terminate. */
+  type: string;
+  /** What it did, in words (said before acting). */
+  action: string;
+  detail?: string;
+  status: Status;
+  error?: string;
+  watched: string[];
+  steadyBefore: boolean;
+  steadyAfter: boolean;
+  recovered: boolean;
+  /** From the start of the injection to the first of K consecutive checks where every watched target passed. */
+  recoveryMs: number | null;
+  /** A watched target was seen failing (else the service did not notice the fault within the settle time). */
+  disruptionSeen: boolean;
+  /** Targets that were not watched but failed during the experiment: the blast radius. */
+  affected: string[];
+  isolated: boolean;
+  witnessRecoveryMs?: number;
+  checks: number;
+  /** When the injection started (ISO time, ms): recovery time counts from here. */
+  injectedAt?: string;
+  durationMs: number;
+  measurements: Measurement[];
+}
