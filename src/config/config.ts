@@ -15,6 +15,8 @@ export interface Config {
   targets: TargetBase[];
   scenarios: ScenarioBase[];
   faults: FaultConfig[];
+  /** How often probes repeat during scenarios and faults, for uptime. */
+  monitorIntervalMs: number;
   generator: GeneratorLimits;
   criteria: Criterion[];
   outputs: { format: FormatName; path: string }[];

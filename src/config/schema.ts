@@ -59,6 +59,9 @@ export const configSchema = z.strictObject({
       maxEventLoopDelay: duration.default(20).meta({ description: 'Generator event-loop delay (p99) past which a run is INVALID' }),
     })
     .default({ maxScheduleLag: 10, maxEventLoopDelay: 20 }),
+  monitor: z
+    .strictObject({ interval: duration.default(10_000).meta({ description: 'How often every probe repeats while scenarios and faults run (uptime)' }) })
+    .default({ interval: 10_000 }),
   faults: z.array(fault).default([]).meta({ description: 'Fault experiments; destructive, so they run only with --chaos' }),
   criteria: z.array(criterion).default([]),
   outputs: z.array(output).default([]),

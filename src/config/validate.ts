@@ -59,6 +59,7 @@ export function validateConfig(data: unknown, source: string, locate: Locator, r
     targets: view.targets.map((t) => ({ ...t, phase: t.phase ?? DEFAULT_PHASE })),
     scenarios: view.scenarios.map((x) => x.spec),
     faults: raw.faults as unknown as FaultConfig[],
+    monitorIntervalMs: raw.monitor.interval,
     generator: { maxScheduleLagMs: raw.generator.maxScheduleLag, maxEventLoopDelayMs: raw.generator.maxEventLoopDelay },
     criteria,
     outputs: raw.outputs,

@@ -51,10 +51,11 @@ export async function measure(o: MeasureOptions): Promise<ScenarioResult> {
   if (o.model.type === 'closed') await runClosed({ ...o.model, factory: o.factory, signal: o.signal, recorder });
   else await runOpen({ ...o.model, factory: o.factory, signal: o.signal, recorder });
   const generator = watch.stop();
-  return resultOf(o, recorder, generator);
+  return toScenarioResult(o, recorder, generator);
 }
 
-function resultOf(o: MeasureOptions, r: Recorder, gen: GeneratorHealth): ScenarioResult {
+/** Turns what a recorder saw (one loop's, or several merged) into a scenario result. */
+export function toScenarioResult(o: Omit<MeasureOptions, 'factory'> & { factory: { ok(status: number): boolean } }, r: Recorder, gen: GeneratorHealth): ScenarioResult {
   const limits = o.limits ?? DEFAULT_LIMITS;
   const durationMs = r.endedAt - r.startedAt;
   const latencyMs = summarize(r.latency);

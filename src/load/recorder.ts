@@ -18,11 +18,33 @@ export class Recorder {
   /** Error key -> count, and one sample error per key to word the cause once at the end. */
   readonly causes = new Map<string, { count: number; sample: Error | string }>();
   private stopped = false;
-  readonly startedAt = performance.now();
+  startedAt = performance.now();
   endedAt = 0;
 
-  constructor(openModel: boolean, private readonly ok: (status: number) => boolean) {
+  constructor(
+    openModel: boolean,
+    private readonly ok: (status: number) => boolean,
+    /** Sees every result too (a soak's per-window accounting). */
+    private readonly tap?: (latencyMs: number, failed: boolean) => void,
+  ) {
     this.uncorrected = openModel ? newHistogram() : undefined;
+  }
+
+  /** Adds another recorder's results (a soak's operations into its total). */
+  merge(other: Recorder): void {
+    this.requests += other.requests;
+    this.errors += other.errors;
+    this.late += other.late;
+    this.dropped += other.dropped;
+    this.latency.add(other.latency);
+    if (this.uncorrected && other.uncorrected) this.uncorrected.add(other.uncorrected);
+    this.scheduleLag.add(other.scheduleLag);
+    for (const [s, n] of other.statuses) this.statuses.set(s, (this.statuses.get(s) ?? 0) + n);
+    for (const [k, c] of other.causes) {
+      const mine = this.causes.get(k);
+      if (mine) mine.count += c.count;
+      else this.causes.set(k, { ...c });
+    }
   }
 
   /** Results that arrive after stop (connections torn down by Ctrl-C) are not measurements. */
@@ -42,8 +64,10 @@ export class Recorder {
     recordMs(this.latency, latencyMs);
     if (this.uncorrected && uncorrectedMs !== undefined) recordMs(this.uncorrected, uncorrectedMs);
     if (status) this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
+    const failed = err !== null || !this.ok(status);
     if (err) this.fail((err as NodeJS.ErrnoException).code ?? err.message, err);
-    else if (!this.ok(status)) this.fail(`HTTP ${status}`, `HTTP ${status}`);
+    else if (failed) this.fail(`HTTP ${status}`, `HTTP ${status}`);
+    this.tap?.(latencyMs, failed);
   }
 
   private fail(key: string, sample: Error | string): void {

@@ -1,5 +1,5 @@
 import { probeKindOrUndefined } from '../probes/registry.js';
-import type { Unit } from '../results/measurement.js';
+import { COMMON_METRICS, type Unit } from '../results/measurement.js';
 import type { ProbeResult } from '../results/result.js';
 import type { CriterionResult } from '../criteria/evaluate.js';
 
@@ -49,7 +49,7 @@ export function probeSummary(p: ProbeResult): string {
     parts.push(`${k} ${v}`);
   }
   for (const m of p.measurements) {
-    const spec = kind?.metrics[m.metric];
+    const spec = kind?.metrics[m.metric] ?? COMMON_METRICS[m.metric];
     if (!spec?.headline || m.labels) continue;
     parts.push(`${spec.label} ${formatValue(m.value, m.unit)}`);
   }

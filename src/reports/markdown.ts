@@ -1,7 +1,7 @@
 import { criterionActual, formatMs, probeSummary, STATUS_WORD } from './format-values.js';
 import type { Report } from './model.js';
 import type { RenderOptions } from './registry.js';
-import { faultTable, healthLine, probeSections, scenarioTable } from './sections.js';
+import { faultTable, healthLine, probeSections, scenarioTable, windowTable } from './sections.js';
 
 const ICON: Record<string, string> = { pass: '✅', fail: '❌', warn: '⚠️', skip: '⏭️' };
 
@@ -54,6 +54,12 @@ export function render(report: Report, _opts: RenderOptions): string {
     out.push('## Load scenarios', '', table(st.head, st.rows), '');
     for (const n of st.notes) out.push(`- ${n}`);
     if (st.notes.length) out.push('');
+    for (const r of report.scenarios.filter((x) => x.windows?.length)) {
+      const wt = windowTable(r);
+      out.push(`### ${r.name}: stability over ${r.windows!.length} windows`, '', table(wt.head, wt.rows), '');
+      for (const n of wt.notes) out.push(`- ${n}`);
+      out.push('');
+    }
   }
 
   if (report.faults.length > 0) {

@@ -91,3 +91,18 @@ export function faultTable(results: FaultResult[]): ScenarioTable {
   }
   return { head, rows, notes };
 }
+
+/** A soak's windows: one row each, with how the infrastructure stood at the window's end. */
+export function windowTable(r: ScenarioResult): ScenarioTable {
+  const head = ['Window', 'From', 'Requests', 'Errors', 'RPS', 'p50', 'p99', 'Max', 'Infrastructure'];
+  const rows = (r.windows ?? []).map((w) => {
+    const down = w.infra.filter((i) => i.status === 'fail').map((i) => i.name);
+    const infra = w.infra.length === 0 ? '—' : down.length ? `down: ${down.join(', ')}` : `${w.infra.length}/${w.infra.length} up`;
+    return [String(w.index), formatMs(w.startMs), fmtCount(w.requests), w.errors ? `${fmtCount(w.errors)} (${w.errorRate.toFixed(2)}%)` : '0', fmtRate(w.rps), formatMs(w.latencyMs.p50), formatMs(w.latencyMs.p99), formatMs(w.latencyMs.max), infra];
+  });
+  const m = Object.fromEntries(r.measurements.map((x) => [x.metric, x.value]));
+  const notes = r.windows?.length
+    ? [`${r.name}: p99 drift first to last window ${(m.p99_drift_pct ?? 0).toFixed(1)}%, worst window p99 ${formatMs(m.worst_window_p99_ms ?? 0)}, worst window error rate ${(m.worst_window_error_pct ?? 0).toFixed(2)}%, largest throughput drop between windows ${(m.max_throughput_drop_pct ?? 0).toFixed(1)}%`]
+    : [];
+  return { head, rows, notes };
+}

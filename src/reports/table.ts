@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import { criterionActual, formatMs, probeSummary, STATUS_WORD } from './format-values.js';
 import type { Report } from './model.js';
 import type { RenderOptions } from './registry.js';
-import { faultTable, healthLine, probeSections, scenarioTable } from './sections.js';
+import { faultTable, healthLine, probeSections, scenarioTable, windowTable } from './sections.js';
 
 /** No rule between rows: a 16-target run still fits one screen. */
 const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
@@ -53,6 +53,14 @@ export function render(report: Report, opts: RenderOptions): string {
     st.rows.forEach((r, i) => t.push(report.scenarios[i].validity === 'VALID' ? r : r.map((x) => c.red(x))));
     out.push(t.toString());
     for (const n of st.notes) out.push(c.gray(n));
+    for (const r of report.scenarios.filter((x) => x.windows?.length)) {
+      const wt = windowTable(r);
+      out.push('', c.bold(`${r.name}: stability over ${r.windows!.length} windows`));
+      const w = new Table({ head: wt.head, style, chars: COMPACT });
+      for (const row of wt.rows) w.push(row);
+      out.push(w.toString());
+      for (const n of wt.notes) out.push(c.gray(n));
+    }
   }
 
   if (report.faults.length > 0) {

@@ -31,6 +31,9 @@ export const COMMON_METRICS: Record<string, MetricSpec> = {
   healthy: { unit: 'count', aggregate: 'sum', label: 'healthy' },
   failed: { unit: 'count', aggregate: 'sum', label: 'failed' },
   latency_ms: { unit: 'ms', aggregate: 'max', label: 'latency' },
+  /** Share of checks that passed over the whole run (the probe round plus the monitor's rounds). */
+  uptime_pct: { unit: 'percent', aggregate: 'min', label: 'uptime', headline: true },
+  uptime_checks: { unit: 'count', aggregate: 'min', label: 'checks' },
 };
 
 export function labelKey(labels: Record<string, string> | undefined): string {

@@ -1,4 +1,5 @@
 import type { LatencySummary } from '../load/histogram.js';
+import type { WindowResult } from '../load/windows.js';
 import type { Measurement } from './measurement.js';
 import type { Status } from './result.js';
 
@@ -36,5 +37,7 @@ export interface ScenarioResult {
   histograms: { latency: string; uncorrected?: string };
   /** Per-operation SLA bound on p99, when the config sets one. */
   slaMs?: number;
+  /** A soak's windows, in order. */
+  windows?: WindowResult[];
   measurements: Measurement[];
 }

@@ -8,6 +8,7 @@ import { toolVersion } from '../version.js';
 import { runProbes } from './run-probes.js';
 import { runScenarios, scenarioItem } from './run-scenarios.js';
 import { faultItem, runFaults } from './run-faults.js';
+import { Monitor, type Availability } from './monitor.js';
 import type { LiveView } from '../load/measure.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 
@@ -27,14 +28,19 @@ export async function execute(config: Config, redactor: Redactor, opts: ExecuteO
   const startedAt = new Date();
   const { phases, probes } = await runProbes(config, { signal: opts.signal, onResult: opts.onResult });
   const notes = [...(opts.notes ?? [])];
+  const failed = phases.find((p) => p.status === 'fail');
+  // While load and faults run, every probe repeats: each target's uptime over the whole run.
+  const monitor = !failed && (config.scenarios.length > 0 || (opts.chaos && config.faults.length > 0)) ? new Monitor(config.targets, config.monitorIntervalMs, config.defaults.timeout, opts.signal) : undefined;
+  monitor?.count(probes);
+  monitor?.start();
   let scenarios: ScenarioResult[] = [];
   if (config.scenarios.length > 0) {
     // Load against a platform whose checks failed measures the failure, not the platform.
-    const failed = phases.find((p) => p.status === 'fail');
     if (failed) notes.push(`load scenarios not run: phase "${failed.name}" failed`);
-    else scenarios = await runScenarios(config, { signal: opts.signal, onStart: opts.onScenarioStart });
+    else scenarios = await runScenarios(config, { signal: opts.signal, onStart: opts.onScenarioStart, monitor });
   }
   const faults = await runFaults(config, phases, { chaos: opts.chaos ?? false, signal: opts.signal, say: opts.say ?? (() => undefined), notes });
+  if (monitor) addUptime(probes, await monitor.stop());
   const aborted = opts.signal?.aborted ?? false;
   const criteria = evaluateCriteria(config.criteria, [...probes, ...scenarios.map(scenarioItem), ...faults.map(faultItem)]);
   // An interrupted run proves nothing: never GO.
@@ -43,4 +49,13 @@ export async function execute(config: Config, redactor: Redactor, opts: ExecuteO
     { platform: config.platform, source: config.source, version: toolVersion(), startedAt, finishedAt: new Date(), aborted, verdict, phases, probes, scenarios, faults, criteria, notes },
     redactor,
   );
+}
+
+/** Adds each target's availability over the run to its probe result, as measurements criteria can read. */
+function addUptime(probes: ProbeResult[], stats: Map<string, Availability>): void {
+  for (const p of probes) {
+    const s = stats.get(p.name);
+    if (!s || s.checks < 2) continue;
+    p.measurements.push({ metric: 'uptime_pct', value: (s.passes / s.checks) * 100, unit: 'percent' }, { metric: 'uptime_checks', value: s.checks, unit: 'count' });
+  }
 }

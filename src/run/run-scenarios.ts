@@ -3,9 +3,11 @@ import type { LiveView } from '../load/measure.js';
 import type { MeasuredItem } from '../results/result.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 import { scenarioKind } from '../scenarios/registry.js';
+import type { Monitor } from './monitor.js';
 
 export interface ScenarioRunOptions {
   signal?: AbortSignal;
+  monitor?: Monitor;
   onStart?: (view: LiveView) => void;
 }
 
@@ -15,7 +17,7 @@ export async function runScenarios(config: Config, opts: ScenarioRunOptions): Pr
   const out: ScenarioResult[] = [];
   for (const spec of config.scenarios) {
     if (opts.signal?.aborted) break;
-    out.push(...(await scenarioKind(spec.kind).run(spec, { targets, signal: opts.signal, limits: config.generator, onStart: opts.onStart })));
+    out.push(...(await scenarioKind(spec.kind).run(spec, { targets, signal: opts.signal, limits: config.generator, onStart: opts.onStart, monitor: opts.monitor })));
   }
   return out;
 }

@@ -20,4 +20,10 @@ export const SCENARIO_METRICS: Record<string, MetricSpec> = {
   late: { unit: 'count', aggregate: 'sum', label: 'late' },
   dropped: { unit: 'count', aggregate: 'sum', label: 'dropped' },
   invalid: { unit: 'count', aggregate: 'sum', label: 'invalid' },
+  // Soak stability, across windows.
+  windows: { unit: 'count', aggregate: 'min', label: 'windows' },
+  p99_drift_pct: { unit: 'percent', aggregate: 'max', label: 'p99 drift first to last window' },
+  worst_window_p99_ms: { unit: 'ms', aggregate: 'max', label: 'worst window p99' },
+  worst_window_error_pct: { unit: 'percent', aggregate: 'max', label: 'worst window error rate' },
+  max_throughput_drop_pct: { unit: 'percent', aggregate: 'max', label: 'largest throughput drop between windows' },
 };

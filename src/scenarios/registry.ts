@@ -2,10 +2,11 @@ import { concurrencyScenario } from './concurrency.js';
 import { latencyScenario } from './latency.js';
 import { operationsScenario } from './operations.js';
 import { rateScenario } from './rate.js';
+import { soakScenario } from './soak.js';
 import type { ScenarioBase, ScenarioKind } from './types.js';
 
 /** Every scenario kind by its key: a new kind is one file and one line here. */
-export const SCENARIOS: ScenarioKind<any>[] = [latencyScenario, concurrencyScenario, rateScenario, operationsScenario];
+export const SCENARIOS: ScenarioKind<any>[] = [latencyScenario, concurrencyScenario, rateScenario, operationsScenario, soakScenario];
 
 export function scenarioKind(kind: string): ScenarioKind<ScenarioBase> {
   const found = SCENARIOS.find((s) => s.kind === kind);

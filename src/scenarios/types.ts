@@ -3,6 +3,7 @@ import type { CriterionSpec } from '../criteria/compile.js';
 import type { GeneratorLimits, LiveView } from '../load/measure.js';
 import type { TargetBase } from '../probes/types.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
+import type { Monitor } from '../run/monitor.js';
 
 export interface ScenarioBase {
   name: string;
@@ -15,6 +16,8 @@ export interface ScenarioContext {
   signal?: AbortSignal;
   limits: GeneratorLimits;
   onStart?: (view: LiveView) => void;
+  /** Repeats the probes during the run; a soak samples the infrastructure through it at each window. */
+  monitor?: Monitor;
 }
 
 export interface ScenarioKind<S extends ScenarioBase = ScenarioBase> {

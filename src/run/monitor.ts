@@ -1,0 +1,66 @@
+import type { TargetBase } from '../probes/types.js';
+import type { ProbeResult } from '../results/result.js';
+import { probeOne } from './probe-one.js';
+
+export interface Availability {
+  checks: number;
+  passes: number;
+  /** Results of the most recent round, by target name. */
+  last?: ProbeResult;
+}
+
+/**
+ * Repeats every probe while load and fault scenarios run, so each target's availability over the whole
+ * run is measured (uptime), and a soak can sample the infrastructure at each window's end.
+ */
+export class Monitor {
+  private readonly stats = new Map<string, Availability>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<ProbeResult[]> | undefined;
+
+  constructor(
+    private readonly targets: TargetBase[],
+    private readonly intervalMs: number,
+    private readonly timeoutMs: number,
+    private readonly signal?: AbortSignal,
+  ) {
+    for (const t of targets) this.stats.set(t.name, { checks: 0, passes: 0 });
+  }
+
+  /** Counts an earlier round (the probe phase) toward availability. */
+  count(results: ProbeResult[]): void {
+    for (const r of results) {
+      const s = this.stats.get(r.name);
+      if (!s || r.status === 'skip') continue;
+      s.checks++;
+      if (r.status !== 'fail') s.passes++;
+      s.last = r;
+    }
+  }
+
+  start(): void {
+    const tick = async () => {
+      await this.sampleNow();
+      if (!this.signal?.aborted) this.timer = setTimeout(tick, this.intervalMs);
+    };
+    this.timer = setTimeout(tick, this.intervalMs);
+  }
+
+  /** Probes every target now (or joins a round already under way) and counts the results. */
+  sampleNow(): Promise<ProbeResult[]> {
+    if (!this.running) {
+      this.running = Promise.all(this.targets.map((t) => probeOne(t, t.timeout ?? this.timeoutMs, this.signal))).then((rs) => {
+        this.running = undefined;
+        if (!this.signal?.aborted) this.count(rs);
+        return rs;
+      });
+    }
+    return this.running;
+  }
+
+  async stop(): Promise<Map<string, Availability>> {
+    clearTimeout(this.timer);
+    await this.running;
+    return this.stats;
+  }
+}

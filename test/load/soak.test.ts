@@ -1,0 +1,104 @@
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfigText } from '../../src/config/load.js';
+import { decodeHistogram } from '../../src/load/histogram.js';
+import type { Report } from '../../src/reports/model.js';
+import { execute } from '../../src/run/execute.js';
+import { Redactor } from '../../src/util/redact.js';
+
+/** After `changeAtMs` (from the first request), answers slower by `slowMs` and fails /flaky requests. */
+function degradingServer(changeAtMs: number, slowMs: number): Promise<{ url: string; server: Server }> {
+  let first = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    first ||= performance.now();
+    const late = performance.now() - first > changeAtMs;
+    const status = late && req.url === '/flaky' ? 500 : 200;
+    const reply = () => res.writeHead(status, { 'content-length': '2' }).end('ok');
+    if (late && req.url !== '/health') setTimeout(reply, slowMs);
+    else reply();
+  });
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => r({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server })));
+}
+
+const run = (yaml: string) => execute(parseConfigText(yaml, 'soak.yaml', new Redactor(), {}), new Redactor());
+const metric = (report: Report, name: string) => report.scenarios[0].measurements.find((m) => m.metric === name)?.value;
+
+describe('soak: a mixed workload in windows', () => {
+  let s: Awaited<ReturnType<typeof degradingServer>>;
+  let report: Report;
+  beforeAll(async () => {
+    s = await degradingServer(1000, 100);
+    report = await run(`
+targets:
+  - { name: api, kind: http, url: "${s.url}/health" }
+scenarios:
+  - name: day
+    kind: soak
+    rate: 200
+    duration: 2s
+    window: 400ms
+    mix:
+      - { weight: 3, target: api, path: /quotes }
+      - { weight: 1, target: api, path: /flaky }
+criteria:
+  - scenario.day.p99_drift_pct < 50%
+`);
+  });
+  afterAll(() => {
+    s.server.closeAllConnections();
+    s.server.close();
+  });
+
+  it('cuts the run into windows whose counts add up to the total, each with its histogram and an infrastructure sample', () => {
+    const r = report.scenarios[0];
+    expect(r.kind).toBe('soak');
+    expect(r.windows).toHaveLength(5);
+    expect(r.windows!.reduce((a, w) => a + w.requests, 0)).toBe(r.requests);
+    expect(r.requests).toBe(400);
+    for (const w of r.windows!) {
+      expect(decodeHistogram(w.histogram).totalCount).toBe(w.requests);
+      expect(w.infra.map((i) => [i.name, i.status])).toEqual([['api', 'pass']]);
+    }
+  });
+
+  it('sees the slowdown and the errors of the second half: drift, worst window, failing windows', () => {
+    const ws = report.scenarios[0].windows!;
+    expect(ws[0].errors).toBe(0);
+    expect(ws.at(-1)!.errorRate).toBeGreaterThan(20); // a quarter of the mix fails once the server degrades
+    expect(ws.at(-1)!.latencyMs.p50).toBeGreaterThanOrEqual(95);
+    expect(metric(report, 'p99_drift_pct')).toBeGreaterThan(100);
+    expect(metric(report, "worst_window_p99_ms")).toBeGreaterThanOrEqual(100);
+    expect(metric(report, 'worst_window_error_pct')).toBe(Math.max(...ws.map((w) => w.errorRate)));
+    expect(report.criteria.find((c) => c.expression === 'scenario.day.p99_drift_pct < 50%')).toMatchObject({ status: 'fail' });
+  });
+});
+
+describe('uptime: probes repeat while load runs', () => {
+  it('a target that dies during the run has its availability measured, and a criterion on it fails', async () => {
+    const load = await degradingServer(Infinity, 0);
+    const victim = await degradingServer(Infinity, 0);
+    setTimeout(() => {
+      victim.server.closeAllConnections();
+      victim.server.close();
+    }, 1000);
+    const report = await run(`
+targets:
+  - { name: api, kind: http, url: "${load.url}/health" }
+  - { name: cache-ui, kind: http, url: "${victim.url}/health", required: false }
+monitor: { interval: 200ms }
+scenarios:
+  - { name: steady, kind: rate, url: "${load.url}/x", rate: 50, duration: 2s }
+criteria:
+  - { name: Uptime, expect: "targets.uptime_pct > 95%" }
+`);
+    load.server.close();
+    const up = (name: string) => report.probes.find((p) => p.name === name)!.measurements.find((m) => m.metric === 'uptime_pct')!.value;
+    const checks = report.probes.find((p) => p.name === 'api')!.measurements.find((m) => m.metric === 'uptime_checks')!.value;
+    expect(checks).toBeGreaterThanOrEqual(5);
+    expect(up('api')).toBe(100);
+    expect(up('cache-ui')).toBeGreaterThan(0);
+    expect(up('cache-ui')).toBeLessThan(100);
+    expect(report.criteria.find((c) => c.name === 'Uptime')).toMatchObject({ status: 'fail', actual: up('cache-ui') });
+  });
+});
