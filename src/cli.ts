@@ -61,6 +61,7 @@ export function buildCli(signal: AbortSignal, setExit: (code: ExitCodeValue) => 
 
   withOutput(program.command('demo'))
     .description('start a simulated trading platform in-process and validate it')
+    .option('--chaos', 'also run the fault experiments against the simulated engines, and a one-minute soak')
     .action(async (flags) => setExit(await (await import('./commands/demo.js')).demo(flags, signal)));
 
   program

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/config.js';
 import { loadConfigFile } from '../config/load.js';
-import { DEMO_ENGINES, startDemoPlatform } from '../demo/platform.js';
+import { DEMO_ENGINES, DEMO_PG_APPLICATION, DEMO_REDIS_CLIENT, startDemoPlatform } from '../demo/platform.js';
 import { reachable } from '../demo/reachable.js';
 import type { ExitCodeValue } from '../exit-codes.js';
 import { execute } from '../run/execute.js';
@@ -10,24 +10,41 @@ import { emitReport, type OutputFlags } from './output.js';
 import { loadProgress, probeProgress } from './progress.js';
 
 export const DEMO_CONFIG = fileURLToPath(new URL('../../fixtures/demo.yaml', import.meta.url));
+const DEFAULT_REDIS = 'redis://127.0.0.1:6379';
+const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface DemoFlags extends OutputFlags {
+  chaos?: boolean;
+}
 
 /**
  * `validate demo`: a simulated trading platform in this process, validated with fixtures/demo.yaml.
  * Local Redis and PostgreSQL are used when they answer on their default ports; otherwise their checks
- * are left out and the report says so.
+ * are left out and the report says so. With --chaos, the fault experiments run against the simulated
+ * engines (and only the demo's own Redis/PostgreSQL connections), and the soak lasts a minute.
  */
-export async function demo(flags: OutputFlags, signal: AbortSignal): Promise<ExitCodeValue> {
-  const platform = await startDemoPlatform();
+export async function demo(flags: DemoFlags, signal: AbortSignal): Promise<ExitCodeValue> {
+  const redisUrl = process.env.DEMO_REDIS_URL ?? DEFAULT_REDIS;
+  const postgresUrl = process.env.DEMO_POSTGRES_URL ?? DEFAULT_POSTGRES;
+  const [redisUp, postgresUp] = await Promise.all([answers(redisUrl, 6379), answers(postgresUrl, 5432)]);
+  const platform = await startDemoPlatform({ redisUrl: redisUp ? redisUrl : undefined, postgresUrl: postgresUp ? postgresUrl : undefined });
   try {
-    const env: NodeJS.ProcessEnv = { ...process.env, DEMO_PROMETHEUS_URL: platform.prometheusUrl };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DEMO_PROMETHEUS_URL: platform.prometheusUrl,
+      DEMO_REDIS_CLIENT,
+      DEMO_PG_APPLICATION,
+      DEMO_SOAK_DURATION: process.env.DEMO_SOAK_DURATION ?? (flags.chaos ? '1m' : '5s'),
+    };
     for (const e of DEMO_ENGINES) env[`DEMO_${e.toUpperCase()}_URL`] = platform.engines[e];
     const redactor = new Redactor();
     const config = await loadConfigFile(DEMO_CONFIG, redactor, env);
-    const notes = await dropUnreachable(config);
+    const notes = leaveOut(config, { redis: redisUp, postgres: postgresUp }, { redis: redisUrl, postgres: postgresUrl });
     for (const n of notes) process.stderr.write(`demo: ${n}\n`);
     const progress = probeProgress(config.targets.length);
     const load = loadProgress();
-    const report = await execute(config, redactor, { signal, onResult: progress.onResult, onScenarioStart: load.onStart, notes });
+    const say = (l: string) => process.stderr.write(`${redactor.scrub(l)}\n`);
+    const report = await execute(config, redactor, { signal, onResult: progress.onResult, onScenarioStart: load.onStart, notes, chaos: flags.chaos, say });
     progress.end();
     load.end();
     return await emitReport(report, flags, config.outputs);
@@ -36,24 +53,34 @@ export async function demo(flags: OutputFlags, signal: AbortSignal): Promise<Exi
   }
 }
 
-/** Removes Redis/PostgreSQL targets nobody answers for, and the criteria that only they could satisfy. */
-async function dropUnreachable(config: Config): Promise<string[]> {
+async function answers(url: string, defaultPort: number): Promise<boolean> {
+  const u = new URL(url);
+  return reachable(u.hostname, Number(u.port) || defaultPort);
+}
+
+/** Removes the Redis/PostgreSQL targets nobody answers for, and the criteria, operations and faults that need them. */
+function leaveOut(config: Config, up: Record<'redis' | 'postgres', boolean>, urls: Record<'redis' | 'postgres', string>): string[] {
   const notes: string[] = [];
   const gone = new Set<string>();
-  for (const t of config.targets.filter((t) => t.kind === 'redis' || t.kind === 'postgres')) {
-    const u = new URL(t.url);
-    const port = Number(u.port) || (t.kind === 'redis' ? 6379 : 5432);
-    if (await reachable(u.hostname, port)) continue;
-    gone.add(`${t.kind}/${t.name}`);
-    notes.push(`${t.kind} is not answering on ${u.hostname}:${port}; its checks are left out (start ${t.kind === 'redis' ? 'redis-server' : 'PostgreSQL'} to include them)`);
+  for (const kind of ['redis', 'postgres'] as const) {
+    if (up[kind]) continue;
+    for (const t of config.targets.filter((t) => t.kind === kind)) gone.add(t.name);
+    const u = new URL(urls[kind]);
+    notes.push(`${kind} is not answering on ${u.hostname}:${u.port || (kind === 'redis' ? 6379 : 5432)}; its checks are left out (start ${kind === 'redis' ? 'redis-server' : 'PostgreSQL'} to include them)`);
   }
   if (gone.size === 0) return notes;
-  config.targets = config.targets.filter((t) => !gone.has(`${t.kind}/${t.name}`));
+  config.targets = config.targets.filter((t) => !gone.has(t.name));
   const kinds = new Set(config.targets.map((t) => t.kind));
+  const needsGone = (o: { target?: unknown }) => typeof o.target === 'string' && gone.has(o.target);
+  const dropped = new Set<string>();
+  for (const s of config.scenarios as unknown as { operations?: { target?: string; name: string }[] }[]) {
+    s.operations = s.operations?.filter((o) => !needsGone(o) || !dropped.add(o.name));
+  }
+  config.faults = config.faults.filter((f) => !needsGone(f.fault as { target?: unknown }) || !dropped.add(f.name));
   config.criteria = config.criteria.filter((c) => {
     const s = c.ref.scope;
-    if (s.type === 'member') return !gone.has(`${s.kind}/${s.name}`);
-    return s.type === 'all' || kinds.has(s.kind);
+    if (s.type === 'member') return !gone.has(s.name) && !dropped.has(s.name);
+    return s.type === 'all' || kinds.has(s.kind) || s.kind === 'scenario' || s.kind === 'fault';
   });
   return notes;
 }

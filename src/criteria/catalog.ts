@@ -13,7 +13,7 @@ export interface MetricSource {
 }
 
 /** Where a reference points: one member, every member of a kind, or every target. */
-export type Scope = { type: 'member'; kind: string; name: string } | { type: 'kind'; kind: string } | { type: 'all' };
+export type Scope = { type: 'member'; kind: string; name: string } | { type: 'kind'; kind: string } | { type: 'all'; requiredOnly?: boolean };
 
 export interface ResolvedRef {
   scope: Scope;
@@ -44,15 +44,16 @@ export class MetricCatalog {
 
   resolve(ref: Extract<Operand, { type: 'ref' }>): ResolvedRef | string {
     const [head, ...rest] = ref.path;
-    if (head === 'targets') {
+    if (head === 'targets' || head === 'required') {
+      // targets.*: every target; required.*: only those whose failure is NO-GO (e.g. uptime of what the platform needs).
       const metric = rest.join('.');
       const spec = ALL_METRICS[metric];
-      if (rest.length !== 1 || !spec) return `unknown measurement "${ref.text}"${didYouMean(metric, Object.keys(ALL_METRICS))}; targets.* has: ${Object.keys(ALL_METRICS).join(', ')}`;
-      return { scope: { type: 'all' }, metric, spec };
+      if (rest.length !== 1 || !spec) return `unknown measurement "${ref.text}"${didYouMean(metric, Object.keys(ALL_METRICS))}; ${head}.* has: ${Object.keys(ALL_METRICS).join(', ')}`;
+      return { scope: { type: 'all', requiredOnly: head === 'required' }, metric, labels: ref.labels, spec };
     }
     const source = this.byName.get(head);
     if (!source) {
-      const names = ['targets', ...this.byName.keys()];
+      const names = ['targets', 'required', ...this.byName.keys()];
       return `unknown measurement "${ref.text}": "${head}" is not a kind in this config${didYouMean(head, names)}; references start with one of: ${names.join(', ')}`;
     }
     if (rest.length === 1) {

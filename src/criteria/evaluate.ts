@@ -82,7 +82,7 @@ function readsFrom(ref: ResolvedRef, items: MeasuredItem[]): MeasuredItem[] {
   const s = ref.scope;
   if (s.type === 'member') return items.filter((i) => i.kind === s.kind && i.name === s.name);
   if (s.type === 'kind') return items.filter((i) => i.kind === s.kind);
-  return items.filter((i) => i.family !== 'scenario' && i.family !== 'fault');
+  return items.filter((i) => i.family !== 'scenario' && i.family !== 'fault' && (!s.requiredOnly || i.required));
 }
 
 /** The measured value, or why there is none. */
@@ -94,7 +94,7 @@ export function lookup(ref: ResolvedRef, items: MeasuredItem[]): number | string
     return valueOf(item, ref);
   }
   if (scope.type === 'all') {
-    items = items.filter((i) => i.family !== 'scenario' && i.family !== 'fault');
+    items = items.filter((i) => i.family !== 'scenario' && i.family !== 'fault' && (!scope.requiredOnly || i.required));
     if (metric === 'total') return items.length;
     if (metric === 'required_failed') return items.filter((i) => i.required && i.status === 'fail').length;
     if (metric === 'skipped') return items.filter((i) => i.status === 'skip').length;

@@ -48,6 +48,8 @@ export async function runFault(f: FaultConfig, ctx: ExperimentContext): Promise<
     return finish({ ...base, status: 'fail', error, steadyBefore: false, steadyAfter: false, recovered: false, recoveryMs: null, disruptionSeen: false, isolated: true }, t0);
   }
 
+  // The blast radius is what the fault broke: a target already failing before it is not counted.
+  const failingAlready = new Set(before.filter((r) => r.status === 'fail').map((r) => r.name));
   ctx.say(`fault ${f.name}: about to ${action}; watching ${f.watch.join(', ')}`);
   const started = performance.now();
   const injectedAt = new Date().toISOString();
@@ -69,7 +71,7 @@ export async function runFault(f: FaultConfig, ctx: ExperimentContext): Promise<
     const roundAt = performance.now();
     const [w, o] = await Promise.all([check(watched), check(others)]);
     checks++;
-    for (const r of o) if (r.status === 'fail') affected.add(r.name);
+    for (const r of o) if (r.status === 'fail' && !failingAlready.has(r.name)) affected.add(r.name);
     if (w.every((r) => r.status !== 'fail')) {
       if (streak++ === 0) streakStart = roundAt;
     } else {

@@ -21,7 +21,8 @@ describe('shipped configs load and say what they should', () => {
 
   it('the demo config', () => {
     const env = Object.fromEntries(DEMO_ENGINES.map((e, i) => [`DEMO_${e.toUpperCase()}_URL`, `http://127.0.0.1:${9100 + i}`]));
-    const c = load('demo.yaml', { ...env, DEMO_PROMETHEUS_URL: 'http://127.0.0.1:9999' });
+    const c = load('demo.yaml', { ...env, DEMO_PROMETHEUS_URL: 'http://127.0.0.1:9999', DEMO_SOAK_DURATION: '5s', DEMO_REDIS_CLIENT: 'demo-marketdata', DEMO_PG_APPLICATION: 'demo-portfolio' });
+    expect(c.faults.map((f) => f.name)).toEqual(['engine-restart', 'bus-interruption', 'database-reset']);
     expect(c.targets.filter((t) => t.kind === 'engine')).toHaveLength(10);
     expect(c.phases.map((p) => p.name)).toEqual(['infrastructure', 'core-engines', 'specialized-engines']);
   });

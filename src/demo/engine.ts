@@ -1,0 +1,75 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** The reference report's mission-critical operations, served by every healthy engine. */
+const OPERATIONS: Record<string, unknown> = {
+  'POST /orders': { status: 'accepted', order_id: 'ord-1' },
+  'POST /risk/assess': { status: 'ok', var_95: 0.021 },
+  'GET /portfolio/analysis': { status: 'ok', positions: 42, exposure: 0.63 },
+};
+
+/** How long a simulated engine is gone when restarted through POST /admin/restart. */
+export const RESTART_DOWNTIME_MS = 1500;
+
+/**
+ * One simulated engine: /health (healthy only while its dependency answers), the operations, and
+ * POST /admin/restart, which really closes its HTTP server and opens it again on the same port.
+ */
+export class DemoEngine {
+  private server: Server;
+  private port = 0;
+  private readonly started = Date.now();
+
+  constructor(
+    readonly name: string,
+    private readonly maintenance: boolean,
+    private readonly dependencyOk: () => Promise<boolean> = async () => true,
+  ) {
+    this.server = this.create();
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((r) => this.server.listen(this.port, '127.0.0.1', () => r()));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  private create(): Server {
+    return createServer((req, res) => {
+      req.resume();
+      req.on('end', () => void this.handle(req.method ?? 'GET', req.url ?? '/', res));
+    });
+  }
+
+  private async handle(method: string, url: string, res: import('node:http').ServerResponse): Promise<void> {
+    const json = (status: number, body: unknown): void => {
+      res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    };
+    if (method === 'POST' && url === '/admin/restart') {
+      json(202, { status: 'restarting' });
+      res.on('finish', () => void this.restart());
+      return;
+    }
+    const op = OPERATIONS[`${method} ${url}`];
+    if (op && !this.maintenance) return json(200, op);
+    if (url !== '/health') return void res.writeHead(404).end();
+    const dependencyUp = await this.dependencyOk();
+    const status = this.maintenance ? 'maintenance' : dependencyUp ? 'healthy' : 'degraded';
+    json(status === 'healthy' ? 200 : 503, { status, service: this.name, version: '2.4.1', uptime_seconds: Math.round((Date.now() - this.started) / 1000) + 86_400 });
+  }
+
+  private async restart(): Promise<void> {
+    await this.stop();
+    await new Promise((r) => setTimeout(r, RESTART_DOWNTIME_MS));
+    this.server = this.create();
+    await this.start();
+  }
+}
