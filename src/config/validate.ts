@@ -143,7 +143,9 @@ function crossCheck(view: View, issues: PathIssue[]): Criterion[] {
   }
 
   const resultNames = new Map<string, number>();
+  const resultMetrics = new Map<string, Record<string, MetricSpec>>();
   for (const x of view.scenarios) {
+    for (const [r, m] of Object.entries(x.kind.resultMetrics?.(x.spec) ?? {})) resultMetrics.set(r, m);
     for (const r of x.kind.results(x.spec)) {
       const first = resultNames.get(r);
       if (first !== undefined) issues.push({ path: ['scenarios', x.index, 'name'], message: `scenario result "${r}" is also produced by scenarios[${first}]; rename one (results are named <scenario>-<target or level>, and operations by their name)` });
@@ -176,7 +178,7 @@ function crossCheck(view: View, issues: PathIssue[]): Criterion[] {
   }
 
   const catalog = new MetricCatalog([
-    { kind: 'fault', aliases: ['faults'], metrics: FAULT_METRICS as Record<string, MetricSpec>, members: new Map([...faultNames.keys()].map((n) => [n, {}])) },...metricSources(view.targets), { kind: 'scenario', aliases: ['scenarios'], metrics: SCENARIO_METRICS, members: new Map([...resultNames.keys()].map((n) => [n, {}])) }]);
+    { kind: 'fault', aliases: ['faults'], metrics: FAULT_METRICS as Record<string, MetricSpec>, members: new Map([...faultNames.keys()].map((n) => [n, {}])) },...metricSources(view.targets), { kind: 'scenario', aliases: ['scenarios'], metrics: SCENARIO_METRICS, members: new Map([...resultNames.keys()].map((n) => [n, resultMetrics.get(n) ?? {}])) }]);
   const criteria: Criterion[] = [];
   if (view.targets.length > 0 || view.scenarios.length === 0) criteria.push({ ...(compileCriterion(REQUIRED_PROBES_CRITERION, catalog) as Criterion), implicit: true });
   if (view.scenarios.length > 0) criteria.push({ ...(compileCriterion(VALID_LOAD_CRITERION, catalog) as Criterion), implicit: true });

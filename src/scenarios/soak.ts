@@ -6,6 +6,7 @@ import { runOpen } from '../load/open-loop.js';
 import { Recorder } from '../load/recorder.js';
 import { Schedule } from '../load/schedule.js';
 import { stability, Windows } from '../load/windows.js';
+import { conditionMetrics, conditionProblem, sustained } from '../load/conditions.js';
 import { httpRequestFields, oneOfTargetOrUrl, scenarioBase, TARGET_OR_URL } from './fields.js';
 import { httpLoad } from './http-request.js';
 import type { ScenarioKind } from './types.js';
@@ -23,6 +24,19 @@ const schema = z.strictObject({
   connections: z.number().int().min(1).default(100).meta({ description: 'Connections opened at most, per mix entry' }),
   lateAfter: duration.default(5),
   mix: z.array(mixEntry).min(1).meta({ description: 'The workload: weighted requests, e.g. 70% quotes, 20% orders, 10% risk' }),
+  conditions: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'expected a lower-case name (it becomes sustained_<name>)'),
+        when: z.string().superRefine((w, ctx) => {
+          const why = conditionProblem(w);
+          if (why) ctx.addIssue({ code: 'custom', message: `invalid condition: ${why}` });
+        }),
+        for: duration,
+      }),
+    )
+    .default([])
+    .meta({ description: 'Sustained conditions over windows, e.g. { name: slow, when: "p99_ms > 500", for: 5m }' }),
 });
 export type SoakScenario = z.output<typeof schema>;
 
@@ -35,6 +49,7 @@ export const soakScenario: ScenarioKind<SoakScenario> = {
   summary: 'Open-model mixed workload for a long duration, in windows: drift, worst window, throughput drop',
   schema,
   results: (s) => [s.name],
+  resultMetrics: (s) => ({ [s.name]: conditionMetrics(s.conditions) }),
   references: (s) => s.mix.flatMap((m, i) => (m.target ? [{ name: m.target, path: ['mix', i, 'target'], kinds: ['engine', 'http'] }] : [])),
   async run(s, ctx) {
     const started = performance.now();
@@ -77,7 +92,7 @@ export const soakScenario: ScenarioKind<SoakScenario> = {
       watch.stop(),
     );
     result.windows = windows.closed;
-    result.measurements.push(...stability(windows.closed));
+    result.measurements.push(...stability(windows.closed), ...sustained(s.conditions, windows.closed));
     return [result];
   },
 };

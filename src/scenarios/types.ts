@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { CriterionSpec } from '../criteria/compile.js';
 import type { GeneratorLimits, LiveView } from '../load/measure.js';
 import type { TargetBase } from '../probes/types.js';
+import type { MetricSpec } from '../results/measurement.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 import type { Monitor } from '../run/monitor.js';
 
@@ -28,6 +29,8 @@ export interface ScenarioKind<S extends ScenarioBase = ScenarioBase> {
   results(spec: S): string[];
   /** Config target names it loads, checked to exist. */
   references(spec: S): { name: string; path: (string | number)[]; kinds: string[] }[];
+  /** Metrics some of its results add beyond the common scenario metrics, by result name. */
+  resultMetrics?(spec: S): Record<string, Record<string, MetricSpec>>;
   /** Criteria the scenario implies, e.g. an operation's SLA. */
   impliedCriteria?(spec: S): CriterionSpec[];
   run(spec: S, ctx: ScenarioContext): Promise<ScenarioResult[]>;

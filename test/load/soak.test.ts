@@ -41,8 +41,12 @@ scenarios:
     mix:
       - { weight: 3, target: api, path: /quotes }
       - { weight: 1, target: api, path: /flaky }
+    conditions:
+      - { name: slow, when: "p50_ms > 50", for: 600ms }
+      - { name: erroring, when: "error_pct > 90", for: 400ms }
 criteria:
   - scenario.day.p99_drift_pct < 50%
+  - scenario.day.sustained_slow == 0
 `);
   });
   afterAll(() => {
@@ -71,6 +75,48 @@ criteria:
     expect(metric(report, "worst_window_p99_ms")).toBeGreaterThanOrEqual(100);
     expect(metric(report, 'worst_window_error_pct')).toBe(Math.max(...ws.map((w) => w.errorRate)));
     expect(report.criteria.find((c) => c.expression === 'scenario.day.p99_drift_pct < 50%')).toMatchObject({ status: 'fail' });
+  });
+  // Sustained conditions over the same run's windows.
+  it('finds the run of slow windows and how long it lasted; a condition that never held is zero', () => {
+    const ws = report.scenarios[0].windows!;
+    const slowRun = ws.filter((w) => w.latencyMs.p50 > 50).reduce((a, w) => a + w.durationMs, 0);
+    expect(slowRun).toBeGreaterThanOrEqual(600);
+    expect(metric(report, 'slow_longest_ms')).toBe(slowRun); // the slow windows are the consecutive last ones
+    expect(metric(report, 'sustained_slow')).toBe(1);
+    expect(metric(report, 'erroring_longest_ms')).toBe(0);
+    expect(metric(report, 'sustained_erroring')).toBe(0);
+    expect(report.criteria.find((c) => c.expression === 'scenario.day.sustained_slow == 0')).toMatchObject({ status: 'fail', actual: 1 });
+  });
+
+  it('a condition on something a window does not have is a config error', () => {
+    expect(() => parseConfigText('scenarios:\n  - { name: d, kind: soak, rate: 1, duration: 1s, mix: [{ weight: 1, url: "http://h/" }], conditions: [{ name: x, when: "latency > 5", for: 1s }] }\n', 'c.yaml', new Redactor(), {})).toThrow(
+      'c.yaml:2:121: scenarios[0].conditions[0].when: invalid condition: the left side must be one of p50_ms, p90_ms, p99_ms, max_ms, mean_ms, error_pct, rps, e.g. "p99_ms > 500"',
+    );
+  });
+});
+
+describe('stress: the nominal rate, then a multiple of it', () => {
+  it('a server with a fixed capacity degrades at 10x: the p99 growth and the verdict say so', async () => {
+    // One request at a time, 4 ms each: 250/s at most. 50/s is easy; 500/s queues without end.
+    let busyUntil = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      const start = Math.max(performance.now(), busyUntil);
+      busyUntil = start + 4;
+      setTimeout(() => res.writeHead(200, { 'content-length': '2' }).end('ok'), busyUntil - performance.now());
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    const report = await run(`scenarios:\n  - { name: high-load, kind: stress, url: "${url}", rate: 50, multiple: 10, duration: 1s }\ncriteria:\n  - scenario.high-load.degraded == 0\n`);
+    server.closeAllConnections();
+    server.close();
+    const [base, stressed] = report.scenarios;
+    expect([base.name, base.targetRps, stressed.name, stressed.targetRps]).toEqual(['high-load-baseline', 50, 'high-load', 500]);
+    const growth = stressed.measurements.find((m) => m.metric === 'p99_increase_pct')!.value;
+    expect(growth).toBeCloseTo(((stressed.latencyMs.p99 - base.latencyMs.p99) / base.latencyMs.p99) * 100, 6);
+    expect(growth).toBeGreaterThan(100);
+    expect(stressed.measurements.find((m) => m.metric === 'degraded')!.value).toBe(1);
+    expect(report.verdict).toBe('NO-GO');
   });
 });
 
