@@ -92,7 +92,9 @@ function kindFromScheme(url: string, arg: string): string {
 function defaultName(url: string, kind: string): string {
   try {
     const u = new URL(url);
-    return `${u.hostname.replace(/[^A-Za-z0-9_-]/g, '_')}-${u.port || kind}`.replace(/^[^A-Za-z_]/, (c) => `_${c}`);
+    // pidfile:///run/risk.pid has no host: the file's name says what it is.
+    const base = u.hostname || u.pathname.split('/').pop()?.replace(/\.\w+$/, '') || kind;
+    return `${base.replace(/[^A-Za-z0-9_-]/g, '_')}-${u.port || kind}`.replace(/^[^A-Za-z_]/, (c) => `_${c}`);
   } catch {
     return kind;
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { targetBase, name } from '../config/fields.js';
+import { duration, targetBase, name } from '../config/fields.js';
 import type { Measurement, MetricSpec, Unit } from '../results/measurement.js';
 import { classifyError, endpointOf } from './classify-error.js';
 import { fetchCapped } from './http-fetch.js';
@@ -11,6 +11,7 @@ const schema = z.strictObject({
   kind: z.literal('prometheus'),
   ...targetBase(['http', 'https']),
   headers: z.record(z.string(), z.string()).default({}),
+  restartWindow: duration.default(3_600_000).meta({ description: 'How far back restarts (process_start_time_seconds changes) and up flaps are counted' }),
   queries: z
     .array(
       z.strictObject({
@@ -31,6 +32,8 @@ const metrics: Record<string, MetricSpec> = {
   targets_down: { unit: 'count', aggregate: 'sum', label: 'targets down', headline: true },
   alerts_firing: { unit: 'count', aggregate: 'sum', label: 'alerts firing', headline: true, missingIsZero: true },
   alerts_pending: { unit: 'count', aggregate: 'sum', label: 'alerts pending' },
+  restarts: { unit: 'count', aggregate: 'sum', label: 'restarts', headline: true },
+  up_flaps: { unit: 'count', aggregate: 'sum', label: 'up flaps' },
 };
 
 interface ApiAnswer<T> {
@@ -89,6 +92,14 @@ async function run(target: PrometheusTarget, ctx: ProbeContext): Promise<ProbeOu
     }
     for (const [severity, count] of bySeverity) m.push({ metric: 'alerts_firing', labels: { severity }, value: count, unit: 'count' });
     if (firing.length) warnings.push(`${firing.length} alert(s) firing: ${[...new Set(firing.map((a) => a.labels.alertname))].slice(0, 3).join(', ')}`);
+
+    // Remote restarts: a scraped process's start time changing, and targets going down and up again.
+    const range = `${Math.max(1, Math.round(target.restartWindow / 1000))}s`;
+    const restarts = await scalarOf(api, `sum(changes(process_start_time_seconds[${range}])) or vector(0)`);
+    const flaps = await scalarOf(api, `sum(changes(up[${range}])) or vector(0)`);
+    if (typeof restarts === 'number') m.push({ metric: 'restarts', value: restarts, unit: 'count' });
+    if (typeof flaps === 'number') m.push({ metric: 'up_flaps', value: flaps, unit: 'count' });
+    if (typeof restarts === 'number' && restarts > 0) warnings.push(`${restarts} process restart(s) in the last ${range}`);
 
     for (const q of target.queries) {
       const value = await scalarOf(api, q.query);

@@ -45,7 +45,7 @@ export function probeSummary(p: ProbeResult): string {
   const kind = probeKindOrUndefined(p.kind);
   const parts: string[] = [];
   for (const [k, v] of Object.entries(p.details)) {
-    if (v === null || v === false || k === 'status_code' || k === 'body_truncated') continue;
+    if (v === null || v === false || k === 'status_code' || k === 'body_truncated' || k === 'identity') continue;
     parts.push(`${k} ${v}`);
   }
   for (const m of p.measurements) {

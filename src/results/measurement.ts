@@ -34,6 +34,8 @@ export const COMMON_METRICS: Record<string, MetricSpec> = {
   /** Share of checks that passed over the whole run (the probe round plus the monitor's rounds). */
   uptime_pct: { unit: 'percent', aggregate: 'min', label: 'uptime', headline: true },
   uptime_checks: { unit: 'count', aggregate: 'min', label: 'checks' },
+  /** Identity changes between checks (a process's pid and start time): restarts during the run. */
+  restarts_seen: { unit: 'count', aggregate: 'sum', label: 'restarts seen', headline: true },
 };
 
 export function labelKey(labels: Record<string, string> | undefined): string {

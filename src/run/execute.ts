@@ -57,5 +57,6 @@ function addUptime(probes: ProbeResult[], stats: Map<string, Availability>): voi
     const s = stats.get(p.name);
     if (!s || s.checks < 2) continue;
     p.measurements.push({ metric: 'uptime_pct', value: (s.passes / s.checks) * 100, unit: 'percent' }, { metric: 'uptime_checks', value: s.checks, unit: 'count' });
+    if (s.identity) p.measurements.push({ metric: 'restarts_seen', value: s.restarts, unit: 'count' });
   }
 }

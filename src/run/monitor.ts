@@ -5,6 +5,9 @@ import { probeOne } from './probe-one.js';
 export interface Availability {
   checks: number;
   passes: number;
+  /** Times the target's identity (e.g. a process's pid and start time) changed between checks: restarts. */
+  restarts: number;
+  identity?: string;
   /** Results of the most recent round, by target name. */
   last?: ProbeResult;
 }
@@ -24,7 +27,7 @@ export class Monitor {
     private readonly timeoutMs: number,
     private readonly signal?: AbortSignal,
   ) {
-    for (const t of targets) this.stats.set(t.name, { checks: 0, passes: 0 });
+    for (const t of targets) this.stats.set(t.name, { checks: 0, passes: 0, restarts: 0 });
   }
 
   /** Counts an earlier round (the probe phase) toward availability. */
@@ -35,6 +38,11 @@ export class Monitor {
       s.checks++;
       if (r.status !== 'fail') s.passes++;
       s.last = r;
+      const identity = typeof r.details.identity === 'string' ? r.details.identity : undefined;
+      if (identity) {
+        if (s.identity && s.identity !== identity) s.restarts++;
+        s.identity = identity;
+      }
     }
   }
 

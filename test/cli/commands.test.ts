@@ -55,7 +55,7 @@ describe('commands', () => {
     expect(r.code).toBe(0);
     const schema = JSON.parse(r.stdout);
     expect(schema.properties.targets.type).toBe('array');
-    expect(schema.properties.targets.items.oneOf.map((o: { properties: { kind: { const: string } } }) => o.properties.kind.const)).toEqual(['engine', 'http', 'redis', 'postgres', 'prometheus', 'tcp']);
+    expect(schema.properties.targets.items.oneOf.map((o: { properties: { kind: { const: string } } }) => o.properties.kind.const)).toEqual(['engine', 'http', 'redis', 'postgres', 'prometheus', 'tcp', 'process']);
   });
 
   it('init writes a starter config that loads, and will not overwrite it', async () => {

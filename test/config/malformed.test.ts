@@ -22,9 +22,9 @@ const CASES: [string, string, string][] = [
   ['misspelt top-level key', `target:\n  - ${TCP}\n`,
     'c.yaml:1:1: unknown key "target" (did you mean "targets"?); expected one of: version, platform, defaults, phases, targets, scenarios, generator, monitor, faults, criteria, outputs'],
   ['unknown kind', 'targets:\n  - name: risk\n    kind: engin\n    url: http://localhost:8200\n',
-    'c.yaml:3:11: targets[0].kind: unknown kind "engin" (did you mean "engine"?); expected one of: engine, http, redis, postgres, prometheus, tcp'],
+    'c.yaml:3:11: targets[0].kind: unknown kind "engin" (did you mean "engine"?); expected one of: engine, http, redis, postgres, prometheus, tcp, process'],
   ['missing kind', 'targets:\n  - name: risk\n    url: http://localhost:8200\n',
-    'c.yaml:2:5: targets[0].kind: missing "kind"; expected one of: engine, http, redis, postgres, prometheus, tcp'],
+    'c.yaml:2:5: targets[0].kind: missing "kind"; expected one of: engine, http, redis, postgres, prometheus, tcp, process'],
   ['wrong scheme', 'targets:\n  - name: cache\n    kind: redis\n    url: http://localhost:6379\n',
     'c.yaml:4:10: targets[0].url: expected a URL starting with redis:// or rediss://'],
   ['bad duration', `defaults:\n  timeout: 2 seconds\ntargets:\n  - ${TCP}\n`,
@@ -58,7 +58,7 @@ describe('malformed configs', () => {
       'c.yaml:3:70: targets[0].phase: unknown phase "infar" (did you mean "infra"?); declared: infra, engines',
       'c.yaml:4:5: targets[1]: missing "phase": this config declares phases (infra, engines), so each target names its phase',
       'c.yaml:6:5: criteria[0]: unknown engine "rsik" in "engine.rsik.latency_ms" (did you mean "risk"?); this config has: risk',
-      'c.yaml:7:5: criteria[1]: unknown measurement "latncy_ms" for engine "risk" (did you mean "latency_ms"?); it has: available, healthy, failed, latency_ms, uptime_pct, uptime_checks, status_code, ttfb_ms, body_bytes, uptime_seconds',
+      'c.yaml:7:5: criteria[1]: unknown measurement "latncy_ms" for engine "risk" (did you mean "latency_ms"?); it has: available, healthy, failed, latency_ms, uptime_pct, uptime_checks, restarts_seen, status_code, ttfb_ms, body_bytes, uptime_seconds',
       'c.yaml:8:5: criteria[2]: "engine.latency_ms < 90%": a value in "%" cannot be compared with a measurement in ms; use ms or s',
     ]);
   });

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeOne } from '../../src/run/probe-one.js';
 import type { ProbeResult } from '../../src/results/result.js';
 import { engineServer, type TestServer } from '../helpers/hostile.js';
-import { freePort } from '../helpers/ports.js';
+import { createServer } from 'node:http';
+import { freePort, waitFor } from '../helpers/ports.js';
 import { startPrometheus, type Running } from '../helpers/services.js';
 import { target } from '../helpers/targets.js';
 
@@ -55,6 +56,25 @@ describe('prometheus probe against a real Prometheus', () => {
   it('an HTTP server that is not Prometheus is named as such', async () => {
     const r = await probeOne(target('prometheus', { url: notProm.url }), 2000);
     expect(r.error).toBe('/api/v1/targets?state=active answered HTTP 200 with something that is not the Prometheus API');
+  });
+
+  it('counts remote restarts: a scraped process whose start time changes, and a target that came up', async () => {
+    // The "gone" scrape target comes to life (an up flap), then restarts (its start time changes).
+    let startTime = 1_000;
+    const exporter = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(`process_start_time_seconds ${startTime}\n`));
+    await new Promise<void>((r) => exporter.listen(prom.downPort, '127.0.0.1', () => r()));
+    try {
+      const probe = () => probeOne(target('prometheus', { url: prom.url, restartWindow: '10m' }), 3000);
+      await waitFor('the exporter scraped once', async () => value(await probe(), 'up_flaps')! >= 1, 20_000);
+      startTime = 2_000;
+      let r = await probe();
+      await waitFor('the restart scraped', async () => value((r = await probe()), 'restarts')! >= 1, 20_000);
+      expect(value(r, 'restarts')).toBe(1);
+      expect(value(r, 'up_flaps')).toBe(1);
+      expect(r.warnings).toContain('1 process restart(s) in the last 600s');
+    } finally {
+      exporter.close();
+    }
   });
 
   it('nothing listening is connection refused', async () => {

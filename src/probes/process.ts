@@ -1,0 +1,121 @@
+import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { targetBase } from '../config/fields.js';
+import type { Measurement, MetricSpec } from '../results/measurement.js';
+import type { ProbeContext, ProbeKind, ProbeOutcome } from './types.js';
+
+const schema = z.strictObject({
+  kind: z.literal('process'),
+  ...targetBase(['process', 'pidfile', 'systemd']),
+  min: z.number().int().min(1).default(1).meta({ description: 'How many matching processes must be running' }),
+});
+export type ProcessTarget = z.output<typeof schema>;
+
+const metrics: Record<string, MetricSpec> = {
+  processes: { unit: 'count', aggregate: 'sum', label: 'processes', headline: true },
+  rss_bytes: { unit: 'bytes', aggregate: 'sum', label: 'memory', headline: true },
+  process_uptime_s: { unit: 'seconds', aggregate: 'min', label: 'running for', headline: true },
+  systemd_restarts: { unit: 'count', aggregate: 'sum', label: 'systemd restarts' },
+};
+
+interface Proc {
+  pid: number;
+  startedAt: number;
+  rssBytes: number;
+}
+
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/**
+ * Local processes, for a platform run on this machine: `process://NAME` (by process name),
+ * `pidfile:///run/x.pid`, or `systemd://unit`. Reports how many run, their memory and age, and an
+ * identity (pid and start time) from which repeated checks detect a restart.
+ */
+async function run(t: ProcessTarget, ctx: ProbeContext): Promise<ProbeOutcome> {
+  const u = new URL(t.url);
+  const what = decodeURIComponent(u.protocol === 'pidfile:' ? u.pathname : u.hostname + u.pathname.replace(/^\/$/, ''));
+  let pids: number[];
+  let systemd: Record<string, string> | undefined;
+  ctx.stage('looking for the process');
+  try {
+    if (u.protocol === 'pidfile:') pids = [Number((await readFile(what, 'utf8')).trim())].filter((p) => Number.isInteger(p) && p > 0);
+    else if (u.protocol === 'systemd:') {
+      systemd = await systemctlShow(what);
+      pids = [Number(systemd.MainPID)].filter((p) => p > 0);
+    } else pids = await pidsByName(what);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'ENOENT' && u.protocol === 'pidfile:' ? `pidfile ${what} does not exist` : e.code === 'ENOENT' ? 'systemctl is not available on this machine' : e.message;
+    return { status: 'fail', latencyMs: null, error: why, details: {}, measurements: [] };
+  }
+  const procs = (await Promise.all(pids.map(inspect))).filter((p): p is Proc => p !== undefined);
+  const m: Measurement[] = [{ metric: 'processes', value: procs.length, unit: 'count' }];
+  if (procs.length) {
+    m.push({ metric: 'rss_bytes', value: procs.reduce((a, p) => a + p.rssBytes, 0), unit: 'bytes' });
+    m.push({ metric: 'process_uptime_s', value: Math.min(...procs.map((p) => Date.now() / 1000 - p.startedAt)), unit: 'seconds' });
+  }
+  if (systemd?.NRestarts !== undefined) m.push({ metric: 'systemd_restarts', value: Number(systemd.NRestarts), unit: 'count' });
+  const details = {
+    pids: procs.slice(0, 5).map((p) => p.pid).join(',') || null,
+    // Same processes, same identity: a change between checks of one run is a restart.
+    identity: procs.map((p) => `${p.pid}@${Math.round(p.startedAt)}`).sort().join(' ') || null,
+    state: systemd?.ActiveState ?? null,
+  };
+  if (procs.length < t.min) {
+    const error =
+      u.protocol === 'pidfile:' ? (pids.length ? `pidfile ${what} names pid ${pids[0]}, which is not running` : `pidfile ${what} holds no pid`)
+      : u.protocol === 'systemd:' ? `systemd unit ${what} is ${systemd?.ActiveState ?? 'unknown'} with no main process`
+      : procs.length === 0 ? `no process named "${what}" is running` : `${procs.length} process(es) named "${what}" running, expected at least ${t.min}`;
+    return { status: 'fail', latencyMs: null, error, details, measurements: m };
+  }
+  return { status: 'pass', latencyMs: null, details, measurements: m };
+}
+
+async function pidsByName(name: string): Promise<number[]> {
+  const out: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const comm = (await readFile(`/proc/${entry}/comm`, 'utf8')).trim();
+      // comm is cut at 15 characters; compare the command line's program name too.
+      const argv0 = comm === name || name.startsWith(comm) ? (await readFile(`/proc/${entry}/cmdline`, 'utf8')).split('\0')[0] : '';
+      if (comm === name || argv0.split('/').pop() === name) out.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
+}
+
+async function inspect(pid: number): Promise<Proc | undefined> {
+  try {
+    const [stat, status, procStat] = await Promise.all([readFile(`/proc/${pid}/stat`, 'utf8'), readFile(`/proc/${pid}/status`, 'utf8'), readFile('/proc/stat', 'utf8')]);
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields[0] === 'Z') return undefined; // a zombie is not running
+    const bootTime = Number(/^btime (\d+)/m.exec(procStat)![1]);
+    const rssKb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    return { pid, startedAt: bootTime + Number(fields[19]) / CLOCK_TICKS, rssBytes: rssKb * 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+function systemctlShow(unit: string): Promise<Record<string, string>> {
+  return new Promise((resolve, reject) =>
+    execFile('systemctl', ['show', unit, '--property=MainPID,ActiveState,NRestarts'], { timeout: 2000 }, (err, stdout) => {
+      if (err) return reject(err);
+      resolve(Object.fromEntries(stdout.trim().split('\n').map((l) => l.split('=') as [string, string])));
+    }),
+  );
+}
+
+export const processProbe: ProbeKind<ProcessTarget> = {
+  kind: 'process',
+  aliases: ['processes'],
+  schemes: ['process', 'pidfile', 'systemd'],
+  summary: 'Local processes by name, pidfile or systemd unit: running, how many, memory, age, restarts',
+  schema,
+  metrics,
+  run,
+};
