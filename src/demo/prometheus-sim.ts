@@ -11,7 +11,9 @@ export function prometheusSim(engines: Record<string, string>, maintenance: stri
     } else if (path === '/api/v1/alerts') {
       json({ alerts: [{ state: 'firing', labels: { alertname: 'EngineMaintenance', severity: 'warning', engine: maintenance } }] });
     } else if (path === '/api/v1/query') {
-      json({ resultType: 'vector', result: [{ metric: {}, value: [Date.now() / 1000, '0.02'] }] });
+      // No restarts or flaps on the simulated platform; any other query is its error rate, 0.02%.
+      const query = new URL(req.url ?? '/', 'http://x').searchParams.get('query') ?? '';
+      json({ resultType: 'vector', result: [{ metric: {}, value: [Date.now() / 1000, query.includes('changes(') ? '0' : '0.02'] }] });
     } else res.writeHead(404).end();
   });
 }

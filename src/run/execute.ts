@@ -29,8 +29,9 @@ export async function execute(config: Config, redactor: Redactor, opts: ExecuteO
   const { phases, probes } = await runProbes(config, { signal: opts.signal, onResult: opts.onResult });
   const notes = [...(opts.notes ?? [])];
   const failed = phases.find((p) => p.status === 'fail');
-  // While load and faults run, every probe repeats: each target's uptime over the whole run.
-  const monitor = !failed && (config.scenarios.length > 0 || (opts.chaos && config.faults.length > 0)) ? new Monitor(config.targets, config.monitorIntervalMs, config.defaults.timeout, opts.signal) : undefined;
+  // While load runs, every probe repeats: each target's uptime over the run. Not during fault
+  // experiments: a deliberate restart is judged by its recovery time, not held against uptime.
+  const monitor = !failed && config.scenarios.length > 0 ? new Monitor(config.targets, config.monitorIntervalMs, config.defaults.timeout, opts.signal) : undefined;
   monitor?.count(probes);
   monitor?.start();
   let scenarios: ScenarioResult[] = [];
@@ -39,8 +40,8 @@ export async function execute(config: Config, redactor: Redactor, opts: ExecuteO
     if (failed) notes.push(`load scenarios not run: phase "${failed.name}" failed`);
     else scenarios = await runScenarios(config, { signal: opts.signal, onStart: opts.onScenarioStart, monitor });
   }
-  const faults = await runFaults(config, phases, { chaos: opts.chaos ?? false, signal: opts.signal, say: opts.say ?? (() => undefined), notes });
   if (monitor) addUptime(probes, await monitor.stop());
+  const faults = await runFaults(config, phases, { chaos: opts.chaos ?? false, signal: opts.signal, say: opts.say ?? (() => undefined), notes });
   const aborted = opts.signal?.aborted ?? false;
   const criteria = evaluateCriteria(config.criteria, [...probes, ...scenarios.map(scenarioItem), ...faults.map(faultItem)]);
   // An interrupted run proves nothing: never GO.

@@ -83,6 +83,22 @@ describe('commands', () => {
   });
 });
 
+describe('demo --chaos', () => {
+  it('restarts an engine, cuts a bus and resets the database of the simulated platform; every fault recovers, isolated', async () => {
+    const r = await runCli(['demo', '--chaos', '--format', 'json'], { env: { DEMO_SOAK_DURATION: '2s' } });
+    const report = JSON.parse(r.stdout);
+    expect(report.faults.map((f: { name: string; status: string; isolated: boolean }) => [f.name, f.status, f.isolated])).toEqual([
+      ['engine-restart', 'pass', true],
+      ['bus-interruption', 'pass', true],
+      ['database-reset', 'pass', true],
+    ]);
+    expect(r.stderr).toContain('fault engine-restart: about to call POST http://127.0.0.1:');
+    expect(report.scenarios.find((s: { name: string }) => s.name === 'trading-day').windows.length).toBeGreaterThanOrEqual(2);
+    expect(report.verdict).toBe('GO');
+    expect(r.code).toBe(0);
+  });
+});
+
 describe('phases, outputs and interruption', () => {
   let engine: TestServer;
   let hanging: TestServer;
