@@ -18,8 +18,8 @@ export function buildCli(signal: AbortSignal, setExit: (code: ExitCodeValue) => 
 
   const withOutput = (cmd: Command) =>
     cmd
-      .option('-f, --format <format>', 'stdout format: table, markdown or json', 'table')
-      .option('-o, --out <file>', 'also write a report file (format from .json/.md/.txt, or FORMAT:PATH); repeatable', collect, [])
+      .option('-f, --format <format>', 'stdout format: table, markdown, json, junit or prometheus', 'table')
+      .option('-o, --out <file>', 'also write a report file (format from .json .md .txt .xml .prom, or FORMAT:PATH; {date} {verdict} ... expand); repeatable', collect, [])
       .option('--no-color', 'no ANSI colours (also NO_COLOR=1)')
       .option('-q, --quiet', 'no table on stdout (files and exit code only)')
       .addOption(new Option('-t, --timeout <duration>', 'per-probe timeout, e.g. 2s').argParser(durationArg))
@@ -29,6 +29,7 @@ export function buildCli(signal: AbortSignal, setExit: (code: ExitCodeValue) => 
     .description('validate a platform described by a config file')
     .requiredOption('--config <file>', 'config file (YAML)', 'validate.yaml')
     .option('--chaos', 'run the fault experiments (destructive: restarts, disconnects)')
+    .addOption(new Option('-w, --wait <duration>', 'before judging, re-probe until the required targets pass, for at most this long (after a deploy)').argParser(durationArg))
     .option('--dry-run', 'say what would be probed, loaded and injected, and do nothing')
     .action(async (flags) => setExit(await (await import('./commands/run.js')).run(flags, signal)));
 
@@ -43,6 +44,7 @@ export function buildCli(signal: AbortSignal, setExit: (code: ExitCodeValue) => 
     .option('--tcp <[name=]url>', 'a TCP port; repeatable', collect, [])
     .option('--optional <name>', 'a target whose failure alone does not make NO-GO; repeatable', collect, [])
     .option('--criteria <expression>', 'a go-live criterion, e.g. "engines.available >= 90%"; repeatable', collect, [])
+    .addOption(new Option('-w, --wait <duration>', 'before judging, re-probe until the required targets pass, for at most this long').argParser(durationArg))
     .action(async (urls, flags) => setExit(await (await import('./commands/probe.js')).probe(urls, flags, signal)));
 
   withOutput(program.command('load'))
@@ -63,6 +65,21 @@ export function buildCli(signal: AbortSignal, setExit: (code: ExitCodeValue) => 
     .description('start a simulated trading platform in-process and validate it')
     .option('--chaos', 'also run the fault experiments against the simulated engines, and a one-minute soak')
     .action(async (flags) => setExit(await (await import('./commands/demo.js')).demo(flags, signal)));
+
+  program
+    .command('report')
+    .description('render a saved JSON report again, in any format')
+    .argument('<result.json>', 'a report written with --format json or --out FILE.json')
+    .option('-f, --format <format>', 'stdout format: table, markdown, json, junit or prometheus', 'table')
+    .option('-o, --out <file>', 'also write a report file; repeatable', collect, [])
+    .option('--no-color', 'no ANSI colours')
+    .action(async (file, flags) => setExit(await (await import('./commands/report.js')).report(file, flags)));
+
+  program
+    .command('check')
+    .description('validate a config file only (no network): exit 0 when valid, 2 with every problem located')
+    .requiredOption('--config <file>', 'config file (YAML)', 'validate.yaml')
+    .action(async (flags) => setExit(await (await import('./commands/check.js')).check(flags)));
 
   program
     .command('schema')

@@ -4,6 +4,7 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { FORMAT_NAMES, formatFromPath, type FormatName } from '../reports/format-names.js';
 import type { Report } from '../reports/model.js';
 import { renderReport } from '../reports/registry.js';
+import { toGithub } from './github.js';
 
 /** Flags every reporting command shares. */
 export interface OutputFlags {
@@ -11,6 +12,8 @@ export interface OutputFlags {
   out?: string[];
   color?: boolean;
   quiet?: boolean;
+  /** Re-rendering an old report must not post to the current job's summary. */
+  noGithub?: boolean;
 }
 
 export interface OutputTarget {
@@ -49,7 +52,7 @@ const WRITE_ERRORS: Record<string, string> = {
  */
 export async function emitReport(report: Report, flags: OutputFlags, configured: OutputTarget[] = []): Promise<ExitCodeValue> {
   const stdoutFormat = flags.format ? parseFormat(flags.format) : 'table';
-  const files = [...configured, ...(flags.out ?? []).map(parseOut)];
+  const files = [...configured, ...(flags.out ?? []).map(parseOut)].map((f) => ({ ...f, path: expandPath(f.path, report) }));
   const failed: string[] = [];
   for (const f of files) {
     try {
@@ -61,9 +64,29 @@ export async function emitReport(report: Report, flags: OutputFlags, configured:
   }
   const color = stdoutFormat === 'table' && wantsColor(flags);
   if (!flags.quiet || stdoutFormat !== 'table') process.stdout.write(await renderReport(report, stdoutFormat, { color, width: process.stdout.columns }));
+  if (!flags.noGithub) await toGithub(report, stdoutFormat !== 'table' && stdoutFormat !== 'markdown');
   if (failed.length > 0) throw new OutputError(failed, report.verdict);
   if (report.aborted) return ExitCode.INTERRUPTED;
   return report.verdict === 'GO' ? ExitCode.GO : ExitCode.NO_GO;
+}
+
+/**
+ * Output paths may carry the run's date and verdict, for scheduled runs:
+ * `reports/{date}-{verdict}.md` -> `reports/2026-11-24-GO.md`. {date} {time} {datetime} {verdict} {platform}.
+ */
+export function expandPath(path: string, report: Report): string {
+  const iso = report.startedAt;
+  const values: Record<string, string> = {
+    date: iso.slice(0, 10),
+    time: iso.slice(11, 19).replace(/:/g, ''),
+    datetime: `${iso.slice(0, 10)}T${iso.slice(11, 19).replace(/:/g, '')}`,
+    verdict: report.verdict,
+    platform: report.platform.replace(/[^A-Za-z0-9._-]+/g, '-'),
+  };
+  return path.replace(/\{(\w+)\}/g, (whole, key: string) => {
+    if (!(key in values)) throw new UsageError(`--out ${path}: unknown placeholder ${whole}; use ${Object.keys(values).map((k) => `{${k}}`).join(' ')}`);
+    return values[key];
+  });
 }
 
 /** Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org). */

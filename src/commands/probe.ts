@@ -18,6 +18,7 @@ export interface ProbeFlags extends OutputFlags {
   optional?: string[];
   criteria?: string[];
   timeout?: number;
+  wait?: number;
   concurrency?: number;
 }
 
@@ -49,7 +50,7 @@ export async function probe(urls: string[], flags: ProbeFlags, signal: AbortSign
     throw err;
   }
   const progress = probeProgress(config.targets.length);
-  const report = await execute(config, redactor, { signal, onResult: progress.onResult });
+  const report = await execute(config, redactor, { signal, waitMs: flags.wait, onResult: progress.onResult });
   progress.end();
   return emitReport(report, flags);
 }

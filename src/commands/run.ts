@@ -13,6 +13,7 @@ export interface RunFlags extends OutputFlags {
   chaos?: boolean;
   dryRun?: boolean;
   timeout?: number;
+  wait?: number;
   concurrency?: number;
 }
 
@@ -25,7 +26,7 @@ export async function run(flags: RunFlags, signal: AbortSignal): Promise<ExitCod
   if (flags.dryRun) return dryRun(config);
   const progress = probeProgress(config.targets.length);
   const load = loadProgress();
-  const report = await execute(config, redactor, { signal, onResult: progress.onResult, onScenarioStart: load.onStart, chaos: flags.chaos, say: (l) => process.stderr.write(`${redactor.scrub(l)}\n`) });
+  const report = await execute(config, redactor, { signal, waitMs: flags.wait, onResult: progress.onResult, onScenarioStart: load.onStart, chaos: flags.chaos, say: (l) => process.stderr.write(`${redactor.scrub(l)}\n`) });
   progress.end();
   load.end();
   return emitReport(report, flags, config.outputs);

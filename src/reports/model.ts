@@ -45,6 +45,8 @@ export interface Report {
   faults: FaultResult[];
   criteria: CriterionResult[];
   notes: string[];
+  /** With --wait: how long the run waited for the required targets before judging. */
+  waitedMs?: number;
 }
 
 export interface ReportInput {
@@ -61,6 +63,7 @@ export interface ReportInput {
   faults?: FaultResult[];
   criteria: CriterionResult[];
   notes?: string[];
+  waitedMs?: number;
 }
 
 export function buildReport(input: ReportInput, redactor: Redactor): Report {
@@ -95,6 +98,7 @@ export function buildReport(input: ReportInput, redactor: Redactor): Report {
     faults: input.faults ?? [],
     criteria: input.criteria,
     notes: input.notes ?? [],
+    waitedMs: input.waitedMs,
   };
   // Last line of defence: no secret leaves through any format.
   return redactor.scrubDeep(report);

@@ -15,6 +15,8 @@ const RENDERERS: Record<FormatName, () => Promise<{ render: Renderer }>> = {
   table: () => import('./table.js'),
   markdown: () => import('./markdown.js'),
   json: () => import('./json.js'),
+  junit: () => import('./junit.js'),
+  prometheus: () => import('./prometheus.js'),
 };
 
 export async function renderReport(report: Report, format: FormatName, opts: RenderOptions): Promise<string> {

@@ -5,6 +5,7 @@ import { buildReport, type Report } from '../reports/model.js';
 import type { ProbeResult } from '../results/result.js';
 import type { Redactor } from '../util/redact.js';
 import { toolVersion } from '../version.js';
+import { formatDuration } from '../util/duration.js';
 import { runProbes } from './run-probes.js';
 import { runScenarios, scenarioItem } from './run-scenarios.js';
 import { faultItem, runFaults } from './run-faults.js';
@@ -20,14 +21,28 @@ export interface ExecuteOptions {
   chaos?: boolean;
   /** Where fault experiments announce what they are about to do. */
   say?: (line: string) => void;
+  /** Before judging, re-probe until every required target passes or this many ms are spent. */
+  waitMs?: number;
   notes?: string[];
 }
 
 /** The one way through: config -> run -> results -> criteria -> verdict -> report model. */
 export async function execute(config: Config, redactor: Redactor, opts: ExecuteOptions = {}): Promise<Report> {
   const startedAt = new Date();
-  const { phases, probes } = await runProbes(config, { signal: opts.signal, onResult: opts.onResult });
+  let { phases, probes } = await runProbes(config, { signal: opts.signal, onResult: opts.onResult });
   const notes = [...(opts.notes ?? [])];
+  let waitedMs: number | undefined;
+  if (opts.waitMs) {
+    // Right after a deploy, services come up one by one: poll until the required ones pass, then judge.
+    const t0 = performance.now();
+    const failing = () => probes.some((p) => p.required && p.status === 'fail');
+    while (failing() && performance.now() - t0 < opts.waitMs && !opts.signal?.aborted) {
+      await new Promise((r) => setTimeout(r, Math.min(1000, Math.max(0, opts.waitMs! - (performance.now() - t0)))));
+      ({ phases, probes } = await runProbes(config, { signal: opts.signal }));
+    }
+    waitedMs = performance.now() - t0;
+    notes.push(failing() ? `waited ${formatDuration(waitedMs)} (the whole --wait budget) and required targets still fail` : `waited ${formatDuration(waitedMs)} for the required targets to pass`);
+  }
   const failed = phases.find((p) => p.status === 'fail');
   // While load runs, every probe repeats: each target's uptime over the run. Not during fault
   // experiments: a deliberate restart is judged by its recovery time, not held against uptime.
@@ -47,7 +62,7 @@ export async function execute(config: Config, redactor: Redactor, opts: ExecuteO
   // An interrupted run proves nothing: never GO.
   const verdict = aborted ? 'NO-GO' : decideVerdict(criteria);
   return buildReport(
-    { platform: config.platform, source: config.source, version: toolVersion(), startedAt, finishedAt: new Date(), aborted, verdict, phases, probes, scenarios, faults, criteria, notes },
+    { platform: config.platform, source: config.source, version: toolVersion(), startedAt, finishedAt: new Date(), aborted, verdict, phases, probes, scenarios, faults, criteria, notes, waitedMs },
     redactor,
   );
 }

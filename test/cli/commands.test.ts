@@ -73,9 +73,11 @@ describe('commands', () => {
 
   it('demo: the simulated platform is a GO with the features engine in maintenance', async () => {
     const r = await runCli(['demo', '--format', 'json']);
-    expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
+    const unmet = report.criteria.filter((c: { status: string }) => c.status === 'fail').map((c: { name: string; actual: unknown; reason?: string }) => `${c.name}: ${c.actual} ${c.reason ?? ''}`);
+    expect(unmet, 'criteria not met').toEqual([]);
     expect(report.verdict).toBe('GO');
+    expect(r.code).toBe(0);
     expect(report.summary.optionalFailing).toEqual(['features']);
     expect(report.probes.filter((p: { kind: string }) => p.kind === 'engine')).toHaveLength(10);
     expect(report.criteria.find((c: { name: string }) => c.name === 'Engine health')).toMatchObject({ actual: 90, outcome: 'MET', status: 'pass' });
@@ -87,6 +89,7 @@ describe('demo --chaos', () => {
   it('restarts an engine, cuts a bus and resets the database of the simulated platform; every fault recovers, isolated', async () => {
     const r = await runCli(['demo', '--chaos', '--format', 'json'], { env: { DEMO_SOAK_DURATION: '2s' } });
     const report = JSON.parse(r.stdout);
+    expect(report.criteria.filter((c: { status: string }) => c.status === 'fail').map((c: { name: string; actual: unknown; reason?: string }) => `${c.name}: ${c.actual} ${c.reason ?? ''}`), 'criteria not met').toEqual([]);
     expect(report.faults.map((f: { name: string; status: string; isolated: boolean }) => [f.name, f.status, f.isolated])).toEqual([
       ['engine-restart', 'pass', true],
       ['bus-interruption', 'pass', true],
