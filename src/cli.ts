@@ -76,6 +76,16 @@ export function buildCli(signal: AbortSignal, setExit: (code: ExitCodeValue) => 
     .action(async (file, flags) => setExit(await (await import('./commands/report.js')).report(file, flags)));
 
   program
+    .command('compare')
+    .description('compare two saved JSON reports; exit 1 when the current one regressed')
+    .argument('<baseline.json>')
+    .argument('<current.json>')
+    .option('-f, --format <format>', 'table, markdown or json', 'table')
+    .addOption(new Option('--max-p99-increase <percent>', 'p99 growth that counts as a regression').default(10).argParser(nonNegative))
+    .addOption(new Option('--max-rps-decrease <percent>', 'throughput drop that counts as a regression').default(10).argParser(nonNegative))
+    .action(async (baseline, current, flags) => setExit(await (await import('./commands/compare.js')).compare(baseline, current, flags)));
+
+  program
     .command('check')
     .description('validate a config file only (no network): exit 0 when valid, 2 with every problem located')
     .requiredOption('--config <file>', 'config file (YAML)', 'validate.yaml')
@@ -109,6 +119,12 @@ function durationArg(value: string): number {
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, found "${value}"`);
+  return n;
+}
+
+function nonNegative(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected a number of at least 0, found "${value}"`);
   return n;
 }
 

@@ -1,0 +1,62 @@
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ksTest } from '../../src/compare/ks-test.js';
+import { newHistogram, recordMs } from '../../src/load/histogram.js';
+import { runCli } from '../helpers/cli.js';
+
+/** A deterministic pseudo-random stream (mulberry32), so the test's samples are the same every run. */
+function rng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const sample = (seed: number, n: number, base: number) => {
+  const r = rng(seed);
+  const h = newHistogram();
+  for (let i = 0; i < n; i++) recordMs(h, base + r() * 4);
+  return h;
+};
+
+describe('is a latency difference significant?', () => {
+  it('two samples of one distribution are noise; a shifted distribution is a change', () => {
+    expect(ksTest(sample(1, 2000, 5), sample(2, 2000, 5)).significant).toBe(false);
+    const shifted = ksTest(sample(1, 2000, 5), sample(2, 2000, 6));
+    expect(shifted.significant).toBe(true);
+    expect(shifted.d).toBeGreaterThan(0.2);
+  });
+});
+
+describe('validate compare on real runs', () => {
+  it('exits 1 when a target slowed from 5 ms to 40 ms, 0 for the reverse, and calls the difference significant', async () => {
+    let delay = 5;
+    const server = createServer((req, res) => {
+      req.resume();
+      setTimeout(() => res.writeHead(200, { 'content-length': '2' }).end('ok'), delay);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    const dir = mkdtempSync(join(tmpdir(), 'validate-compare-'));
+    const fast = join(dir, 'fast.json');
+    const slow = join(dir, 'slow.json');
+    expect((await runCli(['load', url, '-n', '5', '-r', '200', '-q', '--out', fast])).code).toBe(0);
+    delay = 40;
+    expect((await runCli(['load', url, '-n', '5', '-r', '200', '-q', '--out', slow])).code).toBe(0);
+    server.close();
+
+    const worse = await runCli(['compare', fast, slow, '--format', 'json']);
+    expect(worse.code).toBe(1);
+    const c = JSON.parse(worse.stdout);
+    expect(c.regressed).toBe(true);
+    expect(c.scenarios[0].why[0]).toMatch(/^p99 up \d+\.\d% \(bound 10%\)$/);
+    expect(c.scenarios[0].ks.significant).toBe(true);
+    expect((await runCli(['compare', slow, fast])).code).toBe(0);
+    const table = await runCli(['compare', fast, slow]);
+    expect(table.stdout).toContain('REGRESSED beyond the bounds');
+  });
+});
