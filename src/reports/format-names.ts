@@ -1,5 +1,5 @@
 /** The output formats, by key. Kept apart from the renderers so the config schema can name them without loading any. */
-export const FORMAT_NAMES = ['table', 'markdown', 'json', 'junit', 'prometheus'] as const;
+export const FORMAT_NAMES = ['table', 'markdown', 'json', 'junit', 'prometheus', 'html'] as const;
 export type FormatName = (typeof FORMAT_NAMES)[number];
 
 /** Format chosen from an output file's extension. */
@@ -9,5 +9,6 @@ export function formatFromPath(path: string): FormatName | undefined {
   if (/\.txt$/i.test(path)) return 'table';
   if (/\.xml$/i.test(path)) return 'junit';
   if (/\.prom$/i.test(path)) return 'prometheus';
+  if (/\.html?$/i.test(path)) return 'html';
   return undefined;
 }

@@ -17,6 +17,7 @@ const RENDERERS: Record<FormatName, () => Promise<{ render: Renderer }>> = {
   json: () => import('./json.js'),
   junit: () => import('./junit.js'),
   prometheus: () => import('./prometheus.js'),
+  html: () => import('./html.js'),
 };
 
 export async function renderReport(report: Report, format: FormatName, opts: RenderOptions): Promise<string> {

@@ -5,7 +5,7 @@ import { FORMAT_NAMES } from '../../src/reports/format-names.js';
 import { renderReport } from '../../src/reports/registry.js';
 import { fixedReport } from '../helpers/fixed-report.js';
 
-const EXT: Record<string, string> = { table: 'txt', markdown: 'md', json: 'json', junit: 'xml', prometheus: 'prom' };
+const EXT: Record<string, string> = { table: 'txt', markdown: 'md', json: 'json', junit: 'xml', prometheus: 'prom', html: 'html' };
 const golden = (f: string) => new URL(`../../fixtures/golden/report.${EXT[f]}`, import.meta.url);
 
 // Every format rendered from one fixed report and compared with its golden file. After an intended
