@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -24,7 +25,11 @@ describe('CI and scheduled use', () => {
     const again = await runCli(['report', json, '--format', 'junit']);
     expect(again.code).toBe(0);
     expect(again.stdout).toBe(readFileSync(join(dir, 'live.xml'), 'utf8'));
-    for (const format of ['table', 'markdown', 'prometheus']) expect((await runCli(['report', json, '--format', format])).code).toBe(0);
+    for (const format of ['table', 'markdown', 'html']) expect((await runCli(['report', json, '--format', format])).code).toBe(0);
+    // The textfile of a live run passes Prometheus's own checker.
+    const prom = await runCli(['report', json, '--format', 'prometheus']);
+    expect(execFileSync('promtool', ['check', 'metrics'], { input: prom.stdout, encoding: 'utf8' }).trim()).toBe('');
+    expect(prom.stdout).toMatch(/^validate_probe_up\{platform="ad-hoc probe",target="risk",kind="engine"\} 1$/m);
   });
 
   it.each([
