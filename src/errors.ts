@@ -7,7 +7,7 @@ export class ValidateError extends Error {
 
 /** Bad flags or arguments on the command line. */
 export class UsageError extends ValidateError {
-  constructor(message: string, readonly hint?: string) {
+  constructor(message: string) {
     super(message);
     this.name = 'UsageError';
   }
@@ -36,15 +36,6 @@ export class OutputError extends ValidateError {
   constructor(readonly failures: string[], verdict: string) {
     super(`the run finished (${verdict}) but ${failures.length === 1 ? 'a report file' : 'report files'} could not be written: ${failures.join('; ')}`);
     this.name = 'OutputError';
-  }
-}
-
-/** Ctrl-C or SIGTERM: the run stopped early. */
-export class InterruptedError extends ValidateError {
-  override readonly exitCode = ExitCode.INTERRUPTED;
-  constructor(signal: string) {
-    super(`interrupted by ${signal}`);
-    this.name = 'InterruptedError';
   }
 }
 

@@ -32,6 +32,9 @@ export async function demo(flags: DemoFlags, signal: AbortSignal): Promise<ExitC
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       DEMO_PROMETHEUS_URL: platform.prometheusUrl,
+      // The same URLs the engines depend on: the probes and faults act on what the engines use.
+      DEMO_REDIS_URL: redisUrl,
+      DEMO_POSTGRES_URL: postgresUrl,
       DEMO_REDIS_CLIENT,
       DEMO_PG_APPLICATION,
       DEMO_SOAK_DURATION: process.env.DEMO_SOAK_DURATION ?? (flags.chaos ? '1m' : '5s'),

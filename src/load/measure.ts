@@ -55,7 +55,7 @@ export async function measure(o: MeasureOptions): Promise<ScenarioResult> {
 }
 
 /** Turns what a recorder saw (one loop's, or several merged) into a scenario result. */
-export function toScenarioResult(o: Omit<MeasureOptions, 'factory'> & { factory: { ok(status: number): boolean } }, r: Recorder, gen: GeneratorHealth): ScenarioResult {
+export function toScenarioResult(o: Omit<MeasureOptions, 'factory'>, r: Recorder, gen: GeneratorHealth): ScenarioResult {
   const limits = o.limits ?? DEFAULT_LIMITS;
   const durationMs = r.endedAt - r.startedAt;
   const latencyMs = summarize(r.latency);

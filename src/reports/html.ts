@@ -1,3 +1,4 @@
+import { escapeXml } from './escape.js';
 import { decodeHistogram } from '../load/histogram.js';
 import { criterionActual, formatMs, probeSummary, STATUS_WORD } from './format-values.js';
 import type { Report } from './model.js';
@@ -5,7 +6,7 @@ import type { RenderOptions } from './registry.js';
 import { faultTable, healthLine, probeSections, scenarioTable, windowTable } from './sections.js';
 import { lineChart, SPECTRUM, spectrumTicks, spectrumX, type Series } from './svg-charts.js';
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = escapeXml;
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
 const cls = (status: string) => ({ pass: 'ok', fail: 'bad', warn: 'warn', skip: 'skip' } as Record<string, string>)[status] ?? '';
 

@@ -1,8 +1,9 @@
+import { escapeXml } from './escape.js';
 import type { Report } from './model.js';
 import type { RenderOptions } from './registry.js';
 import { criterionActual, formatMs } from './format-values.js';
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+const esc = escapeXml;
 
 interface Case {
   classname: string;

@@ -2,6 +2,7 @@
  * Small SVG charts for the HTML report, drawn from numbers already in the report model: no script, no
  * library, nothing fetched at view time.
  */
+import { escapeXml } from './escape.js';
 export interface Series {
   name: string;
   color: string;
@@ -21,7 +22,7 @@ const W = 760;
 const H = 300;
 // The right margin holds the legend, so it never covers a line.
 const M = { left: 64, right: 170, top: 32, bottom: 48 };
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const esc = escapeXml;
 
 export function lineChart(series: Series[], axes: Axes): string {
   const all = series.flatMap((s) => s.points);

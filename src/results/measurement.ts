@@ -37,10 +37,3 @@ export const COMMON_METRICS: Record<string, MetricSpec> = {
   /** Identity changes between checks (a process's pid and start time): restarts during the run. */
   restarts_seen: { unit: 'count', aggregate: 'sum', label: 'restarts seen', headline: true },
 };
-
-export function labelKey(labels: Record<string, string> | undefined): string {
-  if (!labels) return '';
-  const keys = Object.keys(labels).sort();
-  if (keys.length === 0) return '';
-  return `{${keys.map((k) => `${k}="${labels[k]}"`).join(',')}}`;
-}

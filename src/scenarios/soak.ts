@@ -87,7 +87,7 @@ export const soakScenario: ScenarioKind<SoakScenario> = {
     overall.stop();
     const schedule = new Schedule([{ from: s.rate, to: s.rate, durationMs: s.duration }]);
     const result = toScenarioResult(
-      { name: s.name, kind: 'soak', scenario: s.name, target: loads.map((l, i) => `${s.mix[i].weight}× ${l.describe}`).join('; '), url: loads[0].url, factory: { ok: () => true }, model: { type: 'open', schedule, maxConnections: s.connections, lateAfterMs: s.lateAfter, drainMs: s.timeout }, limits: ctx.limits },
+      { name: s.name, kind: 'soak', scenario: s.name, target: loads.map((l, i) => `${s.mix[i].weight}× ${l.describe}`).join('; '), url: loads[0].url, model: { type: 'open', schedule, maxConnections: s.connections, lateAfterMs: s.lateAfter, drainMs: s.timeout }, limits: ctx.limits },
       overall,
       watch.stop(),
     );
