@@ -6,7 +6,7 @@ import { reachable } from '../demo/reachable.js';
 import type { ExitCodeValue } from '../exit-codes.js';
 import { execute } from '../run/execute.js';
 import { Redactor } from '../util/redact.js';
-import { emitReport, type OutputFlags } from './output.js';
+import { checkOutputs, emitReport, type OutputFlags } from './output.js';
 import { loadProgress, probeProgress } from './progress.js';
 
 export const DEMO_CONFIG = fileURLToPath(new URL('../../fixtures/demo.yaml', import.meta.url));
@@ -24,6 +24,7 @@ export interface DemoFlags extends OutputFlags {
  * engines (and only the demo's own Redis/PostgreSQL connections), and the soak lasts a minute.
  */
 export async function demo(flags: DemoFlags, signal: AbortSignal): Promise<ExitCodeValue> {
+  checkOutputs(flags);
   const redisUrl = process.env.DEMO_REDIS_URL ?? DEFAULT_REDIS;
   const postgresUrl = process.env.DEMO_POSTGRES_URL ?? DEFAULT_POSTGRES;
   const [redisUp, postgresUp] = await Promise.all([answers(redisUrl, 6379), answers(postgresUrl, 5432)]);

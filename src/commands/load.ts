@@ -4,7 +4,7 @@ import { ConfigError, UsageError } from '../errors.js';
 import type { ExitCodeValue } from '../exit-codes.js';
 import { execute } from '../run/execute.js';
 import { Redactor } from '../util/redact.js';
-import { emitReport, type OutputFlags } from './output.js';
+import { checkOutputs, emitReport, type OutputFlags } from './output.js';
 import { loadProgress } from './progress.js';
 
 export interface LoadFlags extends OutputFlags {
@@ -27,6 +27,7 @@ const FLAG_OF: Record<string, string> = { url: 'URL', rate: '--rate', duration: 
  * model with --rate. The output is the same report model, so every format works.
  */
 export async function load(url: string, flags: LoadFlags, signal: AbortSignal): Promise<ExitCodeValue> {
+  checkOutputs(flags);
   const headers: Record<string, string> = {};
   for (const h of flags.header ?? []) {
     const i = h.indexOf(':');

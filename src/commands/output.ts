@@ -70,6 +70,21 @@ export async function emitReport(report: Report, flags: OutputFlags, configured:
   return report.verdict === 'GO' ? ExitCode.GO : ExitCode.NO_GO;
 }
 
+const PLACEHOLDERS = ['date', 'time', 'datetime', 'verdict', 'platform'];
+
+/**
+ * Checks every output flag (format, --out extensions, placeholders) and configured output before the
+ * run, so a typo costs nothing: after a ten-minute soak it would cost the whole run.
+ */
+export function checkOutputs(flags: OutputFlags, configured: OutputTarget[] = []): void {
+  if (flags.format) parseFormat(flags.format);
+  for (const f of [...configured, ...(flags.out ?? []).map(parseOut)]) {
+    for (const [whole, key] of f.path.matchAll(/\{(\w+)\}/g)) {
+      if (!PLACEHOLDERS.includes(key)) throw new UsageError(`--out ${f.path}: unknown placeholder ${whole}; use ${PLACEHOLDERS.map((k) => `{${k}}`).join(' ')}`);
+    }
+  }
+}
+
 /**
  * Output paths may carry the run's date and verdict, for scheduled runs:
  * `reports/{date}-{verdict}.md` -> `reports/2026-11-24-GO.md`. {date} {time} {datetime} {verdict} {platform}.
@@ -83,10 +98,7 @@ export function expandPath(path: string, report: Report): string {
     verdict: report.verdict,
     platform: report.platform.replace(/[^A-Za-z0-9._-]+/g, '-'),
   };
-  return path.replace(/\{(\w+)\}/g, (whole, key: string) => {
-    if (!(key in values)) throw new UsageError(`--out ${path}: unknown placeholder ${whole}; use ${Object.keys(values).map((k) => `{${k}}`).join(' ')}`);
-    return values[key];
-  });
+  return path.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
 }
 
 /** Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org). */

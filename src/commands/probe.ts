@@ -5,7 +5,7 @@ import type { ExitCodeValue } from '../exit-codes.js';
 import { PROBES } from '../probes/registry.js';
 import { execute } from '../run/execute.js';
 import { Redactor, redactUrl } from '../util/redact.js';
-import { emitReport, type OutputFlags } from './output.js';
+import { checkOutputs, emitReport, type OutputFlags } from './output.js';
 import { probeProgress } from './progress.js';
 
 export interface ProbeFlags extends OutputFlags {
@@ -33,6 +33,7 @@ interface AdHocTarget {
 
 /** `validate probe URL... [--engine NAME=URL]...`: no config file; kinds from flags or URL schemes. */
 export async function probe(urls: string[], flags: ProbeFlags, signal: AbortSignal): Promise<ExitCodeValue> {
+  checkOutputs(flags);
   const redactor = new Redactor();
   const targets = adHocTargets(urls, flags);
   if (targets.length === 0) throw new UsageError('nothing to probe: give URLs (e.g. validate probe redis://localhost:6379) or --engine/--redis/--postgres/--prometheus/--http NAME=URL');

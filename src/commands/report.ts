@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { SCHEMA_VERSION, type Report } from '../reports/model.js';
-import { emitReport, type OutputFlags } from './output.js';
+import { checkOutputs, emitReport, type OutputFlags } from './output.js';
 
 /** Reads a saved JSON report, checking it is one this version can render. */
 export async function readReport(file: string): Promise<Report> {
@@ -32,6 +32,7 @@ export async function readReport(file: string): Promise<Report> {
  * rendered (the verdict is in the output), so a scheduler re-rendering old runs is not told they failed.
  */
 export async function report(file: string, flags: OutputFlags): Promise<ExitCodeValue> {
+  checkOutputs(flags);
   await emitReport(await readReport(file), { ...flags, noGithub: true });
   return ExitCode.GO;
 }

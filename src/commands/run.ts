@@ -5,7 +5,7 @@ import { Redactor, redactUrlsInText } from '../util/redact.js';
 import type { Config } from '../config/config.js';
 import { faultType } from '../faults/registry.js';
 import { ExitCode } from '../exit-codes.js';
-import { emitReport, type OutputFlags } from './output.js';
+import { checkOutputs, emitReport, type OutputFlags } from './output.js';
 import { loadProgress, probeProgress } from './progress.js';
 
 export interface RunFlags extends OutputFlags {
@@ -23,6 +23,7 @@ export async function run(flags: RunFlags, signal: AbortSignal): Promise<ExitCod
   const config = await loadConfigFile(flags.config, redactor);
   if (flags.timeout !== undefined) config.defaults.timeout = flags.timeout;
   if (flags.concurrency !== undefined) config.defaults.concurrency = flags.concurrency;
+  checkOutputs(flags, config.outputs);
   if (flags.dryRun) return dryRun(config);
   const progress = probeProgress(config.targets.length);
   const load = loadProgress();

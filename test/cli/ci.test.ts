@@ -62,6 +62,23 @@ describe('CI and scheduled use', () => {
     expect(bad.stderr).toContain('unknown placeholder {when}; use {date} {time} {datetime} {verdict} {platform}');
   });
 
+  it('a wrong output flag is refused before anything is probed', async () => {
+    let contacted = 0;
+    const counting = createServer((_req, res) => {
+      contacted++;
+      res.writeHead(200).end('{"status":"healthy"}');
+    });
+    await new Promise<void>((r) => counting.listen(0, '127.0.0.1', () => r()));
+    const engine = `risk=http://127.0.0.1:${(counting.address() as { port: number }).port}`;
+    for (const out of [join(dir, '{when}.md'), join(dir, 'report.pdf')]) {
+      const r = await runCli(['probe', '--engine', engine, '--out', out]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+    }
+    counting.close();
+    expect(contacted).toBe(0);
+  });
+
   it('in GitHub Actions: the markdown goes to the job summary and failed criteria become ::error annotations', async () => {
     const summary = join(dir, 'summary.md');
     writeFileSync(summary, '# earlier step\n');
