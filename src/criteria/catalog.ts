@@ -1,4 +1,4 @@
-import type { Operand } from './expression.js';
+import type { LabelMatcher, Operand } from './expression.js';
 import { COMMON_METRICS, type MetricSpec } from '../results/measurement.js';
 import { didYouMean } from '../util/suggest.js';
 
@@ -18,7 +18,7 @@ export type Scope = { type: 'member'; kind: string; name: string } | { type: 'ki
 export interface ResolvedRef {
   scope: Scope;
   metric: string;
-  labels?: Record<string, string>;
+  matchers?: LabelMatcher[];
   spec: MetricSpec;
 }
 
@@ -43,13 +43,20 @@ export class MetricCatalog {
   }
 
   resolve(ref: Extract<Operand, { type: 'ref' }>): ResolvedRef | string {
+    const resolved = this.resolvePath(ref);
+    if (typeof resolved === 'string' || !ref.matchers) return resolved;
+    if (!resolved.spec.labelled) return `"${ref.text}": ${resolved.metric} has no labels to select; remove the {...}`;
+    return { ...resolved, matchers: ref.matchers };
+  }
+
+  private resolvePath(ref: Extract<Operand, { type: 'ref' }>): ResolvedRef | string {
     const [head, ...rest] = ref.path;
     if (head === 'targets' || head === 'required') {
       // targets.*: every target; required.*: only those whose failure is NO-GO (e.g. uptime of what the platform needs).
       const metric = rest.join('.');
       const spec = ALL_METRICS[metric];
       if (rest.length !== 1 || !spec) return `unknown measurement "${ref.text}"${didYouMean(metric, Object.keys(ALL_METRICS))}; ${head}.* has: ${Object.keys(ALL_METRICS).join(', ')}`;
-      return { scope: { type: 'all', requiredOnly: head === 'required' }, metric, labels: ref.labels, spec };
+      return { scope: { type: 'all', requiredOnly: head === 'required' }, metric, spec };
     }
     const source = this.byName.get(head);
     if (!source) {
@@ -65,7 +72,7 @@ export class MetricCatalog {
         const member = source.members.has(metric) ? ` ("${metric}" is the name of a ${source.kind}, not a measurement; add one: ${head}.${metric}.latency_ms)` : '';
         return `unknown measurement "${ref.text}"${member || didYouMean(metric, Object.keys(all))}`;
       }
-      return { scope: { type: 'kind', kind: source.kind }, metric, labels: ref.labels, spec };
+      return { scope: { type: 'kind', kind: source.kind }, metric, spec };
     }
     if (rest.length === 2) {
       const [name, metric] = rest;
@@ -76,7 +83,7 @@ export class MetricCatalog {
       const all = { ...COMMON_METRICS, ...source.metrics, ...extra };
       const spec = all[metric];
       if (!spec) return `unknown measurement "${metric}" for ${source.kind} "${name}"${didYouMean(metric, Object.keys(all))}; it has: ${Object.keys(all).join(', ')}`;
-      return { scope: { type: 'member', kind: source.kind, name }, metric, labels: ref.labels, spec };
+      return { scope: { type: 'member', kind: source.kind, name }, metric, spec };
     }
     return `"${ref.text}" is not a measurement: write <kind>.<metric> or <kind>.<name>.<metric>, e.g. engine.risk.latency_ms`;
   }

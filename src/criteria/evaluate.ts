@@ -1,9 +1,15 @@
 import { compare } from './expression.js';
 import type { Criterion } from './compile.js';
 import type { ResolvedRef } from './catalog.js';
-import type { Aggregate, Measurement, Unit } from '../results/measurement.js';
+import type { Unit } from '../results/measurement.js';
 import type { MeasuredItem } from '../results/result.js';
+import { aggregate } from './aggregate.js';
+import { selectSeries, type Missing } from './select.js';
 
+/**
+ * EXCEEDED and MET pass; NOT MET fails (critical) or warns; NOT RUN means nothing was measured: it fails
+ * a critical criterion too, unless what it reads was deliberately not run (faults without --chaos).
+ */
 export type Outcome = 'EXCEEDED' | 'MET' | 'NOT MET' | 'NOT RUN';
 
 export interface CriterionResult {
@@ -14,11 +20,11 @@ export interface CriterionResult {
   requirement: string;
   actual: number | null;
   unit: Unit;
-  /** pass: met; fail: a critical one not met; warn: a warning one not met; skip: what it reads was deliberately not run. */
+  /** pass: met; fail: a critical one not met or not measured; warn: a warning one; skip: what it reads was deliberately not run. */
   status: 'pass' | 'fail' | 'warn' | 'skip';
   outcome: Outcome;
   grade: string;
-  /** Why there is no actual value, or which targets pulled it down. */
+  /** Why there is no actual value, why a fast result still fails (its errors), or which targets pulled it down. */
   reason?: string;
   description?: string;
   implicit?: boolean;
@@ -31,6 +37,12 @@ export function evaluateCriteria(criteria: Criterion[], items: MeasuredItem[]): 
   return criteria.map((c) => evaluateOne(c, items));
 }
 
+interface Reading {
+  value: number;
+  /** The items the value was read from. */
+  from: MeasuredItem[];
+}
+
 function evaluateOne(c: Criterion, items: MeasuredItem[]): CriterionResult {
   const base = {
     name: c.name,
@@ -41,17 +53,23 @@ function evaluateOne(c: Criterion, items: MeasuredItem[]): CriterionResult {
     description: c.description,
     implicit: c.implicit,
   };
-  const value = lookup(c.ref, items);
   const notMet = c.severity === 'critical' ? 'fail' : 'warn';
   const read = readsFrom(c.ref, items);
-  if (typeof value === 'string' && read.length > 0 && read.every((i) => i.notRun)) {
-    return { ...base, actual: null, status: 'skip', outcome: 'NOT RUN', grade: '-', reason: read[0].error };
+  const ran = read.filter((i) => !i.notRun);
+  if (read.length > 0 && ran.length === 0) return { ...base, actual: null, status: 'skip', outcome: 'NOT RUN', grade: '-', reason: read[0].error };
+  const r = lookup(c.ref, ran);
+  if ('missing' in r) return { ...base, actual: null, status: notMet, outcome: 'NOT RUN', grade: '-', reason: r.missing };
+  // A fast answer that was an error is not a met SLA: performance numbers stand only with their success.
+  const qualified = c.ref.spec.performance ? r.from.filter((i) => i.qualified) : [];
+  if (qualified.length > 0) {
+    const reason = qualified.map((i) => `${i.name}: ${i.qualified}`).join('; ');
+    return { ...base, actual: r.value, status: notMet, outcome: 'NOT MET', grade: c.severity === 'critical' ? 'F' : 'D', reason };
   }
-  if (typeof value === 'string') return { ...base, actual: null, status: notMet, outcome: 'NOT MET', grade: 'F', reason: value };
-  const ok = compare(value, c.op, c.bound);
-  if (!ok) return { ...base, actual: value, status: notMet, outcome: 'NOT MET', grade: c.severity === 'critical' ? 'F' : 'D', reason: culprits(c.ref, items) };
-  const margin = marginOf(value, c);
-  return { ...base, actual: value, status: 'pass', outcome: margin >= EXCEEDED_MARGIN ? 'EXCEEDED' : 'MET', grade: gradeOf(margin) };
+  if (!compare(r.value, c.op, c.bound)) {
+    return { ...base, actual: r.value, status: notMet, outcome: 'NOT MET', grade: c.severity === 'critical' ? 'F' : 'D', reason: culprits(c.ref, ran) };
+  }
+  const margin = marginOf(r.value, c);
+  return { ...base, actual: r.value, status: 'pass', outcome: margin >= EXCEEDED_MARGIN ? 'EXCEEDED' : 'MET', grade: gradeOf(margin) };
 }
 
 function marginOf(value: number, c: Criterion): number {
@@ -85,47 +103,58 @@ function readsFrom(ref: ResolvedRef, items: MeasuredItem[]): MeasuredItem[] {
   return items.filter((i) => i.family !== 'scenario' && i.family !== 'fault' && (!s.requiredOnly || i.required));
 }
 
-/** The measured value, or why there is none. */
-export function lookup(ref: ResolvedRef, items: MeasuredItem[]): number | string {
+/** The measured value and what it came from, or why there is none. */
+export function lookup(ref: ResolvedRef, items: MeasuredItem[]): Reading | Missing {
   const { scope, metric } = ref;
+  const members = readsFrom(ref, items);
   if (scope.type === 'member') {
-    const item = items.find((i) => i.kind === scope.kind && i.name === scope.name);
-    if (!item) return `not measured: no ${scope.kind} "${scope.name}" ran`;
-    return valueOf(item, ref);
+    if (members.length === 0) return { missing: `not measured: no ${scope.kind} "${scope.name}" ran` };
+    const v = valueOf(members[0], ref);
+    return typeof v === 'number' ? { value: v, from: members } : v;
   }
   if (scope.type === 'all') {
-    items = items.filter((i) => i.family !== 'scenario' && i.family !== 'fault' && (!scope.requiredOnly || i.required));
-    if (metric === 'total') return items.length;
-    if (metric === 'required_failed') return items.filter((i) => i.required && i.status === 'fail').length;
-    if (metric === 'skipped') return items.filter((i) => i.status === 'skip').length;
+    if (metric === 'total') return { value: members.length, from: members };
+    if (metric === 'required_failed') return { value: members.filter((i) => i.required && i.status === 'fail').length, from: members };
+    if (metric === 'skipped') return { value: members.filter((i) => i.status === 'skip').length, from: members };
   }
-  const members = scope.type === 'kind' ? items.filter((i) => i.kind === scope.kind) : items;
-  const values = members.map((i) => valueOf(i, ref)).filter((v): v is number => typeof v === 'number');
-  if (values.length === 0) return `not measured: no ${scope.type === 'kind' ? scope.kind : 'target'} reported ${metric}`;
-  return aggregate(ref.spec.aggregate, values);
+  const values: number[] = [];
+  const from: MeasuredItem[] = [];
+  let firstMissing: Missing | undefined;
+  for (const item of members) {
+    const v = valueOf(item, ref);
+    if (typeof v === 'number') {
+      values.push(v);
+      from.push(item);
+    } else if (blocks(item, ref)) return v;
+    else firstMissing ??= v;
+  }
+  if (values.length === 0) return firstMissing ?? { missing: `not measured: no ${scope.type === 'kind' ? scope.kind : 'target'} reported ${metric}` };
+  return { value: aggregate(ref.spec.aggregate, values), from };
 }
 
-function valueOf(item: MeasuredItem, ref: ResolvedRef): number | string {
-  if (item.status === 'skip') return `not measured: ${item.name} ${item.error ?? 'was skipped'}`;
-  const match = item.measurements.find((m) => m.metric === ref.metric && sameLabels(m, ref.labels));
+/**
+ * Over many items, one without a value stops the aggregate when the claim cannot hold without it: it
+ * said it could not measure this, or it is required and failed. An optional target that failed, one the
+ * metric does not apply to (a primary has no replication lag), or one whose labels a selector does not
+ * fit (another Prometheus without that rule) is left out; if all are, the reason of the first is given.
+ */
+function blocks(item: MeasuredItem, ref: ResolvedRef): boolean {
+  if (item.unmeasured?.[ref.metric] !== undefined) return true;
+  return item.required && (item.status === 'fail' || item.status === 'skip');
+}
+
+function valueOf(item: MeasuredItem, ref: ResolvedRef): number | Missing {
+  if (item.status === 'skip') return { missing: `not measured: ${item.name} ${item.error ?? 'was skipped'}` };
+  const why = item.unmeasured?.[ref.metric];
+  if (why !== undefined) return { missing: `not measured: ${item.name}: ${why}` };
+  if (ref.matchers) {
+    if (item.status === 'fail' && !item.measurements.some((m) => m.metric === ref.metric)) return failed(item);
+    return selectSeries(item, ref.metric, ref.matchers, ref.spec);
+  }
+  const match = item.measurements.find((m) => m.metric === ref.metric && !m.labels);
   if (match) return match.value;
-  if (ref.labels && ref.spec.missingIsZero && item.measurements.some((m) => m.metric === ref.metric)) return 0;
-  if (item.status === 'fail') return `not measured: ${item.name} failed${item.error ? ` (${item.error})` : ''}`;
-  return `not measured: ${item.name} reported no ${ref.metric}`;
+  if (item.status === 'fail') return failed(item);
+  return { missing: `not measured: ${item.name} reported no ${ref.metric}` };
 }
 
-function sameLabels(m: Measurement, labels: Record<string, string> | undefined): boolean {
-  const a = m.labels ?? {};
-  const b = labels ?? {};
-  const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
-}
-
-export function aggregate(kind: Aggregate, values: number[]): number {
-  switch (kind) {
-    case 'max': return Math.max(...values);
-    case 'min': return Math.min(...values);
-    case 'sum': return values.reduce((a, b) => a + b, 0);
-    case 'mean': return values.reduce((a, b) => a + b, 0) / values.length;
-  }
-}
+const failed = (item: MeasuredItem): Missing => ({ missing: `not measured: ${item.name} failed${item.error ? ` (${item.error})` : ''}` });

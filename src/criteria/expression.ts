@@ -8,8 +8,8 @@
  *   operand     := reference | number [unit] | string | "true" | "false" | "null"
  *   reference   := segment ("." segment)* [labels]
  *   segment     := [A-Za-z0-9_-]+            (the first starts with a letter or _)
- *   labels      := "{" label ("," label)* "}"
- *   label       := segment "=" string
+ *   labels      := "{" matcher ("," matcher)* "}"
+ *   matcher     := segment ("=" | "!=" | "=~" | "!~") string      (as PromQL: =~ and !~ are anchored regexes)
  *   number      := ["-"] digits ["." digits]      (a unit may follow after spaces: `100 ms`)
  *   unit        := "%" | "ms" | "s" | "m" | "h" | "B" | "KB" | "MB" | "GB" | "KiB" | "MiB" | "GiB" | "/s"
  *   string      := '"' any-but-quote* '"' | "'" any-but-quote* "'"
@@ -18,8 +18,15 @@
  */
 export type Comparator = '<' | '<=' | '>' | '>=' | '==' | '!=';
 
+/** A PromQL label matcher: `severity="critical"`, `job!="batch"`, `instance=~"10\\..*"`, `env!~"dev|test"`. */
+export interface LabelMatcher {
+  name: string;
+  op: '=' | '!=' | '=~' | '!~';
+  value: string;
+}
+
 export type Operand =
-  | { type: 'ref'; path: string[]; labels?: Record<string, string>; text: string; pos: number }
+  | { type: 'ref'; path: string[]; matchers?: LabelMatcher[]; text: string; pos: number }
   | { type: 'number'; value: number; unit?: string; text: string; pos: number }
   | { type: 'string'; value: string; text: string; pos: number }
   | { type: 'literal'; value: boolean | null; text: string; pos: number };
@@ -119,23 +126,30 @@ class Parser {
       const value = path[0] === 'null' ? null : path[0] === 'true';
       return { type: 'literal', value, text: path[0], pos: start };
     }
-    let labels: Record<string, string> | undefined;
-    if (this.s[this.i] === '{') labels = this.labels();
-    return { type: 'ref', path, labels, text: this.s.slice(start, this.i), pos: start };
+    let matchers: LabelMatcher[] | undefined;
+    if (this.s[this.i] === '{') matchers = this.matchers();
+    return { type: 'ref', path, matchers, text: this.s.slice(start, this.i), pos: start };
   }
 
-  private labels(): Record<string, string> {
-    const labels: Record<string, string> = {};
+  private matchers(): LabelMatcher[] {
+    const out: LabelMatcher[] = [];
     this.i++; // {
     for (;;) {
       this.skipSpace();
-      const key = this.segment(true);
+      const name = this.segment(true);
       this.skipSpace();
-      if (this.s[this.i] !== '=') this.fail(`expected = after label "${key}"`);
-      this.i++;
+      const op = (['=~', '!~', '!=', '='] as const).find((o) => this.s.startsWith(o, this.i));
+      if (!op) this.fail(`expected =, !=, =~ or !~ after label "${name}"`);
+      this.i += op.length;
       this.skipSpace();
-      if (this.s[this.i] !== '"' && this.s[this.i] !== "'") this.fail(`expected a quoted label value, e.g. ${key}="critical"`);
-      labels[key] = this.quoted();
+      if (this.s[this.i] !== '"' && this.s[this.i] !== "'") this.fail(`expected a quoted label value, e.g. ${name}${op}"critical"`);
+      const at = this.i;
+      const value = this.quoted();
+      if (op === '=~' || op === '!~') {
+        const why = regexProblem(value);
+        if (why) this.fail(`invalid regular expression for label "${name}": ${why}`, at);
+      }
+      out.push({ name, op, value });
       this.skipSpace();
       if (this.s[this.i] === ',') {
         this.i++;
@@ -143,7 +157,7 @@ class Parser {
       }
       if (this.s[this.i] === '}') {
         this.i++;
-        return labels;
+        return out;
       }
       this.fail('expected , or } in the label list');
     }
@@ -175,6 +189,31 @@ export function compare(a: number | string, op: Comparator, b: number | string):
     case '>=': return a >= b;
     case '==': return a === b;
     case '!=': return a !== b;
+  }
+}
+
+/** PromQL regex matchers are anchored at both ends. */
+export function labelRegex(source: string): RegExp {
+  return new RegExp(`^(?:${source})$`);
+}
+
+function regexProblem(source: string): string | undefined {
+  try {
+    labelRegex(source);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message.replace(/^Invalid regular expression: /, '');
+  }
+}
+
+/** Does a label value (empty when the series lacks the label, as in PromQL) satisfy the matcher? */
+export function matches(m: LabelMatcher, value: string | undefined): boolean {
+  const v = value ?? '';
+  switch (m.op) {
+    case '=': return v === m.value;
+    case '!=': return v !== m.value;
+    case '=~': return labelRegex(m.value).test(v);
+    case '!~': return !labelRegex(m.value).test(v);
   }
 }
 

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { duration, targetBase, name } from '../config/fields.js';
 import type { Measurement, MetricSpec, Unit } from '../results/measurement.js';
 import { classifyError, endpointOf } from './classify-error.js';
-import { fetchCapped } from './http-fetch.js';
+import { readAlerts } from './prometheus-alerts.js';
+import { arrayField, labelsOf, NotPrometheusError, prometheusApi, scalarOf } from './prometheus-api.js';
 import type { ProbeContext, ProbeKind, ProbeOutcome } from './types.js';
 
 const UNITS = ['ms', 'seconds', 'percent', 'count', 'bytes', 'per_second', 'number'] as const;
@@ -12,6 +13,7 @@ const schema = z.strictObject({
   ...targetBase(['http', 'https']),
   headers: z.record(z.string(), z.string()).default({}),
   restartWindow: duration.default(3_600_000).meta({ description: 'How far back restarts (process_start_time_seconds changes) and up flaps are counted' }),
+  tlsVerify: z.boolean().default(true),
   queries: z
     .array(
       z.strictObject({
@@ -24,74 +26,36 @@ const schema = z.strictObject({
 });
 export type PrometheusTarget = z.output<typeof schema>;
 
-const SEVERITIES = ['critical', 'warning', 'info'];
-
 const metrics: Record<string, MetricSpec> = {
   ready: { unit: 'count', aggregate: 'min', label: 'ready' },
   targets_total: { unit: 'count', aggregate: 'sum', label: 'targets' },
   targets_down: { unit: 'count', aggregate: 'sum', label: 'targets down', headline: true },
-  alerts_firing: { unit: 'count', aggregate: 'sum', label: 'alerts firing', headline: true, missingIsZero: true },
-  alerts_pending: { unit: 'count', aggregate: 'sum', label: 'alerts pending' },
+  // One series per alert, with all its labels: `alerts_firing{alertname="EngineDown",job=~"risk|portfolio"}`.
+  alerts_firing: { unit: 'count', aggregate: 'sum', label: 'alerts firing', headline: true, labelled: true, missingIsZero: true },
+  alerts_pending: { unit: 'count', aggregate: 'sum', label: 'alerts pending', labelled: true, missingIsZero: true },
   restarts: { unit: 'count', aggregate: 'sum', label: 'restarts', headline: true },
   up_flaps: { unit: 'count', aggregate: 'sum', label: 'up flaps' },
 };
 
-interface ApiAnswer<T> {
-  status: string;
-  data: T;
-  error?: string;
-}
-
 async function run(target: PrometheusTarget, ctx: ProbeContext): Promise<ProbeOutcome> {
-  const base = new URL(target.url);
-  const headers = { ...target.headers };
-  if (base.username) {
-    headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString('base64')}`;
-    base.username = '';
-    base.password = '';
-  }
-  const root = base.toString().replace(/\/$/, '');
-  const get = (path: string) =>
-    fetchCapped({ url: root + path, method: 'GET', headers, maxBodyBytes: 8 * 1024 * 1024, timeoutMs: ctx.timeoutMs, tlsVerify: true, signal: ctx.signal, stage: (s) => ctx.stage(`${path}: ${s}`) });
-  const api = async <T>(path: string): Promise<T> => {
-    const res = await get(path);
-    let body: ApiAnswer<T> | undefined;
-    try {
-      body = JSON.parse(res.body.toString('utf8'));
-    } catch {
-      body = undefined;
-    }
-    if (body?.status !== 'success' && body?.status !== 'error') {
-      throw new Error(`${path} answered HTTP ${res.status} with something that is not the Prometheus API`);
-    }
-    if (body.status !== 'success') throw new Error(`${path}: ${body.error ?? `HTTP ${res.status}`}`);
-    return body.data;
-  };
-
+  const api = prometheusApi({ url: target.url, headers: target.headers, timeoutMs: ctx.timeoutMs, tlsVerify: target.tlsVerify, signal: ctx.signal, stage: ctx.stage });
   const m: Measurement[] = [];
   const warnings: string[] = [];
   try {
-    const ready = await get('/-/ready');
+    const ready = await api.get('/-/ready');
     m.push({ metric: 'ready', value: ready.status === 200 ? 1 : 0, unit: 'count' });
     if (ready.status !== 200) {
       return { status: 'fail', latencyMs: ready.totalMs, error: `not ready: /-/ready answered HTTP ${ready.status}`, details: {}, measurements: m };
     }
-    const targets = await api<{ activeTargets: { health: string; labels: Record<string, string>; lastError?: string }[] }>('/api/v1/targets?state=active');
-    const down = targets.activeTargets.filter((t) => t.health !== 'up');
-    m.push({ metric: 'targets_total', value: targets.activeTargets.length, unit: 'count' }, { metric: 'targets_down', value: down.length, unit: 'count' });
-    if (down.length) warnings.push(`${down.length} scrape target(s) down: ${down.slice(0, 3).map((t) => t.labels.instance ?? t.labels.job).join(', ')}`);
+    const targets = arrayField<{ health?: string; labels?: unknown }>(await api.data('/api/v1/targets?state=active'), 'activeTargets', '/api/v1/targets');
+    const targetLabels = targets.map((t) => labelsOf(t.labels));
+    const down = targets.filter((t) => t.health !== 'up').map((t) => labelsOf(t.labels));
+    m.push({ metric: 'targets_total', value: targets.length, unit: 'count' }, { metric: 'targets_down', value: down.length, unit: 'count' });
+    if (down.length) warnings.push(`${down.length} scrape target(s) down: ${down.slice(0, 3).map((l) => l.instance ?? l.job).join(', ')}`);
 
-    const alerts = await api<{ alerts: { state: string; labels: Record<string, string> }[] }>('/api/v1/alerts');
-    const firing = alerts.alerts.filter((a) => a.state === 'firing');
-    m.push({ metric: 'alerts_firing', value: firing.length, unit: 'count' });
-    m.push({ metric: 'alerts_pending', value: alerts.alerts.filter((a) => a.state === 'pending').length, unit: 'count' });
-    const bySeverity = new Map<string, number>(SEVERITIES.map((s) => [s, 0]));
-    for (const a of firing) {
-      const sev = a.labels.severity ?? 'none';
-      bySeverity.set(sev, (bySeverity.get(sev) ?? 0) + 1);
-    }
-    for (const [severity, count] of bySeverity) m.push({ metric: 'alerts_firing', labels: { severity }, value: count, unit: 'count' });
-    if (firing.length) warnings.push(`${firing.length} alert(s) firing: ${[...new Set(firing.map((a) => a.labels.alertname))].slice(0, 3).join(', ')}`);
+    const alerts = await readAlerts(api, targetLabels);
+    m.push(...alerts.measurements);
+    warnings.push(...alerts.warnings);
 
     // Remote restarts: a scraped process's start time changing, and targets going down and up again.
     const range = `${Math.max(1, Math.round(target.restartWindow / 1000))}s`;
@@ -101,36 +65,35 @@ async function run(target: PrometheusTarget, ctx: ProbeContext): Promise<ProbeOu
     if (typeof flaps === 'number') m.push({ metric: 'up_flaps', value: flaps, unit: 'count' });
     if (typeof restarts === 'number' && restarts > 0) warnings.push(`${restarts} process restart(s) in the last ${range}`);
 
+    const unmeasured: Record<string, string> = {};
     for (const q of target.queries) {
-      const value = await scalarOf(api, q.query);
-      if (typeof value === 'string') warnings.push(`query "${q.name}": ${value}`);
-      else m.push({ metric: q.name, value, unit: q.unit as Unit });
+      const value = await scalarOf(api, q.query).catch((err: Error) => {
+        if (err instanceof NotPrometheusError || ctx.signal.aborted) throw err;
+        return `failed: ${err.message.replace(/^\/api\/v1\/query: /, '').replace(/^invalid parameter "query": /, '')}`;
+      });
+      if (typeof value === 'number' && Number.isFinite(value)) m.push({ metric: q.name, value, unit: q.unit as Unit });
+      else {
+        const why = typeof value === 'string' ? `query "${q.name}" ${value}` : `query "${q.name}" returned a value that is not a number`;
+        warnings.push(why);
+        unmeasured[q.name] = why;
+      }
     }
-    return { status: warnings.length ? 'warn' : 'pass', latencyMs: ready.totalMs, warnings, details: {}, measurements: m };
+    const labelValues = { alerts_firing: alerts.universe, alerts_pending: alerts.universe };
+    // Firing alerts are listed with the target each is about (the report shows them); they make a warning, not a failure.
+    const firing = alerts.alerts.some((a) => a.state === 'firing');
+    return { status: warnings.length || firing ? 'warn' : 'pass', latencyMs: ready.totalMs, warnings, details: {}, measurements: m, labelValues, unmeasured, alerts: alerts.alerts };
   } catch (err) {
     if (ctx.signal.aborted) throw err;
-    return { status: 'fail', latencyMs: null, error: classifyError(err, endpointOf(target.url, 9090)), details: {}, measurements: m };
+    const error = err instanceof NotPrometheusError ? err.message : classifyError(err, endpointOf(target.url, 9090));
+    return { status: 'fail', latencyMs: null, error, details: {}, measurements: m };
   }
-}
-
-/** A number, or the reason the query did not give exactly one. */
-async function scalarOf(api: <T>(path: string) => Promise<T>, query: string): Promise<number | string> {
-  type Result = { resultType: string; result: unknown };
-  const data = await api<Result>(`/api/v1/query?query=${encodeURIComponent(query)}`);
-  if (data.resultType === 'scalar') return Number((data.result as [number, string])[1]);
-  if (data.resultType === 'vector') {
-    const series = data.result as { value: [number, string] }[];
-    if (series.length === 1) return Number(series[0].value[1]);
-    return series.length === 0 ? 'returned no data' : `returned ${series.length} series; aggregate it to one (e.g. sum(...))`;
-  }
-  return `returned a ${data.resultType}; use an instant query giving one number`;
 }
 
 export const prometheusProbe: ProbeKind<PrometheusTarget> = {
   kind: 'prometheus',
   aliases: [],
   schemes: [],
-  summary: 'Prometheus: ready, scrape targets down, firing alerts by severity, PromQL measurements',
+  summary: 'Prometheus: ready, scrape targets down, firing alerts with their labels, PromQL measurements',
   schema,
   metrics,
   targetMetrics: (t) =>

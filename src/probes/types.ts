@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { Measurement, MetricSpec } from '../results/measurement.js';
+import type { LabelValues, Measurement, MetricSpec } from '../results/measurement.js';
+import type { AlertSeen } from '../results/result.js';
 
-export type ProbeStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
 /** Fields every target has, whatever its kind. */
 export interface TargetBase {
@@ -26,6 +26,12 @@ export interface ProbeOutcome {
   /** Facts worth showing (version, role, ...). Structured values only: probes never format text. */
   details: Record<string, string | number | boolean | null>;
   measurements: Measurement[];
+  /** For labelled metrics: every value each label can take (see LabelValues). */
+  labelValues?: LabelValues;
+  /** Metrics this probe should have measured but could not, with why: criteria on them are NOT RUN. */
+  unmeasured?: Record<string, string>;
+  /** Alerts a monitoring system reported. */
+  alerts?: AlertSeen[];
 }
 
 export interface ProbeContext {

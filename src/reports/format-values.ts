@@ -54,7 +54,15 @@ export function probeSummary(p: ProbeResult): string {
     parts.push(`${spec.label} ${formatValue(m.value, m.unit)}`);
   }
   if (p.warnings.length) parts.push(...p.warnings.map((w) => `⚠ ${w}`));
+  const firing = (p.alerts ?? []).filter((a) => a.state === 'firing');
+  if (firing.length) parts.push(`firing: ${firing.map(alertText).join('; ')}`);
   return parts.join(', ');
+}
+
+/** `EngineDown (critical) on features` */
+function alertText(a: NonNullable<ProbeResult['alerts']>[number]): string {
+  const about = a.target ? `${a.target}${a.targetOptional ? ' (optional)' : ''}` : a.labels.instance ?? a.labels.job;
+  return `${a.name}${a.severity ? ` (${a.severity})` : ''}${about ? ` on ${about}` : ''}`;
 }
 
 export function criterionActual(c: CriterionResult): string {

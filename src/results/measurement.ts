@@ -14,8 +14,19 @@ export interface MetricSpec {
   label: string;
   /** Shown in the one-line summary of a probe. */
   headline?: boolean;
-  /** A labelled series that was not observed is a zero count (e.g. no firing alert of that severity). */
+  /**
+   * The metric comes as labelled series (e.g. one per firing alert) that criteria select with PromQL
+   * matchers; the series a selector matches combine by `aggregate`. A selector on any other metric is a
+   * config error.
+   */
+  labelled?: boolean;
+  /** A valid selector that matches no series reads as zero (no firing alert of that severity), not NOT RUN. */
   missingIsZero?: boolean;
+  /**
+   * Latency or throughput: judged only together with the success of the same requests. On a result whose
+   * errors exceed its budget (or whose generator could not keep up) it is NOT MET, however fast.
+   */
+  performance?: boolean;
 }
 
 export interface Measurement {
@@ -24,6 +35,13 @@ export interface Measurement {
   unit: Unit;
   labels?: Record<string, string>;
 }
+
+/**
+ * For a labelled metric, every value each label can take (e.g. every alerting rule's name and severity,
+ * every scrape job), whether or not a series carries it now. A selector is checked against this: a label
+ * or value outside it can never match, so a criterion using it measured nothing (NOT RUN), not zero.
+ */
+export type LabelValues = Record<string, Record<string, string[]>>;
 
 /** Metrics every target gets from the runner, whatever its kind. */
 export const COMMON_METRICS: Record<string, MetricSpec> = {

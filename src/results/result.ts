@@ -1,4 +1,4 @@
-import type { Measurement } from './measurement.js';
+import type { LabelValues, Measurement } from './measurement.js';
 
 export type Status = 'pass' | 'fail' | 'warn' | 'skip';
 
@@ -14,6 +14,31 @@ export interface MeasuredItem {
   required: boolean;
   error?: string;
   measurements: Measurement[];
+  /**
+   * Metrics it should have measured but could not, with why (a replica whose link is down has no
+   * knowable lag). A criterion reading one is NOT RUN with that reason, even over many targets.
+   */
+  unmeasured?: Record<string, string>;
+  /** The universe of label values of its labelled metrics, by metric. */
+  labelValues?: LabelValues;
+  /**
+   * Why its performance numbers (latency, throughput) cannot be judged on their own: errors over the
+   * budget, or a generator that could not keep up. Criteria on those numbers are then NOT MET with this.
+   */
+  qualified?: string;
+}
+
+/** A firing or pending alert a monitoring probe saw, and the config target it is about. */
+export interface AlertSeen {
+  name: string;
+  state: 'firing' | 'pending';
+  severity?: string;
+  labels: Record<string, string>;
+  activeAt?: string;
+  /** The config target whose host:port is the alert's `instance` label (an alert about an optional target is visibly that). */
+  target?: string;
+  /** That target is optional (`required: false`): the alert alone does not block. */
+  targetOptional?: boolean;
 }
 
 export interface ProbeResult extends MeasuredItem {
@@ -23,6 +48,8 @@ export interface ProbeResult extends MeasuredItem {
   latencyMs: number | null;
   warnings: string[];
   details: Record<string, string | number | boolean | null>;
+  /** Alerts a monitoring system reported (Prometheus, Grafana). */
+  alerts?: AlertSeen[];
   startedAt: string;
   durationMs: number;
 }

@@ -10,6 +10,7 @@ import { runScenarios, scenarioItem } from './run-scenarios.js';
 import { faultItem, runFaults } from './run-faults.js';
 import { Monitor, type Availability } from './monitor.js';
 import { waitForRequired } from './wait.js';
+import { pointAlertsAtTargets } from './alert-targets.js';
 import type { LiveView } from '../load/measure.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 
@@ -39,6 +40,7 @@ export async function execute(config: Config, redactor: Redactor, opts: ExecuteO
     run = waited;
   }
   const { phases, probes } = run;
+  pointAlertsAtTargets(probes, config.targets);
   const scenarios = await runLoad(config, phases, probes, opts, notes);
   const faults = await runFaults(config, phases, { chaos: opts.chaos ?? false, signal: opts.signal, say: opts.say ?? (() => undefined), notes });
   const aborted = opts.signal?.aborted ?? false;

@@ -50,6 +50,9 @@ export async function probeOne(target: TargetBase, timeoutMs: number, outer?: Ab
     warnings: outcome.warnings ?? [],
     details: outcome.details,
     measurements: [...outcome.measurements, ...commonMeasurements(outcome)],
+    ...(outcome.labelValues && { labelValues: outcome.labelValues }),
+    ...(outcome.unmeasured && Object.keys(outcome.unmeasured).length > 0 && { unmeasured: outcome.unmeasured }),
+    ...(outcome.alerts && { alerts: outcome.alerts }),
     startedAt: startedAt.toISOString(),
     durationMs: performance.now() - t0,
   };

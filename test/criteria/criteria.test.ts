@@ -39,16 +39,20 @@ const infra: MeasuredItem[] = [
     kind: 'prometheus', name: 'monitoring', status: 'warn', required: true,
     measurements: [
       { metric: 'alerts_firing', value: 1, unit: 'count' },
-      { metric: 'alerts_firing', labels: { severity: 'warning' }, value: 1, unit: 'count' },
+      { metric: 'alerts_firing', labels: { alertname: 'EngineMaintenance', severity: 'warning', instance: 'features:8500' }, value: 1, unit: 'count' },
       { metric: 'error_rate_pct', value: 0.4, unit: 'percent' },
     ],
+    // The rules say what could fire: a critical EngineDown exists, it is just not firing.
+    labelValues: { alerts_firing: { alertname: ['EngineDown', 'EngineMaintenance'], severity: ['critical', 'warning'] } },
   },
 ];
 
 describe('expression parser', () => {
   it('parses references with labels, numbers with units, and strings', () => {
     const e = parseExpression('prometheus.alerts_firing{severity="critical", team=\'core\'} == 0');
-    expect(e.left).toMatchObject({ type: 'ref', path: ['prometheus', 'alerts_firing'], labels: { severity: 'critical', team: 'core' } });
+    expect(e.left).toMatchObject({ type: 'ref', path: ['prometheus', 'alerts_firing'], matchers: [{ name: 'severity', op: '=', value: 'critical' }, { name: 'team', op: '=', value: 'core' }] });
+    const ops = parseExpression('a.alerts_firing{job!="batch", instance=~"10\\..*", env!~"dev|test"} == 0').left;
+    expect(ops).toMatchObject({ matchers: [{ name: 'job', op: '!=' }, { name: 'instance', op: '=~', value: '10\\..*' }, { name: 'env', op: '!~', value: 'dev|test' }] });
     expect(e.op).toBe('==');
     expect(parseExpression('engine.risk.latency_ms<0.1s').right).toMatchObject({ type: 'number', value: 0.1, unit: 's' });
   });
@@ -58,6 +62,8 @@ describe('expression parser', () => {
     ['engine.risk.latency_ms <', 'expected a value or a measurement name, found the end of the expression at column 25'],
     ['engine.risk.latency_ms 100', 'expected a comparison (<, <=, >, >=, ==, !=), found "10" at column 24'],
     ['a{severity=critical} == 0', 'expected a quoted label value, e.g. severity="critical" at column 12'],
+    ['a{severity<"x"} == 0', 'expected =, !=, =~ or !~ after label "severity" at column 11'],
+    ['a{job=~"(unclosed"} == 0', 'invalid regular expression for label "job": /^(?:(unclosed)$/: Unterminated group at column 8'],
     ['a < 1 and b > 2', 'unexpected "and b > 2" after the comparison (one comparison per expression) at column 7'],
     ['a == "open', 'unterminated string: missing closing " at column 6'],
   ])('%s -> %s', (text, message) => {
@@ -128,10 +134,39 @@ describe('evaluation and verdict', () => {
     expect(rs.map((r) => [r.outcome, r.grade])).toEqual([['EXCEEDED', 'A+'], ['EXCEEDED', 'A'], ['MET', 'B']]);
   });
 
-  it('an unobserved alert severity is zero; an unmeasured target is NOT MET with the reason', () => {
-    const [crit, dead] = evaluateCriteria([compile('prometheus.alerts_firing{severity="page"} == 0'), compile('engine.features.latency_ms < 100')], [...infra, engine('features', false, NaN)].map((i) => (i.name === 'features' ? { ...i, measurements: i.measurements.filter((m) => m.metric !== 'latency_ms') } : i)));
-    expect(crit).toMatchObject({ actual: 0, status: 'pass' });
-    expect(dead).toMatchObject({ actual: null, status: 'fail', reason: 'not measured: features failed (HTTP 503, expected 2xx)' });
+  it('a severity some rule has but none fires is zero; one no rule has is NOT RUN; an unmeasured target is NOT RUN with the reason', () => {
+    const [crit, page, dead] = evaluateCriteria(
+      [compile('prometheus.alerts_firing{severity="critical"} == 0'), compile('prometheus.alerts_firing{severity="page"} == 0'), compile('engine.features.latency_ms < 100')],
+      [...infra, engine('features', false, NaN)].map((i) => (i.name === 'features' ? { ...i, measurements: i.measurements.filter((m) => m.metric !== 'latency_ms') } : i)),
+    );
+    expect(crit).toMatchObject({ actual: 0, status: 'pass', outcome: 'MET' });
+    expect(page).toMatchObject({ actual: null, status: 'fail', outcome: 'NOT RUN', reason: 'no alerts_firing series of monitoring can have severity="page"; severity is one of: critical, warning' });
+    expect(dead).toMatchObject({ actual: null, status: 'fail', outcome: 'NOT RUN', reason: 'not measured: features failed (HTTP 503, expected 2xx)' });
+  });
+
+  it('a selector on a metric without labels is a config error', () => {
+    expect(compileCriterion({ expect: 'engine.latency_ms{job="x"} < 1', severity: 'critical' }, catalog)).toBe('"engine.latency_ms{job="x"}": latency_ms has no labels to select; remove the {...}');
+  });
+
+  it('over many targets: a required one that measured nothing stops the claim; an optional one that failed is left out', () => {
+    const down = { ...engine('risk', false, NaN), measurements: [{ metric: 'available', value: 0, unit: 'percent' as const }] };
+    const [r] = evaluateCriteria([compile('engine.latency_ms < 100ms')], nineOfTen.map((i) => (i.name === 'risk' ? down : i)));
+    expect(r).toMatchObject({ outcome: 'NOT RUN', status: 'fail', reason: 'not measured: risk failed (HTTP 503, expected 2xx)' });
+    const optionalDown = { ...down, name: 'features', required: false };
+    const [o] = evaluateCriteria([compile('engine.latency_ms < 100ms')], nineOfTen.map((i) => (i.name === 'features' ? optionalDown : i)));
+    expect(o).toMatchObject({ outcome: 'EXCEEDED', actual: 10 });
+  });
+
+  it('a target that said it could not measure a metric makes a criterion on it NOT RUN, even among others that did', () => {
+    const replicas: MeasuredItem[] = [
+      { kind: 'redis', name: 'primary', status: 'pass', required: true, measurements: [] },
+      { kind: 'redis', name: 'replica-1', status: 'pass', required: true, measurements: [{ metric: 'replication_lag_s', value: 0.1, unit: 'seconds' }] },
+      { kind: 'redis', name: 'replica-2', status: 'warn', required: true, measurements: [], unmeasured: { replication_lag_s: 'the replication link is down' } },
+    ];
+    const [r] = evaluateCriteria([compile('redis.replication_lag_s < 5s')], replicas);
+    expect(r).toMatchObject({ outcome: 'NOT RUN', status: 'fail', reason: 'not measured: replica-2: the replication link is down' });
+    const [ok] = evaluateCriteria([compile('redis.replication_lag_s < 5s')], replicas.slice(0, 2));
+    expect(ok).toMatchObject({ outcome: 'EXCEEDED', actual: 0.1 }); // the primary, without a lag, is left out
   });
 
   it('a warning criterion not met is reported but still GO', () => {

@@ -68,25 +68,41 @@ export async function startRedis(opts: RedisOptions = {}): Promise<Running> {
   return { url: `redis://${auth}127.0.0.1:${port}`, port, stop };
 }
 
-/** A real Prometheus with one alert rule always firing (severity critical) and one scrape target that is down. */
-export async function startPrometheus(): Promise<Running & { downPort: number }> {
-  const bin = requireBinary('prometheus', 'prometheus');
-  const port = await freePort();
-  const downPort = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'validate-prom-'));
-  writeFileSync(
-    join(dir, 'rules.yml'),
-    `groups:
+/** The rules every test Prometheus has unless told otherwise: one always firing, one firing while the "gone" job is down. */
+export const DEFAULT_RULES = `groups:
   - name: test
     interval: 1s
     rules:
       - alert: AlwaysFiring
         expr: vector(1)
         labels: { severity: critical }
+      - alert: EngineDown
+        expr: up{job="gone"} == 0
+        labels: { severity: critical, team: trading }
+      - alert: HighLatency
+        expr: vector(1) > 2
+        labels: { severity: warning }
       - record: test_answer
         expr: vector(42)
-`,
-  );
+`;
+
+export interface PrometheusOptions {
+  /** The rule file's YAML (default DEFAULT_RULES). */
+  rules?: string;
+  /** Waits until this holds for /api/v1/alerts (default: some alert firing). */
+  ready?: (alerts: { state: string; labels: Record<string, string> }[]) => boolean;
+}
+
+/**
+ * A real Prometheus: scrape jobs "self" and "gone" (a port nothing listens on, so it is down), and the
+ * rules given (by default one alert always firing and one firing while "gone" is down).
+ */
+export async function startPrometheus(opts: PrometheusOptions = {}): Promise<Running & { downPort: number; dir: string }> {
+  const bin = requireBinary('prometheus', 'prometheus');
+  const port = await freePort();
+  const downPort = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'validate-prom-'));
+  writeFileSync(join(dir, 'rules.yml'), opts.rules ?? DEFAULT_RULES);
   writeFileSync(
     join(dir, 'prometheus.yml'),
     `global: { scrape_interval: 1s, evaluation_interval: 1s }
@@ -98,21 +114,23 @@ scrape_configs:
     static_configs: [{ targets: ['127.0.0.1:${downPort}'] }]
 `,
   );
-  const proc = spawn(bin, [`--config.file=${join(dir, 'prometheus.yml')}`, `--web.listen-address=127.0.0.1:${port}`, `--storage.tsdb.path=${join(dir, 'data')}`, '--log.level=error'], { cwd: dir, stdio: 'ignore' });
+  const proc = spawn(bin, [`--config.file=${join(dir, 'prometheus.yml')}`, `--web.listen-address=127.0.0.1:${port}`, `--storage.tsdb.path=${join(dir, 'data')}`, '--web.enable-lifecycle', '--log.level=error'], { cwd: dir, stdio: 'ignore' });
   const stop = stopper(proc, dir);
   const url = `http://127.0.0.1:${port}`;
+  const firing = (name: string) => (alerts: { state: string; labels: Record<string, string> }[]) => alerts.some((a) => a.labels.alertname === name && a.state === 'firing');
+  const ready = opts.ready ?? (opts.rules ? (alerts) => alerts.some((a) => a.state === 'firing') : (alerts) => firing('AlwaysFiring')(alerts) && firing('EngineDown')(alerts));
   try {
-    // Ready, both targets scraped once, and the alert firing: the state the probe is tested against.
-    await waitFor('prometheus with a firing alert and a down target', async () => {
+    // Ready, both targets scraped once, and the alerts in the state the test expects.
+    await waitFor('prometheus with its alerts firing and a down target', async () => {
       const alerts = await (await fetch(`${url}/api/v1/alerts`)).json();
       const targets = await (await fetch(`${url}/api/v1/targets?state=active`)).json();
-      return alerts.data.alerts.some((a: { state: string }) => a.state === 'firing') && targets.data.activeTargets.length === 2 && targets.data.activeTargets.every((t: { health: string }) => t.health !== 'unknown');
+      return ready(alerts.data.alerts) && targets.data.activeTargets.length === 2 && targets.data.activeTargets.every((t: { health: string }) => t.health !== 'unknown');
     }, 30_000);
   } catch (err) {
     await stop();
     throw err;
   }
-  return { url, port, downPort, stop };
+  return { url, port, downPort, dir, stop };
 }
 
 export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -6,9 +6,24 @@ import { createServer } from 'node:http';
 import { freePort, waitFor } from '../helpers/ports.js';
 import { startPrometheus, type Running } from '../helpers/services.js';
 import { target } from '../helpers/targets.js';
+import { parseExpression, matches, type LabelMatcher } from '../../src/criteria/expression.js';
+import { selectSeries } from '../../src/criteria/select.js';
+import { prometheusProbe } from '../../src/probes/prometheus.js';
 
-const value = (r: ProbeResult, metric: string, labels?: Record<string, string>) =>
-  r.measurements.find((m) => m.metric === metric && JSON.stringify(m.labels) === JSON.stringify(labels))?.value;
+const value = (r: ProbeResult, metric: string) => r.measurements.find((m) => m.metric === metric && !m.labels)?.value;
+
+/** What a criterion `prometheus.alerts_firing{...} == 0` reads: a number, or why it measured nothing. */
+const select = (r: ProbeResult, selector: string) => {
+  const ref = parseExpression(`x.alerts_firing${selector} == 0`).left as { matchers: LabelMatcher[] };
+  return selectSeries(r, 'alerts_firing', ref.matchers, prometheusProbe.metrics.alerts_firing);
+};
+
+/** The same count, from Prometheus's own API: the independent source the probe is checked against. */
+async function firingFromApi(url: string, selector: string): Promise<number> {
+  const ref = selector ? (parseExpression(`x.alerts_firing${selector} == 0`).left as { matchers: LabelMatcher[] }) : { matchers: [] };
+  const alerts: { state: string; labels: Record<string, string> }[] = (await (await fetch(`${url}/api/v1/alerts`)).json()).data.alerts;
+  return alerts.filter((a) => a.state === 'firing' && ref.matchers.every((m) => matches(m, a.labels[m.name]))).length;
+}
 
 describe('prometheus probe against a real Prometheus', () => {
   let prom: Running & { downPort: number };
@@ -22,7 +37,24 @@ describe('prometheus probe against a real Prometheus', () => {
     await notProm?.close();
   });
 
-  it('reports readiness, down targets, firing alerts by severity, and PromQL scalars', async () => {
+  it('selects firing alerts by any label, like PromQL, and the count is what Prometheus itself reports', async () => {
+    const r = await probeOne(target('prometheus', { url: prom.url }), 3000);
+    for (const selector of ['{alertname="EngineDown"}', '{severity="critical"}', '{severity="critical",job="gone"}', '{team!="trading"}', '{alertname=~"Engine.*|Always.*"}', '{alertname!~"Engine.*"}', '{alertname="HighLatency"}']) {
+      expect({ selector, value: select(r, selector) }).toEqual({ selector, value: await firingFromApi(prom.url, selector) });
+    }
+    // The selected alert is really firing (the comparison above is not 0 == 0 throughout).
+    expect(select(r, '{alertname="EngineDown"}')).toBe(1);
+    expect(select(r, '{alertname="HighLatency"}')).toBe(0); // a rule that exists and is not firing: a true zero
+  });
+
+  it('a selector no alert could ever match measured nothing: NOT RUN with the labels and values that exist', async () => {
+    const r = await probeOne(target('prometheus', { url: prom.url }), 3000);
+    expect(select(r, '{severty="critical"}')).toEqual({ missing: 'no alerts_firing series of t carries the label "severty" (did you mean "severity"?); its labels are: alertname, instance, job, severity, team' });
+    expect(select(r, '{alertname="EngineDwn"}')).toEqual({ missing: 'no alerts_firing series of t can have alertname="EngineDwn" (did you mean "EngineDown"?); alertname is one of: AlwaysFiring, EngineDown, HighLatency' });
+    expect(select(r, '{severity="critical",job="missing-engine"}')).toEqual({ missing: 'no alerts_firing series of t can have job="missing-engine"; job is one of: gone, self' });
+  });
+
+  it('reports readiness, down targets, firing alerts, and PromQL scalars', async () => {
     const queries = [
       { name: 'answer', query: 'test_answer' },
       { name: 'ratio_pct', query: 'scalar(vector(12.5))', unit: 'percent' },
@@ -33,29 +65,30 @@ describe('prometheus probe against a real Prometheus', () => {
     expect(value(r, 'ready')).toBe(1);
     expect(value(r, 'targets_total')).toBe(2);
     expect(value(r, 'targets_down')).toBe(1);
-    expect(value(r, 'alerts_firing')).toBe(1);
-    expect(value(r, 'alerts_firing', { severity: 'critical' })).toBe(1);
-    expect(value(r, 'alerts_firing', { severity: 'warning' })).toBe(0);
+    expect(value(r, 'alerts_firing')).toBe(await firingFromApi(prom.url, ''));
+    expect(r.alerts!.filter((a) => a.state === 'firing').map((a) => a.name).sort()).toEqual(['AlwaysFiring', 'EngineDown']);
     expect(value(r, 'answer')).toBe(42);
     expect(r.measurements).toContainEqual({ metric: 'ratio_pct', value: 12.5, unit: 'percent' });
     expect(r.status).toBe('warn');
     expect(r.warnings).toEqual([
       `1 scrape target(s) down: 127.0.0.1:${prom.downPort}`,
-      '1 alert(s) firing: AlwaysFiring',
-      'query "many": returned 2 series; aggregate it to one (e.g. sum(...))',
-      'query "nothing": returned no data',
+      'query "many" returned 2 series; aggregate it to one (e.g. sum(...))',
+      'query "nothing" returned no data',
     ]);
+    // A query that gave no single number measured nothing: criteria on it are NOT RUN, never zero.
+    expect(Object.keys(r.unmeasured ?? {})).toEqual(['many', 'nothing']);
   });
 
-  it('a PromQL syntax error is reported with Prometheus\'s own explanation', async () => {
+  it('a PromQL syntax error is reported with Prometheus\'s own explanation, and that query measured nothing', async () => {
     const r = await probeOne(target('prometheus', { url: prom.url, queries: [{ name: 'bad', query: 'sum(' }] }), 3000);
-    expect(r.status).toBe('fail');
-    expect(r.error).toMatch(/^\/api\/v1\/query\?query=sum\(: .*parse error/);
+    expect(r.status).toBe('warn');
+    expect(r.unmeasured).toEqual({ bad: 'query "bad" failed: 1:5: parse error: unclosed left parenthesis' });
+    expect(r.warnings).toContain('query "bad" failed: 1:5: parse error: unclosed left parenthesis');
   });
 
   it('an HTTP server that is not Prometheus is named as such', async () => {
     const r = await probeOne(target('prometheus', { url: notProm.url }), 2000);
-    expect(r.error).toBe('/api/v1/targets?state=active answered HTTP 200 with something that is not the Prometheus API');
+    expect(r.error).toBe('/api/v1/targets answered HTTP 200 with JSON that is not the Prometheus API (expected {"status":"success","data":{...}})');
   });
 
   it('counts remote restarts: a scraped process whose start time changes, and a target that came up', async () => {

@@ -1,0 +1,62 @@
+import type { Measurement } from '../results/measurement.js';
+import type { AlertSeen } from '../results/result.js';
+import { arrayField, labelsOf, type PrometheusApi } from './prometheus-api.js';
+
+export interface AlertReading {
+  measurements: Measurement[];
+  /** Every value each alert label can take: the rules' names and labels, the scrape targets' job and instance. */
+  universe: Record<string, string[]>;
+  alerts: AlertSeen[];
+  warnings: string[];
+}
+
+interface RuleLike {
+  type?: string;
+  name?: string;
+  labels?: unknown;
+}
+
+/**
+ * Firing and pending alerts as labelled series (one per alert, value 1), so a criterion can select them
+ * by any label with PromQL matchers. What the selectors are checked against comes from the alerting
+ * rules (a label or value no rule carries can never fire) and from the scrape targets (the job and
+ * instance labels every scraped series has).
+ */
+export async function readAlerts(api: PrometheusApi, targetLabels: Record<string, string>[]): Promise<AlertReading> {
+  const data = await api.data('/api/v1/alerts');
+  const active = arrayField<{ state?: string; labels?: unknown; activeAt?: string }>(data, 'alerts', '/api/v1/alerts');
+  const alerts: AlertSeen[] = active
+    .filter((a) => a.state === 'firing' || a.state === 'pending')
+    .map((a) => {
+      const labels = labelsOf(a.labels);
+      return { name: labels.alertname ?? '(unnamed)', state: a.state as AlertSeen['state'], severity: labels.severity, labels, activeAt: a.activeAt };
+    });
+  const m: Measurement[] = [];
+  for (const state of ['firing', 'pending'] as const) {
+    const metric = `alerts_${state}`;
+    const these = alerts.filter((a) => a.state === state);
+    m.push({ metric, value: these.length, unit: 'count' });
+    for (const a of these) m.push({ metric, labels: a.labels, value: 1, unit: 'count' });
+  }
+
+  const universe = new Map<string, Set<string>>();
+  const add = (k: string, v: string) => (universe.get(k) ?? universe.set(k, new Set()).get(k)!).add(v);
+  for (const t of targetLabels) for (const k of ['job', 'instance']) if (t[k]) add(k, t[k]);
+  const warnings: string[] = [];
+  try {
+    for (const rule of await alertingRules(api)) {
+      if (rule.name) add('alertname', rule.name);
+      for (const [k, v] of Object.entries(labelsOf(rule.labels))) add(k, v);
+    }
+  } catch (err) {
+    // Without the rules, a selector on an alert that is not firing cannot be told from a typo: such criteria say NOT RUN.
+    warnings.push(`cannot read the alerting rules (${(err as Error).message}); alert selectors are checked against firing alerts only`);
+  }
+  return { measurements: m, universe: Object.fromEntries([...universe].map(([k, v]) => [k, [...v]])), alerts, warnings };
+}
+
+async function alertingRules(api: PrometheusApi): Promise<RuleLike[]> {
+  const data = await api.data('/api/v1/rules?type=alert');
+  const groups = arrayField<{ rules?: unknown }>(data, 'groups', '/api/v1/rules');
+  return groups.flatMap((g) => (Array.isArray(g.rules) ? (g.rules as RuleLike[]) : [])).filter((r) => r.type === undefined || r.type === 'alerting');
+}
