@@ -3,12 +3,14 @@ import { validateConfig } from '../config/validate.js';
 import { ConfigError, UsageError } from '../errors.js';
 import type { ExitCodeValue } from '../exit-codes.js';
 import { execute } from '../run/execute.js';
+import { DEFAULT_SUCCESS_PCT } from '../load/measure.js';
 import { Redactor } from '../util/redact.js';
 import { checkOutputs, emitReport, type OutputFlags } from './output.js';
 import { loadProgress } from './progress.js';
 
 export interface LoadFlags extends OutputFlags {
-  connections: number;
+  connections?: number;
+  maxConnections?: number;
   duration?: number;
   requests?: number;
   rate?: number;
@@ -20,7 +22,10 @@ export interface LoadFlags extends OutputFlags {
   progress?: boolean;
 }
 
-const FLAG_OF: Record<string, string> = { url: 'URL', rate: '--rate', duration: '--duration', requests: '--requests', levels: '--connections', connections: '--connections', method: '--method', headers: '--header', body: '--body', timeout: '--timeout' };
+const FLAG_OF: Record<string, string> = { url: 'URL', rate: '--rate', duration: '--duration', requests: '--requests', levels: '--connections', maxConnections: '--max-connections', method: '--method', headers: '--header', body: '--body', timeout: '--timeout' };
+
+/** A user criterion on these judges the errors itself, so the default error budget steps aside. */
+const JUDGES_ERRORS = /\b(success_rate|errors|over_error_budget)\b/;
 
 /**
  * `validate load URL`: ad-hoc load like autocannon. Closed model with --connections (default), open
@@ -35,12 +40,15 @@ export async function load(url: string, flags: LoadFlags, signal: AbortSignal): 
     headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
   }
   if (flags.rate !== undefined && flags.requests !== undefined) throw new UsageError('--requests goes with the closed model; with --rate, give --duration');
+  if (flags.rate !== undefined && flags.connections !== undefined) throw new UsageError('--connections is the closed model\'s users; with --rate, connections open as needed: cap them with --max-connections');
+  if (flags.rate === undefined && flags.maxConnections !== undefined) throw new UsageError('--max-connections goes with --rate (the open model); the closed model has exactly --connections users');
   const duration = flags.duration ?? (flags.requests === undefined ? 10_000 : undefined);
-  const common = { name: 'load', url, method: flags.method.toUpperCase(), headers, body: flags.body, ...(flags.timeout !== undefined && { timeout: flags.timeout }) };
+  const ownErrorCriteria = (flags.criteria ?? []).some((c) => JUDGES_ERRORS.test(c));
+  const common = { name: 'load', url, method: flags.method.toUpperCase(), headers, body: flags.body, success: ownErrorCriteria ? 0 : DEFAULT_SUCCESS_PCT, ...(flags.timeout !== undefined && { timeout: flags.timeout }) };
   const scenario =
     flags.rate !== undefined
-      ? { ...common, kind: 'rate', rate: flags.rate, duration: duration ?? 10_000, connections: flags.connections }
-      : { ...common, kind: 'concurrency', levels: [flags.connections], duration, requests: flags.requests };
+      ? { ...common, kind: 'rate', rate: flags.rate, duration: duration ?? 10_000, ...(flags.maxConnections !== undefined && { maxConnections: flags.maxConnections }) }
+      : { ...common, kind: 'concurrency', levels: [flags.connections ?? 10], duration, requests: flags.requests };
   const redactor = new Redactor();
   redactor.addFromUrl(url);
   let config: Config;
@@ -49,6 +57,11 @@ export async function load(url: string, flags: LoadFlags, signal: AbortSignal): 
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     throw new ConfigError(err.issues.map((i) => ({ ...i, path: i.path.replace(/^scenarios\[0\]\.?(\w*).*$/, (_m, f: string) => FLAG_OF[f] ?? (f || 'load')) })));
+  }
+  if (!flags.quiet) {
+    process.stderr.write(ownErrorCriteria
+      ? 'validate: errors are judged by your --criteria (the default 99.9% success requirement is off)\n'
+      : `validate: errors count: at least ${DEFAULT_SUCCESS_PCT}% of requests must succeed (criterion "Errors within budget"); judge them yourself with --criteria 'scenario.success_rate >= 99%'\n`);
   }
   const progress = loadProgress(flags.progress ? 'always' : 'auto');
   const report = await execute(config, redactor, { signal, onScenarioStart: progress.onStart });

@@ -14,6 +14,13 @@ export const duration = z
   })
   .meta({ description: 'Duration: 500ms, 2s, 1m, 1h, or milliseconds as a number' });
 
+/** `99.9%` or `99.9`: a share in percent, 0 to 100. */
+export const percent = z
+  .union([z.number(), z.string().regex(/^\s*\d+(\.\d+)?\s*%?\s*$/, 'expected a percentage like 99.9%')])
+  .transform((v) => (typeof v === 'number' ? v : Number(v.replace('%', ''))))
+  .pipe(z.number().min(0, 'expected a percentage from 0% to 100%').max(100, 'expected a percentage from 0% to 100%'))
+  .meta({ description: 'A percentage, e.g. 99.9% (or 99.9)' });
+
 export const name = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'expected a name of letters, digits, _ and - (it is used in criteria such as engine.<name>.latency_ms)');

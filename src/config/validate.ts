@@ -22,6 +22,8 @@ export type Locator = (path: Path, key?: string) => { line?: number; column?: nu
 export const REQUIRED_PROBES_CRITERION = { name: 'Required probes pass', expect: 'targets.required_failed == 0', severity: 'critical' as const };
 /** Implicit when load runs: numbers from a generator that could not keep up are not the server's. */
 export const VALID_LOAD_CRITERION = { name: 'Load results valid', expect: 'scenario.invalid == 0', severity: 'critical' as const };
+/** Implicit when load runs: errors count as much as latency; each result's success must meet its requirement (99.9% unless set). */
+export const ERROR_BUDGET_CRITERION = { name: 'Errors within budget', expect: 'scenario.over_error_budget == 0', severity: 'critical' as const };
 
 const SECRET_HEADER = /authorization|cookie|token|api[-_]?key|secret/i;
 
@@ -181,7 +183,9 @@ function crossCheck(view: View, issues: PathIssue[]): Criterion[] {
     { kind: 'fault', aliases: ['faults'], metrics: FAULT_METRICS as Record<string, MetricSpec>, members: new Map([...faultNames.keys()].map((n) => [n, {}])) },...metricSources(view.targets), { kind: 'scenario', aliases: ['scenarios'], metrics: SCENARIO_METRICS, members: new Map([...resultNames.keys()].map((n) => [n, resultMetrics.get(n) ?? {}])) }]);
   const criteria: Criterion[] = [];
   if (view.targets.length > 0 || view.scenarios.length === 0) criteria.push({ ...(compileCriterion(REQUIRED_PROBES_CRITERION, catalog) as Criterion), implicit: true });
-  if (view.scenarios.length > 0) criteria.push({ ...(compileCriterion(VALID_LOAD_CRITERION, catalog) as Criterion), implicit: true });
+  if (view.scenarios.length > 0) {
+    for (const spec of [VALID_LOAD_CRITERION, ERROR_BUDGET_CRITERION]) criteria.push({ ...(compileCriterion(spec, catalog) as Criterion), implicit: true });
+  }
   for (const x of view.scenarios) {
     for (const spec of x.kind.impliedCriteria?.(x.spec) ?? []) {
       const compiled = compileCriterion(spec, catalog);

@@ -66,7 +66,7 @@ function evaluateOne(c: Criterion, items: MeasuredItem[]): CriterionResult {
     return { ...base, actual: r.value, status: notMet, outcome: 'NOT MET', grade: c.severity === 'critical' ? 'F' : 'D', reason };
   }
   if (!compare(r.value, c.op, c.bound)) {
-    return { ...base, actual: r.value, status: notMet, outcome: 'NOT MET', grade: c.severity === 'critical' ? 'F' : 'D', reason: culprits(c.ref, ran) };
+    return { ...base, actual: r.value, status: notMet, outcome: 'NOT MET', grade: c.severity === 'critical' ? 'F' : 'D', reason: culprits(c, ran) };
   }
   const margin = marginOf(r.value, c);
   return { ...base, actual: r.value, status: 'pass', outcome: margin >= EXCEEDED_MARGIN ? 'EXCEEDED' : 'MET', grade: gradeOf(margin) };
@@ -86,13 +86,15 @@ function gradeOf(margin: number): string {
   return 'B';
 }
 
-/** For a failed aggregate, the members that failed: the first thing a reader wants to know. */
-function culprits(ref: ResolvedRef, items: MeasuredItem[]): string | undefined {
-  if (ref.scope.type === 'member') return undefined;
-  const kind = ref.scope.type === 'kind' ? ref.scope.kind : undefined;
-  const failing = items.filter((i) => (!kind || i.kind === kind) && i.status === 'fail');
+/** For a failed aggregate, the members whose own value breaks the bound: the first thing a reader wants to know. */
+function culprits(c: Criterion, items: MeasuredItem[]): string | undefined {
+  if (c.ref.scope.type === 'member') return undefined;
+  const failing = readsFrom(c.ref, items).filter((i) => {
+    const v = valueOf(i, c.ref);
+    return typeof v === 'number' && !compare(v, c.op, c.bound);
+  });
   if (failing.length === 0) return undefined;
-  return `failing: ${failing.map((i) => `${i.name}${i.error ? ` (${i.error})` : ''}`).join('; ')}`;
+  return `not met by: ${failing.map((i) => `${i.name}${i.error ? ` (${i.error})` : ''}`).join('; ')}`;
 }
 
 /** The items a reference reads. */

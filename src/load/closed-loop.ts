@@ -1,4 +1,4 @@
-import type { Recorder } from './recorder.js';
+import { judged, type Recorder } from './recorder.js';
 import type { ConnectionFactory, LoadConnection } from './types.js';
 
 export interface ClosedLoopOptions {
@@ -44,7 +44,7 @@ export function runClosed(o: ClosedLoopOptions): Promise<void> {
       issued++;
       const t0 = performance.now();
       conn.send((err, status) => {
-        o.recorder.record(performance.now() - t0, err, status);
+        o.recorder.record(performance.now() - t0, judged(o.factory, err, status), status);
         next(conn);
       });
     };

@@ -1,12 +1,10 @@
-import { classifyError, endpointOf } from '../probes/classify-error.js';
-import type { Measurement } from '../results/measurement.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 import { runClosed } from './closed-loop.js';
-import { watchGenerator, type GeneratorHealth } from './generator-health.js';
-import { encodeHistogram, summarize } from './histogram.js';
-import { runOpen } from './open-loop.js';
+import { watchGenerator } from './generator-health.js';
+import { runOpen, type Lane } from './open-loop.js';
 import { Recorder } from './recorder.js';
 import type { Schedule } from './schedule.js';
+import { toScenarioResult } from './to-result.js';
 import type { ConnectionFactory } from './types.js';
 
 export type LoadModel =
@@ -22,9 +20,24 @@ export interface GeneratorLimits {
 
 export const DEFAULT_LIMITS: GeneratorLimits = { maxScheduleLagMs: 10, maxEventLoopDelayMs: 20 };
 
+/** Unless a scenario says otherwise, 99.9% of its requests must succeed for its latency to count. */
+export const DEFAULT_SUCCESS_PCT = 99.9;
+
 export interface LiveView {
   name: string;
   recorder: Recorder;
+  /** How long the run is planned to take, when known (for a total and an ETA). */
+  plannedMs?: number;
+}
+
+/** One entry of a mix: a kind of request and its share of the arrivals. */
+export interface MixEntry {
+  /** Names the entry's own row: `<result>/<name>`. */
+  name: string;
+  target: string;
+  url: string;
+  factory: ConnectionFactory;
+  weight: number;
 }
 
 export interface MeasureOptions {
@@ -35,111 +48,35 @@ export interface MeasureOptions {
   /** For wording connection errors. */
   url: string;
   factory: ConnectionFactory;
+  /** Open model: several kinds of request on one arrival schedule (a soak's mix); `factory` is then unused. */
+  mix?: MixEntry[];
   model: LoadModel;
+  /** Sees every finished request (a soak's windows). */
+  tap?: ConstructorParameters<typeof Recorder>[1];
   signal?: AbortSignal;
   limits?: GeneratorLimits;
+  /** Percent of requests that must succeed (the result's error budget); default 99.9. */
+  successPct?: number;
   slaMs?: number;
   /** Lets a progress display read the live recorder. */
   onStart?: (view: LiveView) => void;
 }
 
-/** Runs one load model and turns what the recorder saw into a scenario result. */
+/**
+ * Runs one load model and turns what the recorder saw into a scenario result; for a mix, also one
+ * result per entry (its own counts and histogram), under `endpoints`.
+ */
 export async function measure(o: MeasureOptions): Promise<ScenarioResult> {
-  const recorder = new Recorder(o.model.type === 'open', o.factory.ok);
-  o.onStart?.({ name: o.name, recorder });
+  const open = o.model.type === 'open';
+  const recorder = new Recorder(open, o.tap);
+  const lanes: Lane[] = o.mix?.map((m) => ({ factory: m.factory, weight: m.weight, recorder: new Recorder(true) })) ?? [{ factory: o.factory, weight: 1 }];
+  o.onStart?.({ name: o.name, recorder, plannedMs: o.model.type === 'open' ? o.model.schedule.durationMs : o.model.durationMs });
   const watch = watchGenerator();
   if (o.model.type === 'closed') await runClosed({ ...o.model, factory: o.factory, signal: o.signal, recorder });
-  else await runOpen({ ...o.model, factory: o.factory, signal: o.signal, recorder });
+  else await runOpen({ ...o.model, lanes, signal: o.signal, recorder });
   const generator = watch.stop();
-  return toScenarioResult(o, recorder, generator);
-}
-
-/** Turns what a recorder saw (one loop's, or several merged) into a scenario result. */
-export function toScenarioResult(o: Omit<MeasureOptions, 'factory'>, r: Recorder, gen: GeneratorHealth): ScenarioResult {
-  const limits = o.limits ?? DEFAULT_LIMITS;
-  const durationMs = r.endedAt - r.startedAt;
-  const latencyMs = summarize(r.latency);
-  const uncorrected = r.uncorrected ? summarize(r.uncorrected) : undefined;
-  const scheduleLagP99Ms = o.model.type === 'open' ? summarize(r.scheduleLag).p99 : undefined;
-  const successRate = r.requests ? ((r.requests - r.errors) / r.requests) * 100 : 0;
-  const rps = durationMs > 0 ? (r.requests / durationMs) * 1000 : 0;
-  const targetRps = o.model.type === 'open' ? (o.model.schedule.total / o.model.schedule.durationMs) * 1000 : undefined;
-
-  let invalidReason: string | undefined;
-  if (scheduleLagP99Ms !== undefined && scheduleLagP99Ms > limits.maxScheduleLagMs) {
-    invalidReason = `the load generator dispatched requests ${scheduleLagP99Ms.toFixed(1)} ms late (p99) on its own, over the ${limits.maxScheduleLagMs} ms limit: it could not keep the asked rate; lower the rate or run the generator on a less busy machine`;
-  } else if (gen.eventLoopDelayP99Ms > limits.maxEventLoopDelayMs) {
-    invalidReason = `the load generator's event loop lagged ${gen.eventLoopDelayP99Ms.toFixed(1)} ms (p99), over the ${limits.maxEventLoopDelayMs} ms limit: its latencies include its own delay; use fewer connections or a lower rate`;
-  } else if (r.requests === 0) {
-    invalidReason = 'no request was completed';
-  } else if (r.errors === r.requests) {
-    // Nothing about the server's performance was measured, only that it did not answer right.
-    invalidReason = `every request failed (${[...r.causes.keys()].slice(0, 2).join(', ')}): nothing was measured`;
-  }
-  const at = safeEndpoint(o.url);
-  const errorCauses: Record<string, number> = {};
-  for (const { count, sample } of r.causes.values()) {
-    const cause = typeof sample === 'string' ? sample : classifyError(sample, at);
-    errorCauses[cause] = (errorCauses[cause] ?? 0) + count;
-  }
-  const statusCounts: Record<string, number> = {};
-  for (const [s, n] of r.statuses) statusCounts[String(s)] = n;
-
-  const m: Measurement[] = [];
-  const put = (metric: string, value: number | undefined, unit: Measurement['unit']) => {
-    if (value !== undefined && Number.isFinite(value)) m.push({ metric, value, unit });
-  };
-  put('requests', r.requests, 'count');
-  put('errors', r.errors, 'count');
-  put('success_rate', successRate, 'percent');
-  put('rps', rps, 'per_second');
-  for (const k of ['min', 'mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const) put(`${k}_ms`, latencyMs[k], 'ms');
-  if (uncorrected) {
-    put('uncorrected_p50_ms', uncorrected.p50, 'ms');
-    put('uncorrected_p99_ms', uncorrected.p99, 'ms');
-    put('uncorrected_max_ms', uncorrected.max, 'ms');
-  }
-  put('target_rps', targetRps, 'per_second');
-  if (o.model.type === 'open') {
-    put('late', r.late, 'count');
-    put('dropped', r.dropped, 'count');
-  }
-  put('invalid', invalidReason ? 1 : 0, 'count');
-
-  const status = invalidReason ? 'fail' : r.errors === 0 ? 'pass' : r.errors === r.requests ? 'fail' : 'warn';
-  return {
-    name: o.name,
-    kind: o.kind,
-    scenario: o.scenario,
-    target: o.target,
-    status,
-    validity: invalidReason ? 'INVALID' : 'VALID',
-    invalidReason,
-    model: o.model.type,
-    connections: o.model.type === 'closed' ? o.model.connections : o.model.maxConnections,
-    requests: r.requests,
-    errors: r.errors,
-    successRate,
-    rps,
-    durationMs,
-    latencyMs,
-    uncorrectedLatencyMs: uncorrected,
-    targetRps,
-    late: o.model.type === 'open' ? r.late : undefined,
-    dropped: o.model.type === 'open' ? r.dropped : undefined,
-    statusCounts,
-    errorCauses,
-    generator: { ...gen, scheduleLagP99Ms },
-    histograms: { latency: encodeHistogram(r.latency), uncorrected: r.uncorrected ? encodeHistogram(r.uncorrected) : undefined },
-    slaMs: o.slaMs,
-    measurements: m,
-  };
-}
-
-function safeEndpoint(url: string) {
-  try {
-    return endpointOf(url, 0);
-  } catch {
-    return { host: url, port: '' };
-  }
+  const info = { ...o, limits: o.limits ?? DEFAULT_LIMITS, successPct: o.successPct ?? DEFAULT_SUCCESS_PCT };
+  const result = toScenarioResult(info, recorder, generator);
+  if (o.mix) result.endpoints = o.mix.map((m, i) => toScenarioResult({ ...info, name: `${o.name}/${m.name}`, target: m.target, url: m.url }, lanes[i].recorder!, generator));
+  return result;
 }

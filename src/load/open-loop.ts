@@ -1,37 +1,51 @@
 import { recordMs } from './histogram.js';
-import type { Recorder } from './recorder.js';
+import { judged, type Recorder } from './recorder.js';
 import type { Schedule } from './schedule.js';
 import type { ConnectionFactory, LoadConnection } from './types.js';
 
-export interface OpenLoopOptions {
+/** One kind of request of a mix: its connections, its share of the arrivals, and its own counts. */
+export interface Lane {
   factory: ConnectionFactory;
+  weight: number;
+  /** Counts of this lane alone (a mix's per-endpoint rows); everything is also recorded in the main recorder. */
+  recorder?: Recorder;
+}
+
+export interface OpenLoopOptions {
+  /** What to send. Several lanes share one arrival schedule, each taking its weight's share of arrivals. */
+  lanes: Lane[];
   schedule: Schedule;
-  /** Connections opened at most; when all are busy, due requests wait in a queue (and count as late). */
+  /** Connections are opened on demand up to this cap; beyond it, due requests wait for one (counted as queued). */
   maxConnections: number;
   /** A request sent this long after it was due counts as late. */
   lateAfterMs: number;
-  /** How long in-flight requests may take to finish after the last one was due. */
+  /** After the last request was due, how long the queued and in-flight ones may still take. */
   drainMs: number;
   signal?: AbortSignal;
   recorder: Recorder;
 }
 
+const DROPPED = Object.assign(new Error('not sent before the run ended: every connection stayed busy (the maxConnections cap)'), { code: 'EDROPPED' });
+const UNANSWERED = Object.assign(new Error('no answer before the run ended'), { code: 'ETIMEDOUT' });
+
 /**
  * The open model (wrk2, k6 arrival-rate): requests are due at fixed times whatever the server does.
  * Latency is measured from when each request was due, so a stall shows in every request that waited
  * behind it (coordinated-omission correction); the recorder also keeps the view from the actual send.
- * Requests still waiting for a connection when the schedule ends are counted as dropped.
+ * Connections open as needed up to the cap; a request that finds none free waits (and is counted as
+ * queued: its wait is the generator's, not the server's). When the schedule ends, what is queued or in
+ * flight gets `drainMs`; whatever is still unanswered then is recorded as failed, timed from its due
+ * time, so a run that ends inside a stall never leaves its slowest requests out.
  */
 export function runOpen(o: OpenLoopOptions): Promise<void> {
   return new Promise((resolve) => {
     const start = performance.now();
-    const idle: LoadConnection[] = [];
-    const all: LoadConnection[] = [];
-    const queue: number[] = [];
-    let queueHead = 0;
+    const lanes = o.lanes.map((l) => ({ ...l, idle: [] as LoadConnection[], all: [] as LoadConnection[], queue: [] as number[], head: 0 }));
+    const pick = weightedRoundRobin(o.lanes.map((l) => l.weight));
     let next = 0;
-    let inFlight = 0;
+    const inFlight = new Map<LoadConnection, { due: number; sent: number; lane: (typeof lanes)[number] }>();
     let scheduling = true;
+    let lastAnswerAt = start;
     let finished = false;
     let timer: NodeJS.Timeout | undefined;
     let drainTimer: NodeJS.Timeout | undefined;
@@ -41,43 +55,75 @@ export function runOpen(o: OpenLoopOptions): Promise<void> {
       finished = true;
       clearTimeout(timer);
       clearTimeout(drainTimer);
-      o.recorder.stop();
       o.signal?.removeEventListener('abort', finish);
-      for (const c of all) c.close();
+      if (!o.signal?.aborted) recordUnanswered();
+      // Throughput is over the time requests were due or being answered, not the drain's wait for stragglers.
+      const activeUntil = Math.max(start + o.schedule.durationMs, lastAnswerAt);
+      for (const r of recorders()) {
+        r.activeUntil = activeUntil;
+        r.stop();
+      }
+      for (const l of lanes) for (const c of l.all) c.close();
       resolve();
+    };
+    const recorders = () => [o.recorder, ...lanes.flatMap((l) => (l.recorder ? [l.recorder] : []))];
+    const record = (lane: (typeof lanes)[number], due: number, err: Error | null, status: number, sent?: number) => {
+      const now = performance.now();
+      o.recorder.record(now - due, err, status, sent === undefined ? undefined : now - sent, due);
+      lane.recorder?.record(now - due, err, status, sent === undefined ? undefined : now - sent, due);
+    };
+    const recordUnanswered = () => {
+      for (const { due, sent, lane } of inFlight.values()) record(lane, due, UNANSWERED, 0, sent);
+      inFlight.clear();
+      for (const l of lanes) {
+        for (; l.head < l.queue.length; l.head++) {
+          o.recorder.dropped++;
+          if (l.recorder) l.recorder.dropped++;
+          record(l, l.queue[l.head], DROPPED, 0);
+        }
+      }
     };
     o.signal?.addEventListener('abort', finish, { once: true });
 
-    const send = (conn: LoadConnection, due: number) => {
+    const send = (lane: (typeof lanes)[number], conn: LoadConnection, due: number) => {
       const sent = performance.now();
-      if (sent - due > o.lateAfterMs) o.recorder.late++;
-      inFlight++;
+      if (sent - due > o.lateAfterMs) {
+        o.recorder.late++;
+        if (lane.recorder) lane.recorder.late++;
+      }
+      inFlight.set(conn, { due, sent, lane });
       conn.send((err, status) => {
-        inFlight--;
-        const now = performance.now();
-        o.recorder.record(now - due, err, status, now - sent);
-        if (queueHead < queue.length) {
-          send(conn, queue[queueHead++]);
+        if (finished) return;
+        inFlight.delete(conn);
+        lastAnswerAt = performance.now();
+        record(lane, due, judged(lane.factory, err, status), status, sent);
+        if (lane.head < lane.queue.length) {
+          send(lane, conn, lane.queue[lane.head++]);
           // Drop consumed entries now and then, so a long run that queues keeps its memory flat.
-          if (queueHead > 4096 && queueHead * 2 > queue.length) {
-            queue.splice(0, queueHead);
-            queueHead = 0;
+          if (lane.head > 4096 && lane.head * 2 > lane.queue.length) {
+            lane.queue.splice(0, lane.head);
+            lane.head = 0;
           }
         } else {
-          idle.push(conn);
-          if (!scheduling && inFlight === 0) finish();
+          lane.idle.push(conn);
+          if (!scheduling && inFlight.size === 0) finish();
         }
       });
     };
 
     const dispatch = (due: number) => {
-      let conn = idle.pop();
-      if (!conn && all.length < o.maxConnections) {
-        conn = o.factory.open();
-        all.push(conn);
+      const lane = lanes[pick()];
+      let conn = lane.idle.pop();
+      if (!conn && lane.all.length < o.maxConnections) {
+        conn = lane.factory.open();
+        lane.all.push(conn);
       }
-      if (conn) send(conn, due);
-      else queue.push(due);
+      if (conn) send(lane, conn, due);
+      else {
+        o.recorder.queued++;
+        if (lane.recorder) lane.recorder.queued++;
+        lane.queue.push(due);
+      }
     };
 
     const tick = () => {
@@ -98,14 +144,30 @@ export function runOpen(o: OpenLoopOptions): Promise<void> {
         else setImmediate(tick);
         return;
       }
-      // Schedule done: whatever still waits for a connection never went out.
       scheduling = false;
-      o.recorder.dropped += queue.length - queueHead;
-      queueHead = queue.length;
-      if (inFlight === 0) return finish();
+      if (inFlight.size === 0 && lanes.every((l) => l.head === l.queue.length)) return finish();
       drainTimer = setTimeout(finish, o.drainMs);
     };
     if (o.signal?.aborted || o.schedule.total === 0) return finish();
     tick();
   });
+}
+
+/**
+ * Smooth weighted round-robin (as nginx balances upstreams): over any stretch of arrivals each lane gets
+ * its exact share, interleaved rather than in bursts, and the same arrival always goes to the same lane.
+ */
+export function weightedRoundRobin(weights: number[]): () => number {
+  if (weights.length === 1) return () => 0;
+  const total = weights.reduce((a, b) => a + b, 0);
+  const current = weights.map(() => 0);
+  return () => {
+    let best = 0;
+    for (let i = 0; i < weights.length; i++) {
+      current[i] += weights[i];
+      if (current[i] > current[best]) best = i;
+    }
+    current[best] -= total;
+    return best;
+  };
 }

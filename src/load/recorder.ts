@@ -13,19 +13,26 @@ export class Recorder {
   requests = 0;
   errors = 0;
   late = 0;
+  /** Open model: requests never sent because every connection stayed busy to the end (also counted as errors). */
   dropped = 0;
+  /** Open model: requests that waited for a free connection because the connection cap was reached. */
+  queued = 0;
   readonly statuses = new Map<number, number>();
   /** Error key -> count, and one sample error per key to word the cause once at the end. */
   readonly causes = new Map<string, { count: number; sample: Error | string }>();
   private stopped = false;
   startedAt = performance.now();
   endedAt = 0;
+  /** When the load itself ended (the open model's last due time or last answer), if earlier than `endedAt`. */
+  activeUntil = 0;
 
   constructor(
     openModel: boolean,
-    private readonly ok: (status: number) => boolean,
-    /** Sees every result too (a soak's per-window accounting). */
-    private readonly tap?: (latencyMs: number, failed: boolean) => void,
+    /**
+     * Sees every result too (a soak's windows): `dueAt` is when the request was due (open model), and
+     * `answered` whether the server answered at all (an error status is an answer; a timeout is not).
+     */
+    private readonly tap?: (latencyMs: number, failed: boolean, answered: boolean, dueAt?: number) => void,
   ) {
     this.uncorrected = openModel ? newHistogram() : undefined;
   }
@@ -36,6 +43,8 @@ export class Recorder {
     this.errors += other.errors;
     this.late += other.late;
     this.dropped += other.dropped;
+    this.queued += other.queued;
+    this.activeUntil = Math.max(this.activeUntil, other.activeUntil);
     this.latency.add(other.latency);
     if (this.uncorrected && other.uncorrected) this.uncorrected.add(other.uncorrected);
     this.scheduleLag.add(other.scheduleLag);
@@ -58,16 +67,16 @@ export class Recorder {
     return this.stopped;
   }
 
-  record(latencyMs: number, err: Error | null, status: number, uncorrectedMs?: number): void {
+  /** One finished request: `err` is null for a success (the loop has already judged the status). */
+  record(latencyMs: number, err: Error | null, status: number, uncorrectedMs?: number, dueAt?: number): void {
     if (this.stopped) return;
     this.requests++;
     recordMs(this.latency, latencyMs);
     if (this.uncorrected && uncorrectedMs !== undefined) recordMs(this.uncorrected, uncorrectedMs);
     if (status) this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
-    const failed = err !== null || !this.ok(status);
+    const failed = err !== null;
     if (err) this.fail((err as NodeJS.ErrnoException).code ?? err.message, err);
-    else if (failed) this.fail(`HTTP ${status}`, `HTTP ${status}`);
-    this.tap?.(latencyMs, failed);
+    this.tap?.(latencyMs, failed, err === null || status > 0, dueAt);
   }
 
   private fail(key: string, sample: Error | string): void {
@@ -76,4 +85,18 @@ export class Recorder {
     if (c) c.count++;
     else this.causes.set(key, { count: 1, sample });
   }
+}
+
+const STATUS_ERRORS = new Map<number, Error>();
+
+/** The failure of an unexpected status, one shared object per status so the hot path allocates nothing. */
+export function statusError(status: number): Error {
+  let e = STATUS_ERRORS.get(status);
+  if (!e) STATUS_ERRORS.set(status, (e = Object.assign(new Error(`HTTP ${status}`), { code: `HTTP ${status}` })));
+  return e;
+}
+
+/** A connection's answer judged against what the request expects. */
+export function judged(factory: { ok(status: number): boolean }, err: Error | null, status: number): Error | null {
+  return err ?? (factory.ok(status) ? null : statusError(status));
 }

@@ -1,90 +1,98 @@
-import { probeKindOrUndefined } from '../probes/registry.js';
 import type { Measurement } from '../results/measurement.js';
-import type { ProbeResult } from '../results/result.js';
-import { encodeHistogram, newHistogram, recordMs, summarize, type LatencySummary } from './histogram.js';
+import type { InfraSample, WindowResult } from '../results/window-result.js';
+import { encodeHistogram, newHistogram, recordMs, summarize, type Histogram } from './histogram.js';
 
-/** One window of a soak: its own counts and histogram, and what the infrastructure looked like at its end. */
-export interface WindowResult {
-  index: number;
-  startMs: number;
-  durationMs: number;
+export type { WindowResult } from '../results/window-result.js';
+
+interface Open {
+  hist: Histogram;
   requests: number;
   errors: number;
-  errorRate: number;
-  rps: number;
-  latencyMs: LatencySummary;
-  histogram: string;
-  infra: { name: string; kind: string; status: string; error?: string; measurements: Measurement[] }[];
+  answered: number;
+  infra?: Promise<InfraSample[]>;
 }
 
 /**
- * Cuts a long run into windows. Only the open window's histogram is live; closed windows keep a summary
- * and their encoded histogram, so memory grows by a few kilobytes a window, not by a sample a request.
+ * Cuts a long run into windows by when each request was *due*, not when it finished: a two-second
+ * freeze shows as slow windows for the whole freeze, not as quiet windows followed by one slow one.
+ * A window stays open until every request due in it has finished (its end plus the request timeout),
+ * so only a few histograms are live at once; closed windows keep a summary and their encoded histogram.
  */
 export class Windows {
   readonly closed: WindowResult[] = [];
-  private hist = newHistogram();
-  private requests = 0;
-  private errors = 0;
-  private openedAt: number;
+  private readonly open = new Map<number, Open>();
   private readonly pending: Promise<void>[] = [];
 
-  constructor(private readonly startedAt: number) {
-    this.openedAt = startedAt;
+  /** `origin` is when the schedule started; `endAt` when its last request was due. */
+  constructor(private readonly origin: number, readonly windowMs: number, private readonly endAt: number) {}
+
+  /** The recorder's tap: every finished request, counted in the window it was due in. */
+  record(latencyMs: number, failed: boolean, answered: boolean, dueAt = performance.now() - latencyMs): void {
+    const w = this.windowOf(Math.max(0, Math.floor((dueAt - this.origin) / this.windowMs)));
+    recordMs(w.hist, latencyMs);
+    w.requests++;
+    if (failed) w.errors++;
+    if (answered) w.answered++;
   }
 
-  record(latencyMs: number, failed: boolean): void {
-    recordMs(this.hist, latencyMs);
-    this.requests++;
-    if (failed) this.errors++;
+  /** Attaches the infrastructure as it stood at the end of window `index` (sampled then, whenever it closes). */
+  sample(index: number, infra: Promise<InfraSample[]>): void {
+    this.windowOf(index).infra ??= infra;
   }
 
-  /**
-   * Closes the open window at `at`. For the last one, requests completing during the drain still count,
-   * but its rate is taken up to `rateUntil` (the schedule's end), so the drain does not look like a
-   * throughput drop. The infrastructure sample is attached when it arrives: sampling never moves a boundary.
-   */
-  close(at = performance.now(), infra?: Promise<ProbeResult[]>, rateUntil = at): WindowResult {
-    const durationMs = Math.max(0, Math.min(at, rateUntil) - this.openedAt);
-    const w: WindowResult = {
-      index: this.closed.length + 1,
-      startMs: this.openedAt - this.startedAt,
-      durationMs,
-      requests: this.requests,
-      errors: this.errors,
-      errorRate: this.requests ? (this.errors / this.requests) * 100 : 0,
-      rps: durationMs > 0 ? (this.requests / durationMs) * 1000 : 0,
-      latencyMs: summarize(this.hist),
-      histogram: encodeHistogram(this.hist),
-      infra: [],
-    };
-    this.closed.push(w);
-    if (infra) this.pending.push(infra.then((rs) => { w.infra = rs.map((r) => ({ name: r.name, kind: r.kind, status: r.status, error: r.error, measurements: headline(r) })); }));
-    this.hist = newHistogram();
-    this.requests = 0;
-    this.errors = 0;
-    this.openedAt = at;
-    return w;
+  /** Closes the windows whose every request has finished by `now` (each had `graceMs` past the window's end). */
+  closeSettled(now: number, graceMs: number): void {
+    for (const index of [...this.open.keys()].sort((a, b) => a - b)) {
+      if (this.origin + (index + 1) * this.windowMs + graceMs > now) break;
+      this.close(index);
+    }
   }
 
-  /** Waits for the infrastructure samples still on their way. */
-  async settled(): Promise<WindowResult[]> {
+  /** Closes every window (the run is over), and waits for the infrastructure samples still on their way. */
+  async finish(lastSample: () => Promise<InfraSample[]>): Promise<WindowResult[]> {
+    const last = Math.max(0, Math.ceil((this.endAt - this.origin) / this.windowMs) - 1);
+    if (!this.open.get(last)?.infra) this.sample(last, lastSample());
+    for (const index of [...this.open.keys()].sort((a, b) => a - b)) this.close(index);
     await Promise.all(this.pending);
     return this.closed;
   }
-}
 
-/** Only the measurements a person reads per window (memory, CPU, connections, latency), to keep reports small. */
-function headline(r: ProbeResult): Measurement[] {
-  const metrics = probeKindOrUndefined(r.kind)?.metrics ?? {};
-  return r.measurements.filter((m) => metrics[m.metric]?.headline || m.metric === 'latency_ms');
+  private windowOf(index: number): Open {
+    let w = this.open.get(index);
+    if (!w) this.open.set(index, (w = { hist: newHistogram(), requests: 0, errors: 0, answered: 0 }));
+    return w;
+  }
+
+  private close(index: number): void {
+    const w = this.open.get(index)!;
+    this.open.delete(index);
+    const startMs = index * this.windowMs;
+    // The last window may be cut short by the schedule's end: its rate is over its own span.
+    const durationMs = Math.max(0, Math.min(this.windowMs, this.endAt - this.origin - startMs));
+    const result: WindowResult = {
+      index: index + 1,
+      startMs,
+      durationMs,
+      requests: w.requests,
+      errors: w.errors,
+      errorRate: w.requests ? (w.errors / w.requests) * 100 : 0,
+      rps: durationMs > 0 ? (w.answered / durationMs) * 1000 : 0,
+      latencyMs: summarize(w.hist),
+      histogram: encodeHistogram(w.hist),
+      infra: [],
+    };
+    this.closed.push(result);
+    this.closed.sort((a, b) => a.index - b.index);
+    if (w.infra) this.pending.push(w.infra.then((infra) => { result.infra = infra; }));
+  }
 }
 
 /** Stability over the windows: drift, the worst window, the largest throughput drop. */
 export function stability(ws: WindowResult[]): Measurement[] {
-  if (ws.length === 0) return [];
-  const first = ws[0];
-  const last = ws[ws.length - 1];
+  const measured = ws.filter((w) => w.requests > 0);
+  if (measured.length === 0) return [{ metric: 'windows', value: ws.length, unit: 'count' }];
+  const first = measured[0];
+  const last = measured[measured.length - 1];
   let maxDrop = 0;
   for (let i = 1; i < ws.length; i++) {
     if (ws[i - 1].rps > 0) maxDrop = Math.max(maxDrop, ((ws[i - 1].rps - ws[i].rps) / ws[i - 1].rps) * 100);
@@ -92,8 +100,8 @@ export function stability(ws: WindowResult[]): Measurement[] {
   return [
     { metric: 'windows', value: ws.length, unit: 'count' },
     { metric: 'p99_drift_pct', value: first.latencyMs.p99 > 0 ? ((last.latencyMs.p99 - first.latencyMs.p99) / first.latencyMs.p99) * 100 : 0, unit: 'percent' },
-    { metric: 'worst_window_p99_ms', value: Math.max(...ws.map((w) => w.latencyMs.p99)), unit: 'ms' },
-    { metric: 'worst_window_error_pct', value: Math.max(...ws.map((w) => w.errorRate)), unit: 'percent' },
+    { metric: 'worst_window_p99_ms', value: Math.max(...measured.map((w) => w.latencyMs.p99)), unit: 'ms' },
+    { metric: 'worst_window_error_pct', value: Math.max(...measured.map((w) => w.errorRate)), unit: 'percent' },
     { metric: 'max_throughput_drop_pct', value: maxDrop, unit: 'percent' },
   ];
 }

@@ -106,21 +106,29 @@ export function buildReport(input: ReportInput, redactor: Redactor): Report {
 
 function recommend(input: ReportInput, requiredFailing: string[], optionalFailing: string[]): string {
   if (input.aborted) return 'Run interrupted: this report is partial and cannot support a go-live decision.';
-  // Failing required targets are named below; every other unmet critical criterion is named here.
-  const unmet = input.criteria.filter((c) => c.status === 'fail' && c.expression !== 'targets.required_failed == 0').map((c) => c.name);
+  // Failing required targets are named on their own; every other blocking criterion is named here.
+  const blocking = input.criteria.filter((c) => c.status === 'fail' && !c.implicit);
+  const implicitBlocking = input.criteria.filter((c) => c.status === 'fail' && c.implicit && c.expression !== 'targets.required_failed == 0');
+  const unmet = [...implicitBlocking, ...blocking].filter((c) => c.outcome === 'NOT MET').map((c) => c.name);
+  const unmeasured = [...implicitBlocking, ...blocking].filter((c) => c.outcome === 'NOT RUN').map((c) => c.name);
   const warned = input.criteria.filter((c) => c.status === 'warn').map((c) => c.name);
+  const skipped = input.criteria.filter((c) => c.status === 'skip');
+  const withErrors = (input.scenarios ?? []).filter((r) => r.errors > 0 && r.status !== 'fail').map((r) => `${r.name} (${(100 - r.successRate).toFixed(2)}%)`);
+  const followUps = [
+    optionalFailing.length ? `optional target(s) failing: ${optionalFailing.join(', ')}` : '',
+    warned.length ? `warning criteria not met: ${warned.join(', ')}` : '',
+    withErrors.length ? `load results with errors within their budget: ${withErrors.join(', ')}` : '',
+    skipped.length ? `${skipped.length} criteria not judged (${[...new Set(skipped.map((c) => c.reason ?? 'not run'))].join('; ')})` : '',
+  ].filter(Boolean);
   if (input.verdict === 'GO') {
-    const caveats = [
-      optionalFailing.length ? `optional target(s) failing: ${optionalFailing.join(', ')}` : '',
-      warned.length ? `warning criteria not met: ${warned.join(', ')}` : '',
-    ].filter(Boolean);
-    return caveats.length
-      ? `GO: every critical criterion is met. Follow up before or soon after go-live: ${caveats.join('; ')}.`
-      : 'GO: every critical criterion is met and every target is healthy.';
+    const healthy = input.probes.every((p) => p.status === 'pass') && withErrors.length === 0;
+    if (followUps.length === 0) return `GO: every critical criterion is met${healthy ? ' and every target is healthy' : ''}.`;
+    return `GO: every critical criterion is met. Follow up before or soon after go-live: ${followUps.join('; ')}.`;
   }
   const blockers = [
     requiredFailing.length ? `required target(s) failing: ${requiredFailing.join(', ')}` : '',
     unmet.length ? `critical criteria not met: ${unmet.join(', ')}` : '',
+    unmeasured.length ? `critical criteria that measured nothing (NOT RUN): ${unmeasured.join(', ')}` : '',
   ].filter(Boolean);
-  return `NO-GO: fix ${blockers.join('; ')}; then run validate again.`;
+  return `NO-GO: fix ${blockers.join('; ')}; then run validate again.${followUps.length ? ` Also: ${followUps.join('; ')}.` : ''}`;
 }

@@ -1,5 +1,5 @@
-import type { LatencySummary } from '../load/histogram.js';
-import type { WindowResult } from '../load/windows.js';
+import type { LatencySummary } from './latency.js';
+import type { WindowResult } from './window-result.js';
 import type { Measurement } from './measurement.js';
 import type { Status } from './result.js';
 
@@ -21,6 +21,8 @@ export interface ScenarioResult {
   requests: number;
   errors: number;
   successRate: number;
+  /** Percent of requests that had to succeed: below it, the result's latency and throughput do not count. */
+  successRequired: number;
   rps: number;
   durationMs: number;
   /** Open model: from the scheduled send time (coordinated-omission corrected). Closed: from the send. */
@@ -29,7 +31,10 @@ export interface ScenarioResult {
   uncorrectedLatencyMs?: LatencySummary;
   targetRps?: number;
   late?: number;
+  /** Never sent: every connection stayed busy until the run ended. Counted as errors. */
   dropped?: number;
+  /** Waited for a free connection because the connection cap was reached (the generator's own queue). */
+  queued?: number;
   statusCounts: Record<string, number>;
   errorCauses: Record<string, number>;
   generator: { eventLoopDelayP99Ms: number; eventLoopDelayMaxMs: number; maxRssMb: number; scheduleLagP99Ms?: number };
@@ -39,5 +44,18 @@ export interface ScenarioResult {
   slaMs?: number;
   /** A soak's windows, in order. */
   windows?: WindowResult[];
+  /** A mix's entries, each with its own counts and latency (the same run, split by request). */
+  endpoints?: ScenarioResult[];
   measurements: Measurement[];
+}
+
+/**
+ * Why a result's latency and throughput cannot be judged on their own, if they cannot: the generator
+ * could not stand behind them (INVALID), or more requests failed than the result's error budget allows.
+ */
+export function qualification(r: ScenarioResult): string | undefined {
+  if (r.validity === 'INVALID') return `INVALID: ${r.invalidReason}`;
+  if (r.requests === 0 || r.successRate >= r.successRequired) return undefined;
+  const causes = Object.entries(r.errorCauses).sort((a, b) => b[1] - a[1]).slice(0, 2).map(([c, n]) => `${c} x${n.toLocaleString('en-US')}`).join(', ');
+  return `${(100 - r.successRate).toFixed(r.successRate > 99 ? 2 : 1)}% of ${r.requests.toLocaleString('en-US')} requests failed (${causes}); success ${r.successRate.toFixed(r.successRate > 99 ? 2 : 1)}% is under the required ${r.successRequired}%`;
 }

@@ -3,6 +3,11 @@ import type { LiveView } from '../load/measure.js';
 import type { MeasuredItem } from '../results/result.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 import { scenarioKind } from '../scenarios/registry.js';
+import { probeKindOrUndefined } from '../probes/registry.js';
+import type { Measurement } from '../results/measurement.js';
+import type { ProbeResult } from '../results/result.js';
+import { qualification } from '../results/scenario-result.js';
+import type { InfraSample } from '../results/window-result.js';
 import type { Monitor } from './monitor.js';
 
 export interface ScenarioRunOptions {
@@ -17,12 +22,22 @@ export async function runScenarios(config: Config, opts: ScenarioRunOptions): Pr
   const out: ScenarioResult[] = [];
   for (const spec of config.scenarios) {
     if (opts.signal?.aborted) break;
-    out.push(...(await scenarioKind(spec.kind).run(spec, { targets, signal: opts.signal, limits: config.generator, onStart: opts.onStart, monitor: opts.monitor })));
+    const monitor = opts.monitor;
+    const sampleInfra = monitor ? () => monitor.sampleNow().then((rs) => rs.map(infraSample)) : undefined;
+    out.push(...(await scenarioKind(spec.kind).run(spec, { targets, signal: opts.signal, limits: config.generator, onStart: opts.onStart, sampleInfra })));
   }
   return out;
 }
 
-/** What criteria read of a scenario result. */
+/** What criteria read of a scenario result: its latency and throughput are qualified by its errors. */
 export function scenarioItem(r: ScenarioResult): MeasuredItem {
-  return { family: 'scenario', kind: 'scenario', name: r.name, status: r.status, required: true, error: r.invalidReason, measurements: r.measurements };
+  const qualified = qualification(r);
+  return { family: 'scenario', kind: 'scenario', name: r.name, status: r.status, required: true, error: qualified ?? r.invalidReason, measurements: r.measurements, ...(qualified && { qualified }) };
+}
+
+/** A target at a soak window's end: only the measurements a person reads per window, to keep reports small. */
+function infraSample(r: ProbeResult): InfraSample {
+  const metrics = probeKindOrUndefined(r.kind)?.metrics ?? {};
+  const measurements: Measurement[] = r.measurements.filter((m) => !m.labels && (metrics[m.metric]?.headline || m.metric === 'latency_ms'));
+  return { name: r.name, kind: r.kind, status: r.status, error: r.error, measurements };
 }

@@ -42,6 +42,7 @@ export const concurrencyScenario: ScenarioKind<ConcurrencyScenario> = {
           model: { type: 'closed', connections: users, durationMs: s.duration, requests: s.requests },
           signal: ctx.signal,
           limits: ctx.limits,
+          successPct: s.success,
           onStart: ctx.onStart,
         }),
       );

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, name, urlWithSchemes } from '../config/fields.js';
+import { duration, name, percent, urlWithSchemes } from '../config/fields.js';
 import { parseAssertion } from '../probes/body-assertions.js';
 
 const assertion = z.string().superRefine((text, ctx) => {
@@ -29,7 +29,16 @@ export const httpRequestFields = {
 /** How long to wait for one answer before counting it as an error. */
 export const requestTimeout = duration.default(10_000).meta({ description: 'Per-request timeout' });
 
-export const scenarioBase = { name, timeout: requestTimeout };
+/** The error budget: below this share of successful requests, a result's latency and throughput do not count. */
+export const successField = percent.default(99.9).meta({ description: 'Share of requests that must succeed (default 99.9%); below it, latency and throughput criteria on the result are NOT MET' });
+
+export const scenarioBase = { name, timeout: requestTimeout, success: successField };
 
 export const oneOfTargetOrUrl = (s: { target?: string; url?: string }) => Boolean(s.target) !== Boolean(s.url);
 export const TARGET_OR_URL = { message: 'give either "target" (a target name) or "url", not both or neither' };
+
+/**
+ * Open model: connections open on demand up to this cap (like k6's maxVUs). When it binds, requests wait
+ * for a connection in the generator itself; beyond 1% of requests that makes the result INVALID.
+ */
+export const maxConnectionsField = z.number().int().min(1).max(100_000).default(1000).meta({ description: 'Connections opened on demand at most (open model); past 1% of requests waiting for one, the result is INVALID' });

@@ -26,7 +26,7 @@ export const latencyScenario: ScenarioKind<LatencyScenario> = {
     for (const t of s.targets) {
       if (ctx.signal?.aborted) break;
       const { factory, url, describe } = httpLoad({ target: t, method: 'GET', headers: {}, expect: { status: '2xx', body: [] } }, ctx.targets, s.timeout);
-      out.push(await measure({ name: `${s.name}-${t}`, kind: 'latency', scenario: s.name, target: describe, url, factory, model: { type: 'closed', connections: 1, requests: s.requests }, signal: ctx.signal, limits: ctx.limits, onStart: ctx.onStart }));
+      out.push(await measure({ name: `${s.name}-${t}`, kind: 'latency', scenario: s.name, target: describe, url, factory, model: { type: 'closed', connections: 1, requests: s.requests }, signal: ctx.signal, limits: ctx.limits, successPct: s.success, onStart: ctx.onStart }));
     }
     return out;
   },

@@ -6,7 +6,7 @@ import { postgresFactory } from '../load/postgres-connection.js';
 import { redisFactory } from '../load/redis-connection.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 import { redactUrl } from '../util/redact.js';
-import { httpRequestFields, scenarioBase } from './fields.js';
+import { httpRequestFields, scenarioBase, successField } from './fields.js';
 import { httpLoad } from './http-request.js';
 import type { ScenarioKind } from './types.js';
 
@@ -17,7 +17,8 @@ const operation = z
     target: name.meta({ description: 'An engine or http target (HTTP request), a redis target (command) or a postgres target (query)' }),
     command: z.array(z.string()).min(1).optional().meta({ description: 'Redis: the command, e.g. [GET, orders:last]' }),
     query: z.string().optional().meta({ description: 'PostgreSQL: the SQL to run' }),
-    sla: duration.optional().meta({ description: 'p99 must stay under this (becomes a criterion)' }),
+    sla: duration.optional().meta({ description: 'p99 must stay under this, with the success rate met (becomes a criterion)' }),
+    success: successField.optional().meta({ description: 'Share of requests that must succeed; default: the scenario\'s (99.9%)' }),
     requests: z.number().int().min(1).optional(),
   });
 
@@ -56,6 +57,7 @@ export const operationsScenario: ScenarioKind<OperationsScenario> = {
           model: { type: 'closed', connections: s.connections, requests: op.requests ?? s.requests },
           signal: ctx.signal,
           limits: ctx.limits,
+          successPct: op.success ?? s.success,
           slaMs: op.sla,
           onStart: ctx.onStart,
         }),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { duration } from '../config/fields.js';
 import { measure } from '../load/measure.js';
 import { Schedule, type Stage } from '../load/schedule.js';
-import { httpRequestFields, oneOfTargetOrUrl, scenarioBase, TARGET_OR_URL } from './fields.js';
+import { httpRequestFields, maxConnectionsField, oneOfTargetOrUrl, scenarioBase, TARGET_OR_URL } from './fields.js';
 import { httpLoad } from './http-request.js';
 import type { ScenarioKind } from './types.js';
 
@@ -17,7 +17,7 @@ const schema = z
     duration: duration.optional(),
     startRate: z.number().nonnegative().optional().meta({ description: 'With stages: the rate the first stage ramps from' }),
     stages: z.array(stage).min(1).optional().meta({ description: 'Each ramps linearly to its rate over its duration' }),
-    connections: z.number().int().min(1).max(10_000).default(100).meta({ description: 'Connections opened at most; when all are busy, requests queue and count as late' }),
+    maxConnections: maxConnectionsField,
     lateAfter: duration.default(5).meta({ description: 'A request sent this long after it was due counts as late' }),
   })
   .refine(oneOfTargetOrUrl, TARGET_OR_URL)
@@ -55,9 +55,10 @@ export const rateScenario: ScenarioKind<RateScenario> = {
         target: describe,
         url,
         factory,
-        model: { type: 'open', schedule, maxConnections: s.connections, lateAfterMs: s.lateAfter, drainMs: s.timeout },
+        model: { type: 'open', schedule, maxConnections: s.maxConnections, lateAfterMs: s.lateAfter, drainMs: s.timeout },
         signal: ctx.signal,
         limits: ctx.limits,
+        successPct: s.success,
         onStart: ctx.onStart,
       }),
     ];

@@ -1,13 +1,10 @@
 import { z } from 'zod';
 import { duration } from '../config/fields.js';
-import { watchGenerator } from '../load/generator-health.js';
-import { toScenarioResult } from '../load/measure.js';
-import { runOpen } from '../load/open-loop.js';
-import { Recorder } from '../load/recorder.js';
+import { conditionMetrics, conditionProblem, sustained } from '../load/conditions.js';
+import { measure } from '../load/measure.js';
 import { Schedule } from '../load/schedule.js';
 import { stability, Windows } from '../load/windows.js';
-import { conditionMetrics, conditionProblem, sustained } from '../load/conditions.js';
-import { httpRequestFields, oneOfTargetOrUrl, scenarioBase, TARGET_OR_URL } from './fields.js';
+import { httpRequestFields, maxConnectionsField, oneOfTargetOrUrl, scenarioBase, TARGET_OR_URL } from './fields.js';
 import { httpLoad } from './http-request.js';
 import type { ScenarioKind } from './types.js';
 
@@ -21,7 +18,7 @@ const schema = z.strictObject({
   rate: z.number().positive().meta({ description: 'Total requests per second across the mix' }),
   duration: duration.meta({ description: 'Hours in real use (a trading day: 8h), seconds in tests' }),
   window: duration.default(60_000).meta({ description: 'Each window gets its own histogram, counts and infrastructure sample' }),
-  connections: z.number().int().min(1).default(100).meta({ description: 'Connections opened at most, per mix entry' }),
+  maxConnections: maxConnectionsField,
   lateAfter: duration.default(5),
   mix: z.array(mixEntry).min(1).meta({ description: 'The workload: weighted requests, e.g. 70% quotes, 20% orders, 10% risk' }),
   conditions: z
@@ -40,9 +37,15 @@ const schema = z.strictObject({
 });
 export type SoakScenario = z.output<typeof schema>;
 
+/** A mix entry's own row: its name, else its method and path. */
+function entryName(m: SoakScenario['mix'][number], i: number): string {
+  return m.name ?? `${m.method} ${m.path ?? m.target ?? `entry ${i + 1}`}`;
+}
+
 /**
- * The trading-day soak: a weighted mix at a constant arrival rate for a long time, cut into windows,
- * the infrastructure sampled at each window's end; stability judged across windows.
+ * The trading-day soak: a weighted mix on one open-model schedule at the total rate, for a long time,
+ * cut into windows by when requests were due; the infrastructure is sampled at each window's end and
+ * stability is judged across windows.
  */
 export const soakScenario: ScenarioKind<SoakScenario> = {
   kind: 'soak',
@@ -52,47 +55,40 @@ export const soakScenario: ScenarioKind<SoakScenario> = {
   resultMetrics: (s) => ({ [s.name]: conditionMetrics(s.conditions) }),
   references: (s) => s.mix.flatMap((m, i) => (m.target ? [{ name: m.target, path: ['mix', i, 'target'], kinds: ['engine', 'http'] }] : [])),
   async run(s, ctx) {
-    const started = performance.now();
-    const windows = new Windows(started);
-    const total = s.mix.reduce((a, m) => a + m.weight, 0);
     const loads = s.mix.map((m) => httpLoad(m, ctx.targets, s.timeout));
-    const recorders = loads.map((l) => new Recorder(true, l.factory.ok, (ms, failed) => windows.record(ms, failed)));
-    const overall = new Recorder(true, () => true);
-    ctx.onStart?.({ name: s.name, recorder: recorders[0] });
-    const watch = watchGenerator();
-    const sample = () => ctx.monitor?.sampleNow() ?? Promise.resolve([]);
-    const scheduleEnd = started + s.duration;
-    // Boundaries up to the schedule's end only: the last window, closed after the drain, ends it.
+    const mix = loads.map((l, i) => ({ name: entryName(s.mix[i], i), target: l.describe, url: l.url, factory: l.factory, weight: s.mix[i].weight }));
+    const origin = performance.now();
+    const windows = new Windows(origin, s.window, origin + s.duration);
+    const sample = () => ctx.sampleInfra?.() ?? Promise.resolve([]);
+    // At each window's end: the infrastructure as it stands then, and the windows whose requests have all finished.
+    let boundary = 0;
     const ticker = setInterval(() => {
-      if (performance.now() < scheduleEnd - s.window / 4) windows.close(performance.now(), sample());
+      const now = performance.now();
+      if (now < origin + s.duration - s.window / 4) windows.sample(boundary++, sample());
+      windows.closeSettled(now, s.timeout + 250);
     }, s.window);
-    await Promise.all(
-      s.mix.map((m, i) =>
-        runOpen({
-          factory: loads[i].factory,
-          schedule: new Schedule([{ from: (s.rate * m.weight) / total, to: (s.rate * m.weight) / total, durationMs: s.duration }]),
-          maxConnections: s.connections,
-          lateAfterMs: s.lateAfter,
-          drainMs: s.timeout,
-          signal: ctx.signal,
-          recorder: recorders[i],
-        }),
-      ),
-    );
-    clearInterval(ticker);
-    windows.close(performance.now(), sample(), scheduleEnd);
-    await windows.settled();
-    for (const r of recorders) overall.merge(r);
-    overall.startedAt = started;
-    overall.stop();
-    const schedule = new Schedule([{ from: s.rate, to: s.rate, durationMs: s.duration }]);
-    const result = toScenarioResult(
-      { name: s.name, kind: 'soak', scenario: s.name, target: loads.map((l, i) => `${s.mix[i].weight}× ${l.describe}`).join('; '), url: loads[0].url, model: { type: 'open', schedule, maxConnections: s.connections, lateAfterMs: s.lateAfter, drainMs: s.timeout }, limits: ctx.limits },
-      overall,
-      watch.stop(),
-    );
-    result.windows = windows.closed;
-    result.measurements.push(...stability(windows.closed), ...sustained(s.conditions, windows.closed));
+    let result;
+    try {
+      result = await measure({
+        name: s.name,
+        kind: 'soak',
+        scenario: s.name,
+        target: mix.map((m) => `${m.weight}× ${m.target}`).join('; '),
+        url: loads[0].url,
+        factory: loads[0].factory,
+        mix,
+        model: { type: 'open', schedule: new Schedule([{ from: s.rate, to: s.rate, durationMs: s.duration }]), maxConnections: s.maxConnections, lateAfterMs: s.lateAfter, drainMs: s.timeout },
+        tap: (ms, failed, answered, dueAt) => windows.record(ms, failed, answered, dueAt),
+        signal: ctx.signal,
+        limits: ctx.limits,
+        successPct: s.success,
+        onStart: ctx.onStart,
+      });
+    } finally {
+      clearInterval(ticker);
+    }
+    result.windows = await windows.finish(sample);
+    result.measurements.push(...stability(result.windows), ...sustained(s.conditions, result.windows));
     return [result];
   },
 };

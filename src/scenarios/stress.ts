@@ -3,7 +3,7 @@ import { duration } from '../config/fields.js';
 import { measure } from '../load/measure.js';
 import { Schedule } from '../load/schedule.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
-import { httpRequestFields, oneOfTargetOrUrl, scenarioBase, TARGET_OR_URL } from './fields.js';
+import { httpRequestFields, maxConnectionsField, oneOfTargetOrUrl, scenarioBase, TARGET_OR_URL } from './fields.js';
 import { httpLoad } from './http-request.js';
 import type { ScenarioKind } from './types.js';
 
@@ -15,7 +15,7 @@ const schema = z
     rate: z.number().positive().meta({ description: 'The nominal rate (requests/s), run first as the baseline' }),
     multiple: z.number().min(1).default(3).meta({ description: 'The stress run is this many times the nominal rate' }),
     duration: duration.meta({ description: 'Length of each run' }),
-    connections: z.number().int().min(1).default(200),
+    maxConnections: maxConnectionsField,
     maxP99Increase: z.number().nonnegative().default(50).meta({ description: 'Percent the p99 may grow under stress and still count as no degradation' }),
     maxErrorRate: z.number().nonnegative().default(1).meta({ description: 'Percent of errors allowed under stress' }),
   })
@@ -44,7 +44,7 @@ export const stressScenario: ScenarioKind<StressScenario> = {
       if (ctx.signal?.aborted) break;
       const { factory, url, describe } = httpLoad(s, ctx.targets, s.timeout);
       const schedule = new Schedule([{ from: rate, to: rate, durationMs: s.duration }]);
-      out.push(await measure({ name, kind: 'stress', scenario: s.name, target: describe, url, factory, model: { type: 'open', schedule, maxConnections: s.connections, lateAfterMs: 5, drainMs: s.timeout }, signal: ctx.signal, limits: ctx.limits, onStart: ctx.onStart }));
+      out.push(await measure({ name, kind: 'stress', scenario: s.name, target: describe, url, factory, model: { type: 'open', schedule, maxConnections: s.maxConnections, lateAfterMs: 5, drainMs: s.timeout }, signal: ctx.signal, limits: ctx.limits, successPct: s.success, onStart: ctx.onStart }));
     }
     const [base, stressed] = out;
     if (base && stressed) {

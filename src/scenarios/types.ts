@@ -4,7 +4,7 @@ import type { GeneratorLimits, LiveView } from '../load/measure.js';
 import type { TargetBase } from '../probes/types.js';
 import type { MetricSpec } from '../results/measurement.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
-import type { Monitor } from '../run/monitor.js';
+import type { InfraSample } from '../results/window-result.js';
 
 export interface ScenarioBase {
   name: string;
@@ -17,8 +17,8 @@ export interface ScenarioContext {
   signal?: AbortSignal;
   limits: GeneratorLimits;
   onStart?: (view: LiveView) => void;
-  /** Repeats the probes during the run; a soak samples the infrastructure through it at each window. */
-  monitor?: Monitor;
+  /** Probes every target now: a soak samples the infrastructure at each window's end. */
+  sampleInfra?: () => Promise<InfraSample[]>;
 }
 
 export interface ScenarioKind<S extends ScenarioBase = ScenarioBase> {

@@ -46,7 +46,7 @@ describe('validate load', () => {
     const r = await runCli(['load', `http://127.0.0.1:${port}/`, '-r', '20', '--format', 'json']);
     expect(r.code).toBe(1);
     const s = JSON.parse(r.stdout).scenarios[0];
-    expect(s.invalidReason).toBe('every request failed (ECONNREFUSED): nothing was measured');
+    expect(s.invalidReason).toBe("every request failed (ECONNREFUSED): nothing about the server's speed was measured");
     expect(s.errorCauses).toEqual({ [`connection refused: nothing is listening on 127.0.0.1:${port}`]: 20 });
   });
 

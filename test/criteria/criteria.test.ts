@@ -120,7 +120,7 @@ describe('evaluation and verdict', () => {
     const items = nineOfTen.map((i) => (i.name === 'ml' ? engine('ml', false, 1) : i));
     const [r] = evaluateCriteria([compile('engines.available >= 90%')], items);
     expect(r).toMatchObject({ actual: 80, outcome: 'NOT MET', status: 'fail' });
-    expect(r.reason).toBe('failing: ml (HTTP 503, expected 2xx); features (HTTP 503, expected 2xx)');
+    expect(r.reason).toBe('not met by: ml (HTTP 503, expected 2xx); features (HTTP 503, expected 2xx)');
   });
 
   it('aggregates by the metric kind: worst latency, summed counts', () => {

@@ -50,10 +50,10 @@ criteria:
   const latencyMs = summarize(h);
   const scenario: ScenarioResult = {
     name: 'peak', kind: 'rate', scenario: 'peak', target: 'GET http://risk:8200/health', status: 'pass', validity: 'VALID', model: 'open', connections: 100,
-    requests: 10000, errors: 0, successRate: 100, rps: 1000, durationMs: 10000, latencyMs, uncorrectedLatencyMs: latencyMs, targetRps: 1000, late: 3, dropped: 0,
+    requests: 10000, errors: 0, successRate: 100, successRequired: 99.9, rps: 1000, durationMs: 10000, latencyMs, uncorrectedLatencyMs: latencyMs, targetRps: 1000, late: 3, dropped: 0,
     statusCounts: { 200: 10000 }, errorCauses: {}, generator: { eventLoopDelayP99Ms: 0.5, eventLoopDelayMaxMs: 2, maxRssMb: 80, scheduleLagP99Ms: 0.3 },
     histograms: { latency: encodeHistogram(h) },
-    measurements: [{ metric: 'p99_ms', value: latencyMs.p99, unit: 'ms' }, { metric: 'rps', value: 1000, unit: 'per_second' }, { metric: 'invalid', value: 0, unit: 'count' }],
+    measurements: [{ metric: 'p99_ms', value: latencyMs.p99, unit: 'ms' }, { metric: 'rps', value: 1000, unit: 'per_second' }, { metric: 'invalid', value: 0, unit: 'count' }, { metric: 'over_error_budget', value: 0, unit: 'count' }],
   };
   const fault: FaultResult = {
     name: 'bus-cut', type: 'redis-client-kill', action: 'disconnect all normal clients of Redis "bus" (redis://:***@bus:6379) with CLIENT KILL',

@@ -7,16 +7,19 @@ import { Redactor } from '../../src/util/redact.js';
 import { POSTGRES_URL, startRedis, type Running } from '../helpers/services.js';
 
 /** A server that holds every request arriving in [stallAt, stallAt + stallFor) until that window ends. */
-function stallingServer(stallAtMs: number, stallForMs: number): Promise<{ url: string; server: Server; start(): void }> {
+/** Answers at once except during a stall; counts what it received, the independent count tests compare with. */
+function stallingServer(stallAtMs: number, stallForMs: number): Promise<{ url: string; server: Server; start(): void; received(): number }> {
   let t0 = 0;
+  let received = 0;
   const server = createServer((req, res) => {
+    received++;
     req.resume();
     const reply = () => res.writeHead(req.url === '/fail' ? 500 : 200, { 'content-length': '2' }).end('ok');
     const t = performance.now() - t0;
     if (t0 && t >= stallAtMs && t < stallAtMs + stallForMs) setTimeout(reply, stallAtMs + stallForMs - t);
     else reply();
   });
-  return new Promise((r) => server.listen(0, '127.0.0.1', () => r({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server, start: () => (t0 = performance.now()) })));
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => r({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server, start: () => (t0 = performance.now()), received: () => received })));
 }
 
 const run = (yaml: string) => execute(parseConfigText(yaml, 'test.yaml', new Redactor(), {}), new Redactor());
@@ -65,20 +68,34 @@ criteria:
   it('open model: a stall shows in every request that was due during it (coordinated-omission correction)', async () => {
     const stall = await stallingServer(1000, 1000);
     stall.start();
-    const report = await run(`scenarios:\n  - { name: co, kind: rate, url: "${stall.url}/", rate: 200, duration: 3s, connections: 20 }\n`);
+    const report = await run(`scenarios:\n  - { name: co, kind: rate, url: "${stall.url}/", rate: 200, duration: 3s }\n`);
     stall.server.close();
     const r = report.scenarios[0];
-    expect(r.requests + (r.dropped ?? 0)).toBe(600);
-    expect(r.dropped).toBe(0);
+    expect(r.requests).toBe(600);
+    expect(stall.received()).toBe(600); // what the server itself received
+    expect([r.dropped, r.queued]).toEqual([0, 0]); // connections opened as needed: nothing waited in the generator
     // 200 of 600 requests were due during the 1 s stall: from their due time they waited up to a second,
-    // so the corrected p90 sits inside the stall. Measured from the send, most of them never waited
-    // (they queued for a connection instead), which is what a closed-loop tool would report.
+    // so the corrected p90 sits inside the stall, and the p50 outside it.
     expect(r.latencyMs.p90).toBeGreaterThan(300);
     expect(r.latencyMs.max).toBeGreaterThan(800);
     expect(r.latencyMs.p50).toBeLessThan(r.latencyMs.p90 / 10);
-    expect(r.uncorrectedLatencyMs!.p90).toBeLessThan(r.latencyMs.p90);
-    expect(r.late).toBeGreaterThan(100);
     expect(r.validity).toBe('VALID');
+  });
+
+  it("open model: when the connection cap binds, requests wait in the generator's own queue, and the result says so (INVALID past 1%)", async () => {
+    const stall = await stallingServer(1000, 1000);
+    stall.start();
+    const report = await run(`scenarios:\n  - { name: capped, kind: rate, url: "${stall.url}/", rate: 200, duration: 3s, maxConnections: 20 }\n`);
+    stall.server.close();
+    const r = report.scenarios[0];
+    // ~200 requests were due during the stall and 20 connections were all busy: the rest waited for one.
+    expect(r.queued).toBeGreaterThan(100);
+    expect(r.validity).toBe('INVALID');
+    expect(r.invalidReason).toBe(`${r.queued!.toLocaleString('en-US')} requests (${((r.queued! / r.requests) * 100).toFixed(1)}%) waited for a free connection because the cap of 20 connections was reached: their latency includes the generator's own queue, not only the server's; raise maxConnections (--max-connections)`);
+    // What waited was still timed from its due time, and nothing due was left out.
+    expect(r.requests).toBe(600);
+    expect(r.uncorrectedLatencyMs!.p90).toBeLessThan(r.latencyMs.p90);
+    expect(report.verdict).toBe('NO-GO');
   });
 
   it('a generator that cannot keep the schedule makes the run INVALID and the verdict NO-GO', async () => {

@@ -95,6 +95,84 @@ criteria:
   });
 });
 
+/** Freezes every answer between `fromMs` and `toMs` after its first request (answers then at `toMs`); counts requests by path. */
+function freezingServer(fromMs: number, toMs: number, healthDelayMs = 0): Promise<{ url: string; server: Server; byPath: Map<string, number> }> {
+  let first = 0;
+  const byPath = new Map<string, number>();
+  const server = createServer((req, res) => {
+    req.resume();
+    const reply = () => res.writeHead(200, { 'content-length': '2' }).end('ok');
+    if (req.url === '/health') return void setTimeout(reply, healthDelayMs);
+    byPath.set(req.url!, (byPath.get(req.url!) ?? 0) + 1);
+    first ||= performance.now();
+    const t = performance.now() - first;
+    if (t >= fromMs && t < toMs) setTimeout(reply, toMs - t);
+    else reply();
+  });
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => r({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server, byPath })));
+}
+
+describe('soak windows by when requests were due', () => {
+  it('a 2 s freeze shows in every window it covers, so a 2 s sustained condition fires', async () => {
+    const s = await freezingServer(1000, 3000);
+    try {
+      const report = await run(`
+scenarios:
+  - name: day
+    kind: soak
+    rate: 100
+    duration: 5s
+    window: 1s
+    mix: [{ weight: 1, url: "${s.url}/quotes" }]
+    conditions: [{ name: slow, when: "p99_ms > 500", for: 2s }]
+`);
+      const ws = report.scenarios[0].windows!;
+      // The requests due during the freeze belong to the windows they were due in (counted finished, they
+      // would all land in the window after the freeze and leave two quiet windows).
+      expect(ws.map((w) => w.requests)).toEqual([100, 100, 100, 100, 100]);
+      expect(ws[1].latencyMs.p99).toBeGreaterThan(900); // due in the first second of the freeze: waited 1-2 s
+      expect(ws[2].latencyMs.p99).toBeGreaterThan(500); // due in its second second: waited up to 1 s
+      expect(ws[3].latencyMs.p99).toBeLessThan(100);
+      expect(metric(report, 'sustained_slow')).toBe(1);
+      expect(metric(report, 'slow_longest_ms')).toBe(2000);
+      expect(s.byPath.get('/quotes')).toBe(report.scenarios[0].requests);
+    } finally {
+      s.server.closeAllConnections();
+      s.server.close();
+    }
+  });
+
+  it('the achieved rate is over the time requests were due, not the infrastructure sampling after; each mix entry has its own row', async () => {
+    // Each infrastructure sample waits 700 ms for the slow health check: it must not count as load time.
+    const s = await freezingServer(Infinity, Infinity, 700);
+    try {
+      const report = await run(`
+targets:
+  - { name: api, kind: http, url: "${s.url}/health", timeout: 2s }
+scenarios:
+  - name: day
+    kind: soak
+    rate: 200
+    duration: 2s
+    window: 1s
+    mix:
+      - { weight: 3, url: "${s.url}/quotes", name: quotes }
+      - { weight: 1, url: "${s.url}/orders", name: orders }
+`);
+      const r = report.scenarios[0];
+      const delivered = (s.byPath.get('/quotes') ?? 0) + (s.byPath.get('/orders') ?? 0);
+      expect(r.requests).toBe(delivered);
+      expect(r.rps).toBeGreaterThan(delivered / 2 * 0.98); // ~200/s, not ~150/s with the 700 ms sample counted
+      expect(r.rps).toBeLessThanOrEqual(delivered / 2 * 1.001);
+      expect(r.endpoints!.map((e) => [e.name, e.requests])).toEqual([['day/quotes', s.byPath.get('/quotes')], ['day/orders', s.byPath.get('/orders')]]);
+      expect(s.byPath.get('/quotes')).toBe(300); // weights 3:1 of 400 arrivals, exactly
+    } finally {
+      s.server.closeAllConnections();
+      s.server.close();
+    }
+  });
+});
+
 describe('stress: the nominal rate, then a multiple of it', () => {
   it('a server with a fixed capacity degrades at 10x: the p99 growth and the verdict say so', async () => {
     // One request at a time, 4 ms each: 250/s at most. 50/s is easy; 500/s queues without end.
