@@ -83,6 +83,7 @@ export function buildCli(signal: AbortSignal, setExit: (code: ExitCodeValue) => 
     .argument('<current.json>')
     .option('-f, --format <format>', 'table, markdown or json', 'table')
     .addOption(new Option('--max-p99-increase <percent>', 'p99 growth that counts as a regression').default(10).argParser(nonNegative))
+    .addOption(new Option('--min-p99-increase <ms>', 'and the least p99 growth, in ms, that counts').default(1).argParser(nonNegative))
     .addOption(new Option('--max-rps-decrease <percent>', 'throughput drop that counts as a regression').default(10).argParser(nonNegative))
     .action(async (baseline, current, flags) => setExit(await (await import('./commands/compare.js')).compare(baseline, current, flags)));
 

@@ -4,8 +4,12 @@ export const ExitCode = {
   NO_GO: 1,
   /** Usage or config error: nothing was probed. */
   USAGE: 2,
-  /** Interrupted by a signal: a partial report, marked aborted, was written. */
+  /** A bug in validate (one line on stderr; VALIDATE_DEBUG=1 for the stack): never the usage code. */
+  INTERNAL: 70,
+  /** Interrupted by Ctrl-C (SIGINT): a partial report, marked aborted, was written. */
   INTERRUPTED: 130,
+  /** Stopped by SIGTERM (what Kubernetes and CI runners send): a partial report, marked aborted, was written. */
+  TERMINATED: 143,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

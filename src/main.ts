@@ -13,7 +13,9 @@ async function main(argv: string[]): Promise<ExitCodeValue> {
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   try {
     await program.parseAsync(argv);
-    return code;
+    // An interrupted run exits with the signal's conventional code: 130 for Ctrl-C, 143 for SIGTERM.
+    const set = code as ExitCodeValue; // assigned by the command's callback
+    return set === ExitCode.INTERRUPTED && interrupt.received() === 'SIGTERM' ? ExitCode.TERMINATED : set;
   } catch (err) {
     return report(err);
   } finally {

@@ -1,10 +1,13 @@
 import { decodeHistogram } from '../load/histogram.js';
 import type { Report } from '../reports/model.js';
-import { ksTest, type KsResult } from './ks-test.js';
+import { ksDistance } from './ks-test.js';
+import { intervalsApart, quantileInterval, type QuantileInterval } from './quantile-interval.js';
 
 export interface Bounds {
   /** Percent p99 may grow before it is a regression. */
   maxP99Increase: number;
+  /** And milliseconds: a p99 from 0.6 to 1.5 ms is +150% and no regression anyone would act on. */
+  minP99IncreaseMs: number;
   /** Percent rps may fall before it is a regression. */
   maxRpsDecrease: number;
 }
@@ -24,8 +27,11 @@ export interface ScenarioDelta {
   rps: [number, number];
   p99ChangePct: number;
   rpsChangePct: number;
-  /** When both runs carry histograms: is the latency difference a real change, or noise? */
-  ks?: KsResult;
+  /** When both runs carry histograms: each p99's 99% confidence interval, and whether they are apart. */
+  p99Intervals?: [QuantileInterval, QuantileInterval];
+  p99Differs?: boolean;
+  /** How far the whole distribution moved (KS distance, 0..1); descriptive. */
+  shapeDistance?: number;
   regression: boolean;
   why: string[];
 }
@@ -60,11 +66,22 @@ export function compareReports(base: Report, cur: Report, bounds: Bounds): Compa
     if (!b) continue;
     const p99ChangePct = pct(b.latencyMs.p99, s.latencyMs.p99);
     const rpsChangePct = pct(b.rps, s.rps);
+    const hb = b.histograms?.latency ? decodeHistogram(b.histograms.latency) : undefined;
+    const hs = s.histograms?.latency ? decodeHistogram(s.histograms.latency) : undefined;
+    const ib = hb && quantileInterval(hb, 99);
+    const is = hs && quantileInterval(hs, 99);
+    const p99Differs = ib && is ? intervalsApart(ib, is) : undefined;
     const why: string[] = [];
-    if (p99ChangePct > bounds.maxP99Increase) why.push(`p99 up ${p99ChangePct.toFixed(1)}% (bound ${bounds.maxP99Increase}%)`);
+    // A p99 regression must be beyond the bound, beyond the floor, and beyond what sampling explains.
+    const p99Up = s.latencyMs.p99 - b.latencyMs.p99;
+    if (p99ChangePct > bounds.maxP99Increase && p99Up > bounds.minP99IncreaseMs && p99Differs !== false) {
+      why.push(`p99 up ${p99ChangePct.toFixed(1)}% (+${p99Up.toFixed(2)} ms; bounds ${bounds.maxP99Increase}% and ${bounds.minP99IncreaseMs} ms)`);
+    }
     if (-rpsChangePct > bounds.maxRpsDecrease) why.push(`rps down ${(-rpsChangePct).toFixed(1)}% (bound ${bounds.maxRpsDecrease}%)`);
-    const ks = b.histograms?.latency && s.histograms?.latency ? ksTest(decodeHistogram(b.histograms.latency), decodeHistogram(s.histograms.latency)) : undefined;
-    scenarios.push({ name: s.name, p50: [b.latencyMs.p50, s.latencyMs.p50], p99: [b.latencyMs.p99, s.latencyMs.p99], rps: [b.rps, s.rps], p99ChangePct, rpsChangePct, ks, regression: why.length > 0, why });
+    scenarios.push({
+      name: s.name, p50: [b.latencyMs.p50, s.latencyMs.p50], p99: [b.latencyMs.p99, s.latencyMs.p99], rps: [b.rps, s.rps], p99ChangePct, rpsChangePct,
+      p99Intervals: ib && is ? [ib, is] : undefined, p99Differs, shapeDistance: hb && hs ? ksDistance(hb, hs) : undefined, regression: why.length > 0, why,
+    });
   }
   return {
     baseline: { startedAt: base.startedAt, verdict: base.verdict },

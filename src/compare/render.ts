@@ -4,8 +4,10 @@ import type { Comparison } from './compare.js';
 const signed = (v: number) => (Number.isFinite(v) ? `${v >= 0 ? '+' : ''}${v.toFixed(1)}%` : 'new');
 
 function significance(s: Comparison['scenarios'][number]): string {
-  if (!s.ks) return 'no histograms';
-  return s.ks.significant ? `significant (KS D=${s.ks.d.toFixed(3)} > ${s.ks.critical.toFixed(3)})` : `noise (KS D=${s.ks.d.toFixed(3)} <= ${s.ks.critical.toFixed(3)})`;
+  if (!s.p99Intervals) return 'no histograms';
+  const [a, b] = s.p99Intervals;
+  const range = (i: typeof a) => `${formatMs(i.low)}..${formatMs(i.high)}`;
+  return `${s.p99Differs ? 'p99 changed' : 'p99 within noise'} (99% intervals ${range(a)} -> ${range(b)}; shape moved ${((s.shapeDistance ?? 0) * 100).toFixed(0)}%)`;
 }
 
 /** The comparison as markdown tables (also what the terminal shows: plain, aligned by the pipes). */
@@ -24,6 +26,7 @@ export function renderComparison(c: Comparison, format: 'markdown' | 'json' | 't
     for (const ch of c.changes) out.push(`| ${ch.what} | ${ch.name} | ${ch.before} | ${ch.after} | ${ch.regression ? 'REGRESSION' : ''} |`);
     out.push('');
   } else out.push('No probe, criterion or fault changed status.', '');
-  out.push(c.regressed ? `REGRESSED beyond the bounds (p99 +${c.bounds.maxP99Increase}%, rps -${c.bounds.maxRpsDecrease}%, any pass -> fail).` : 'No regression beyond the bounds.', '');
+  const bounds = `p99 +${c.bounds.maxP99Increase}% and +${c.bounds.minP99IncreaseMs} ms beyond its confidence interval, rps -${c.bounds.maxRpsDecrease}%, any pass -> fail`;
+  out.push(c.regressed ? `REGRESSED beyond the bounds (${bounds}).` : `No regression beyond the bounds (${bounds}).`, '');
   return out.join('\n');
 }

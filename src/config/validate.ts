@@ -4,6 +4,8 @@ import { ConfigError, type ConfigIssue } from '../errors.js';
 import { PROBES, probeKindOrUndefined } from '../probes/registry.js';
 import type { TargetBase } from '../probes/types.js';
 import { didYouMean } from '../util/suggest.js';
+import { parseDuration } from '../util/duration.js';
+import { article } from '../util/words.js';
 import type { Redactor } from '../util/redact.js';
 import { DEFAULT_PHASE, type Config } from './config.js';
 import { formatPath, type Path } from './locate.js';
@@ -12,7 +14,8 @@ import { explainIssues } from './zod-issues.js';
 import { SCENARIOS } from '../scenarios/registry.js';
 import { SCENARIO_METRICS } from '../scenarios/metrics.js';
 import type { ScenarioBase, ScenarioKind } from '../scenarios/types.js';
-import { FAULT_METRICS, type FaultConfig } from '../faults/experiment.js';
+import type { FaultConfig } from '../faults/experiment.js';
+import { FAULT_METRICS } from '../faults/fault-metrics.js';
 import { FAULTS } from '../faults/registry.js';
 import type { MetricSpec } from '../results/measurement.js';
 
@@ -70,6 +73,8 @@ export function validateConfig(data: unknown, source: string, locate: Locator, r
 
 /** What the cross-reference checks read: targets, phases and criteria, each with its position in the file. */
 interface View {
+  /** defaults.timeout, for checks that compare a target's fields with its timeout. */
+  timeoutMs: number;
   faults: { spec: { name: string; watch: string[]; fault: { type: string } }; index: number }[];
   targets: (TargetBase & { index: number })[];
   scenarios: { spec: ScenarioBase; kind: ScenarioKind; index: number }[];
@@ -79,6 +84,7 @@ interface View {
 
 function viewOf(raw: RawConfig): View {
   return {
+    timeoutMs: raw.defaults.timeout,
     targets: (raw.targets as unknown as TargetBase[]).map((t, index) => ({ ...t, index })),
     scenarios: (raw.scenarios as unknown as ScenarioBase[]).map((spec, index) => ({ spec, kind: SCENARIOS.find((k) => k.kind === spec.kind)!, index })),
     faults: (raw.faults as unknown as View['faults'][number]['spec'][]).map((spec, index) => ({ spec, index })),
@@ -121,7 +127,8 @@ function lenientView(data: unknown): View {
     const f = x?.fault as Record<string, unknown> | undefined;
     if (typeof x?.name === 'string' && Array.isArray(x.watch) && typeof f?.type === 'string') faults.push({ spec: { name: x.name, watch: x.watch.map(String), fault: f as { type: string } }, index });
   });
-  return { targets, scenarios, faults, phases, criteria };
+  const timeoutMs = parseDuration((d.defaults as { timeout?: string | number } | undefined)?.timeout ?? 2000) ?? 2000;
+  return { timeoutMs, targets, scenarios, faults, phases, criteria };
 }
 
 /** Unique names, phase membership, and criteria compiled against what the targets measure. */
@@ -131,6 +138,11 @@ function crossCheck(view: View, issues: PathIssue[]): Criterion[] {
     const first = seen.get(t.name);
     if (first !== undefined) issues.push({ path: ['targets', t.index, 'name'], message: `duplicate target name "${t.name}" (also targets[${first}]); names must be unique` });
     else seen.set(t.name, t.index);
+  }
+
+  for (const t of view.targets) {
+    if ((t as { unparsed?: boolean }).unparsed) continue;
+    for (const i of probeKindOrUndefined(t.kind)?.check?.(t, { timeoutMs: t.timeout ?? view.timeoutMs }) ?? []) issues.push({ path: ['targets', t.index, ...i.path], message: i.message });
   }
 
   const phaseNames = view.phases.map((p) => p.name);
@@ -153,11 +165,17 @@ function crossCheck(view: View, issues: PathIssue[]): Criterion[] {
       if (first !== undefined) issues.push({ path: ['scenarios', x.index, 'name'], message: `scenario result "${r}" is also produced by scenarios[${first}]; rename one (results are named <scenario>-<target or level>, and operations by their name)` });
       else resultNames.set(r, x.index);
     }
+    let referencesOk = true;
     for (const ref of x.kind.references(x.spec)) {
       const t = view.targets.find((t) => t.name === ref.name);
       const names = view.targets.filter((t) => ref.kinds.includes(t.kind)).map((t) => t.name);
       if (!t) issues.push({ path: ['scenarios', x.index, ...ref.path], message: `unknown target "${ref.name}"${didYouMean(ref.name, names)}; this config has: ${names.join(', ') || `no ${ref.kinds.join('/')} targets`}` });
-      else if (!ref.kinds.includes(t.kind)) issues.push({ path: ['scenarios', x.index, ...ref.path], message: `target "${ref.name}" is a ${t.kind}; a ${x.spec.kind} scenario loads ${ref.kinds.join(' or ')} targets` });
+      else if (!ref.kinds.includes(t.kind)) issues.push({ path: ['scenarios', x.index, ...ref.path], message: `target "${ref.name}" is ${article(t.kind)} ${t.kind}; ${article(x.spec.kind)} ${x.spec.kind} scenario loads ${ref.kinds.join(' or ')} targets` });
+      referencesOk &&= Boolean(t && ref.kinds.includes(t.kind));
+    }
+    if (referencesOk) {
+      const targets = new Map(view.targets.map((t) => [t.name, t as TargetBase]));
+      for (const i of x.kind.check?.(x.spec, { targets }) ?? []) issues.push({ path: ['scenarios', x.index, ...i.path], message: i.message });
     }
   }
 
@@ -175,12 +193,12 @@ function crossCheck(view: View, issues: PathIssue[]): Criterion[] {
       const t = view.targets.find((t) => t.name === ref.name);
       const names = view.targets.filter((t) => ref.kinds.includes(t.kind)).map((t) => t.name);
       if (!t) issues.push({ path: ['faults', x.index, 'fault', 'target'], message: `unknown target "${ref.name}"${didYouMean(ref.name, names)}; ${ref.kinds.join('/')} targets: ${names.join(', ') || 'none'}` });
-      else if (!ref.kinds.includes(t.kind)) issues.push({ path: ['faults', x.index, 'fault', 'target'], message: `target "${ref.name}" is a ${t.kind}; a ${x.spec.fault.type} fault acts on ${ref.kinds.join(' or ')} targets` });
+      else if (!ref.kinds.includes(t.kind)) issues.push({ path: ['faults', x.index, 'fault', 'target'], message: `target "${ref.name}" is ${article(t.kind)} ${t.kind}; a ${x.spec.fault.type} fault acts on ${ref.kinds.join(' or ')} targets` });
     }
   }
 
   const catalog = new MetricCatalog([
-    { kind: 'fault', aliases: ['faults'], metrics: FAULT_METRICS as Record<string, MetricSpec>, members: new Map([...faultNames.keys()].map((n) => [n, {}])) },...metricSources(view.targets), { kind: 'scenario', aliases: ['scenarios'], metrics: SCENARIO_METRICS, members: new Map([...resultNames.keys()].map((n) => [n, resultMetrics.get(n) ?? {}])) }]);
+    { kind: 'fault', aliases: ['faults'], metrics: FAULT_METRICS, members: new Map([...faultNames.keys()].map((n) => [n, {}])) },...metricSources(view.targets), { kind: 'scenario', aliases: ['scenarios'], metrics: SCENARIO_METRICS, members: new Map([...resultNames.keys()].map((n) => [n, resultMetrics.get(n) ?? {}])) }]);
   const criteria: Criterion[] = [];
   if (view.targets.length > 0 || view.scenarios.length === 0) criteria.push({ ...(compileCriterion(REQUIRED_PROBES_CRITERION, catalog) as Criterion), implicit: true });
   if (view.scenarios.length > 0) {

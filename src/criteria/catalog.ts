@@ -1,6 +1,7 @@
 import type { LabelMatcher, Operand } from './expression.js';
 import { COMMON_METRICS, type MetricSpec } from '../results/measurement.js';
 import { didYouMean } from '../util/suggest.js';
+import { article } from '../util/words.js';
 
 /** A family of measured things: one probe kind (later also scenario kinds) and its members. */
 export interface MetricSource {
@@ -69,7 +70,7 @@ export class MetricCatalog {
       for (const extra of source.members.values()) Object.assign(all, extra);
       const spec = all[metric];
       if (!spec) {
-        const member = source.members.has(metric) ? ` ("${metric}" is the name of a ${source.kind}, not a measurement; add one: ${head}.${metric}.latency_ms)` : '';
+        const member = source.members.has(metric) ? ` ("${metric}" is the name of ${article(source.kind)} ${source.kind}, not a measurement; add one: ${head}.${metric}.latency_ms)` : '';
         return `unknown measurement "${ref.text}"${member || didYouMean(metric, Object.keys(all))}`;
       }
       return { scope: { type: 'kind', kind: source.kind }, metric, spec };

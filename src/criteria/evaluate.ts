@@ -58,7 +58,10 @@ function evaluateOne(c: Criterion, items: MeasuredItem[]): CriterionResult {
   const ran = read.filter((i) => !i.notRun);
   if (read.length > 0 && ran.length === 0) return { ...base, actual: null, status: 'skip', outcome: 'NOT RUN', grade: '-', reason: read[0].error };
   const r = lookup(c.ref, ran);
-  if ('missing' in r) return { ...base, actual: null, status: notMet, outcome: 'NOT RUN', grade: '-', reason: r.missing };
+  if ('missing' in r) {
+    if (r.failed) return { ...base, actual: null, status: notMet, outcome: 'NOT MET', grade: c.severity === 'critical' ? 'F' : 'D', reason: r.missing };
+    return { ...base, actual: null, status: notMet, outcome: 'NOT RUN', grade: '-', reason: r.missing };
+  }
   // A fast answer that was an error is not a met SLA: performance numbers stand only with their success.
   const qualified = c.ref.spec.performance ? r.from.filter((i) => i.qualified) : [];
   if (qualified.length > 0) {
@@ -159,4 +162,4 @@ function valueOf(item: MeasuredItem, ref: ResolvedRef): number | Missing {
   return { missing: `not measured: ${item.name} reported no ${ref.metric}` };
 }
 
-const failed = (item: MeasuredItem): Missing => ({ missing: `not measured: ${item.name} failed${item.error ? ` (${item.error})` : ''}` });
+const failed = (item: MeasuredItem): Missing => ({ missing: `not measured: ${item.name} failed${item.error ? ` (${item.error})` : ''}`, failed: true });

@@ -4,9 +4,14 @@ import { didYouMean } from '../util/suggest.js';
 import { aggregate } from './aggregate.js';
 import { matches, type LabelMatcher } from './expression.js';
 
-/** Why a reference has no value: the reason becomes the NOT RUN line of the decision matrix. */
+/**
+ * Why a reference has no value. When what it reads failed (a target down, a fault that did not take
+ * effect) the criterion is NOT MET; when nothing was measured (no samples, a selector that matches
+ * nothing, a metric the target could not measure) it is NOT RUN. Both block a critical criterion.
+ */
 export interface Missing {
   missing: string;
+  failed?: boolean;
 }
 
 /**

@@ -1,15 +1,17 @@
-import type { Measurement } from '../results/measurement.js';
-import type { FaultResult } from '../results/fault-result.js';
 import type { TargetBase } from '../probes/types.js';
-import { probeOne } from '../run/probe-one.js';
+import type { FaultResult } from '../results/fault-result.js';
+import type { ProbeResult } from '../results/result.js';
+import { forcedExitNote } from '../util/interrupt.js';
+import { faultMeasurements } from './fault-metrics.js';
 import { faultType } from './registry.js';
-import type { Injected } from './types.js';
+import type { FaultType, Injected } from './types.js';
+import { Watcher } from './watch.js';
 
 export interface FaultConfig {
   name: string;
   fault: { type: string } & Record<string, unknown>;
   watch: string[];
-  /** Consecutive all-pass checks that count as recovered. */
+  /** Consecutive passing checks that count as recovered. */
   consecutive: number;
   interval: number;
   checkTimeout: number;
@@ -22,12 +24,21 @@ export interface ExperimentContext {
   targets: TargetBase[];
   signal?: AbortSignal;
   say(line: string): void;
+  /** Probes a target: in full (steady state), or a light liveness check (polled while watching). */
+  check(target: TargetBase, timeoutMs: number, o: { liveness: boolean; signal?: AbortSignal }): Promise<ProbeResult>;
+}
+
+interface Injection {
+  done: Promise<void>;
+  result?: Injected;
+  error?: Error;
+  doneAt?: number;
 }
 
 /**
- * The chaos-experiment shape: steady state, inject, watch (every `interval`, while the injection runs,
- * since a restart command may block until the service is back), recovery time and isolation, then the
- * steady state again.
+ * The chaos-experiment shape: steady state; inject while watching (each watched target checked lightly
+ * every `interval`, on its own, since a restart command may block until the service is back); recovery
+ * time and isolation; proof that the fault took effect; then the steady state again.
  */
 export async function runFault(f: FaultConfig, ctx: ExperimentContext): Promise<FaultResult> {
   const type = faultType(f.fault.type);
@@ -38,102 +49,109 @@ export async function runFault(f: FaultConfig, ctx: ExperimentContext): Promise<
   const others = ctx.targets.filter((t) => !f.watch.includes(t.name) && !actedOn.has(t.name));
   const action = type.describe(f.fault, byName);
   const t0 = performance.now();
-  const base = { name: f.name, type: f.fault.type, action, watched: f.watch, affected: [] as string[], checks: 0 };
-  const check = async (ts: TargetBase[]) => Promise.all(ts.map((t) => probeOne(t, f.checkTimeout, ctx.signal)));
+  const full = (ts: TargetBase[]) => Promise.all(ts.map((t) => ctx.check(t, f.checkTimeout, { liveness: false, signal: ctx.signal })));
 
-  const before = await check(ctx.targets);
+  const before = await full(ctx.targets);
   const failingBefore = before.filter((r) => r.required && r.status === 'fail');
   if (failingBefore.length) {
     const error = `steady state not met before the fault, so it was not injected: ${failingBefore.map((r) => `${r.name} (${r.error})`).join('; ')}`;
-    return finish({ ...base, status: 'fail', error, steadyBefore: false, steadyAfter: false, recovered: false, recoveryMs: null, disruptionSeen: false, isolated: true }, t0);
+    return finish({ name: f.name, type: f.fault.type, action, watched: f.watch, status: 'fail', error, steadyBefore: false, steadyAfter: false, recovered: false, recoveryMs: null, disruptionSeen: false, tookEffect: false, affected: [], isolated: true, checks: 0 }, t0);
   }
 
-  // The blast radius is what the fault broke: a target already failing before it is not counted.
-  const failingAlready = new Set(before.filter((r) => r.status === 'fail').map((r) => r.name));
   ctx.say(`fault ${f.name}: about to ${action}; watching ${f.watch.join(', ')}`);
+  const live = (t: TargetBase) => ctx.check(t, f.checkTimeout, { liveness: true }).then((r) => ({ ok: r.status !== 'fail', error: r.error }));
   const started = performance.now();
   const injectedAt = new Date().toISOString();
-  let injected: Injected | undefined;
-  let injectError: Error | undefined;
-  let injectDoneAt: number | undefined;
-  const injection = type.inject(f.fault, { targets: byName, signal: ctx.signal }).then(
-    (r) => { injected = r; injectDoneAt = performance.now(); },
-    (e: Error) => { injectError = e; injectDoneAt = performance.now(); },
-  );
+  const watching = new Watcher(watched, f.interval, live, started);
+  const isolation = new Watcher(others, f.interval, live, started);
+  watching.start();
+  isolation.start();
+  const hint = type.restoreHint?.(f.fault as never);
+  const releaseNote = forcedExitNote(`fault ${f.name} was in progress: ${f.watch.join(', ')} may be left down${hint ? `; restore with: ${hint}` : ''}`);
+  const injection = inject(type, f, byName, ctx.signal);
+  const recovery = await awaitRecovery(f, watching, injection, started, ctx.signal);
+  await injection.done;
+  releaseNote();
+  await Promise.all([watching.stop(), isolation.stop()]);
 
-  const affected = new Set<string>();
-  let sawFailure = false;
-  let streak = 0;
-  let streakStart = 0;
-  let checks = 0;
-  let recovered = false;
-  while (!ctx.signal?.aborted) {
-    const roundAt = performance.now();
-    const [w, o] = await Promise.all([check(watched), check(others)]);
-    checks++;
-    for (const r of o) if (r.status === 'fail' && !failingAlready.has(r.name)) affected.add(r.name);
-    if (w.every((r) => r.status !== 'fail')) {
-      if (streak++ === 0) streakStart = roundAt;
-    } else {
-      sawFailure = true;
-      streak = 0;
-    }
-    const settled = sawFailure || (injectDoneAt !== undefined && roundAt - injectDoneAt >= f.settle);
-    if (injectDoneAt !== undefined && streak >= f.consecutive && settled) {
-      recovered = true;
-      break;
-    }
-    if (roundAt - started > f.recoveryTimeout) break;
-    const wait = f.interval - (performance.now() - roundAt);
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  }
-  await injection;
-
-  const after = await check(ctx.targets);
+  const interrupted = ctx.signal?.aborted ?? false;
+  const after = interrupted ? [] : await full(ctx.targets);
+  const failingAlready = new Set(before.filter((r) => r.status === 'fail').map((r) => r.name));
+  const affected = [...isolation.failed().keys()].filter((n) => !failingAlready.has(n));
+  const disrupted = watching.failed().size > 0;
+  const tookEffect = injection.result?.affected !== undefined ? injection.result.affected > 0 : disrupted || restartSeen(before, after, f.watch);
+  const base = {
+    name: f.name, type: f.fault.type, action, watched: f.watch, detail: injection.result?.detail, witnessRecoveryMs: injection.result?.witnessRecoveryMs,
+    steadyBefore: true, disruptionSeen: disrupted, tookEffect, affected, isolated: affected.length === 0, checks: watching.checks, injectedAt,
+  };
+  if (interrupted) return finish({ ...base, ...(await afterInterrupt(f, watched, injection, hint, ctx)), steadyAfter: false, recovered: false, recoveryMs: null, interrupted: true }, t0);
   const steadyAfter = after.every((r) => !r.required || r.status !== 'fail');
-  const recoveryMs = recovered ? (sawFailure ? streakStart - started : 0) : null;
-  let error: string | undefined;
-  if (injectError) error = `the fault could not be injected: ${injectError.message}`;
-  else if (!recovered) error = ctx.signal?.aborted ? 'interrupted' : `${f.watch.join(', ')} did not recover within ${f.recoveryTimeout} ms`;
-  else if (!steadyAfter) error = `steady state not met after recovery: ${after.filter((r) => r.required && r.status === 'fail').map((r) => `${r.name} (${r.error})`).join('; ')}`;
-  return finish(
-    {
-      ...base,
-      detail: injected?.detail,
-      witnessRecoveryMs: injected?.witnessRecoveryMs,
-      status: error ? 'fail' : 'pass',
-      error,
-      steadyBefore: true,
-      steadyAfter,
-      recovered,
-      recoveryMs,
-      disruptionSeen: sawFailure,
-      affected: [...affected],
-      isolated: affected.size === 0,
-      checks,
-      injectedAt,
-    },
-    t0,
+  const recoveryMs = recovery ? (recovery.disrupted ? recovery.at - started : 0) : null;
+  return finish({ ...base, steadyAfter, recovered: Boolean(recovery), recoveryMs, ...verdict(f, injection, tookEffect, recovery !== undefined, steadyAfter, after) }, t0);
+}
+
+function inject(type: FaultType, f: FaultConfig, targets: Map<string, TargetBase>, signal?: AbortSignal): Injection {
+  const i: Injection = { done: Promise.resolve() };
+  i.done = type.inject(f.fault as never, { targets, signal }).then(
+    (r) => { i.result = r; i.doneAt = performance.now(); },
+    (e: Error) => { i.error = e; i.doneAt = performance.now(); },
   );
+  return i;
+}
+
+/** Waits until every watched target has passed `consecutive` checks in a row after the injection (and after any disruption). */
+async function awaitRecovery(f: FaultConfig, w: Watcher, inj: Injection, started: number, signal?: AbortSignal): Promise<{ at: number; disrupted: boolean } | undefined> {
+  while (!signal?.aborted && performance.now() - started <= f.recoveryTimeout) {
+    await new Promise((r) => setTimeout(r, Math.min(f.interval, 50)));
+    if (inj.doneAt === undefined) continue;
+    const settled = w.settledSince(f.consecutive);
+    if (!settled) continue;
+    const disrupted = [...settled.values()].some((s) => s.disrupted);
+    // With no failure seen, keep watching for `settle` after the injection: a restart may take a moment to bite.
+    if (!disrupted && performance.now() - inj.doneAt < f.settle) continue;
+    return { at: Math.max(...[...settled.values()].map((s) => s.since)), disrupted };
+  }
+  return undefined;
+}
+
+function verdict(f: FaultConfig, inj: Injection, tookEffect: boolean, recovered: boolean, steadyAfter: boolean, after: ProbeResult[]): Pick<FaultResult, 'status' | 'error'> {
+  let error: string | undefined;
+  if (inj.error) error = `the fault could not be injected: ${inj.error.message}`;
+  else if (!tookEffect) {
+    error = `the fault did not take effect: ${inj.result?.affected === 0 ? inj.result.detail : `no watched target (${f.watch.join(', ')}) was seen failing or restarting within ${f.settle} ms; is it the right command or target?`}`;
+  } else if (!recovered) error = `${f.watch.join(', ')} did not recover within ${f.recoveryTimeout} ms`;
+  else if (!steadyAfter) error = `steady state not met after recovery: ${after.filter((r) => r.required && r.status === 'fail').map((r) => `${r.name} (${r.error})`).join('; ')}`;
+  return { status: error ? 'fail' : 'pass', error };
+}
+
+/** A process target whose identity (pid and start time) changed was restarted, even if no check caught it down. */
+function restartSeen(before: ProbeResult[], after: ProbeResult[], watch: string[]): boolean {
+  return watch.some((name) => {
+    const a = before.find((r) => r.name === name)?.details.identity;
+    const b = after.find((r) => r.name === name)?.details.identity;
+    return typeof a === 'string' && typeof b === 'string' && a !== b;
+  });
+}
+
+/** How long an interrupted run waits for the watched targets to come back before calling them left down. */
+const RESTORE_WAIT_MS = 10_000;
+
+/** Interrupted: was it put back? If a watched target is still down, say which and what restores it. */
+async function afterInterrupt(f: FaultConfig, watched: TargetBase[], inj: Injection, hint: string | undefined, ctx: ExperimentContext): Promise<Pick<FaultResult, 'status' | 'error' | 'leftDown' | 'restoreWith'>> {
+  const deadline = performance.now() + Math.min(f.recoveryTimeout, RESTORE_WAIT_MS);
+  let down: string[] = [];
+  do {
+    const now = await Promise.all(watched.map((t) => ctx.check(t, f.checkTimeout, { liveness: true })));
+    down = now.filter((r) => r.status === 'fail').map((r) => r.name);
+    if (down.length) await new Promise((r) => setTimeout(r, f.interval));
+  } while (down.length && performance.now() < deadline);
+  const restored = inj.result?.restored ? `; restored: ${inj.result.restored}` : '';
+  if (down.length === 0) return { status: 'fail', error: `interrupted${restored}; ${f.watch.join(', ')} up again` };
+  const error = `interrupted: ${down.join(', ')} left down${hint ? `; restore with: ${hint}` : '; check it by hand'}`;
+  ctx.say(`fault ${f.name} ${error}`);
+  return { status: 'fail', error, leftDown: down, restoreWith: hint };
 }
 
 function finish(r: Omit<FaultResult, 'durationMs' | 'measurements'>, t0: number): FaultResult {
-  const m: Measurement[] = [
-    { metric: 'recovered', value: r.recovered ? 1 : 0, unit: 'count' },
-    { metric: 'isolated', value: r.isolated ? 1 : 0, unit: 'count' },
-    { metric: 'affected', value: r.affected.length, unit: 'count' },
-    { metric: 'steady_after', value: r.steadyAfter ? 1 : 0, unit: 'count' },
-  ];
-  if (r.recoveryMs !== null) m.push({ metric: 'recovery_ms', value: r.recoveryMs, unit: 'ms' });
-  if (r.witnessRecoveryMs !== undefined) m.push({ metric: 'witness_recovery_ms', value: r.witnessRecoveryMs, unit: 'ms' });
-  return { ...r, durationMs: performance.now() - t0, measurements: m };
+  return { ...r, durationMs: performance.now() - t0, measurements: faultMeasurements(r) };
 }
-
-export const FAULT_METRICS = {
-  recovery_ms: { unit: 'ms', aggregate: 'max', label: 'recovery time' },
-  recovered: { unit: 'count', aggregate: 'min', label: 'recovered' },
-  isolated: { unit: 'count', aggregate: 'min', label: 'isolated' },
-  affected: { unit: 'count', aggregate: 'sum', label: 'targets affected' },
-  steady_after: { unit: 'count', aggregate: 'min', label: 'steady state after' },
-  witness_recovery_ms: { unit: 'ms', aggregate: 'max', label: 'tool reconnection' },
-} as const;

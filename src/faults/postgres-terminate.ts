@@ -20,8 +20,7 @@ export const postgresTerminateFault: FaultType<PostgresTerminateFault> = {
   summary: 'Terminate PostgreSQL sessions (pg_terminate_backend) by application, user or database',
   schema,
   references: (f) => [{ name: f.target, kinds: ['postgres'] }],
-  describe: (f, targets) =>
-    `terminate the sessions ${[f.application && `of application ${f.application}`, f.user && `of user ${f.user}`, f.database && `on database ${f.database}`].filter(Boolean).join(', ')} on PostgreSQL "${f.target}" (${redactUrl(targets.get(f.target)?.url ?? '?')})`,
+  describe: (f, targets) => `terminate the sessions ${filterText(f)} on PostgreSQL "${f.target}" (${redactUrl(targets.get(f.target)?.url ?? '?')})`,
   async inject(f, ctx) {
     const { default: pg } = await import('pg');
     const client = new pg.Client({ connectionString: ctx.targets.get(f.target)!.url, application_name: 'validate-fault', connectionTimeoutMillis: 5000 });
@@ -33,9 +32,14 @@ export const postgresTerminateFault: FaultType<PostgresTerminateFault> = {
             AND ($1::text IS NULL OR application_name = $1) AND ($2::text IS NULL OR usename = $2) AND ($3::text IS NULL OR datname = $3)`,
         [f.application ?? null, f.user ?? null, f.database ?? null],
       );
-      return { detail: `terminated ${rows[0].n} session(s) on ${f.target}` };
+      const n = Number(rows[0].n);
+      return { detail: n > 0 ? `terminated ${n} session(s) on ${f.target}` : `terminated no session: none ${filterText(f)} was connected to ${f.target}`, affected: n };
     } finally {
       await client.end().catch(() => undefined);
     }
   },
 };
+
+function filterText(f: PostgresTerminateFault): string {
+  return [f.application && `of application ${f.application}`, f.user && `of user ${f.user}`, f.database && `on database ${f.database}`].filter(Boolean).join(', ');
+}

@@ -1,26 +1,41 @@
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { name } from '../config/fields.js';
 import { redactUrl } from '../util/redact.js';
 import type { FaultType } from './types.js';
 
+const CLIENT_TYPES = ['normal', 'pubsub'] as const;
+
 const schema = z.strictObject({
   type: z.literal('redis-client-kill'),
   target: name.meta({ description: 'The Redis target (bus) whose clients are disconnected' }),
+  types: z.array(z.enum(CLIENT_TYPES)).min(1).default(['normal', 'pubsub']).meta({ description: 'Which clients: normal (commands) and pubsub (subscribers); replicas never' }),
   clientName: z.string().optional().meta({ description: 'Only clients with this CLIENT SETNAME name' }),
   user: z.string().optional().meta({ description: 'Only clients authenticated as this ACL user' }),
   addr: z.string().optional().meta({ description: 'Only the client at this ip:port' }),
+  includeProbes: z.boolean().default(false).meta({ description: "Also cut validate's own probe connections (named validate-probe)" }),
 });
 export type RedisClientKillFault = z.output<typeof schema>;
 
 const WITNESS = 'validate-fault-witness';
 
+interface Client {
+  id: string;
+  name: string;
+  user: string;
+  addr: string;
+  type: (typeof CLIENT_TYPES)[number];
+}
+
 /**
- * A bus connection interruption: CLIENT KILL on every normal client (or those matching the filter).
- * A witness connection of the tool's own is cut too, and the time it takes to work again is reported.
+ * A bus connection interruption: every client of the chosen types (commands and subscribers, by
+ * default) is disconnected, or those matching the filters; replicas never, and validate's own probe
+ * connections only when asked. A witness connection of the tool's own is cut too, and the time it
+ * takes to work again is reported.
  */
 export const redisClientKillFault: FaultType<RedisClientKillFault> = {
   type: 'redis-client-kill',
-  summary: 'Disconnect the clients of a Redis instance (CLIENT KILL)',
+  summary: 'Disconnect the clients of a Redis instance (CLIENT KILL): commands and subscribers',
   schema,
   references: (f) => [{ name: f.target, kinds: ['redis'] }],
   describe: (f, targets) => `disconnect ${filterText(f)} of Redis "${f.target}" (${redactUrl(targets.get(f.target)?.url ?? '?')}) with CLIENT KILL`,
@@ -33,23 +48,18 @@ export const redisClientKillFault: FaultType<RedisClientKillFault> = {
     witness.on('error', () => undefined);
     try {
       await Promise.all([admin.connect(), witness.connect()]);
-      const args: string[] = f.clientName || f.user || f.addr ? [] : ['TYPE', 'normal'];
-      if (f.user) args.push('USER', f.user);
-      if (f.addr) args.push('ADDR', f.addr);
-      let killed: number;
-      if (f.clientName) {
-        // CLIENT KILL has no name filter: find the ids of clients with that name, then kill each.
-        const list = String(await admin.call('CLIENT', 'LIST', 'TYPE', 'normal'));
-        const ids = list.split('\n').filter((l) => new RegExp(`(^| )name=${escape(f.clientName!)}( |$)`).test(l)).map((l) => /(?:^| )id=(\d+)/.exec(l)![1]);
-        killed = 0;
-        for (const id of ids) killed += Number(await admin.call('CLIENT', 'KILL', 'ID', id, ...args, 'SKIPME', 'yes'));
-      } else {
-        killed = Number(await admin.call('CLIENT', 'KILL', ...args, 'SKIPME', 'yes'));
-      }
+      const me = String(await admin.client('ID'));
+      const chosen = (await listClients(admin, f.types)).filter((c) => c.id !== me && matches(c, f));
+      // One round trip for all: the clients are cut as close to the same instant as Redis allows.
+      const pipeline = admin.pipeline();
+      for (const c of chosen) pipeline.call('CLIENT', 'KILL', 'ID', c.id);
+      const results = (await pipeline.exec()) ?? [];
+      const killed = chosen.filter((_c, i) => !results[i]?.[0] && Number(results[i]?.[1]) === 1);
       const cut = performance.now();
+      const witnessCut = killed.some((c) => c.name === WITNESS);
+      const theirs = killed.filter((c) => c.name !== WITNESS);
       let witnessRecoveryMs: number | undefined;
-      if (!f.clientName && !f.user && !f.addr) {
-        // The witness was among the killed: time how long until it answers again.
+      if (witnessCut) {
         for (let i = 0; i < 200 && !ctx.signal?.aborted; i++) {
           try {
             await witness.ping();
@@ -60,7 +70,8 @@ export const redisClientKillFault: FaultType<RedisClientKillFault> = {
           }
         }
       }
-      return { detail: `CLIENT KILL disconnected ${killed} client(s) of ${f.target}`, witnessRecoveryMs };
+      const byType = CLIENT_TYPES.map((t) => `${theirs.filter((c) => c.type === t).length} ${t === 'pubsub' ? 'pub/sub' : t}`).join(' and ');
+      return { detail: `CLIENT KILL disconnected ${byType} client(s) of ${f.target}${witnessCut ? ', besides the tool\'s own witness' : ''}`, affected: theirs.length, witnessRecoveryMs };
     } finally {
       admin.disconnect();
       witness.disconnect();
@@ -68,11 +79,28 @@ export const redisClientKillFault: FaultType<RedisClientKillFault> = {
   },
 };
 
-function filterText(f: RedisClientKillFault): string {
-  const parts = [f.clientName && `named ${f.clientName}`, f.user && `of user ${f.user}`, f.addr && `at ${f.addr}`].filter(Boolean);
-  return parts.length ? `the clients ${parts.join(', ')}` : 'all normal clients';
+async function listClients(admin: Redis, types: readonly (typeof CLIENT_TYPES)[number][]): Promise<Client[]> {
+  const out: Client[] = [];
+  for (const type of types) {
+    const text = String(await admin.call('CLIENT', 'LIST', 'TYPE', type));
+    for (const line of text.split('\n').filter(Boolean)) {
+      const f = Object.fromEntries(line.split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+      out.push({ id: f.id, name: f.name ?? '', user: f.user ?? '', addr: f.addr ?? '', type });
+    }
+  }
+  return out;
 }
 
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+function matches(c: Client, f: RedisClientKillFault): boolean {
+  if (!f.includeProbes && c.name.startsWith('validate-probe')) return false;
+  if (f.clientName !== undefined && c.name !== f.clientName) return false;
+  if (f.user !== undefined && c.user !== f.user) return false;
+  if (f.addr !== undefined && c.addr !== f.addr) return false;
+  return true;
+}
+
+function filterText(f: RedisClientKillFault): string {
+  const parts = [f.clientName && `named ${f.clientName}`, f.user && `of user ${f.user}`, f.addr && `at ${f.addr}`].filter(Boolean);
+  const which = f.types.map((t) => (t === 'pubsub' ? 'pub/sub' : t)).join(' and ');
+  return parts.length ? `the ${which} clients ${parts.join(', ')}` : `all ${which} clients`;
 }

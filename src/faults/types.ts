@@ -3,14 +3,23 @@ import type { TargetBase } from '../probes/types.js';
 
 export interface FaultContext {
   targets: Map<string, TargetBase>;
+  /** Aborted on Ctrl-C/SIGTERM: an injection stops what it can stop, and restores what it broke. */
   signal?: AbortSignal;
 }
 
-/** What an injection did: a line for the report, and for bus faults the tool's own reconnection time. */
+/** What an injection did: a line for the report, how many things it hit, and for bus faults the tool's own reconnection time. */
 export interface Injected {
   detail: string;
+  /**
+   * How many things the fault acted on (sessions terminated, clients disconnected), when it can count
+   * them. Zero means it did not take effect, whatever the watched targets did; absent means only the
+   * targets can tell (a restart must be seen as a failure).
+   */
+  affected?: number;
   /** Milliseconds the tool's own witness connection needed to work again after the fault, if measured. */
   witnessRecoveryMs?: number;
+  /** Set when the injection was interrupted and put back what it had broken (a restart's start command). */
+  restored?: string;
 }
 
 export interface FaultType<F = unknown> {
@@ -21,5 +30,10 @@ export interface FaultType<F = unknown> {
   references(spec: F): { name: string; kinds: string[] }[];
   /** Said before acting, and all that --dry-run does: what will be done to what. */
   describe(spec: F, targets: Map<string, TargetBase>): string;
+  /**
+   * What puts things back if the run stops halfway (a restart's start command), said on stderr and in
+   * the report when the run is interrupted and the injection could not restore on its own.
+   */
+  restoreHint?(spec: F): string | undefined;
   inject(spec: F, ctx: FaultContext): Promise<Injected>;
 }

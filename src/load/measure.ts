@@ -9,7 +9,7 @@ import type { ConnectionFactory } from './types.js';
 
 export type LoadModel =
   | { type: 'closed'; connections: number; durationMs?: number; requests?: number }
-  | { type: 'open'; schedule: Schedule; maxConnections: number; lateAfterMs: number; drainMs: number };
+  | { type: 'open'; schedule: Schedule; maxConnections: number; lateAfterMs: number; drainMs: number; startAt?: number };
 
 export interface GeneratorLimits {
   /** Open model: the generator's own dispatch delay (p99) beyond which its schedule is not the asked one. */
@@ -75,8 +75,8 @@ export async function measure(o: MeasureOptions): Promise<ScenarioResult> {
   if (o.model.type === 'closed') await runClosed({ ...o.model, factory: o.factory, signal: o.signal, recorder });
   else await runOpen({ ...o.model, lanes, signal: o.signal, recorder });
   const generator = watch.stop();
-  const info = { ...o, limits: o.limits ?? DEFAULT_LIMITS, successPct: o.successPct ?? DEFAULT_SUCCESS_PCT };
+  const info = { ...o, explain: o.factory.explain?.bind(o.factory), limits: o.limits ?? DEFAULT_LIMITS, successPct: o.successPct ?? DEFAULT_SUCCESS_PCT };
   const result = toScenarioResult(info, recorder, generator);
-  if (o.mix) result.endpoints = o.mix.map((m, i) => toScenarioResult({ ...info, name: `${o.name}/${m.name}`, target: m.target, url: m.url }, lanes[i].recorder!, generator));
+  if (o.mix) result.endpoints = o.mix.map((m, i) => toScenarioResult({ ...info, name: `${o.name}/${m.name}`, target: m.target, url: m.url, explain: m.factory.explain?.bind(m.factory) }, lanes[i].recorder!, generator));
   return result;
 }

@@ -15,6 +15,8 @@ export interface OpenLoopOptions {
   /** What to send. Several lanes share one arrival schedule, each taking its weight's share of arrivals. */
   lanes: Lane[];
   schedule: Schedule;
+  /** When the schedule starts (performance.now() time base); now when absent. A later instant is waited for. */
+  startAt?: number;
   /** Connections are opened on demand up to this cap; beyond it, due requests wait for one (counted as queued). */
   maxConnections: number;
   /** A request sent this long after it was due counts as late. */
@@ -39,7 +41,7 @@ const UNANSWERED = Object.assign(new Error('no answer before the run ended'), { 
  */
 export function runOpen(o: OpenLoopOptions): Promise<void> {
   return new Promise((resolve) => {
-    const start = performance.now();
+    const start = o.startAt ?? performance.now();
     const lanes = o.lanes.map((l) => ({ ...l, idle: [] as LoadConnection[], all: [] as LoadConnection[], queue: [] as number[], head: 0 }));
     const pick = weightedRoundRobin(o.lanes.map((l) => l.weight));
     let next = 0;

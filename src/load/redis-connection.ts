@@ -1,11 +1,15 @@
+import { explainRedis } from '../probes/redis.js';
+import { endpointOf } from '../probes/classify-error.js';
 import type { ConnectionFactory } from './types.js';
 
 /** Load on a Redis instance: each connection an ioredis client sending one command at a time. */
 export async function redisFactory(url: string, command: string[], timeoutMs: number): Promise<ConnectionFactory> {
   const { Redis } = await import('ioredis');
   const [name, ...args] = command;
+  const at = endpointOf(url, 6379);
   return {
     ok: () => true,
+    explain: (err) => explainRedis(err, at),
     open() {
       const client = new Redis(url, { lazyConnect: false, connectTimeout: timeoutMs, commandTimeout: timeoutMs, maxRetriesPerRequest: 0, enableReadyCheck: false, connectionName: 'validate-load' });
       client.on('error', () => undefined); // each failed command reports its own error

@@ -14,6 +14,8 @@ export interface ResultInfo {
   target: string;
   /** For wording connection errors. */
   url: string;
+  /** The protocol's own wording of a failure, when it has one (Redis, PostgreSQL). */
+  explain?: (err: unknown) => string;
   model: LoadModel;
   limits: GeneratorLimits;
   /** Percent of requests that must succeed for the result's latency and throughput to count. */
@@ -36,7 +38,7 @@ export function toScenarioResult(o: ResultInfo, r: Recorder, gen: GeneratorHealt
   const rps = activeMs > 0 ? (r.requests / activeMs) * 1000 : 0;
   const targetRps = open ? (open.schedule.total / open.schedule.durationMs) * 1000 : undefined;
   const invalidReason = invalidity(o, r, gen, scheduleLagP99Ms);
-  const errorCauses = wordCauses(r, o.url);
+  const errorCauses = wordCauses(r, o.url, o.explain);
   const overBudget = r.requests > 0 && successRate < o.successPct;
   const statusCounts: Record<string, number> = {};
   for (const [s, n] of r.statuses) statusCounts[String(s)] = n;
@@ -92,11 +94,11 @@ function invalidity(o: ResultInfo, r: Recorder, gen: GeneratorHealth, scheduleLa
 }
 
 /** Each distinct failure in one line a person understands, with how often it happened. */
-function wordCauses(r: Recorder, url: string): Record<string, number> {
+function wordCauses(r: Recorder, url: string, explain?: (err: unknown) => string): Record<string, number> {
   const at = safeEndpoint(url);
   const out: Record<string, number> = {};
   for (const { count, sample } of r.causes.values()) {
-    const cause = typeof sample === 'string' ? sample : classifyError(sample, at);
+    const cause = typeof sample === 'string' ? sample : (explain ?? ((e: unknown) => classifyError(e, at)))(sample);
     out[cause] = (out[cause] ?? 0) + count;
   }
   return out;

@@ -12,4 +12,6 @@ export interface ConnectionFactory {
   open(): LoadConnection;
   /** Is this status a success? (HTTP: the expected status; other protocols: always.) */
   ok(status: number): boolean;
+  /** Words a failure of this protocol for a person (its server's own refusals); network causes otherwise. */
+  explain?(err: unknown): string;
 }

@@ -23,12 +23,15 @@ export class Windows {
   private readonly open = new Map<number, Open>();
   private readonly pending: Promise<void>[] = [];
 
-  /** `origin` is when the schedule started; `endAt` when its last request was due. */
-  constructor(private readonly origin: number, readonly windowMs: number, private readonly endAt: number) {}
+  /** `origin` is when the schedule started, `durationMs` how long it lasts. */
+  constructor(private readonly origin: number, readonly windowMs: number, private readonly durationMs: number) {}
 
   /** The recorder's tap: every finished request, counted in the window it was due in. */
   record(latencyMs: number, failed: boolean, answered: boolean, dueAt = performance.now() - latencyMs): void {
-    const w = this.windowOf(Math.max(0, Math.floor((dueAt - this.origin) / this.windowMs)));
+    // The epsilon: (origin + 400) - origin is 399.99999999994 at performance.now()'s magnitude, and a
+    // request due exactly on a boundary belongs to the window it opens.
+    const index = Math.floor((dueAt - this.origin) / this.windowMs + 1e-6);
+    const w = this.windowOf(Math.min(this.lastIndex, Math.max(0, index)));
     recordMs(w.hist, latencyMs);
     w.requests++;
     if (failed) w.errors++;
@@ -49,8 +52,12 @@ export class Windows {
   }
 
   /** Closes every window (the run is over), and waits for the infrastructure samples still on their way. */
+  private get lastIndex(): number {
+    return Math.max(0, Math.ceil(this.durationMs / this.windowMs - 1e-6) - 1);
+  }
+
   async finish(lastSample: () => Promise<InfraSample[]>): Promise<WindowResult[]> {
-    const last = Math.max(0, Math.ceil((this.endAt - this.origin) / this.windowMs) - 1);
+    const last = this.lastIndex;
     if (!this.open.get(last)?.infra) this.sample(last, lastSample());
     for (const index of [...this.open.keys()].sort((a, b) => a - b)) this.close(index);
     await Promise.all(this.pending);
@@ -68,7 +75,7 @@ export class Windows {
     this.open.delete(index);
     const startMs = index * this.windowMs;
     // The last window may be cut short by the schedule's end: its rate is over its own span.
-    const durationMs = Math.max(0, Math.min(this.windowMs, this.endAt - this.origin - startMs));
+    const durationMs = Math.max(0, Math.min(this.windowMs, this.durationMs - startMs));
     const result: WindowResult = {
       index: index + 1,
       startMs,

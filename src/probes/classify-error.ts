@@ -1,6 +1,7 @@
 /**
- * Turns whatever a client library threw into one line a person understands, naming the endpoint and,
- * where possible, the fix. Every probe kind funnels its failures through here so causes read alike.
+ * Turns a network or TLS failure into one line a person understands, naming the endpoint and, where
+ * possible, the fix. Only causes every protocol shares live here; each kind words its own server's
+ * refusals (a Redis at maxclients, a PostgreSQL SQLSTATE) and falls back to this.
  */
 export interface Endpoint {
   host: string;
@@ -38,16 +39,6 @@ export function classifyError(err: unknown, at: Endpoint): string {
     case 'EPROTO':
     case 'ERR_SSL_WRONG_VERSION_NUMBER':
       return `TLS: handshake with ${where} failed (is it really serving TLS? ${msg})`;
-    case '28P01':
-      return `authentication failed for PostgreSQL at ${where}: wrong password`;
-    case '28000':
-      return `authentication failed for PostgreSQL at ${where}: ${msg}`;
-    case '3D000':
-      return `PostgreSQL at ${where}: ${msg}`;
-    case '53300':
-      return `PostgreSQL at ${where} refuses connections: too many clients (max_connections reached)`;
-    case '57P03':
-      return `PostgreSQL at ${where} is starting up or shutting down: ${msg}`;
   }
   if (code.startsWith('HPE_') || e.name === 'HTTPParserError') {
     return `not HTTP: ${where} answered with something that is not an HTTP response`;
@@ -55,20 +46,8 @@ export function classifyError(err: unknown, at: Endpoint): string {
   if (code.startsWith('ERR_TLS') || code.includes('CERT') || /certificate|SSL routines|self[- ]signed/i.test(msg)) {
     return `TLS: ${msg}`;
   }
-  if (/WRONGPASS|invalid password|invalid username-password/i.test(msg)) {
-    return `authentication failed for Redis at ${where}: wrong password (check the URL's password)`;
-  }
-  if (/NOAUTH/i.test(msg)) {
-    return `authentication required by Redis at ${where}: add a password to the URL (redis://:PASSWORD@host)`;
-  }
   if (/Protocol error|unexpected.*reply|ERR_PROTOCOL/i.test(msg)) {
     return `not that protocol: ${where} does not speak the expected protocol (${msg})`;
-  }
-  if (/Connection terminated unexpectedly/i.test(msg)) {
-    return `connection closed by ${where} during the handshake (not PostgreSQL, or it refused this client)`;
-  }
-  if (/server does not support SSL/i.test(msg)) {
-    return `TLS: ${where} does not support TLS; remove sslmode or use sslmode=disable`;
   }
   return `${msg}${code && !msg.includes(code) ? ` (${code})` : ''}`;
 }

@@ -1,22 +1,11 @@
 import { z } from 'zod';
 import { targetBase } from '../config/fields.js';
-import type { MetricSpec } from '../results/measurement.js';
-import { checkAssertion, parseAssertion } from './body-assertions.js';
+import { bodyChecker, describeExpected, expectSchema, statusMatches } from '../http/expect.js';
+import { requestUrl } from '../http/request-url.js';
+import type { Measurement, MetricSpec } from '../results/measurement.js';
 import { classifyError, endpointOf } from './classify-error.js';
-import { fetchCapped } from './http-fetch.js';
+import { fetchCapped, type FetchResult } from './http-fetch.js';
 import type { ProbeContext, ProbeKind, ProbeOutcome } from './types.js';
-
-const assertion = z.string().superRefine((text, ctx) => {
-  try {
-    parseAssertion(text);
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', message: `invalid body assertion: ${(err as Error).message}` });
-  }
-});
-
-const expectedStatus = z
-  .union([z.number().int().min(100).max(599), z.string().regex(/^[1-5]xx$/, 'expected a status like 200 or "2xx"'), z.array(z.number().int().min(100).max(599)).min(1)])
-  .default('2xx');
 
 /** Fields shared by `http` and `engine` targets. */
 export function httpFields(defaultPath: string | undefined) {
@@ -25,13 +14,7 @@ export function httpFields(defaultPath: string | undefined) {
     path: z.string().startsWith('/').optional().meta({ description: `Request path; replaces the URL's path${defaultPath ? ` (default ${defaultPath})` : ''}` }),
     method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS']).default('GET'),
     headers: z.record(z.string(), z.string()).default({}),
-    expect: z
-      .strictObject({
-        status: expectedStatus,
-        body: z.array(assertion).default([]).meta({ description: 'Assertions on the JSON body, e.g. "status == healthy"' }),
-        contains: z.string().optional().meta({ description: 'Text the body must contain' }),
-      })
-      .default({ status: '2xx', body: [] }),
+    expect: expectSchema,
     maxBodyBytes: z.number().int().positive().default(1024 * 1024).meta({ description: 'Body bytes read at most; the rest is discarded' }),
     tlsVerify: z.boolean().default(true),
   };
@@ -43,29 +26,19 @@ export type HttpTarget = z.output<typeof schema>;
 export const httpMetrics: Record<string, MetricSpec> = {
   status_code: { unit: 'number', aggregate: 'max', label: 'status' },
   ttfb_ms: { unit: 'ms', aggregate: 'max', label: 'ttfb' },
+  connect_ms: { unit: 'ms', aggregate: 'max', label: 'connect' },
+  tls_ms: { unit: 'ms', aggregate: 'max', label: 'TLS handshake' },
+  first_response_ms: { unit: 'ms', aggregate: 'max', label: 'first response' },
   body_bytes: { unit: 'bytes', aggregate: 'max', label: 'body' },
 };
 
-export function statusMatches(status: number, expected: HttpTarget['expect']['status']): boolean {
-  if (typeof expected === 'number') return status === expected;
-  if (Array.isArray(expected)) return expected.includes(status);
-  return String(status)[0] === expected[0];
-}
-
-export function requestUrl(target: { url: string; path?: string }, defaultPath?: string): string {
-  const u = new URL(target.url);
-  const path = target.path ?? (u.pathname === '/' && defaultPath ? defaultPath : undefined);
-  if (path) {
-    const [p, q] = path.split('?');
-    u.pathname = p;
-    if (q !== undefined) u.search = q;
-  }
-  return u.toString();
-}
+/** Methods that may be sent twice to time a warm connection. */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Runs one HTTP check. `inspect` lets the engine kind read its health document without duplicating
- * the request, status and assertion logic.
+ * the request, status and assertion logic. The response time (`latency_ms`) is that of a warm
+ * connection: connect, TLS and the first request are reported on their own.
  */
 export async function runHttp(
   target: HttpTarget | (Omit<HttpTarget, 'kind'> & { kind: string }),
@@ -74,8 +47,7 @@ export async function runHttp(
   inspect?: (json: unknown, outcome: ProbeOutcome) => void,
 ): Promise<ProbeOutcome> {
   const url = requestUrl(target, defaultPath);
-  const outcome: ProbeOutcome = { status: 'pass', latencyMs: null, details: {}, measurements: [] };
-  let res;
+  let res: FetchResult;
   try {
     res = await fetchCapped({
       url,
@@ -86,58 +58,50 @@ export async function runHttp(
       tlsVerify: target.tlsVerify,
       signal: ctx.signal,
       stage: ctx.stage,
+      warm: !ctx.liveness && IDEMPOTENT.has(target.method),
     });
   } catch (err) {
     if (ctx.signal.aborted) throw err; // the runner words timeouts
-    return { ...outcome, status: 'fail', error: classifyError(err, endpointOf(url, url.startsWith('https') ? 443 : 80)) };
+    return { status: 'fail', latencyMs: null, error: classifyError(err, endpointOf(url, url.startsWith('https') ? 443 : 80)), details: {}, measurements: [] };
   }
-  outcome.latencyMs = res.totalMs;
-  outcome.details = { status_code: res.status, body_truncated: res.truncated };
-  outcome.measurements.push(
-    { metric: 'status_code', value: res.status, unit: 'number' },
-    { metric: 'ttfb_ms', value: res.ttfbMs, unit: 'ms' },
-    { metric: 'body_bytes', value: res.body.length, unit: 'bytes' },
-  );
+  const outcome: ProbeOutcome = { status: 'pass', latencyMs: res.warmMs ?? res.firstMs, details: { status_code: res.status, body_truncated: res.truncated }, measurements: timings(res) };
   const problems: string[] = [];
-  if (!statusMatches(res.status, target.expect.status)) {
-    problems.push(`HTTP ${res.status}, expected ${Array.isArray(target.expect.status) ? target.expect.status.join(' or ') : target.expect.status}`);
-  }
-  const text = res.body.toString('utf8');
-  if (target.expect.contains !== undefined && !text.includes(target.expect.contains)) {
-    problems.push(`body does not contain "${target.expect.contains}"${res.truncated ? ` in its first ${target.maxBodyBytes} bytes` : ''}`);
-  }
-  let json: unknown;
-  const wantsJson = target.expect.body.length > 0 || inspect;
-  if (wantsJson && text.length > 0) {
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-  }
-  for (const a of target.expect.body) {
-    if (json === undefined) {
-      problems.push(res.truncated ? `body is larger than maxBodyBytes (${target.maxBodyBytes}); cannot check "${a}"` : `body is not JSON; cannot check "${a}"`);
-      break;
-    }
-    const why = checkAssertion(parseAssertion(a), json);
-    if (why) problems.push(why);
-  }
-  if (inspect && json !== undefined) inspect(json, outcome);
-  if (problems.length > 0 && outcome.status !== 'fail') {
+  if (!statusMatches(res.status, target.expect.status)) problems.push(`HTTP ${res.status}, expected ${describeExpected(target.expect.status)}`);
+  problems.push(...(bodyChecker(target.expect)?.(res.body, res.truncated) ?? []));
+  if (inspect) inspect(parseJson(res.body), outcome);
+  if (problems.length > 0) {
+    outcome.error = [outcome.status === 'fail' ? outcome.error : undefined, ...problems].filter(Boolean).join('; ');
     outcome.status = 'fail';
-    outcome.error = problems.join('; ');
-  } else if (problems.length > 0) {
-    outcome.error = [outcome.error, ...problems].filter(Boolean).join('; ');
   }
   return outcome;
+}
+
+function timings(res: FetchResult): Measurement[] {
+  const m: Measurement[] = [
+    { metric: 'status_code', value: res.status, unit: 'number' },
+    { metric: 'connect_ms', value: res.connectMs, unit: 'ms' },
+    { metric: 'ttfb_ms', value: res.ttfbMs, unit: 'ms' },
+    { metric: 'first_response_ms', value: res.firstMs, unit: 'ms' },
+    { metric: 'body_bytes', value: res.body.length, unit: 'bytes' },
+  ];
+  if (res.tlsMs !== undefined) m.push({ metric: 'tls_ms', value: res.tlsMs, unit: 'ms' });
+  return m;
+}
+
+function parseJson(body: Buffer): unknown {
+  if (body.length === 0) return undefined;
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 export const httpProbe: ProbeKind<HttpTarget> = {
   kind: 'http',
   aliases: [],
   schemes: ['http', 'https'],
-  summary: 'Any HTTP endpoint: status, optional JSON body assertions, response time',
+  summary: 'Any HTTP endpoint: status, optional JSON body assertions, response time on a warm connection',
   schema,
   metrics: httpMetrics,
   run: (target, ctx) => runHttp(target, ctx),

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { duration, targetBase } from '../config/fields.js';
-import type { Measurement, MetricSpec } from '../results/measurement.js';
-import { classifyError, endpointOf } from './classify-error.js';
+import type { MetricSpec } from '../results/measurement.js';
+import { classifyError, endpointOf, type Endpoint } from './classify-error.js';
+import { judgePostgres, STATE_SQL, type StateRow } from './postgres-judge.js';
 import type { ProbeContext, ProbeKind, ProbeOutcome } from './types.js';
 
 const schema = z.strictObject({
@@ -14,28 +15,37 @@ export type PostgresTarget = z.output<typeof schema>;
 const metrics: Record<string, MetricSpec> = {
   query_ms: { unit: 'ms', aggregate: 'max', label: 'SELECT 1', headline: true },
   connect_ms: { unit: 'ms', aggregate: 'max', label: 'connect' },
-  connections: { unit: 'count', aggregate: 'sum', label: 'connections', headline: true },
+  // Every session pg_stat_activity lists (background processes included), as `SELECT count(*) FROM pg_stat_activity` says.
+  connections: { unit: 'count', aggregate: 'sum', label: 'sessions' },
+  // Client backends: the sessions that take a max_connections slot.
+  client_connections: { unit: 'count', aggregate: 'sum', label: 'client connections', headline: true },
   max_connections: { unit: 'count', aggregate: 'min', label: 'max connections' },
+  // Client connections of the slots ordinary roles can use: max_connections minus the reserved ones.
   connections_used_pct: { unit: 'percent', aggregate: 'max', label: 'connections used', headline: true },
   in_recovery: { unit: 'count', aggregate: 'sum', label: 'in recovery' },
   longest_transaction_s: { unit: 'seconds', aggregate: 'max', label: 'longest transaction' },
   replicas: { unit: 'count', aggregate: 'sum', label: 'replicas' },
+  // A replica only: how far its replay trails what it received, in time and bytes.
   replication_lag_s: { unit: 'seconds', aggregate: 'max', label: 'replication lag' },
+  replication_lag_bytes: { unit: 'bytes', aggregate: 'max', label: 'replication lag (bytes)' },
 };
 
-// One round trip for everything after SELECT 1; backend_type keeps background workers out of the counts.
-const STATE_SQL = `
-SELECT current_setting('server_version') AS version,
-       pg_is_in_recovery() AS in_recovery,
-       current_setting('max_connections')::int AS max_connections,
-       (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int AS connections,
-       (SELECT coalesce(max(extract(epoch FROM now() - xact_start)), 0) FROM pg_stat_activity
-         WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid() AND backend_type = 'client backend')::float8 AS longest_xact_s,
-       (SELECT count(*) FROM pg_stat_replication)::int AS replicas,
-       CASE WHEN pg_is_in_recovery() THEN
-         CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
-              ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0) END
-       END::float8 AS replication_lag_s`;
+/** PostgreSQL's own refusals (SQLSTATE codes), in words; anything else is a network or TLS cause. */
+export function explainPostgres(err: unknown, at: Endpoint): string {
+  const e = err as { code?: string; message?: string };
+  const msg = String(e?.message ?? err).split('\n')[0];
+  const where = `${at.host}:${at.port}`;
+  switch (e?.code) {
+    case '28P01': return `authentication failed for PostgreSQL at ${where}: wrong password`;
+    case '28000': return `authentication failed for PostgreSQL at ${where}: ${msg}`;
+    case '3D000': return `PostgreSQL at ${where}: ${msg}`;
+    case '53300': return `PostgreSQL at ${where} refuses connections: too many clients (max_connections reached)`;
+    case '57P03': return `PostgreSQL at ${where} is starting up or shutting down: ${msg}`;
+  }
+  if (/Connection terminated unexpectedly/i.test(msg)) return `connection closed by ${where} during the handshake (not PostgreSQL, or it refused this client)`;
+  if (/server does not support SSL/i.test(msg)) return `TLS: ${where} does not support TLS; remove sslmode or use sslmode=disable`;
+  return classifyError(err, at);
+}
 
 async function run(target: PostgresTarget, ctx: ProbeContext): Promise<ProbeOutcome> {
   const { default: pg } = await import('pg');
@@ -63,60 +73,23 @@ async function run(target: PostgresTarget, ctx: ProbeContext): Promise<ProbeOutc
     const q0 = performance.now();
     await client.query('SELECT 1');
     const queryMs = performance.now() - q0;
+    if (ctx.liveness) return { status: 'pass', latencyMs: queryMs, details: {}, measurements: [{ metric: 'query_ms', value: queryMs, unit: 'ms' }] };
     ctx.stage('reading server state');
-    const row = (await client.query(STATE_SQL)).rows[0];
-    return judge(target, row, connectMs, queryMs);
+    const row = (await client.query(STATE_SQL)).rows[0] as StateRow;
+    return judgePostgres(row, { connectMs, queryMs, longTransactionWarnMs: target.longTransactionWarn });
   } catch (err) {
     if (ctx.signal.aborted) throw err;
-    return { status: 'fail', latencyMs: null, error: classifyError(err, at), details: {}, measurements: [] };
+    return { status: 'fail', latencyMs: null, error: explainPostgres(err, at), details: {}, measurements: [] };
   } finally {
     client.end().catch(() => undefined);
   }
-}
-
-interface StateRow {
-  version: string;
-  in_recovery: boolean;
-  max_connections: number;
-  connections: number;
-  longest_xact_s: number;
-  replicas: number;
-  replication_lag_s: number | null;
-}
-
-function judge(target: PostgresTarget, row: StateRow, connectMs: number, queryMs: number): ProbeOutcome {
-  const m: Measurement[] = [];
-  const put = (metric: string, value: number | null | undefined) => {
-    if (value !== null && value !== undefined && Number.isFinite(value)) m.push({ metric, value, unit: metrics[metric].unit });
-  };
-  const usedPct = (row.connections / row.max_connections) * 100;
-  put('query_ms', queryMs);
-  put('connect_ms', connectMs);
-  put('connections', row.connections);
-  put('max_connections', row.max_connections);
-  put('connections_used_pct', usedPct);
-  put('in_recovery', row.in_recovery ? 1 : 0);
-  put('longest_transaction_s', row.longest_xact_s);
-  put('replicas', row.replicas);
-  put('replication_lag_s', row.replication_lag_s);
-
-  const warnings: string[] = [];
-  if (usedPct >= 90) warnings.push(`connections at ${usedPct.toFixed(0)}% of max_connections (${row.connections}/${row.max_connections})`);
-  if (row.longest_xact_s * 1000 > target.longTransactionWarn) warnings.push(`a transaction has been open for ${row.longest_xact_s.toFixed(0)} s`);
-  return {
-    status: warnings.length ? 'warn' : 'pass',
-    latencyMs: queryMs,
-    warnings,
-    details: { version: row.version, role: row.in_recovery ? 'replica (in recovery)' : 'primary' },
-    measurements: m,
-  };
 }
 
 export const postgresProbe: ProbeKind<PostgresTarget> = {
   kind: 'postgres',
   aliases: ['pg', 'postgresql'],
   schemes: ['postgres', 'postgresql'],
-  summary: 'PostgreSQL: connect, SELECT 1, version, recovery, connections, long transactions, replication lag',
+  summary: 'PostgreSQL: connect, SELECT 1, version, connections, long transactions, replicas, a replica\'s WAL receiver and lag',
   schema,
   metrics,
   run,

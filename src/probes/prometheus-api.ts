@@ -1,4 +1,4 @@
-import { fetchCapped, type FetchResult } from './http-fetch.js';
+import { fetchCapped, withUrlCredentials, type FetchResult } from './http-fetch.js';
 
 /** Thrown when an answer does not have the shape of the Prometheus HTTP API; the message says what came back. */
 export class NotPrometheusError extends Error {}
@@ -23,15 +23,12 @@ const MAX_BODY = 8 * 1024 * 1024;
 
 /**
  * The Prometheus HTTP API envelope `{status, data, errorType, error}`. Credentials in the URL become a
- * basic Authorization header. Anything that is not that envelope (an HTML login page, a proxy's error,
+ * basic Authorization header (a reverse proxy in front of Prometheus usually asks for one). Anything that is not that envelope (an HTML login page, a proxy's error,
  * `data: null`) is a NotPrometheusError naming the path, never a TypeError later.
  */
 export function prometheusApi(o: ApiOptions): PrometheusApi {
   const base = new URL(o.url);
-  const headers = { ...o.headers };
-  if (base.username && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) {
-    headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString('base64')}`;
-  }
+  const headers = withUrlCredentials(base, o.headers);
   base.username = '';
   base.password = '';
   const root = base.toString().replace(/\/$/, '');

@@ -37,6 +37,11 @@ export interface ProbeOutcome {
 export interface ProbeContext {
   signal: AbortSignal;
   timeoutMs: number;
+  /**
+   * Only tell whether the target works, with one cheap round trip (PING, SELECT 1, one request): what a
+   * fault experiment polls every 100 ms, where a full probe's sampling would set the pace.
+   */
+  liveness?: boolean;
   /** Tells the runner what the probe is waiting for, so a timeout can say where it got stuck. */
   stage(what: string): void;
 }
@@ -53,5 +58,10 @@ export interface ProbeKind<T extends TargetBase = TargetBase> {
   metrics: Record<string, MetricSpec>;
   /** Metrics a specific target adds (e.g. named PromQL queries). */
   targetMetrics?(target: T): Record<string, MetricSpec>;
+  /**
+   * Config rules the schema cannot say (fields that depend on each other or on the defaults), each a
+   * problem at a path inside the target. Run by `validate check` and before every run.
+   */
+  check?(target: T, ctx: { timeoutMs: number }): { path: (string | number)[]; message: string }[];
   run(target: T, ctx: ProbeContext): Promise<ProbeOutcome>;
 }

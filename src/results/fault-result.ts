@@ -19,6 +19,16 @@ export interface FaultResult {
   recoveryMs: number | null;
   /** A watched target was seen failing (else the service did not notice the fault within the settle time). */
   disruptionSeen: boolean;
+  /**
+   * The fault is shown to have happened: it acted on something (sessions terminated, clients
+   * disconnected), or a watched target was seen failing, or restarted. Without it nothing was tested.
+   */
+  tookEffect: boolean;
+  /** The run was interrupted during this experiment. */
+  interrupted?: boolean;
+  /** After an interruption: watched targets still failing, and what restores them. */
+  leftDown?: string[];
+  restoreWith?: string;
   /** Targets that were not watched but failed during the experiment: the blast radius. */
   affected: string[];
   isolated: boolean;

@@ -2,6 +2,8 @@ import type { Config } from '../config/config.js';
 import { runFault } from '../faults/experiment.js';
 import type { FaultResult } from '../results/fault-result.js';
 import type { MeasuredItem, PhaseResult } from '../results/result.js';
+import type { TargetBase } from '../probes/types.js';
+import { probeOne } from './probe-one.js';
 
 export interface FaultRunOptions {
   chaos: boolean;
@@ -22,13 +24,14 @@ export async function runFaults(config: Config, phases: PhaseResult[], o: FaultR
     o.notes.push(`${config.faults.length} fault experiment(s) ${why.replace(/^not run: /, 'not run: ')}`);
     return config.faults.map((f) => ({
       name: f.name, type: f.fault.type, action: '', status: 'skip', error: why, watched: f.watch, steadyBefore: false, steadyAfter: false,
-      recovered: false, recoveryMs: null, disruptionSeen: false, affected: [], isolated: true, checks: 0, durationMs: 0, measurements: [],
+      recovered: false, recoveryMs: null, disruptionSeen: false, tookEffect: false, affected: [], isolated: true, checks: 0, durationMs: 0, measurements: [],
     }));
   }
   const out: FaultResult[] = [];
   for (const f of config.faults) {
     if (o.signal?.aborted) break;
-    out.push(await runFault(f, { targets: config.targets, signal: o.signal, say: o.say }));
+    const check = (t: TargetBase, timeoutMs: number, c: { liveness: boolean; signal?: AbortSignal }) => probeOne(t, timeoutMs, c.signal, { liveness: c.liveness });
+    out.push(await runFault(f, { targets: config.targets, signal: o.signal, say: o.say, check }));
   }
   return out;
 }

@@ -1,14 +1,6 @@
 import { z } from 'zod';
 import { duration, name, percent, urlWithSchemes } from '../config/fields.js';
-import { parseAssertion } from '../probes/body-assertions.js';
-
-const assertion = z.string().superRefine((text, ctx) => {
-  try {
-    parseAssertion(text);
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', message: `invalid body assertion: ${(err as Error).message}` });
-  }
-});
+import { expectSchema } from '../http/expect.js';
 
 /** What to send: a config target (by name) or a URL, plus the request itself. */
 export const httpRequestFields = {
@@ -18,12 +10,7 @@ export const httpRequestFields = {
   method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
   headers: z.record(z.string(), z.string()).default({}),
   body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional().meta({ description: 'A string, or a mapping/list sent as JSON' }),
-  expect: z
-    .strictObject({
-      status: z.union([z.number().int(), z.string().regex(/^[1-5]xx$/), z.array(z.number().int())]).default('2xx'),
-      body: z.array(assertion).default([]),
-    })
-    .default({ status: '2xx', body: [] }),
+  expect: expectSchema,
 };
 
 /** How long to wait for one answer before counting it as an error. */

@@ -1,8 +1,7 @@
-import { UsageError } from '../errors.js';
 import { httpFactory } from '../load/http-connection.js';
 import type { ConnectionFactory } from '../load/types.js';
-import { checkAssertion, parseAssertion } from '../probes/body-assertions.js';
-import { requestUrl, statusMatches } from '../probes/http.js';
+import { bodyChecker, statusMatches, type Expectation } from '../http/expect.js';
+import { requestUrl } from '../http/request-url.js';
 import type { TargetBase } from '../probes/types.js';
 import { redactUrl } from '../util/redact.js';
 
@@ -13,7 +12,7 @@ export interface HttpRequestConfig {
   method: string;
   headers: Record<string, string>;
   body?: unknown;
-  expect: { status: number | string | number[]; body: string[] };
+  expect: Expectation;
 }
 
 /** Resolves a scenario's request against the config's targets into a connection factory. */
@@ -22,7 +21,7 @@ export function httpLoad(req: HttpRequestConfig, targets: Map<string, TargetBase
   let headers = req.headers;
   if (req.target) {
     const t = targets.get(req.target) as (TargetBase & { path?: string; headers?: Record<string, string> }) | undefined;
-    if (!t) throw new UsageError(`scenario target "${req.target}" is not a target of this config`);
+    if (!t) throw new Error(`scenario target "${req.target}" is not a target of this config`); // the config check makes this unreachable
     url = requestUrl({ url: t.url, path: req.path ?? t.path }, t.kind === 'engine' ? '/health' : undefined);
     headers = { ...(t.headers ?? {}), ...req.headers };
   } else {
@@ -33,23 +32,9 @@ export function httpLoad(req: HttpRequestConfig, targets: Map<string, TargetBase
     body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
     if (typeof req.body !== 'string' && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers = { ...headers, 'content-type': 'application/json' };
   }
-  const assertions = req.expect.body.map(parseAssertion);
-  const checkBody = assertions.length
-    ? (buf: Buffer) => {
-        let json: unknown;
-        try {
-          json = JSON.parse(buf.toString('utf8'));
-        } catch {
-          return 'body is not JSON';
-        }
-        for (const a of assertions) {
-          const why = checkAssertion(a, json);
-          if (why) return why;
-        }
-        return undefined;
-      }
-    : undefined;
-  const expected = req.expect.status as Parameters<typeof statusMatches>[1];
+  const check = bodyChecker(req.expect);
+  const checkBody = check ? (buf: Buffer) => check(buf, false)[0] : undefined;
+  const expected = req.expect.status;
   const factory = httpFactory({ url, method: req.method, headers, body, timeoutMs, ok: (s) => statusMatches(s, expected), checkBody });
   return { factory, url, describe: `${req.method} ${redactUrl(url)}` };
 }

@@ -5,6 +5,8 @@ import type { ScenarioResult } from '../results/scenario-result.js';
 import { httpLoad } from './http-request.js';
 import { scenarioBase } from './fields.js';
 import type { ScenarioKind } from './types.js';
+import type { TargetBase } from '../probes/types.js';
+import type { Expectation } from '../http/expect.js';
 
 const schema = z.strictObject({
   kind: z.literal('latency'),
@@ -13,6 +15,11 @@ const schema = z.strictObject({
   requests: z.number().int().min(1).default(50).meta({ description: 'Sequential requests per target (the reference: 50)' }),
 });
 export type LatencyScenario = z.output<typeof schema>;
+
+/** Each request is judged as the target's probe judges it: its expected status and body assertions. */
+function targetExpect(t: TargetBase | undefined): Expectation {
+  return (t as { expect?: Expectation } | undefined)?.expect ?? { status: '2xx', body: [] };
+}
 
 /** N sequential requests to each target, one connection: the per-engine latency table of the reference report. */
 export const latencyScenario: ScenarioKind<LatencyScenario> = {
@@ -25,7 +32,7 @@ export const latencyScenario: ScenarioKind<LatencyScenario> = {
     const out: ScenarioResult[] = [];
     for (const t of s.targets) {
       if (ctx.signal?.aborted) break;
-      const { factory, url, describe } = httpLoad({ target: t, method: 'GET', headers: {}, expect: { status: '2xx', body: [] } }, ctx.targets, s.timeout);
+      const { factory, url, describe } = httpLoad({ target: t, method: 'GET', headers: {}, expect: targetExpect(ctx.targets.get(t)) }, ctx.targets, s.timeout);
       out.push(await measure({ name: `${s.name}-${t}`, kind: 'latency', scenario: s.name, target: describe, url, factory, model: { type: 'closed', connections: 1, requests: s.requests }, signal: ctx.signal, limits: ctx.limits, successPct: s.success, onStart: ctx.onStart }));
     }
     return out;

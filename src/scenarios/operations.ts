@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { duration, name } from '../config/fields.js';
-import { UsageError } from '../errors.js';
 import { measure } from '../load/measure.js';
 import { postgresFactory } from '../load/postgres-connection.js';
 import { redisFactory } from '../load/redis-connection.js';
@@ -9,6 +8,7 @@ import { redactUrl } from '../util/redact.js';
 import { httpRequestFields, scenarioBase, successField } from './fields.js';
 import { httpLoad } from './http-request.js';
 import type { ScenarioKind } from './types.js';
+import { article } from '../util/words.js';
 
 const operation = z
   .strictObject({
@@ -39,6 +39,17 @@ export const operationsScenario: ScenarioKind<OperationsScenario> = {
   schema,
   results: (s) => s.operations.map((o) => o.name),
   references: (s) => s.operations.map((o, i) => ({ name: o.target, path: ['operations', i, 'target'], kinds: ['engine', 'http', 'redis', 'postgres'] })),
+  check(s, { targets }) {
+    const issues: { path: (string | number)[]; message: string }[] = [];
+    s.operations.forEach((op, i) => {
+      const kind = targets.get(op.target)?.kind;
+      if (kind === 'redis' && !op.command) issues.push({ path: ['operations', i], message: `operation "${op.name}" loads Redis target "${op.target}": give "command", e.g. command: [GET, "orders:last"]` });
+      else if (kind === 'postgres' && !op.query) issues.push({ path: ['operations', i], message: `operation "${op.name}" loads PostgreSQL target "${op.target}": give "query", e.g. query: "SELECT 1"` });
+      else if (kind !== 'redis' && op.command) issues.push({ path: ['operations', i, 'command'], message: `"command" is for a Redis target; "${op.target}" is ${article(kind)} ${kind} target (give method, path and body instead)` });
+      else if (kind !== 'postgres' && op.query) issues.push({ path: ['operations', i, 'query'], message: `"query" is for a PostgreSQL target; "${op.target}" is ${article(kind)} ${kind} target` });
+    });
+    return issues;
+  },
   impliedCriteria: (s) =>
     s.operations.filter((o) => o.sla !== undefined).map((o) => ({ name: `${o.name} SLA`, expect: `scenario.${o.name}.p99_ms < ${o.sla}ms`, severity: 'critical' as const })),
   async run(s, ctx) {
@@ -69,14 +80,8 @@ export const operationsScenario: ScenarioKind<OperationsScenario> = {
 
 async function loadFor(op: Operation, targets: Parameters<typeof httpLoad>[1], timeoutMs: number) {
   const t = targets.get(op.target);
-  if (!t) throw new UsageError(`operation "${op.name}": target "${op.target}" is not a target of this config`);
-  if (t.kind === 'redis') {
-    if (!op.command) throw new UsageError(`operation "${op.name}" loads Redis target "${op.target}": give "command", e.g. [GET, key]`);
-    return { factory: await redisFactory(t.url, op.command, timeoutMs), url: t.url, describe: `${op.command[0]} on ${redactUrl(t.url)}` };
-  }
-  if (t.kind === 'postgres') {
-    if (!op.query) throw new UsageError(`operation "${op.name}" loads PostgreSQL target "${op.target}": give "query"`);
-    return { factory: await postgresFactory(t.url, op.query, timeoutMs), url: t.url, describe: `SQL on ${redactUrl(t.url)}` };
-  }
+  // The config check has made sure the target exists and the operation fits its kind.
+  if (t?.kind === 'redis') return { factory: await redisFactory(t.url, op.command!, timeoutMs), url: t.url, describe: `${op.command![0]} on ${redactUrl(t.url)}` };
+  if (t?.kind === 'postgres') return { factory: await postgresFactory(t.url, op.query!, timeoutMs), url: t.url, describe: `SQL on ${redactUrl(t.url)}` };
   return httpLoad(op, targets, timeoutMs);
 }

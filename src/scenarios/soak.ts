@@ -58,7 +58,7 @@ export const soakScenario: ScenarioKind<SoakScenario> = {
     const loads = s.mix.map((m) => httpLoad(m, ctx.targets, s.timeout));
     const mix = loads.map((l, i) => ({ name: entryName(s.mix[i], i), target: l.describe, url: l.url, factory: l.factory, weight: s.mix[i].weight }));
     const origin = performance.now();
-    const windows = new Windows(origin, s.window, origin + s.duration);
+    const windows = new Windows(origin, s.window, s.duration);
     const sample = () => ctx.sampleInfra?.() ?? Promise.resolve([]);
     // At each window's end: the infrastructure as it stands then, and the windows whose requests have all finished.
     let boundary = 0;
@@ -77,7 +77,8 @@ export const soakScenario: ScenarioKind<SoakScenario> = {
         url: loads[0].url,
         factory: loads[0].factory,
         mix,
-        model: { type: 'open', schedule: new Schedule([{ from: s.rate, to: s.rate, durationMs: s.duration }]), maxConnections: s.maxConnections, lateAfterMs: s.lateAfter, drainMs: s.timeout },
+        // The windows count from the schedule's own start.
+        model: { type: 'open', schedule: new Schedule([{ from: s.rate, to: s.rate, durationMs: s.duration }]), maxConnections: s.maxConnections, lateAfterMs: s.lateAfter, drainMs: s.timeout, startAt: origin },
         tap: (ms, failed, answered, dueAt) => windows.record(ms, failed, answered, dueAt),
         signal: ctx.signal,
         limits: ctx.limits,

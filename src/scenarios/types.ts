@@ -33,5 +33,10 @@ export interface ScenarioKind<S extends ScenarioBase = ScenarioBase> {
   resultMetrics?(spec: S): Record<string, Record<string, MetricSpec>>;
   /** Criteria the scenario implies, e.g. an operation's SLA. */
   impliedCriteria?(spec: S): CriterionSpec[];
+  /**
+   * Config rules the schema cannot say, once its references are known to exist: each a problem at a path
+   * inside the scenario. Run by `validate check` and before every run, so nothing fails after probing.
+   */
+  check?(spec: S, ctx: { targets: Map<string, TargetBase> }): { path: (string | number)[]; message: string }[];
   run(spec: S, ctx: ScenarioContext): Promise<ScenarioResult[]>;
 }

@@ -129,7 +129,7 @@ criteria:
     const report = JSON.parse(r.stdout);
     expect(report.phases.map((x: { name: string; status: string }) => [x.name, x.status])).toEqual([['infrastructure', 'fail'], ['engines', 'skip']]);
     expect(report.probes.find((x: { name: string }) => x.name === 'risk')).toMatchObject({ status: 'skip', error: 'skipped: phase "infrastructure" failed' });
-    expect(report.criteria[1]).toMatchObject({ status: 'fail', actual: null, reason: 'not measured: no engine reported available' });
+    expect(report.criteria[1]).toMatchObject({ status: 'fail', outcome: 'NOT RUN', actual: null, reason: 'not measured: risk skipped: phase "infrastructure" failed' });
   });
 
   it('writes every output atomically, from the config and from --out, and keeps stdout JSON clean', async () => {

@@ -4,10 +4,16 @@ import { runCli } from '../helpers/cli.js';
 
 let server: Server;
 let url: string;
+/** What the server itself answered, by status: the independent count. */
+const answered = new Map<number, number>();
 beforeAll(async () => {
+  let n = 0;
   server = createServer((req, res) => {
     req.resume();
-    res.writeHead(200, { 'content-length': '2' }).end('ok');
+    // /flaky answers 500 to every third request, exactly.
+    const status = req.url === '/flaky' && ++n % 3 === 0 ? 500 : 200;
+    answered.set(status, (answered.get(status) ?? 0) + 1);
+    res.writeHead(status, { 'content-length': '2' }).end('ok');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
@@ -32,6 +38,26 @@ describe('validate load', () => {
     expect(s.uncorrectedLatencyMs.p50).toBeGreaterThan(0);
     expect(s.generator.scheduleLagP99Ms).toBeGreaterThanOrEqual(0);
     expect(r.code).toBe(0);
+  });
+
+  it('errors count by default: a third of the answers HTTP 500 is NO-GO, exit 1, and says which criterion and why', async () => {
+    answered.clear();
+    const r = await runCli(['load', `${url}flaky`, '-n', '2', '-r', '300', '--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('errors count: at least 99.9% of requests must succeed (criterion "Errors within budget")');
+    const report = JSON.parse(r.stdout);
+    const s = report.scenarios[0];
+    expect([s.requests, s.errors]).toEqual([answered.get(200)! + answered.get(500)!, answered.get(500)]);
+    expect(report.criteria.find((c: { name: string }) => c.name === 'Errors within budget')).toMatchObject({ status: 'fail', actual: 1 });
+    expect(report.recommendation).not.toMatch(/healthy/);
+  });
+
+  it('a --criteria on success replaces the default error budget', async () => {
+    const r = await runCli(['load', `${url}flaky`, '-n', '2', '-r', '300', '--criteria', 'scenario.success_rate >= 60%', '--format', 'json']);
+    expect(r.stderr).toContain('errors are judged by your --criteria');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.recommendation).toBe(`GO: every critical criterion is met. Follow up before or soon after go-live: load results with errors within their budget: load-2 (${(100 - report.scenarios[0].successRate).toFixed(2)}%).`);
   });
 
   it('a criterion not met exits 1', async () => {

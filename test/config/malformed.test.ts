@@ -45,6 +45,15 @@ const CASES: [string, string, string][] = [
     'c.yaml:4:5: criteria[0]: invalid expression: expected a comparison (<, <=, >, >=, ==, !=), found "=>" (use == to compare) at column 19\n    engines.available => 90%\n                      ^'],
   ['body assertion syntax', 'targets:\n  - name: risk\n    kind: engine\n    url: http://localhost:8200\n    expect:\n      body: ["status = healthy"]\n',
     'c.yaml:6:14: targets[0].expect.body[0]: invalid body assertion: expected a comparison (<, <=, >, >=, ==, !=), found "= " (use == to compare) at column 8\n    status = healthy\n           ^'],
+  // Rules each kind checks itself, beyond the schema.
+  ['a Redis window the timeout can never fit', 'defaults: { timeout: 1s }\ntargets:\n  - { name: bus, kind: redis, url: "redis://localhost:6379", window: 1s }\n',
+    'c.yaml:3:70: targets[0].window: window 1000 ms is not shorter than the timeout (1000 ms): the probe could never finish; shorten the window or raise the timeout'],
+  ['a Redis operation without a command', 'targets:\n  - { name: bus, kind: redis, url: "redis://localhost:6379" }\nscenarios:\n  - { name: ops, kind: operations, operations: [{ name: cache, target: bus }] }\n',
+    'c.yaml:4:49: scenarios[0].operations[0]: operation "cache" loads Redis target "bus": give "command", e.g. command: [GET, "orders:last"]'],
+  ['a SQL query aimed at an engine', 'targets:\n  - { name: risk, kind: engine, url: "http://localhost:8200" }\nscenarios:\n  - { name: ops, kind: operations, operations: [{ name: q, target: risk, query: "SELECT 1" }] }\n',
+    'c.yaml:4:81: scenarios[0].operations[0].query: "query" is for a PostgreSQL target; "risk" is an engine target'],
+  ['a label on a metric without labels', 'targets:\n  - { name: risk, kind: engine, url: "http://localhost:8200" }\ncriteria:\n  - engine.latency_ms{job="x"} < 1s\n',
+    'c.yaml:4:5: criteria[0]: "engine.latency_ms{job="x"}": latency_ms has no labels to select; remove the {...}'],
 ];
 
 describe('malformed configs', () => {
@@ -58,7 +67,7 @@ describe('malformed configs', () => {
       'c.yaml:3:70: targets[0].phase: unknown phase "infar" (did you mean "infra"?); declared: infra, engines',
       'c.yaml:4:5: targets[1]: missing "phase": this config declares phases (infra, engines), so each target names its phase',
       'c.yaml:6:5: criteria[0]: unknown engine "rsik" in "engine.rsik.latency_ms" (did you mean "risk"?); this config has: risk',
-      'c.yaml:7:5: criteria[1]: unknown measurement "latncy_ms" for engine "risk" (did you mean "latency_ms"?); it has: available, healthy, failed, latency_ms, uptime_pct, uptime_checks, restarts_seen, status_code, ttfb_ms, body_bytes, uptime_seconds',
+      'c.yaml:7:5: criteria[1]: unknown measurement "latncy_ms" for engine "risk" (did you mean "latency_ms"?); it has: available, healthy, failed, latency_ms, uptime_pct, uptime_checks, restarts_seen, status_code, ttfb_ms, connect_ms, tls_ms, first_response_ms, body_bytes, uptime_seconds',
       'c.yaml:8:5: criteria[2]: "engine.latency_ms < 90%": a value in "%" cannot be compared with a measurement in ms; use ms or s',
     ]);
   });

@@ -91,7 +91,7 @@ describe('compiling against what the config measures', () => {
   it.each([
     ['redis.nope < 1', 'unknown measurement "redis.nope"'],
     ['redsi.primary.ping_ms < 1', '"redsi" is not a kind in this config (did you mean "redis"?)'],
-    ['engine.risk < 5', '"risk" is the name of a engine, not a measurement; add one: engine.risk.latency_ms'],
+    ['engine.risk < 5', '"risk" is the name of an engine, not a measurement; add one: engine.risk.latency_ms'],
     ['engine.risk.latency_ms < engine.ml.latency_ms', 'compares two measurements'],
     ['1 < 2', 'compares two values'],
     ['redis.primary.role == "master"', 'measurements are numbers'],
@@ -134,14 +134,14 @@ describe('evaluation and verdict', () => {
     expect(rs.map((r) => [r.outcome, r.grade])).toEqual([['EXCEEDED', 'A+'], ['EXCEEDED', 'A'], ['MET', 'B']]);
   });
 
-  it('a severity some rule has but none fires is zero; one no rule has is NOT RUN; an unmeasured target is NOT RUN with the reason', () => {
+  it('a severity some rule has but none fires is zero; one no rule has is NOT RUN; a target that failed is NOT MET with the reason', () => {
     const [crit, page, dead] = evaluateCriteria(
       [compile('prometheus.alerts_firing{severity="critical"} == 0'), compile('prometheus.alerts_firing{severity="page"} == 0'), compile('engine.features.latency_ms < 100')],
       [...infra, engine('features', false, NaN)].map((i) => (i.name === 'features' ? { ...i, measurements: i.measurements.filter((m) => m.metric !== 'latency_ms') } : i)),
     );
     expect(crit).toMatchObject({ actual: 0, status: 'pass', outcome: 'MET' });
     expect(page).toMatchObject({ actual: null, status: 'fail', outcome: 'NOT RUN', reason: 'no alerts_firing series of monitoring can have severity="page"; severity is one of: critical, warning' });
-    expect(dead).toMatchObject({ actual: null, status: 'fail', outcome: 'NOT RUN', reason: 'not measured: features failed (HTTP 503, expected 2xx)' });
+    expect(dead).toMatchObject({ actual: null, status: 'fail', outcome: 'NOT MET', grade: 'F', reason: 'not measured: features failed (HTTP 503, expected 2xx)' });
   });
 
   it('a selector on a metric without labels is a config error', () => {
@@ -151,7 +151,7 @@ describe('evaluation and verdict', () => {
   it('over many targets: a required one that measured nothing stops the claim; an optional one that failed is left out', () => {
     const down = { ...engine('risk', false, NaN), measurements: [{ metric: 'available', value: 0, unit: 'percent' as const }] };
     const [r] = evaluateCriteria([compile('engine.latency_ms < 100ms')], nineOfTen.map((i) => (i.name === 'risk' ? down : i)));
-    expect(r).toMatchObject({ outcome: 'NOT RUN', status: 'fail', reason: 'not measured: risk failed (HTTP 503, expected 2xx)' });
+    expect(r).toMatchObject({ outcome: 'NOT MET', status: 'fail', reason: 'not measured: risk failed (HTTP 503, expected 2xx)' });
     const optionalDown = { ...down, name: 'features', required: false };
     const [o] = evaluateCriteria([compile('engine.latency_ms < 100ms')], nineOfTen.map((i) => (i.name === 'features' ? optionalDown : i)));
     expect(o).toMatchObject({ outcome: 'EXCEEDED', actual: 10 });

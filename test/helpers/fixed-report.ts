@@ -58,7 +58,7 @@ criteria:
   const fault: FaultResult = {
     name: 'bus-cut', type: 'redis-client-kill', action: 'disconnect all normal clients of Redis "bus" (redis://:***@bus:6379) with CLIENT KILL',
     detail: 'CLIENT KILL disconnected 4 client(s) of bus', status: 'pass', watched: ['risk'], steadyBefore: true, steadyAfter: true, recovered: true,
-    recoveryMs: 350, disruptionSeen: true, affected: [], isolated: true, witnessRecoveryMs: 12, checks: 9, injectedAt: at, durationMs: 2600,
+    recoveryMs: 350, disruptionSeen: true, tookEffect: true, affected: [], isolated: true, witnessRecoveryMs: 12, checks: 9, injectedAt: at, durationMs: 2600,
     measurements: [{ metric: 'recovery_ms', value: 350, unit: 'ms' }, { metric: 'isolated', value: 1, unit: 'count' }],
   };
   const criteria = evaluateCriteria(config.criteria, [...probes, scenarioItem(scenario), faultItem(fault)]);

@@ -133,4 +133,56 @@ scrape_configs:
   return { url, port, downPort, dir, stop };
 }
 
+/**
+ * A real nginx serving the locations given (nginx config inside `server { }`), on a free port, in the
+ * foreground so the test owns it.
+ */
+export async function startNginx(locations: string): Promise<Running> {
+  const bin = requireBinary('nginx', 'nginx-light');
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'validate-nginx-'));
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  server {
+    listen 127.0.0.1:${port};
+    ${locations}
+  }
+}
+`,
+  );
+  const proc = spawn(bin, ['-c', join(dir, 'nginx.conf'), '-p', dir, '-g', 'daemon off;'], { stdio: 'ignore' });
+  const stop = stopper(proc, dir);
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(`nginx on ${port}`, async () => (await fetch(`${url}/`).then((r) => r.status, () => 0)) > 0);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url, port, stop };
+}
+
+/** The real redis-cli, as an independent view of a Redis the tool is tested against. */
+export function redisCli(port: number, ...args: string[]): Promise<string> {
+  const bin = requireBinary('redis-cli', 'redis-tools');
+  return new Promise((resolve, reject) => {
+    const c = spawn(bin, ['-p', String(port), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    c.stdout.on('data', (d) => (out += d));
+    c.on('error', reject);
+    c.on('close', () => resolve(out.trim()));
+  });
+}
+
 export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

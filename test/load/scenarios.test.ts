@@ -82,6 +82,34 @@ criteria:
     expect(r.validity).toBe('VALID');
   });
 
+  it('a run that ends inside a stall leaves no request out: what the drain catches is timed from its due time, what it does not is a failure', async () => {
+    // The stall starts 1.5 s in and lasts 2 s; the run is 2 s long.
+    const stall = await stallingServer(1500, 2000);
+    stall.start();
+    const drained = await run(`scenarios:\n  - { name: drained, kind: rate, url: "${stall.url}/", rate: 200, duration: 2s }\n`);
+    const r = drained.scenarios[0];
+    expect(r.requests).toBe(400);
+    expect(stall.received()).toBe(400);
+    expect(r.successRate).toBe(100);
+    // The first request due in the stall (at 1.5 s) was answered when it ended (3.5 s): 2 s from its due time.
+    expect(r.latencyMs.max).toBeGreaterThan(1900);
+    expect(r.latencyMs.p90).toBeGreaterThan(500); // 100 of 400 were due in the stall
+
+    // The same, with a drain (the request timeout) shorter than the rest of the stall: whatever is still
+    // unanswered when it ends is a failure, timed at least to then, never left out.
+    const stall2 = await stallingServer(1500, 2000);
+    stall2.start();
+    const cut = await run(`scenarios:\n  - { name: cut, kind: rate, url: "${stall2.url}/", rate: 200, duration: 2s, timeout: 700ms }\n`);
+    const c = cut.scenarios[0];
+    expect(c.requests).toBe(400);
+    expect(c.errors).toBeGreaterThan(90); // those due in the stall: none answered within the drain
+    expect(c.successRate).toBeLessThan(80);
+    expect(c.latencyMs.p99).toBeGreaterThan(600);
+    expect(cut.criteria.find((x) => x.name === 'Errors within budget')).toMatchObject({ status: 'fail' });
+    stall.server.closeAllConnections();
+    stall2.server.closeAllConnections();
+  });
+
   it("open model: when the connection cap binds, requests wait in the generator's own queue, and the result says so (INVALID past 1%)", async () => {
     const stall = await stallingServer(1000, 1000);
     stall.start();
@@ -134,6 +162,30 @@ scenarios:
     const c = new Redis(redis.port, '127.0.0.1');
     expect(await c.get('validate:test:counter')).toBe('40');
     c.disconnect();
+  });
+
+  it('an SLA needs its successes: fast errors are not a met SLA, and neither is a command that always fails', async () => {
+    const report = await run(`
+targets:
+  - { name: api, kind: http, url: "${plain.url}" }
+  - { name: bus, kind: redis, url: "${redis.url}" }
+scenarios:
+  - name: ops
+    kind: operations
+    requests: 30
+    operations:
+      - { name: flaky-orders, target: api, path: /fail, sla: 50ms }
+      - { name: broken-cache, target: bus, command: [NOSUCHCOMMAND], sla: 50ms }
+`);
+    const sla = (name: string) => report.criteria.find((c) => c.name === `${name} SLA`)!;
+    // Every /fail answer is a fast 500: p99 far under 50 ms, and still NOT MET because of the errors.
+    expect(report.scenarios[0]).toMatchObject({ requests: 30, errors: 30 });
+    expect(sla('flaky-orders')).toMatchObject({ outcome: 'NOT MET', status: 'fail' });
+    expect(sla('flaky-orders').actual!).toBeLessThan(50);
+    expect(sla('flaky-orders').reason).toBe('flaky-orders: INVALID: every request failed (HTTP 500): nothing about the server\'s speed was measured');
+    expect(sla('broken-cache')).toMatchObject({ outcome: 'NOT MET', status: 'fail' });
+    expect(sla('broken-cache').reason).toMatch(/^broken-cache: INVALID: every request failed \(ERR unknown command/);
+    expect(report.verdict).toBe('NO-GO');
   });
 
   it('scenarios are not run when a phase failed, and the report says why', async () => {

@@ -3,6 +3,8 @@ import { probeOne } from '../../src/run/probe-one.js';
 import { drippingServer, engineServer, hangingServer, hugeBodyServer, notHttpServer, type TestServer } from '../helpers/hostile.js';
 import { freePort } from '../helpers/ports.js';
 import { target } from '../helpers/targets.js';
+import { startNginx, type Running } from '../helpers/services.js';
+import { execFileSync } from 'node:child_process';
 
 const servers: TestServer[] = [];
 const start = async (s: Promise<TestServer>) => {
@@ -44,6 +46,49 @@ describe('engine probe', () => {
   it('fails an engine that answers 200 but calls itself unhealthy', async () => {
     const s = await start(engineServer(200, { status: 'unhealthy' }));
     expect((await probeOne(target('engine', { url: s.url }), 2000)).error).toBe('engine reports status "unhealthy"');
+  });
+});
+
+describe('engine health documents: what the engine says about itself', () => {
+  it.each([
+    [{ status: 'degraded' }, 'warn', 'engine reports status "degraded"'],
+    [{ status: 'warn', checks: { 'redis:connections': [{ status: 'warn' }], 'db:latency': [{ status: 'pass' }] } }, 'warn', 'engine reports status "warn": redis:connections warn'],
+    [{ status: 'pass', checks: { 'disk:free': [{ status: 'fail' }] } }, 'warn', 'engine reports status "pass" but its checks do not all pass: disk:free fail'],
+    [{ status: 'purple' }, 'warn', 'engine reports status "purple", which is not a word known to mean healthy'],
+    [{ status: 'Major Outage' }, 'fail', undefined],
+    [{ status: 'UP' }, 'pass', undefined],
+  ])('%j is %s', async (doc, status, warning) => {
+    const s = await start(engineServer(200, doc));
+    const r = await probeOne(target('engine', { url: s.url }), 2000);
+    expect(r.status).toBe(status);
+    if (warning) expect(r.warnings).toEqual([warning]);
+    if (status === 'fail') expect(r.error).toBe(`engine reports status "${doc.status}"`);
+  });
+});
+
+describe('probe response time is that of a warm connection, as curl measures it', () => {
+  let nginx: Running;
+  beforeAll(async () => {
+    nginx = await startNginx(`location /health { default_type application/json; return 200 '{"status":"healthy"}'; }`);
+  });
+  afterAll(async () => {
+    await nginx?.stop();
+  });
+
+  it('within 1 ms of curl\'s time_total on loopback; connect reported apart', async () => {
+    const curl = () => Number(execFileSync('curl', ['-s', '-o', '/dev/null', '-w', '%{time_total}', `${nginx.url}/health`], { encoding: 'utf8' })) * 1000;
+    const probes: number[] = [];
+    const curls: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await probeOne(target('engine', { url: nginx.url }), 2000);
+      expect(r.status).toBe('pass');
+      expect(r.measurements.find((m) => m.metric === 'connect_ms')?.value).toBeGreaterThan(0);
+      probes.push(r.latencyMs!);
+      curls.push(curl());
+    }
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[2];
+    console.log(`probe latency median ${median(probes).toFixed(3)} ms, curl time_total median ${median(curls).toFixed(3)} ms`);
+    expect(Math.abs(median(probes) - median(curls))).toBeLessThan(1);
   });
 });
 

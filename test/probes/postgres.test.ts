@@ -5,6 +5,11 @@ import type { ProbeResult } from '../../src/results/result.js';
 import { engineServer, hangingServer, type TestServer } from '../helpers/hostile.js';
 import { freePort } from '../helpers/ports.js';
 import { POSTGRES_URL } from '../helpers/services.js';
+import { psql, startCluster, startReplica, type Cluster } from '../helpers/postgres-cluster.js';
+import { evaluateCriteria } from '../../src/criteria/evaluate.js';
+import { compileCriterion, type Criterion } from '../../src/criteria/compile.js';
+import { MetricCatalog } from '../../src/criteria/catalog.js';
+import { metricSources } from '../../src/config/validate.js';
 import { target } from '../helpers/targets.js';
 
 const value = (r: ProbeResult, metric: string) => r.measurements.find((m) => m.metric === metric)?.value;
@@ -23,13 +28,16 @@ describe('postgres probe against the real server', () => {
     await Promise.all(others.map((s) => s.close()));
   });
 
-  it('connects, times SELECT 1 and reads the server state', async () => {
+  it('connects, times SELECT 1 and reads the server state; connections are what psql counts', async () => {
     const r = await probeOne(target('postgres', { url: POSTGRES_URL }), 2000);
+    // psql's session stands in for the probe's own: both counts include exactly one session of the counter.
+    const all = Number(psql(POSTGRES_URL, 'SELECT count(*) FROM pg_stat_activity'));
+    const clients = Number(psql(POSTGRES_URL, "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"));
     expect(r.status).toBe('pass');
-    expect(r.details).toMatchObject({ role: 'primary', version: expect.stringMatching(/^\d+/) });
+    expect(r.details).toMatchObject({ role: 'primary', version: psql(POSTGRES_URL, 'SHOW server_version') });
     expect(value(r, 'in_recovery')).toBe(0);
-    expect(value(r, 'connections')).toBeGreaterThanOrEqual(1);
-    expect(value(r, 'connections_used_pct')).toBeCloseTo((value(r, 'connections')! / value(r, 'max_connections')!) * 100, 6);
+    expect([value(r, 'connections'), value(r, 'client_connections')]).toEqual([all, clients]);
+    expect(value(r, 'max_connections')).toBe(Number(psql(POSTGRES_URL, 'SHOW max_connections')));
     expect(value(r, 'query_ms')).toBe(r.latencyMs);
     expect(r.measurements.some((m) => m.metric === 'replication_lag_s')).toBe(false); // only replicas have a lag
   });
@@ -74,3 +82,75 @@ describe('postgres probe against the real server', () => {
     expect((await probeOne(target('postgres', { url: `postgres://u@127.0.0.1:${port}/db` }), 2000)).error).toBe(`connection refused: nothing is listening on 127.0.0.1:${port}`);
   });
 });
+
+describe('postgres probe against a private cluster and its streaming replica', () => {
+  let primary: Cluster;
+  let replica: Cluster;
+  beforeAll(async () => {
+    primary = await startCluster({ max_connections: 10, superuser_reserved_connections: 3 });
+    replica = await startReplica(primary);
+  }, 90_000);
+  afterAll(async () => {
+    await replica?.stop();
+    await primary?.stop();
+  });
+
+  it('connections used is of the slots non-superusers may use: at 100% PostgreSQL itself refuses the next one', async () => {
+    const held: pg.Client[] = [];
+    try {
+      for (let i = 0; i < 6; i++) {
+        const c = new pg.Client({ connectionString: primary.appUrl });
+        await c.connect();
+        held.push(c);
+      }
+      // Six held plus the probe's own: 7 of max_connections 10 minus 3 reserved.
+      const r = await probeOne(target('postgres', { url: primary.appUrl }), 3000);
+      expect(value(r, 'client_connections')).toBe(7);
+      expect(value(r, 'connections_used_pct')).toBe(100);
+      expect(r.warnings[0]).toBe('connections at 100% of the 7 slots non-superusers may use (7 client connections)');
+      // The independent proof: with the six still held, one more ordinary connection and the probe's are all there is.
+      const extra = new pg.Client({ connectionString: primary.appUrl });
+      await extra.connect();
+      held.push(extra);
+      const refused = await new pg.Client({ connectionString: primary.appUrl }).connect().then(() => 'connected', (err: Error) => err.message);
+      expect(refused).toMatch(/remaining connection slots are reserved/);
+    } finally {
+      await Promise.all(held.map((c) => c.end().catch(() => undefined)));
+    }
+  });
+
+  it('a streaming replica: in recovery, streaming from its primary, lag as its own LSNs say', async () => {
+    await waitForStreaming(replica);
+    const r = await probeOne(target('postgres', { url: replica.url }), 3000);
+    expect(r.details).toMatchObject({ role: 'replica (in recovery)', streaming_from: `127.0.0.1:${primary.port}` });
+    expect(value(r, 'in_recovery')).toBe(1);
+    const bytes = Number(psql(replica.url, 'SELECT pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())'));
+    expect(value(r, 'replication_lag_bytes')).toBe(bytes);
+    expect(value(r, 'replication_lag_s')).toBeLessThan(1);
+    // The primary sees it too.
+    expect(value(await probeOne(target('postgres', { url: primary.url }), 3000), 'replicas')).toBe(Number(psql(primary.url, 'SELECT count(*) FROM pg_stat_replication')));
+  });
+
+  it('a replica whose primary is gone has no WAL receiver: a warning, and its lag is unknown (NOT RUN), never 0', async () => {
+    await primary.stop();
+    await waitForNoReceiver(replica);
+    const r = await probeOne(target('postgres', { url: replica.url }), 3000);
+    expect(psql(replica.url, 'SELECT count(*) FROM pg_stat_wal_receiver')).toBe('0');
+    expect(r.status).toBe('warn');
+    expect(r.warnings).toContain('replica with no WAL receiver: it is not streaming from a primary (primary gone, or primary_conninfo wrong)');
+    expect(r.measurements.some((m) => m.metric === 'replication_lag_s')).toBe(false);
+    const t = target('postgres', { url: replica.url });
+    const c = compileCriterion({ expect: 'postgres.replication_lag_s < 10s', severity: 'critical' }, new MetricCatalog(metricSources([t]))) as Criterion;
+    expect(evaluateCriteria([c], [r])[0]).toMatchObject({ outcome: 'NOT RUN', status: 'fail', reason: 'not measured: t: the replica has no WAL receiver: it is not streaming from a primary' });
+  });
+});
+
+async function waitForStreaming(c: Cluster): Promise<void> {
+  const { waitFor } = await import('../helpers/ports.js');
+  await waitFor('the replica to stream', async () => psql(c.url, 'SELECT status FROM pg_stat_wal_receiver') === 'streaming', 20_000);
+}
+
+async function waitForNoReceiver(c: Cluster): Promise<void> {
+  const { waitFor } = await import('../helpers/ports.js');
+  await waitFor('the replica to lose its WAL receiver', async () => psql(c.url, 'SELECT count(*) FROM pg_stat_wal_receiver') === '0', 20_000);
+}

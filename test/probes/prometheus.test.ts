@@ -9,6 +9,9 @@ import { target } from '../helpers/targets.js';
 import { parseExpression, matches, type LabelMatcher } from '../../src/criteria/expression.js';
 import { selectSeries } from '../../src/criteria/select.js';
 import { prometheusProbe } from '../../src/probes/prometheus.js';
+import { parseConfigText } from '../../src/config/load.js';
+import { execute } from '../../src/run/execute.js';
+import { Redactor } from '../../src/util/redact.js';
 
 const value = (r: ProbeResult, metric: string) => r.measurements.find((m) => m.metric === metric && !m.labels)?.value;
 
@@ -52,6 +55,21 @@ describe('prometheus probe against a real Prometheus', () => {
     expect(select(r, '{severty="critical"}')).toEqual({ missing: 'no alerts_firing series of t carries the label "severty" (did you mean "severity"?); its labels are: alertname, instance, job, severity, team' });
     expect(select(r, '{alertname="EngineDwn"}')).toEqual({ missing: 'no alerts_firing series of t can have alertname="EngineDwn" (did you mean "EngineDown"?); alertname is one of: AlwaysFiring, EngineDown, HighLatency' });
     expect(select(r, '{severity="critical",job="missing-engine"}')).toEqual({ missing: 'no alerts_firing series of t can have job="missing-engine"; job is one of: gone, self' });
+  });
+
+  it('says which config target each firing alert is about: its instance label against the targets\' host:port', async () => {
+    const config = parseConfigText(`
+targets:
+  - { name: monitoring, kind: prometheus, url: "${prom.url}" }
+  - { name: gone-engine, kind: engine, url: "http://localhost:${prom.downPort}", required: false }
+`, 'p.yaml', new Redactor(), {});
+    const report = await execute(config, new Redactor());
+    const alerts = report.probes.find((p) => p.name === 'monitoring')!.alerts!;
+    const api: { labels: Record<string, string> }[] = (await (await fetch(`${prom.url}/api/v1/alerts`)).json()).data.alerts;
+    // Prometheus says EngineDown is about 127.0.0.1:<downPort>; the config calls it localhost:<downPort>.
+    expect(api.find((a) => a.labels.alertname === 'EngineDown')!.labels.instance).toBe(`127.0.0.1:${prom.downPort}`);
+    expect(alerts.find((a) => a.name === 'EngineDown')).toMatchObject({ target: 'gone-engine', targetOptional: true });
+    expect(alerts.find((a) => a.name === 'AlwaysFiring')!.target).toBeUndefined(); // about nothing the config knows
   });
 
   it('reports readiness, down targets, firing alerts, and PromQL scalars', async () => {

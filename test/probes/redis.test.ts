@@ -1,11 +1,34 @@
+import { createServer, connect } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeOne } from '../../src/run/probe-one.js';
 import type { ProbeResult } from '../../src/results/result.js';
 import { engineServer, hangingServer, type TestServer } from '../helpers/hostile.js';
 import { freePort } from '../helpers/ports.js';
-import { startRedis, type Running } from '../helpers/services.js';
+import { redisCli, startRedis, type Running } from '../helpers/services.js';
 import { target } from '../helpers/targets.js';
+
+/** A TCP proxy to `port` that can hold back what the first connection (a replica's link) receives. */
+async function holdingProxy(port: number): Promise<{ port: number; hold(ms: number): void; close(): void }> {
+  let heldUntil = 0;
+  let first = true;
+  const server = createServer((client) => {
+    const isLink = first;
+    first = false;
+    const upstream = connect(port, '127.0.0.1');
+    client.pipe(upstream);
+    upstream.on('data', (d) => {
+      const wait = isLink ? heldUntil - performance.now() : 0;
+      if (wait > 0) setTimeout(() => client.write(d), wait);
+      else client.write(d);
+    });
+    const end = () => { client.destroy(); upstream.destroy(); };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { port: (server.address() as { port: number }).port, hold: (ms) => (heldUntil = performance.now() + ms), close: () => server.close() };
+}
 
 const value = (r: ProbeResult, metric: string) => r.measurements.find((m) => m.metric === metric && !m.labels)?.value;
 
@@ -40,12 +63,39 @@ describe('redis probe against real redis-server instances', () => {
     expect(r.latencyMs).toBe(value(r, 'ping_ms'));
   });
 
-  it('reads a replica: role, link up, lag', async () => {
+  it('reads an in-sync replica: role, link up, and no lag, as the offsets redis-cli shows say', async () => {
     const r = await probeOne(target('redis', { url: replica.url }), 2000);
+    const offset = (port: number, key: string) => redisCli(port, 'INFO', 'replication').then((t) => Number(new RegExp(`^${key}:(\\d+)`, 'm').exec(t)![1]));
+    expect(await offset(replica.port, 'slave_repl_offset')).toBe(await offset(primary.port, 'master_repl_offset'));
     expect(r.status).toBe('pass');
     expect(r.details).toMatchObject({ role: 'replica', master: `127.0.0.1:${primary.port}` });
     expect(value(r, 'master_link_up')).toBe(1);
-    expect(value(r, 'replication_lag_s')).toBeGreaterThanOrEqual(0);
+    // Zero, unless the primary's periodic PING to its replicas (a few bytes) happened to be in flight.
+    expect(value(r, 'replication_lag_bytes')).toBeLessThan(100);
+    expect(value(r, 'replication_lag_s')).toBeLessThan(0.05);
+  });
+
+  it("a replica that falls behind: its lag is how long it takes to catch up with the primary's offset", async () => {
+    // The replica follows the primary through a proxy that can hold the replication stream back for a known
+    // time (the network between them stalling); the replica itself keeps answering.
+    const proxy = await holdingProxy(primary.port);
+    const follower = await startRedis({ replicaOf: proxy.port });
+    try {
+      proxy.hold(1000);
+      const heldAt = performance.now();
+      const writer = new Redis(primary.port, '127.0.0.1');
+      for (let i = 0; i < 100; i++) await writer.set(`k${i}`, 'v'.repeat(100));
+      writer.disconnect();
+      const probedAt = performance.now();
+      const r = await probeOne(target('redis', { url: follower.url, samples: 1 }), 3000);
+      // It cannot have caught up before the stream was released.
+      const expected = (heldAt + 1000 - probedAt) / 1000;
+      expect(value(r, 'replication_lag_bytes')).toBeGreaterThan(100 * 100);
+      expect(Math.abs(value(r, 'replication_lag_s')! - expected)).toBeLessThan(0.15);
+    } finally {
+      await follower.stop();
+      proxy.close();
+    }
   });
 
   it('warns when the replica has lost its primary', async () => {
@@ -56,8 +106,11 @@ describe('redis probe against real redis-server instances', () => {
     const r = await probeOne(target('redis', { url: orphan.url }), 2000);
     await orphan.stop();
     expect(r.status).toBe('warn');
-    expect(r.warnings[0]).toMatch(/^replication link to 127\.0\.0\.1:\d+ is down$/);
+    expect(r.warnings[0]).toMatch(/^replica: the replication link to 127\.0\.0\.1:\d+ is down \(it never synced\)$/);
     expect(value(r, 'master_link_up')).toBe(0);
+    // Unknown, not -1 and not a number that would pass `< 10s`.
+    expect(r.measurements.some((m) => m.metric === 'replication_lag_s')).toBe(false);
+    expect(r.unmeasured?.replication_lag_s).toMatch(/^the replication link to 127\.0\.0\.1:\d+ is down \(it never synced\)$/);
   });
 
   it('warns when the last background save failed', async () => {

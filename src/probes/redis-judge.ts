@@ -1,0 +1,103 @@
+import type { Measurement, MetricSpec } from '../results/measurement.js';
+import type { ProbeOutcome } from './types.js';
+import { cpuSeconds, num } from './redis-info.js';
+import type { ReplicaLag } from './redis-replication.js';
+
+export const REDIS_METRICS: Record<string, MetricSpec> = {
+  ping_ms: { unit: 'ms', aggregate: 'max', label: 'ping avg', headline: true },
+  ping_min_ms: { unit: 'ms', aggregate: 'min', label: 'ping min' },
+  ping_max_ms: { unit: 'ms', aggregate: 'max', label: 'ping max' },
+  connected_clients: { unit: 'count', aggregate: 'sum', label: 'clients', headline: true },
+  maxclients: { unit: 'count', aggregate: 'min', label: 'max clients' },
+  clients_used_pct: { unit: 'percent', aggregate: 'max', label: 'clients used' },
+  rejected_connections: { unit: 'count', aggregate: 'sum', label: 'rejected connections' },
+  used_memory_bytes: { unit: 'bytes', aggregate: 'max', label: 'memory', headline: true },
+  maxmemory_bytes: { unit: 'bytes', aggregate: 'min', label: 'maxmemory' },
+  // Of maxmemory when set, else of the machine's memory.
+  memory_used_pct: { unit: 'percent', aggregate: 'max', label: 'memory used', headline: true },
+  loading: { unit: 'count', aggregate: 'sum', label: 'loading' },
+  rdb_last_save_ok: { unit: 'count', aggregate: 'min', label: 'last RDB save ok' },
+  aof_last_write_ok: { unit: 'count', aggregate: 'min', label: 'last AOF write ok' },
+  connected_replicas: { unit: 'count', aggregate: 'sum', label: 'replicas' },
+  master_link_up: { unit: 'count', aggregate: 'min', label: 'replication link up' },
+  // A replica only: how long it took to have what the primary had when probed (0 when it already had it).
+  replication_lag_s: { unit: 'seconds', aggregate: 'max', label: 'replication lag' },
+  replication_lag_bytes: { unit: 'bytes', aggregate: 'max', label: 'replication lag (bytes)' },
+  cpu_pct: { unit: 'percent', aggregate: 'max', label: 'CPU', headline: true },
+  ops_per_sec: { unit: 'per_second', aggregate: 'sum', label: 'ops/s' },
+  uptime_seconds: { unit: 'seconds', aggregate: 'min', label: 'uptime' },
+};
+
+export interface RedisReading {
+  before: Map<string, string>;
+  info: Map<string, string>;
+  pings: number[];
+  elapsedS: number;
+  lag?: ReplicaLag;
+}
+
+/** Judges what INFO (taken twice, around the PINGs) says: memory, clients, persistence, replication, CPU. */
+export function judgeRedis({ before, info, pings, elapsedS, lag }: RedisReading): ProbeOutcome {
+  const m: Measurement[] = [];
+  const put = (metric: string, value: number | undefined) => {
+    if (value !== undefined && Number.isFinite(value)) m.push({ metric, value, unit: REDIS_METRICS[metric].unit });
+  };
+  const mean = pings.reduce((a, b) => a + b, 0) / pings.length;
+  put('ping_ms', mean);
+  put('ping_min_ms', Math.min(...pings));
+  put('ping_max_ms', Math.max(...pings));
+
+  const clients = num(info, 'connected_clients');
+  const maxclients = num(info, 'maxclients');
+  put('connected_clients', clients);
+  put('maxclients', maxclients);
+  if (clients !== undefined && maxclients) put('clients_used_pct', (clients / maxclients) * 100);
+  put('rejected_connections', num(info, 'rejected_connections'));
+
+  const used = num(info, 'used_memory');
+  const maxmemory = num(info, 'maxmemory') || undefined;
+  const limit = maxmemory ?? (num(info, 'total_system_memory') || undefined);
+  put('used_memory_bytes', used);
+  put('maxmemory_bytes', maxmemory);
+  if (used !== undefined && limit) put('memory_used_pct', (used / limit) * 100);
+
+  const loading = num(info, 'loading') ?? 0;
+  put('loading', loading);
+  const rdbOk = info.get('rdb_last_bgsave_status') !== 'err';
+  const aofOk = info.get('aof_last_write_status') !== 'err' && info.get('aof_last_bgrewrite_status') !== 'err';
+  put('rdb_last_save_ok', rdbOk ? 1 : 0);
+  put('aof_last_write_ok', aofOk ? 1 : 0);
+
+  const role = info.get('role') ?? 'unknown';
+  const replica = role === 'slave';
+  put('connected_replicas', num(info, 'connected_slaves'));
+  const unmeasured: Record<string, string> = {};
+  if (replica) {
+    put('master_link_up', info.get('master_link_status') === 'up' ? 1 : 0);
+    if (lag && 'unknown' in lag) unmeasured.replication_lag_s = unmeasured.replication_lag_bytes = lag.unknown;
+    else if (lag) {
+      put('replication_lag_s', lag.seconds);
+      put('replication_lag_bytes', lag.bytes);
+    }
+  }
+  const cpu0 = cpuSeconds(before);
+  const cpu1 = cpuSeconds(info);
+  if (cpu0 !== undefined && cpu1 !== undefined && elapsedS > 0) put('cpu_pct', Math.max(0, ((cpu1 - cpu0) / elapsedS) * 100));
+  put('ops_per_sec', num(info, 'instantaneous_ops_per_sec'));
+  put('uptime_seconds', num(info, 'uptime_in_seconds'));
+
+  const warnings: string[] = [];
+  if (!rdbOk) warnings.push('last RDB background save failed');
+  if (!aofOk) warnings.push('last AOF write or rewrite failed');
+  if (unmeasured.replication_lag_s) warnings.push(`replica: ${unmeasured.replication_lag_s}`);
+  const memPct = m.find((x) => x.metric === 'memory_used_pct')?.value;
+  if (maxmemory && memPct !== undefined && memPct >= 90) warnings.push(`memory at ${memPct.toFixed(0)}% of maxmemory`);
+
+  const details = {
+    version: info.get('redis_version') ?? null,
+    role: replica ? 'replica' : role,
+    master: replica ? `${info.get('master_host')}:${info.get('master_port')}` : null,
+  };
+  if (loading) return { status: 'fail', latencyMs: mean, error: 'Redis is loading its dataset and not serving yet', details, measurements: m };
+  return { status: warnings.length ? 'warn' : 'pass', latencyMs: mean, warnings, details, measurements: m, unmeasured };
+}
