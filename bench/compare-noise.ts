@@ -6,19 +6,15 @@
  * - the same target slowed to 40 ms: every rerun against every slow run (100), regressions counted
  */
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../test/helpers/cli.js';
+import { delayedServer } from '../test/helpers/hostile.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
-let delay = 5;
-const server = createServer((req, res) => {
-  req.resume();
-  setTimeout(() => res.writeHead(200, { 'content-length': '2' }).end('ok'), delay);
-});
-await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+const delay = { ms: 5 };
+const server = await delayedServer(delay);
+const url = `${server.url}/`;
 const dir = mkdtempSync(join(tmpdir(), 'validate-bench-compare-'));
 
 async function runs(prefix: string): Promise<string[]> {
@@ -44,12 +40,12 @@ async function regressions(pairs: [string, string][]): Promise<number> {
 
 try {
   const same = await runs('same');
-  delay = 40;
+  delay.ms = 40;
   const slow = await runs('slow');
   const samePairs = same.flatMap((a) => same.filter((b) => b !== a).map((b) => [a, b] as [string, string]));
   const slowPairs = same.flatMap((a) => slow.map((b) => [a, b] as [string, string]));
   console.log(`identical reruns (5 ms target, ${RUNS} runs, ${samePairs.length} ordered pairs): ${await regressions(samePairs)} regressions`);
   console.log(`5 ms -> 40 ms (${slowPairs.length} pairs): ${await regressions(slowPairs)} regressions`);
 } finally {
-  server.close();
+  await server.close();
 }

@@ -75,3 +75,13 @@ export function hugeBodyServer(bytes = 50 * 1024 * 1024): Promise<TestServer> {
 export function notHttpServer(): Promise<TestServer> {
   return listen(createServer((s) => s.end('220 mail.example ESMTP ready\r\n')));
 }
+
+/** Answers every request after `delay.ms` (changeable while it runs): a target whose speed a test controls. */
+export async function delayedServer(delay: { ms: number }): Promise<TestServer> {
+  return listen(
+    createHttpServer((req, res) => {
+      req.resume();
+      setTimeout(() => res.writeHead(200, { 'content-length': '2' }).end('ok'), delay.ms);
+    }),
+  );
+}

@@ -1,5 +1,4 @@
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { intervalsApart, quantileInterval } from '../../src/compare/quantile-int
 import { ksDistance } from '../../src/compare/ks-test.js';
 import { newHistogram, recordMs } from '../../src/load/histogram.js';
 import { runCli } from '../helpers/cli.js';
+import { delayedServer } from '../helpers/hostile.js';
 
 /** A deterministic pseudo-random stream (mulberry32), so the test's samples are the same every run. */
 function rng(seed: number) {
@@ -48,20 +48,16 @@ describe('did p99 change, or is it sampling noise?', () => {
 
 describe('validate compare on real runs', () => {
   it('exits 1 when a target slowed from 5 ms to 40 ms, 0 for the reverse, and calls the difference significant', async () => {
-    let delay = 5;
-    const server = createServer((req, res) => {
-      req.resume();
-      setTimeout(() => res.writeHead(200, { 'content-length': '2' }).end('ok'), delay);
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    const delay = { ms: 5 };
+    const server = await delayedServer(delay);
+    const url = `${server.url}/`;
     const dir = mkdtempSync(join(tmpdir(), 'validate-compare-'));
     const fast = join(dir, 'fast.json');
     const slow = join(dir, 'slow.json');
     expect((await runCli(['load', url, '-n', '5', '-r', '200', '-q', '--out', fast])).code).toBe(0);
-    delay = 40;
+    delay.ms = 40;
     expect((await runCli(['load', url, '-n', '5', '-r', '200', '-q', '--out', slow])).code).toBe(0);
-    server.close();
+    await server.close();
 
     const worse = await runCli(['compare', fast, slow, '--format', 'json']);
     expect(worse.code).toBe(1);
