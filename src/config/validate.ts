@@ -189,6 +189,11 @@ function crossCheck(view: View, issues: PathIssue[]): Criterion[] {
       if (!all.includes(w)) issues.push({ path: ['faults', x.index, 'watch', i], message: `unknown target "${w}"${didYouMean(w, all)}; this config has: ${all.join(', ')}` });
     });
     const type = FAULTS.find((f) => f.type === x.spec.fault.type);
+    const parsed = type?.schema.safeParse(x.spec.fault);
+    if (parsed?.success) {
+      const recoveryTimeoutMs = (x.spec as { recoveryTimeout?: number }).recoveryTimeout ?? 30_000;
+      for (const i of type!.check?.(parsed.data, { recoveryTimeoutMs }) ?? []) issues.push({ path: ['faults', x.index, 'fault', ...i.path], message: i.message });
+    }
     for (const ref of type?.references(x.spec.fault) ?? []) {
       const t = view.targets.find((t) => t.name === ref.name);
       const names = view.targets.filter((t) => ref.kinds.includes(t.kind)).map((t) => t.name);

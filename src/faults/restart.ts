@@ -29,6 +29,10 @@ export const restartFault: FaultType<RestartFault> = {
   references: () => [],
   describe: (f) => (f.command ? `run \`${f.command}\`` : `run \`${f.stop}\`, wait ${f.downFor} ms, then \`${f.start}\``),
   restoreHint: (f) => f.start ?? f.command,
+  check: (f, { recoveryTimeoutMs }) =>
+    f.stop && f.downFor >= recoveryTimeoutMs
+      ? [{ path: ['downFor'], message: `downFor ${f.downFor} ms is not shorter than the experiment's recoveryTimeout (${recoveryTimeoutMs} ms): the target could never recover in time; raise recoveryTimeout` }]
+      : [],
   async inject(f, ctx) {
     const run = async (what: string, command: string) => {
       const r = await runShell(command, f.commandTimeout);

@@ -35,5 +35,7 @@ export interface FaultType<F = unknown> {
    * the report when the run is interrupted and the injection could not restore on its own.
    */
   restoreHint?(spec: F): string | undefined;
+  /** Config rules the schema cannot say, against the experiment around the fault: problems at paths inside `fault`. */
+  check?(spec: F, experiment: { recoveryTimeoutMs: number }): { path: (string | number)[]; message: string }[];
   inject(spec: F, ctx: FaultContext): Promise<Injected>;
 }

@@ -52,6 +52,8 @@ const CASES: [string, string, string][] = [
     'c.yaml:4:49: scenarios[0].operations[0]: operation "cache" loads Redis target "bus": give "command", e.g. command: [GET, "orders:last"]'],
   ['a SQL query aimed at an engine', 'targets:\n  - { name: risk, kind: engine, url: "http://localhost:8200" }\nscenarios:\n  - { name: ops, kind: operations, operations: [{ name: q, target: risk, query: "SELECT 1" }] }\n',
     'c.yaml:4:81: scenarios[0].operations[0].query: "query" is for a PostgreSQL target; "risk" is an engine target'],
+  ['a restart down longer than its experiment waits', 'targets:\n  - { name: risk, kind: engine, url: "http://localhost:8200" }\nfaults:\n  - { name: r, fault: { type: restart, stop: "stop risk", start: "start risk", downFor: 1m }, watch: [risk], recoveryTimeout: 30s }\n',
+    'c.yaml:4:89: faults[0].fault.downFor: downFor 60000 ms is not shorter than the experiment\'s recoveryTimeout (30000 ms): the target could never recover in time; raise recoveryTimeout'],
   ['a label on a metric without labels', 'targets:\n  - { name: risk, kind: engine, url: "http://localhost:8200" }\ncriteria:\n  - engine.latency_ms{job="x"} < 1s\n',
     'c.yaml:4:5: criteria[0]: "engine.latency_ms{job="x"}": latency_ms has no labels to select; remove the {...}'],
 ];
