@@ -46,6 +46,14 @@ function autocannon(args: string[]) {
   return JSON.parse(execFileSync(AUTOCANNON, [...args, '-j'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
 }
 
+/** Runs a command under GNU time: its stdout, and the CPU seconds (user + system) it used. */
+function timedCpu(cmd: string, args: string[]): { out: string; cpuS: number } {
+  const r = spawnSync('/usr/bin/time', ['-f', 'CPU %U %S', cmd, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const m = /CPU ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+  if (!m) throw new Error(`no CPU time from /usr/bin/time (apt-get install time): ${r.stderr.slice(-200)}`);
+  return { out: r.stdout, cpuS: Number(m[1]) + Number(m[2]) };
+}
+
 /** wrk's "Latency Distribution" p50, in ms. */
 function wrkP50(url: string, connections: number, seconds: number): number {
   const out = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url], { encoding: 'utf8' });
@@ -54,20 +62,27 @@ function wrkP50(url: string, connections: number, seconds: number): number {
   return Number(m[1]) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[m[2]];
 }
 
+/**
+ * Requests per second, and CPU time per request (the generator's own cost, whatever the target's
+ * ceiling): both tools alternated, five runs each, medians.
+ */
 async function throughput(label: string, target: { url: string; proc: ChildProcess }) {
-  const v: number[] = [];
-  const a: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    v.push(validateLoad([target.url, '-n', '50', '-d', '5s']).rps);
-    const j = autocannon(['-c', '50', '-d', '5', target.url]);
-    a.push(j.requests.total / j.duration);
+  const v: { rps: number; cpuUs: number }[] = [];
+  const a: { rps: number; cpuUs: number }[] = [];
+  for (let i = 0; i < 5; i++) {
+    const ours = timedCpu(process.execPath, [BIN, 'load', target.url, '-n', '50', '-d', '5s', '--format', 'json']);
+    const r = JSON.parse(ours.out).scenarios[0];
+    v.push({ rps: r.rps, cpuUs: (ours.cpuS / r.requests) * 1e6 });
+    const theirs = timedCpu(AUTOCANNON, ['-c', '50', '-d', '5', '-j', target.url]);
+    const j = JSON.parse(theirs.out);
+    a.push({ rps: j.requests.total / j.duration, cpuUs: (theirs.cpuS / j.requests.total) * 1e6 });
   }
   target.proc.kill();
-  const ratio = median(v) / median(a);
-  console.log(`throughput vs ${label}, 50 connections, 5 s, alternated, medians of 3`);
-  console.log(`  validate load  ${v.map((x) => x.toFixed(0)).join(' / ')} req/s  median ${median(v).toFixed(0)}`);
-  console.log(`  autocannon     ${a.map((x) => x.toFixed(0)).join(' / ')} req/s  median ${median(a).toFixed(0)}`);
-  console.log(`  ratio validate/autocannon: ${ratio.toFixed(3)}`);
+  const m = (xs: { rps: number; cpuUs: number }[], k: 'rps' | 'cpuUs') => median(xs.map((x) => x[k]));
+  console.log(`throughput vs ${label}, 50 connections, 5 s, alternated, medians of 5`);
+  console.log(`  validate load  ${v.map((x) => x.rps.toFixed(0)).join(' / ')} req/s  median ${m(v, 'rps').toFixed(0)}; CPU ${m(v, 'cpuUs').toFixed(1)} µs/request`);
+  console.log(`  autocannon     ${a.map((x) => x.rps.toFixed(0)).join(' / ')} req/s  median ${m(a, 'rps').toFixed(0)}; CPU ${m(a, 'cpuUs').toFixed(1)} µs/request`);
+  console.log(`  ratio validate/autocannon: throughput ${(m(v, 'rps') / m(a, 'rps')).toFixed(3)}, CPU per request ${(m(v, 'cpuUs') / m(a, 'cpuUs')).toFixed(3)} (lower is cheaper)`);
 }
 
 if (enabled('throughput')) {

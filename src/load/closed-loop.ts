@@ -35,18 +35,25 @@ export function runClosed(o: ClosedLoopOptions): Promise<void> {
     const onAbort = () => finish();
     o.signal?.addEventListener('abort', onAbort, { once: true });
 
-    const next = (conn: LoadConnection) => {
-      if (finished) return;
-      if (performance.now() >= deadline || (o.requests !== undefined && issued >= o.requests)) {
-        if (--active === 0) finish();
-        return;
-      }
-      issued++;
-      const t0 = performance.now();
-      conn.send((err, status) => {
-        o.recorder.record(performance.now() - t0, judged(o.factory, err, status), status);
-        next(conn);
-      });
+    // One callback per user, made once: the hot path allocates nothing per request.
+    const user = (conn: LoadConnection) => {
+      let t0 = 0;
+      const answered = (err: Error | null, status: number) => {
+        const now = performance.now();
+        o.recorder.record(now - t0, judged(o.factory, err, status), status);
+        next(now);
+      };
+      const next = (now: number) => {
+        if (finished) return;
+        if (now >= deadline || (o.requests !== undefined && issued >= o.requests)) {
+          if (--active === 0) finish();
+          return;
+        }
+        issued++;
+        t0 = now;
+        conn.send(answered);
+      };
+      return next;
     };
     const users = o.requests !== undefined ? Math.min(o.connections, o.requests) : o.connections;
     if (users === 0 || o.signal?.aborted) return finish();
@@ -54,7 +61,7 @@ export function runClosed(o: ClosedLoopOptions): Promise<void> {
       const c = o.factory.open();
       conns.push(c);
       active++;
-      next(c);
+      user(c)(performance.now());
     }
   });
 }

@@ -75,6 +75,7 @@ export async function measure(o: MeasureOptions): Promise<ScenarioResult> {
   if (o.model.type === 'closed') await runClosed({ ...o.model, factory: o.factory, signal: o.signal, recorder });
   else await runOpen({ ...o.model, lanes, signal: o.signal, recorder });
   const generator = watch.stop();
+  await Promise.all([o.factory, ...(o.mix ?? []).map((m) => m.factory)].map((f) => f.settled?.()));
   const info = { ...o, explain: o.factory.explain?.bind(o.factory), limits: o.limits ?? DEFAULT_LIMITS, successPct: o.successPct ?? DEFAULT_SUCCESS_PCT };
   const result = toScenarioResult(info, recorder, generator);
   if (o.mix) result.endpoints = o.mix.map((m, i) => toScenarioResult({ ...info, name: `${o.name}/${m.name}`, target: m.target, url: m.url, explain: m.factory.explain?.bind(m.factory) }, lanes[i].recorder!, generator));

@@ -17,7 +17,8 @@ export class Recorder {
   dropped = 0;
   /** Open model: requests that waited for a free connection because the connection cap was reached. */
   queued = 0;
-  readonly statuses = new Map<number, number>();
+  /** Responses by HTTP status (index = status), an array so counting one is an increment. */
+  private readonly byStatus = new Float64Array(600);
   /** Error key -> count, and one sample error per key to word the cause once at the end. */
   readonly causes = new Map<string, { count: number; sample: Error | string }>();
   private stopped = false;
@@ -48,12 +49,19 @@ export class Recorder {
     this.latency.add(other.latency);
     if (this.uncorrected && other.uncorrected) this.uncorrected.add(other.uncorrected);
     this.scheduleLag.add(other.scheduleLag);
-    for (const [s, n] of other.statuses) this.statuses.set(s, (this.statuses.get(s) ?? 0) + n);
+    for (let s = 0; s < 600; s++) this.byStatus[s] += other.byStatus[s];
     for (const [k, c] of other.causes) {
       const mine = this.causes.get(k);
       if (mine) mine.count += c.count;
       else this.causes.set(k, { ...c });
     }
+  }
+
+  /** Responses by HTTP status, the statuses seen only. */
+  get statuses(): Map<number, number> {
+    const out = new Map<number, number>();
+    for (let s = 100; s < 600; s++) if (this.byStatus[s] > 0) out.set(s, this.byStatus[s]);
+    return out;
   }
 
   /** Results that arrive after stop (connections torn down by Ctrl-C) are not measurements. */
@@ -73,7 +81,7 @@ export class Recorder {
     this.requests++;
     recordMs(this.latency, latencyMs);
     if (this.uncorrected && uncorrectedMs !== undefined) recordMs(this.uncorrected, uncorrectedMs);
-    if (status) this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
+    if (status > 0 && status < 600) this.byStatus[status]++;
     const failed = err !== null;
     if (err) this.fail((err as NodeJS.ErrnoException).code ?? err.message, err);
     this.tap?.(latencyMs, failed, err === null || status > 0, dueAt);

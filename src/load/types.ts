@@ -14,4 +14,6 @@ export interface ConnectionFactory {
   ok(status: number): boolean;
   /** Words a failure of this protocol for a person (its server's own refusals); network causes otherwise. */
   explain?(err: unknown): string;
+  /** Waits for what `explain` may still be finding out (is that port TLS?) before causes are worded. */
+  settled?(): Promise<void>;
 }

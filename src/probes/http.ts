@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { targetBase } from '../config/fields.js';
 import { bodyChecker, describeExpected, expectSchema, statusMatches } from '../http/expect.js';
 import { requestUrl } from '../http/request-url.js';
+import { SPEAKS_TLS, speaksTls } from '../http/speaks-tls.js';
 import type { Measurement, MetricSpec } from '../results/measurement.js';
 import { classifyError, endpointOf } from './classify-error.js';
 import { fetchCapped, type FetchResult } from './http-fetch.js';
@@ -62,7 +63,11 @@ export async function runHttp(
     });
   } catch (err) {
     if (ctx.signal.aborted) throw err; // the runner words timeouts
-    return { status: 'fail', latencyMs: null, error: classifyError(err, endpointOf(url, url.startsWith('https') ? 443 : 80)), details: {}, measurements: [] };
+    const at = endpointOf(url, url.startsWith('https') ? 443 : 80);
+    const cause = classifyError(err, at);
+    // Plain HTTP to a TLS port reads as a reset or as not HTTP; one handshake tells which.
+    const tls = url.startsWith('http:') && /^(connection reset|not HTTP)/.test(cause) && (await speaksTls(String(at.host), Number(at.port)));
+    return { status: 'fail', latencyMs: null, error: tls ? `${SPEAKS_TLS.replace('https://', `https://${at.host}:${at.port}`)} (${cause})` : cause, details: {}, measurements: [] };
   }
   const outcome: ProbeOutcome = { status: 'pass', latencyMs: res.warmMs ?? res.firstMs, details: { status_code: res.status, body_truncated: res.truncated }, measurements: timings(res) };
   const problems: string[] = [];
