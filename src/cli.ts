@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ExitCodeValue } from './exit-codes.js';
 import { parseDuration } from './util/duration.js';
 import { toolVersion } from './version.js';
+import { setQuiet } from './commands/say.js';
 
 /**
  * Flags only. Each command's code is imported when that command runs, so `validate --help` loads
@@ -14,7 +15,9 @@ export function buildCli(signal: AbortSignal, setExit: (code: ExitCodeValue) => 
     // Before the subcommands are declared: they inherit it, so their usage errors reach main's exit codes too.
     .exitOverride()
     .version(toolVersion(), '-V, --version')
-    .addHelpText('after', '\nExit codes: 0 GO, 1 NO-GO, 2 usage or config error, 130 interrupted.');
+    .addHelpText('after', '\nExit codes: 0 GO, 1 NO-GO, 2 usage or config error, 70 internal error, 130 interrupted (Ctrl-C), 143 stopped (SIGTERM).')
+    // -q silences every informational line, whichever command it is given to.
+    .hook('preAction', (_program, action) => setQuiet(action.opts().quiet));
 
   const withOutput = (cmd: Command) =>
     cmd

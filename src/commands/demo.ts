@@ -5,7 +5,8 @@ import { DEMO_ENGINES, DEMO_PG_APPLICATION, DEMO_REDIS_CLIENT, startDemoPlatform
 import { reachable } from '../demo/reachable.js';
 import type { ExitCodeValue } from '../exit-codes.js';
 import { execute } from '../run/execute.js';
-import { Redactor } from '../util/redact.js';
+import { SECRETS } from '../util/redact.js';
+import { note } from './say.js';
 import { checkOutputs, emitReport, type OutputFlags } from './output.js';
 import { loadProgress, probeProgress } from './progress.js';
 
@@ -41,13 +42,13 @@ export async function demo(flags: DemoFlags, signal: AbortSignal): Promise<ExitC
       DEMO_SOAK_DURATION: process.env.DEMO_SOAK_DURATION ?? (flags.chaos ? '1m' : '5s'),
     };
     for (const e of DEMO_ENGINES) env[`DEMO_${e.toUpperCase()}_URL`] = platform.engines[e];
-    const redactor = new Redactor();
+    const redactor = SECRETS;
     const config = await loadConfigFile(DEMO_CONFIG, redactor, env);
     const notes = leaveOut(config, { redis: redisUp, postgres: postgresUp }, { redis: redisUrl, postgres: postgresUrl });
-    for (const n of notes) process.stderr.write(`demo: ${n}\n`);
+    for (const n of notes) note(`demo: ${n}`);
     const progress = probeProgress(config.targets.length);
     const load = loadProgress();
-    const say = (l: string) => process.stderr.write(`${redactor.scrub(l)}\n`);
+    const say = (l: string) => note(l);
     const report = await execute(config, redactor, { signal, onResult: progress.onResult, onScenarioStart: load.onStart, notes, chaos: flags.chaos, say });
     progress.end();
     load.end();

@@ -4,7 +4,8 @@ import { ConfigError, UsageError } from '../errors.js';
 import type { ExitCodeValue } from '../exit-codes.js';
 import { execute } from '../run/execute.js';
 import { DEFAULT_SUCCESS_PCT } from '../load/measure.js';
-import { Redactor } from '../util/redact.js';
+import { SECRETS } from '../util/redact.js';
+import { note } from './say.js';
 import { checkOutputs, emitReport, type OutputFlags } from './output.js';
 import { loadProgress } from './progress.js';
 
@@ -49,7 +50,7 @@ export async function load(url: string, flags: LoadFlags, signal: AbortSignal): 
     flags.rate !== undefined
       ? { ...common, kind: 'rate', rate: flags.rate, duration: duration ?? 10_000, ...(flags.maxConnections !== undefined && { maxConnections: flags.maxConnections }) }
       : { ...common, kind: 'concurrency', levels: [flags.connections ?? 10], duration, requests: flags.requests };
-  const redactor = new Redactor();
+  const redactor = SECRETS;
   redactor.addFromUrl(url);
   let config: Config;
   try {
@@ -58,11 +59,9 @@ export async function load(url: string, flags: LoadFlags, signal: AbortSignal): 
     if (!(err instanceof ConfigError)) throw err;
     throw new ConfigError(err.issues.map((i) => ({ ...i, path: i.path.replace(/^scenarios\[0\]\.?(\w*).*$/, (_m, f: string) => FLAG_OF[f] ?? (f || 'load')) })));
   }
-  if (!flags.quiet) {
-    process.stderr.write(ownErrorCriteria
-      ? 'validate: errors are judged by your --criteria (the default 99.9% success requirement is off)\n'
-      : `validate: errors count: at least ${DEFAULT_SUCCESS_PCT}% of requests must succeed (criterion "Errors within budget"); judge them yourself with --criteria 'scenario.success_rate >= 99%'\n`);
-  }
+  note(ownErrorCriteria
+    ? 'validate: errors are judged by your --criteria (the default 99.9% success requirement is off)'
+    : `validate: errors count: at least ${DEFAULT_SUCCESS_PCT}% of requests must succeed (criterion "Errors within budget"); judge them yourself with --criteria 'scenario.success_rate >= 99%'`);
   const progress = loadProgress(flags.progress ? 'always' : 'auto');
   const report = await execute(config, redactor, { signal, onScenarioStart: progress.onStart });
   progress.end();

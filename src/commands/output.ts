@@ -5,6 +5,9 @@ import { FORMAT_NAMES, formatFromPath, type FormatName } from '../reports/format
 import type { Report } from '../reports/model.js';
 import { renderReport } from '../reports/registry.js';
 import { toGithub } from './github.js';
+import { note } from './say.js';
+import { WRITE_ERRORS } from '../util/write-errors.js';
+import { writeReportOut } from '../util/output-guard.js';
 
 /** Flags every reporting command shares. */
 export interface OutputFlags {
@@ -35,15 +38,6 @@ export function parseOut(spec: string): OutputTarget {
   return { format, path: spec };
 }
 
-const WRITE_ERRORS: Record<string, string> = {
-  EEXIST: 'a file stands where its folder should be',
-  ENOTDIR: 'a file stands where its folder should be',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'no space left on the device',
-  EISDIR: 'that path is a folder',
-};
 
 /**
  * Writes every requested output, files first so they exist by the time a pipe reader sees the end of
@@ -57,13 +51,13 @@ export async function emitReport(report: Report, flags: OutputFlags, configured:
   for (const f of files) {
     try {
       await writeFileAtomic(f.path, await renderReport(report, f.format, { color: false }));
-      process.stderr.write(`wrote ${f.format} report to ${f.path}\n`);
+      note(`wrote ${f.format} report to ${f.path}`);
     } catch (err) {
       failed.push(`${f.path}: ${WRITE_ERRORS[(err as NodeJS.ErrnoException).code ?? ''] ?? (err as Error).message}`);
     }
   }
   const color = stdoutFormat === 'table' && wantsColor(flags);
-  if (!flags.quiet || stdoutFormat !== 'table') process.stdout.write(await renderReport(report, stdoutFormat, { color, width: process.stdout.columns }));
+  if (!flags.quiet || stdoutFormat !== 'table') writeReportOut(await renderReport(report, stdoutFormat, { color, width: process.stdout.columns }));
   if (!flags.noGithub) await toGithub(report, stdoutFormat !== 'table' && stdoutFormat !== 'markdown');
   if (failed.length > 0) throw new OutputError(failed, report.verdict);
   if (report.aborted) return ExitCode.INTERRUPTED;

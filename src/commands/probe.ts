@@ -4,7 +4,7 @@ import { ConfigError, UsageError } from '../errors.js';
 import type { ExitCodeValue } from '../exit-codes.js';
 import { PROBES } from '../probes/registry.js';
 import { execute } from '../run/execute.js';
-import { Redactor, redactUrl } from '../util/redact.js';
+import { SECRETS, redactUrl, registerSecrets } from '../util/redact.js';
 import { checkOutputs, emitReport, type OutputFlags } from './output.js';
 import { probeProgress } from './progress.js';
 
@@ -34,7 +34,8 @@ interface AdHocTarget {
 /** `validate probe URL... [--engine NAME=URL]...`: no config file; kinds from flags or URL schemes. */
 export async function probe(urls: string[], flags: ProbeFlags, signal: AbortSignal): Promise<ExitCodeValue> {
   checkOutputs(flags);
-  const redactor = new Redactor();
+  const redactor = SECRETS;
+  registerSecrets([urls, flags], redactor);
   const targets = adHocTargets(urls, flags);
   if (targets.length === 0) throw new UsageError('nothing to probe: give URLs (e.g. validate probe redis://localhost:6379) or --engine/--redis/--postgres/--prometheus/--http NAME=URL');
   const data = {
@@ -81,7 +82,8 @@ function kindFromScheme(url: string, arg: string): string {
   try {
     scheme = new URL(url).protocol.replace(/:$/, '');
   } catch {
-    throw new UsageError(`"${redactUrl(arg)}" is not a URL; write e.g. redis://localhost:6379, postgres://localhost/app or http://localhost:8100/health`);
+    const hint = /:\/\/[^/]*:\S*@/.test(url) ? '; percent-encode the reserved characters of a password (/ is %2F, @ is %40)' : '; write e.g. redis://localhost:6379, postgres://localhost/app or http://localhost:8100/health';
+    throw new UsageError(`"${redactUrl(arg)}" is not a URL${hint}`);
   }
   const kind = PROBES.find((p) => p.schemes.includes(scheme));
   if (!kind) {

@@ -1,11 +1,12 @@
 import type { LiveView } from '../load/measure.js';
 import type { ProbeResult } from '../results/result.js';
+import { isQuiet } from './say.js';
 
 /**
  * A one-line progress counter on stderr while probes run. Only on a terminal: logs and CI output
  * stay clean, and stdout is never touched so `--format json` pipes stay valid.
  */
-export function probeProgress(total: number, enabled = Boolean(process.stderr.isTTY)) {
+export function probeProgress(total: number, enabled = Boolean(process.stderr.isTTY) && !isQuiet()) {
   let done = 0;
   let failed = 0;
   const started = performance.now();
@@ -29,7 +30,7 @@ export function probeProgress(total: number, enabled = Boolean(process.stderr.is
  */
 export function loadProgress(mode: 'auto' | 'always' | 'never' = 'auto') {
   const tty = Boolean(process.stderr.isTTY);
-  const enabled = mode === 'always' || (mode === 'auto' && tty);
+  const enabled = mode === 'always' || (mode === 'auto' && tty && !isQuiet());
   let timer: NodeJS.Timeout | undefined;
   let lastLine = false;
   const clear = () => {

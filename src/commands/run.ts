@@ -1,7 +1,8 @@
 import { loadConfigFile } from '../config/load.js';
 import type { ExitCodeValue } from '../exit-codes.js';
 import { execute } from '../run/execute.js';
-import { Redactor, redactUrlsInText } from '../util/redact.js';
+import { SECRETS, redactUrlsInText } from '../util/redact.js';
+import { note } from './say.js';
 import type { Config } from '../config/config.js';
 import { faultType } from '../faults/registry.js';
 import { ExitCode } from '../exit-codes.js';
@@ -19,7 +20,7 @@ export interface RunFlags extends OutputFlags {
 
 /** `validate run --config FILE`: the gate. */
 export async function run(flags: RunFlags, signal: AbortSignal): Promise<ExitCodeValue> {
-  const redactor = new Redactor();
+  const redactor = SECRETS;
   const config = await loadConfigFile(flags.config, redactor);
   if (flags.timeout !== undefined) config.defaults.timeout = flags.timeout;
   if (flags.concurrency !== undefined) config.defaults.concurrency = flags.concurrency;
@@ -27,7 +28,7 @@ export async function run(flags: RunFlags, signal: AbortSignal): Promise<ExitCod
   if (flags.dryRun) return dryRun(config);
   const progress = probeProgress(config.targets.length);
   const load = loadProgress();
-  const report = await execute(config, redactor, { signal, waitMs: flags.wait, onResult: progress.onResult, onScenarioStart: load.onStart, chaos: flags.chaos, say: (l) => process.stderr.write(`${redactor.scrub(l)}\n`) });
+  const report = await execute(config, redactor, { signal, waitMs: flags.wait, onResult: progress.onResult, onScenarioStart: load.onStart, chaos: flags.chaos, say: note });
   progress.end();
   load.end();
   return emitReport(report, flags, config.outputs);
@@ -40,6 +41,7 @@ function dryRun(config: Config): ExitCodeValue {
   for (const p of config.phases) lines.push(`phase ${p.name}: ${config.targets.filter((t) => t.phase === p.name).map((t) => `${t.name} (${t.kind})`).join(', ')}`);
   for (const s of config.scenarios) lines.push(`scenario ${s.name} (${s.kind})`);
   for (const f of config.faults) lines.push(`fault ${f.name}: would ${faultType(f.fault.type).describe(f.fault, targets)}; watching ${f.watch.join(', ')} (only with --chaos)`);
+  // Fault commands and URLs carry ${VAR} values: the output guard in main.ts masks the secret ones.
   process.stdout.write(`${lines.map((l) => redactUrlsInText(l)).join('\n')}\n`);
   return ExitCode.GO;
 }

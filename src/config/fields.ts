@@ -26,16 +26,27 @@ export const name = z
   .regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'expected a name of letters, digits, _ and - (it is used in criteria such as engine.<name>.latency_ms)');
 
 export function urlWithSchemes(schemes: string[]) {
-  return z.string().refine(
-    (v) => {
-      try {
-        return schemes.includes(new URL(v).protocol.replace(/:$/, ''));
-      } catch {
-        return false;
-      }
-    },
-    { message: `expected a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}` },
-  );
+  const expected = `expected a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}`;
+  return z.string().superRefine((v, ctx) => {
+    const why = urlProblem(v, schemes);
+    if (why) ctx.addIssue({ code: 'custom', message: why === 'scheme' ? expected : `${expected}: ${why}` });
+  });
+}
+
+/**
+ * Why a URL is not one of these schemes, never quoting it (it may hold a password): 'scheme' for the
+ * wrong scheme, a sentence otherwise. A password with a reserved character is the usual culprit.
+ */
+export function urlProblem(v: string, schemes: string[]): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    return /^[a-z][a-z0-9+.-]*:\/\/[^/]*:[^\s]*@/i.test(v)
+      ? 'it does not parse; percent-encode the reserved characters of the password (/ is %2F, @ is %40, : is %3A, # is %23, ? is %3F)'
+      : 'it does not parse';
+  }
+  return schemes.includes(u.protocol.replace(/:$/, '')) ? undefined : 'scheme';
 }
 
 /** The fields every target kind shares. Kinds extend this with `kind: z.literal(...)` and their own fields. */

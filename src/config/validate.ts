@@ -6,7 +6,7 @@ import type { TargetBase } from '../probes/types.js';
 import { didYouMean } from '../util/suggest.js';
 import { parseDuration } from '../util/duration.js';
 import { article } from '../util/words.js';
-import type { Redactor } from '../util/redact.js';
+import { registerSecrets, type Redactor } from '../util/redact.js';
 import { DEFAULT_PHASE, type Config } from './config.js';
 import { formatPath, type Path } from './locate.js';
 import { configSchema, type RawConfig } from './schema.js';
@@ -28,7 +28,6 @@ export const VALID_LOAD_CRITERION = { name: 'Load results valid', expect: 'scena
 /** Implicit when load runs: errors count as much as latency; each result's success must meet its requirement (99.9% unless set). */
 export const ERROR_BUDGET_CRITERION = { name: 'Errors within budget', expect: 'scenario.over_error_budget == 0', severity: 'critical' as const };
 
-const SECRET_HEADER = /authorization|cookie|token|api[-_]?key|secret/i;
 
 type PathIssue = { path: Path; message: string; key?: string };
 
@@ -38,6 +37,8 @@ type PathIssue = { path: Path; message: string; key?: string };
  * part of the file is malformed. Nothing touches the network before this returns.
  */
 export function validateConfig(data: unknown, source: string, locate: Locator, redactor: Redactor): Config {
+  // First of all, so that not even a message about a malformed config can carry a credential out.
+  registerSecrets(data, redactor);
   const toIssue = (i: PathIssue): ConfigIssue => ({ file: source, path: formatPath(i.path), message: i.message, ...locate(i.path, i.key) });
   const parsed = configSchema.safeParse(data, { reportInput: true });
   const issues: PathIssue[] = parsed.success ? [] : explainIssues(parsed.error.issues, configSchema, data);
@@ -52,10 +53,6 @@ export function validateConfig(data: unknown, source: string, locate: Locator, r
     throw new ConfigError(located.map((i, n) => ({ i, n })).sort((a, b) => (a.i.line ?? 0) - (b.i.line ?? 0) || (a.i.column ?? 0) - (b.i.column ?? 0) || a.n - b.n).map((x) => x.i));
   }
   const raw = (parsed as { data: RawConfig }).data;
-  for (const t of view.targets) {
-    redactor.addFromUrl(t.url);
-    for (const [k, v] of Object.entries((t as { headers?: Record<string, string> }).headers ?? {})) if (SECRET_HEADER.test(k)) redactor.add(v);
-  }
   return {
     source,
     platform: raw.platform,

@@ -1,3 +1,4 @@
+import { connect as netConnect } from 'node:net';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { duration, targetBase } from '../config/fields.js';
@@ -31,6 +32,22 @@ export function explainRedis(err: unknown, at: Endpoint): string {
   if (/NOAUTH/i.test(msg)) return `authentication required by Redis at ${where}: add a password to the URL (redis://:PASSWORD@host)`;
   if (/LOADING/.test(msg)) return `Redis at ${where} is loading its dataset and not serving yet`;
   return classifyError(err, at);
+}
+
+/** What a server says on its own the moment it accepts a connection (Redis at maxclients: "-ERR max number of clients reached"). */
+function serverGreeting(host: string, port: number, timeoutMs = 300): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const s = netConnect({ host, port });
+    const done = (text?: string) => {
+      clearTimeout(timer);
+      s.destroy();
+      resolve(text);
+    };
+    const timer = setTimeout(() => done(), timeoutMs);
+    s.once('data', (d: Buffer) => done(d.toString('utf8', 0, 200).split('\r\n')[0]));
+    s.once('error', () => done());
+    s.once('close', () => done());
+  });
 }
 
 /** A client that gives up instead of retrying: a probe reports what it finds, it does not wait for it to get better. */
@@ -96,7 +113,12 @@ async function run(target: RedisTarget, ctx: ProbeContext): Promise<ProbeOutcome
     return judgeRedis({ before, info, pings, elapsedS, lag });
   } catch (err) {
     if (ctx.signal.aborted) throw err;
-    const cause = client?.lastError && /Connection is closed/i.test((err as Error).message) ? client.lastError : err;
+    let cause = client?.lastError && /Connection is closed/i.test((err as Error).message) ? client.lastError : err;
+    // A handshake cut short (EPIPE, reset, closed) often had the server's reason in its first bytes, which the client lost.
+    if (/EPIPE|ECONNRESET|Connection is closed/i.test(`${(cause as Error)?.message} ${(cause as { code?: string })?.code}`)) {
+      const said = await serverGreeting(String(at.host), Number(at.port));
+      if (said?.startsWith('-')) cause = new Error(said.slice(1));
+    }
     return { status: 'fail', latencyMs: null, error: explainRedis(cause, at), details: {}, measurements: [] };
   } finally {
     client?.disconnect();

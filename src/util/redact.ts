@@ -19,14 +19,19 @@ export class Redactor {
     }
   }
 
-  /** Registers the userinfo password of a URL, if any. */
+  /** Registers the userinfo password of a URL, if any; from the text itself when the URL does not parse. */
   addFromUrl(url: string): void {
     const parsed = tryParseUrl(url);
-    if (parsed?.password) {
-      this.add(decodeURIComponent(parsed.password));
+    if (!parsed) {
+      const m = /^[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:(\S*)@/i.exec(url);
+      if (m) this.add(m[1]);
+      return;
+    }
+    if (parsed.password) {
+      this.add(safeDecode(parsed.password));
       this.add(parsed.password);
     }
-    const token = parsed?.searchParams.get('password');
+    const token = parsed.searchParams.get('password');
     if (token) this.add(token);
   }
 
@@ -50,6 +55,14 @@ export class Redactor {
   }
 }
 
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 function tryParseUrl(url: string): URL | undefined {
   try {
     return new URL(url);
@@ -68,9 +81,37 @@ export function redactUrl(url: string): string {
   return parsed.toString().replace(encodeURIComponent(MASK), MASK).replace('%2A%2A%2A', MASK);
 }
 
-/** Masks the password part of anything that looks like `scheme://user:password@` inside free text. */
+/**
+ * Masks the password of anything that looks like `scheme://user:password@` inside free text, even a URL
+ * that does not parse: the password runs to the last `@` of the word, so one holding `/` or `@` (which
+ * should have been percent-encoded) is still masked whole. Masking too much is harmless; too little is not.
+ */
 export function redactUrlsInText(text: string): string {
   return text
-    .replace(/([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)([^\s@/]+)@/gi, `$1${MASK}@`)
-    .replace(/([?&]password=)[^&\s]+/gi, `$1${MASK}`);
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>`]*:)([^\s"'<>`]*)@/gi, `$1${MASK}@`)
+    .replace(/([?&](?:password|passwd|pwd|token|access_token|api_key|apikey|secret)=)[^&\s]+/gi, `$1${MASK}`);
 }
+
+/** Header names whose values are credentials. */
+export const SECRET_HEADER = /authorization|cookie|token|api[-_]?key|secret|password/i;
+
+/**
+ * Registers every credential found anywhere in a config-like value: URL passwords (and password query
+ * parameters) in any string, and the values of secret-looking headers, wherever they are.
+ */
+export function registerSecrets(value: unknown, redactor: Redactor, key = ''): void {
+  if (typeof value === 'string') {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) redactor.addFromUrl(value);
+    if (SECRET_HEADER.test(key)) redactor.add(value);
+  } else if (Array.isArray(value)) {
+    for (const v of value) registerSecrets(v, redactor);
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) registerSecrets(v, redactor, k);
+  }
+}
+
+/**
+ * Every secret this process has seen: config variables with secret names, URL passwords, secret
+ * headers. main.ts passes every byte written to stdout and stderr through it, whatever wrote them.
+ */
+export const SECRETS = new Redactor();

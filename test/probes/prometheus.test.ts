@@ -128,6 +128,21 @@ targets:
     }
   });
 
+  it.each([
+    ['{"status":"success","data":null}', '/api/v1/targets answered HTTP 200 with JSON that is not the Prometheus API (expected {"status":"success","data":{...}})'],
+    ['{"status":"success","data":{"activeTargets":"nope"}}', '/api/v1/targets answered without a "activeTargets" list: not the Prometheus API'],
+    ['<html>login</html>', '/api/v1/targets answered HTTP 200 with something that is not JSON: not the Prometheus API'],
+  ])('an API answer that is not the Prometheus API (%s) is named so, never a TypeError', async (body, error) => {
+    const liar = createServer((req, res) => (req.url === '/-/ready' ? res.end('ready') : res.writeHead(200, { 'content-type': 'application/json' }).end(body)));
+    await new Promise<void>((r) => liar.listen(0, '127.0.0.1', () => r()));
+    try {
+      const r = await probeOne(target('prometheus', { url: `http://127.0.0.1:${(liar.address() as { port: number }).port}` }), 2000);
+      expect(r).toMatchObject({ status: 'fail', error });
+    } finally {
+      liar.close();
+    }
+  });
+
   it('nothing listening is connection refused', async () => {
     const port = await freePort();
     expect((await probeOne(target('prometheus', { url: `http://127.0.0.1:${port}` }), 2000)).error).toBe(`connection refused: nothing is listening on 127.0.0.1:${port}`);

@@ -98,6 +98,22 @@ describe('redis probe against real redis-server instances', () => {
     }
   });
 
+  it('a Redis at maxclients refuses new clients, and says so rather than "connection reset"', async () => {
+    const full = await startRedis({ extra: ['--maxclients', '1'] });
+    const holder = new Redis(full.port, '127.0.0.1');
+    await holder.ping();
+    try {
+      const r = await probeOne(target('redis', { url: full.url }), 2000);
+      expect(r.status).toBe('fail');
+      expect(r.error).toBe(`Redis at 127.0.0.1:${full.port} refuses new clients: maxclients reached (raise maxclients, or find what holds the connections: CLIENT LIST)`);
+      // What Redis itself says to a new client now: redis-cli gets the same refusal.
+      expect(await redisCli(full.port, 'PING')).toMatch(/max number of clients reached/);
+    } finally {
+      holder.disconnect();
+      await full.stop();
+    }
+  });
+
   it('warns when the replica has lost its primary', async () => {
     const orphan = await startRedis();
     const c = new Redis(orphan.port, '127.0.0.1');

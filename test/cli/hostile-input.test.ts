@@ -1,0 +1,135 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exitOnError } from '../../src/exit-on-error.js';
+import { BIN, runCli } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+
+const dir = mkdtempSync(join(tmpdir(), 'validate-hostile-'));
+const file = (name: string, text: string | Buffer) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+/** An engine behind basic auth (user "ops", password with reserved characters), counting what it answered. */
+let server: Server;
+let url: string;
+const seen: { auth?: string }[] = [];
+beforeAll(async () => {
+  const expected = `Basic ${Buffer.from('ops:s3/cr@t#pw').toString('base64')}`;
+  server = createServer((req, res) => {
+    req.resume();
+    seen.push({ auth: req.headers.authorization });
+    const ok = req.headers.authorization === expected;
+    res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' }).end(ok ? '{"status":"healthy"}' : '{"status":"unauthorized"}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+});
+afterAll(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+
+const PW = encodeURIComponent('s3/cr@t#pw');
+const leaks = (r: { stdout: string; stderr: string }, secret: string) => r.stdout.includes(secret) || r.stderr.includes(secret);
+
+describe('credentials are used, and never printed', () => {
+  it('user:password in an engine URL is sent as basic credentials (probe and load), and masked everywhere', async () => {
+    seen.length = 0;
+    const probe = await runCli(['probe', '--engine', `api=http://ops:${PW}@${url.slice(7)}`, '--format', 'json']);
+    expect(probe.code).toBe(0);
+    expect(JSON.parse(probe.stdout).probes[0]).toMatchObject({ status: 'pass', target: `http://ops:***@${url.slice(7)}/` });
+    const load = await runCli(['load', `http://ops:${PW}@${url.slice(7)}/health`, '-n', '2', '-r', '20', '--format', 'json']);
+    expect(load.code).toBe(0);
+    expect(JSON.parse(load.stdout).scenarios[0]).toMatchObject({ requests: 20, errors: 0 });
+    // What the server received: every request with the credentials.
+    expect(seen.length).toBeGreaterThanOrEqual(21);
+    expect(seen.every((s) => s.auth === `Basic ${Buffer.from('ops:s3/cr@t#pw').toString('base64')}`)).toBe(true);
+    for (const r of [probe, load]) for (const secret of ['s3/cr@t#pw', PW]) expect(leaks(r, secret)).toBe(false);
+  });
+
+  it('--dry-run masks the ${SECRET} values in fault commands and URLs', async () => {
+    const p = file('dry.yaml', `targets:\n  - { name: api, kind: engine, url: "${url}" }\nfaults:\n  - { name: r, fault: { type: restart, command: "curl -H 'x-token: \${API_TOKEN}' https://admin:\${ADMIN_PASS}@ops.example/restart" }, watch: [api] }\n`);
+    const r = await runCli(['run', '--config', p, '--dry-run'], { env: { API_TOKEN: 'tok-Live-8842', ADMIN_PASS: 'Adm1n-Pass' } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("would run `curl -H 'x-token: ***' https://admin:***@ops.example/restart`");
+    expect(leaks(r, 'tok-Live-8842') || leaks(r, 'Adm1n-Pass')).toBe(false);
+  });
+
+  it('a password with a reserved character makes the URL unparseable: the error masks it and says to percent-encode', async () => {
+    const r = await runCli(['probe', 'redis://:Secret/Part@127.0.0.1:6379']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('percent-encode the reserved characters of a password (/ is %2F');
+    expect(leaks(r, 'Secret/Part') || leaks(r, 'Secret')).toBe(false);
+    const c = await runCli(['check', '--config', file('bad-url.yaml', 'targets:\n  - { name: bus, kind: redis, url: "redis://:Secret/Part@127.0.0.1:6379" }\n')]);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toContain('bad-url.yaml:2:36: targets[0].url: expected a URL starting with redis:// or rediss://: it does not parse; percent-encode');
+    expect(leaks(c, 'Secret')).toBe(false);
+  });
+});
+
+describe('no input ends in a stack trace', () => {
+  it.each([
+    ['a config over 1 MiB', () => file('big.yaml', `platform: x\n# ${'x'.repeat(2 * 1024 * 1024)}\n`), /big\.yaml: is 2048 KiB; a config is at most 1024 KiB/],
+    ['an alias bomb', () => {
+      let y = 'a: &a [x,x,x,x,x,x,x,x,x,x]\n';
+      let prev = 'a';
+      for (let i = 0; i < 9; i++) { y += `l${i}: &l${i} [${Array(10).fill(`*${prev}`).join(',')}]\n`; prev = `l${i}`; }
+      return file('bomb.yaml', `${y}targets: *l8\n`);
+    }, /bomb\.yaml:2:10: YAML aliases expand to too much/],
+    ['a binary file', () => file('bin.yaml', Buffer.from([0x74, 0x3a, 0, 0xff])), /bin\.yaml: is not a text file \(it holds NUL bytes\)/],
+    ['lists nested 20,000 deep', () => file('deep.yaml', `targets: ${'['.repeat(20000)}${']'.repeat(20000)}\n`), /deep\.yaml:1:\d+: YAML syntax: nested too deeply to read/],
+    ['a folder', () => { mkdirSync(join(dir, 'a-folder'), { recursive: true }); return join(dir, 'a-folder'); }, /a-folder: is a folder, not a file/],
+  ])('%s: one located line, exit 2', async (_what, make, message) => {
+    const r = await runCli(['check', '--config', make()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack
+  });
+
+  it('a folder as GITHUB_STEP_SUMMARY: one line saying so, and the verdict still decides the exit code', async () => {
+    const folder = join(dir, 'summary-folder');
+    mkdirSync(folder, { recursive: true });
+    const r = await runCli(['probe', '--engine', `api=http://ops:${PW}@${url.slice(7)}`, '-q'], { env: { GITHUB_STEP_SUMMARY: folder } });
+    expect(r.code).toBe(0);
+    expect(r.stderr.trim()).toBe(`validate: cannot append the job summary to GITHUB_STEP_SUMMARY (${folder}): that path is a folder`);
+  });
+
+  it('a bug is one line and exit 70, never the usage code; the stack only when asked', () => {
+    const out: string[] = [];
+    const code = exitOnError(new TypeError("Cannot read properties of null (reading 'alerts')"), (l) => out.push(l), false);
+    expect(code).toBe(70);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(/^validate: internal error \(a bug; please report it with the command that caused it\): TypeError: Cannot read properties of null \(reading 'alerts'\)/);
+    expect(out[0].split('\n').filter(Boolean)).toHaveLength(1);
+    const debug: string[] = [];
+    exitOnError(new TypeError('x'), (l) => debug.push(l), true);
+    expect(debug[1]).toMatch(/\n\s+at /);
+  });
+});
+
+describe('quiet and signals', () => {
+  it('-q: nothing on stdout or stderr when all is well, files still written', async () => {
+    const out = join(dir, 'quiet.json');
+    const r = await runCli(['load', `http://ops:${PW}@${url.slice(7)}/health`, '-n', '1', '-r', '10', '-q', '--out', out]);
+    expect(r.code).toBe(0);
+    expect([r.stdout, r.stderr]).toEqual(['', '']);
+    expect(JSON.parse(readFileSync(out, 'utf8')).scenarios[0].requests).toBe(10);
+  });
+
+  it('SIGTERM stops a load within a second, writes the partial report marked aborted, and exits 143', async () => {
+    const out = join(dir, 'term.json');
+    const child = spawn(process.execPath, [BIN, 'load', `http://ops:${PW}@${url.slice(7)}/health`, '-d', '30s', '-n', '2', '--out', out], { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 800));
+    const t0 = performance.now();
+    child.kill('SIGTERM');
+    const code = await new Promise((r) => child.on('close', r));
+    const stoppedMs = performance.now() - t0;
+    expect(code).toBe(143);
+    expect(stoppedMs).toBeLessThan(5000);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report).toMatchObject({ aborted: true, verdict: 'NO-GO' });
+    expect(report.scenarios[0].requests).toBeGreaterThan(0);
+  });
+});
