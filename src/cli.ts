@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ExitCodeValue } from './exit-codes.js';
-import { parseDuration } from './util/duration.js';
+import { MAX_DURATION_MS, parseDuration } from './util/duration.js';
 import { toolVersion } from './version.js';
 import { setQuiet } from './commands/say.js';
 
@@ -118,6 +118,7 @@ function collect(value: string, previous: string[]): string[] {
 function durationArg(value: string): number {
   const ms = parseDuration(value);
   if (ms === undefined || ms <= 0) throw new InvalidArgumentError(`expected a duration like 500ms or 2s, found "${value}"`);
+  if (ms > MAX_DURATION_MS) throw new InvalidArgumentError(`"${value}" is longer than 24 days, the longest wait a timer can take`);
   return ms;
 }
 

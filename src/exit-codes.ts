@@ -6,6 +6,8 @@ export const ExitCode = {
   USAGE: 2,
   /** A bug in validate (one line on stderr; VALIDATE_DEBUG=1 for the stack): never the usage code. */
   INTERNAL: 70,
+  /** Stopped by SIGHUP (the terminal or session closed): a partial report, marked aborted, was written. */
+  HANGUP: 129,
   /** Interrupted by Ctrl-C (SIGINT): a partial report, marked aborted, was written. */
   INTERRUPTED: 130,
   /** Stopped by SIGTERM (what Kubernetes and CI runners send): a partial report, marked aborted, was written. */

@@ -1,7 +1,7 @@
 import { buildCli } from './cli.js';
 import { exitOnError } from './exit-on-error.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
-import { interruptSignal } from './util/interrupt.js';
+import { interruptSignal, SIGNAL_EXIT } from './util/interrupt.js';
 import { guardOutput } from './util/output-guard.js';
 import { SECRETS } from './util/redact.js';
 
@@ -16,9 +16,10 @@ async function main(argv: string[]): Promise<ExitCodeValue> {
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   try {
     await program.parseAsync(argv);
-    // An interrupted run exits with the signal's conventional code: 130 for Ctrl-C, 143 for SIGTERM.
+    // An interrupted run exits with the signal's conventional code: 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP.
     const set = code as ExitCodeValue; // assigned by the command's callback
-    return set === ExitCode.INTERRUPTED && interrupt.received() === 'SIGTERM' ? ExitCode.TERMINATED : set;
+    const sig = interrupt.received();
+    return set === ExitCode.INTERRUPTED && sig ? ((SIGNAL_EXIT[sig] ?? set) as ExitCodeValue) : set;
   } catch (err) {
     return exitOnError(err, (line) => process.stderr.write(line));
   } finally {

@@ -50,8 +50,14 @@ export async function emitReport(report: Report, flags: OutputFlags, configured:
   const failed: string[] = [];
   for (const f of files) {
     try {
-      await writeFileAtomic(f.path, await renderReport(report, f.format, { color: false }));
-      note(`wrote ${f.format} report to ${f.path}`);
+      const text = await renderReport(report, f.format, { color: false });
+      // The process's own streams by name: opening /dev/stdout fails when it is a socket (as under a supervisor).
+      if (f.path === '-' || f.path === '/dev/stdout') writeReportOut(text);
+      else if (f.path === '/dev/stderr') process.stderr.write(text);
+      else {
+        await writeFileAtomic(f.path, text);
+        note(`wrote ${f.format} report to ${f.path}`);
+      }
     } catch (err) {
       failed.push(`${f.path}: ${WRITE_ERRORS[(err as NodeJS.ErrnoException).code ?? ''] ?? (err as Error).message}`);
     }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from '../util/duration.js';
+import { MAX_DURATION_MS, parseDuration } from '../util/duration.js';
 
 /** `2s`, `500ms`, `1m`, or a number of milliseconds; parsed to milliseconds. */
 export const duration = z
@@ -8,6 +8,10 @@ export const duration = z
     const ms = parseDuration(v);
     if (ms === undefined) {
       ctx.addIssue({ code: 'custom', message: `expected a duration like 500ms, 2s or 1m, found "${v}"` });
+      return z.NEVER;
+    }
+    if (ms > MAX_DURATION_MS) {
+      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(v)} is longer than 24 days, the longest wait a timer can take; is the unit right?` });
       return z.NEVER;
     }
     return ms;

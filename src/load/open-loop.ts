@@ -27,6 +27,12 @@ export interface OpenLoopOptions {
   recorder: Recorder;
 }
 
+/** Requests dispatched per turn of the event loop at most: I/O (and Ctrl-C) get their turn between batches. */
+const BATCH = 2000;
+/** Past either, the generator cannot run this schedule: it stops, and the result says how much it never sent. */
+const GIVE_UP_LAG_MS = 2000;
+const GIVE_UP_QUEUE = 100_000;
+
 const DROPPED = Object.assign(new Error('not sent before the run ended: every connection stayed busy (the maxConnections cap)'), { code: 'EDROPPED' });
 const UNANSWERED = Object.assign(new Error('no answer before the run ended'), { code: 'ETIMEDOUT' });
 
@@ -113,6 +119,8 @@ export function runOpen(o: OpenLoopOptions): Promise<void> {
       });
     };
 
+    const queued = () => lanes.reduce((a, l) => a + l.queue.length - l.head, 0);
+
     const dispatch = (due: number) => {
       const lane = lanes[pick()];
       let conn = lane.idle.pop();
@@ -131,12 +139,22 @@ export function runOpen(o: OpenLoopOptions): Promise<void> {
     const tick = () => {
       if (finished) return;
       const now = performance.now();
-      while (next < o.schedule.total) {
+      for (let batch = 0; next < o.schedule.total && batch < BATCH; batch++) {
         const due = start + o.schedule.timeOf(next);
         if (due > now) break;
+        if (now - due > GIVE_UP_LAG_MS || queued() > GIVE_UP_QUEUE) {
+          // Hopelessly behind: what is left of the schedule is never sent, counted, not queued in memory.
+          o.recorder.giveUp(o.schedule.total - next, now - due > GIVE_UP_LAG_MS ? `the generator fell ${((now - due) / 1000).toFixed(1)} s behind its schedule` : `${queued().toLocaleString('en-US')} requests were waiting for a connection`);
+          next = o.schedule.total;
+          break;
+        }
         recordMs(o.recorder.scheduleLag, now - due);
         dispatch(due);
         next++;
+      }
+      if (next < o.schedule.total && start + o.schedule.timeOf(next) <= performance.now()) {
+        setImmediate(tick); // a full batch: more are due, after the I/O that is waiting
+        return;
       }
       if (next < o.schedule.total) {
         // Timers fire a millisecond late or so: sleep on a timer until close to the due time, then

@@ -17,6 +17,9 @@ export class Recorder {
   dropped = 0;
   /** Open model: requests that waited for a free connection because the connection cap was reached. */
   queued = 0;
+  /** Open model: requests of the schedule never sent because the generator gave up on it, and why. */
+  abandoned = 0;
+  abandonedWhy: string | undefined;
   /** Responses by HTTP status (index = status), an array so counting one is an increment. */
   private readonly byStatus = new Float64Array(600);
   /** Error key -> count, and one sample error per key to word the cause once at the end. */
@@ -45,6 +48,8 @@ export class Recorder {
     this.late += other.late;
     this.dropped += other.dropped;
     this.queued += other.queued;
+    this.abandoned += other.abandoned;
+    this.abandonedWhy ??= other.abandonedWhy;
     this.activeUntil = Math.max(this.activeUntil, other.activeUntil);
     this.latency.add(other.latency);
     if (this.uncorrected && other.uncorrected) this.uncorrected.add(other.uncorrected);
@@ -62,6 +67,19 @@ export class Recorder {
     const out = new Map<number, number>();
     for (let s = 100; s < 600; s++) if (this.byStatus[s] > 0) out.set(s, this.byStatus[s]);
     return out;
+  }
+
+  /**
+   * The rest of the schedule (`count` requests) will not be sent: counted as requests that failed, without
+   * a latency (none was measured), and the reason kept for the result's INVALID line.
+   */
+  giveUp(count: number, why: string): void {
+    if (this.stopped || count <= 0) return;
+    this.abandoned += count;
+    this.abandonedWhy ??= why;
+    this.requests += count;
+    this.errors += count;
+    this.fail('EABANDONED', `not sent: ${why}, and gave up on the rest of the schedule`, count);
   }
 
   /** Results that arrive after stop (connections torn down by Ctrl-C) are not measurements. */
@@ -87,11 +105,11 @@ export class Recorder {
     this.tap?.(latencyMs, failed, err === null || status > 0, dueAt);
   }
 
-  private fail(key: string, sample: Error | string): void {
-    this.errors++;
+  private fail(key: string, sample: Error | string, count = 1): void {
+    if (count === 1) this.errors++;
     const c = this.causes.get(key);
-    if (c) c.count++;
-    else this.causes.set(key, { count: 1, sample });
+    if (c) c.count += count;
+    else this.causes.set(key, { count, sample });
   }
 }
 

@@ -78,6 +78,9 @@ export function toScenarioResult(o: ResultInfo, r: Recorder, gen: GeneratorHealt
 /** Why the numbers are not the server's, if they are not: the generator fell behind, queued, or measured nothing. */
 function invalidity(o: ResultInfo, r: Recorder, gen: GeneratorHealth, scheduleLagP99Ms: number | undefined): string | undefined {
   const { limits } = o;
+  if (r.abandoned > 0) {
+    return `${r.abandonedWhy}, so it gave up: ${r.abandoned.toLocaleString('en-US')} of the ${r.requests.toLocaleString('en-US')} requests due were never sent; lower the rate${o.model.type === 'open' ? ` or raise maxConnections (${o.model.maxConnections})` : ''}, or run the load from more machines`;
+  }
   if (scheduleLagP99Ms !== undefined && scheduleLagP99Ms > limits.maxScheduleLagMs) {
     return `the load generator dispatched requests ${scheduleLagP99Ms.toFixed(1)} ms late (p99) on its own, over the ${limits.maxScheduleLagMs} ms limit: it could not keep the asked rate; lower the rate or run the generator on a less busy machine`;
   }

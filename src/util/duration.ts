@@ -3,6 +3,9 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_00
 /** Accepts `250ms`, `2s`, `1.5m`, `8h`, `1h30m`, or a bare number of milliseconds. */
 export const DURATION_PATTERN = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
 
+/** Node's timers wait at most 2^31 - 1 ms (24.8 days); a longer one would fire at once. */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
 export function parseDuration(input: string | number): number | undefined {
   if (typeof input === 'number') return Number.isFinite(input) && input >= 0 ? input : undefined;
   const text = input.trim();

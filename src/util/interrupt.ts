@@ -13,7 +13,7 @@ export function forcedExitNote(line: string): () => void {
 }
 
 /** The conventional exit codes for a process ended by a signal: 128 + the signal's number. */
-export const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+export const SIGNAL_EXIT: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
 /**
  * Ctrl-C (or SIGTERM from a scheduler) aborts the run: probes stop, a partial report marked aborted is
@@ -34,14 +34,13 @@ export function interruptSignal(): { signal: AbortSignal; received(): NodeJS.Sig
     process.stderr.write(`\n${sig}: stopping; writing a partial report (press Ctrl-C again to quit at once)\n`);
     controller.abort(new Error(sig));
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // SIGHUP too: a closed terminal or ssh session ends the run with its partial report, not mid-write.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
   return {
     signal: controller.signal,
     received: () => received,
     dispose() {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(sig, onSignal);
     },
   };
 }

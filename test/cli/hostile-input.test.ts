@@ -109,6 +109,36 @@ describe('no input ends in a stack trace', () => {
   });
 });
 
+describe('outputs and numbers that would do harm', () => {
+  it('--out to a device writes to it and never replaces it (as root, a rename would destroy /dev/full)', async () => {
+    const r = await runCli(['probe', '--engine', `api=http://ops:${PW}@${url.slice(7)}`, '-q', '--out', 'json:/dev/full']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('a report file could not be written: /dev/full: no space left on the device');
+    const { statSync } = await import('node:fs');
+    expect(statSync('/dev/full').isCharacterDevice()).toBe(true);
+    const toStdout = await runCli(['probe', '--engine', `api=http://ops:${PW}@${url.slice(7)}`, '-q', '--out', 'json:/dev/stdout']);
+    expect(JSON.parse(toStdout.stdout).verdict).toBe('GO');
+  });
+
+  it('a duration longer than a timer can wait (it would fire at once) is refused, in a config and a flag', async () => {
+    const c = await runCli(['check', '--config', file('huge.yaml', `defaults: { timeout: 1e15 }\ntargets:\n  - { name: a, kind: tcp, url: "tcp://127.0.0.1:1" }\n`)]);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toContain('huge.yaml:1:22: defaults.timeout: 1000000000000000 is longer than 24 days, the longest wait a timer can take; is the unit right?');
+    const f = await runCli(['load', `${url}/health`, '-d', '9999h']);
+    expect(f.code).toBe(2);
+    expect(f.stderr).toContain('"9999h" is longer than 24 days');
+  });
+
+  it('a rate the generator can never keep: it gives up the schedule, in bounded memory, INVALID and saying why', async () => {
+    const r = await runCli(['load', `${url}/health`, '-R', '10000000', '-d', '20s', '--max-connections', '2', '--timeout', '1s', '--format', 'json']);
+    expect(r.code).toBe(1);
+    const s = JSON.parse(r.stdout).scenarios[0];
+    expect(s.validity).toBe('INVALID');
+    expect(s.invalidReason).toMatch(/^(the generator fell [\d.]+ s behind its schedule|[\d,]+ requests were waiting for a connection), so it gave up: [\d,]+ of the 200,000,000 requests due were never sent/);
+    expect(s.generator.maxRssMb).toBeLessThan(400); // a queue of every due request would take gigabytes
+  });
+});
+
 describe('quiet and signals', () => {
   it('-q: nothing on stdout or stderr when all is well, files still written', async () => {
     const out = join(dir, 'quiet.json');
@@ -118,15 +148,15 @@ describe('quiet and signals', () => {
     expect(JSON.parse(readFileSync(out, 'utf8')).scenarios[0].requests).toBe(10);
   });
 
-  it('SIGTERM stops a load within a second, writes the partial report marked aborted, and exits 143', async () => {
-    const out = join(dir, 'term.json');
+  it.each([['SIGTERM', 143], ['SIGHUP', 129]] as const)('%s stops a load within a second, writes the partial report marked aborted, and exits %i', async (signal, exit) => {
+    const out = join(dir, `${signal}.json`);
     const child = spawn(process.execPath, [BIN, 'load', `http://ops:${PW}@${url.slice(7)}/health`, '-d', '30s', '-n', '2', '--out', out], { stdio: 'ignore' });
     await new Promise((r) => setTimeout(r, 800));
     const t0 = performance.now();
-    child.kill('SIGTERM');
+    child.kill(signal);
     const code = await new Promise((r) => child.on('close', r));
     const stoppedMs = performance.now() - t0;
-    expect(code).toBe(143);
+    expect(code).toBe(exit);
     expect(stoppedMs).toBeLessThan(5000);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(report).toMatchObject({ aborted: true, verdict: 'NO-GO' });
