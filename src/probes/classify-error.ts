@@ -36,6 +36,10 @@ export function classifyError(err: unknown, at: Endpoint): string {
     case 'UND_ERR_SOCKET':
     case 'EPIPE':
       return `connection reset: ${where} closed the connection before answering`;
+    case 'UND_ERR_HEADERS_OVERFLOW':
+      return `the response head from ${where} is too large (over 16 KiB of headers): not a sane HTTP answer`;
+    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
+      return `the response body from ${where} does not match its Content-Length`;
     case 'EPROTO':
     case 'ERR_SSL_WRONG_VERSION_NUMBER':
       return `TLS: handshake with ${where} failed (is it really serving TLS? ${msg})`;

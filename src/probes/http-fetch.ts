@@ -73,7 +73,11 @@ export async function fetchCapped(o: FetchOptions): Promise<FetchResult> {
     const res: Dispatcher.ResponseData = await client.request({ path: url.pathname + url.search, method: o.method as Dispatcher.HttpMethod, headers, signal: o.signal });
     const ttfbMs = performance.now() - t0;
     o.stage(`reading the response body (status ${res.statusCode} received)`);
-    const { body, truncated } = await readCapped(res.body, o.maxBodyBytes);
+    const { body, truncated } = await readCapped(res.body, o.maxBodyBytes).catch((err: Error) => {
+      // The answer began: a close now is a body cut short, not a server that never answered.
+      if (o.signal.aborted || !/UND_ERR_SOCKET|ECONNRESET|other side closed/.test(`${(err as { code?: string }).code} ${err.message}`)) throw err;
+      throw new Error(`the connection closed in the middle of the response body (status ${res.statusCode} received)`);
+    });
     return { res, body, truncated, ttfbMs, ms: performance.now() - t0 };
   };
   const started = performance.now();

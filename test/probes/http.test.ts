@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeOne } from '../../src/run/probe-one.js';
-import { drippingServer, engineServer, hangingServer, hugeBodyServer, notHttpServer, type TestServer } from '../helpers/hostile.js';
+import { drippingServer, endlessHeadersServer, engineServer, hangingServer, hugeBodyServer, notHttpServer, shortBodyServer, type TestServer } from '../helpers/hostile.js';
 import { freePort } from '../helpers/ports.js';
 import { target } from '../helpers/targets.js';
 import { startNginx, type Running } from '../helpers/services.js';
@@ -136,6 +136,16 @@ describe('http probe against misbehaving servers', () => {
     const s = await start(notHttpServer());
     const r = await probeOne(target('http', { url: s.url }), 2000);
     expect(r.error).toBe(`not HTTP: 127.0.0.1:${s.port} answered with something that is not an HTTP response`);
+  });
+
+  it("endless headers are named as such, not as a parser's code", async () => {
+    const s = await start(endlessHeadersServer());
+    expect((await probeOne(target('http', { url: s.url }), 2000)).error).toBe(`the response head from 127.0.0.1:${s.port} is too large (over 16 KiB of headers): not a sane HTTP answer`);
+  });
+
+  it('a body cut short is that, not a server that never answered', async () => {
+    const s = await start(shortBodyServer());
+    expect((await probeOne(target('http', { url: s.url }), 2000)).error).toBe('the connection closed in the middle of the response body (status 200 received)');
   });
 
   it('a closed port is connection refused', async () => {
