@@ -3,12 +3,15 @@ import type { ExitCodeValue } from './exit-codes.js';
 import { MAX_DURATION_MS, parseDuration } from './util/duration.js';
 import { toolVersion } from './version.js';
 import { setQuiet } from './commands/say.js';
+import { FORMAT_NAMES, knownExtensions } from './reports/formats.js';
 
 /**
  * Flags only. Each command's code is imported when that command runs, so `validate --help` loads
  * nothing heavy (no undici, ioredis, pg, zod).
  */
-export function buildCli(signal: AbortSignal, setExit: (code: ExitCodeValue) => void): Command {
+export async function buildCli(argv: string[], signal: AbortSignal, setExit: (code: ExitCodeValue) => void): Promise<Command> {
+  // The registries a subcommand's flags come from are loaded only when that subcommand runs.
+  const sub = argv.slice(2).find((a) => !a.startsWith('-'));
   const program = new Command('validate')
     .description('Production-readiness gate: probes a platform, judges go-live criteria, reports GO or NO-GO.')
     .showHelpAfterError('(run validate --help for usage)')
@@ -21,10 +24,10 @@ export function buildCli(signal: AbortSignal, setExit: (code: ExitCodeValue) => 
 
   const withOutput = (cmd: Command) =>
     cmd
-      .option('-f, --format <format>', 'stdout format: table, markdown, json, junit or prometheus', 'table')
-      .option('-o, --out <file>', 'also write a report file (format from .json .md .txt .xml .prom, or FORMAT:PATH; {date} {verdict} ... expand); repeatable', collect, [])
+      .option('-f, --format <format>', `stdout format: ${FORMAT_NAMES.join(', ')}`, 'table')
+      .option('-o, --out <file>', `also write a report file (format from ${knownExtensions().join(' ')}, or FORMAT:PATH; {date} {verdict} ... expand); repeatable`, collect, [])
       .option('--no-color', 'no ANSI colours (also NO_COLOR=1)')
-      .option('-q, --quiet', 'no table on stdout (files and exit code only)')
+      .option('-q, --quiet', 'nothing on stdout or stderr unless something fails (files and exit code only)')
       .addOption(new Option('-t, --timeout <duration>', 'per-probe timeout, e.g. 2s').argParser(durationArg))
       .addOption(new Option('-c, --concurrency <n>', 'probes in flight at once').argParser(positiveInt));
 
@@ -36,15 +39,13 @@ export function buildCli(signal: AbortSignal, setExit: (code: ExitCodeValue) => 
     .option('--dry-run', 'say what would be probed, loaded and injected, and do nothing')
     .action(async (flags) => setExit(await (await import('./commands/run.js')).run(flags, signal)));
 
-  withOutput(program.command('probe'))
+  const probes = sub === 'probe' ? (await import('./probes/registry.js')).PROBES : [];
+  const schemes = probes.flatMap((k) => k.schemes.map((s) => `${s}://`));
+  const probeCmd = withOutput(program.command('probe'))
     .description('probe services given on the command line, no config needed')
-    .argument('[url...]', 'URLs; the kind comes from the scheme (redis://, rediss://, postgres://, http://, tcp://)')
-    .option('--engine <[name=]url>', 'a platform engine (GET /health); repeatable', collect, [])
-    .option('--redis <[name=]url>', 'a Redis instance; repeatable', collect, [])
-    .option('--postgres <[name=]url>', 'a PostgreSQL server; repeatable', collect, [])
-    .option('--prometheus <[name=]url>', 'a Prometheus server; repeatable', collect, [])
-    .option('--http <[name=]url>', 'any HTTP endpoint; repeatable', collect, [])
-    .option('--tcp <[name=]url>', 'a TCP port; repeatable', collect, [])
+    .argument('[url...]', `URLs; the kind comes from the scheme${schemes.length ? ` (${schemes.join(', ')})` : ''}`);
+  for (const k of probes) probeCmd.option(`--${k.kind} <[name=]url>`, `${k.summary}; repeatable`, collect, []);
+  probeCmd
     .option('--optional <name>', 'a target whose failure alone does not make NO-GO; repeatable', collect, [])
     .option('--criteria <expression>', 'a go-live criterion, e.g. "engines.available >= 90%"; repeatable', collect, [])
     .addOption(new Option('-w, --wait <duration>', 'before judging, re-probe until the required targets pass, for at most this long').argParser(durationArg))
@@ -74,8 +75,8 @@ export function buildCli(signal: AbortSignal, setExit: (code: ExitCodeValue) => 
     .command('report')
     .description('render a saved JSON report again, in any format')
     .argument('<result.json>', 'a report written with --format json or --out FILE.json')
-    .option('-f, --format <format>', 'stdout format: table, markdown, json, junit or prometheus', 'table')
-    .option('-o, --out <file>', 'also write a report file; repeatable', collect, [])
+    .option('-f, --format <format>', `stdout format: ${FORMAT_NAMES.join(', ')}`, 'table')
+    .option('-o, --out <file>', `also write a report file (format from ${knownExtensions().join(' ')}, or FORMAT:PATH); repeatable`, collect, [])
     .option('--no-color', 'no ANSI colours')
     .action(async (file, flags) => setExit(await (await import('./commands/report.js')).report(file, flags)));
 

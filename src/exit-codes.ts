@@ -1,4 +1,4 @@
-/** The exit-code contract (DESIGN.md). CI gates and schedulers rely on these numbers; never renumber. */
+/** The exit-code contract (ARCHITECTURE.md, Contracts). CI gates and schedulers rely on these numbers; never renumber. */
 export const ExitCode = {
   GO: 0,
   NO_GO: 1,

@@ -1,6 +1,6 @@
 import { appendFile } from 'node:fs/promises';
 import type { Report } from '../reports/model.js';
-import { renderReport } from '../reports/registry.js';
+import { renderReport } from '../reports/formats.js';
 import { WRITE_ERRORS } from '../util/write-errors.js';
 
 /**

@@ -1,9 +1,8 @@
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { OutputError, UsageError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
-import { FORMAT_NAMES, formatFromPath, type FormatName } from '../reports/format-names.js';
+import { FORMAT_NAMES, formatFromPath, knownExtensions, renderReport, type FormatName } from '../reports/formats.js';
 import type { Report } from '../reports/model.js';
-import { renderReport } from '../reports/registry.js';
 import { toGithub } from './github.js';
 import { note } from './say.js';
 import { WRITE_ERRORS } from '../util/write-errors.js';
@@ -34,7 +33,7 @@ export function parseOut(spec: string): OutputTarget {
   const m = /^([a-z]+):(.+)$/.exec(spec);
   if (m && (FORMAT_NAMES as readonly string[]).includes(m[1])) return { format: m[1] as FormatName, path: m[2] };
   const format = formatFromPath(spec);
-  if (!format) throw new UsageError(`cannot tell the format of --out ${spec} from its extension; use .json, .md or .txt, or write FORMAT:PATH (e.g. markdown:${spec})`);
+  if (!format) throw new UsageError(`cannot tell the format of --out ${spec} from its extension (${knownExtensions().join(' ')}); or write FORMAT:PATH, e.g. markdown:${spec}`);
   return { format, path: spec };
 }
 

@@ -8,13 +8,8 @@ import { SECRETS, redactUrl, registerSecrets } from '../util/redact.js';
 import { checkOutputs, emitReport, type OutputFlags } from './output.js';
 import { probeProgress } from './progress.js';
 
+/** `--engine URL`, `--redis NAME=URL`, ...: one repeatable flag per probe kind, named by the kind. */
 export interface ProbeFlags extends OutputFlags {
-  engine?: string[];
-  redis?: string[];
-  postgres?: string[];
-  prometheus?: string[];
-  http?: string[];
-  tcp?: string[];
   optional?: string[];
   criteria?: string[];
   timeout?: number;
@@ -57,7 +52,11 @@ export async function probe(urls: string[], flags: ProbeFlags, signal: AbortSign
   return emitReport(report, flags);
 }
 
-const FLAG_KINDS = ['engine', 'redis', 'postgres', 'prometheus', 'http', 'tcp'] as const;
+
+function kindFlag(flags: ProbeFlags, kind: string): string[] {
+  const v = (flags as Record<string, unknown>)[kind];
+  return Array.isArray(v) ? v.map(String) : [];
+}
 
 export function adHocTargets(urls: string[], flags: ProbeFlags): AdHocTarget[] {
   const out: AdHocTarget[] = [];
@@ -70,7 +69,7 @@ export function adHocTargets(urls: string[], flags: ProbeFlags): AdHocTarget[] {
     out.push({ kind: resolved, name, url, required: !optional.has(name), arg });
   };
   for (const u of urls) add(undefined, u);
-  for (const k of FLAG_KINDS) for (const a of flags[k] ?? []) add(k, a);
+  for (const k of PROBES) for (const a of kindFlag(flags, k.kind)) add(k.kind, a);
   for (const name of optional) {
     if (!out.some((t) => t.name === name)) throw new UsageError(`--optional ${name}: no target has that name; name targets with NAME=URL`);
   }

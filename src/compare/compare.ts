@@ -1,4 +1,4 @@
-import { decodeHistogram } from '../load/histogram.js';
+import { decodeHistogram } from '../results/histogram.js';
 import type { Report } from '../reports/model.js';
 import { ksDistance } from './ks-test.js';
 import { intervalsApart, quantileInterval, type QuantileInterval } from './quantile-interval.js';

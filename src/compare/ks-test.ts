@@ -1,4 +1,4 @@
-import type { Histogram } from '../load/histogram.js';
+import type { Histogram } from '../results/histogram.js';
 
 /** Share of recorded values at or below x, by binary search over the percentile function. */
 function cdfAt(h: Histogram, x: number): number {

@@ -1,4 +1,4 @@
-import type { Histogram } from '../load/histogram.js';
+import type { Histogram } from '../results/histogram.js';
 
 /**
  * Latencies within one run are not independent (a GC pause, a busy core, a slow disk hold several in a

@@ -1,6 +1,6 @@
 import type { Criterion } from '../criteria/compile.js';
-import type { TargetBase } from '../probes/types.js';
-import type { FormatName } from '../reports/format-names.js';
+import type { TargetBase } from '../fields/target.js';
+import type { FormatName } from '../reports/formats.js';
 import type { GeneratorLimits } from '../load/measure.js';
 import type { ScenarioBase } from '../scenarios/types.js';
 import type { FaultConfig } from '../faults/experiment.js';

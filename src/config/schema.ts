@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { PROBES } from '../probes/registry.js';
 import { SCENARIOS } from '../scenarios/registry.js';
 import { FAULTS } from '../faults/registry.js';
-import { FORMAT_NAMES } from '../reports/format-names.js';
-import { duration, name } from './fields.js';
+import { FORMAT_NAMES } from '../reports/formats.js';
+import { duration, name } from '../fields/fields.js';
 
 const phase = z.union([
   name,
@@ -25,14 +25,21 @@ const output = z.strictObject({
   path: z.string().min(1).meta({ description: 'File to write (atomically)' }),
 });
 
-// Built from the registry: a new probe kind adds itself here.
-const target = z.discriminatedUnion('kind', PROBES.map((p) => p.schema) as unknown as [z.ZodObject, ...z.ZodObject[]]);
+/**
+ * The kinds' schemas as one, picked by their discriminator. zod wants a literal tuple of object schemas;
+ * the registries hold schemas of their common type: this is the one cast between the two.
+ */
+function byKind<T>(key: string, schemas: z.ZodType<T>[]): z.ZodType<T> {
+  return z.discriminatedUnion(key, schemas as unknown as [z.ZodObject, ...z.ZodObject[]]) as unknown as z.ZodType<T>;
+}
 
-const scenario = z.discriminatedUnion('kind', SCENARIOS.map((s) => s.schema) as unknown as [z.ZodObject, ...z.ZodObject[]]);
+// Built from the registries: a new kind adds itself here.
+const target = byKind('kind', PROBES.map((p) => p.schema));
+const scenario = byKind('kind', SCENARIOS.map((s) => s.schema));
 
 const fault = z.strictObject({
   name,
-  fault: z.discriminatedUnion('type', FAULTS.map((f) => f.schema) as unknown as [z.ZodObject, ...z.ZodObject[]]),
+  fault: byKind('type', FAULTS.map((f) => f.schema)),
   watch: z.array(name).min(1).meta({ description: 'Targets that must recover' }),
   consecutive: z.number().int().min(1).default(3).meta({ description: 'Consecutive passing checks that count as recovered' }),
   interval: duration.default(100).meta({ description: 'How often the targets are checked during the experiment' }),

@@ -5,6 +5,8 @@ import { convertLiteral } from './units.js';
 export type Severity = 'critical' | 'warning';
 
 export interface CriterionSpec {
+  /** For an implicit criterion: what it stands for (`required-probes`), so a report can tell it apart without reading its expression. */
+  key?: string;
   name?: string;
   expect: string;
   severity: Severity;
@@ -25,6 +27,7 @@ export interface Criterion {
   boundText: string;
   /** Added by the tool rather than written by the user. */
   implicit?: boolean;
+  key?: string;
 }
 
 /** Compiles one criterion, or says what is wrong with it (quoting the expression). */
@@ -49,6 +52,7 @@ export function compileCriterion(spec: CriterionSpec, catalog: MetricCatalog): C
   const bound = convertLiteral(right.value, right.unit, ref.spec.unit);
   if (typeof bound === 'string') return `"${spec.expect}": ${bound}`;
   return {
+    ...(spec.key && { key: spec.key }),
     name: spec.name ?? spec.expect,
     expression: spec.expect,
     severity: spec.severity,

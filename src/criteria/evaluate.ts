@@ -1,34 +1,10 @@
 import { compare } from './expression.js';
 import type { Criterion } from './compile.js';
 import type { ResolvedRef } from './catalog.js';
-import type { Unit } from '../results/measurement.js';
+import type { CriterionResult } from '../results/criterion-result.js';
 import type { MeasuredItem } from '../results/result.js';
 import { aggregate } from './aggregate.js';
 import { selectSeries, type Missing } from './select.js';
-
-/**
- * EXCEEDED and MET pass; NOT MET fails (critical) or warns; NOT RUN means nothing was measured: it fails
- * a critical criterion too, unless what it reads was deliberately not run (faults without --chaos).
- */
-export type Outcome = 'EXCEEDED' | 'MET' | 'NOT MET' | 'NOT RUN';
-
-export interface CriterionResult {
-  name: string;
-  expression: string;
-  severity: 'critical' | 'warning';
-  /** e.g. `>= 90%` */
-  requirement: string;
-  actual: number | null;
-  unit: Unit;
-  /** pass: met; fail: a critical one not met or not measured; warn: a warning one; skip: what it reads was deliberately not run. */
-  status: 'pass' | 'fail' | 'warn' | 'skip';
-  outcome: Outcome;
-  grade: string;
-  /** Why there is no actual value, why a fast result still fails (its errors), or which targets pulled it down. */
-  reason?: string;
-  description?: string;
-  implicit?: boolean;
-}
 
 /** Margin by which a met criterion beats its bound, relative to the bound, from which it counts as exceeded. */
 const EXCEEDED_MARGIN = 0.05;
@@ -52,6 +28,7 @@ function evaluateOne(c: Criterion, items: MeasuredItem[]): CriterionResult {
     unit: c.ref.spec.unit,
     description: c.description,
     implicit: c.implicit,
+    ...(c.key && { key: c.key }),
   };
   const notMet = c.severity === 'critical' ? 'fail' : 'warn';
   const read = readsFrom(c.ref, items);

@@ -1,6 +1,6 @@
-import type { CriterionResult } from './evaluate.js';
+import type { CriterionResult, Verdict } from '../results/criterion-result.js';
 
-export type Verdict = 'GO' | 'NO-GO';
+export type { Verdict };
 
 /** GO exactly when no critical criterion is unmet; warnings are reported but do not block. */
 export function decideVerdict(criteria: CriterionResult[]): Verdict {

@@ -1,15 +1,15 @@
-import type { TargetBase } from '../probes/types.js';
+import type { TargetBase } from '../fields/target.js';
 import type { FaultResult } from '../results/fault-result.js';
 import type { ProbeResult } from '../results/result.js';
 import { forcedExitNote } from '../util/interrupt.js';
 import { faultMeasurements } from './fault-metrics.js';
 import { faultType } from './registry.js';
-import type { FaultType, Injected } from './types.js';
+import type { FaultBase, FaultType, Injected } from './types.js';
 import { Watcher } from './watch.js';
 
 export interface FaultConfig {
   name: string;
-  fault: { type: string } & Record<string, unknown>;
+  fault: FaultBase;
   watch: string[];
   /** Consecutive passing checks that count as recovered. */
   consecutive: number;
@@ -66,7 +66,7 @@ export async function runFault(f: FaultConfig, ctx: ExperimentContext): Promise<
   const isolation = new Watcher(others, f.interval, live, started);
   watching.start();
   isolation.start();
-  const hint = type.restoreHint?.(f.fault as never);
+  const hint = type.restoreHint?.(f.fault);
   const releaseNote = forcedExitNote(`fault ${f.name} was in progress: ${f.watch.join(', ')} may be left down${hint ? `; restore with: ${hint}` : ''}`);
   const injection = inject(type, f, byName, ctx.signal);
   const recovery = await awaitRecovery(f, watching, injection, started, ctx.signal);
@@ -92,7 +92,7 @@ export async function runFault(f: FaultConfig, ctx: ExperimentContext): Promise<
 
 function inject(type: FaultType, f: FaultConfig, targets: Map<string, TargetBase>, signal?: AbortSignal): Injection {
   const i: Injection = { done: Promise.resolve() };
-  i.done = type.inject(f.fault as never, { targets, signal }).then(
+  i.done = type.inject(f.fault, { targets, signal }).then(
     (r) => { i.result = r; i.doneAt = performance.now(); },
     (e: Error) => { i.error = e; i.doneAt = performance.now(); },
   );

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { urlWithSchemes } from '../config/fields.js';
+import { urlWithSchemes } from '../fields/fields.js';
 import { redactUrl } from '../util/redact.js';
-import type { FaultType } from './types.js';
+import { defineFault } from './types.js';
 
 const schema = z.strictObject({
   type: z.literal('http-call'),
@@ -12,7 +12,7 @@ const schema = z.strictObject({
 export type HttpCallFault = z.output<typeof schema>;
 
 /** Calls an admin or chaos endpoint (a service's restart action, a chaos tool's API). */
-export const httpCallFault: FaultType<HttpCallFault> = {
+export const httpCallFault = defineFault<HttpCallFault>({
   type: 'http-call',
   summary: 'Call an admin or chaos HTTP endpoint (e.g. a restart action)',
   schema,
@@ -25,4 +25,4 @@ export const httpCallFault: FaultType<HttpCallFault> = {
     if (res.statusCode >= 400) throw new Error(`${f.method} ${redactUrl(f.url)} answered HTTP ${res.statusCode}`);
     return { detail: `${f.method} ${redactUrl(f.url)}: HTTP ${res.statusCode}` };
   },
-};
+});

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { name } from '../config/fields.js';
+import { name } from '../fields/fields.js';
 import { redactUrl } from '../util/redact.js';
-import type { FaultType } from './types.js';
+import { defineFault } from './types.js';
 
 const schema = z
   .strictObject({
@@ -15,7 +15,7 @@ const schema = z
 export type PostgresTerminateFault = z.output<typeof schema>;
 
 /** A database connection reset: pg_terminate_backend on the sessions matching the filter. */
-export const postgresTerminateFault: FaultType<PostgresTerminateFault> = {
+export const postgresTerminateFault = defineFault<PostgresTerminateFault>({
   type: 'postgres-terminate',
   summary: 'Terminate PostgreSQL sessions (pg_terminate_backend) by application, user or database',
   schema,
@@ -38,7 +38,7 @@ export const postgresTerminateFault: FaultType<PostgresTerminateFault> = {
       await client.end().catch(() => undefined);
     }
   },
-};
+});
 
 function filterText(f: PostgresTerminateFault): string {
   return [f.application && `of application ${f.application}`, f.user && `of user ${f.user}`, f.database && `on database ${f.database}`].filter(Boolean).join(', ');

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { name } from '../config/fields.js';
+import { name } from '../fields/fields.js';
 import { redactUrl } from '../util/redact.js';
-import type { FaultType } from './types.js';
+import { defineFault } from './types.js';
 
 const CLIENT_TYPES = ['normal', 'pubsub'] as const;
 
@@ -33,7 +33,7 @@ interface Client {
  * connections only when asked. A witness connection of the tool's own is cut too, and the time it
  * takes to work again is reported.
  */
-export const redisClientKillFault: FaultType<RedisClientKillFault> = {
+export const redisClientKillFault = defineFault<RedisClientKillFault>({
   type: 'redis-client-kill',
   summary: 'Disconnect the clients of a Redis instance (CLIENT KILL): commands and subscribers',
   schema,
@@ -77,7 +77,7 @@ export const redisClientKillFault: FaultType<RedisClientKillFault> = {
       witness.disconnect();
     }
   },
-};
+});
 
 async function listClients(admin: Redis, types: readonly (typeof CLIENT_TYPES)[number][]): Promise<Client[]> {
   const out: Client[] = [];

@@ -5,7 +5,7 @@ import { httpCallFault } from './http-call.js';
 import type { FaultType } from './types.js';
 
 /** Every fault type by its key: a new one is one file and one line here. */
-export const FAULTS: FaultType<any>[] = [restartFault, httpCallFault, redisClientKillFault, postgresTerminateFault];
+export const FAULTS: FaultType[] = [restartFault, httpCallFault, redisClientKillFault, postgresTerminateFault];
 
 export function faultType(type: string): FaultType {
   const found = FAULTS.find((f) => f.type === type);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { duration } from '../config/fields.js';
+import { duration } from '../fields/fields.js';
 import { runShell, shellFailure } from '../util/shell.js';
-import type { FaultType } from './types.js';
+import { defineFault } from './types.js';
 
 const schema = z
   .strictObject({
@@ -22,7 +22,7 @@ export type RestartFault = z.output<typeof schema>;
  * downtime between. A restart is never cut in half: on Ctrl-C a running command is left to finish,
  * and after `stop` the `start` still runs.
  */
-export const restartFault: FaultType<RestartFault> = {
+export const restartFault = defineFault<RestartFault>({
   type: 'restart',
   summary: 'Run a command that restarts a service (or a stop, a downtime, and a start)',
   schema,
@@ -50,7 +50,7 @@ export const restartFault: FaultType<RestartFault> = {
       ? { detail: `ran \`${f.stop}\`, then \`${f.start}\` at once (interrupted)`, restored: `ran \`${f.start}\`` }
       : { detail: `ran \`${f.stop}\`, ${f.downFor} ms down, then \`${f.start}\`` };
   },
-};
+});
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

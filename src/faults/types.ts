@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { TargetBase } from '../probes/types.js';
+import type { TargetBase } from '../fields/target.js';
 
 export interface FaultContext {
   targets: Map<string, TargetBase>;
@@ -22,7 +22,12 @@ export interface Injected {
   restored?: string;
 }
 
-export interface FaultType<F = unknown> {
+/** What every fault spec has: its type. */
+export interface FaultBase {
+  type: string;
+}
+
+export interface FaultType<F extends FaultBase = FaultBase> {
   type: string;
   summary: string;
   schema: z.ZodType<F>;
@@ -38,4 +43,9 @@ export interface FaultType<F = unknown> {
   /** Config rules the schema cannot say, against the experiment around the fault: problems at paths inside `fault`. */
   check?(spec: F, experiment: { recoveryTimeoutMs: number }): { path: (string | number)[]; message: string }[];
   inject(spec: F, ctx: FaultContext): Promise<Injected>;
+}
+
+/** Declares a fault type; the one place its own spec type is widened to the registry's (its schema made every spec it is given). */
+export function defineFault<F extends FaultBase>(type: FaultType<F>): FaultType {
+  return type as unknown as FaultType;
 }

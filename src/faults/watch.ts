@@ -1,4 +1,4 @@
-import type { TargetBase } from '../probes/types.js';
+import type { TargetBase } from '../fields/target.js';
 
 export interface Observation {
   /** When the check started (performance.now()). */

@@ -2,8 +2,8 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { COMPLETE, FAILED, NEED_MORE, ProtocolError, ResponseParser } from './http-parser.js';
 import type { ConnectionFactory, LoadConnection } from './types.js';
-import { SPEAKS_TLS, speaksTls } from '../http/speaks-tls.js';
-import { classifyError } from '../probes/classify-error.js';
+import { SPEAKS_TLS, speaksTls } from '../protocols/http/speaks-tls.js';
+import { classifyError } from '../protocols/network-errors.js';
 import { Watchdog } from './watchdog.js';
 
 export interface HttpRequestSpec {

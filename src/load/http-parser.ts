@@ -12,7 +12,7 @@
  * - Keep-alive: HTTP/1.1 unless `Connection: close`; HTTP/1.0 only with `Connection: keep-alive`.
  * - Bytes after a complete response (no pipelining here) are a protocol error, not dropped.
  */
-import { SPEAKS_TLS } from '../http/speaks-tls.js';
+import { SPEAKS_TLS } from '../protocols/http/speaks-tls.js';
 
 export const NEED_MORE = 0;
 export const COMPLETE = 1;

@@ -55,6 +55,8 @@ export interface MeasureOptions {
   tap?: ConstructorParameters<typeof Recorder>[1];
   signal?: AbortSignal;
   limits?: GeneratorLimits;
+  /** One level of a series (e.g. the user count), for charts by level. */
+  level?: number;
   /** Percent of requests that must succeed (the result's error budget); default 99.9. */
   successPct?: number;
   slaMs?: number;

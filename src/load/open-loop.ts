@@ -1,4 +1,4 @@
-import { recordMs } from './histogram.js';
+import { recordMs } from '../results/histogram.js';
 import { judged, type Recorder } from './recorder.js';
 import type { Schedule } from './schedule.js';
 import type { ConnectionFactory, LoadConnection } from './types.js';

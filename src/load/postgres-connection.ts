@@ -1,5 +1,5 @@
-import { explainPostgres } from '../probes/postgres.js';
-import { endpointOf } from '../probes/classify-error.js';
+import { explainPostgres } from '../protocols/postgres.js';
+import { endpointOf } from '../protocols/network-errors.js';
 import type { ConnectionFactory } from './types.js';
 
 /** Load on PostgreSQL: each connection a client running the query, one at a time. */

@@ -1,4 +1,4 @@
-import { newHistogram, recordMs, type Histogram } from './histogram.js';
+import { newHistogram, recordMs, type Histogram } from '../results/histogram.js';
 
 /**
  * Everything a load run counts, in fixed memory: histograms and counters, never per-request samples,

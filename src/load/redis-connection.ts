@@ -1,5 +1,5 @@
-import { explainRedis } from '../probes/redis.js';
-import { endpointOf } from '../probes/classify-error.js';
+import { explainRedis } from '../protocols/redis.js';
+import { endpointOf } from '../protocols/network-errors.js';
 import type { ConnectionFactory } from './types.js';
 
 /** Load on a Redis instance: each connection an ioredis client sending one command at a time. */

@@ -1,8 +1,8 @@
-import { classifyError, endpointOf } from '../probes/classify-error.js';
+import { classifyError, endpointOf } from '../protocols/network-errors.js';
 import type { Measurement } from '../results/measurement.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 import type { GeneratorHealth } from './generator-health.js';
-import { encodeHistogram, summarize } from './histogram.js';
+import { encodeHistogram, summarize } from '../results/histogram.js';
 import type { GeneratorLimits, LoadModel } from './measure.js';
 import type { Recorder } from './recorder.js';
 
@@ -21,6 +21,7 @@ export interface ResultInfo {
   /** Percent of requests that must succeed for the result's latency and throughput to count. */
   successPct: number;
   slaMs?: number;
+  level?: number;
 }
 
 /** Share of requests that may wait for a connection (the cap bound) before the latencies are the generator's, not the server's. */
@@ -69,6 +70,7 @@ export function toScenarioResult(o: ResultInfo, r: Recorder, gen: GeneratorHealt
     generator: { ...gen, scheduleLagP99Ms },
     histograms: { latency: encodeHistogram(r.latency), uncorrected: r.uncorrected ? encodeHistogram(r.uncorrected) : undefined },
     slaMs: o.slaMs,
+    ...(o.level !== undefined && { level: o.level }),
     measurements: [],
   };
   result.measurements = scenarioMeasurements(result, overBudget);

@@ -1,6 +1,6 @@
 import type { Measurement } from '../results/measurement.js';
 import type { InfraSample, WindowResult } from '../results/window-result.js';
-import { encodeHistogram, newHistogram, recordMs, summarize, type Histogram } from './histogram.js';
+import { encodeHistogram, newHistogram, recordMs, summarize, type Histogram } from '../results/histogram.js';
 
 export type { WindowResult } from '../results/window-result.js';
 

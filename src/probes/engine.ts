@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { readHealthDocument } from './health-document.js';
 import { httpFields, httpMetrics, runHttp } from './http.js';
-import type { ProbeKind } from './types.js';
+import { defineProbe } from './types.js';
 
 const schema = z.strictObject({ kind: z.literal('engine'), ...httpFields('/health') });
 export type EngineTarget = z.output<typeof schema>;
@@ -10,10 +10,11 @@ export type EngineTarget = z.output<typeof schema>;
  * A platform engine: an HTTP service with a health document at /health. Beyond the http kind it reads
  * the document: a self-declared failing status fails, a degraded (or unknown) one warns.
  */
-export const engineProbe: ProbeKind<EngineTarget> = {
+export const engineProbe = defineProbe<EngineTarget>({
   kind: 'engine',
   aliases: ['engines'],
   schemes: [],
+  section: { title: 'Engine matrix', order: 2 },
   summary: 'A platform engine: GET /health, expected status, the health document read (fail, degraded, unknown words)',
   schema,
   metrics: {
@@ -34,4 +35,4 @@ export const engineProbe: ProbeKind<EngineTarget> = {
         outcome.warnings = [...(outcome.warnings ?? []), h.why!];
       }
     }),
-};
+});

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { targetBase } from '../config/fields.js';
-import { bodyChecker, describeExpected, expectSchema, statusMatches } from '../http/expect.js';
-import { requestUrl } from '../http/request-url.js';
-import { SPEAKS_TLS, speaksTls } from '../http/speaks-tls.js';
+import { targetBase } from '../fields/fields.js';
+import { bodyChecker, describeExpected, expectSchema, statusMatches } from '../protocols/http/expect.js';
+import { requestUrl } from '../protocols/http/request-url.js';
+import { SPEAKS_TLS, speaksTls } from '../protocols/http/speaks-tls.js';
 import type { Measurement, MetricSpec } from '../results/measurement.js';
-import { classifyError, endpointOf } from './classify-error.js';
-import { fetchCapped, type FetchResult } from './http-fetch.js';
-import type { ProbeContext, ProbeKind, ProbeOutcome } from './types.js';
+import { classifyError, endpointOf } from '../protocols/network-errors.js';
+import { fetchCapped, type FetchResult } from '../protocols/http/fetch.js';
+import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
 
 /** Fields shared by `http` and `engine` targets. */
 export function httpFields(defaultPath: string | undefined) {
@@ -102,7 +102,7 @@ function parseJson(body: Buffer): unknown {
   }
 }
 
-export const httpProbe: ProbeKind<HttpTarget> = {
+export const httpProbe = defineProbe<HttpTarget>({
   kind: 'http',
   aliases: [],
   schemes: ['http', 'https'],
@@ -110,4 +110,4 @@ export const httpProbe: ProbeKind<HttpTarget> = {
   schema,
   metrics: httpMetrics,
   run: (target, ctx) => runHttp(target, ctx),
-};
+});

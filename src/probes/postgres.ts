@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { duration, targetBase } from '../config/fields.js';
+import { duration, targetBase } from '../fields/fields.js';
 import type { MetricSpec } from '../results/measurement.js';
-import { classifyError, endpointOf, type Endpoint } from './classify-error.js';
+import { endpointOf } from '../protocols/network-errors.js';
+import { explainPostgres } from '../protocols/postgres.js';
 import { judgePostgres, STATE_SQL, type StateRow } from './postgres-judge.js';
-import type { ProbeContext, ProbeKind, ProbeOutcome } from './types.js';
+import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
 
 const schema = z.strictObject({
   kind: z.literal('postgres'),
@@ -29,23 +30,6 @@ const metrics: Record<string, MetricSpec> = {
   replication_lag_s: { unit: 'seconds', aggregate: 'max', label: 'replication lag' },
   replication_lag_bytes: { unit: 'bytes', aggregate: 'max', label: 'replication lag (bytes)' },
 };
-
-/** PostgreSQL's own refusals (SQLSTATE codes), in words; anything else is a network or TLS cause. */
-export function explainPostgres(err: unknown, at: Endpoint): string {
-  const e = err as { code?: string; message?: string };
-  const msg = String(e?.message ?? err).split('\n')[0];
-  const where = `${at.host}:${at.port}`;
-  switch (e?.code) {
-    case '28P01': return `authentication failed for PostgreSQL at ${where}: wrong password`;
-    case '28000': return `authentication failed for PostgreSQL at ${where}: ${msg}`;
-    case '3D000': return `PostgreSQL at ${where}: ${msg}`;
-    case '53300': return `PostgreSQL at ${where} refuses connections: too many clients (max_connections reached)`;
-    case '57P03': return `PostgreSQL at ${where} is starting up or shutting down: ${msg}`;
-  }
-  if (/Connection terminated unexpectedly/i.test(msg)) return `connection closed by ${where} during the handshake (not PostgreSQL, or it refused this client)`;
-  if (/server does not support SSL/i.test(msg)) return `TLS: ${where} does not support TLS; remove sslmode or use sslmode=disable`;
-  return classifyError(err, at);
-}
 
 async function run(target: PostgresTarget, ctx: ProbeContext): Promise<ProbeOutcome> {
   const { default: pg } = await import('pg');
@@ -85,7 +69,7 @@ async function run(target: PostgresTarget, ctx: ProbeContext): Promise<ProbeOutc
   }
 }
 
-export const postgresProbe: ProbeKind<PostgresTarget> = {
+export const postgresProbe = defineProbe<PostgresTarget>({
   kind: 'postgres',
   aliases: ['pg', 'postgresql'],
   schemes: ['postgres', 'postgresql'],
@@ -93,4 +77,4 @@ export const postgresProbe: ProbeKind<PostgresTarget> = {
   schema,
   metrics,
   run,
-};
+});

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { targetBase } from '../config/fields.js';
+import { targetBase } from '../fields/fields.js';
 import type { Measurement, MetricSpec } from '../results/measurement.js';
-import type { ProbeContext, ProbeKind, ProbeOutcome } from './types.js';
+import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
 
 const schema = z.strictObject({
   kind: z.literal('process'),
@@ -110,7 +110,7 @@ function systemctlShow(unit: string): Promise<Record<string, string>> {
   );
 }
 
-export const processProbe: ProbeKind<ProcessTarget> = {
+export const processProbe = defineProbe<ProcessTarget>({
   kind: 'process',
   aliases: ['processes'],
   schemes: ['process', 'pidfile', 'systemd'],
@@ -118,4 +118,4 @@ export const processProbe: ProbeKind<ProcessTarget> = {
   schema,
   metrics,
   run,
-};
+});

@@ -1,6 +1,6 @@
 import type { Measurement } from '../results/measurement.js';
 import type { AlertSeen } from '../results/result.js';
-import { arrayField, labelsOf, type PrometheusApi } from './prometheus-api.js';
+import { arrayField, labelsOf, type PrometheusApi } from '../protocols/prometheus-api.js';
 
 export interface AlertReading {
   measurements: Measurement[];

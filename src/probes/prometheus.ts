@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { duration, targetBase, name } from '../config/fields.js';
+import { duration, targetBase, name } from '../fields/fields.js';
 import type { Measurement, MetricSpec, Unit } from '../results/measurement.js';
-import { classifyError, endpointOf } from './classify-error.js';
+import { classifyError, endpointOf } from '../protocols/network-errors.js';
 import { readAlerts } from './prometheus-alerts.js';
-import { arrayField, labelsOf, NotPrometheusError, prometheusApi, scalarOf } from './prometheus-api.js';
-import type { ProbeContext, ProbeKind, ProbeOutcome } from './types.js';
+import { arrayField, labelsOf, NotPrometheusError, prometheusApi, scalarOf } from '../protocols/prometheus-api.js';
+import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
 
 const UNITS = ['ms', 'seconds', 'percent', 'count', 'bytes', 'per_second', 'number'] as const;
 
@@ -89,7 +89,7 @@ async function run(target: PrometheusTarget, ctx: ProbeContext): Promise<ProbeOu
   }
 }
 
-export const prometheusProbe: ProbeKind<PrometheusTarget> = {
+export const prometheusProbe = defineProbe<PrometheusTarget>({
   kind: 'prometheus',
   aliases: [],
   schemes: [],
@@ -99,4 +99,4 @@ export const prometheusProbe: ProbeKind<PrometheusTarget> = {
   targetMetrics: (t) =>
     Object.fromEntries(t.queries.map((q) => [q.name, { unit: q.unit as Unit, aggregate: 'max' as const, label: q.name, headline: true }])),
   run,
-};
+});

@@ -1,6 +1,6 @@
 import type { Measurement, MetricSpec } from '../results/measurement.js';
 import type { ProbeOutcome } from './types.js';
-import { cpuSeconds, num } from './redis-info.js';
+import { cpuSeconds, num } from '../protocols/redis-info.js';
 import type { ReplicaLag } from './redis-replication.js';
 
 export const REDIS_METRICS: Record<string, MetricSpec> = {

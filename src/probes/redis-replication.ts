@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { num, parseInfo } from './redis-info.js';
+import { num, parseInfo } from '../protocols/redis-info.js';
 
 /** What a replica's replication state says: a lag in bytes and seconds, or why it cannot be known. */
 export type ReplicaLag = { bytes: number; seconds: number } | { unknown: string };

@@ -1,8 +1,8 @@
 import { connect } from 'node:net';
 import { z } from 'zod';
-import { targetBase } from '../config/fields.js';
-import { classifyError, endpointOf } from './classify-error.js';
-import type { ProbeContext, ProbeKind, ProbeOutcome } from './types.js';
+import { targetBase } from '../fields/fields.js';
+import { classifyError, endpointOf } from '../protocols/network-errors.js';
+import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
 
 const schema = z.strictObject({ kind: z.literal('tcp'), ...targetBase(['tcp']) });
 export type TcpTarget = z.output<typeof schema>;
@@ -24,7 +24,7 @@ function run(target: TcpTarget, ctx: ProbeContext): Promise<ProbeOutcome> {
   });
 }
 
-export const tcpProbe: ProbeKind<TcpTarget> = {
+export const tcpProbe = defineProbe<TcpTarget>({
   kind: 'tcp',
   aliases: [],
   schemes: ['tcp'],
@@ -32,4 +32,4 @@ export const tcpProbe: ProbeKind<TcpTarget> = {
   schema,
   metrics: { connect_ms: { unit: 'ms', aggregate: 'max', label: 'connect', headline: true } },
   run,
-};
+});

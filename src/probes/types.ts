@@ -1,18 +1,11 @@
 import type { z } from 'zod';
 import type { LabelValues, Measurement, MetricSpec } from '../results/measurement.js';
-import type { AlertSeen } from '../results/result.js';
+import type { AlertSeen, Section } from '../results/result.js';
+import type { TargetBase } from '../fields/target.js';
+
+export type { TargetBase };
 
 
-/** Fields every target has, whatever its kind. */
-export interface TargetBase {
-  name: string;
-  kind: string;
-  url: string;
-  required: boolean;
-  phase?: string;
-  /** Per-target timeout in ms (defaults.timeout when absent). */
-  timeout?: number;
-}
 
 /** What a probe returns; the runner adds name, kind, timing and the common metrics. */
 export interface ProbeOutcome {
@@ -52,6 +45,8 @@ export interface ProbeKind<T extends TargetBase = TargetBase> {
   aliases: string[];
   /** URL schemes that select this kind in ad-hoc use (`validate probe redis://...`). */
   schemes: string[];
+  /** The report section its targets are shown in; default: infrastructure health. */
+  section?: Section;
   summary: string;
   /** Zod schema of this kind's target config (with `kind: z.literal(...)`). */
   schema: z.ZodType<T>;
@@ -64,4 +59,13 @@ export interface ProbeKind<T extends TargetBase = TargetBase> {
    */
   check?(target: T, ctx: { timeoutMs: number }): { path: (string | number)[]; message: string }[];
   run(target: T, ctx: ProbeContext): Promise<ProbeOutcome>;
+}
+
+/**
+ * Declares a probe kind. Inside its file a kind works with its own target type; the registry holds every
+ * kind at the common one. This is the one place that widening happens: the kind's schema made every target
+ * it will ever be given, so `run` only ever sees a T.
+ */
+export function defineProbe<T extends TargetBase>(kind: ProbeKind<T>): ProbeKind {
+  return kind as unknown as ProbeKind;
 }

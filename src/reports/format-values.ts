@@ -1,7 +1,6 @@
-import { probeKindOrUndefined } from '../probes/registry.js';
-import { COMMON_METRICS, type Unit } from '../results/measurement.js';
+import type { Unit } from '../results/measurement.js';
 import type { ProbeResult } from '../results/result.js';
-import type { CriterionResult } from '../criteria/evaluate.js';
+import type { CriterionResult } from '../results/criterion-result.js';
 
 /** Formatting shared by the text renderers: the same number reads the same in a terminal and in markdown. */
 export function formatValue(value: number | null | undefined, unit: Unit): string {
@@ -42,17 +41,12 @@ function round(v: number): string {
 /** One line of what a probe found: its error, else its facts and headline measurements. */
 export function probeSummary(p: ProbeResult): string {
   if (p.status === 'fail' || p.status === 'skip') return p.error ?? '';
-  const kind = probeKindOrUndefined(p.kind);
   const parts: string[] = [];
   for (const [k, v] of Object.entries(p.details)) {
     if (v === null || v === false || k === 'status_code' || k === 'body_truncated' || k === 'identity') continue;
     parts.push(`${k} ${v}`);
   }
-  for (const m of p.measurements) {
-    const spec = kind?.metrics[m.metric] ?? COMMON_METRICS[m.metric];
-    if (!spec?.headline || m.labels) continue;
-    parts.push(`${spec.label} ${formatValue(m.value, m.unit)}`);
-  }
+  for (const f of p.headline ?? []) parts.push(`${f.label} ${formatValue(f.value, f.unit)}`);
   if (p.warnings.length) parts.push(...p.warnings.map((w) => `⚠ ${w}`));
   const firing = (p.alerts ?? []).filter((a) => a.state === 'firing');
   if (firing.length) parts.push(`firing: ${firing.map(alertText).join('; ')}`);

@@ -1,8 +1,8 @@
 import { escapeXml } from './escape.js';
-import { decodeHistogram } from '../load/histogram.js';
+import { decodeHistogram } from '../results/histogram.js';
 import { criterionActual, formatMs, probeSummary, STATUS_WORD } from './format-values.js';
 import type { Report } from './model.js';
-import type { RenderOptions } from './registry.js';
+import type { RenderOptions } from './formats.js';
 import { faultTable, healthLine, probeSections, scenarioTable, windowTable } from './sections.js';
 import { lineChart, SPECTRUM, spectrumTicks, spectrumX, type Series } from './svg-charts.js';
 
@@ -32,19 +32,18 @@ export function render(report: Report, _opts: RenderOptions): string {
     const st = scenarioTable(report.scenarios);
     body.push('<h2>Load scenarios</h2>', table(st.head, st.rows, (i) => (report.scenarios[i].validity === 'VALID' ? '' : 'bad')), ...st.notes.map((n) => `<p class="note">${esc(n)}</p>`));
     // Percentile spectrum per result, the HdrHistogram way: the tail gets as much room as the median.
-    // Headline results first: the open-model runs, then the heaviest concurrency levels, then the rest.
-    const rank = (k: string) => ['rate', 'soak', 'stress', 'concurrency', 'operations', 'latency'].indexOf(k);
-    const shown = report.scenarios.filter((s) => s.histograms?.latency).sort((a, b) => rank(a.kind) - rank(b.kind) || b.connections - a.connections).slice(0, 8);
+    // Headline results first: the open-model runs, then the heaviest closed ones, then the rest.
+    const shown = report.scenarios.filter((s) => s.histograms?.latency).sort((a, b) => Number(b.model === 'open') - Number(a.model === 'open') || b.connections - a.connections).slice(0, 8);
     const spectra: Series[] = shown.map((s, i) => {
       const h = decodeHistogram(s.histograms.latency);
       return { name: s.name, color: COLORS[i % COLORS.length], points: SPECTRUM.map((p) => [spectrumX(p), h.getValueAtPercentile(p) / 1000] as [number, number]) };
     });
     if (spectra.length) body.push(lineChart(spectra, { title: 'Latency by percentile', xLabel: 'percentile', yLabel: 'ms (log)', xTicks: spectrumTicks, yLog: true }));
-    // Throughput and p99 against the user count, per concurrency scenario.
+    // Throughput and p99 against the level (the user count), per scenario that ran in levels.
     const byScenario = new Map<string, typeof report.scenarios>();
-    for (const s of report.scenarios.filter((x) => x.kind === 'concurrency')) byScenario.set(s.scenario, [...(byScenario.get(s.scenario) ?? []), s]);
+    for (const s of report.scenarios.filter((x) => x.level !== undefined)) byScenario.set(s.scenario, [...(byScenario.get(s.scenario) ?? []), s]);
     for (const [name, levels] of byScenario) {
-      const users = levels.map((l) => [l.connections, l] as const);
+      const users = levels.map((l) => [l.level!, l] as const);
       body.push(`<div class="pair">${lineChart([{ name: 'requests/s', color: COLORS[0], points: users.map(([u, l]) => [u, l.rps]) }], { title: `${name}: throughput by users`, xLabel: 'concurrent users', yLabel: 'requests/s' })}${lineChart([{ name: 'p99', color: COLORS[1], points: users.map(([u, l]) => [u, l.latencyMs.p99]) }], { title: `${name}: p99 by users`, xLabel: 'concurrent users', yLabel: 'ms' })}</div>`);
     }
     for (const s of report.scenarios.filter((x) => x.windows?.length)) {

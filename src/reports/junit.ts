@@ -1,6 +1,6 @@
 import { escapeXml } from './escape.js';
 import type { Report } from './model.js';
-import type { RenderOptions } from './registry.js';
+import type { RenderOptions } from './formats.js';
 import { criterionActual, formatMs } from './format-values.js';
 
 const esc = escapeXml;

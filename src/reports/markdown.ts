@@ -1,6 +1,6 @@
 import { criterionActual, formatMs, probeSummary, STATUS_WORD } from './format-values.js';
 import type { Report } from './model.js';
-import type { RenderOptions } from './registry.js';
+import type { RenderOptions } from './formats.js';
 import { faultTable, healthLine, probeSections, scenarioTable, windowTable } from './sections.js';
 
 const ICON: Record<string, string> = { pass: '✅', fail: '❌', warn: '⚠️', skip: '⏭️' };

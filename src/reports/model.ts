@@ -1,5 +1,5 @@
-import type { CriterionResult } from '../criteria/evaluate.js';
-import type { Verdict } from '../criteria/verdict.js';
+import type { CriterionResult } from '../results/criterion-result.js';
+import type { Verdict } from '../results/criterion-result.js';
 import type { PhaseResult, ProbeResult, Status } from '../results/result.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 import type { FaultResult } from '../results/fault-result.js';
@@ -17,7 +17,7 @@ export interface Counts {
 }
 
 /**
- * The report model: the JSON contract (DESIGN.md) and the single input of every renderer. Anything a
+ * The report model: the JSON contract (ARCHITECTURE.md, Contracts) and the single input of every renderer. Anything a
  * renderer shows is here, already decided; renderers only lay it out.
  */
 export interface Report {
@@ -108,7 +108,8 @@ function recommend(input: ReportInput, requiredFailing: string[], optionalFailin
   if (input.aborted) return 'Run interrupted: this report is partial and cannot support a go-live decision.';
   // Failing required targets are named on their own; every other blocking criterion is named here.
   const blocking = input.criteria.filter((c) => c.status === 'fail' && !c.implicit);
-  const implicitBlocking = input.criteria.filter((c) => c.status === 'fail' && c.implicit && c.expression !== 'targets.required_failed == 0');
+  // Failing required targets are named above, by name: their implicit criterion would say it again.
+  const implicitBlocking = input.criteria.filter((c) => c.status === 'fail' && c.implicit && c.key !== 'required-probes');
   const unmet = [...implicitBlocking, ...blocking].filter((c) => c.outcome === 'NOT MET').map((c) => c.name);
   const unmeasured = [...implicitBlocking, ...blocking].filter((c) => c.outcome === 'NOT RUN').map((c) => c.name);
   const warned = input.criteria.filter((c) => c.status === 'warn').map((c) => c.name);

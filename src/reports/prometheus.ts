@@ -1,5 +1,5 @@
 import type { Report } from './model.js';
-import type { RenderOptions } from './registry.js';
+import type { RenderOptions } from './formats.js';
 
 /** Label values escaped as the text exposition format requires. */
 const label = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');

@@ -10,16 +10,17 @@ export interface ProbeSection {
 }
 
 /**
- * The reference report's grouping: platform engines in their own matrix, every other service under
- * infrastructure. Both text renderers use this so they never disagree on what goes where.
+ * The reference report's grouping (infrastructure health, then the engine matrix), as each probe's kind
+ * declared it: every renderer uses this, so none disagrees on what goes where.
  */
 export function probeSections(report: Report): ProbeSection[] {
-  const engines = report.probes.filter((p) => p.kind === 'engine');
-  const infra = report.probes.filter((p) => p.kind !== 'engine');
-  return [
-    { title: 'Infrastructure health', probes: infra },
-    { title: 'Engine matrix', probes: engines },
-  ].filter((s) => s.probes.length > 0);
+  const bySection = new Map<string, { order: number; probes: ProbeResult[] }>();
+  for (const p of report.probes) {
+    const s = p.section ?? { title: 'Targets', order: 99 };
+    if (!bySection.has(s.title)) bySection.set(s.title, { order: s.order, probes: [] });
+    bySection.get(s.title)!.probes.push(p);
+  }
+  return [...bySection].sort((a, b) => a[1].order - b[1].order).map(([title, s]) => ({ title, probes: s.probes }));
 }
 
 /** "9/10 healthy" style counts for a section heading. */

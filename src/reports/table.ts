@@ -2,7 +2,7 @@ import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import { criterionActual, formatMs, probeSummary, STATUS_WORD } from './format-values.js';
 import type { Report } from './model.js';
-import type { RenderOptions } from './registry.js';
+import type { RenderOptions } from './formats.js';
 import { faultTable, healthLine, probeSections, scenarioTable, windowTable } from './sections.js';
 
 /** No rule between rows: a 16-target run still fits one screen. */

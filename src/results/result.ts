@@ -1,4 +1,4 @@
-import type { LabelValues, Measurement } from './measurement.js';
+import type { LabelValues, Measurement, Unit } from './measurement.js';
 
 export type Status = 'pass' | 'fail' | 'warn' | 'skip';
 
@@ -41,6 +41,19 @@ export interface AlertSeen {
   targetOptional?: boolean;
 }
 
+/** A measurement as a person reads it in a table row: its label and unit, decided by the kind that measured it. */
+export interface Fact {
+  label: string;
+  value: number;
+  unit: Unit;
+}
+
+/** Where a probe's row goes in a report: its section's title, and the section's place among the others. */
+export interface Section {
+  title: string;
+  order: number;
+}
+
 export interface ProbeResult extends MeasuredItem {
   /** The URL, credentials redacted. */
   target: string;
@@ -50,6 +63,10 @@ export interface ProbeResult extends MeasuredItem {
   details: Record<string, string | number | boolean | null>;
   /** Alerts a monitoring system reported (Prometheus, Grafana). */
   alerts?: AlertSeen[];
+  /** The report section its kind belongs in (the reference report's engine matrix, infrastructure health). */
+  section?: Section;
+  /** The measurements its kind shows in the one-line summary of a row. */
+  headline?: Fact[];
   startedAt: string;
   durationMs: number;
 }

@@ -42,6 +42,8 @@ export interface ScenarioResult {
   histograms: { latency: string; uncorrected?: string };
   /** Per-operation SLA bound on p99, when the config sets one. */
   slaMs?: number;
+  /** One level of a series (users in a concurrency ramp): results of one scenario with levels chart by level. */
+  level?: number;
   /** A soak's windows, in order. */
   windows?: WindowResult[];
   /** A mix's entries, each with its own counts and latency (the same run, split by request). */

@@ -1,4 +1,4 @@
-import type { TargetBase } from '../probes/types.js';
+import type { TargetBase } from '../fields/target.js';
 import type { ProbeResult } from '../results/result.js';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);

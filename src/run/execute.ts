@@ -11,6 +11,7 @@ import { faultItem, runFaults } from './run-faults.js';
 import { Monitor, type Availability } from './monitor.js';
 import { waitForRequired } from './wait.js';
 import { pointAlertsAtTargets } from './alert-targets.js';
+import { addHeadlines } from './headlines.js';
 import type { LiveView } from '../load/measure.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 
@@ -45,6 +46,7 @@ export async function execute(config: Config, redactor: Redactor, opts: ExecuteO
   const faults = await runFaults(config, phases, { chaos: opts.chaos ?? false, signal: opts.signal, say: opts.say ?? (() => undefined), notes });
   const aborted = opts.signal?.aborted ?? false;
   const criteria = evaluateCriteria(config.criteria, [...probes, ...scenarios.map(scenarioItem), ...faults.map(faultItem)]);
+  addHeadlines(probes);
   // An interrupted run proves nothing: never GO.
   const verdict = aborted ? 'NO-GO' : decideVerdict(criteria);
   return buildReport(

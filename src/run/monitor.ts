@@ -1,4 +1,4 @@
-import type { TargetBase } from '../probes/types.js';
+import type { TargetBase } from '../fields/target.js';
 import type { ProbeResult } from '../results/result.js';
 import { probeOne } from './probe-one.js';
 
@@ -8,8 +8,6 @@ export interface Availability {
   /** Times the target's identity (e.g. a process's pid and start time) changed between checks: restarts. */
   restarts: number;
   identity?: string;
-  /** Results of the most recent round, by target name. */
-  last?: ProbeResult;
 }
 
 /**
@@ -37,7 +35,6 @@ export class Monitor {
       if (!s || r.status === 'skip') continue;
       s.checks++;
       if (r.status !== 'fail') s.passes++;
-      s.last = r;
       const identity = typeof r.details.identity === 'string' ? r.details.identity : undefined;
       if (identity) {
         if (s.identity && s.identity !== identity) s.restarts++;

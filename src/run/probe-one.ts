@@ -1,5 +1,6 @@
 import { probeKind } from '../probes/registry.js';
-import type { ProbeOutcome, TargetBase } from '../probes/types.js';
+import type { ProbeOutcome } from '../probes/types.js';
+import type { TargetBase } from '../fields/target.js';
 import type { Measurement } from '../results/measurement.js';
 import type { ProbeResult } from '../results/result.js';
 import { redactUrl } from '../util/redact.js';

@@ -2,7 +2,7 @@ import type { Config } from '../config/config.js';
 import { runFault } from '../faults/experiment.js';
 import type { FaultResult } from '../results/fault-result.js';
 import type { MeasuredItem, PhaseResult } from '../results/result.js';
-import type { TargetBase } from '../probes/types.js';
+import type { TargetBase } from '../fields/target.js';
 import { probeOne } from './probe-one.js';
 
 export interface FaultRunOptions {
@@ -21,7 +21,7 @@ export async function runFaults(config: Config, phases: PhaseResult[], o: FaultR
   const failed = phases.find((p) => p.status === 'fail');
   if (!o.chaos || failed) {
     const why = failed ? `not run: phase "${failed.name}" failed` : NOT_REQUESTED;
-    o.notes.push(`${config.faults.length} fault experiment(s) ${why.replace(/^not run: /, 'not run: ')}`);
+    o.notes.push(`${config.faults.length} fault experiment(s) ${why}`);
     return config.faults.map((f) => ({
       name: f.name, type: f.fault.type, action: '', status: 'skip', error: why, watched: f.watch, steadyBefore: false, steadyAfter: false,
       recovered: false, recoveryMs: null, disruptionSeen: false, tookEffect: false, affected: [], isolated: true, checks: 0, durationMs: 0, measurements: [],

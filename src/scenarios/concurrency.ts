@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { duration } from '../config/fields.js';
+import { duration } from '../fields/fields.js';
 import { measure } from '../load/measure.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 import { httpRequestFields, oneOfTargetOrUrl, scenarioBase, TARGET_OR_URL } from './fields.js';
 import { httpLoad } from './http-request.js';
-import type { ScenarioKind } from './types.js';
+import { defineScenario } from './types.js';
 
 const schema = z
   .strictObject({
@@ -20,7 +20,7 @@ const schema = z
 export type ConcurrencyScenario = z.output<typeof schema>;
 
 /** The closed model at several user counts: each user sends back to back. One result per level. */
-export const concurrencyScenario: ScenarioKind<ConcurrencyScenario> = {
+export const concurrencyScenario = defineScenario<ConcurrencyScenario>({
   kind: 'concurrency',
   summary: 'Closed model: N users sending back to back, for each level; throughput and latency per level',
   schema,
@@ -40,6 +40,7 @@ export const concurrencyScenario: ScenarioKind<ConcurrencyScenario> = {
           url,
           factory,
           model: { type: 'closed', connections: users, durationMs: s.duration, requests: s.requests },
+          level: users,
           signal: ctx.signal,
           limits: ctx.limits,
           successPct: s.success,
@@ -49,4 +50,4 @@ export const concurrencyScenario: ScenarioKind<ConcurrencyScenario> = {
     }
     return out;
   },
-};
+});

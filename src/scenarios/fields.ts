@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { duration, name, percent, urlWithSchemes } from '../config/fields.js';
-import { expectSchema } from '../http/expect.js';
+import { duration, name, percent, urlWithSchemes } from '../fields/fields.js';
+import { expectSchema } from '../protocols/http/expect.js';
 
 /** What to send: a config target (by name) or a URL, plus the request itself. */
 export const httpRequestFields = {

@@ -1,8 +1,8 @@
 import { httpFactory } from '../load/http-connection.js';
 import type { ConnectionFactory } from '../load/types.js';
-import { bodyChecker, statusMatches, type Expectation } from '../http/expect.js';
-import { requestUrl } from '../http/request-url.js';
-import type { TargetBase } from '../probes/types.js';
+import { bodyChecker, statusMatches, type Expectation } from '../protocols/http/expect.js';
+import { requestUrl } from '../protocols/http/request-url.js';
+import type { TargetBase } from '../fields/target.js';
 import { redactUrl } from '../util/redact.js';
 
 export interface HttpRequestConfig {

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { name } from '../config/fields.js';
+import { name } from '../fields/fields.js';
 import { measure } from '../load/measure.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 import { httpLoad } from './http-request.js';
 import { scenarioBase } from './fields.js';
-import type { ScenarioKind } from './types.js';
-import type { TargetBase } from '../probes/types.js';
-import type { Expectation } from '../http/expect.js';
+import { defineScenario } from './types.js';
+import type { TargetBase } from '../fields/target.js';
+import type { Expectation } from '../protocols/http/expect.js';
 
 const schema = z.strictObject({
   kind: z.literal('latency'),
@@ -22,7 +22,7 @@ function targetExpect(t: TargetBase | undefined): Expectation {
 }
 
 /** N sequential requests to each target, one connection: the per-engine latency table of the reference report. */
-export const latencyScenario: ScenarioKind<LatencyScenario> = {
+export const latencyScenario = defineScenario<LatencyScenario>({
   kind: 'latency',
   summary: 'N sequential requests to each target: min, mean, p50, p90, p99, max, success rate',
   schema,
@@ -37,4 +37,4 @@ export const latencyScenario: ScenarioKind<LatencyScenario> = {
     }
     return out;
   },
-};
+});

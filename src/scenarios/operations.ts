@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, name } from '../config/fields.js';
+import { duration, name } from '../fields/fields.js';
 import { measure } from '../load/measure.js';
 import { postgresFactory } from '../load/postgres-connection.js';
 import { redisFactory } from '../load/redis-connection.js';
@@ -7,7 +7,7 @@ import type { ScenarioResult } from '../results/scenario-result.js';
 import { redactUrl } from '../util/redact.js';
 import { httpRequestFields, scenarioBase, successField } from './fields.js';
 import { httpLoad } from './http-request.js';
-import type { ScenarioKind } from './types.js';
+import { defineScenario } from './types.js';
 import { article } from '../util/words.js';
 
 const operation = z
@@ -33,7 +33,7 @@ export type OperationsScenario = z.output<typeof schema>;
 type Operation = OperationsScenario['operations'][number];
 
 /** Named business operations (HTTP, a Redis command, a SQL query), each with its own SLA. */
-export const operationsScenario: ScenarioKind<OperationsScenario> = {
+export const operationsScenario = defineScenario<OperationsScenario>({
   kind: 'operations',
   summary: 'Named operations (HTTP request, Redis command, SQL query), each with its own SLA on p99',
   schema,
@@ -76,7 +76,7 @@ export const operationsScenario: ScenarioKind<OperationsScenario> = {
     }
     return out;
   },
-};
+});
 
 async function loadFor(op: Operation, targets: Parameters<typeof httpLoad>[1], timeoutMs: number) {
   const t = targets.get(op.target);

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { duration } from '../config/fields.js';
+import { duration } from '../fields/fields.js';
 import { measure } from '../load/measure.js';
 import { Schedule, type Stage } from '../load/schedule.js';
 import { httpRequestFields, maxConnectionsField, oneOfTargetOrUrl, scenarioBase, TARGET_OR_URL } from './fields.js';
 import { httpLoad } from './http-request.js';
-import type { ScenarioKind } from './types.js';
+import { defineScenario } from './types.js';
 
 const stage = z.strictObject({ rate: z.number().positive(), duration });
 
@@ -38,7 +38,7 @@ export function stagesOf(s: Pick<RateScenario, 'rate' | 'duration' | 'stages' | 
  * The open model: requests due at a constant (or ramping) arrival rate whatever the server does, with
  * latency from the due time (the wrk2 way) beside the uncorrected view; late and dropped are counted.
  */
-export const rateScenario: ScenarioKind<RateScenario> = {
+export const rateScenario = defineScenario<RateScenario>({
   kind: 'rate',
   summary: 'Open model: a constant or ramping arrival rate; corrected and uncorrected latency, late and dropped',
   schema,
@@ -63,4 +63,4 @@ export const rateScenario: ScenarioKind<RateScenario> = {
       }),
     ];
   },
-};
+});

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { duration } from '../config/fields.js';
+import { duration } from '../fields/fields.js';
 import { conditionMetrics, conditionProblem, sustained } from '../load/conditions.js';
 import { measure } from '../load/measure.js';
 import { Schedule } from '../load/schedule.js';
 import { stability, Windows } from '../load/windows.js';
 import { httpRequestFields, maxConnectionsField, oneOfTargetOrUrl, scenarioBase, TARGET_OR_URL } from './fields.js';
 import { httpLoad } from './http-request.js';
-import type { ScenarioKind } from './types.js';
+import { defineScenario } from './types.js';
 
 const mixEntry = z
   .strictObject({ weight: z.number().positive().meta({ description: 'Share of the rate, relative to the other entries' }), name: z.string().optional(), ...httpRequestFields })
@@ -47,7 +47,7 @@ function entryName(m: SoakScenario['mix'][number], i: number): string {
  * cut into windows by when requests were due; the infrastructure is sampled at each window's end and
  * stability is judged across windows.
  */
-export const soakScenario: ScenarioKind<SoakScenario> = {
+export const soakScenario = defineScenario<SoakScenario>({
   kind: 'soak',
   summary: 'Open-model mixed workload for a long duration, in windows: drift, worst window, throughput drop',
   schema,
@@ -92,4 +92,4 @@ export const soakScenario: ScenarioKind<SoakScenario> = {
     result.measurements.push(...stability(result.windows), ...sustained(s.conditions, result.windows));
     return [result];
   },
-};
+});

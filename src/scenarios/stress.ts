@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { duration } from '../config/fields.js';
+import { duration } from '../fields/fields.js';
 import { measure } from '../load/measure.js';
 import { Schedule } from '../load/schedule.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 import { httpRequestFields, maxConnectionsField, oneOfTargetOrUrl, scenarioBase, TARGET_OR_URL } from './fields.js';
 import { httpLoad } from './http-request.js';
-import type { ScenarioKind } from './types.js';
+import { defineScenario } from './types.js';
 
 const schema = z
   .strictObject({
@@ -26,7 +26,7 @@ export type StressScenario = z.output<typeof schema>;
  * High-load stress: the same request at the nominal rate (baseline), then at a multiple of it. "No
  * degradation" means the stressed p99 grew at most maxP99Increase% and errors stayed under maxErrorRate%.
  */
-export const stressScenario: ScenarioKind<StressScenario> = {
+export const stressScenario = defineScenario<StressScenario>({
   kind: 'stress',
   summary: 'A baseline at the nominal rate, then a multiple of it: p99 growth and errors judge degradation',
   schema,
@@ -54,4 +54,4 @@ export const stressScenario: ScenarioKind<StressScenario> = {
     }
     return out;
   },
-};
+});

@@ -5,7 +5,7 @@ import { evaluateCriteria } from '../../src/criteria/evaluate.js';
 import { parseExpression } from '../../src/criteria/expression.js';
 import { decideVerdict } from '../../src/criteria/verdict.js';
 import { metricSources, REQUIRED_PROBES_CRITERION } from '../../src/config/validate.js';
-import type { TargetBase } from '../../src/probes/types.js';
+import type { TargetBase } from '../../src/fields/target.js';
 import type { MeasuredItem } from '../../src/results/result.js';
 
 const ENGINES = ['analytics', 'risk', 'factor', 'ml', 'features', 'websocket', 'strategy', 'marketdata', 'portfolio', 'collateral'];

@@ -1,7 +1,7 @@
 import { evaluateCriteria } from '../../src/criteria/evaluate.js';
 import { decideVerdict } from '../../src/criteria/verdict.js';
 import { parseConfigText } from '../../src/config/load.js';
-import { encodeHistogram, newHistogram, recordMs, summarize } from '../../src/load/histogram.js';
+import { encodeHistogram, newHistogram, recordMs, summarize } from '../../src/results/histogram.js';
 import { buildReport, type Report } from '../../src/reports/model.js';
 import type { FaultResult } from '../../src/results/fault-result.js';
 import type { ProbeResult } from '../../src/results/result.js';
@@ -9,6 +9,7 @@ import type { ScenarioResult } from '../../src/results/scenario-result.js';
 import { scenarioItem } from '../../src/run/run-scenarios.js';
 import { faultItem } from '../../src/run/run-faults.js';
 import { Redactor } from '../../src/util/redact.js';
+import { addHeadlines } from '../../src/run/headlines.js';
 
 /**
  * A report with every section, built from fixed values (no clock, no network): the input of the golden
@@ -64,6 +65,7 @@ criteria:
   const criteria = evaluateCriteria(config.criteria, [...probes, scenarioItem(scenario), faultItem(fault)]);
   const redactor = new Redactor();
   redactor.add('s3cret-pw');
+  addHeadlines(probes);
   return buildReport(
     { platform: config.platform, source: 'fixed.yaml', version: '0.0.0', startedAt: new Date(at), finishedAt: new Date('2026-11-24T06:00:14.250Z'), aborted: false, verdict: decideVerdict(criteria), phases: [{ name: 'checks', status: 'fail' }], probes, scenarios: [scenario], faults: [fault], criteria },
     redactor,

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/load.js';
-import { decodeHistogram } from '../../src/load/histogram.js';
+import { decodeHistogram } from '../../src/results/histogram.js';
 import { execute } from '../../src/run/execute.js';
 import { Redactor } from '../../src/util/redact.js';
 import { POSTGRES_URL, startRedis, type Running } from '../helpers/services.js';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/load.js';
-import { decodeHistogram } from '../../src/load/histogram.js';
+import { decodeHistogram } from '../../src/results/histogram.js';
 import type { Report } from '../../src/reports/model.js';
 import { execute } from '../../src/run/execute.js';
 import { Redactor } from '../../src/util/redact.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { intervalsApart, quantileInterval } from '../../src/compare/quantile-interval.js';
 import { ksDistance } from '../../src/compare/ks-test.js';
-import { newHistogram, recordMs } from '../../src/load/histogram.js';
+import { newHistogram, recordMs } from '../../src/results/histogram.js';
 import { runCli } from '../helpers/cli.js';
 import { delayedServer } from '../helpers/hostile.js';
 

@@ -1,12 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FORMAT_NAMES } from '../../src/reports/format-names.js';
-import { renderReport } from '../../src/reports/registry.js';
+import { FORMAT_NAMES, FORMATS, renderReport } from '../../src/reports/formats.js';
 import { fixedReport } from '../helpers/fixed-report.js';
 
-const EXT: Record<string, string> = { table: 'txt', markdown: 'md', json: 'json', junit: 'xml', prometheus: 'prom', html: 'html' };
-const golden = (f: string) => new URL(`../../fixtures/golden/report.${EXT[f]}`, import.meta.url);
+const ext = (f: keyof typeof FORMATS) => FORMATS[f].extensions[0];
+const golden = (f: keyof typeof FORMATS) => new URL(`../../fixtures/golden/report${ext(f)}`, import.meta.url);
 
 // Every format rendered from one fixed report and compared with its golden file. After an intended
 // change of a renderer, regenerate them with UPDATE_GOLDEN=1 npm test, and review the diff.
@@ -15,7 +14,7 @@ describe('golden files: every format from a fixed report', () => {
   it.each(FORMAT_NAMES.map((f) => [f]))('%s', async (format) => {
     const out = await renderReport(report, format, { color: false, width: 120 });
     if (process.env.UPDATE_GOLDEN) writeFileSync(golden(format), out);
-    expect(existsSync(golden(format)), `fixtures/golden/report.${EXT[format]} exists (UPDATE_GOLDEN=1 writes it)`).toBe(true);
+    expect(existsSync(golden(format)), `fixtures/golden/report${ext(format)} exists (UPDATE_GOLDEN=1 writes it)`).toBe(true);
     expect(out).toBe(readFileSync(golden(format), 'utf8'));
     expect(out).not.toContain('s3cret-pw');
   });

@@ -3,7 +3,8 @@ import { evaluateCriteria } from '../../src/criteria/evaluate.js';
 import { parseConfigText } from '../../src/config/load.js';
 import { decideVerdict } from '../../src/criteria/verdict.js';
 import { buildReport } from '../../src/reports/model.js';
-import { renderReport } from '../../src/reports/registry.js';
+import { addHeadlines } from '../../src/run/headlines.js';
+import { renderReport } from '../../src/reports/formats.js';
 import type { ProbeResult } from '../../src/results/result.js';
 import { Redactor } from '../../src/util/redact.js';
 
@@ -38,6 +39,7 @@ const probes = [
   probe('bus', 'redis', 'pass', { details: { role: 'master' }, measurements: [{ metric: 'available', value: 100, unit: 'percent' }, { metric: 'memory_used_pct', value: 42, unit: 'percent' }, { metric: 'used_memory_bytes', value: 3 * 1024 * 1024, unit: 'bytes' }] }),
 ];
 const criteria = evaluateCriteria(config.criteria, probes);
+addHeadlines(probes);
 const redactor = new Redactor();
 redactor.add('pw-123');
 const report = buildReport(

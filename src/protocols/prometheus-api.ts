@@ -1,4 +1,4 @@
-import { fetchCapped, withUrlCredentials, type FetchResult } from './http-fetch.js';
+import { fetchCapped, withUrlCredentials, type FetchResult } from './http/fetch.js';
 
 /** Thrown when an answer does not have the shape of the Prometheus HTTP API; the message says what came back. */
 export class NotPrometheusError extends Error {}

@@ -1,5 +1,5 @@
 import * as hdr from 'hdr-histogram-js';
-import type { LatencySummary } from '../results/latency.js';
+import type { LatencySummary } from './latency.js';
 
 /** Latencies are recorded in microseconds, 1 µs to 1 h, 3 significant digits: fixed memory whatever the run length. */
 const LOWEST_US = 1;
@@ -17,7 +17,7 @@ export function recordMs(h: Histogram, ms: number): void {
   h.recordValue(us < LOWEST_US ? LOWEST_US : us > HIGHEST_US ? HIGHEST_US : us);
 }
 
-export type { LatencySummary } from '../results/latency.js';
+export type { LatencySummary } from './latency.js';
 
 /** The summary every report shows, in milliseconds. An empty histogram summarises to zeros. */
 export function summarize(h: Histogram): LatencySummary {

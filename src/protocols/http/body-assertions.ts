@@ -1,4 +1,4 @@
-import { compare, parseExpression, type Expression, type Operand } from '../criteria/expression.js';
+import { compare, parseExpression, type Expression, type Operand } from '../../criteria/expression.js';
 
 /**
  * Assertions on a JSON body, in the criteria language: `status == healthy`, `checks.redis == "ok"`,

@@ -1,0 +1,62 @@
+import { MetricCatalog, type MetricSource } from '../criteria/catalog.js';
+import { compileCriterion, type Criterion, type CriterionSpec } from '../criteria/compile.js';
+import { FAULT_METRICS } from '../faults/fault-metrics.js';
+import type { TargetBase } from '../fields/target.js';
+import { PROBES } from '../probes/registry.js';
+import type { MetricSpec } from '../results/measurement.js';
+import { SCENARIO_METRICS } from '../scenarios/metrics.js';
+import type { PathIssue } from './cross-check.js';
+import type { View } from './view.js';
+
+/** Implicit in every run: a required target that fails is NO-GO, whatever else is asked. */
+export const REQUIRED_PROBES_CRITERION = { key: 'required-probes', name: 'Required probes pass', expect: 'targets.required_failed == 0', severity: 'critical' as const };
+/** Implicit when load runs: numbers from a generator that could not keep up are not the server's. */
+export const VALID_LOAD_CRITERION = { key: 'valid-load', name: 'Load results valid', expect: 'scenario.invalid == 0', severity: 'critical' as const };
+/** Implicit when load runs: errors count as much as latency; each result's success must meet its requirement (99.9% unless set). */
+export const ERROR_BUDGET_CRITERION = { key: 'error-budget', name: 'Errors within budget', expect: 'scenario.over_error_budget == 0', severity: 'critical' as const };
+
+/**
+ * Every criterion of a run, compiled against what the config will measure: the implicit ones, those its
+ * scenarios imply (an operation's SLA), then the config's own, whose mistakes become located issues.
+ */
+export function compileCriteria(view: View, names: { results: Map<string, number>; faults: Map<string, number> }, issues: PathIssue[]): Criterion[] {
+  const catalog = new MetricCatalog([
+    { kind: 'fault', aliases: ['faults'], metrics: FAULT_METRICS, members: new Map([...names.faults.keys()].map((n) => [n, {}])) },
+    ...metricSources(view.targets),
+    { kind: 'scenario', aliases: ['scenarios'], metrics: SCENARIO_METRICS, members: resultMembers(view, names.results) },
+  ]);
+  const implied: CriterionSpec[] = [];
+  if (view.targets.length > 0 || view.scenarios.length === 0) implied.push(REQUIRED_PROBES_CRITERION);
+  if (view.scenarios.length > 0) implied.push(VALID_LOAD_CRITERION, ERROR_BUDGET_CRITERION);
+  for (const x of view.scenarios) implied.push(...(x.kind.impliedCriteria?.(x.spec) ?? []));
+  const criteria: Criterion[] = [];
+  for (const spec of implied) {
+    const compiled = compileCriterion(spec, catalog);
+    if (typeof compiled !== 'string') criteria.push({ ...compiled, implicit: true });
+  }
+  for (const { spec, path } of view.criteria) {
+    const compiled = compileCriterion(spec, catalog);
+    if (typeof compiled === 'string') issues.push({ path, message: compiled });
+    else criteria.push(compiled);
+  }
+  return criteria;
+}
+
+/** Each scenario result, with the metrics its kind adds beyond the common ones (a soak's conditions). */
+function resultMembers(view: View, results: Map<string, number>): Map<string, Record<string, MetricSpec>> {
+  const extra = new Map<string, Record<string, MetricSpec>>();
+  for (const x of view.scenarios) for (const [r, m] of Object.entries(x.kind.resultMetrics?.(x.spec) ?? {})) extra.set(r, m);
+  return new Map([...results.keys()].map((n) => [n, extra.get(n) ?? {}]));
+}
+
+/** What the targets of a config can be asked about, grouped by kind. */
+export function metricSources(targets: (TargetBase & { unparsed?: boolean })[]): MetricSource[] {
+  return PROBES.map((p) => ({
+    kind: p.kind,
+    aliases: p.aliases,
+    metrics: p.metrics,
+    members: new Map(
+      targets.filter((t) => t.kind === p.kind).map((t) => [t.name, t.unparsed ? {} : (p.targetMetrics?.(t) ?? {})]),
+    ),
+  }));
+}

@@ -1,0 +1,55 @@
+import { connect as netConnect } from 'node:net';
+import type { Redis } from 'ioredis';
+import { classifyError, type Endpoint } from './network-errors.js';
+
+/** Redis's own refusals, in words; anything else is a network or TLS cause. */
+export function explainRedis(err: unknown, at: Endpoint): string {
+  const msg = String((err as Error)?.message ?? err);
+  const where = `${at.host}:${at.port}`;
+  if (/max number of clients reached/i.test(msg)) return `Redis at ${where} refuses new clients: maxclients reached (raise maxclients, or find what holds the connections: CLIENT LIST)`;
+  if (/WRONGPASS|invalid password|invalid username-password/i.test(msg)) return `authentication failed for Redis at ${where}: wrong password (check the URL's password)`;
+  if (/NOAUTH/i.test(msg)) return `authentication required by Redis at ${where}: add a password to the URL (redis://:PASSWORD@host)`;
+  if (/LOADING/.test(msg)) return `Redis at ${where} is loading its dataset and not serving yet`;
+  return classifyError(err, at);
+}
+
+/** What a server says on its own the moment it accepts a connection (Redis at maxclients: "-ERR max number of clients reached"). */
+export function serverGreeting(host: string, port: number, timeoutMs = 300): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const s = netConnect({ host, port });
+    const done = (text?: string) => {
+      clearTimeout(timer);
+      s.destroy();
+      resolve(text);
+    };
+    const timer = setTimeout(() => done(), timeoutMs);
+    s.once('data', (d: Buffer) => done(d.toString('utf8', 0, 200).split('\r\n')[0]));
+    s.once('error', () => done());
+    s.once('close', () => done());
+  });
+}
+
+/** A client that gives up instead of retrying: a probe reports what it finds, it does not wait for it to get better. */
+export async function connectRedis(url: string, o: { timeoutMs: number; tlsVerify: boolean; name: string; stage?(s: string): void }): Promise<Redis & { lastError?: unknown }> {
+  const { Redis } = await import('ioredis');
+  const client: Redis & { lastError?: unknown } = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: o.timeoutMs,
+    commandTimeout: o.timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableReadyCheck: false,
+    connectionName: o.name,
+    tls: url.startsWith('rediss:') ? { rejectUnauthorized: o.tlsVerify } : undefined,
+  });
+  // ioredis reports the real cause (WRONGPASS, maxclients, a protocol error) only as an event, and the
+  // awaited call then fails with a bare "Connection is closed."; keep the event's error to explain it.
+  client.on('error', (err) => { client.lastError = err; });
+  client.on('connect', () => o.stage?.('waiting for the handshake (AUTH, CLIENT SETNAME) to be answered'));
+  await client.connect().catch((err) => {
+    client.disconnect();
+    throw client.lastError && /Connection is closed/i.test((err as Error).message) ? client.lastError : err;
+  });
+  return client;
+}
+
