@@ -1,5 +1,5 @@
 import type { Report } from './model.js';
-import type { RenderOptions } from './registry.js';
+import type { RenderOptions } from './formats.js';
 
 export function render(report: Report, _opts: RenderOptions): string {
   return `${JSON.stringify(report, null, 2)}\n`;
