@@ -1,115 +1,124 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { ExitCodeValue } from './exit-codes.js';
-import { MAX_DURATION_MS, parseDuration } from './util/duration.js';
-import { toolVersion } from './version.js';
+import { examplesText } from './cli-examples.js';
 import { setQuiet } from './commands/say.js';
+import { UsageError } from './errors.js';
+import type { ExitCodeValue } from './exit-codes.js';
 import { FORMAT_NAMES, knownExtensions } from './reports/formats.js';
+import { durationProblem, MAX_DURATION_MS, parseDuration } from './util/duration.js';
+import { toolVersion } from './version.js';
+
+type SetExit = (code: ExitCodeValue) => void;
 
 /**
- * Flags only. Each command's code is imported when that command runs, so `validate --help` loads
- * nothing heavy (no undici, ioredis, pg, zod).
+ * Flags only. Each command's code is imported when that command runs, and the registries a command's
+ * flags come from are loaded only when that command is the one given, so `validate --help` loads nothing
+ * heavy (no undici, ioredis, pg, zod).
  */
-export async function buildCli(argv: string[], signal: AbortSignal, setExit: (code: ExitCodeValue) => void): Promise<Command> {
-  // The registries a subcommand's flags come from are loaded only when that subcommand runs.
+export async function buildCli(argv: string[], signal: AbortSignal, setExit: SetExit): Promise<Command> {
   const sub = argv.slice(2).find((a) => !a.startsWith('-'));
   const program = new Command('validate')
-    .description('Production-readiness gate: probes a platform, judges go-live criteria, reports GO or NO-GO.')
-    .showHelpAfterError('(run validate --help for usage)')
-    // Before the subcommands are declared: they inherit it, so their usage errors reach main's exit codes too.
-    .exitOverride()
+    .description('Production-readiness gate: probes a platform, runs its load and fault scenarios, judges go-live criteria, and answers GO or NO-GO.')
+    .exitOverride() // before the subcommands: they inherit it, so their usage errors reach the exit codes too
     .version(toolVersion(), '-V, --version')
-    .addHelpText('after', '\nExit codes: 0 GO, 1 NO-GO, 2 usage or config error, 70 internal error, 130 interrupted (Ctrl-C), 143 stopped (SIGTERM).')
-    // -q silences every informational line, whichever command it is given to.
+    .showHelpAfterError('(run validate --help for usage)')
+    .addHelpText('after', '\nExit codes: 0 GO, 1 NO-GO, 2 usage or config error, 70 internal error, 129/130/143 stopped by SIGHUP/Ctrl-C/SIGTERM (partial report written).')
     .hook('preAction', (_program, action) => setQuiet(action.opts().quiet));
 
-  const withOutput = (cmd: Command) =>
-    cmd
-      .option('-f, --format <format>', `stdout format: ${FORMAT_NAMES.join(', ')}`, 'table')
-      .option('-o, --out <file>', `also write a report file (format from ${knownExtensions().join(' ')}, or FORMAT:PATH; {date} {verdict} ... expand); repeatable`, collect, [])
-      .option('--no-color', 'no ANSI colours (also NO_COLOR=1)')
-      .option('-q, --quiet', 'nothing on stdout or stderr unless something fails (files and exit code only)')
-      .addOption(new Option('-t, --timeout <duration>', 'per-probe timeout, e.g. 2s').argParser(durationArg))
-      .addOption(new Option('-c, --concurrency <n>', 'probes in flight at once').argParser(positiveInt));
-
-  withOutput(program.command('run'))
-    .description('validate a platform described by a config file')
-    .requiredOption('--config <file>', 'config file (YAML)', 'validate.yaml')
+  gate(program.command('run'), 'validate a platform described by a config file')
+    .argument('[config]', 'the config file (YAML), or - for stdin; default validate.yaml')
+    .option('--config <file>', 'the same, as an option')
     .option('--chaos', 'run the fault experiments (destructive: restarts, disconnects)')
     .addOption(new Option('-w, --wait <duration>', 'before judging, re-probe until the required targets pass, for at most this long (after a deploy)').argParser(durationArg))
     .option('--dry-run', 'say what would be probed, loaded and injected, and do nothing')
-    .action(async (flags) => setExit(await (await import('./commands/run.js')).run(flags, signal)));
+    .action(async (file, flags) => setExit(await (await import('./commands/run.js')).run({ ...flags, config: configFile(file, flags.config) }, signal)));
 
   const probes = sub === 'probe' ? (await import('./probes/registry.js')).PROBES : [];
   const schemes = probes.flatMap((k) => k.schemes.map((s) => `${s}://`));
-  const probeCmd = withOutput(program.command('probe'))
-    .description('probe services given on the command line, no config needed')
+  const probe = gate(program.command('probe'), 'probe services given on the command line, no config needed')
     .argument('[url...]', `URLs; the kind comes from the scheme${schemes.length ? ` (${schemes.join(', ')})` : ''}`);
-  for (const k of probes) probeCmd.option(`--${k.kind} <[name=]url>`, `${k.summary}; repeatable`, collect, []);
-  probeCmd
+  for (const k of probes) probe.option(`--${k.kind} <[name=]url>`, `${k.summary}; repeatable`, collect, []);
+  probe
     .option('--optional <name>', 'a target whose failure alone does not make NO-GO; repeatable', collect, [])
     .option('--criteria <expression>', 'a go-live criterion, e.g. "engines.available >= 90%"; repeatable', collect, [])
     .addOption(new Option('-w, --wait <duration>', 'before judging, re-probe until the required targets pass, for at most this long').argParser(durationArg))
     .action(async (urls, flags) => setExit(await (await import('./commands/probe.js')).probe(urls, flags, signal)));
 
-  withOutput(program.command('load'))
-    .description('load one URL, like autocannon: closed model with --connections, open model with --rate')
+  reporting(program.command('load'), 'load one URL, like autocannon: the closed model with --connections, the open model with --rate')
     .argument('<url>', 'the URL to load')
     .addOption(new Option('-n, --connections <n>', 'closed model: users sending back to back (default 10)').argParser(positiveInt))
-    .addOption(new Option('--max-connections <n>', 'open model (--rate): connections opened as needed, at most this many (default 1000)').argParser(positiveInt))
     .addOption(new Option('-d, --duration <duration>', 'how long (default 10s)').argParser(durationArg))
-    .addOption(new Option('-r, --requests <n>', 'total requests (closed model) instead of a duration').argParser(positiveInt))
+    .addOption(new Option('-r, --requests <n>', 'closed model: total requests, instead of a duration').argParser(positiveInt))
     .addOption(new Option('-R, --rate <n>', 'requests per second: the open model, latency from each scheduled time').argParser(positiveNumber))
+    .addOption(new Option('--max-connections <n>', 'open model: connections opened as needed, at most this many (default 1000)').argParser(positiveInt))
     .option('-m, --method <method>', 'HTTP method', 'GET')
     .option('-H, --header <header>', 'a request header, "name: value"; repeatable', collect, [])
     .option('-b, --body <body>', 'request body')
-    .option('--criteria <expression>', 'a criterion, e.g. "scenario.p99_ms < 50ms"; repeatable', collect, [])
+    .addOption(new Option('-t, --timeout <duration>', 'per-request timeout (default 10s)').argParser(durationArg))
+    .option('--criteria <expression>', 'a criterion, e.g. "scenario.p99_ms < 50ms"; repeatable (one on success_rate replaces the default 99.9%)', collect, [])
     .option('--progress', 'print progress even when stderr is not a terminal')
     .action(async (url, flags) => setExit(await (await import('./commands/load.js')).load(url, flags, signal)));
 
-  withOutput(program.command('demo'))
-    .description('start a simulated trading platform in-process and validate it')
+  reporting(program.command('demo'), 'start a simulated trading platform in-process and validate it')
     .option('--chaos', 'also run the fault experiments against the simulated engines, and a one-minute soak')
     .action(async (flags) => setExit(await (await import('./commands/demo.js')).demo(flags, signal)));
 
-  program
-    .command('report')
-    .description('render a saved JSON report again, in any format')
+  reporting(program.command('report'), 'render a saved JSON report again, in any format (exits 0 when it rendered)')
     .argument('<result.json>', 'a report written with --format json or --out FILE.json')
-    .option('-f, --format <format>', `stdout format: ${FORMAT_NAMES.join(', ')}`, 'table')
-    .option('-o, --out <file>', `also write a report file (format from ${knownExtensions().join(' ')}, or FORMAT:PATH); repeatable`, collect, [])
-    .option('--no-color', 'no ANSI colours')
     .action(async (file, flags) => setExit(await (await import('./commands/report.js')).report(file, flags)));
 
-  program
-    .command('compare')
-    .description('compare two saved JSON reports; exit 1 when the current one regressed')
+  described(program.command('compare'), 'compare two saved JSON reports; exit 1 when the current one regressed')
     .argument('<baseline.json>')
     .argument('<current.json>')
     .option('-f, --format <format>', 'table, markdown or json', 'table')
+    .option('-o, --out <file>', 'also write the comparison (format from .md .json .txt, or FORMAT:PATH); repeatable', collect, [])
+    .option('--no-color', 'no ANSI colours (also NO_COLOR=1)')
     .addOption(new Option('--max-p99-increase <percent>', 'p99 growth that counts as a regression').default(10).argParser(nonNegative))
     .addOption(new Option('--min-p99-increase <ms>', 'and the least p99 growth, in ms, that counts').default(1).argParser(nonNegative))
     .addOption(new Option('--max-rps-decrease <percent>', 'throughput drop that counts as a regression').default(10).argParser(nonNegative))
     .action(async (baseline, current, flags) => setExit(await (await import('./commands/compare.js')).compare(baseline, current, flags)));
 
-  program
-    .command('check')
-    .description('validate a config file only (no network): exit 0 when valid, 2 with every problem located')
-    .requiredOption('--config <file>', 'config file (YAML)', 'validate.yaml')
-    .action(async (flags) => setExit(await (await import('./commands/check.js')).check(flags)));
+  described(program.command('check'), 'validate a config file only (no network): exit 0 when valid, 2 with every problem located')
+    .argument('[config]', 'the config file (YAML), or - for stdin; default validate.yaml')
+    .option('--config <file>', 'the same, as an option')
+    .action(async (file, flags) => setExit(await (await import('./commands/check.js')).check({ config: configFile(file, flags.config) })));
 
-  program
-    .command('schema')
-    .description('print the JSON Schema of the config file (for editor completion)')
-    .action(async () => setExit(await (await import('./commands/schema.js')).schema()));
+  described(program.command('schema'), 'print a JSON Schema: of the config (for editors) or of the JSON report (for tools that read it)')
+    .argument('[which]', 'config or report', 'config')
+    .action(async (which) => setExit(await (await import('./commands/schema.js')).schema(which)));
 
-  program
-    .command('init')
-    .description('write a commented starter config')
+  described(program.command('init'), 'write a commented starter config')
     .argument('[file]', 'where to write it', 'validate.yaml')
     .option('--force', 'overwrite an existing file')
     .action(async (file, flags) => setExit(await (await import('./commands/init.js')).init(file, flags)));
 
   return program;
+}
+
+/** A command's description, its Examples, and usage errors that point at its own help. */
+function described(cmd: Command, description: string): Command {
+  return cmd.description(description).showHelpAfterError(`(run validate ${cmd.name()} --help for usage)`).addHelpText('after', examplesText(cmd.name()));
+}
+
+/** A command that writes a report: where it goes and how it looks. */
+function reporting(cmd: Command, description: string): Command {
+  return described(cmd, description)
+    .option('-f, --format <format>', `stdout format: ${FORMAT_NAMES.join(', ')}`, 'table')
+    .option('-o, --out <file>', `also write a report file (format from ${knownExtensions().join(' ')}, or FORMAT:PATH; {date} {verdict} ... expand); repeatable`, collect, [])
+    .option('--no-color', 'no ANSI colours (also NO_COLOR=1)')
+    .option('-q, --quiet', 'nothing on stdout or stderr unless something fails (files and exit code only)');
+}
+
+/** A command that probes targets: reporting, plus the probes' own timeout and concurrency. */
+function gate(cmd: Command, description: string): Command {
+  return reporting(cmd, description)
+    .addOption(new Option('-t, --timeout <duration>', 'per-probe timeout, e.g. 2s').argParser(durationArg))
+    .addOption(new Option('-c, --concurrency <n>', 'probes in flight at once').argParser(positiveInt));
+}
+
+/** The config named as an argument (`validate run platform.yaml`) or with --config; not both differently. */
+function configFile(arg: string | undefined, option: string | undefined): string {
+  if (arg && option && arg !== option) throw new UsageError(`two configs given (${arg} and --config ${option}); give one`);
+  return arg ?? option ?? 'validate.yaml';
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -118,7 +127,8 @@ function collect(value: string, previous: string[]): string[] {
 
 function durationArg(value: string): number {
   const ms = parseDuration(value);
-  if (ms === undefined || ms <= 0) throw new InvalidArgumentError(`expected a duration like 500ms or 2s, found "${value}"`);
+  if (ms === undefined) throw new InvalidArgumentError(durationProblem(value));
+  if (ms <= 0) throw new InvalidArgumentError('expected a duration longer than 0, like 500ms or 2s');
   if (ms > MAX_DURATION_MS) throw new InvalidArgumentError(`"${value}" is longer than 24 days, the longest wait a timer can take`);
   return ms;
 }

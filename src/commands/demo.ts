@@ -5,6 +5,7 @@ import { DEMO_ENGINES, DEMO_PG_APPLICATION, DEMO_REDIS_CLIENT, startDemoPlatform
 import { reachable } from '../demo/reachable.js';
 import type { ExitCodeValue } from '../exit-codes.js';
 import { execute } from '../run/execute.js';
+import { plannedResults } from '../run/run-scenarios.js';
 import { SECRETS } from '../util/redact.js';
 import { note } from './say.js';
 import { checkOutputs, emitReport, type OutputFlags } from './output.js';
@@ -47,7 +48,7 @@ export async function demo(flags: DemoFlags, signal: AbortSignal): Promise<ExitC
     const notes = leaveOut(config, { redis: redisUp, postgres: postgresUp }, { redis: redisUrl, postgres: postgresUrl });
     for (const n of notes) note(`demo: ${n}`);
     const progress = probeProgress(config.targets.length);
-    const load = loadProgress();
+    const load = loadProgress('auto', plannedResults(config));
     const say = (l: string) => note(l);
     const report = await execute(config, redactor, { signal, onResult: progress.onResult, onScenarioStart: load.onStart, notes, chaos: flags.chaos, say });
     progress.end();

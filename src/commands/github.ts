@@ -1,6 +1,9 @@
 import { appendFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
 import type { Report } from '../reports/model.js';
 import { renderReport } from '../reports/formats.js';
+import { criterionActual } from '../reports/format-values.js';
+import type { CriterionResult } from '../results/criterion-result.js';
 import { WRITE_ERRORS } from '../util/write-errors.js';
 
 /**
@@ -16,10 +19,23 @@ export async function toGithub(report: Report, stdoutIsMachineFormat: boolean, e
     );
   }
   if (env.GITHUB_ACTIONS !== 'true') return;
-  const data = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-  const prop = (s: string) => data(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-  const lines = report.criteria
-    .filter((c) => c.status === 'fail')
-    .map((c) => `::error title=${prop(`validate NO-GO: ${c.name}`)}::${data(`${c.expression} NOT MET (actual ${c.actual ?? c.reason ?? 'n/a'})`)}`);
+  const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
+  const lines = report.criteria.filter((c) => c.status === 'fail' || c.status === 'warn').map((c) => annotation(c, workspace));
   if (lines.length) (stdoutIsMachineFormat ? process.stderr : process.stdout).write(`${lines.join('\n')}\n`);
+}
+
+const data = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const prop = (s: string) => data(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+/**
+ * `::error file=validate.yaml,line=42,title=...::engine.latency_ms < 100ms NOT MET (actual 183 ms)`: on the
+ * criterion's line of the config (GitHub shows it in the diff), its actual value as the reports round it.
+ */
+export function annotation(c: CriterionResult, workspace: string): string {
+  // GitHub places an annotation by its path from the repository root; a config read from stdin has none.
+  const file = c.location && c.location.file !== 'stdin' ? relative(workspace, resolve(c.location.file)) : undefined;
+  const where = file && !file.startsWith('..') ? `file=${prop(file)}${c.location!.line ? `,line=${c.location!.line}` : ''},` : '';
+  const level = c.status === 'warn' ? 'warning' : 'error';
+  const title = `${c.status === 'warn' ? 'validate warning' : 'validate NO-GO'}: ${c.name}`;
+  return `::${level} ${where}title=${prop(title)}::${data(`${c.expression} ${c.outcome} (actual ${criterionActual(c)})`)}`;
 }

@@ -43,13 +43,15 @@ export async function load(url: string, flags: LoadFlags, signal: AbortSignal): 
   if (flags.rate !== undefined && flags.requests !== undefined) throw new UsageError('--requests goes with the closed model; with --rate, give --duration');
   if (flags.rate !== undefined && flags.connections !== undefined) throw new UsageError('--connections is the closed model\'s users; with --rate, connections open as needed: cap them with --max-connections');
   if (flags.rate === undefined && flags.maxConnections !== undefined) throw new UsageError('--max-connections goes with --rate (the open model); the closed model has exactly --connections users');
+  // Durations go into the config as text with their unit, as a config file would write them.
+  const ms = (n: number | undefined) => (n === undefined ? undefined : `${n}ms`);
   const duration = flags.duration ?? (flags.requests === undefined ? 10_000 : undefined);
   const ownErrorCriteria = (flags.criteria ?? []).some((c) => JUDGES_ERRORS.test(c));
-  const common = { name: 'load', url, method: flags.method.toUpperCase(), headers, body: flags.body, success: ownErrorCriteria ? 0 : DEFAULT_SUCCESS_PCT, ...(flags.timeout !== undefined && { timeout: flags.timeout }) };
+  const common = { name: 'load', url, method: flags.method.toUpperCase(), headers, body: flags.body, success: ownErrorCriteria ? 0 : DEFAULT_SUCCESS_PCT, ...(flags.timeout !== undefined && { timeout: ms(flags.timeout) }) };
   const scenario =
     flags.rate !== undefined
-      ? { ...common, kind: 'rate', rate: flags.rate, duration: duration ?? 10_000, ...(flags.maxConnections !== undefined && { maxConnections: flags.maxConnections }) }
-      : { ...common, kind: 'concurrency', levels: [flags.connections ?? 10], duration, requests: flags.requests };
+      ? { ...common, kind: 'rate', rate: flags.rate, duration: ms(duration ?? 10_000), ...(flags.maxConnections !== undefined && { maxConnections: flags.maxConnections }) }
+      : { ...common, kind: 'concurrency', levels: [flags.connections ?? 10], duration: ms(duration), requests: flags.requests };
   const redactor = SECRETS;
   redactor.addFromUrl(url);
   let config: Config;

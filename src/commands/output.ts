@@ -7,6 +7,7 @@ import { toGithub } from './github.js';
 import { note } from './say.js';
 import { WRITE_ERRORS } from '../util/write-errors.js';
 import { writeReportOut } from '../util/output-guard.js';
+import { checkReportShape } from '../reports/check-report.js';
 
 /** Flags every reporting command shares. */
 export interface OutputFlags {
@@ -44,6 +45,7 @@ export function parseOut(spec: string): OutputTarget {
  * then the failure is raised.
  */
 export async function emitReport(report: Report, flags: OutputFlags, configured: OutputTarget[] = []): Promise<ExitCodeValue> {
+  checkReportShape(report);
   const stdoutFormat = flags.format ? parseFormat(flags.format) : 'table';
   const files = [...configured, ...(flags.out ?? []).map(parseOut)].map((f) => ({ ...f, path: expandPath(f.path, report) }));
   const failed: string[] = [];
@@ -62,7 +64,7 @@ export async function emitReport(report: Report, flags: OutputFlags, configured:
     }
   }
   const color = stdoutFormat === 'table' && wantsColor(flags);
-  if (!flags.quiet || stdoutFormat !== 'table') writeReportOut(await renderReport(report, stdoutFormat, { color, width: process.stdout.columns }));
+  if (!flags.quiet || stdoutFormat !== 'table') writeReportOut(await renderReport(report, stdoutFormat, { color, width: terminalWidth() }));
   if (!flags.noGithub) await toGithub(report, stdoutFormat !== 'table' && stdoutFormat !== 'markdown');
   if (failed.length > 0) throw new OutputError(failed, report.verdict);
   if (report.aborted) return ExitCode.INTERRUPTED;
@@ -100,8 +102,14 @@ export function expandPath(path: string, report: Report): string {
   return path.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
 }
 
+/** The terminal's width; for a pipe, $COLUMNS when set (as `COLUMNS=80 validate run | less`). */
+export function terminalWidth(): number | undefined {
+  const env = Number(process.env.COLUMNS);
+  return process.stdout.columns ?? (Number.isInteger(env) && env > 0 ? env : undefined);
+}
+
 /** Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org). */
-function wantsColor(flags: OutputFlags): boolean {
+export function wantsColor(flags: Pick<OutputFlags, 'color'>): boolean {
   if (flags.color === false || (process.env.NO_COLOR ?? '') !== '') return false;
   if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true;
   return Boolean(process.stdout.isTTY);

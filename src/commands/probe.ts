@@ -35,7 +35,7 @@ export async function probe(urls: string[], flags: ProbeFlags, signal: AbortSign
   if (targets.length === 0) throw new UsageError('nothing to probe: give URLs (e.g. validate probe redis://localhost:6379) or --engine/--redis/--postgres/--prometheus/--http NAME=URL');
   const data = {
     platform: 'ad-hoc probe',
-    defaults: { ...(flags.timeout !== undefined && { timeout: flags.timeout }), ...(flags.concurrency !== undefined && { concurrency: flags.concurrency }) },
+    defaults: { ...(flags.timeout !== undefined && { timeout: `${flags.timeout}ms` }), ...(flags.concurrency !== undefined && { concurrency: flags.concurrency }) },
     targets: targets.map(({ arg: _arg, ...t }) => t),
     criteria: flags.criteria ?? [],
   };

@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { SCHEMA_VERSION, type Report } from '../reports/model.js';
 import { checkOutputs, emitReport, type OutputFlags } from './output.js';
-import { addHeadlines } from '../run/headlines.js';
+import { addHeadlines, addSections } from '../run/headlines.js';
 
 /** Reads a saved JSON report, checking it is one this version can render. */
 export async function readReport(file: string): Promise<Report> {
@@ -25,7 +25,10 @@ export async function readReport(file: string): Promise<Report> {
   report.scenarios ??= [];
   report.faults ??= [];
   report.notes ??= [];
+  report.blockers ??= [];
+  report.followUps ??= [];
   addHeadlines(report.probes ?? []);
+  addSections(report.scenarios);
   return report;
 }
 

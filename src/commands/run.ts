@@ -1,6 +1,7 @@
 import { loadConfigFile } from '../config/load.js';
 import type { ExitCodeValue } from '../exit-codes.js';
 import { execute } from '../run/execute.js';
+import { plannedResults } from '../run/run-scenarios.js';
 import { SECRETS, redactUrlsInText } from '../util/redact.js';
 import { note } from './say.js';
 import type { Config } from '../config/config.js';
@@ -27,7 +28,7 @@ export async function run(flags: RunFlags, signal: AbortSignal): Promise<ExitCod
   checkOutputs(flags, config.outputs);
   if (flags.dryRun) return dryRun(config);
   const progress = probeProgress(config.targets.length);
-  const load = loadProgress();
+  const load = loadProgress('auto', plannedResults(config));
   const report = await execute(config, redactor, { signal, waitMs: flags.wait, onResult: progress.onResult, onScenarioStart: load.onStart, chaos: flags.chaos, say: note });
   progress.end();
   load.end();

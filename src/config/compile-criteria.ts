@@ -1,5 +1,5 @@
 import { MetricCatalog, type MetricSource } from '../criteria/catalog.js';
-import { compileCriterion, type Criterion, type CriterionSpec } from '../criteria/compile.js';
+import { compileCriterion, type Criterion, type CriterionSpec, type SourceLocation } from '../criteria/compile.js';
 import { FAULT_METRICS } from '../faults/fault-metrics.js';
 import type { TargetBase } from '../fields/target.js';
 import { PROBES } from '../probes/registry.js';
@@ -7,6 +7,12 @@ import type { MetricSpec } from '../results/measurement.js';
 import { SCENARIO_METRICS } from '../scenarios/metrics.js';
 import type { PathIssue } from './cross-check.js';
 import type { View } from './view.js';
+import type { Path } from './locate.js';
+import { DEFAULT_SECTION } from '../probes/types.js';
+
+/** Executive-summary categories of the families that are not probe kinds (those use their report section). */
+export const FAULT_CATEGORY = 'Fault tolerance';
+export const LOAD_CATEGORY = 'Load';
 
 /** Implicit in every run: a required target that fails is NO-GO, whatever else is asked. */
 export const REQUIRED_PROBES_CRITERION = { key: 'required-probes', name: 'Required probes pass', expect: 'targets.required_failed == 0', severity: 'critical' as const };
@@ -19,23 +25,23 @@ export const ERROR_BUDGET_CRITERION = { key: 'error-budget', name: 'Errors withi
  * Every criterion of a run, compiled against what the config will measure: the implicit ones, those its
  * scenarios imply (an operation's SLA), then the config's own, whose mistakes become located issues.
  */
-export function compileCriteria(view: View, names: { results: Map<string, number>; faults: Map<string, number> }, issues: PathIssue[]): Criterion[] {
+export function compileCriteria(view: View, names: { results: Map<string, number>; faults: Map<string, number> }, issues: PathIssue[], where: (path: Path) => SourceLocation | undefined): Criterion[] {
   const catalog = new MetricCatalog([
-    { kind: 'fault', aliases: ['faults'], metrics: FAULT_METRICS, members: new Map([...names.faults.keys()].map((n) => [n, {}])) },
+    { kind: 'fault', aliases: ['faults'], metrics: FAULT_METRICS, members: new Map([...names.faults.keys()].map((n) => [n, {}])), category: FAULT_CATEGORY },
     ...metricSources(view.targets),
-    { kind: 'scenario', aliases: ['scenarios'], metrics: SCENARIO_METRICS, members: resultMembers(view, names.results) },
+    { kind: 'scenario', aliases: ['scenarios'], metrics: SCENARIO_METRICS, members: resultMembers(view, names.results), category: LOAD_CATEGORY, memberCategory: resultCategories(view) },
   ]);
   const implied: CriterionSpec[] = [];
   if (view.targets.length > 0 || view.scenarios.length === 0) implied.push(REQUIRED_PROBES_CRITERION);
   if (view.scenarios.length > 0) implied.push(VALID_LOAD_CRITERION, ERROR_BUDGET_CRITERION);
-  for (const x of view.scenarios) implied.push(...(x.kind.impliedCriteria?.(x.spec) ?? []));
+  for (const x of view.scenarios) implied.push(...(x.kind.impliedCriteria?.(x.spec) ?? []).map((c) => ({ ...c, location: where(['scenarios', x.index]) })));
   const criteria: Criterion[] = [];
   for (const spec of implied) {
     const compiled = compileCriterion(spec, catalog);
     if (typeof compiled !== 'string') criteria.push({ ...compiled, implicit: true });
   }
   for (const { spec, path } of view.criteria) {
-    const compiled = compileCriterion(spec, catalog);
+    const compiled = compileCriterion({ ...spec, location: where(path) }, catalog);
     if (typeof compiled === 'string') issues.push({ path, message: compiled });
     else criteria.push(compiled);
   }
@@ -49,12 +55,20 @@ function resultMembers(view: View, results: Map<string, number>): Map<string, Re
   return new Map([...results.keys()].map((n) => [n, extra.get(n) ?? {}]));
 }
 
+/** Each load result's category: the report section of the scenario kind that produces it. */
+function resultCategories(view: View): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const x of view.scenarios) for (const r of x.kind.results(x.spec)) out.set(r, x.kind.section.title);
+  return out;
+}
+
 /** What the targets of a config can be asked about, grouped by kind. */
 export function metricSources(targets: (TargetBase & { unparsed?: boolean })[]): MetricSource[] {
   return PROBES.map((p) => ({
     kind: p.kind,
     aliases: p.aliases,
     metrics: p.metrics,
+    category: (p.section ?? DEFAULT_SECTION).title,
     members: new Map(
       targets.filter((t) => t.kind === p.kind).map((t) => [t.name, t.unparsed ? {} : (p.targetMetrics?.(t) ?? {})]),
     ),

@@ -57,9 +57,8 @@ export function checkFaults(view: View, issues: PathIssue[]): Map<string, number
       if (!all.includes(w)) issues.push({ path: ['faults', x.index, 'watch', i], message: `unknown target "${w}"${didYouMean(w, all)}; this config has: ${all.join(', ')}` });
     });
     const type = FAULTS.find((f) => f.type === x.spec.fault.type);
-    const parsed = type?.schema.safeParse(x.spec.fault);
-    if (parsed?.success) {
-      for (const i of type!.check?.(parsed.data, { recoveryTimeoutMs: x.spec.recoveryTimeout ?? 30_000 }) ?? []) issues.push({ path: ['faults', x.index, 'fault', ...i.path], message: i.message });
+    if (x.parsed) {
+      for (const i of type!.check?.(x.parsed, { recoveryTimeoutMs: x.spec.recoveryTimeout ?? 30_000 }) ?? []) issues.push({ path: ['faults', x.index, 'fault', ...i.path], message: i.message });
     }
     for (const ref of type?.references(x.spec.fault) ?? []) checkReference(view, ref, ['faults', x.index, 'fault', 'target'], `a ${x.spec.fault.type} fault acts on`, issues);
   }

@@ -17,6 +17,7 @@ const criterion = z.union([
     expect: z.string().meta({ description: 'An expression, e.g. "engine.risk.latency_ms < 100"' }),
     severity: z.enum(['critical', 'warning']).default('critical').meta({ description: 'critical: NOT MET means NO-GO; warning: reported, still GO' }),
     description: z.string().optional(),
+    category: z.string().min(1).optional().meta({ description: 'The executive-summary row it is counted in (default: the section of what it reads, e.g. Engine matrix)' }),
   }),
 ]);
 

@@ -31,7 +31,11 @@ export function validateConfig(data: unknown, source: string, locate: Locator, r
   checkTargets(view, issues);
   const results = checkScenarios(view, issues);
   const faults = checkFaults(view, issues);
-  const criteria = compileCriteria(view, { results, faults }, issues);
+  const criteria = compileCriteria(view, { results, faults }, issues, (path) => {
+    // Only a file has lines to point at (not a config built from the command line).
+    const line = locate(path).line;
+    return line ? { file: source, line } : undefined;
+  });
   if (issues.length > 0) {
     const located = issues.map(toIssue);
     throw new ConfigError(located.map((i, n) => ({ i, n })).sort((a, b) => (a.i.line ?? 0) - (b.i.line ?? 0) || (a.i.column ?? 0) - (b.i.column ?? 0) || a.n - b.n).map((x) => x.i));

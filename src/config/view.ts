@@ -3,6 +3,7 @@ import type { FaultConfig } from '../faults/experiment.js';
 import type { TargetBase } from '../fields/target.js';
 import { probeKindOrUndefined } from '../probes/registry.js';
 import { SCENARIOS } from '../scenarios/registry.js';
+import { FAULTS } from '../faults/registry.js';
 import type { ScenarioBase, ScenarioKind } from '../scenarios/types.js';
 import { parseDuration } from '../util/duration.js';
 import type { Path } from './locate.js';
@@ -12,7 +13,8 @@ import type { RawConfig } from './schema.js';
 export interface View {
   /** defaults.timeout, for checks that compare a target's fields with its timeout. */
   timeoutMs: number;
-  faults: { spec: Pick<FaultConfig, 'name' | 'watch' | 'fault'> & { recoveryTimeout?: number }; index: number }[];
+  /** `parsed`: the fault's own fields as its type's schema made them, when they passed it (its own rules need them). */
+  faults: { spec: Pick<FaultConfig, 'name' | 'watch' | 'fault'> & { recoveryTimeout?: number }; index: number; parsed?: FaultConfig['fault'] }[];
   /** `unparsed`: its name and kind are known, its other fields did not pass (checks that need them skip it). */
   targets: (TargetBase & { index: number; unparsed?: boolean })[];
   scenarios: { spec: ScenarioBase; kind: ScenarioKind; index: number }[];
@@ -25,7 +27,7 @@ export function viewOf(raw: RawConfig): View {
     timeoutMs: raw.defaults.timeout,
     targets: raw.targets.map((t, index) => ({ ...t, index })),
     scenarios: raw.scenarios.map((spec, index) => ({ spec, kind: SCENARIOS.find((k) => k.kind === spec.kind)!, index })),
-    faults: raw.faults.map((spec, index) => ({ spec, index })),
+    faults: raw.faults.map((spec, index) => ({ spec, index, parsed: spec.fault })),
     phases: raw.phases.map((p) => (typeof p === 'string' ? { name: p } : p)),
     criteria: raw.criteria.map((c, i) =>
       typeof c === 'string' ? { spec: { expect: c, severity: 'critical' as const }, path: ['criteria', i] } : { spec: c, path: ['criteria', i, 'expect'] },
@@ -63,7 +65,10 @@ export function lenientView(data: unknown): View {
   const faults: View['faults'] = [];
   list(d.faults).forEach((x: Record<string, unknown>, index) => {
     const f = x?.fault as Record<string, unknown> | undefined;
-    if (typeof x?.name === 'string' && Array.isArray(x.watch) && typeof f?.type === 'string') faults.push({ spec: { name: x.name, watch: x.watch.map(String), fault: { ...f, type: f.type } }, index });
+    if (typeof x?.name !== 'string' || !Array.isArray(x.watch) || typeof f?.type !== 'string') return;
+    const parsed = FAULTS.find((t) => t.type === f.type)?.schema.safeParse(f);
+    const recoveryTimeout = parseDuration(String(x.recoveryTimeout ?? '30s'));
+    faults.push({ spec: { name: x.name, watch: x.watch.map(String), fault: { ...f, type: f.type }, recoveryTimeout }, index, parsed: parsed?.success ? parsed.data : undefined });
   });
   const timeoutMs = parseDuration((d.defaults as { timeout?: string | number } | undefined)?.timeout ?? 2000) ?? 2000;
   return { timeoutMs, targets, scenarios, faults, phases, criteria };

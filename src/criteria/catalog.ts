@@ -11,6 +11,10 @@ export interface MetricSource {
   metrics: Record<string, MetricSpec>;
   /** Member name -> the metrics it has beyond `metrics` (e.g. PromQL queries). */
   members: Map<string, Record<string, MetricSpec>>;
+  /** The executive summary's category of criteria on this family, e.g. `Engine matrix`. */
+  category: string;
+  /** A member's own category, when it differs (a load result's, from its scenario kind). */
+  memberCategory?: Map<string, string>;
 }
 
 /** Where a reference points: one member, every member of a kind, or every target. */
@@ -21,7 +25,12 @@ export interface ResolvedRef {
   metric: string;
   matchers?: LabelMatcher[];
   spec: MetricSpec;
+  /** Where a criterion on it is summarised: the family's category, or its one member's. */
+  category: string;
 }
+
+/** The category of `targets.*` and `required.*` criteria. */
+export const ALL_TARGETS_CATEGORY = 'All targets';
 
 /** Measurements about the whole set of targets, under `targets.`. */
 export const ALL_METRICS: Record<string, MetricSpec> = {
@@ -57,7 +66,7 @@ export class MetricCatalog {
       const metric = rest.join('.');
       const spec = ALL_METRICS[metric];
       if (rest.length !== 1 || !spec) return `unknown measurement "${ref.text}"${didYouMean(metric, Object.keys(ALL_METRICS))}; ${head}.* has: ${Object.keys(ALL_METRICS).join(', ')}`;
-      return { scope: { type: 'all', requiredOnly: head === 'required' }, metric, spec };
+      return { scope: { type: 'all', requiredOnly: head === 'required' }, metric, spec, category: ALL_TARGETS_CATEGORY };
     }
     const source = this.byName.get(head);
     if (!source) {
@@ -73,7 +82,7 @@ export class MetricCatalog {
         const member = source.members.has(metric) ? ` ("${metric}" is the name of ${article(source.kind)} ${source.kind}, not a measurement; add one: ${head}.${metric}.latency_ms)` : '';
         return `unknown measurement "${ref.text}"${member || didYouMean(metric, Object.keys(all))}`;
       }
-      return { scope: { type: 'kind', kind: source.kind }, metric, spec };
+      return { scope: { type: 'kind', kind: source.kind }, metric, spec, category: source.category };
     }
     if (rest.length === 2) {
       const [name, metric] = rest;
@@ -84,7 +93,7 @@ export class MetricCatalog {
       const all = { ...COMMON_METRICS, ...source.metrics, ...extra };
       const spec = all[metric];
       if (!spec) return `unknown measurement "${metric}" for ${source.kind} "${name}"${didYouMean(metric, Object.keys(all))}; it has: ${Object.keys(all).join(', ')}`;
-      return { scope: { type: 'member', kind: source.kind, name }, metric, spec };
+      return { scope: { type: 'member', kind: source.kind, name }, metric, spec, category: source.memberCategory?.get(name) ?? source.category };
     }
     return `"${ref.text}" is not a measurement: write <kind>.<metric> or <kind>.<name>.<metric>, e.g. engine.risk.latency_ms`;
   }

@@ -11,6 +11,15 @@ export interface CriterionSpec {
   expect: string;
   severity: Severity;
   description?: string;
+  /** Overrides the executive-summary category the measurement's family gives. */
+  category?: string;
+  /** Where it is written in the config (file, line), for annotations. */
+  location?: SourceLocation;
+}
+
+export interface SourceLocation {
+  file: string;
+  line?: number;
 }
 
 /** A criterion ready to evaluate: the reference on the left, the bound converted to the measurement's unit. */
@@ -28,6 +37,8 @@ export interface Criterion {
   /** Added by the tool rather than written by the user. */
   implicit?: boolean;
   key?: string;
+  category: string;
+  location?: SourceLocation;
 }
 
 /** Compiles one criterion, or says what is wrong with it (quoting the expression). */
@@ -62,5 +73,7 @@ export function compileCriterion(spec: CriterionSpec, catalog: MetricCatalog): C
     op,
     bound,
     boundText: right.text,
+    category: spec.category ?? ref.category,
+    ...(spec.location && { location: spec.location }),
   };
 }

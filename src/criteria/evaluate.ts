@@ -29,9 +29,18 @@ function evaluateOne(c: Criterion, items: MeasuredItem[]): CriterionResult {
     description: c.description,
     implicit: c.implicit,
     ...(c.key && { key: c.key }),
+    category: c.category,
+    ...(c.location && { location: c.location }),
   };
-  const notMet = c.severity === 'critical' ? 'fail' : 'warn';
   const read = readsFrom(c.ref, items);
+  const subjects = read.map((i) => `${i.kind}.${i.name}`);
+  return { ...judge(c, base, read), subjects };
+}
+
+type Judged = Omit<CriterionResult, 'subjects'>;
+
+function judge(c: Criterion, base: Omit<Judged, 'actual' | 'status' | 'outcome' | 'grade'>, read: MeasuredItem[]): Judged {
+  const notMet = c.severity === 'critical' ? 'fail' : 'warn';
   const ran = read.filter((i) => !i.notRun);
   if (read.length > 0 && ran.length === 0) return { ...base, actual: null, status: 'skip', outcome: 'NOT RUN', grade: '-', reason: read[0].error };
   const r = lookup(c.ref, ran);
@@ -48,6 +57,8 @@ function evaluateOne(c: Criterion, items: MeasuredItem[]): CriterionResult {
   if (!compare(r.value, c.op, c.bound)) {
     return { ...base, actual: r.value, status: notMet, outcome: 'NOT MET', grade: c.severity === 'critical' ? 'F' : 'D', reason: culprits(c, ran) };
   }
+  // Equality has no margin to beat: met exactly is met, and as good as it gets (`required_failed == 0`).
+  if (c.op === '==') return { ...base, actual: r.value, status: 'pass', outcome: 'MET', grade: 'A' };
   const margin = marginOf(r.value, c);
   return { ...base, actual: r.value, status: 'pass', outcome: margin >= EXCEEDED_MARGIN ? 'EXCEEDED' : 'MET', grade: gradeOf(margin) };
 }

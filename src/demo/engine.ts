@@ -18,7 +18,7 @@ export const RESTART_DOWNTIME_MS = 1500;
 export class DemoEngine {
   private server: Server;
   private port = 0;
-  private readonly started = Date.now();
+  private started = Date.now();
 
   constructor(
     readonly name: string,
@@ -63,13 +63,14 @@ export class DemoEngine {
     if (url !== '/health') return void res.writeHead(404).end();
     const dependencyUp = await this.dependencyOk();
     const status = this.maintenance ? 'maintenance' : dependencyUp ? 'healthy' : 'degraded';
-    json(status === 'healthy' ? 200 : 503, { status, service: this.name, version: '2.4.1', uptime_seconds: Math.round((Date.now() - this.started) / 1000) + 86_400 });
+    json(status === 'healthy' ? 200 : 503, { status, service: this.name, version: '2.4.1', uptime_seconds: Math.round((Date.now() - this.started) / 1000) + 86_400, started_at: new Date(this.started).toISOString() });
   }
 
   private async restart(): Promise<void> {
     await this.stop();
     await new Promise((r) => setTimeout(r, RESTART_DOWNTIME_MS));
     this.server = this.create();
+    this.started = Date.now();
     await this.start();
   }
 }

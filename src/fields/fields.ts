@@ -1,13 +1,21 @@
 import { z } from 'zod';
-import { MAX_DURATION_MS, parseDuration } from '../util/duration.js';
+import { DURATION_PATTERN, durationProblem, MAX_DURATION_MS, parseDuration } from '../util/duration.js';
 
-/** `2s`, `500ms`, `1m`, or a number of milliseconds; parsed to milliseconds. */
+/** A value the config takes from the environment (`${VAR}`, `${VAR:-default}`), known only when loaded. */
+const ENV_REF = '\\$\\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\\}';
+const DURATION_JSON_PATTERN = `^(0|${DURATION_PATTERN.source.slice(1, -1)}|${ENV_REF})$`;
+
+/**
+ * `2s`, `500ms`, `1m`, `1h30m` (or 0); parsed to milliseconds. A bare number is refused with the likely
+ * unit (YAML's `timeout: 10` is ten what?). The pattern goes into the JSON Schema for editors and CI.
+ */
 export const duration = z
-  .union([z.number().nonnegative(), z.string()])
+  // A bare number other than 0 is taken only to say which unit it lacks: the JSON Schema admits 0 alone.
+  .union([z.string().meta({ pattern: DURATION_JSON_PATTERN }), z.number().meta({ const: 0 })])
   .transform((v, ctx) => {
-    const ms = parseDuration(v);
+    const ms = typeof v === 'number' ? (v === 0 ? 0 : undefined) : parseDuration(v);
     if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration like 500ms, 2s or 1m, found "${v}"` });
+      ctx.addIssue({ code: 'custom', message: durationProblem(String(v)) });
       return z.NEVER;
     }
     if (ms > MAX_DURATION_MS) {
@@ -16,7 +24,7 @@ export const duration = z
     }
     return ms;
   })
-  .meta({ description: 'Duration: 500ms, 2s, 1m, 1h, or milliseconds as a number' });
+  .meta({ description: 'Duration with a unit: 500ms, 2s, 1m, 1h, 1h30m' });
 
 /** `99.9%` or `99.9`: a share in percent, 0 to 100. */
 export const percent = z
@@ -31,11 +39,17 @@ export const name = z
 
 export function urlWithSchemes(schemes: string[]) {
   const expected = `expected a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}`;
-  return z.string().superRefine((v, ctx) => {
-    const why = urlProblem(v, schemes);
-    if (why) ctx.addIssue({ code: 'custom', message: why === 'scheme' ? expected : `${expected}: ${why}` });
-  });
+  return z
+    .string()
+    .superRefine((v, ctx) => {
+      const why = urlProblem(v, schemes);
+      if (why) ctx.addIssue({ code: 'custom', message: why === 'scheme' ? expected : `${expected}: ${why}` });
+    })
+    .meta({ pattern: `^((${schemes.join('|')})://|${ENV_REF})` });
 }
+
+/** A request path: `/health`, `/orders?x=1`. */
+export const requestPath = z.string().regex(/^\//, 'expected a path starting with /');
 
 /**
  * Why a URL is not one of these schemes, never quoting it (it may hold a password): 'scheme' for the

@@ -40,7 +40,7 @@ export function runClosed(o: ClosedLoopOptions): Promise<void> {
       let t0 = 0;
       const answered = (err: Error | null, status: number) => {
         const now = performance.now();
-        o.recorder.record(now - t0, judged(o.factory, err, status), status);
+        o.recorder.record(now - t0, judged(o.factory, err, status), status, undefined, t0);
         next(now);
       };
       const next = (now: number) => {

@@ -28,6 +28,8 @@ export interface LiveView {
   recorder: Recorder;
   /** How long the run is planned to take, when known (for a total and an ETA). */
   plannedMs?: number;
+  /** A run of a fixed count: how many requests, for a share done and an ETA. */
+  plannedRequests?: number;
 }
 
 /** One entry of a mix: a kind of request and its share of the arrivals. */
@@ -70,9 +72,10 @@ export interface MeasureOptions {
  */
 export async function measure(o: MeasureOptions): Promise<ScenarioResult> {
   const open = o.model.type === 'open';
-  const recorder = new Recorder(open, o.tap);
-  const lanes: Lane[] = o.mix?.map((m) => ({ factory: m.factory, weight: m.weight, recorder: new Recorder(true) })) ?? [{ factory: o.factory, weight: 1 }];
-  o.onStart?.({ name: o.name, recorder, plannedMs: o.model.type === 'open' ? o.model.schedule.durationMs : o.model.durationMs });
+  const plannedMs = o.model.type === 'open' ? o.model.schedule.durationMs : o.model.durationMs;
+  const recorder = new Recorder(open, o.tap, plannedMs);
+  const lanes: Lane[] = o.mix?.map((m) => ({ factory: m.factory, weight: m.weight, recorder: new Recorder(true, undefined, plannedMs) })) ?? [{ factory: o.factory, weight: 1 }];
+  o.onStart?.({ name: o.name, recorder, plannedMs, plannedRequests: o.model.type === 'closed' && !plannedMs ? o.model.requests : undefined });
   const watch = watchGenerator();
   if (o.model.type === 'closed') await runClosed({ ...o.model, factory: o.factory, signal: o.signal, recorder });
   else await runOpen({ ...o.model, lanes, signal: o.signal, recorder });
@@ -80,6 +83,7 @@ export async function measure(o: MeasureOptions): Promise<ScenarioResult> {
   await Promise.all([o.factory, ...(o.mix ?? []).map((m) => m.factory)].map((f) => f.settled?.()));
   const info = { ...o, explain: o.factory.explain?.bind(o.factory), limits: o.limits ?? DEFAULT_LIMITS, successPct: o.successPct ?? DEFAULT_SUCCESS_PCT };
   const result = toScenarioResult(info, recorder, generator);
-  if (o.mix) result.endpoints = o.mix.map((m, i) => toScenarioResult({ ...info, name: `${o.name}/${m.name}`, target: m.target, url: m.url, explain: m.factory.explain?.bind(m.factory) }, lanes[i].recorder!, generator));
+  const weights = (o.mix ?? []).reduce((a, m) => a + m.weight, 0);
+  if (o.mix) result.endpoints = o.mix.map((m, i) => toScenarioResult({ ...info, name: `${o.name}/${m.name}`, target: m.target, url: m.url, explain: m.factory.explain?.bind(m.factory), share: m.weight / weights }, lanes[i].recorder!, generator));
   return result;
 }

@@ -1,4 +1,6 @@
 import { newHistogram, recordMs, type Histogram } from '../results/histogram.js';
+import type { Timeline } from '../results/timeline.js';
+import { TimelineRecorder } from './timeline-recorder.js';
 
 /**
  * Everything a load run counts, in fixed memory: histograms and counters, never per-request samples,
@@ -30,6 +32,9 @@ export class Recorder {
   /** When the load itself ended (the open model's last due time or last answer), if earlier than `endedAt`. */
   activeUntil = 0;
 
+  /** Per step: counts and percentiles over time, for the report's time charts. */
+  private readonly timeline: TimelineRecorder;
+
   constructor(
     openModel: boolean,
     /**
@@ -37,29 +42,16 @@ export class Recorder {
      * `answered` whether the server answered at all (an error status is an answer; a timeout is not).
      */
     private readonly tap?: (latencyMs: number, failed: boolean, answered: boolean, dueAt?: number) => void,
+    /** How long the run is planned to take, which sets the timeline's step. */
+    plannedMs?: number,
   ) {
     this.uncorrected = openModel ? newHistogram() : undefined;
+    this.timeline = new TimelineRecorder(this.startedAt, plannedMs);
   }
 
-  /** Adds another recorder's results (a soak's operations into its total). */
-  merge(other: Recorder): void {
-    this.requests += other.requests;
-    this.errors += other.errors;
-    this.late += other.late;
-    this.dropped += other.dropped;
-    this.queued += other.queued;
-    this.abandoned += other.abandoned;
-    this.abandonedWhy ??= other.abandonedWhy;
-    this.activeUntil = Math.max(this.activeUntil, other.activeUntil);
-    this.latency.add(other.latency);
-    if (this.uncorrected && other.uncorrected) this.uncorrected.add(other.uncorrected);
-    this.scheduleLag.add(other.scheduleLag);
-    for (let s = 0; s < 600; s++) this.byStatus[s] += other.byStatus[s];
-    for (const [k, c] of other.causes) {
-      const mine = this.causes.get(k);
-      if (mine) mine.count += c.count;
-      else this.causes.set(k, { ...c });
-    }
+  /** The run over time, up to when it stopped. */
+  timelineResult(): Timeline {
+    return this.timeline.finish(this.endedAt || performance.now());
   }
 
   /** Responses by HTTP status, the statuses seen only. */
@@ -93,11 +85,15 @@ export class Recorder {
     return this.stopped;
   }
 
-  /** One finished request: `err` is null for a success (the loop has already judged the status). */
-  record(latencyMs: number, err: Error | null, status: number, uncorrectedMs?: number, dueAt?: number): void {
+  /**
+   * One finished request: `err` is null for a success (the loop has already judged the status); `dueAt`
+   * is when it was due (open model) or sent (closed), so it finished at `dueAt + latencyMs`.
+   */
+  record(latencyMs: number, err: Error | null, status: number, uncorrectedMs: number | undefined, dueAt: number): void {
     if (this.stopped) return;
     this.requests++;
     recordMs(this.latency, latencyMs);
+    this.timeline.add(dueAt + latencyMs, latencyMs, err !== null);
     if (this.uncorrected && uncorrectedMs !== undefined) recordMs(this.uncorrected, uncorrectedMs);
     if (status > 0 && status < 600) this.byStatus[status]++;
     const failed = err !== null;

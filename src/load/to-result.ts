@@ -22,6 +22,8 @@ export interface ResultInfo {
   successPct: number;
   slaMs?: number;
   level?: number;
+  /** A mix entry's share of the schedule's arrivals (its rate asked is that share of the whole). */
+  share?: number;
 }
 
 /** Share of requests that may wait for a connection (the cap bound) before the latencies are the generator's, not the server's. */
@@ -37,7 +39,7 @@ export function toScenarioResult(o: ResultInfo, r: Recorder, gen: GeneratorHealt
   const scheduleLagP99Ms = open ? summarize(r.scheduleLag).p99 : undefined;
   const successRate = r.requests ? ((r.requests - r.errors) / r.requests) * 100 : 0;
   const rps = activeMs > 0 ? (r.requests / activeMs) * 1000 : 0;
-  const targetRps = open ? (open.schedule.total / open.schedule.durationMs) * 1000 : undefined;
+  const targetRps = open ? ((open.schedule.total / open.schedule.durationMs) * 1000 * (o.share ?? 1)) : undefined;
   const invalidReason = invalidity(o, r, gen, scheduleLagP99Ms);
   const errorCauses = wordCauses(r, o.url, o.explain);
   const overBudget = r.requests > 0 && successRate < o.successPct;
@@ -67,6 +69,7 @@ export function toScenarioResult(o: ResultInfo, r: Recorder, gen: GeneratorHealt
     queued: open ? r.queued : undefined,
     statusCounts,
     errorCauses,
+    timeline: r.timelineResult(),
     generator: { ...gen, scheduleLagP99Ms },
     histograms: { latency: encodeHistogram(r.latency), uncorrected: r.uncorrected ? encodeHistogram(r.uncorrected) : undefined },
     slaMs: o.slaMs,

@@ -15,6 +15,9 @@ export interface HealthReading {
   uptimeSeconds?: number;
 }
 
+/** Fields engines use for the process behind them; a change between two checks is a restart. */
+const IDENTITY_FIELDS = ['instance_id', 'instanceId', 'pid', 'started_at', 'startedAt', 'start_time'];
+
 export function readHealthDocument(json: unknown): HealthReading | undefined {
   if (!json || typeof json !== 'object' || Array.isArray(json)) return undefined;
   const doc = json as Record<string, unknown>;
@@ -23,6 +26,8 @@ export function readHealthDocument(json: unknown): HealthReading | undefined {
     const v = doc[key];
     if (typeof v === 'string' || typeof v === 'number') details[key] = v;
   }
+  const identity = IDENTITY_FIELDS.map((k) => doc[k]).find((v) => typeof v === 'string' || typeof v === 'number');
+  if (identity !== undefined) details.identity = String(identity);
   const uptime = doc.uptime_seconds ?? doc.uptime;
   const uptimeSeconds = typeof uptime === 'number' ? uptime : undefined;
   const reading = (verdict: HealthReading['verdict'], why?: string): HealthReading => ({ verdict, why, details, uptimeSeconds });

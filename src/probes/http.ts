@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { targetBase } from '../fields/fields.js';
+import { requestPath, targetBase } from '../fields/fields.js';
 import { bodyChecker, describeExpected, expectSchema, statusMatches } from '../protocols/http/expect.js';
 import { requestUrl } from '../protocols/http/request-url.js';
 import { SPEAKS_TLS, speaksTls } from '../protocols/http/speaks-tls.js';
@@ -12,7 +12,7 @@ import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
 export function httpFields(defaultPath: string | undefined) {
   return {
     ...targetBase(['http', 'https']),
-    path: z.string().startsWith('/').optional().meta({ description: `Request path; replaces the URL's path${defaultPath ? ` (default ${defaultPath})` : ''}` }),
+    path: requestPath.optional().meta({ description: `Request path; replaces the URL's path${defaultPath ? ` (default ${defaultPath})` : ''}` }),
     method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS']).default('GET'),
     headers: z.record(z.string(), z.string()).default({}),
     expect: expectSchema,

@@ -9,6 +9,7 @@ import type { ProbeOutcome } from './types.js';
  */
 export const STATE_SQL = `
 SELECT current_setting('server_version') AS version,
+       pg_postmaster_start_time()::text AS started,
        pg_is_in_recovery() AS in_recovery,
        current_setting('max_connections')::int AS max_connections,
        current_setting('superuser_reserved_connections')::int
@@ -28,6 +29,8 @@ SELECT current_setting('server_version') AS version,
 
 export interface StateRow {
   version: string;
+  /** When the server started: a change between checks is a restart. */
+  started: string;
   in_recovery: boolean;
   max_connections: number;
   reserved_connections: number;
@@ -77,7 +80,7 @@ export function judgePostgres(row: StateRow, o: { connectMs: number; queryMs: nu
     status: warnings.length ? 'warn' : 'pass',
     latencyMs: o.queryMs,
     warnings,
-    details: { version: row.version, role: row.in_recovery ? 'replica (in recovery)' : 'primary', ...(row.wal_sender && { streaming_from: row.wal_sender }) },
+    details: { version: row.version, identity: row.started, role: row.in_recovery ? 'replica (in recovery)' : 'primary', ...(row.wal_sender && { streaming_from: row.wal_sender }) },
     measurements: m,
     unmeasured,
   };

@@ -19,7 +19,7 @@ const metrics: Record<string, MetricSpec> = {
   // Every session pg_stat_activity lists (background processes included), as `SELECT count(*) FROM pg_stat_activity` says.
   connections: { unit: 'count', aggregate: 'sum', label: 'sessions' },
   // Client backends: the sessions that take a max_connections slot.
-  client_connections: { unit: 'count', aggregate: 'sum', label: 'client connections', headline: true },
+  client_connections: { unit: 'count', aggregate: 'sum', label: 'client connections', headline: true, column: 'clients' },
   max_connections: { unit: 'count', aggregate: 'min', label: 'max connections' },
   // Client connections of the slots ordinary roles can use: max_connections minus the reserved ones.
   connections_used_pct: { unit: 'percent', aggregate: 'max', label: 'connections used', headline: true },

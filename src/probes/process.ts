@@ -14,7 +14,7 @@ export type ProcessTarget = z.output<typeof schema>;
 
 const metrics: Record<string, MetricSpec> = {
   processes: { unit: 'count', aggregate: 'sum', label: 'processes', headline: true },
-  rss_bytes: { unit: 'bytes', aggregate: 'sum', label: 'memory', headline: true },
+  rss_bytes: { unit: 'bytes', aggregate: 'sum', label: 'memory', headline: true, column: 'memory' },
   process_uptime_s: { unit: 'seconds', aggregate: 'min', label: 'running for', headline: true },
   systemd_restarts: { unit: 'count', aggregate: 'sum', label: 'systemd restarts' },
 };

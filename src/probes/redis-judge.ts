@@ -7,11 +7,11 @@ export const REDIS_METRICS: Record<string, MetricSpec> = {
   ping_ms: { unit: 'ms', aggregate: 'max', label: 'ping avg', headline: true },
   ping_min_ms: { unit: 'ms', aggregate: 'min', label: 'ping min' },
   ping_max_ms: { unit: 'ms', aggregate: 'max', label: 'ping max' },
-  connected_clients: { unit: 'count', aggregate: 'sum', label: 'clients', headline: true },
+  connected_clients: { unit: 'count', aggregate: 'sum', label: 'clients', headline: true, column: 'clients' },
   maxclients: { unit: 'count', aggregate: 'min', label: 'max clients' },
   clients_used_pct: { unit: 'percent', aggregate: 'max', label: 'clients used' },
   rejected_connections: { unit: 'count', aggregate: 'sum', label: 'rejected connections' },
-  used_memory_bytes: { unit: 'bytes', aggregate: 'max', label: 'memory', headline: true },
+  used_memory_bytes: { unit: 'bytes', aggregate: 'max', label: 'memory', headline: true, column: 'memory' },
   maxmemory_bytes: { unit: 'bytes', aggregate: 'min', label: 'maxmemory' },
   // Of maxmemory when set, else of the machine's memory.
   memory_used_pct: { unit: 'percent', aggregate: 'max', label: 'memory used', headline: true },
@@ -23,7 +23,7 @@ export const REDIS_METRICS: Record<string, MetricSpec> = {
   // A replica only: how long it took to have what the primary had when probed (0 when it already had it).
   replication_lag_s: { unit: 'seconds', aggregate: 'max', label: 'replication lag' },
   replication_lag_bytes: { unit: 'bytes', aggregate: 'max', label: 'replication lag (bytes)' },
-  cpu_pct: { unit: 'percent', aggregate: 'max', label: 'CPU', headline: true },
+  cpu_pct: { unit: 'percent', aggregate: 'max', label: 'CPU', headline: true, column: 'cpu' },
   ops_per_sec: { unit: 'per_second', aggregate: 'sum', label: 'ops/s' },
   uptime_seconds: { unit: 'seconds', aggregate: 'min', label: 'uptime' },
 };
@@ -97,6 +97,8 @@ export function judgeRedis({ before, info, pings, elapsedS, lag }: RedisReading)
     version: info.get('redis_version') ?? null,
     role: replica ? 'replica' : role,
     master: replica ? `${info.get('master_host')}:${info.get('master_port')}` : null,
+    // A new run_id on every start: the monitor counts a change between its checks as a restart.
+    identity: info.get('run_id') ?? null,
   };
   if (loading) return { status: 'fail', latencyMs: mean, error: 'Redis is loading its dataset and not serving yet', details, measurements: m };
   return { status: warnings.length ? 'warn' : 'pass', latencyMs: mean, warnings, details, measurements: m, unmeasured };

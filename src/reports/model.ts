@@ -38,7 +38,12 @@ export interface Report {
     /** Names of optional targets that failed (reported, not blocking). */
     optionalFailing: string[];
   };
+  /** One paragraph: the verdict and what to do, made of the two lists below. */
   recommendation: string;
+  /** What makes it NO-GO, one item each: fix these before going live. */
+  blockers: string[];
+  /** What does not block but should be looked at: warnings, optional targets, errors within budget, criteria not judged. */
+  followUps: string[];
   phases: PhaseResult[];
   probes: ProbeResult[];
   scenarios: ScenarioResult[];
@@ -91,7 +96,7 @@ export function buildReport(input: ReportInput, redactor: Redactor): Report {
       requiredFailing,
       optionalFailing,
     },
-    recommendation: recommend(input, requiredFailing, optionalFailing),
+    ...recommend(input, requiredFailing, optionalFailing),
     phases: input.phases,
     probes: input.probes,
     scenarios: input.scenarios ?? [],
@@ -104,8 +109,21 @@ export function buildReport(input: ReportInput, redactor: Redactor): Report {
   return redactor.scrubDeep(report);
 }
 
-function recommend(input: ReportInput, requiredFailing: string[], optionalFailing: string[]): string {
-  if (input.aborted) return 'Run interrupted: this report is partial and cannot support a go-live decision.';
+type Recommendation = Pick<Report, 'recommendation' | 'blockers' | 'followUps'>;
+
+function recommend(input: ReportInput, requiredFailing: string[], optionalFailing: string[]): Recommendation {
+  const { blockers, followUps } = findings(input, requiredFailing, optionalFailing);
+  if (input.aborted) return { recommendation: 'Run interrupted: this report is partial and cannot support a go-live decision.', blockers, followUps };
+  if (input.verdict === 'GO') {
+    const healthy = input.probes.every((p) => p.status === 'pass') && followUps.length === 0;
+    const recommendation = followUps.length === 0 ? `GO: every critical criterion is met${healthy ? ' and every target is healthy' : ''}.` : `GO: every critical criterion is met. Follow up before or soon after go-live: ${followUps.join('; ')}.`;
+    return { recommendation, blockers, followUps };
+  }
+  return { recommendation: `NO-GO: fix ${blockers.join('; ')}; then run validate again.${followUps.length ? ` Also: ${followUps.join('; ')}.` : ''}`, blockers, followUps };
+}
+
+/** What blocks going live and what only needs following up, each a short sentence naming the things. */
+function findings(input: ReportInput, requiredFailing: string[], optionalFailing: string[]): Omit<Recommendation, 'recommendation'> {
   // Failing required targets are named on their own; every other blocking criterion is named here.
   const blocking = input.criteria.filter((c) => c.status === 'fail' && !c.implicit);
   // Failing required targets are named above, by name: their implicit criterion would say it again.
@@ -115,21 +133,18 @@ function recommend(input: ReportInput, requiredFailing: string[], optionalFailin
   const warned = input.criteria.filter((c) => c.status === 'warn').map((c) => c.name);
   const skipped = input.criteria.filter((c) => c.status === 'skip');
   const withErrors = (input.scenarios ?? []).filter((r) => r.errors > 0 && r.status !== 'fail').map((r) => `${r.name} (${(100 - r.successRate).toFixed(2)}%)`);
+  const warning = input.probes.filter((p) => p.status === 'warn').map((p) => p.name);
   const followUps = [
+    warning.length ? `target(s) warning: ${warning.join(', ')}` : '',
     optionalFailing.length ? `optional target(s) failing: ${optionalFailing.join(', ')}` : '',
     warned.length ? `warning criteria not met: ${warned.join(', ')}` : '',
     withErrors.length ? `load results with errors within their budget: ${withErrors.join(', ')}` : '',
     skipped.length ? `${skipped.length} criteria not judged (${[...new Set(skipped.map((c) => c.reason ?? 'not run'))].join('; ')})` : '',
   ].filter(Boolean);
-  if (input.verdict === 'GO') {
-    const healthy = input.probes.every((p) => p.status === 'pass') && withErrors.length === 0;
-    if (followUps.length === 0) return `GO: every critical criterion is met${healthy ? ' and every target is healthy' : ''}.`;
-    return `GO: every critical criterion is met. Follow up before or soon after go-live: ${followUps.join('; ')}.`;
-  }
   const blockers = [
     requiredFailing.length ? `required target(s) failing: ${requiredFailing.join(', ')}` : '',
     unmet.length ? `critical criteria not met: ${unmet.join(', ')}` : '',
     unmeasured.length ? `critical criteria that measured nothing (NOT RUN): ${unmeasured.join(', ')}` : '',
   ].filter(Boolean);
-  return `NO-GO: fix ${blockers.join('; ')}; then run validate again.${followUps.length ? ` Also: ${followUps.join('; ')}.` : ''}`;
+  return { blockers, followUps };
 }

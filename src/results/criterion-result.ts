@@ -26,4 +26,10 @@ export interface CriterionResult {
   implicit?: boolean;
   /** What an implicit criterion stands for: `required-probes`, `valid-load`, `error-budget`. */
   key?: string;
+  /** The executive summary's row it belongs to: its family's report section, or the config's `category`. */
+  category: string;
+  /** The results and targets it read, as `kind.name` (`fault.engine-restart`): a table row shows the criteria on it. */
+  subjects: string[];
+  /** Where the config writes it, for a GitHub annotation on that line. */
+  location?: { file: string; line?: number };
 }

@@ -27,7 +27,13 @@ export interface MetricSpec {
    * errors exceed its budget (or whose generator could not keep up) it is NOT MET, however fast.
    */
   performance?: boolean;
+  /** Shown in its own column of the infrastructure table rather than in the details. */
+  column?: ProbeColumn;
 }
+
+/** The infrastructure table's measurement columns, in order, with their headings. */
+export const PROBE_COLUMNS = { cpu: 'CPU', memory: 'Memory', clients: 'Clients' } as const;
+export type ProbeColumn = keyof typeof PROBE_COLUMNS;
 
 export interface Measurement {
   metric: string;
@@ -50,8 +56,8 @@ export const COMMON_METRICS: Record<string, MetricSpec> = {
   failed: { unit: 'count', aggregate: 'sum', label: 'failed' },
   latency_ms: { unit: 'ms', aggregate: 'max', label: 'latency' },
   /** Share of checks that passed over the whole run (the probe round plus the monitor's rounds). */
-  uptime_pct: { unit: 'percent', aggregate: 'min', label: 'uptime', headline: true },
+  uptime_pct: { unit: 'percent', aggregate: 'min', label: 'uptime' },
   uptime_checks: { unit: 'count', aggregate: 'min', label: 'checks' },
   /** Identity changes between checks (a process's pid and start time): restarts during the run. */
-  restarts_seen: { unit: 'count', aggregate: 'sum', label: 'restarts seen', headline: true },
+  restarts_seen: { unit: 'count', aggregate: 'sum', label: 'restarts seen' },
 };

@@ -1,4 +1,4 @@
-import type { LabelValues, Measurement, Unit } from './measurement.js';
+import type { LabelValues, Measurement, ProbeColumn, Unit } from './measurement.js';
 
 export type Status = 'pass' | 'fail' | 'warn' | 'skip';
 
@@ -67,6 +67,8 @@ export interface ProbeResult extends MeasuredItem {
   section?: Section;
   /** The measurements its kind shows in the one-line summary of a row. */
   headline?: Fact[];
+  /** The measurements its kind shows in the infrastructure table's own columns (CPU, memory, clients). */
+  columns?: Partial<Record<ProbeColumn, Fact>>;
   startedAt: string;
   durationMs: number;
 }

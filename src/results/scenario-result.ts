@@ -1,7 +1,8 @@
 import type { LatencySummary } from './latency.js';
 import type { WindowResult } from './window-result.js';
 import type { Measurement } from './measurement.js';
-import type { Status } from './result.js';
+import type { Section, Status } from './result.js';
+import type { Timeline } from './timeline.js';
 
 /** One measured load result (a scenario yields one or more: one per target, per level, per operation). */
 export interface ScenarioResult {
@@ -10,6 +11,8 @@ export interface ScenarioResult {
   kind: string;
   /** The scenario in the config this result belongs to. */
   scenario: string;
+  /** The report section its scenario kind shows it in (engine response times, concurrent load, ...). */
+  section?: Section;
   /** What was loaded, credentials redacted. */
   target: string;
   status: Status;
@@ -37,6 +40,8 @@ export interface ScenarioResult {
   queued?: number;
   statusCounts: Record<string, number>;
   errorCauses: Record<string, number>;
+  /** Counts and percentiles per step over the run (absent in reports of older versions). */
+  timeline?: Timeline;
   generator: { eventLoopDelayP99Ms: number; eventLoopDelayMaxMs: number; maxRssMb: number; scheduleLagP99Ms?: number };
   /** HdrHistogram compressed base64 (µs), so runs can be merged and compared exactly. */
   histograms: { latency: string; uncorrected?: string };

@@ -1,9 +1,17 @@
 import { probeKindOrUndefined } from '../probes/registry.js';
 import { COMMON_METRICS } from '../results/measurement.js';
-import type { Fact, ProbeResult, Section } from '../results/result.js';
+import { DEFAULT_SECTION } from '../probes/types.js';
+import type { Fact, ProbeResult } from '../results/result.js';
+import type { ScenarioResult } from '../results/scenario-result.js';
+import { SCENARIOS } from '../scenarios/registry.js';
 
-/** Where a kind that says nothing else is shown: the reference report's infrastructure health. */
-export const DEFAULT_SECTION: Section = { title: 'Infrastructure health', order: 1 };
+/** Load results of a kind no longer known (a report from another version) are shown under this. */
+const OTHER_LOAD: ScenarioResult['section'] = { title: 'Load', order: 19 };
+
+/** Gives each load result the report section of its scenario kind (also upgrades an older saved report). */
+export function addSections(results: ScenarioResult[]): void {
+  for (const r of results) r.section ??= SCENARIOS.find((k) => k.kind === r.kind)?.section ?? OTHER_LOAD;
+}
 
 /**
  * Gives each probe result what renderers show without knowing kinds: the section its kind belongs in,
@@ -14,10 +22,14 @@ export function addHeadlines(probes: ProbeResult[]): void {
     const kind = probeKindOrUndefined(p.kind);
     p.section ??= kind?.section ?? DEFAULT_SECTION;
     const facts: Fact[] = [];
+    const columns: NonNullable<ProbeResult['columns']> = {};
     for (const m of p.measurements) {
       const spec = kind?.metrics[m.metric] ?? COMMON_METRICS[m.metric];
-      if (spec?.headline && !m.labels) facts.push({ label: spec.label, value: m.value, unit: m.unit });
+      if (!spec || m.labels) continue;
+      if (spec.column) columns[spec.column] = { label: spec.label, value: m.value, unit: m.unit };
+      else if (spec.headline) facts.push({ label: spec.label, value: m.value, unit: m.unit });
     }
     p.headline = facts;
+    p.columns = columns;
   }
 }

@@ -9,6 +9,7 @@ import type { ProbeResult } from '../results/result.js';
 import { qualification } from '../results/scenario-result.js';
 import type { InfraSample } from '../results/window-result.js';
 import type { Monitor } from './monitor.js';
+import { addSections } from './headlines.js';
 
 export interface ScenarioRunOptions {
   signal?: AbortSignal;
@@ -26,7 +27,13 @@ export async function runScenarios(config: Config, opts: ScenarioRunOptions): Pr
     const sampleInfra = monitor ? () => monitor.sampleNow().then((rs) => rs.map(infraSample)) : undefined;
     out.push(...(await scenarioKind(spec.kind).run(spec, { targets, signal: opts.signal, limits: config.generator, onStart: opts.onStart, sampleInfra })));
   }
+  addSections(out);
   return out;
+}
+
+/** How many load results the config's scenarios will produce (for "3/20" in the progress line). */
+export function plannedResults(config: Config): number {
+  return config.scenarios.reduce((n, spec) => n + scenarioKind(spec.kind).results(spec).length, 0);
 }
 
 /** What criteria read of a scenario result: its latency and throughput are qualified by its errors. */

@@ -22,6 +22,7 @@ export type ConcurrencyScenario = z.output<typeof schema>;
 /** The closed model at several user counts: each user sends back to back. One result per level. */
 export const concurrencyScenario = defineScenario<ConcurrencyScenario>({
   kind: 'concurrency',
+  section: { title: 'Concurrent load', order: 11 },
   summary: 'Closed model: N users sending back to back, for each level; throughput and latency per level',
   schema,
   results: (s) => s.levels.map((l) => `${s.name}-${l}`),

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { duration, name, percent, urlWithSchemes } from '../fields/fields.js';
+import { duration, name, percent, requestPath, urlWithSchemes } from '../fields/fields.js';
 import { expectSchema } from '../protocols/http/expect.js';
 
 /** What to send: a config target (by name) or a URL, plus the request itself. */
 export const httpRequestFields = {
   target: name.optional().meta({ description: 'A target of kind engine or http (its URL; an engine defaults to /health)' }),
   url: urlWithSchemes(['http', 'https']).optional().meta({ description: 'A URL, instead of a target' }),
-  path: z.string().startsWith('/').optional(),
+  path: requestPath.optional(),
   method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
   headers: z.record(z.string(), z.string()).default({}),
   body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional().meta({ description: 'A string, or a mapping/list sent as JSON' }),
@@ -29,3 +29,13 @@ export const TARGET_OR_URL = { message: 'give either "target" (a target name) or
  * for a connection in the generator itself; beyond 1% of requests that makes the result INVALID.
  */
 export const maxConnectionsField = z.number().int().min(1).max(100_000).default(1000).meta({ description: 'Connections opened on demand at most (open model); past 1% of requests waiting for one, the result is INVALID' });
+
+/** A closed run of a fixed count of requests, or for a fixed time: the two are exclusive. */
+export function countOrDuration(s: { requests?: number; duration?: number }): { path: (string | number)[]; message: string }[] {
+  return s.requests !== undefined && s.duration !== undefined ? [{ path: ['duration'], message: 'give "requests" (a count) or "duration" (a time), not both' }] : [];
+}
+
+/** The closed model's stop condition: the duration when given, else the count (or the kind's default count). */
+export function countOrDurationModel(s: { requests?: number; duration?: number }, defaultRequests: number): { requests?: number; durationMs?: number } {
+  return s.duration !== undefined ? { durationMs: s.duration } : { requests: s.requests ?? defaultRequests };
+}

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { name } from '../fields/fields.js';
+import { duration, name } from '../fields/fields.js';
 import { measure } from '../load/measure.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 import { httpLoad } from './http-request.js';
-import { scenarioBase } from './fields.js';
+import { countOrDuration, countOrDurationModel, scenarioBase } from './fields.js';
 import { defineScenario } from './types.js';
 import type { TargetBase } from '../fields/target.js';
 import type { Expectation } from '../protocols/http/expect.js';
@@ -12,7 +12,8 @@ const schema = z.strictObject({
   kind: z.literal('latency'),
   ...scenarioBase,
   targets: z.array(name).min(1).meta({ description: 'Targets of kind engine or http, each measured on its own' }),
-  requests: z.number().int().min(1).default(50).meta({ description: 'Sequential requests per target (the reference: 50)' }),
+  requests: z.number().int().min(1).optional().meta({ description: 'Sequential requests per target (default 50, the reference\'s)' }),
+  duration: duration.optional().meta({ description: 'Instead of a count: sequential requests to each target for this long' }),
 });
 export type LatencyScenario = z.output<typeof schema>;
 
@@ -24,16 +25,18 @@ function targetExpect(t: TargetBase | undefined): Expectation {
 /** N sequential requests to each target, one connection: the per-engine latency table of the reference report. */
 export const latencyScenario = defineScenario<LatencyScenario>({
   kind: 'latency',
+  section: { title: 'Engine response times', order: 10 },
   summary: 'N sequential requests to each target: min, mean, p50, p90, p99, max, success rate',
   schema,
   results: (s) => s.targets.map((t) => `${s.name}-${t}`),
   references: (s) => s.targets.map((t, i) => ({ name: t, path: ['targets', i], kinds: ['engine', 'http'] })),
+  check: (s) => countOrDuration(s),
   async run(s, ctx) {
     const out: ScenarioResult[] = [];
     for (const t of s.targets) {
       if (ctx.signal?.aborted) break;
       const { factory, url, describe } = httpLoad({ target: t, method: 'GET', headers: {}, expect: targetExpect(ctx.targets.get(t)) }, ctx.targets, s.timeout);
-      out.push(await measure({ name: `${s.name}-${t}`, kind: 'latency', scenario: s.name, target: describe, url, factory, model: { type: 'closed', connections: 1, requests: s.requests }, signal: ctx.signal, limits: ctx.limits, successPct: s.success, onStart: ctx.onStart }));
+      out.push(await measure({ name: `${s.name}-${t}`, kind: 'latency', scenario: s.name, target: describe, url, factory, model: { type: 'closed', connections: 1, ...countOrDurationModel(s, 50) }, signal: ctx.signal, limits: ctx.limits, successPct: s.success, onStart: ctx.onStart }));
     }
     return out;
   },

@@ -5,7 +5,7 @@ import { postgresFactory } from '../load/postgres-connection.js';
 import { redisFactory } from '../load/redis-connection.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 import { redactUrl } from '../util/redact.js';
-import { httpRequestFields, scenarioBase, successField } from './fields.js';
+import { countOrDuration, countOrDurationModel, httpRequestFields, scenarioBase, successField } from './fields.js';
 import { httpLoad } from './http-request.js';
 import { defineScenario } from './types.js';
 import { article } from '../util/words.js';
@@ -25,7 +25,8 @@ const operation = z
 const schema = z.strictObject({
   kind: z.literal('operations'),
   ...scenarioBase,
-  requests: z.number().int().min(1).default(100).meta({ description: 'Requests per operation' }),
+  requests: z.number().int().min(1).optional().meta({ description: 'Requests per operation (default 100)' }),
+  duration: duration.optional().meta({ description: 'Instead of a count: load each operation for this long' }),
   connections: z.number().int().min(1).default(1).meta({ description: 'Concurrent users per operation' }),
   operations: z.array(operation).min(1),
 });
@@ -35,12 +36,13 @@ type Operation = OperationsScenario['operations'][number];
 /** Named business operations (HTTP, a Redis command, a SQL query), each with its own SLA. */
 export const operationsScenario = defineScenario<OperationsScenario>({
   kind: 'operations',
+  section: { title: 'Mission-critical operations', order: 14 },
   summary: 'Named operations (HTTP request, Redis command, SQL query), each with its own SLA on p99',
   schema,
   results: (s) => s.operations.map((o) => o.name),
   references: (s) => s.operations.map((o, i) => ({ name: o.target, path: ['operations', i, 'target'], kinds: ['engine', 'http', 'redis', 'postgres'] })),
   check(s, { targets }) {
-    const issues: { path: (string | number)[]; message: string }[] = [];
+    const issues: { path: (string | number)[]; message: string }[] = countOrDuration(s);
     s.operations.forEach((op, i) => {
       const kind = targets.get(op.target)?.kind;
       if (kind === 'redis' && !op.command) issues.push({ path: ['operations', i], message: `operation "${op.name}" loads Redis target "${op.target}": give "command", e.g. command: [GET, "orders:last"]` });
@@ -65,7 +67,7 @@ export const operationsScenario = defineScenario<OperationsScenario>({
           target: describe,
           url,
           factory,
-          model: { type: 'closed', connections: s.connections, requests: op.requests ?? s.requests },
+          model: { type: 'closed', connections: s.connections, ...(op.requests ? { requests: op.requests } : countOrDurationModel(s, 100)) },
           signal: ctx.signal,
           limits: ctx.limits,
           successPct: op.success ?? s.success,

@@ -40,6 +40,7 @@ export function stagesOf(s: Pick<RateScenario, 'rate' | 'duration' | 'stages' | 
  */
 export const rateScenario = defineScenario<RateScenario>({
   kind: 'rate',
+  section: { title: 'Arrival rate', order: 12 },
   summary: 'Open model: a constant or ramping arrival rate; corrected and uncorrected latency, late and dropped',
   schema,
   results: (s) => [s.name],

@@ -49,6 +49,7 @@ function entryName(m: SoakScenario['mix'][number], i: number): string {
  */
 export const soakScenario = defineScenario<SoakScenario>({
   kind: 'soak',
+  section: { title: 'Soak', order: 15 },
   summary: 'Open-model mixed workload for a long duration, in windows: drift, worst window, throughput drop',
   schema,
   results: (s) => [s.name],

@@ -28,6 +28,7 @@ export type StressScenario = z.output<typeof schema>;
  */
 export const stressScenario = defineScenario<StressScenario>({
   kind: 'stress',
+  section: { title: 'Stress', order: 13 },
   summary: 'A baseline at the nominal rate, then a multiple of it: p99 growth and errors judge degradation',
   schema,
   results: (s) => [`${s.name}-baseline`, s.name],

@@ -5,6 +5,7 @@ import type { TargetBase } from '../fields/target.js';
 import type { MetricSpec } from '../results/measurement.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 import type { InfraSample } from '../results/window-result.js';
+import type { Section } from '../results/result.js';
 
 export interface ScenarioBase {
   name: string;
@@ -24,6 +25,8 @@ export interface ScenarioContext {
 export interface ScenarioKind<S extends ScenarioBase = ScenarioBase> {
   kind: string;
   summary: string;
+  /** The report section its results are shown in (the reference report's engine response times, ...). */
+  section: Section;
   schema: z.ZodType<S>;
   /** The names of the results it will produce, known before running (criteria are checked against them). */
   results(spec: S): string[];

@@ -36,7 +36,7 @@ describe('usage and config errors exit 2 with a located message', () => {
     [['probe'], 'validate: nothing to probe: give URLs'],
     [['probe', 'ftp://host/x'], 'cannot tell what "ftp://host/x" is from its scheme "ftp:"'],
     [['probe', 'not a url'], '"not a url" is not a URL'],
-    [['probe', 'redis://localhost:1', '--timeout', 'soon'], `error: option '-t, --timeout <duration>' argument 'soon' is invalid. expected a duration like 500ms or 2s, found "soon"`],
+    [['probe', 'redis://localhost:1', '--timeout', 'soon'], `error: option '-t, --timeout <duration>' argument 'soon' is invalid. expected a duration like 500ms, 2s, 1m or 1h30m, found "soon"`],
     [['probe', 'redis://localhost:1', '--format', 'xml'], 'unknown format "xml"; expected one of: table, markdown, json'],
     [['probe', 'redis://localhost:1', '--out', 'report.pdf'], 'cannot tell the format of --out report.pdf'],
     [['probe', '--redis', 'cache=http://localhost:6379'], 'url of "cache=http://localhost:6379": expected a URL starting with redis:// or rediss://'],

@@ -45,7 +45,10 @@ describe('validate probe: a whole platform from the command line', () => {
 
   it('with one engine down: exactly one failing line, the down engine, and exit 1', async () => {
     const r = await runCli(['probe', ...args, `--engine=collateral=http://127.0.0.1:${downPort}`]);
-    const failing = r.stdout.split('\n').filter((l) => /\bFAIL\b/.test(l));
+    // The engine matrix's rows: from its heading to the end of its table.
+    const start = r.stdout.search(/^Engine matrix {2}\d+\/\d+ healthy$/m);
+    const matrix = r.stdout.slice(start, r.stdout.indexOf('└', start));
+    const failing = matrix.split('\n').filter((l) => /\bFAIL\b/.test(l));
     expect(failing).toHaveLength(1);
     expect(failing[0]).toContain('collateral');
     expect(failing[0]).toContain('connection refused');

@@ -28,7 +28,7 @@ const CASES: [string, string, string][] = [
   ['wrong scheme', 'targets:\n  - name: cache\n    kind: redis\n    url: http://localhost:6379\n',
     'c.yaml:4:10: targets[0].url: expected a URL starting with redis:// or rediss://'],
   ['bad duration', `defaults:\n  timeout: 2 seconds\ntargets:\n  - ${TCP}\n`,
-    'c.yaml:2:12: defaults.timeout: expected a duration like 500ms, 2s or 1m, found "2 seconds"'],
+    'c.yaml:2:12: defaults.timeout: did you mean 2s? (units: ms, s, m, h)'],
   ['wrong type', 'targets:\n  - { name: a, kind: redis, url: "redis://x:1", samples: many }\n',
     'c.yaml:2:58: targets[0].samples: expected a number, found "many"'],
   ['unset variable', 'targets:\n  - name: db\n    kind: postgres\n    url: ${NOPE_DB_URL}\n',
@@ -102,7 +102,7 @@ describe('shape and reference errors together', () => {
     const text = 'phases: [infra]\ntargets:\n  - { name: risk, kind: engine, url: "http://h:1", phase: infar, timeout: soon }\ncriteria:\n  - engine.rsik.latency_ms < 100\n';
     expect(errorOf(text).split('\n')).toEqual([
       'c.yaml:3:59: targets[0].phase: unknown phase "infar" (did you mean "infra"?); declared: infra',
-      'c.yaml:3:75: targets[0].timeout: expected a duration like 500ms, 2s or 1m, found "soon"',
+      'c.yaml:3:75: targets[0].timeout: expected a duration like 500ms, 2s, 1m or 1h30m, found "soon"',
       'c.yaml:5:5: criteria[0]: unknown engine "rsik" in "engine.rsik.latency_ms" (did you mean "risk"?); this config has: risk',
     ]);
   });

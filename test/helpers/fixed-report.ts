@@ -9,7 +9,7 @@ import type { ScenarioResult } from '../../src/results/scenario-result.js';
 import { scenarioItem } from '../../src/run/run-scenarios.js';
 import { faultItem } from '../../src/run/run-faults.js';
 import { Redactor } from '../../src/util/redact.js';
-import { addHeadlines } from '../../src/run/headlines.js';
+import { addHeadlines, addSections } from '../../src/run/headlines.js';
 
 /**
  * A report with every section, built from fixed values (no clock, no network): the input of the golden
@@ -37,14 +37,20 @@ criteria:
     {},
   );
   const at = '2026-11-24T06:00:00.000Z';
+  // What the monitor adds over a run: uptime over its checks, and restarts seen between them.
+  const stability = (uptime: number, checks: number, restarts: number): ProbeResult['measurements'] => [
+    { metric: 'uptime_pct', value: uptime, unit: 'percent' },
+    { metric: 'uptime_checks', value: checks, unit: 'count' },
+    { metric: 'restarts_seen', value: restarts, unit: 'count' },
+  ];
   const probe = (name: string, kind: string, status: ProbeResult['status'], extra: Partial<ProbeResult> = {}): ProbeResult => ({
     name, kind, status, target: `${kind}://${name}`, phase: 'checks', required: name !== 'features', latencyMs: status === 'fail' ? null : 1.5,
     warnings: [], details: {}, startedAt: at, durationMs: 2, measurements: [{ metric: 'available', value: status === 'fail' ? 0 : 100, unit: 'percent' }], ...extra,
   });
   const probes = [
-    probe('risk', 'engine', 'pass', { details: { status: 'healthy', version: '2.4.1' } }),
+    probe('risk', 'engine', 'pass', { details: { status: 'healthy', version: '2.4.1' }, measurements: [{ metric: 'available', value: 100, unit: 'percent' }, ...stability(100, 12, 1)] }),
     probe('features', 'engine', 'fail', { error: 'engine reports status "maintenance"; HTTP 503, expected 2xx' }),
-    probe('bus', 'redis', 'pass', { target: 'redis://:***@bus:6379', details: { role: 'master' }, measurements: [{ metric: 'available', value: 100, unit: 'percent' }, { metric: 'memory_used_pct', value: 42, unit: 'percent' }] }),
+    probe('bus', 'redis', 'pass', { target: 'redis://:***@bus:6379', details: { role: 'master' }, measurements: [{ metric: 'available', value: 100, unit: 'percent' }, { metric: 'memory_used_pct', value: 42, unit: 'percent' }, { metric: 'cpu_pct', value: 3.25, unit: 'percent' }, { metric: 'used_memory_bytes', value: 12_582_912, unit: 'bytes' }, { metric: 'connected_clients', value: 17, unit: 'count' }, ...stability(91.7, 12, 0)] }),
   ];
   const h = newHistogram();
   for (let i = 1; i <= 1000; i++) recordMs(h, i / 100);
@@ -54,6 +60,14 @@ criteria:
     requests: 10000, errors: 0, successRate: 100, successRequired: 99.9, rps: 1000, durationMs: 10000, latencyMs, uncorrectedLatencyMs: latencyMs, targetRps: 1000, late: 3, dropped: 0,
     statusCounts: { 200: 10000 }, errorCauses: {}, generator: { eventLoopDelayP99Ms: 0.5, eventLoopDelayMaxMs: 2, maxRssMb: 80, scheduleLagP99Ms: 0.3 },
     histograms: { latency: encodeHistogram(h) },
+    // Ten seconds at 1,000/s; the sixth slower.
+    timeline: {
+      stepMs: 1000,
+      requests: [1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000],
+      errors: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+      p50Ms: [5, 5, 5.1, 5, 4.9, 7.5, 5, 5, 5, 5],
+      p99Ms: [9.9, 9.8, 9.9, 9.9, 9.8, 14.2, 9.9, 9.9, 9.9, 9.9],
+    },
     measurements: [{ metric: 'p99_ms', value: latencyMs.p99, unit: 'ms' }, { metric: 'rps', value: 1000, unit: 'per_second' }, { metric: 'invalid', value: 0, unit: 'count' }, { metric: 'over_error_budget', value: 0, unit: 'count' }],
   };
   const fault: FaultResult = {
@@ -66,6 +80,7 @@ criteria:
   const redactor = new Redactor();
   redactor.add('s3cret-pw');
   addHeadlines(probes);
+  addSections([scenario]);
   return buildReport(
     { platform: config.platform, source: 'fixed.yaml', version: '0.0.0', startedAt: new Date(at), finishedAt: new Date('2026-11-24T06:00:14.250Z'), aborted: false, verdict: decideVerdict(criteria), phases: [{ name: 'checks', status: 'fail' }], probes, scenarios: [scenario], faults: [fault], criteria },
     redactor,

@@ -40,6 +40,8 @@ describe('postgres probe against the real server', () => {
     expect(value(r, 'max_connections')).toBe(Number(psql(POSTGRES_URL, 'SHOW max_connections')));
     expect(value(r, 'query_ms')).toBe(r.latencyMs);
     expect(r.measurements.some((m) => m.metric === 'replication_lag_s')).toBe(false); // only replicas have a lag
+    // The identity the monitor compares between checks (a restart changes it): when the server started.
+    expect(r.details.identity).toBe(psql(POSTGRES_URL, 'SELECT pg_postmaster_start_time()::text'));
   });
 
   it('reports the longest open transaction and warns past the threshold', async () => {

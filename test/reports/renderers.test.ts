@@ -58,10 +58,12 @@ describe('renderers', () => {
   it('markdown has the reference report sections, in order', async () => {
     const md = await renderReport(report, 'markdown', { color: false });
     const headings = md.split('\n').filter((l) => l.startsWith('#'));
-    expect(headings).toEqual(['# Test platform: production readiness report', '## Executive summary', '## Infrastructure health (1/1 healthy)', '## Engine matrix (1/2 healthy)', '## Decision matrix', '## Recommendation']);
-    expect(md).toContain('| features (optional) | engine | ❌ FAIL | — | HTTP 503, expected 2xx |');
-    expect(md).toContain('| Redis memory | `redis.memory_used_pct < 10%` | 42% | ⚠️ NOT MET | D | warning |');
-    expect(md).toContain('| bus | redis | ✅ PASS | 1.5 ms | role master, memory used 42%, memory 3.0 MiB |');
+    expect(headings).toEqual(['# Test platform: production readiness report', '## Executive summary (2/3 criteria met)', '## Infrastructure health (1/1 healthy)', '## Engine matrix (1/2 healthy)', '## Decision matrix (2/3 met)', '## Recommendation (GO)']);
+    expect(md).toContain('| ❌ FAIL | features (optional) | engine | engine://h | — | HTTP 503, expected 2xx |');
+    expect(md).toContain('| Redis memory | redis.memory_used_pct < 10% | 42% | ⚠️ NOT MET (warning) | D | warning |');
+    // Memory is a column of its own; the details keep the rest.
+    expect(md).toContain('| ✅ PASS | bus | redis | redis://h | 1.5 ms | 3.0 MiB | role master, memory used 42% |');
+    expect(md).toContain('| Infrastructure health | Redis memory < 10% | 42% | ⚠️ WARN | D |');
   });
 
   it('the terminal table has colour only when asked', async () => {
@@ -71,7 +73,9 @@ describe('renderers', () => {
     expect(plain).not.toMatch(/\x1b\[/);
     // eslint-disable-next-line no-control-regex
     expect(colored).toMatch(/\x1b\[32mPASS/);
-    expect(plain.trimEnd().split('\n').at(-1)).toBe(' GO  GO: every critical criterion is met. Follow up before or soon after go-live: optional target(s) failing: features; warning criteria not met: Redis memory.');
+    expect(plain.trimEnd().split('\n').at(-1)).toBe(' GO  every critical criterion is met');
+    expect(plain).toContain('Follow-ups (not blocking)\n- optional target(s) failing: features\n- warning criteria not met: Redis memory');
+    for (const line of plain.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
   });
 
   it('json is the model, parseable, with no secret in it', async () => {

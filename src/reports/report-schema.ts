@@ -1,0 +1,220 @@
+import { PROBE_COLUMNS } from '../results/measurement.js';
+import { SCHEMA_VERSION } from './model.js';
+
+/**
+ * The JSON report's schema (`validate schema report`), written out rather than derived: it is the
+ * contract tools that parse reports rely on, so a change to it is a deliberate edit here. Every object
+ * is closed (no unknown properties), and every report the tests produce is validated against it, so
+ * the model cannot drift from this file unnoticed.
+ */
+
+type Schema = Record<string, unknown>;
+
+const str: Schema = { type: 'string' };
+const num: Schema = { type: 'number' };
+const int: Schema = { type: 'integer', minimum: 0 };
+const bool: Schema = { type: 'boolean' };
+const nullable = (s: Schema): Schema => ({ anyOf: [s, { type: 'null' }] });
+const arr = (items: Schema): Schema => ({ type: 'array', items });
+const map = (values: Schema): Schema => ({ type: 'object', additionalProperties: values });
+const ref = (name: string): Schema => ({ $ref: `#/$defs/${name}` });
+const oneOf = (...values: string[]): Schema => ({ enum: values });
+
+/** A closed object: `required` lists the fields always present; the rest are optional. */
+function obj(properties: Record<string, Schema>, required: string[]): Schema {
+  return { type: 'object', properties, required, additionalProperties: false };
+}
+
+const status = oneOf('pass', 'fail', 'warn', 'skip');
+const unit = oneOf('ms', 'seconds', 'percent', 'count', 'bytes', 'per_second', 'number');
+const section = obj({ title: str, order: num }, ['title', 'order']);
+const fact = obj({ label: str, value: num, unit }, ['label', 'value', 'unit']);
+
+const defs: Record<string, Schema> = {
+  measurement: obj({ metric: str, value: num, unit, labels: map(str) }, ['metric', 'value', 'unit']),
+  latency: obj({ min: num, mean: num, p50: num, p90: num, p99: num, p999: num, max: num }, ['min', 'mean', 'p50', 'p90', 'p99', 'p999', 'max']),
+  timeline: obj(
+    { stepMs: { type: 'number', exclusiveMinimum: 0 }, requests: arr(int), errors: arr(int), p50Ms: arr(nullable(num)), p99Ms: arr(nullable(num)), coarsened: bool },
+    ['stepMs', 'requests', 'errors', 'p50Ms', 'p99Ms'],
+  ),
+  probe: obj(
+    {
+      family: oneOf('target', 'scenario', 'fault'),
+      notRun: bool,
+      kind: str,
+      name: str,
+      status,
+      required: bool,
+      error: str,
+      measurements: arr(ref('measurement')),
+      unmeasured: map(str),
+      labelValues: map(map(arr(str))),
+      qualified: str,
+      target: str,
+      phase: str,
+      latencyMs: nullable(num),
+      warnings: arr(str),
+      details: map({ anyOf: [str, num, bool, { type: 'null' }] }),
+      alerts: arr(
+        obj(
+          { name: str, state: oneOf('firing', 'pending'), severity: str, labels: map(str), activeAt: str, target: str, targetOptional: bool },
+          ['name', 'state', 'labels'],
+        ),
+      ),
+      section,
+      headline: arr(fact),
+      columns: obj(Object.fromEntries(Object.keys(PROBE_COLUMNS).map((k) => [k, fact])), []),
+      startedAt: str,
+      durationMs: num,
+    },
+    ['kind', 'name', 'status', 'required', 'measurements', 'target', 'phase', 'latencyMs', 'warnings', 'details', 'startedAt', 'durationMs'],
+  ),
+  scenario: obj(
+    {
+      name: str,
+      kind: str,
+      scenario: str,
+      section,
+      target: str,
+      status,
+      validity: oneOf('VALID', 'INVALID'),
+      invalidReason: str,
+      model: oneOf('closed', 'open'),
+      connections: int,
+      requests: int,
+      errors: int,
+      successRate: num,
+      successRequired: num,
+      rps: num,
+      durationMs: num,
+      latencyMs: ref('latency'),
+      uncorrectedLatencyMs: ref('latency'),
+      targetRps: num,
+      late: int,
+      dropped: int,
+      queued: int,
+      statusCounts: map(int),
+      errorCauses: map(int),
+      timeline: ref('timeline'),
+      generator: obj({ eventLoopDelayP99Ms: num, eventLoopDelayMaxMs: num, maxRssMb: num, scheduleLagP99Ms: num }, ['eventLoopDelayP99Ms', 'eventLoopDelayMaxMs', 'maxRssMb']),
+      histograms: obj({ latency: str, uncorrected: str }, ['latency']),
+      slaMs: num,
+      level: num,
+      windows: arr(ref('window')),
+      endpoints: arr(ref('scenario')),
+      measurements: arr(ref('measurement')),
+    },
+    ['name', 'kind', 'scenario', 'target', 'status', 'validity', 'model', 'connections', 'requests', 'errors', 'successRate', 'successRequired', 'rps', 'durationMs', 'latencyMs', 'statusCounts', 'errorCauses', 'generator', 'histograms', 'measurements'],
+  ),
+  window: obj(
+    {
+      index: int,
+      startMs: num,
+      durationMs: num,
+      requests: int,
+      errors: int,
+      errorRate: num,
+      rps: num,
+      latencyMs: ref('latency'),
+      histogram: str,
+      infra: arr(obj({ name: str, kind: str, status: str, error: str, measurements: arr(ref('measurement')) }, ['name', 'kind', 'status', 'measurements'])),
+    },
+    ['index', 'startMs', 'durationMs', 'requests', 'errors', 'errorRate', 'rps', 'latencyMs', 'histogram', 'infra'],
+  ),
+  fault: obj(
+    {
+      name: str,
+      type: str,
+      action: str,
+      detail: str,
+      status,
+      error: str,
+      watched: arr(str),
+      steadyBefore: bool,
+      steadyAfter: bool,
+      recovered: bool,
+      recoveryMs: nullable(num),
+      disruptionSeen: bool,
+      tookEffect: bool,
+      interrupted: bool,
+      leftDown: arr(str),
+      restoreWith: str,
+      affected: arr(str),
+      isolated: bool,
+      witnessRecoveryMs: num,
+      checks: int,
+      injectedAt: str,
+      durationMs: num,
+      measurements: arr(ref('measurement')),
+    },
+    ['name', 'type', 'action', 'status', 'watched', 'steadyBefore', 'steadyAfter', 'recovered', 'recoveryMs', 'disruptionSeen', 'tookEffect', 'affected', 'isolated', 'checks', 'durationMs', 'measurements'],
+  ),
+  criterion: obj(
+    {
+      name: str,
+      expression: str,
+      severity: oneOf('critical', 'warning'),
+      requirement: str,
+      actual: nullable(num),
+      unit,
+      status,
+      outcome: oneOf('EXCEEDED', 'MET', 'NOT MET', 'NOT RUN'),
+      grade: str,
+      reason: str,
+      description: str,
+      implicit: bool,
+      key: str,
+      category: str,
+      subjects: arr(str),
+      location: obj({ file: str, line: int }, ['file']),
+    },
+    ['name', 'expression', 'severity', 'requirement', 'actual', 'unit', 'status', 'outcome', 'grade', 'category', 'subjects'],
+  ),
+};
+
+// A pattern, not `format: date-time`: strict validators reject formats they were not given.
+const isoTime: Schema = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$' };
+const counts = obj({ total: int, pass: int, fail: int, warn: int, skip: int }, ['total', 'pass', 'fail', 'warn', 'skip']);
+
+export function reportSchema(): Schema {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: `https://validate.dev/schema/report-v${SCHEMA_VERSION}.json`,
+    title: 'validate report',
+    description: 'What `validate run --format json` writes; `validate report` and `validate compare` read it.',
+    ...obj(
+      {
+        schemaVersion: { const: SCHEMA_VERSION },
+        tool: obj({ name: { const: 'validate' }, version: str }, ['name', 'version']),
+        platform: str,
+        source: str,
+        verdict: oneOf('GO', 'NO-GO'),
+        aborted: bool,
+        startedAt: isoTime,
+        finishedAt: isoTime,
+        durationMs: num,
+        summary: obj(
+          {
+            probes: counts,
+            criteria: obj({ total: int, met: int, notMet: int, warnings: int }, ['total', 'met', 'notMet', 'warnings']),
+            requiredFailing: arr(str),
+            optionalFailing: arr(str),
+          },
+          ['probes', 'criteria', 'requiredFailing', 'optionalFailing'],
+        ),
+        recommendation: str,
+        blockers: arr(str),
+        followUps: arr(str),
+        phases: arr(obj({ name: str, description: str, status, reason: str }, ['name', 'status'])),
+        probes: arr(ref('probe')),
+        scenarios: arr(ref('scenario')),
+        faults: arr(ref('fault')),
+        criteria: arr(ref('criterion')),
+        notes: arr(str),
+        waitedMs: num,
+      },
+      ['schemaVersion', 'tool', 'platform', 'source', 'verdict', 'aborted', 'startedAt', 'finishedAt', 'durationMs', 'summary', 'recommendation', 'blockers', 'followUps', 'phases', 'probes', 'scenarios', 'faults', 'criteria', 'notes'],
+    ),
+    $defs: defs,
+  };
+}

@@ -1,0 +1,115 @@
+import type { CriterionResult } from '../../results/criterion-result.js';
+import type { ScenarioResult } from '../../results/scenario-result.js';
+import { formatMs } from '../format-values.js';
+import type { Report } from '../model.js';
+import { table, type Block, type TableColumn, type TableRow } from './blocks.js';
+import { levelCharts, spectrumCharts, timeCharts } from './load-charts.js';
+import { worstGrade } from './rank.js';
+import { windowBlocks } from './soak.js';
+import { fmtCount, fmtPct, fmtRate } from './format-load.js';
+
+
+const COLUMNS: TableColumn[] = [
+  { head: 'Result', wrap: true },
+  { head: 'Users', optional: true, drop: 8 },
+  { head: 'Rate asked', optional: true, drop: 5 },
+  { head: 'Duration', drop: 2 },
+  { head: 'Requests', drop: 4 },
+  { head: 'Success' },
+  { head: 'RPS' },
+  { head: 'Min', drop: 3 },
+  { head: 'Avg', drop: 9 },
+  { head: 'p50', drop: 3 },
+  { head: 'p99' },
+  { head: 'Max', drop: 6 },
+  { head: 'SLA (p99)', optional: true },
+  { head: 'Grade', drop: 7 },
+  { head: 'Status', status: true },
+];
+
+/** Load results grouped by the section their scenario kind declared, in section order. */
+function loadSections(results: ScenarioResult[]): [string, ScenarioResult[]][] {
+  const groups = new Map<string, { order: number; results: ScenarioResult[] }>();
+  for (const r of results) {
+    const s = r.section ?? { title: 'Load', order: 19 };
+    if (!groups.has(s.title)) groups.set(s.title, { order: s.order, results: [] });
+    groups.get(s.title)!.results.push(r);
+  }
+  return [...groups].sort((a, b) => a[1].order - b[1].order).map(([t, g]) => [t, g.results]);
+}
+
+/** Each load section: its results table, responses table, notes, soak windows and (HTML) charts. */
+export function loadBlocks(report: Report): Block[] {
+  const out: Block[] = [];
+  for (const [title, results] of loadSections(report.scenarios)) {
+    const rows = results.flatMap((r) => [resultRow(r, report.criteria), ...(r.endpoints ?? []).map((e) => ({ ...resultRow(e, report.criteria), child: true }))]);
+    const valid = results.filter((r) => r.status === 'pass' || r.status === 'warn').length;
+    out.push({ type: 'heading', level: 2, text: title, aside: `${valid}/${results.length} within budget` });
+    out.push({ type: 'table', table: table(COLUMNS, rows) });
+    const notes = results.flatMap(resultNotes);
+    if (notes.length) out.push({ type: 'notes', items: notes });
+    out.push({ type: 'table', table: responsesTable(results) });
+    out.push(...levelCharts(results), ...spectrumCharts(title, results));
+    for (const r of results) {
+      out.push(...timeCharts(r));
+      if (r.windows?.length) out.push(...windowBlocks(r));
+    }
+  }
+  return out;
+}
+
+function resultRow(r: ScenarioResult, criteria: CriterionResult[]): TableRow {
+  const l = r.latencyMs;
+  return {
+    cells: [
+      r.name,
+      r.model === 'closed' ? String(r.level ?? r.connections) : '',
+      r.model === 'open' && r.targetRps !== undefined ? `${fmtRate(r.targetRps)}/s` : '',
+      formatMs(r.durationMs),
+      fmtCount(r.requests),
+      r.requests ? fmtPct(r.successRate) : '—',
+      fmtRate(r.rps),
+      formatMs(l.min),
+      formatMs(l.mean),
+      formatMs(l.p50),
+      formatMs(l.p99),
+      formatMs(l.max),
+      r.slaMs !== undefined ? formatMs(r.slaMs) : '',
+      gradeOf(r, criteria),
+      r.validity === 'INVALID' ? 'INVALID' : r.status.toUpperCase(),
+    ],
+    status: r.status,
+  };
+}
+
+/** The grade of the criteria on this result alone, else of those that read it among others. */
+function gradeOf(r: ScenarioResult, criteria: CriterionResult[]): string {
+  const me = `scenario.${r.name}`;
+  const own = criteria.filter((c) => c.subjects?.length === 1 && c.subjects[0] === me);
+  return worstGrade((own.length ? own : criteria.filter((c) => c.subjects?.includes(me))).map((c) => c.grade));
+}
+
+/** Status codes and error causes per result (and per endpoint of a mix), with what was loaded. */
+function responsesTable(results: ScenarioResult[]) {
+  const rows: TableRow[] = results.flatMap((r) => [r, ...(r.endpoints ?? [])]).map((r) => {
+    const codes = Object.entries(r.statusCounts).map(([s, n]) => `${s} x${fmtCount(n)}`).join(', ');
+    const causes = Object.entries(r.errorCauses).sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} (x${fmtCount(n)})`).join('; ');
+    return { cells: [r.name, r.target, codes || '—', causes || 'none'], status: r.errors ? (r.status === 'fail' ? 'fail' : 'warn') : undefined };
+  });
+  return table([{ head: 'Result', wrap: true }, { head: 'Loaded', wrap: true }, { head: 'Status codes', wrap: true }, { head: 'Errors by cause', wrap: true }], rows);
+}
+
+/** What a row cannot say: the open model's schedule and uncorrected view, and why a result is INVALID. */
+function resultNotes(r: ScenarioResult): string[] {
+  const notes: string[] = [];
+  if (r.model === 'open' && r.uncorrectedLatencyMs) {
+    const u = r.uncorrectedLatencyMs;
+    notes.push(
+      `${r.name}: asked ${fmtRate(r.targetRps ?? 0)}/s, achieved ${fmtRate(r.rps)}/s; late ${fmtCount(r.late ?? 0)}, dropped ${fmtCount(r.dropped ?? 0)}. ` +
+        `Latency is from each request's scheduled time; from the actual send (uncorrected): p50 ${formatMs(u.p50)}, p99 ${formatMs(u.p99)}, max ${formatMs(u.max)}`,
+    );
+  }
+  if (r.invalidReason) notes.push(`${r.name} INVALID: ${r.invalidReason}`);
+  else if (r.status === 'fail') notes.push(`${r.name}: success ${fmtPct(r.successRate)} is under the required ${r.successRequired}%: its latency and throughput do not count`);
+  return notes;
+}
