@@ -102,10 +102,13 @@ export function expandPath(path: string, report: Report): string {
   return path.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
 }
 
-/** The terminal's width; for a pipe, $COLUMNS when set (as `COLUMNS=80 validate run | less`). */
+/**
+ * The width the table is read at: stdout's terminal; when stdout is a pipe (`| less`) or a file, $COLUMNS
+ * if set, else the terminal stderr is still on; else none (the renderer's default).
+ */
 export function terminalWidth(): number | undefined {
   const env = Number(process.env.COLUMNS);
-  return process.stdout.columns ?? (Number.isInteger(env) && env > 0 ? env : undefined);
+  return process.stdout.columns ?? (Number.isInteger(env) && env > 0 ? env : process.stderr.columns);
 }
 
 /** Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org). */

@@ -23,7 +23,7 @@ interface Grid {
 }
 
 function scenarioGrid(c: Comparison): Grid {
-  const columns: Column[] = [{ head: 'Scenario' }, { head: 'p50', drop: 2 }, { head: 'p99' }, { head: 'p99 change' }, { head: 'RPS', drop: 3 }, { head: 'RPS change' }, { head: 'Latency difference', wrap: true, drop: 1 }, { head: 'Result', wrap: true }];
+  const columns: Column[] = [{ head: 'Scenario', wrap: true }, { head: 'p50', drop: 2, wrap: true }, { head: 'p99', wrap: true }, { head: 'p99 change' }, { head: 'RPS', drop: 3 }, { head: 'RPS change' }, { head: 'Latency difference', wrap: true, drop: 1 }, { head: 'Result', wrap: true }];
   const rows = c.scenarios.map((s) => [
     s.name,
     `${formatMs(s.p50[0])} -> ${formatMs(s.p50[1])}`,

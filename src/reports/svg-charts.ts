@@ -11,7 +11,7 @@ export const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '
 const W = 760;
 const H = 300;
 // The right margin holds the legend, so it never covers a line.
-const M = { left: 64, right: 170, top: 32, bottom: 48 };
+const M = { left: 64, right: 190, top: 32, bottom: 48 };
 
 /** One chart as an SVG element (with its note below, if it has one); '' when it has no points. */
 export function lineChart(spec: ChartSpec): string {
@@ -44,7 +44,7 @@ export function lineChart(spec: ChartSpec): string {
     if (s.points.length) out.push(`<path d="${s.points.map((p, j) => `${j ? 'L' : 'M'}${f(sx(p[0]))},${f(sy(p[1]))}`).join(' ')}" fill="none" stroke="${color}" stroke-width="2"/>`);
     // Markers only where they can be told apart; a long timeline is a line.
     if (s.points.length <= 60) for (const p of s.points) out.push(`<circle cx="${f(sx(p[0]))}" cy="${f(sy(p[1]))}" r="2.5" fill="${color}"><title>${esc(s.name)}: ${tickLabel(p[1], p[1] / 100)}</title></circle>`);
-    out.push(`<text x="${W - M.right + 10}" y="${M.top + 10 + i * 15}" class="legend" fill="${color}"><title>${esc(s.name)}</title>${esc(name.length > 24 ? `${name.slice(0, 23)}…` : name)}${s.points.length ? '' : ' (no points)'}</text>`);
+    out.push(`<text x="${W - M.right + 10}" y="${M.top + 10 + i * 15}" class="legend" fill="${color}"><title>${esc(s.name)}</title>${esc(name.length > 28 ? `${name.slice(0, 27)}…` : name)}${s.points.length ? '' : ' (no points)'}</text>`);
   });
   out.push('</svg>');
   return spec.note ? `<figure>${out.join('')}<figcaption>${esc(spec.note)}</figcaption></figure>` : out.join('');
@@ -55,6 +55,8 @@ const f = (v: number) => v.toFixed(1);
 /** The prefix, up to a `-` or `/`, that every name of several shares; '' when they share none. */
 function sharedPrefix(names: string[]): string {
   if (names.length < 2) return '';
+  // A total among its own entries (trading-day, trading-day/GET ...): cutting inside its name would leave "day".
+  if (names.some((n) => names.every((m) => m === n || m.startsWith(`${n}/`)))) return '';
   let p = names[0];
   for (const n of names) while (!n.startsWith(p)) p = p.slice(0, -1);
   const cut = Math.max(p.lastIndexOf('-'), p.lastIndexOf('/'));

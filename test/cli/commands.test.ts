@@ -71,9 +71,16 @@ describe('commands', () => {
     expect(JSON.parse(run.stdout).verdict).toBe('NO-GO');
   });
 
-  it('demo: the simulated platform is a GO with the features engine in maintenance', async () => {
-    const r = await runCli(['demo', '--format', 'json']);
-    const report = JSON.parse(r.stdout);
+  it('demo: the simulated platform is a GO with the features engine in maintenance; its table fits 80 columns', async () => {
+    const json = join(mkdtempSync(join(tmpdir(), 'validate-demo-')), 'demo.json');
+    const r = await runCli(['demo', '--out', json], { env: { COLUMNS: '80' } });
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    // Every line of the terminal report within 80 columns, and nothing lost to the width: what a table
+    // leaves out it names.
+    const long = r.stdout.split('\n').filter((l) => [...l].length > 80);
+    expect(long, 'lines over 80 columns').toEqual([]);
+    expect(r.stdout).toContain('(not shown at 80 columns:');
+    for (const e of report.probes.filter((p: { kind: string }) => p.kind === 'engine')) expect(r.stdout).toContain(e.name);
     const unmet = report.criteria.filter((c: { status: string }) => c.status === 'fail').map((c: { name: string; actual: unknown; reason?: string }) => `${c.name}: ${c.actual} ${c.reason ?? ''}`);
     expect(unmet, 'criteria not met').toEqual([]);
     expect(report.verdict).toBe('GO');

@@ -73,3 +73,38 @@ describe('a load result over time, in fixed memory', () => {
     }
   });
 });
+
+describe('the timeline of a real run, against the server\'s own log', () => {
+  it('errors sit in the steps where the server says it failed requests, and the counts add up to its log', async () => {
+    const { createServer } = await import('node:http');
+    const { runCli } = await import('../helpers/cli.js');
+    // The server's log: when each request arrived (ms after the first), and what it answered. It fails
+    // everything that arrives between 1.0 and 1.5 s after the first request.
+    const log: { at: number; status: number }[] = [];
+    let first = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      const now = performance.now();
+      first ||= now;
+      const at = now - first;
+      const status = at >= 1000 && at < 1500 ? 503 : 200;
+      log.push({ at, status });
+      res.writeHead(status, { 'content-type': 'text/plain' }).end('ok');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    const r = await runCli(['load', url, '-R', '400', '-d', '3s', '--format', 'json', '--criteria', 'scenario.errors >= 0']);
+    server.close();
+    const [result] = JSON.parse(r.stdout).scenarios;
+    const t = result.timeline;
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    expect(sum(t.requests)).toBe(log.length);
+    expect(sum(t.errors)).toBe(log.filter((x) => x.status === 503).length);
+    expect(sum(t.errors)).toBeGreaterThan(150); // ~200 of the 1,200 requests
+    // Steps from the first one with answers: the errors lie between 1.0 and 1.5 s, give or take a step.
+    const start = t.requests.findIndex((n: number) => n > 0);
+    const errorSteps = t.errors.map((n: number, i: number) => (n > 0 ? (i - start) * t.stepMs : -1)).filter((x: number) => x >= 0);
+    expect(Math.min(...errorSteps)).toBeGreaterThanOrEqual(1000 - 2 * t.stepMs);
+    expect(Math.max(...errorSteps)).toBeLessThan(1500 + t.stepMs);
+  }, 30_000);
+});

@@ -1,5 +1,6 @@
 import type { ScenarioResult } from '../../results/scenario-result.js';
 import { formatMs } from '../format-values.js';
+import { timeLabel } from '../ticks.js';
 import { table, type Block } from './blocks.js';
 import { fmtCount, fmtRate } from './format-load.js';
 
@@ -10,7 +11,7 @@ export function windowBlocks(r: ScenarioResult): Block[] {
     const down = w.infra.filter((i) => i.status === 'fail').map((i) => i.name);
     const infra = w.infra.length === 0 ? '—' : down.length ? `down: ${down.join(', ')}` : `${w.infra.length}/${w.infra.length} up`;
     return {
-      cells: [String(w.index), formatMs(w.startMs), fmtCount(w.requests), w.errors ? `${fmtCount(w.errors)} (${w.errorRate.toFixed(2)}%)` : '0', fmtRate(w.rps), formatMs(w.latencyMs.p50), formatMs(w.latencyMs.p99), formatMs(w.latencyMs.max), infra],
+      cells: [String(w.index), timeLabel(w.startMs / 1000, w.durationMs / 1000), fmtCount(w.requests), w.errors ? `${fmtCount(w.errors)} (${w.errorRate.toFixed(2)}%)` : '0', fmtRate(w.rps), formatMs(w.latencyMs.p50), formatMs(w.latencyMs.p99), formatMs(w.latencyMs.max), infra],
       status: down.length || w.errors ? ('warn' as const) : undefined,
     };
   });

@@ -14,7 +14,15 @@ const FIXED_ORDER: Record<string, number> = { 'All targets': 0, 'Fault tolerance
  */
 export function executiveSummary(report: Report): Block[] {
   const s = report.summary;
-  const facts = `${report.startedAt} · ${formatMs(report.durationMs)} · config ${report.source} · ${s.probes.total} targets (${s.probes.pass} pass, ${s.probes.warn} warn, ${s.probes.fail} fail${s.probes.skip ? `, ${s.probes.skip} skipped` : ''}) · ${report.scenarios.length} load results · ${report.faults.length} fault experiments`;
+  const p = s.probes;
+  const facts = [
+    report.startedAt,
+    formatMs(report.durationMs),
+    `config ${report.source}`,
+    p.total ? `${p.total} targets (${p.pass} pass, ${p.warn} warn, ${p.fail} fail${p.skip ? `, ${p.skip} skipped` : ''})` : '',
+    report.scenarios.length ? `${report.scenarios.length} load results` : '',
+    report.faults.length ? `${report.faults.length} fault experiments` : '',
+  ].filter(Boolean).join(' · ');
   const rows = categories(report).map(([category, cs]) => summaryRow(category, cs));
   return [
     { type: 'heading', level: 2, text: 'Executive summary', aside: `${s.criteria.met}/${s.criteria.total} criteria met` },

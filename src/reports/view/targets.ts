@@ -40,8 +40,9 @@ export function targetSections(report: Report): Block[] {
       { head: 'Service', wrap: true },
       { head: 'Kind', drop: 2 },
       { head: 'Target', wrap: true, drop: 1 },
-      { head: 'Time' },
-      ...Object.values(PROBE_COLUMNS).map((head) => ({ head, optional: true, drop: 3 })),
+      // At 80 columns the time goes before CPU, memory and clients: a row's details repeat its probe's time.
+      { head: 'Time', drop: 3 },
+      ...Object.values(PROBE_COLUMNS).map((head) => ({ head, optional: true, drop: 4 })),
       { head: 'Details', wrap: true },
     ];
     const rows = s.probes.map((p) => ({
