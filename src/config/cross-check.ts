@@ -60,6 +60,10 @@ export function checkFaults(view: View, issues: PathIssue[]): Map<string, number
     if (x.parsed) {
       for (const i of type!.check?.(x.parsed, { recoveryTimeoutMs: x.spec.recoveryTimeout ?? 30_000 }) ?? []) issues.push({ path: ['faults', x.index, 'fault', ...i.path], message: i.message });
     }
+    const scenarios = view.scenarios.map((s) => s.spec.name);
+    if (x.spec.during !== undefined && !scenarios.includes(x.spec.during)) {
+      issues.push({ path: ['faults', x.index, 'during'], message: `unknown scenario "${x.spec.during}"${didYouMean(x.spec.during, scenarios)}; this config has: ${scenarios.join(', ') || 'no scenarios'}` });
+    }
     for (const ref of type?.references(x.spec.fault) ?? []) checkReference(view, ref, ['faults', x.index, 'fault', 'target'], `a ${x.spec.fault.type} fault acts on`, issues);
   }
   return faultNames;

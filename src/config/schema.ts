@@ -47,6 +47,8 @@ const fault = z.strictObject({
   checkTimeout: duration.default(1000),
   recoveryTimeout: duration.default(30_000).meta({ description: 'Give up waiting for recovery after this long' }),
   settle: duration.default(2000).meta({ description: 'With no failure seen, how long to watch before concluding there was no disruption' }),
+  during: name.optional().meta({ description: 'Inject while this scenario runs: a bus scenario then reports the messages lost and the delivery gap' }),
+  at: duration.optional().meta({ description: 'With during: how long after the scenario starts (default 1s)' }),
 });
 
 export const configSchema = z.strictObject({

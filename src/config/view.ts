@@ -14,7 +14,7 @@ export interface View {
   /** defaults.timeout, for checks that compare a target's fields with its timeout. */
   timeoutMs: number;
   /** `parsed`: the fault's own fields as its type's schema made them, when they passed it (its own rules need them). */
-  faults: { spec: Pick<FaultConfig, 'name' | 'watch' | 'fault'> & { recoveryTimeout?: number }; index: number; parsed?: FaultConfig['fault'] }[];
+  faults: { spec: Pick<FaultConfig, 'name' | 'watch' | 'fault' | 'during'> & { recoveryTimeout?: number }; index: number; parsed?: FaultConfig['fault'] }[];
   /** `unparsed`: its name and kind are known, its other fields did not pass (checks that need them skip it). */
   targets: (TargetBase & { index: number; unparsed?: boolean })[];
   scenarios: { spec: ScenarioBase; kind: ScenarioKind; index: number }[];
@@ -68,7 +68,8 @@ export function lenientView(data: unknown): View {
     if (typeof x?.name !== 'string' || !Array.isArray(x.watch) || typeof f?.type !== 'string') return;
     const parsed = FAULTS.find((t) => t.type === f.type)?.schema.safeParse(f);
     const recoveryTimeout = parseDuration(String(x.recoveryTimeout ?? '30s'));
-    faults.push({ spec: { name: x.name, watch: x.watch.map(String), fault: { ...f, type: f.type }, recoveryTimeout }, index, parsed: parsed?.success ? parsed.data : undefined });
+    const during = typeof x.during === 'string' ? x.during : undefined;
+    faults.push({ spec: { name: x.name, watch: x.watch.map(String), fault: { ...f, type: f.type }, recoveryTimeout, during }, index, parsed: parsed?.success ? parsed.data : undefined });
   });
   const timeoutMs = parseDuration((d.defaults as { timeout?: string | number } | undefined)?.timeout ?? 2000) ?? 2000;
   return { timeoutMs, targets, scenarios, faults, phases, criteria };

@@ -18,6 +18,10 @@ export interface FaultConfig {
   recoveryTimeout: number;
   /** With no failure seen, how long to keep watching before concluding the fault caused no disruption. */
   settle: number;
+  /** Injected while this scenario runs (its traffic says what the fault cost), instead of after the load. */
+  during?: string;
+  /** With `during`: how long after the scenario starts. */
+  at?: number;
 }
 
 export interface ExperimentContext {
@@ -26,6 +30,9 @@ export interface ExperimentContext {
   say(line: string): void;
   /** Probes a target: in full (steady state), or a light liveness check (polled while watching). */
   check(target: TargetBase, timeoutMs: number, o: { liveness: boolean; signal?: AbortSignal }): Promise<ProbeResult>;
+  /** Called just before the fault is injected, and once the watched targets recovered (or the wait ended). */
+  onInject?(): void;
+  onEnd?(): void;
 }
 
 interface Injection {
@@ -68,8 +75,10 @@ export async function runFault(f: FaultConfig, ctx: ExperimentContext): Promise<
   isolation.start();
   const hint = type.restoreHint?.(f.fault);
   const releaseNote = forcedExitNote(`fault ${f.name} was in progress: ${f.watch.join(', ')} may be left down${hint ? `; restore with: ${hint}` : ''}`);
+  ctx.onInject?.();
   const injection = inject(type, f, byName, ctx.signal);
   const recovery = await awaitRecovery(f, watching, injection, started, ctx.signal);
+  ctx.onEnd?.();
   await injection.done;
   releaseNote();
   await Promise.all([watching.stop(), isolation.stop()]);

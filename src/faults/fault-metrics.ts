@@ -1,5 +1,5 @@
 import type { Measurement, MetricSpec } from '../results/measurement.js';
-import type { FaultResult } from '../results/fault-result.js';
+import type { FaultResult, FaultTraffic } from '../results/fault-result.js';
 
 /** What criteria read of a fault experiment: `fault.<name>.recovery_ms`, or over all faults `fault.isolated`. */
 export const FAULT_METRICS: Record<string, MetricSpec> = {
@@ -9,7 +9,22 @@ export const FAULT_METRICS: Record<string, MetricSpec> = {
   affected: { unit: 'count', aggregate: 'sum', label: 'targets affected' },
   steady_after: { unit: 'count', aggregate: 'min', label: 'steady state after' },
   witness_recovery_ms: { unit: 'ms', aggregate: 'max', label: 'tool reconnection' },
+  // Injected during a bus scenario (`during`): what its messages went through.
+  messages_lost: { unit: 'count', aggregate: 'sum', label: 'messages lost during the fault' },
+  delivery_gap_ms: { unit: 'ms', aggregate: 'max', label: 'longest time without a delivery during the fault' },
 };
+
+/** The traffic a fault cost, as measurements; and what cannot be said without traffic. */
+export function trafficMeasurements(t: FaultTraffic | undefined): { measurements: Measurement[]; unmeasured: Record<string, string> } {
+  if (!t) {
+    const why = 'the fault was not injected during a bus scenario (give it during: <scenario>)';
+    return { measurements: [], unmeasured: { messages_lost: why, delivery_gap_ms: why } };
+  }
+  const measurements: Measurement[] = [{ metric: 'messages_lost', value: t.lost, unit: 'count' }];
+  if (t.gapMs !== null) measurements.push({ metric: 'delivery_gap_ms', value: t.gapMs, unit: 'ms' });
+  const unmeasured: Record<string, string> = t.gapMs === null ? { delivery_gap_ms: `no message was delivered from the injection until ${t.scenario} ended` } : {};
+  return { measurements, unmeasured };
+}
 
 /**
  * A fault that did not take effect tested nothing: it has no recovery time, no isolation and no

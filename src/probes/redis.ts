@@ -6,6 +6,7 @@ import { connectRedis, explainRedis, serverGreeting } from '../protocols/redis.j
 import { parseInfo } from '../protocols/redis-info.js';
 import { judgeRedis, REDIS_METRICS } from './redis-judge.js';
 import { replicaLag } from './redis-replication.js';
+import { BUS_METRICS, busSchema, probeBus, type BusReading } from './redis-bus.js';
 import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
 
 const schema = z.strictObject({
@@ -14,6 +15,7 @@ const schema = z.strictObject({
   samples: z.number().int().min(1).max(100).default(5).meta({ description: 'PING round trips to sample' }),
   window: duration.default(300).meta({ description: 'Time the samples are spread over; CPU % is measured across it. Must be shorter than the timeout' }),
   tlsVerify: z.boolean().default(true),
+  bus: busSchema.optional(),
 });
 export type RedisTarget = z.output<typeof schema>;
 
@@ -59,7 +61,11 @@ async function run(target: RedisTarget, ctx: ProbeContext): Promise<ProbeOutcome
       const budgetMs = Math.max(50, ctx.timeoutMs - (performance.now() - t0) - 100);
       lag = await replicaLag(client, info, { url: target.url, budgetMs, signal: ctx.signal, connect: (url) => connectRedis(url, { timeoutMs: Math.min(1000, budgetMs), tlsVerify: target.tlsVerify, name: 'validate-probe' }) });
     }
-    return judgeRedis({ before, info, pings, elapsedS, lag });
+    const judged = judgeRedis({ before, info, pings, elapsedS, lag });
+    if (!target.bus) return judged;
+    const budgetMs = Math.max(100, ctx.timeoutMs - (performance.now() - t0) - 50);
+    const connect = () => connectRedis(target.url, { timeoutMs: budgetMs, tlsVerify: target.tlsVerify, name: 'validate-probe' });
+    return withBus(judged, await probeBus(client, connect, target.bus, budgetMs, ctx.stage));
   } catch (err) {
     if (ctx.signal.aborted) throw err;
     let cause = client?.lastError && /Connection is closed/i.test((err as Error).message) ? client.lastError : err;
@@ -74,13 +80,26 @@ async function run(target: RedisTarget, ctx: ProbeContext): Promise<ProbeOutcome
   }
 }
 
+/** The server's judgement with the bus's added: its numbers, and its warnings (a bus that drops messages works, but not as a bus). */
+function withBus(o: ProbeOutcome, b: BusReading): ProbeOutcome {
+  const warnings = [...(o.warnings ?? []), ...b.warnings];
+  return {
+    ...o,
+    status: o.status === 'pass' && b.warnings.length ? 'warn' : o.status,
+    warnings,
+    measurements: [...o.measurements, ...b.measurements],
+    labelValues: { ...o.labelValues, ...b.labelValues },
+    unmeasured: { ...o.unmeasured, ...b.unmeasured },
+  };
+}
+
 export const redisProbe = defineProbe<RedisTarget>({
   kind: 'redis',
   aliases: [],
   schemes: ['redis', 'rediss'],
-  summary: 'Redis: PING samples, memory, clients, persistence, replication lag from offsets, CPU over the window',
+  summary: 'Redis: PING samples, memory, clients, persistence, replication lag from offsets, CPU over the window; as a bus: pub/sub round trip, subscribers, stream consumer groups',
   schema,
-  metrics: REDIS_METRICS,
+  metrics: { ...REDIS_METRICS, ...BUS_METRICS },
   check(t, { timeoutMs }) {
     if (t.samples > 1 && t.window >= timeoutMs) {
       return [{ path: ['window'], message: `window ${t.window} ms is not shorter than the timeout (${timeoutMs} ms): the probe could never finish; shorten the window or raise the timeout` }];

@@ -1,4 +1,4 @@
-import { PROBE_COLUMNS } from '../results/measurement.js';
+import { BUS_COLUMNS, PROBE_COLUMNS } from '../results/measurement.js';
 import { SCHEMA_VERSION } from './model.js';
 
 /**
@@ -64,6 +64,7 @@ const defs: Record<string, Schema> = {
       section,
       headline: arr(fact),
       columns: obj(Object.fromEntries(Object.keys(PROBE_COLUMNS).map((k) => [k, fact])), []),
+      bus: arr(obj({ column: oneOf(...Object.keys(BUS_COLUMNS)), label: str, value: num, unit, labels: map(str) }, ['column', 'label', 'value', 'unit'])),
       startedAt: str,
       durationMs: num,
     },
@@ -76,6 +77,7 @@ const defs: Record<string, Schema> = {
       scenario: str,
       section,
       target: str,
+      targetName: str,
       status,
       validity: oneOf('VALID', 'INVALID'),
       invalidReason: str,
@@ -102,6 +104,11 @@ const defs: Record<string, Schema> = {
       level: num,
       windows: arr(ref('window')),
       endpoints: arr(ref('scenario')),
+      delivery: obj(
+        { published: int, delivered: int, lost: int, publishFailed: int, duplicated: int, outOfOrder: int, maxGapMs: num },
+        ['published', 'delivered', 'lost', 'publishFailed', 'duplicated', 'outOfOrder', 'maxGapMs'],
+      ),
+      notes: arr(str),
       measurements: arr(ref('measurement')),
     },
     ['name', 'kind', 'scenario', 'target', 'status', 'validity', 'model', 'connections', 'requests', 'errors', 'successRate', 'successRequired', 'rps', 'durationMs', 'latencyMs', 'statusCounts', 'errorCauses', 'generator', 'histograms', 'measurements'],
@@ -140,6 +147,7 @@ const defs: Record<string, Schema> = {
       leftDown: arr(str),
       restoreWith: str,
       affected: arr(str),
+      traffic: obj({ scenario: str, published: int, lost: int, gapMs: nullable(num) }, ['scenario', 'published', 'lost', 'gapMs']),
       isolated: bool,
       witnessRecoveryMs: num,
       checks: int,

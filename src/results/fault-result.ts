@@ -1,6 +1,17 @@
 import type { Measurement } from './measurement.js';
 import type { Status } from './result.js';
 
+export interface FaultTraffic {
+  /** The scenario whose traffic it was injected into. */
+  scenario: string;
+  /** Messages published from the injection until the watched targets recovered. */
+  published: number;
+  /** Of those, never delivered. */
+  lost: number;
+  /** The longest time without a delivery from the injection to the recovery; null when nothing arrived. */
+  gapMs: number | null;
+}
+
 /** One fault experiment: what was done, how long the watched targets took to recover, what else was hit. */
 export interface FaultResult {
   name: string;
@@ -29,6 +40,8 @@ export interface FaultResult {
   /** After an interruption: watched targets still failing, and what restores them. */
   leftDown?: string[];
   restoreWith?: string;
+  /** Injected during a bus scenario: what the messages published from the injection to the recovery went through. */
+  traffic?: FaultTraffic;
   /** Targets that were not watched but failed during the experiment: the blast radius. */
   affected: string[];
   isolated: boolean;

@@ -29,7 +29,13 @@ export interface MetricSpec {
   performance?: boolean;
   /** Shown in its own column of the infrastructure table rather than in the details. */
   column?: ProbeColumn;
+  /** Shown in the message buses table, in this column. */
+  busColumn?: BusColumn;
 }
+
+/** The message buses table's measurement columns, in order, with their headings. */
+export const BUS_COLUMNS = { round_trip: 'Round trip', lost: 'Lost', subscribers: 'Subscribers', lag: 'Stream lag', pending: 'Pending' } as const;
+export type BusColumn = keyof typeof BUS_COLUMNS;
 
 /** The infrastructure table's measurement columns, in order, with their headings. */
 export const PROBE_COLUMNS = { cpu: 'CPU', memory: 'Memory', clients: 'Clients' } as const;

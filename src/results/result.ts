@@ -1,4 +1,4 @@
-import type { LabelValues, Measurement, ProbeColumn, Unit } from './measurement.js';
+import type { BusColumn, LabelValues, Measurement, ProbeColumn, Unit } from './measurement.js';
 
 export type Status = 'pass' | 'fail' | 'warn' | 'skip';
 
@@ -48,6 +48,12 @@ export interface Fact {
   unit: Unit;
 }
 
+/** A bus measurement for a column of the buses table, with its labels (which channel, which stream and group). */
+export interface BusFact extends Fact {
+  column: BusColumn;
+  labels?: Record<string, string>;
+}
+
 /** Where a probe's row goes in a report: its section's title, and the section's place among the others. */
 export interface Section {
   title: string;
@@ -69,6 +75,8 @@ export interface ProbeResult extends MeasuredItem {
   headline?: Fact[];
   /** The measurements its kind shows in the infrastructure table's own columns (CPU, memory, clients). */
   columns?: Partial<Record<ProbeColumn, Fact>>;
+  /** As a message bus: the measurements of the buses table (round trip, subscribers per channel, stream lag). */
+  bus?: BusFact[];
   startedAt: string;
   durationMs: number;
 }

@@ -15,6 +15,8 @@ export interface ScenarioResult {
   section?: Section;
   /** What was loaded, credentials redacted. */
   target: string;
+  /** The config target it loaded, when it loaded one target (a bus): its row in the buses table names this result. */
+  targetName?: string;
   status: Status;
   /** INVALID when the generator itself could not keep up: the numbers are then not the server's. */
   validity: 'VALID' | 'INVALID';
@@ -53,7 +55,24 @@ export interface ScenarioResult {
   windows?: WindowResult[];
   /** A mix's entries, each with its own counts and latency (the same run, split by request). */
   endpoints?: ScenarioResult[];
+  /** A message bus's own counts: what it did with the messages (requests are messages, latency is delivery). */
+  delivery?: Delivery;
+  /** What the run says beyond its numbers (what it left behind). */
+  notes?: string[];
   measurements: Measurement[];
+}
+
+export interface Delivery {
+  /** Sent and not refused by the bus. */
+  published: number;
+  delivered: number;
+  /** Published and never delivered. */
+  lost: number;
+  publishFailed: number;
+  duplicated: number;
+  outOfOrder: number;
+  /** The longest time between two deliveries. */
+  maxGapMs: number;
 }
 
 /**

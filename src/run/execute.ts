@@ -7,7 +7,9 @@ import type { Redactor } from '../util/redact.js';
 import { toolVersion } from '../version.js';
 import { runProbes } from './run-probes.js';
 import { runScenarios, scenarioItem } from './run-scenarios.js';
-import { faultItem, runFaults } from './run-faults.js';
+import { faultItem, runFaults, runOneFault } from './run-faults.js';
+import type { DuringFaults } from './faults-during.js';
+import type { FaultResult } from '../results/fault-result.js';
 import { Monitor, type Availability } from './monitor.js';
 import { waitForRequired } from './wait.js';
 import { pointAlertsAtTargets } from './alert-targets.js';
@@ -42,8 +44,11 @@ export async function execute(config: Config, redactor: Redactor, opts: ExecuteO
   }
   const { phases, probes } = run;
   pointAlertsAtTargets(probes, config.targets);
-  const scenarios = await runLoad(config, phases, probes, opts, notes);
-  const faults = await runFaults(config, phases, { chaos: opts.chaos ?? false, signal: opts.signal, say: opts.say ?? (() => undefined), notes });
+  const say = opts.say ?? (() => undefined);
+  const ranDuring = new Map<string, FaultResult>();
+  const during: DuringFaults | undefined = opts.chaos ? { planned: (s) => config.faults.filter((f) => f.during === s), run: (f, hooks) => runOneFault(f, config, { signal: opts.signal, say }, hooks), results: ranDuring } : undefined;
+  const scenarios = await runLoad(config, phases, probes, { ...opts, during }, notes);
+  const faults = await runFaults(config, phases, { chaos: opts.chaos ?? false, signal: opts.signal, say, notes, ranDuring });
   const aborted = opts.signal?.aborted ?? false;
   const criteria = evaluateCriteria(config.criteria, [...probes, ...scenarios.map(scenarioItem), ...faults.map(faultItem)]);
   addHeadlines(probes);
@@ -59,7 +64,7 @@ export async function execute(config: Config, redactor: Redactor, opts: ExecuteO
  * The load scenarios, with every probe repeating meanwhile (uptime over the run; a soak's window
  * samples). Not run when a phase failed: load against a failing platform measures the failure.
  */
-async function runLoad(config: Config, phases: PhaseResult[], probes: ProbeResult[], opts: ExecuteOptions, notes: string[]): Promise<ScenarioResult[]> {
+async function runLoad(config: Config, phases: PhaseResult[], probes: ProbeResult[], opts: ExecuteOptions & { during?: DuringFaults }, notes: string[]): Promise<ScenarioResult[]> {
   if (config.scenarios.length === 0) return [];
   const failed = phases.find((p) => p.status === 'fail');
   if (failed) {
@@ -69,7 +74,7 @@ async function runLoad(config: Config, phases: PhaseResult[], probes: ProbeResul
   const monitor = new Monitor(config.targets, config.monitorIntervalMs, config.defaults.timeout, opts.signal);
   monitor.count(probes);
   monitor.start();
-  const scenarios = await runScenarios(config, { signal: opts.signal, onStart: opts.onScenarioStart, monitor });
+  const scenarios = await runScenarios(config, { signal: opts.signal, onStart: opts.onScenarioStart, monitor, faults: opts.during });
   // Stopped before the fault experiments: a deliberate restart is judged by its recovery, not held against uptime.
   addUptime(probes, await monitor.stop());
   return scenarios;

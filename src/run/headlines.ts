@@ -23,13 +23,16 @@ export function addHeadlines(probes: ProbeResult[]): void {
     p.section ??= kind?.section ?? DEFAULT_SECTION;
     const facts: Fact[] = [];
     const columns: NonNullable<ProbeResult['columns']> = {};
+    const bus: NonNullable<ProbeResult['bus']> = [];
     for (const m of p.measurements) {
       const spec = kind?.metrics[m.metric] ?? COMMON_METRICS[m.metric];
+      if (spec?.busColumn && (m.labels || !spec.labelled)) bus.push({ column: spec.busColumn, label: spec.label, value: m.value, unit: m.unit, ...(m.labels && { labels: m.labels }) });
       if (!spec || m.labels) continue;
       if (spec.column) columns[spec.column] = { label: spec.label, value: m.value, unit: m.unit };
       else if (spec.headline) facts.push({ label: spec.label, value: m.value, unit: m.unit });
     }
     p.headline = facts;
     p.columns = columns;
+    if (bus.length) p.bus = bus;
   }
 }

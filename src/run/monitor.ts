@@ -18,6 +18,9 @@ export class Monitor {
   private readonly stats = new Map<string, Availability>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<ProbeResult[]> | undefined;
+  /** Fault experiments under way: a round that overlaps one is not counted. */
+  private holds = 0;
+  private epoch = 0;
 
   constructor(
     private readonly targets: TargetBase[],
@@ -51,12 +54,29 @@ export class Monitor {
     this.timer = setTimeout(tick, this.intervalMs);
   }
 
+  /**
+   * A fault experiment starts during the load: what the monitor sees until the returned release is
+   * called is not counted against uptime (the experiment judges it), and identities start afresh after
+   * it (a deliberate restart is not a restart seen).
+   */
+  hold(): () => void {
+    this.holds++;
+    this.epoch++;
+    return () => {
+      this.holds--;
+      this.epoch++;
+      for (const s of this.stats.values()) s.identity = undefined;
+    };
+  }
+
   /** Probes every target now (or joins a round already under way) and counts the results. */
   sampleNow(): Promise<ProbeResult[]> {
     if (!this.running) {
+      const epoch = this.epoch;
+      const held = this.holds > 0;
       this.running = Promise.all(this.targets.map((t) => probeOne(t, t.timeout ?? this.timeoutMs, this.signal))).then((rs) => {
         this.running = undefined;
-        if (!this.signal?.aborted) this.count(rs);
+        if (!this.signal?.aborted && !held && this.holds === 0 && epoch === this.epoch) this.count(rs);
         return rs;
       });
     }

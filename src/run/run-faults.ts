@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.js';
-import { runFault } from '../faults/experiment.js';
+import { runFault, type FaultConfig } from '../faults/experiment.js';
+import { trafficMeasurements } from '../faults/fault-metrics.js';
 import type { FaultResult } from '../results/fault-result.js';
 import type { MeasuredItem, PhaseResult } from '../results/result.js';
 import type { TargetBase } from '../fields/target.js';
@@ -11,6 +12,8 @@ export interface FaultRunOptions {
   say(line: string): void;
   /** Notes for the report are appended here. */
   notes: string[];
+  /** Faults already run during their scenario (`during`), by name. */
+  ranDuring?: Map<string, FaultResult>;
 }
 
 const NOT_REQUESTED = 'not run: fault experiments are destructive and run only with --chaos';
@@ -22,21 +25,34 @@ export async function runFaults(config: Config, phases: PhaseResult[], o: FaultR
   if (!o.chaos || failed) {
     const why = failed ? `not run: phase "${failed.name}" failed` : NOT_REQUESTED;
     o.notes.push(`${config.faults.length} fault experiment(s) ${why}`);
-    return config.faults.map((f) => ({
-      name: f.name, type: f.fault.type, action: '', status: 'skip', error: why, watched: f.watch, steadyBefore: false, steadyAfter: false,
-      recovered: false, recoveryMs: null, disruptionSeen: false, tookEffect: false, affected: [], isolated: true, checks: 0, durationMs: 0, measurements: [],
-    }));
+    return config.faults.map((f) => skipped(f, why));
   }
   const out: FaultResult[] = [];
   for (const f of config.faults) {
-    if (o.signal?.aborted) break;
-    const check = (t: TargetBase, timeoutMs: number, c: { liveness: boolean; signal?: AbortSignal }) => probeOne(t, timeoutMs, c.signal, { liveness: c.liveness });
-    out.push(await runFault(f, { targets: config.targets, signal: o.signal, say: o.say, check }));
+    const during = o.ranDuring?.get(f.name);
+    if (during) out.push(during);
+    else if (f.during) out.push(skipped(f, `not run: its scenario ${f.during} did not run`));
+    else if (!o.signal?.aborted) out.push(await runOneFault(f, config, o));
   }
   return out;
 }
 
+/** One experiment; `hooks` hear of its injection and its end (a bus scenario marks its traffic then). */
+export function runOneFault(f: FaultConfig, config: Config, o: Pick<FaultRunOptions, 'signal' | 'say'>, hooks: { onInject?(): void; onEnd?(): void } = {}): Promise<FaultResult> {
+  const check = (t: TargetBase, timeoutMs: number, c: { liveness: boolean; signal?: AbortSignal }) => probeOne(t, timeoutMs, c.signal, { liveness: c.liveness });
+  return runFault(f, { targets: config.targets, signal: o.signal, say: o.say, check, ...hooks });
+}
+
+function skipped(f: FaultConfig, why: string): FaultResult {
+  return {
+    name: f.name, type: f.fault.type, action: '', status: 'skip', error: why, watched: f.watch, steadyBefore: false, steadyAfter: false,
+    recovered: false, recoveryMs: null, disruptionSeen: false, tookEffect: false, affected: [], isolated: true, checks: 0, durationMs: 0, measurements: [],
+  };
+}
+
 /** What criteria read of a fault result; a fault not run on purpose makes its criteria NOT RUN. */
 export function faultItem(r: FaultResult): MeasuredItem {
-  return { family: 'fault', kind: 'fault', name: r.name, status: r.status, required: true, error: r.error, measurements: r.measurements, notRun: r.error === NOT_REQUESTED };
+  // A fault's traffic measurements are in its result once its scenario ended; without traffic they cannot be had.
+  const { unmeasured } = trafficMeasurements(r.traffic);
+  return { family: 'fault', kind: 'fault', name: r.name, status: r.status, required: true, error: r.error, measurements: r.measurements, unmeasured, notRun: r.error === NOT_REQUESTED };
 }

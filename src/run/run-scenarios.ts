@@ -10,11 +10,15 @@ import { qualification } from '../results/scenario-result.js';
 import type { InfraSample } from '../results/window-result.js';
 import type { Monitor } from './monitor.js';
 import { addSections } from './headlines.js';
+import { withFaultsDuring, type DuringFaults } from './faults-during.js';
+import type { ScenarioContext } from '../scenarios/types.js';
 
 export interface ScenarioRunOptions {
   signal?: AbortSignal;
   monitor?: Monitor;
   onStart?: (view: LiveView) => void;
+  /** With --chaos: the fault experiments to inject while their scenario runs. */
+  faults?: DuringFaults;
 }
 
 /** Scenarios run one after another, never together: each measures the platform alone. */
@@ -25,7 +29,9 @@ export async function runScenarios(config: Config, opts: ScenarioRunOptions): Pr
     if (opts.signal?.aborted) break;
     const monitor = opts.monitor;
     const sampleInfra = monitor ? () => monitor.sampleNow().then((rs) => rs.map(infraSample)) : undefined;
-    out.push(...(await scenarioKind(spec.kind).run(spec, { targets, signal: opts.signal, limits: config.generator, onStart: opts.onStart, sampleInfra })));
+    const kind = scenarioKind(spec.kind);
+    const run = (onTraffic: ScenarioContext['onTraffic']) => kind.run(spec, { targets, signal: opts.signal, limits: config.generator, onStart: opts.onStart, sampleInfra, onTraffic });
+    out.push(...(await withFaultsDuring(spec.name, opts.faults, monitor, run)));
   }
   addSections(out);
   return out;

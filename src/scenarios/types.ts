@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { CriterionSpec } from '../criteria/compile.js';
 import type { GeneratorLimits, LiveView } from '../load/measure.js';
+import type { TrafficWitness } from '../load/bus-connection.js';
 import type { TargetBase } from '../fields/target.js';
 import type { MetricSpec } from '../results/measurement.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
@@ -20,6 +21,8 @@ export interface ScenarioContext {
   onStart?: (view: LiveView) => void;
   /** Probes every target now: a soak samples the infrastructure at each window's end. */
   sampleInfra?: () => Promise<InfraSample[]>;
+  /** A scenario that carries messages hands over its traffic, for a fault injected while it runs. */
+  onTraffic?: (witness: TrafficWitness) => void;
 }
 
 export interface ScenarioKind<S extends ScenarioBase = ScenarioBase> {

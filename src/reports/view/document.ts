@@ -4,16 +4,18 @@ import { table, type Block } from './blocks.js';
 import { decisionMatrix } from './criteria.js';
 import { faultBlocks } from './faults.js';
 import { loadBlocks } from './load.js';
+import { busSection } from './buses.js';
 import { executiveSummary, recommendation } from './summary.js';
 import { stabilitySection, targetSections } from './targets.js';
 
 /**
  * The reference report's sections, in its order: executive summary, phases, infrastructure and engines,
+ * message buses,
  * load (engine response times, concurrent load, arrival rate, operations, soak), process stability,
  * fault tolerance, the decision matrix, and the recommendation.
  */
 export function reportDocument(report: Report): Block[] {
-  return [...executiveSummary(report), ...phaseBlocks(report), ...targetSections(report), ...loadBlocks(report), ...stabilitySection(report), ...faultBlocks(report), ...decisionMatrix(report), ...recommendation(report)];
+  return [...executiveSummary(report), ...phaseBlocks(report), ...targetSections(report), ...busSection(report), ...loadBlocks(report), ...stabilitySection(report), ...faultBlocks(report), ...decisionMatrix(report), ...recommendation(report)];
 }
 
 function phaseBlocks(report: Report): Block[] {

@@ -15,7 +15,7 @@ export function faultBlocks(report: Report): Block[] {
   const rows = report.faults.map((f) => {
     const on = report.criteria.filter((c) => c.subjects?.includes(`fault.${f.name}`));
     const status = f.status === 'skip' ? 'skip' : worstStatus([f.status, ...on.map((c) => c.status)]);
-    return { cells: [f.name, f.status === 'skip' ? f.type : f.detail ?? f.action, f.watched.join(', '), recovery(f), impact(f), criteriaCell(on), STATUS_WORD[status]], status };
+    return { cells: [f.name, f.status === 'skip' ? f.type : f.detail ?? f.action, f.watched.join(', '), recovery(f), impact(f), traffic(f), criteriaCell(on), STATUS_WORD[status]], status };
   });
   const notes: string[] = [];
   for (const f of report.faults) {
@@ -28,11 +28,20 @@ export function faultBlocks(report: Report): Block[] {
     { head: 'Watched', wrap: true, drop: 2 },
     { head: 'Recovery time', wrap: true },
     { head: 'System impact', wrap: true },
+    { head: 'Messages', wrap: true, optional: true, drop: 4 },
     { head: 'Criteria', wrap: true, drop: 3 },
     { head: 'Status', status: true },
   ];
   const passed = rows.filter((r) => r.status === 'pass').length;
   return [{ type: 'heading', level: 2, text: 'Fault tolerance', aside: `${passed}/${rows.length} passed` }, { type: 'table', table: table(columns, rows) }, ...(notes.length ? [{ type: 'notes' as const, items: notes }] : [])];
+}
+
+/** What the messages published during the fault went through, when it ran during a bus scenario. */
+function traffic(f: FaultResult): string {
+  const t = f.traffic;
+  if (!t) return '';
+  const gap = t.gapMs === null ? 'nothing delivered after it' : `longest gap ${formatMs(t.gapMs)}`;
+  return `${t.lost.toLocaleString('en-US')} of ${t.published.toLocaleString('en-US')} lost (${t.scenario}); ${gap}`;
 }
 
 function recovery(f: FaultResult): string {

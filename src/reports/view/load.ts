@@ -16,6 +16,8 @@ const COLUMNS: TableColumn[] = [
   { head: 'Duration', drop: 2 },
   { head: 'Requests', drop: 4 },
   { head: 'Success' },
+  { head: 'Lost', optional: true, drop: 6 },
+  { head: 'Max gap', optional: true, drop: 5 },
   { head: 'RPS' },
   { head: 'Min', drop: 3 },
   { head: 'Avg', drop: 9 },
@@ -68,6 +70,8 @@ function resultRow(r: ScenarioResult, criteria: CriterionResult[]): TableRow {
       formatMs(r.durationMs),
       fmtCount(r.requests),
       r.requests ? fmtPct(r.successRate) : '—',
+      r.delivery ? fmtCount(r.delivery.lost) : '',
+      r.delivery ? formatMs(r.delivery.maxGapMs) : '',
       fmtRate(r.rps),
       formatMs(l.min),
       formatMs(l.mean),
@@ -82,11 +86,15 @@ function resultRow(r: ScenarioResult, criteria: CriterionResult[]): TableRow {
   };
 }
 
-/** The grade of the criteria on this result alone, else of those that read it among others. */
+/**
+ * The grade of the criteria on this result alone; without any, its own standing (an aggregate criterion
+ * that another result failed says nothing about this one).
+ */
 function gradeOf(r: ScenarioResult, criteria: CriterionResult[]): string {
   const me = `scenario.${r.name}`;
   const own = criteria.filter((c) => c.subjects?.length === 1 && c.subjects[0] === me);
-  return worstGrade((own.length ? own : criteria.filter((c) => c.subjects?.includes(me))).map((c) => c.grade));
+  if (own.length) return worstGrade(own.map((c) => c.grade));
+  return r.status === 'fail' ? 'F' : r.status === 'warn' ? 'B' : 'A';
 }
 
 /** Status codes and error causes per result (and per endpoint of a mix), with what was loaded. */

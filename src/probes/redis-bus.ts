@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { LabelValues, Measurement, MetricSpec } from '../results/measurement.js';
+
+/**
+ * A Redis used as a message bus: a pub/sub round trip on a probe channel of its own (published on one
+ * connection, received on another), the subscribers of named channels (PUBSUB NUMSUB), and the
+ * consumer groups of named streams (XINFO GROUPS: lag and pending; XPENDING: the oldest pending entry).
+ */
+export const busSchema = z
+  .strictObject({
+    roundTrip: z.boolean().default(true).meta({ description: 'Publish on a probe channel of its own and receive on a second connection' }),
+    samples: z.number().int().min(1).max(100).default(5).meta({ description: 'Messages of the round trip' }),
+    channels: z.array(z.string().min(1)).default([]).meta({ description: 'Channels that must have subscribers: subscribers{channel="..."}' }),
+    streams: z
+      .array(z.strictObject({ key: z.string().min(1), group: z.string().min(1).optional().meta({ description: 'One consumer group; default: every group of the stream' }) }))
+      .default([])
+      .meta({ description: 'Streams whose consumer groups are read: stream_lag, stream_pending, stream_oldest_pending_s' }),
+  })
+  .meta({ description: 'Check this Redis as a message bus' });
+export type BusConfig = z.output<typeof busSchema>;
+
+export const BUS_METRICS: Record<string, MetricSpec> = {
+  bus_round_trip_ms: { unit: 'ms', aggregate: 'max', label: 'pub/sub round trip', busColumn: 'round_trip' },
+  bus_lost: { unit: 'count', aggregate: 'sum', label: 'round-trip messages lost', busColumn: 'lost' },
+  bus_out_of_order: { unit: 'count', aggregate: 'sum', label: 'round-trip messages out of order' },
+  subscribers: { unit: 'count', aggregate: 'min', label: 'subscribers', labelled: true, busColumn: 'subscribers' },
+  stream_lag: { unit: 'count', aggregate: 'max', label: 'stream lag', labelled: true, busColumn: 'lag' },
+  stream_pending: { unit: 'count', aggregate: 'max', label: 'pending', labelled: true, busColumn: 'pending' },
+  stream_oldest_pending_s: { unit: 'seconds', aggregate: 'max', label: 'oldest pending', labelled: true },
+};
+
+export interface BusReading {
+  measurements: Measurement[];
+  warnings: string[];
+  labelValues: LabelValues;
+  unmeasured: Record<string, string>;
+}
+
+type Connect = () => Promise<Redis>;
+
+export async function probeBus(client: Redis, connect: Connect, bus: BusConfig, budgetMs: number, stage: (s: string) => void): Promise<BusReading> {
+  const out: BusReading = { measurements: [], warnings: [], labelValues: {}, unmeasured: {} };
+  if (bus.roundTrip) {
+    stage(`waiting for ${bus.samples} pub/sub round trip(s)`);
+    await roundTrip(client, connect, bus.samples, budgetMs, out);
+  }
+  if (bus.channels.length) {
+    stage('waiting for PUBSUB NUMSUB');
+    const reply = (await client.call('PUBSUB', 'NUMSUB', ...bus.channels)) as (string | number)[];
+    const counts = bus.channels.map((channel, i) => ({ channel, n: Number(reply[2 * i + 1]) }));
+    for (const { channel, n } of counts) out.measurements.push({ metric: 'subscribers', value: n, unit: 'count', labels: { channel } });
+    out.measurements.push({ metric: 'subscribers', value: Math.min(...counts.map((c) => c.n)), unit: 'count' });
+    const none = counts.filter((c) => c.n === 0).map((c) => c.channel);
+    if (none.length) out.warnings.push(`no subscriber on ${none.join(', ')}`);
+    out.labelValues.subscribers = { channel: bus.channels };
+  }
+  for (const s of bus.streams) {
+    stage(`waiting for XINFO GROUPS ${s.key}`);
+    await streamGroups(client, s, out);
+  }
+  const streamLabels = { stream: bus.streams.map((s) => s.key), group: [...new Set(out.measurements.filter((m) => m.labels?.group).map((m) => m.labels!.group))] };
+  for (const metric of ['stream_lag', 'stream_pending', 'stream_oldest_pending_s']) {
+    if (!bus.streams.length) continue;
+    out.labelValues[metric] = streamLabels;
+    // Without a selector: the worst group of all the streams.
+    const values = out.measurements.filter((m) => m.metric === metric && m.labels).map((m) => m.value);
+    if (values.length) out.measurements.push({ metric, value: Math.max(...values), unit: BUS_METRICS[metric].unit });
+  }
+  return out;
+}
+
+/** Publishes `samples` messages on a channel of its own and times each on a subscribed second connection. */
+async function roundTrip(client: Redis, connect: Connect, samples: number, budgetMs: number, out: BusReading): Promise<void> {
+  const channel = `validate:probe:${randomBytes(6).toString('hex')}`;
+  const sub = await connect();
+  try {
+    const arrivals: { seq: number; at: number }[] = [];
+    let wake: (() => void) | undefined;
+    sub.on('message', (_ch: string, text: string) => {
+      arrivals.push({ seq: Number(text), at: performance.now() });
+      wake?.();
+    });
+    await sub.subscribe(channel);
+    const deadline = performance.now() + budgetMs;
+    const latencies: number[] = [];
+    for (let seq = 0; seq < samples && performance.now() < deadline; seq++) {
+      const sent = performance.now();
+      await client.publish(channel, String(seq));
+      while (!arrivals.some((a) => a.seq === seq) && performance.now() < deadline) {
+        await new Promise<void>((r) => {
+          wake = r;
+          setTimeout(r, Math.max(1, deadline - performance.now()));
+        });
+      }
+      const got = arrivals.find((a) => a.seq === seq);
+      if (got) latencies.push(got.at - sent);
+    }
+    const lost = samples - new Set(arrivals.map((a) => a.seq)).size;
+    const outOfOrder = arrivals.filter((a, i) => i > 0 && a.seq < arrivals[i - 1].seq).length;
+    if (latencies.length) out.measurements.push({ metric: 'bus_round_trip_ms', value: median(latencies), unit: 'ms' });
+    else out.unmeasured.bus_round_trip_ms = `none of ${samples} messages published on ${channel} came back within ${Math.round(budgetMs)} ms`;
+    out.measurements.push({ metric: 'bus_lost', value: lost, unit: 'count' }, { metric: 'bus_out_of_order', value: outOfOrder, unit: 'count' });
+    if (lost) out.warnings.push(`pub/sub round trip: ${lost} of ${samples} messages not received`);
+  } finally {
+    sub.disconnect();
+  }
+}
+
+/** A stream's consumer groups: lag (null in Redis after deletions: unknown), pending, and the oldest pending entry's idle time. */
+async function streamGroups(client: Redis, s: BusConfig['streams'][number], out: BusReading): Promise<void> {
+  let groups: Record<string, unknown>[];
+  try {
+    groups = ((await client.call('XINFO', 'GROUPS', s.key)) as unknown[][]).map(pairs);
+  } catch (err) {
+    const why = /no such key/i.test((err as Error).message) ? `stream ${s.key} does not exist` : `XINFO GROUPS ${s.key}: ${(err as Error).message}`;
+    out.warnings.push(why);
+    for (const metric of ['stream_lag', 'stream_pending', 'stream_oldest_pending_s']) out.unmeasured[metric] ??= why;
+    return;
+  }
+  const picked = s.group ? groups.filter((g) => g.name === s.group) : groups;
+  if (picked.length === 0) {
+    const why = s.group ? `stream ${s.key} has no consumer group "${s.group}" (it has: ${groups.map((g) => g.name).join(', ') || 'none'})` : `stream ${s.key} has no consumer group`;
+    out.warnings.push(why);
+    for (const metric of ['stream_lag', 'stream_pending', 'stream_oldest_pending_s']) out.unmeasured[metric] ??= why;
+    return;
+  }
+  for (const g of picked) {
+    const labels = { stream: s.key, group: String(g.name) };
+    const pending = Number(g.pending);
+    out.measurements.push({ metric: 'stream_pending', value: pending, unit: 'count', labels });
+    if (g.lag === null || g.lag === undefined) out.unmeasured.stream_lag ??= `Redis reports no lag for group ${labels.group} of ${s.key} (entries were deleted or trimmed, or Redis is older than 7)`;
+    else out.measurements.push({ metric: 'stream_lag', value: Number(g.lag), unit: 'count', labels });
+    const oldest = pending ? ((await client.call('XPENDING', s.key, labels.group, '-', '+', '1')) as [string, string, number, number][])[0] : undefined;
+    out.measurements.push({ metric: 'stream_oldest_pending_s', value: oldest ? Number(oldest[2]) / 1000 : 0, unit: 'seconds', labels });
+  }
+}
+
+/** XINFO's flat [key, value, key, value] reply as an object. */
+function pairs(flat: unknown[]): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) o[String(flat[i])] = flat[i + 1];
+  return o;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}

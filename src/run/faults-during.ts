@@ -1,0 +1,65 @@
+import type { FaultConfig } from '../faults/experiment.js';
+import { trafficMeasurements } from '../faults/fault-metrics.js';
+import type { TrafficWitness } from '../load/bus-connection.js';
+import type { FaultResult } from '../results/fault-result.js';
+import type { Monitor } from './monitor.js';
+
+/** Fault experiments injected while a scenario runs (`during`), and where their results go. */
+export interface DuringFaults {
+  planned(scenario: string): FaultConfig[];
+  run(f: FaultConfig, hooks: { onInject(): void; onEnd(): void }): Promise<FaultResult>;
+  /** Filled as they finish, by fault name. */
+  results: Map<string, FaultResult>;
+}
+
+/** What injects the first fault of a scenario by default: a second in, once the traffic is flowing. */
+const DEFAULT_AT_MS = 1000;
+
+/**
+ * Runs a scenario with its faults injected at their offsets. Each experiment runs as it would alone;
+ * meanwhile the monitor does not count what it sees against uptime, and a bus scenario's traffic is
+ * marked from the injection to the recovery. Once the scenario has drained, each fault gets what its
+ * window of messages went through: how many were lost, and the longest time nothing got through.
+ */
+export async function withFaultsDuring<T>(
+  scenario: string,
+  faults: DuringFaults | undefined,
+  monitor: Monitor | undefined,
+  run: (onTraffic: (w: TrafficWitness) => void) => Promise<T>,
+): Promise<T> {
+  const planned = faults?.planned(scenario) ?? [];
+  if (!faults || planned.length === 0) return run(() => undefined);
+  let witness: TrafficWitness | undefined;
+  const experiments = planned.map(
+    (f) =>
+      new Promise<{ f: FaultConfig; r: FaultResult; mark?: number }>((resolve, reject) => {
+        setTimeout(() => {
+          let mark: number | undefined;
+          let release: (() => void) | undefined;
+          const hooks = {
+            onInject: () => {
+              release = monitor?.hold();
+              mark = witness?.mark();
+            },
+            onEnd: () => {
+              if (mark !== undefined) witness?.close(mark);
+            },
+          };
+          faults.run(f, hooks).then((r) => {
+            release?.();
+            resolve({ f, r, mark });
+          }, reject);
+        }, f.at ?? DEFAULT_AT_MS);
+      }),
+  );
+  const result = await run((w) => (witness = w));
+  for (const { f, r, mark } of await Promise.all(experiments)) {
+    if (witness && mark !== undefined) {
+      const t = witness.read(mark);
+      r.traffic = { scenario, published: t.published, lost: t.lost, gapMs: t.longestGapMs };
+      r.measurements.push(...trafficMeasurements(r.traffic).measurements);
+    }
+    faults.results.set(f.name, r);
+  }
+  return result;
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { duration, name } from '../fields/fields.js';
+import type { TargetBase } from '../fields/target.js';
+import { busFactory } from '../load/bus-connection.js';
+import type { BusTransport } from '../load/bus-transport.js';
+import { measure } from '../load/measure.js';
+import { redisPubSub, redisStream } from '../load/redis-bus-transport.js';
+import { Schedule } from '../load/schedule.js';
+import type { MetricSpec } from '../results/measurement.js';
+import { redactUrl } from '../util/redact.js';
+import { scenarioBase } from './fields.js';
+import { defineScenario } from './types.js';
+
+const schema = z.strictObject({
+  kind: z.literal('bus'),
+  ...scenarioBase,
+  target: name.meta({ description: 'The bus: a redis target' }),
+  channel: z.string().min(1).optional().meta({ description: 'Pub/sub: publish on this channel, receive on a subscriber' }),
+  stream: z.string().min(1).optional().meta({ description: 'Instead of a channel, a stream: XADD, read and acknowledged by a consumer group of the run' }),
+  rate: z.number().positive().max(1_000_000).meta({ description: 'Messages per second, on a fixed schedule' }),
+  duration,
+  size: z.number().int().min(1).max(1024 * 1024).default(128).meta({ description: 'Bytes per message' }),
+});
+export type BusScenario = z.output<typeof schema>;
+
+/** Each bus kind's transports, by target kind: a new bus kind is a transport and a line here. */
+const TRANSPORTS: Record<string, (t: TargetBase, s: BusScenario) => BusTransport> = {
+  redis: (t, s) => (s.stream ? redisStream(t.url, s.stream, s.timeout) : redisPubSub(t.url, s.channel!, s.timeout)),
+};
+
+/** What a bus result has beyond a load result's metrics. */
+const BUS_RESULT_METRICS: Record<string, MetricSpec> = {
+  published: { unit: 'count', aggregate: 'sum', label: 'published' },
+  delivered: { unit: 'count', aggregate: 'sum', label: 'delivered' },
+  lost: { unit: 'count', aggregate: 'sum', label: 'lost' },
+  publish_failed: { unit: 'count', aggregate: 'sum', label: 'publish failed' },
+  duplicated: { unit: 'count', aggregate: 'sum', label: 'duplicated' },
+  out_of_order: { unit: 'count', aggregate: 'sum', label: 'out of order' },
+  max_gap_ms: { unit: 'ms', aggregate: 'max', label: 'longest gap between deliveries' },
+};
+
+/**
+ * Traffic on a message bus: messages published on a fixed schedule (the open model), each one's delivery
+ * latency from when it was due (a stalled bus shows in every message that waited), and what the bus did
+ * with them: delivered, lost, duplicated, out of order, and the longest gap between deliveries.
+ */
+export const busScenario = defineScenario<BusScenario>({
+  kind: 'bus',
+  section: { title: 'Bus traffic', order: 16 },
+  summary: 'Messages on a fixed schedule over pub/sub or a stream: delivery latency from the due time, delivered, lost, duplicated, out of order, gaps',
+  schema,
+  results: (s) => [s.name],
+  references: (s) => [{ name: s.target, path: ['target'], kinds: Object.keys(TRANSPORTS) }],
+  resultMetrics: (s) => ({ [s.name]: BUS_RESULT_METRICS }),
+  check: (s) => (Boolean(s.channel) === Boolean(s.stream) ? [{ path: [], message: 'give "channel" (pub/sub) or "stream", not both or neither' }] : []),
+  async run(s, ctx) {
+    const target = ctx.targets.get(s.target)!;
+    const transport = TRANSPORTS[target.kind](target, s);
+    const opened = await transport.open().then(() => undefined, (err: Error) => err);
+    const bus = busFactory(opened ? failing(transport, opened) : transport, s.size);
+    if (!opened) ctx.onTraffic?.(bus.witness);
+    let result;
+    try {
+      result = await measure({
+        name: s.name,
+        kind: 'bus',
+        scenario: s.name,
+        target: `${s.stream ? `stream ${s.stream}` : `channel ${s.channel}`} on ${redactUrl(target.url)}, ${s.size} B messages`,
+        url: target.url,
+        factory: bus.factory,
+        // Every message in flight holds a handle, not a connection: the cap only bounds memory.
+        model: { type: 'open', schedule: new Schedule([{ from: s.rate, to: s.rate, durationMs: s.duration }]), maxConnections: 1_000_000, lateAfterMs: 5, drainMs: s.timeout },
+        signal: ctx.signal,
+        limits: ctx.limits,
+        successPct: s.success,
+        onStart: ctx.onStart,
+      });
+    } finally {
+      await transport.close().catch(() => undefined);
+    }
+    result.targetName = s.target;
+    const d = bus.counts();
+    result.delivery = { published: d.published, delivered: d.delivered, lost: d.lost, publishFailed: d.publishFailed, duplicated: d.duplicated, outOfOrder: d.outOfOrder, maxGapMs: d.maxGapMs };
+    const values: Record<string, number> = { published: d.published, delivered: d.delivered, lost: d.lost, publish_failed: d.publishFailed, duplicated: d.duplicated, out_of_order: d.outOfOrder, max_gap_ms: d.maxGapMs };
+    result.measurements.push(...Object.entries(values).map(([metric, value]) => ({ metric, value, unit: BUS_RESULT_METRICS[metric].unit })));
+    const left = transport.leftBehind?.();
+    if (left) result.notes = [left];
+    return [result];
+  },
+});
+
+/** A bus that could not be opened: every message fails with why, so the result says it. */
+function failing(t: BusTransport, err: Error): BusTransport {
+  return { ...t, open: async () => undefined, publish: () => Promise.reject(err), onDelivery: () => undefined };
+}

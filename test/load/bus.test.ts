@@ -1,0 +1,136 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { redisCli, startRedis, type Running } from '../helpers/services.js';
+
+/**
+ * The bus scenario on a real Redis of the test's own, against an independent subscriber in another
+ * process (test/helpers/bus-subscriber.mjs) that receives the same messages and times them with its own
+ * clock; and the bus probe against what redis-cli says.
+ */
+const SUBSCRIBER = fileURLToPath(new URL('../helpers/bus-subscriber.mjs', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'validate-bus-'));
+let redis: Running;
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(() => redis?.stop());
+
+function independent(channel: string): Promise<{ proc: ChildProcess; end(): Promise<{ received: number; distinct: number; p50: number; p99: number }> }> {
+  const proc = spawn(process.execPath, [SUBSCRIBER, redis.url, channel], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += d));
+  return new Promise((resolve) => {
+    const ready = () => {
+      if (!out.includes('ready')) return;
+      proc.stdout!.off('data', ready);
+      resolve({
+        proc,
+        end: () =>
+          new Promise((r) => {
+            proc.once('exit', () => r(JSON.parse(out.split('\n').find((l) => l.startsWith('{'))!)));
+            proc.stdin!.write('end\n');
+          }),
+      });
+    };
+    proc.stdout!.on('data', ready);
+  });
+}
+
+function config(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('the bus scenario', () => {
+  it('5,000 messages/s over pub/sub: delivered = published, lost 0, as an independent subscriber counts them; the latencies agree', async () => {
+    const sub = await independent('md:quotes');
+    const file = config('pubsub.yaml', `targets:\n  - { name: md-bus, kind: redis, url: "${redis.url}" }\nscenarios:\n  - { name: quotes, kind: bus, target: md-bus, channel: "md:quotes", rate: 5000, duration: 2s, timeout: 2s }\n`);
+    const r = await runCli(['run', file, '--format', 'json']);
+    const seen = await sub.end();
+    expect(r.code, r.stderr).toBe(0);
+    const [result] = JSON.parse(r.stdout).scenarios;
+    expect(result.delivery).toMatchObject({ published: 10_000, delivered: 10_000, lost: 0, duplicated: 0, outOfOrder: 0, publishFailed: 0 });
+    expect(seen).toMatchObject({ received: 10_000, distinct: 10_000 });
+    // The same messages timed twice, in two processes, from the send: the medians lie within a millisecond.
+    expect(Math.abs(result.uncorrectedLatencyMs.p50 - seen.p50)).toBeLessThan(1);
+    console.log(`bus 5,000/s pub/sub: p50 ${result.uncorrectedLatencyMs.p50} ms (independent subscriber ${seen.p50.toFixed(3)} ms), p99 ${result.latencyMs.p99} ms`);
+  });
+
+  it('a bus cut in the middle: pub/sub loses what the subscriber missed (the independent one, spared, counts it), a stream loses nothing; the fault reports both', async () => {
+    const sub = await independent('md:cut');
+    const file = config(
+      'cut.yaml',
+      `targets:\n  - { name: md-bus, kind: redis, url: "${redis.url}" }\nscenarios:\n` +
+        `  - { name: quotes, kind: bus, target: md-bus, channel: "md:cut", rate: 5000, duration: 3s, timeout: 2s }\n` +
+        `  - { name: orders, kind: bus, target: md-bus, stream: "orders:cut", rate: 5000, duration: 3s, timeout: 2s }\n` +
+        `faults:\n` +
+        `  - { name: cut-quotes, fault: { type: redis-client-kill, target: md-bus }, watch: [md-bus], during: quotes, at: 1s, settle: 300ms }\n` +
+        `  - { name: cut-orders, fault: { type: redis-client-kill, target: md-bus }, watch: [md-bus], during: orders, at: 1s, settle: 300ms }\n` +
+        `criteria:\n  - fault.cut-orders.messages_lost == 0\n  - fault.cut-quotes.delivery_gap_ms < 1s\n`,
+    );
+    const r = await runCli(['run', file, '--chaos', '--format', 'json']);
+    const seen = await sub.end();
+    const report = JSON.parse(r.stdout);
+    const [quotes, orders] = report.scenarios;
+    const [cutQuotes, cutOrders] = report.faults;
+    // Every message reached Redis (the spared subscriber got them all); the scenario's subscriber missed some.
+    expect(seen.distinct).toBe(quotes.delivery.published);
+    expect(quotes.delivery.lost).toBeGreaterThan(0);
+    expect(quotes.delivery.delivered).toBe(seen.distinct - quotes.delivery.lost);
+    expect(cutQuotes.traffic).toMatchObject({ scenario: 'quotes', lost: quotes.delivery.lost });
+    expect(cutQuotes.traffic.gapMs).toBeGreaterThan(0);
+    expect(orders.delivery).toMatchObject({ published: 15_000, delivered: 15_000, lost: 0 });
+    expect(cutOrders.traffic).toMatchObject({ scenario: 'orders', lost: 0 });
+    expect(report.criteria.filter((c: { implicit?: boolean }) => !c.implicit).map((c: { outcome: string }) => c.outcome)).toEqual(['MET', expect.stringMatching(/MET|EXCEEDED/)]);
+    // The lost messages are errors: pub/sub fails its error budget, and the run is NO-GO.
+    expect(quotes.status).toBe('fail');
+    expect(r.code).toBe(1);
+    expect(await redisCli(redis.port, 'EXISTS', 'orders:cut')).toBe('0'); // the stream the run created is gone
+    console.log(`bus cut: pub/sub lost ${quotes.delivery.lost} of ${quotes.delivery.published}, longest gap ${cutQuotes.traffic.gapMs.toFixed(1)} ms; stream lost 0, gap ${cutOrders.traffic.gapMs.toFixed(1)} ms`);
+  });
+});
+
+describe('the bus probe', () => {
+  it('round trip, subscribers per channel and consumer groups, as redis-cli reads them', async () => {
+    const c = new Redis(redis.port, '127.0.0.1');
+    c.on('error', () => undefined);
+    const listeners = [new Redis(redis.port, '127.0.0.1'), new Redis(redis.port, '127.0.0.1')];
+    try {
+      await Promise.all(listeners.map((l) => l.subscribe('md:quotes')));
+      await c.del('orders');
+      await c.xgroup('CREATE', 'orders', 'risk', '$', 'MKSTREAM');
+      for (let i = 0; i < 5; i++) await c.xadd('orders', '*', 'n', String(i));
+      await c.xreadgroup('GROUP', 'risk', 'r1', 'COUNT', 3, 'STREAMS', 'orders', '>'); // 3 delivered, unacked
+      const file = config('probe.yaml', `targets:\n  - { name: md-bus, kind: redis, url: "${redis.url}", bus: { channels: [md:quotes, md:empty], streams: [{ key: orders }] } }\ncriteria:\n  - 'redis.md-bus.subscribers{channel="md:quotes"} >= 2'\n  - 'redis.md-bus.stream_pending{group="risk"} == 3'\n  - 'redis.md-bus.subscribers{channel="md:trades"} >= 1'\n`);
+      const r = await runCli(['run', file, '--format', 'json']);
+      const report = JSON.parse(r.stdout);
+      const probe = report.probes[0];
+      const value = (metric: string, labels?: object) => probe.measurements.find((m: { metric: string; labels?: object }) => m.metric === metric && JSON.stringify(m.labels) === JSON.stringify(labels))?.value;
+      const numsub = (await redisCli(redis.port, 'PUBSUB', 'NUMSUB', 'md:quotes', 'md:empty')).split('\n');
+      expect(value('subscribers', { channel: 'md:quotes' })).toBe(Number(numsub[1]));
+      expect(value('subscribers', { channel: 'md:empty' })).toBe(Number(numsub[3]));
+      const pending = (await redisCli(redis.port, 'XPENDING', 'orders', 'risk')).split('\n')[0];
+      expect(value('stream_pending', { stream: 'orders', group: 'risk' })).toBe(Number(pending));
+      const groups = await redisCli(redis.port, 'XINFO', 'GROUPS', 'orders');
+      const lag = Number(/lag\n(\d+)/.exec(groups)![1]);
+      expect(value('stream_lag', { stream: 'orders', group: 'risk' })).toBe(lag);
+      expect(value('bus_lost')).toBe(0);
+      expect(value('bus_round_trip_ms')).toBeGreaterThan(0);
+      expect(probe.warnings).toContain('no subscriber on md:empty');
+      // A channel the config does not list can never match: NOT RUN, never a zero.
+      expect(report.criteria.map((c: { outcome: string }) => c.outcome)).toEqual(['MET', 'MET', 'MET', 'NOT RUN']);
+      expect(report.criteria[3].reason).toContain('md:trades');
+    } finally {
+      c.disconnect();
+      for (const l of listeners) l.disconnect();
+    }
+  });
+});
