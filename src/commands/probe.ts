@@ -96,7 +96,9 @@ function defaultName(url: string, kind: string): string {
   try {
     const u = new URL(url);
     // pidfile:///run/risk.pid has no host: the file's name says what it is.
-    const base = u.hostname || u.pathname.split('/').pop()?.replace(/\.\w+$/, '') || kind;
+    // An address says nothing a person can use in a criterion: the kind does (redis-6379).
+    const ip = /^[\d.]+$|^\[/.test(u.hostname);
+    const base = (ip ? kind : u.hostname) || u.pathname.split('/').pop()?.replace(/\.\w+$/, '') || kind;
     return `${base.replace(/[^A-Za-z0-9_-]/g, '_')}-${u.port || kind}`.replace(/^[^A-Za-z_]/, (c) => `_${c}`);
   } catch {
     return kind;

@@ -109,6 +109,10 @@ const defs: Record<string, Schema> = {
         ['published', 'delivered', 'lost', 'publishFailed', 'duplicated', 'outOfOrder', 'maxGapMs'],
       ),
       notes: arr(str),
+      sessions: obj(
+        { opened: int, failed: int, disconnects: int, openP50Ms: num, openP99Ms: num, causes: map(int) },
+        ['opened', 'failed', 'disconnects', 'openP50Ms', 'openP99Ms', 'causes'],
+      ),
       measurements: arr(ref('measurement')),
     },
     ['name', 'kind', 'scenario', 'target', 'status', 'validity', 'model', 'connections', 'requests', 'errors', 'successRate', 'successRequired', 'rps', 'durationMs', 'latencyMs', 'statusCounts', 'errorCauses', 'generator', 'histograms', 'measurements'],

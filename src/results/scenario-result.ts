@@ -59,7 +59,18 @@ export interface ScenarioResult {
   delivery?: Delivery;
   /** What the run says beyond its numbers (what it left behind). */
   notes?: string[];
+  /** Held connections (WebSocket clients): opened, failed, dropped while held, and how long opening took. */
+  sessions?: Sessions;
   measurements: Measurement[];
+}
+
+export interface Sessions {
+  opened: number;
+  failed: number;
+  disconnects: number;
+  openP50Ms: number;
+  openP99Ms: number;
+  causes: Record<string, number>;
 }
 
 export interface Delivery {

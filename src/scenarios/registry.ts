@@ -1,4 +1,5 @@
 import { busScenario } from './bus.js';
+import { websocketScenario } from './websocket.js';
 import { concurrencyScenario } from './concurrency.js';
 import { latencyScenario } from './latency.js';
 import { operationsScenario } from './operations.js';
@@ -8,7 +9,7 @@ import { stressScenario } from './stress.js';
 import type { ScenarioBase, ScenarioKind } from './types.js';
 
 /** Every scenario kind by its key: a new kind is one file and one line here. */
-export const SCENARIOS: ScenarioKind[] = [latencyScenario, concurrencyScenario, rateScenario, operationsScenario, soakScenario, stressScenario, busScenario];
+export const SCENARIOS: ScenarioKind[] = [latencyScenario, concurrencyScenario, rateScenario, operationsScenario, soakScenario, stressScenario, busScenario, websocketScenario];
 
 export function scenarioKind(kind: string): ScenarioKind<ScenarioBase> {
   const found = SCENARIOS.find((s) => s.kind === kind);

@@ -117,6 +117,12 @@ function resultNotes(r: ScenarioResult): string[] {
         `Latency is from each request's scheduled time; from the actual send (uncorrected): p50 ${formatMs(u.p50)}, p99 ${formatMs(u.p99)}, max ${formatMs(u.max)}`,
     );
   }
+  if (r.sessions) {
+    const s = r.sessions;
+    const why = Object.entries(s.causes).map(([c, n]) => `${c} (x${fmtCount(n)})`).join('; ');
+    notes.push(`${r.name}: ${fmtCount(s.opened)} of ${fmtCount(s.opened + s.failed)} connections opened (open p50 ${formatMs(s.openP50Ms)}, p99 ${formatMs(s.openP99Ms)}), ${fmtCount(s.disconnects)} dropped while held${why ? `: ${why}` : ''}`);
+  }
+  for (const n of r.notes ?? []) notes.push(`${r.name}: ${n}`);
   if (r.invalidReason) notes.push(`${r.name} INVALID: ${r.invalidReason}`);
   else if (r.status === 'fail') notes.push(`${r.name}: success ${fmtPct(r.successRate)} is under the required ${r.successRequired}%: its latency and throughput do not count`);
   return notes;

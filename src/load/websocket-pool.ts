@@ -1,0 +1,134 @@
+import type WebSocket from 'ws';
+import { newHistogram, recordMs, summarize } from '../results/histogram.js';
+import { openWebSocket, WebSocketError, wsEndpoint } from '../protocols/websocket.js';
+import { classifyError } from '../protocols/network-errors.js';
+import type { ConnectionFactory, LoadConnection } from './types.js';
+
+export interface PoolOptions {
+  url: string;
+  headers: Record<string, string>;
+  tlsVerify: boolean;
+  connections: number;
+  /** Connections opened per second. */
+  connectRate: number;
+  timeoutMs: number;
+  /** What each message is: a text frame, or (absent) a ping whose pong is the reply. */
+  message?: string;
+  /** Checks a reply; returns what is wrong with it. */
+  checkReply?: (reply: string) => string[];
+  signal?: AbortSignal;
+}
+
+/** How the connections themselves fared: opened on schedule, failed, dropped by the server, open times. */
+export interface SessionCounts {
+  opened: number;
+  failed: number;
+  /** Closed by the other side (or the network) while the run held them. */
+  disconnects: number;
+  openP50Ms: number;
+  openP99Ms: number;
+  /** Why connections failed or dropped, worded, with counts. */
+  causes: Record<string, number>;
+}
+
+const CLOSED = Object.assign(new Error('the WebSocket closed before the reply'), { code: 'ECLOSED' });
+
+/**
+ * WebSocket clients as a platform has them: `connections` sockets opened at `connectRate` and held,
+ * each a connection the open loop sends messages on (one reply awaited at a time per socket, so a reply
+ * is the next frame the socket receives). Sockets open in the background; a message given a socket not
+ * yet open waits for it (its latency includes the wait, from its due time).
+ */
+export function websocketPool(o: PoolOptions): { factory: ConnectionFactory; opening: Promise<void>; counts(): SessionCounts; close(): void } {
+  const at = wsEndpoint(o.url);
+  const sockets: Promise<WebSocket | Error>[] = [];
+  const live = new Set<WebSocket>();
+  const opens = newHistogram();
+  const causes: Record<string, number> = {};
+  const c = { opened: 0, failed: 0, disconnects: 0 };
+  let closing = false;
+  const cause = (why: string) => void (causes[why] = (causes[why] ?? 0) + 1);
+  const openOne = async (): Promise<WebSocket | Error> => {
+    try {
+      const { ws, openMs } = await openWebSocket(o.url, { headers: o.headers, tlsVerify: o.tlsVerify, timeoutMs: o.timeoutMs, signal: o.signal });
+      recordMs(opens, openMs);
+      c.opened++;
+      live.add(ws);
+      ws.on('error', () => undefined);
+      ws.once('close', () => {
+        live.delete(ws);
+        if (!closing) {
+          c.disconnects++;
+          cause('closed by the server or the network while held');
+        }
+      });
+      return ws;
+    } catch (err) {
+      c.failed++;
+      const why = err instanceof WebSocketError ? err.message : classifyError(err, at);
+      cause(why);
+      return new WebSocketError(why);
+    }
+  };
+  // Opened on schedule, whatever the previous ones do: connection i at i / connectRate seconds.
+  const opening = Promise.all(
+    Array.from({ length: o.connections }, (_, i) => {
+      const p = new Promise<WebSocket | Error>((resolve) => setTimeout(() => resolve(openOne()), (i / o.connectRate) * 1000));
+      sockets.push(p);
+      return p;
+    }),
+  ).then(() => undefined);
+  let handed = 0;
+  const factory: ConnectionFactory = {
+    ok: () => true,
+    explain: (err) => (err instanceof WebSocketError ? err.message : classifyError(err, at)),
+    open(): LoadConnection {
+      const socket = sockets[handed++ % sockets.length];
+      return {
+        send(done) {
+          void socket.then((ws) => {
+            if (ws instanceof Error) return done(ws, 0);
+            if (ws.readyState !== ws.OPEN) return done(CLOSED, 0);
+            exchangeOnce(ws, o, done);
+          });
+        },
+        close() {
+          // The pool closes its sockets once, at the end.
+        },
+      };
+    },
+  };
+  const counts = (): SessionCounts => {
+    const s = summarize(opens);
+    return { ...c, openP50Ms: s.p50, openP99Ms: s.p99, causes };
+  };
+  const close = () => {
+    closing = true;
+    for (const ws of live) ws.terminate();
+  };
+  return { factory, opening, counts, close };
+}
+
+/** One message and its reply (a ping and its pong without a message), judged. */
+function exchangeOnce(ws: WebSocket, o: PoolOptions, done: (err: Error | null, status: number) => void): void {
+  const finish = (err: Error | null) => {
+    ws.off('message', onMessage);
+    ws.off('pong', onPong);
+    ws.off('close', onClose);
+    done(err, 0);
+  };
+  const onMessage = (data: WebSocket.RawData) => {
+    const problems = o.checkReply?.(data.toString()) ?? [];
+    finish(problems.length ? new Error(`the reply: ${problems.join('; ')}`) : null);
+  };
+  const onPong = () => finish(null);
+  const onClose = () => finish(CLOSED);
+  ws.once('close', onClose);
+  if (o.message === undefined) {
+    ws.once('pong', onPong);
+    ws.ping();
+  } else {
+    ws.once('message', onMessage);
+    ws.send(o.message);
+  }
+}
