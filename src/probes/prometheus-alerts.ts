@@ -26,10 +26,11 @@ export async function readAlerts(api: PrometheusApi, targetLabels: Record<string
   const data = await api.data('/api/v1/alerts');
   const active = arrayField<{ state?: string; labels?: unknown; activeAt?: string }>(data, 'alerts', '/api/v1/alerts');
   const alerts: AlertSeen[] = active
-    .filter((a) => a.state === 'firing' || a.state === 'pending')
+    .map((a) => ({ ...a, state: stateOf(a.state) }))
+    .filter((a): a is typeof a & { state: AlertSeen['state'] } => a.state !== undefined)
     .map((a) => {
       const labels = labelsOf(a.labels);
-      return { name: labels.alertname ?? '(unnamed)', state: a.state as AlertSeen['state'], severity: labels.severity, labels, activeAt: a.activeAt };
+      return { name: labels.alertname ?? '(unnamed)', state: a.state, severity: labels.severity, labels, activeAt: a.activeAt };
     });
   const m: Measurement[] = [];
   for (const state of ['firing', 'pending'] as const) {
@@ -53,6 +54,17 @@ export async function readAlerts(api: PrometheusApi, targetLabels: Record<string
     warnings.push(`cannot read the alerting rules (${(err as Error).message}); alert selectors are checked against firing alerts only`);
   }
   return { measurements: m, universe: Object.fromEntries([...universe].map(([k, v]) => [k, [...v]])), alerts, warnings };
+}
+
+/**
+ * Prometheus says firing and pending; Grafana's Prometheus-style endpoint says Alerting and Pending
+ * (grafana/grafana#52453), with a reason after some (`Alerting (NoData)`).
+ */
+function stateOf(state: unknown): AlertSeen['state'] | undefined {
+  const s = String(state ?? '').toLowerCase();
+  if (s === 'firing' || s.startsWith('alerting')) return 'firing';
+  if (s.startsWith('pending')) return 'pending';
+  return undefined;
 }
 
 async function alertingRules(api: PrometheusApi): Promise<RuleLike[]> {
