@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/config.js';
 import { loadConfigFile } from '../config/load.js';
-import { DEMO_ENGINES, DEMO_PG_APPLICATION, DEMO_REDIS_CLIENT, startDemoPlatform } from '../demo/platform.js';
+import { DEMO_ENGINES, DEMO_GRAFANA_TOKEN, DEMO_PG_APPLICATION, startDemoPlatform } from '../demo/platform.js';
 import { reachable } from '../demo/reachable.js';
 import type { ExitCodeValue } from '../exit-codes.js';
 import { execute } from '../run/execute.js';
@@ -35,10 +35,12 @@ export async function demo(flags: DemoFlags, signal: AbortSignal): Promise<ExitC
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       DEMO_PROMETHEUS_URL: platform.prometheusUrl,
+      DEMO_GRAFANA_URL: platform.grafanaUrl,
+      DEMO_GRAFANA_TOKEN,
+      DEMO_WS_URL: `${platform.engines.websocket.replace('http:', 'ws:')}/ws`,
       // The same URLs the engines depend on: the probes and faults act on what the engines use.
       DEMO_REDIS_URL: redisUrl,
       DEMO_POSTGRES_URL: postgresUrl,
-      DEMO_REDIS_CLIENT,
       DEMO_PG_APPLICATION,
       DEMO_SOAK_DURATION: process.env.DEMO_SOAK_DURATION ?? (flags.chaos ? '1m' : '5s'),
     };
@@ -79,10 +81,12 @@ function leaveOut(config: Config, up: Record<'redis' | 'postgres', boolean>, url
   const kinds = new Set(config.targets.map((t) => t.kind));
   const needsGone = (o: { target?: unknown }) => typeof o.target === 'string' && gone.has(o.target);
   const dropped = new Set<string>();
+  // A scenario on a target that is gone goes (a bus scenario on the Redis); so do the operations on one.
+  config.scenarios = config.scenarios.filter((s) => !needsGone(s as { target?: unknown }) || !dropped.add(s.name));
   for (const s of config.scenarios as unknown as { operations?: { target?: string; name: string }[] }[]) {
     s.operations = s.operations?.filter((o) => !needsGone(o) || !dropped.add(o.name));
   }
-  config.faults = config.faults.filter((f) => !needsGone(f.fault as { target?: unknown }) || !dropped.add(f.name));
+  config.faults = config.faults.filter((f) => (!needsGone(f.fault as { target?: unknown }) && !(f.during && dropped.has(f.during))) || !dropped.add(f.name));
   config.criteria = config.criteria.filter((c) => {
     const s = c.ref.scope;
     if (s.type === 'member') return !gone.has(s.name) && !dropped.has(s.name);

@@ -35,6 +35,24 @@ export class DemoEngine {
   async start(): Promise<void> {
     await new Promise<void>((r) => this.server.listen(this.port, '127.0.0.1', () => r()));
     this.port = (this.server.address() as AddressInfo).port;
+    if (this.name === 'websocket') await this.serveWebSocket();
+  }
+
+  /** The websocket engine's clients: a subscribe is confirmed, then every message is answered with a quote. */
+  private async serveWebSocket(): Promise<void> {
+    const { WebSocketServer } = await import('ws');
+    const wss = new WebSocketServer({ server: this.server, path: '/ws' });
+    wss.on('connection', (ws) => {
+      ws.on('message', (data) => {
+        let msg: { type?: string; symbol?: string } = {};
+        try {
+          msg = JSON.parse(String(data));
+        } catch {
+          // Not JSON: answered as an unknown message.
+        }
+        ws.send(JSON.stringify(msg.type === 'subscribe' ? { type: 'subscribed', symbol: msg.symbol } : { type: 'quote', symbol: msg.symbol ?? 'AAPL', price: 190.5 }));
+      });
+    });
   }
 
   async stop(): Promise<void> {

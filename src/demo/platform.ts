@@ -2,10 +2,28 @@ import type { AddressInfo } from 'node:net';
 import { postgresDependency, redisDependency, type Dependency } from './dependencies.js';
 import { DemoEngine } from './engine.js';
 import { prometheusSim } from './prometheus-sim.js';
+import { grafanaSim, type GrafanaSimState } from './grafana-sim.js';
+import { startBusTraffic } from './bus-traffic.js';
 
 /** The reference platform's engines; `features` is in maintenance, as in the reference report. */
 export const DEMO_ENGINES = ['analytics', 'risk', 'factor', 'ml', 'features', 'websocket', 'strategy', 'marketdata', 'portfolio', 'collateral'];
 export const MAINTENANCE = 'features';
+/** The token the simulated Grafana accepts (a service-account token, as a real one would need). */
+export const DEMO_GRAFANA_TOKEN = 'glsa_demo_readonly';
+
+/** The demo's Grafana: its datasources healthy, the platform dashboard present, no Grafana-managed alert firing. */
+const DEMO_GRAFANA: GrafanaSimState = {
+  token: DEMO_GRAFANA_TOKEN,
+  database: 'ok',
+  datasources: [
+    { uid: 'prometheus', name: 'Prometheus', type: 'prometheus', health: 'OK' },
+    { uid: 'trading-db', name: 'Trading DB', type: 'postgres', health: 'OK' },
+  ],
+  dashboards: ['trading-overview', 'message-buses'],
+  alerts: [],
+  rules: [{ name: 'BusLagHigh', labels: { severity: 'warning' } }, { name: 'EngineDown', labels: { severity: 'critical' } }],
+};
+
 /** Client names the demo's engines use, so fault experiments touch only them on a shared Redis/PostgreSQL. */
 export const DEMO_REDIS_CLIENT = 'demo-marketdata';
 export const DEMO_PG_APPLICATION = 'demo-portfolio';
@@ -13,6 +31,7 @@ export const DEMO_PG_APPLICATION = 'demo-portfolio';
 export interface DemoPlatform {
   engines: Record<string, string>;
   prometheusUrl: string;
+  grafanaUrl: string;
   close(): Promise<void>;
 }
 
@@ -37,14 +56,20 @@ export async function startDemoPlatform(o: DemoOptions = {}): Promise<DemoPlatfo
   await Promise.all(engines.map((e) => e.start()));
   const urls = Object.fromEntries(engines.map((e) => [e.name, e.url]));
   const prometheus = prometheusSim(urls, MAINTENANCE);
-  await new Promise<void>((r) => prometheus.listen(0, '127.0.0.1', () => r()));
+  const grafana = grafanaSim(DEMO_GRAFANA);
+  await Promise.all([prometheus, grafana].map((s) => new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()))));
+  const bus = o.redisUrl ? await startBusTraffic(o.redisUrl) : undefined;
+  const urlOf = (s: typeof grafana) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
   return {
     engines: urls,
-    prometheusUrl: `http://127.0.0.1:${(prometheus.address() as AddressInfo).port}`,
+    prometheusUrl: urlOf(prometheus),
+    grafanaUrl: urlOf(grafana),
     async close() {
+      bus?.close();
       for (const d of deps) d.close();
-      prometheus.closeAllConnections();
-      await Promise.all([...engines.map((e) => e.stop()), new Promise<void>((r) => prometheus.close(() => r()))]);
+      const servers = [prometheus, grafana];
+      for (const s of servers) s.closeAllConnections();
+      await Promise.all([...engines.map((e) => e.stop()), ...servers.map((s) => new Promise<void>((r) => s.close(() => r())))]);
     },
   };
 }

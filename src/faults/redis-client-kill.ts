@@ -10,7 +10,7 @@ const schema = z.strictObject({
   type: z.literal('redis-client-kill'),
   target: name.meta({ description: 'The Redis target (bus) whose clients are disconnected' }),
   types: z.array(z.enum(CLIENT_TYPES)).min(1).default(['normal', 'pubsub']).meta({ description: 'Which clients: normal (commands) and pubsub (subscribers); replicas never' }),
-  clientName: z.string().optional().meta({ description: 'Only clients with this CLIENT SETNAME name' }),
+  clientName: z.string().optional().meta({ description: 'Only clients with this CLIENT SETNAME name; a trailing * matches a prefix (demo-*)' }),
   user: z.string().optional().meta({ description: 'Only clients authenticated as this ACL user' }),
   addr: z.string().optional().meta({ description: 'Only the client at this ip:port' }),
   includeProbes: z.boolean().default(false).meta({ description: "Also cut validate's own probe connections (named validate-probe)" }),
@@ -93,7 +93,7 @@ async function listClients(admin: Redis, types: readonly (typeof CLIENT_TYPES)[n
 
 function matches(c: Client, f: RedisClientKillFault): boolean {
   if (!f.includeProbes && c.name.startsWith('validate-probe')) return false;
-  if (f.clientName !== undefined && c.name !== f.clientName) return false;
+  if (f.clientName !== undefined && !(f.clientName.endsWith('*') ? c.name.startsWith(f.clientName.slice(0, -1)) : c.name === f.clientName)) return false;
   if (f.user !== undefined && c.user !== f.user) return false;
   if (f.addr !== undefined && c.addr !== f.addr) return false;
   return true;

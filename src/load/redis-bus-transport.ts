@@ -17,14 +17,14 @@ async function client(url: string, name: string, timeoutMs: number): Promise<Red
 }
 
 /** Redis pub/sub: PUBLISH on one connection, SUBSCRIBE on another. A message nobody is subscribed to is gone. */
-export function redisPubSub(url: string, channel: string, timeoutMs: number): BusTransport {
+export function redisPubSub(url: string, channel: string, timeoutMs: number, name: string): BusTransport {
   let pub: Redis | undefined;
   let sub: Redis | undefined;
   let receive: (seq: number) => void = () => undefined;
   const at = endpointOf(url, 6379);
   return {
     async open() {
-      [pub, sub] = await Promise.all([client(url, 'validate-bus-publisher', timeoutMs), client(url, 'validate-bus-subscriber', timeoutMs)]);
+      [pub, sub] = await Promise.all([client(url, `${name}-publisher`, timeoutMs), client(url, `${name}-subscriber`, timeoutMs)]);
       sub.on('messageBuffer', (_ch: Buffer, message: Buffer) => receive(seqOf(message)));
       await sub.subscribe(channel);
     },
@@ -44,7 +44,7 @@ export function redisPubSub(url: string, channel: string, timeoutMs: number): Bu
  * nothing a subscriber missed. A stream the run created is deleted after; in one that existed, only
  * the run's consumer group is removed, and the report says how many test entries stay.
  */
-export function redisStream(url: string, key: string, timeoutMs: number): BusTransport {
+export function redisStream(url: string, key: string, timeoutMs: number, name: string): BusTransport {
   let producer: Redis | undefined;
   let reader: Redis | undefined;
   let receive: (seq: number) => void = () => undefined;
@@ -69,7 +69,7 @@ export function redisStream(url: string, key: string, timeoutMs: number): BusTra
   };
   return {
     async open() {
-      [producer, reader] = await Promise.all([client(url, 'validate-bus-producer', timeoutMs), client(url, 'validate-bus-consumer', timeoutMs)]);
+      [producer, reader] = await Promise.all([client(url, `${name}-producer`, timeoutMs), client(url, `${name}-consumer`, timeoutMs)]);
       existed = (await producer.exists(key)) === 1;
       await producer.xgroup('CREATE', key, group, '$', 'MKSTREAM');
       reading = true;

@@ -20,12 +20,13 @@ const schema = z.strictObject({
   rate: z.number().positive().max(1_000_000).meta({ description: 'Messages per second, on a fixed schedule' }),
   duration,
   size: z.number().int().min(1).max(1024 * 1024).default(128).meta({ description: 'Bytes per message' }),
+  clientName: z.string().min(1).default('validate-bus').meta({ description: "The name its connections give the bus (CLIENT SETNAME), plus -publisher/-subscriber: a fault aimed at the platform's clients by name cuts this traffic too" }),
 });
 export type BusScenario = z.output<typeof schema>;
 
 /** Each bus kind's transports, by target kind: a new bus kind is a transport and a line here. */
 const TRANSPORTS: Record<string, (t: TargetBase, s: BusScenario) => BusTransport> = {
-  redis: (t, s) => (s.stream ? redisStream(t.url, s.stream, s.timeout) : redisPubSub(t.url, s.channel!, s.timeout)),
+  redis: (t, s) => (s.stream ? redisStream(t.url, s.stream, s.timeout, s.clientName) : redisPubSub(t.url, s.channel!, s.timeout, s.clientName)),
 };
 
 /** What a bus result has beyond a load result's metrics. */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { PROBES } from '../../src/probes/registry.js';
 import { engineServer, hangingServer, type TestServer } from '../helpers/hostile.js';
 import { freePort } from '../helpers/ports.js';
 
@@ -55,7 +56,7 @@ describe('commands', () => {
     expect(r.code).toBe(0);
     const schema = JSON.parse(r.stdout);
     expect(schema.properties.targets.type).toBe('array');
-    expect(schema.properties.targets.items.oneOf.map((o: { properties: { kind: { const: string } } }) => o.properties.kind.const)).toEqual(['engine', 'http', 'redis', 'postgres', 'prometheus', 'tcp', 'process']);
+    expect(schema.properties.targets.items.oneOf.map((o: { properties: { kind: { const: string } } }) => o.properties.kind.const)).toEqual(PROBES.map((k) => k.kind));
   });
 
   it('init writes a starter config that loads, and will not overwrite it', async () => {
@@ -104,6 +105,15 @@ describe('demo --chaos', () => {
     ]);
     expect(r.stderr).toContain('fault engine-restart: about to call POST http://127.0.0.1:');
     expect(report.scenarios.find((s: { name: string }) => s.name === 'trading-day').windows.length).toBeGreaterThanOrEqual(2);
+    // The bus interruption was injected into the feed's traffic: what it cost is counted from that traffic.
+    const cut = report.faults.find((f: { name: string }) => f.name === 'bus-interruption');
+    const feed = report.scenarios.find((s: { name: string }) => s.name === 'md-feed');
+    expect(cut.traffic.scenario).toBe('md-feed');
+    expect(cut.traffic.published).toBeGreaterThan(0);
+    expect(cut.traffic.lost).toBeLessThanOrEqual(feed.delivery.lost);
+    expect(cut.traffic.gapMs).toBeGreaterThan(0);
+    expect(feed.delivery.published).toBe(feed.delivery.delivered + feed.delivery.lost);
+    console.log(`demo --chaos bus interruption: ${cut.traffic.lost} of ${cut.traffic.published} lost, longest gap ${cut.traffic.gapMs.toFixed(1)} ms`);
     expect(report.verdict).toBe('GO');
     expect(r.code).toBe(0);
   });

@@ -15,14 +15,19 @@ describe('shipped configs load and say what they should', () => {
     expect(ports('redis')).toEqual([6379, 6380, 6381, 6382]);
     expect(ports('postgres')).toEqual([5432]);
     expect(ports('prometheus')).toEqual([9090]);
-    expect(ports('http')).toEqual([3002]);
+    expect(ports('grafana')).toEqual([3002]);
+    expect(ports('websocket')).toEqual([8600]);
+    // Every bus is checked as a bus, and traffic runs over two of them and the WebSocket engine.
+    expect(c.targets.filter((t) => t.kind === 'redis').every((t) => (t as { bus?: unknown }).bus)).toBe(true);
+    expect(c.scenarios.map((s) => s.kind)).toEqual(['bus', 'bus', 'websocket']);
     expect(c.targets.find((t) => t.name === 'features')!.required).toBe(false);
   });
 
   it('the demo config', () => {
     const env = Object.fromEntries(DEMO_ENGINES.map((e, i) => [`DEMO_${e.toUpperCase()}_URL`, `http://127.0.0.1:${9100 + i}`]));
-    const c = load('demo.yaml', { ...env, DEMO_PROMETHEUS_URL: 'http://127.0.0.1:9999', DEMO_SOAK_DURATION: '5s', DEMO_REDIS_CLIENT: 'demo-marketdata', DEMO_PG_APPLICATION: 'demo-portfolio' });
+    const c = load('demo.yaml', { ...env, DEMO_PROMETHEUS_URL: 'http://127.0.0.1:9999', DEMO_GRAFANA_URL: 'http://127.0.0.1:9998', DEMO_GRAFANA_TOKEN: 't', DEMO_WS_URL: 'ws://127.0.0.1:9105/ws', DEMO_SOAK_DURATION: '5s', DEMO_PG_APPLICATION: 'demo-portfolio' });
     expect(c.faults.map((f) => f.name)).toEqual(['engine-restart', 'bus-interruption', 'database-reset']);
+    expect(c.faults[1]).toMatchObject({ during: 'md-feed', at: 1000 });
     expect(c.targets.filter((t) => t.kind === 'engine')).toHaveLength(10);
     expect(c.phases.map((p) => p.name)).toEqual(['infrastructure', 'core-engines', 'specialized-engines']);
   });

@@ -51,7 +51,7 @@ describe('the HTML report in a real browser', () => {
     expect(r.code, r.stderr).toBe(0);
     const { dom } = inChromium(html, 'demo');
     const headings = [...dom.matchAll(/<h2>([^<]+)/g)].map((m) => m[1].trim());
-    expect(headings).toEqual(['Executive summary', 'Phases', 'Infrastructure health', 'Engine matrix', 'Engine response times', 'Concurrent load', 'Arrival rate', 'Mission-critical operations', 'Soak', 'Process stability', 'Fault tolerance', 'Decision matrix', 'Recommendation']);
+    expect(headings).toEqual(['Executive summary', 'Phases', 'Infrastructure health', 'Engine matrix', 'WebSocket endpoints', 'Message buses', 'Engine response times', 'Concurrent load', 'Arrival rate', 'Mission-critical operations', 'Soak', 'Bus traffic', 'WebSocket clients', 'Process stability', 'Fault tolerance', 'Decision matrix', 'Recommendation']);
     // Executive summary and infrastructure columns as the reference report has them.
     expect(dom).toMatch(/<th>Category<\/th><th>Target<\/th><th>Actual<\/th><th>Status<\/th><th>Grade<\/th>/);
     expect(dom).toMatch(/<th>CPU<\/th><th>Memory<\/th><th>Clients<\/th>/);
@@ -61,7 +61,7 @@ describe('the HTML report in a real browser', () => {
     for (const s of results) {
       const charted = dom.includes(`aria-label="${s.name}: latency per`) && dom.includes(`aria-label="${s.name}: throughput and errors per`);
       expect(charted || dom.includes(`${s.name}: ran `), `${s.name} has time charts or says why not`).toBe(true);
-      expect(dom, `${s.name} has its row of what it loaded, status codes and errors`).toMatch(new RegExp(`<td>${s.name.replace(/[/]/g, '\\/')}</td><td>[^<]*(http|redis|postgres)://[^<]*</td><td>`));
+      expect(dom, `${s.name} has its row of what it loaded, status codes and errors`).toMatch(new RegExp(`<td>${s.name.replace(/[/]/g, '\\/')}</td><td>[^<]*(http|redis|postgres|ws)://[^<]*</td><td>`));
     }
     // The mix's entries have their own rows, under the total.
     expect(dom).toContain('<tr class="ok child"><td>trading-day/GET marketdata</td>');
