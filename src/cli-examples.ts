@@ -5,6 +5,7 @@ export const EXAMPLES: Record<string, string[]> = {
     'validate run platform.yaml --chaos --out reports/{date}-{verdict}.html',
     'validate run platform.yaml --wait 2m -q --out readiness.json --out readiness.xml',
     'cat platform.yaml | validate run -',
+    'validate run platform.yaml --shard 2/4 --start-at 2026-11-26T10:00:00Z -q --out shard-2.json',
   ],
   probe: [
     'validate probe redis://localhost:6379 postgres://postgres@localhost/app http://localhost:8100/health',
@@ -16,7 +17,9 @@ export const EXAMPLES: Record<string, string[]> = {
     'validate load http://localhost:8800/quotes -R 1000 -d 1m',
     "validate load http://localhost:8900/orders -m POST -H 'content-type: application/json' -b '{\"qty\":1}' -R 200 -d 10s",
     "validate load http://localhost:8200/health -R 500 -d 10s --criteria 'scenario.p99_ms < 50ms'",
+    'validate load http://localhost:8200/health -R 40000 -d 1m --shard 1/4 --start-at 2026-11-26T10:00:00Z -o s1.json',
   ],
+  merge: ['validate merge s1.json s2.json s3.json s4.json', 'validate merge shards/*.json --config platform.yaml --out readiness.html'],
   demo: ['validate demo', 'validate demo --chaos --out demo.html'],
   report: ['validate report readiness.json --format html --out readiness.html', 'validate report readiness.json -f junit'],
   compare: ['validate compare baseline.json readiness.json', 'validate compare baseline.json readiness.json --max-p99-increase 20 --min-p99-increase 2 -o diff.md'],

@@ -24,7 +24,7 @@ export async function buildCli(argv: string[], signal: AbortSignal, setExit: Set
     .addHelpText('after', '\nExit codes: 0 GO, 1 NO-GO, 2 usage or config error, 70 internal error, 129/130/143 stopped by SIGHUP/Ctrl-C/SIGTERM (partial report written).')
     .hook('preAction', (_program, action) => setQuiet(action.opts().quiet));
 
-  gate(program.command('run'), 'validate a platform described by a config file')
+  sharded(gate(program.command('run'), 'validate a platform described by a config file'))
     .argument('[config]', 'the config file (YAML), or - for stdin; default validate.yaml')
     .option('--config <file>', 'the same, as an option')
     .option('--chaos', 'run the fault experiments (destructive: restarts, disconnects)')
@@ -43,7 +43,7 @@ export async function buildCli(argv: string[], signal: AbortSignal, setExit: Set
     .addOption(new Option('-w, --wait <duration>', 'before judging, re-probe until the required targets pass, for at most this long').argParser(durationArg))
     .action(async (urls, flags) => setExit(await (await import('./commands/probe.js')).probe(urls, flags, signal)));
 
-  reporting(program.command('load'), 'load one URL, like autocannon: the closed model with --connections, the open model with --rate')
+  sharded(reporting(program.command('load'), 'load one URL, like autocannon: the closed model with --connections, the open model with --rate'))
     .argument('<url>', 'the URL to load')
     .addOption(new Option('-n, --connections <n>', 'closed model: users sending back to back (default 10)').argParser(positiveInt))
     .addOption(new Option('-d, --duration <duration>', 'how long (default 10s)').argParser(durationArg))
@@ -65,6 +65,12 @@ export async function buildCli(argv: string[], signal: AbortSignal, setExit: Set
   reporting(program.command('report'), 'render a saved JSON report again, in any format (exits 0 when it rendered)')
     .argument('<result.json>', 'a report written with --format json or --out FILE.json')
     .action(async (file, flags) => setExit(await (await import('./commands/report.js')).report(file, flags)));
+
+  reporting(program.command('merge'), 'merge the JSON reports of a sharded run (--shard i/n) into one report and one verdict')
+    .argument('<shard.json...>', 'every shard\'s JSON report')
+    .option('--config <file>', 'judge with this config\'s criteria (it must be the load the shards ran)')
+    .option('--allow-partial', 'a missing shard is a warning, not NO-GO')
+    .action(async (files, flags) => setExit(await (await import('./commands/merge.js')).merge(files, flags)));
 
   described(program.command('compare'), 'compare two saved JSON reports; exit 1 when the current one regressed')
     .argument('<baseline.json>')
@@ -113,6 +119,15 @@ function gate(cmd: Command, description: string): Command {
   return reporting(cmd, description)
     .addOption(new Option('-t, --timeout <duration>', 'per-probe timeout, e.g. 2s').argParser(durationArg))
     .addOption(new Option('-c, --concurrency <n>', 'probes in flight at once').argParser(positiveInt));
+}
+
+/** A command whose load can be one shard of several processes, merged after by `validate merge`. */
+function sharded(cmd: Command): Command {
+  return cmd
+    .option('--shard <i/n>', 'run shard i of n: every n-th arrival of the one schedule, 1/n of the users (also JOB_COMPLETION_INDEX with --shards)')
+    .addOption(new Option('--shards <n>', 'how many shards, with a Kubernetes Indexed Job\'s JOB_COMPLETION_INDEX (also VALIDATE_SHARDS)').argParser(positiveInt))
+    .option('--start-at <iso-time>', 'start the load at this instant (every shard the same), e.g. 2026-11-26T10:00:00Z')
+    .option('--shard-probes <first|every>', 'which shards probe the targets (faults run on shard 1 only)', 'first');
 }
 
 /** The config named as an argument (`validate run platform.yaml`) or with --config; not both differently. */

@@ -8,8 +8,9 @@ import { SECRETS } from '../util/redact.js';
 import { note } from './say.js';
 import { checkOutputs, emitReport, type OutputFlags } from './output.js';
 import { loadProgress } from './progress.js';
+import { probesOnEveryShard, resolveShard, resolveStartAt, type ShardFlags } from './shard-flags.js';
 
-export interface LoadFlags extends OutputFlags {
+export interface LoadFlags extends OutputFlags, ShardFlags {
   connections?: number;
   maxConnections?: number;
   duration?: number;
@@ -64,8 +65,10 @@ export async function load(url: string, flags: LoadFlags, signal: AbortSignal): 
   note(ownErrorCriteria
     ? 'validate: errors are judged by your --criteria (the default 99.9% success requirement is off)'
     : `validate: errors count: at least ${DEFAULT_SUCCESS_PCT}% of requests must succeed (criterion "Errors within budget"); judge them yourself with --criteria 'scenario.success_rate >= 99%'`);
+  const shard = resolveShard(flags);
+  const startAt = resolveStartAt(flags);
   const progress = loadProgress(flags.progress ? 'always' : 'auto');
-  const report = await execute(config, redactor, { signal, onScenarioStart: progress.onStart });
+  const report = await execute(config, redactor, { signal, onScenarioStart: progress.onStart, shard, startAt, probesEverywhere: probesOnEveryShard(flags) });
   progress.end();
   return emitReport(report, flags);
 }

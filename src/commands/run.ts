@@ -9,8 +9,9 @@ import { faultType } from '../faults/registry.js';
 import { ExitCode } from '../exit-codes.js';
 import { checkOutputs, emitReport, type OutputFlags } from './output.js';
 import { loadProgress, probeProgress } from './progress.js';
+import { probesOnEveryShard, resolveShard, resolveStartAt, type ShardFlags } from './shard-flags.js';
 
-export interface RunFlags extends OutputFlags {
+export interface RunFlags extends OutputFlags, ShardFlags {
   config: string;
   chaos?: boolean;
   dryRun?: boolean;
@@ -29,7 +30,9 @@ export async function run(flags: RunFlags, signal: AbortSignal): Promise<ExitCod
   if (flags.dryRun) return dryRun(config);
   const progress = probeProgress(config.targets.length);
   const load = loadProgress('auto', plannedResults(config));
-  const report = await execute(config, redactor, { signal, waitMs: flags.wait, onResult: progress.onResult, onScenarioStart: load.onStart, chaos: flags.chaos, say: note });
+  const shard = resolveShard(flags);
+  const startAt = resolveStartAt(flags);
+  const report = await execute(config, redactor, { signal, waitMs: flags.wait, onResult: progress.onResult, onScenarioStart: load.onStart, chaos: flags.chaos, say: note, shard, startAt, probesEverywhere: probesOnEveryShard(flags) });
   progress.end();
   load.end();
   return emitReport(report, flags, config.outputs);

@@ -3,13 +3,13 @@ import { runClosed } from './closed-loop.js';
 import { watchGenerator } from './generator-health.js';
 import { runOpen, type Lane } from './open-loop.js';
 import { Recorder } from './recorder.js';
-import type { Schedule } from './schedule.js';
+import { shardSchedule, shareOf, type ScheduleLike, type Shard } from './shard.js';
 import { toScenarioResult } from './to-result.js';
 import type { ConnectionFactory } from './types.js';
 
 export type LoadModel =
   | { type: 'closed'; connections: number; durationMs?: number; requests?: number }
-  | { type: 'open'; schedule: Schedule; maxConnections: number; lateAfterMs: number; drainMs: number; startAt?: number };
+  | { type: 'open'; schedule: ScheduleLike; maxConnections: number; lateAfterMs: number; drainMs: number; startAt?: number };
 
 export interface GeneratorLimits {
   /** Open model: the generator's own dispatch delay (p99) beyond which its schedule is not the asked one. */
@@ -64,13 +64,54 @@ export interface MeasureOptions {
   slaMs?: number;
   /** Lets a progress display read the live recorder. */
   onStart?: (view: LiveView) => void;
+  /** This process's slice of the load, when it is one shard of several. */
+  shard?: Shard;
+  /** When the load starts (performance.now() time): every shard starts its schedule at the same instant. */
+  startAt?: number;
+}
+
+/** How the run a scenario kind hands to measure() is shared: a shard's slice, and the common start. */
+export interface LoadContext {
+  signal?: AbortSignal;
+  limits: GeneratorLimits;
+  onStart?: (view: LiveView) => void;
+  shard?: Shard;
+  startAt?: number;
+}
+
+/**
+ * A shard's slice of a load model: every n-th arrival of the open model's one schedule; the closed
+ * model's users (and requests) split with the remainder to the first shards. Undefined when the slice is
+ * empty (one user cannot be split four ways: the other shards have none of it).
+ */
+export function sliceModel(model: LoadModel, shard: Shard | undefined): LoadModel | undefined {
+  if (!shard || shard.total === 1) return model;
+  if (model.type === 'open') {
+    const schedule = shardSchedule(model.schedule, shard);
+    return schedule.total > 0 ? { ...model, schedule } : undefined;
+  }
+  // Only shards that get a user get requests: the count goes to those, so the shards' sum is the whole.
+  const withUsers = Math.min(model.connections, shard.total);
+  if (shard.index > withUsers) return undefined;
+  const among = { index: shard.index, total: withUsers };
+  return { ...model, connections: shareOf(model.connections, shard), requests: model.requests === undefined ? undefined : shareOf(model.requests, among) };
 }
 
 /**
  * Runs one load model and turns what the recorder saw into a scenario result; for a mix, also one
  * result per entry (its own counts and histogram), under `endpoints`.
  */
-export async function measure(o: MeasureOptions): Promise<ScenarioResult> {
+export async function measure(options: MeasureOptions): Promise<ScenarioResult> {
+  const model = sliceModel(options.model, options.shard);
+  if (!model) return emptyShare(options);
+  // Every shard waits for the common start; one that gets there late says how late (and past a bound is INVALID).
+  let startLateMs: number | undefined;
+  if (options.startAt !== undefined) {
+    const wait = options.startAt - performance.now();
+    if (wait > 0) await sleep(wait, options.signal);
+    startLateMs = Math.max(0, performance.now() - options.startAt);
+  }
+  const o = { ...options, model: model.type === 'open' && options.startAt !== undefined ? { ...model, startAt: options.startAt } : model };
   const open = o.model.type === 'open';
   const plannedMs = o.model.type === 'open' ? o.model.schedule.durationMs : o.model.durationMs;
   const recorder = new Recorder(open, o.tap, plannedMs);
@@ -81,9 +122,26 @@ export async function measure(o: MeasureOptions): Promise<ScenarioResult> {
   else await runOpen({ ...o.model, lanes, signal: o.signal, recorder });
   const generator = watch.stop();
   await Promise.all([o.factory, ...(o.mix ?? []).map((m) => m.factory)].map((f) => f.settled?.()));
-  const info = { ...o, explain: o.factory.explain?.bind(o.factory), limits: o.limits ?? DEFAULT_LIMITS, successPct: o.successPct ?? DEFAULT_SUCCESS_PCT };
+  const info = { ...o, explain: o.factory.explain?.bind(o.factory), limits: o.limits ?? DEFAULT_LIMITS, successPct: o.successPct ?? DEFAULT_SUCCESS_PCT, startLateMs };
   const result = toScenarioResult(info, recorder, generator);
   const weights = (o.mix ?? []).reduce((a, m) => a + m.weight, 0);
   if (o.mix) result.endpoints = o.mix.map((m, i) => toScenarioResult({ ...info, name: `${o.name}/${m.name}`, target: m.target, url: m.url, explain: m.factory.explain?.bind(m.factory), share: m.weight / weights }, lanes[i].recorder!, generator));
   return result;
+}
+
+/** A shard with no part of this load: a result that measured nothing on purpose (skip), which a merge leaves out. */
+function emptyShare(o: MeasureOptions): ScenarioResult {
+  const recorder = new Recorder(o.model.type === 'open');
+  recorder.stop();
+  const info = { ...o, limits: o.limits ?? DEFAULT_LIMITS, successPct: o.successPct ?? DEFAULT_SUCCESS_PCT };
+  const result = toScenarioResult(info, recorder, { eventLoopDelayP99Ms: 0, eventLoopDelayMaxMs: 0, maxRssMb: 0 });
+  const why = `shard ${o.shard!.index}/${o.shard!.total} has no share of this load (its users or arrivals went to the other shards)`;
+  return { ...result, status: 'skip', validity: 'VALID', invalidReason: undefined, measurements: [], notes: [why] };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+  });
 }

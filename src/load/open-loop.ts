@@ -1,6 +1,6 @@
 import { recordMs } from '../results/histogram.js';
 import { judged, type Recorder } from './recorder.js';
-import type { Schedule } from './schedule.js';
+import type { ScheduleLike } from './shard.js';
 import type { ConnectionFactory, LoadConnection } from './types.js';
 
 /** One kind of request of a mix: its connections, its share of the arrivals, and its own counts. */
@@ -14,7 +14,7 @@ export interface Lane {
 export interface OpenLoopOptions {
   /** What to send. Several lanes share one arrival schedule, each taking its weight's share of arrivals. */
   lanes: Lane[];
-  schedule: Schedule;
+  schedule: ScheduleLike;
   /** When the schedule starts (performance.now() time base); now when absent. A later instant is waited for. */
   startAt?: number;
   /** Connections are opened on demand up to this cap; beyond it, due requests wait for one (counted as queued). */
@@ -49,7 +49,7 @@ export function runOpen(o: OpenLoopOptions): Promise<void> {
   return new Promise((resolve) => {
     const start = o.startAt ?? performance.now();
     const lanes = o.lanes.map((l) => ({ ...l, idle: [] as LoadConnection[], all: [] as LoadConnection[], queue: [] as number[], head: 0 }));
-    const pick = weightedRoundRobin(o.lanes.map((l) => l.weight));
+    const laneAt = laneByIndex(o.lanes.map((l) => l.weight));
     let next = 0;
     const inFlight = new Map<LoadConnection, { due: number; sent: number; lane: (typeof lanes)[number] }>();
     let scheduling = true;
@@ -121,8 +121,8 @@ export function runOpen(o: OpenLoopOptions): Promise<void> {
 
     const queued = () => lanes.reduce((a, l) => a + l.queue.length - l.head, 0);
 
-    const dispatch = (due: number) => {
-      const lane = lanes[pick()];
+    const dispatch = (due: number, index: number) => {
+      const lane = lanes[laneAt(o.schedule.indexOf(index))];
       let conn = lane.idle.pop();
       if (!conn && lane.all.length < o.maxConnections) {
         conn = lane.factory.open();
@@ -149,7 +149,7 @@ export function runOpen(o: OpenLoopOptions): Promise<void> {
           break;
         }
         recordMs(o.recorder.scheduleLag, now - due);
-        dispatch(due);
+        dispatch(due, next);
         next++;
       }
       if (next < o.schedule.total && start + o.schedule.timeOf(next) <= performance.now()) {
@@ -160,7 +160,7 @@ export function runOpen(o: OpenLoopOptions): Promise<void> {
         // Timers fire a millisecond late or so: sleep on a timer until close to the due time, then
         // poll with setImmediate (which still yields to I/O every turn) so dispatch lands on time.
         const wait = start + o.schedule.timeOf(next) - performance.now();
-        if (wait > 2) timer = setTimeout(tick, wait - 1.5);
+        if (wait > 1.2) timer = setTimeout(tick, wait - 1);
         else setImmediate(tick);
         return;
       }
@@ -177,6 +177,20 @@ export function runOpen(o: OpenLoopOptions): Promise<void> {
  * Smooth weighted round-robin (as nginx balances upstreams): over any stretch of arrivals each lane gets
  * its exact share, interleaved rather than in bursts, and the same arrival always goes to the same lane.
  */
+/**
+ * The lane of arrival `g` of the whole schedule (asked in increasing order): a shard that takes every
+ * n-th arrival sends each to the lane the whole schedule would, so the shards' union is the whole mix.
+ */
+export function laneByIndex(weights: number[]): (g: number) => number {
+  const next = weightedRoundRobin(weights);
+  let at = -1;
+  let lane = 0;
+  return (g) => {
+    for (; at < g; at++) lane = next();
+    return lane;
+  };
+}
+
 export function weightedRoundRobin(weights: number[]): () => number {
   if (weights.length === 1) return () => 0;
   const total = weights.reduce((a, b) => a + b, 0);

@@ -1,3 +1,5 @@
+import type { ScheduleLike } from './shard.js';
+
 /**
  * Open-model send times, computed from the fixed start (never from when the previous request
  * finished): the i-th request is due at the same moment however the server behaved. A stage ramps its
@@ -9,7 +11,7 @@ export interface Stage {
   durationMs: number;
 }
 
-export class Schedule {
+export class Schedule implements ScheduleLike {
   /** Cumulative request count at each stage's start. */
   private readonly offsets: number[] = [];
   readonly total: number;
@@ -25,6 +27,10 @@ export class Schedule {
 
   get durationMs(): number {
     return this.stages.reduce((a, s) => a + s.durationMs, 0);
+  }
+
+  indexOf(i: number): number {
+    return i;
   }
 
   /** Milliseconds after the start at which request `i` (from 0) is due. */

@@ -47,7 +47,7 @@ export class TimelineRecorder {
     private readonly startedAt: number,
     plannedMs?: number,
   ) {
-    this.out = { stepMs: stepFor(plannedMs), requests: [], errors: [], p50Ms: [], p99Ms: [] };
+    this.out = { stepMs: stepFor(plannedMs), startedAt: Math.round(performance.timeOrigin + startedAt), requests: [], errors: [], p50Ms: [], p99Ms: [] };
   }
 
   /** One finished request at `at` (performance.now() time). */

@@ -4,6 +4,7 @@ import type { ScenarioResult } from '../results/scenario-result.js';
 import type { GeneratorHealth } from './generator-health.js';
 import { encodeHistogram, summarize } from '../results/histogram.js';
 import type { GeneratorLimits, LoadModel } from './measure.js';
+import { MAX_START_LATE_MS } from './shard.js';
 import type { Recorder } from './recorder.js';
 
 /** What a result is, beyond what its recorder saw. */
@@ -24,6 +25,8 @@ export interface ResultInfo {
   level?: number;
   /** A mix entry's share of the schedule's arrivals (its rate asked is that share of the whole). */
   share?: number;
+  /** With a common start (--start-at): how late this process began its schedule. */
+  startLateMs?: number;
 }
 
 /** Share of requests that may wait for a connection (the cap bound) before the latencies are the generator's, not the server's. */
@@ -70,6 +73,7 @@ export function toScenarioResult(o: ResultInfo, r: Recorder, gen: GeneratorHealt
     statusCounts,
     errorCauses,
     timeline: r.timelineResult(),
+    ...(o.startLateMs !== undefined && { startLateMs: o.startLateMs }),
     generator: { ...gen, scheduleLagP99Ms },
     histograms: { latency: encodeHistogram(r.latency), uncorrected: r.uncorrected ? encodeHistogram(r.uncorrected) : undefined },
     slaMs: o.slaMs,
@@ -83,6 +87,9 @@ export function toScenarioResult(o: ResultInfo, r: Recorder, gen: GeneratorHealt
 /** Why the numbers are not the server's, if they are not: the generator fell behind, queued, or measured nothing. */
 function invalidity(o: ResultInfo, r: Recorder, gen: GeneratorHealth, scheduleLagP99Ms: number | undefined): string | undefined {
   const { limits } = o;
+  if (o.startLateMs !== undefined && o.startLateMs > MAX_START_LATE_MS) {
+    return `this shard began its schedule ${(o.startLateMs / 1000).toFixed(1)} s after the common start (--start-at), over the ${MAX_START_LATE_MS / 1000} s bound: its arrivals were not the asked ones; start the shards earlier or give --start-at more lead`;
+  }
   if (r.abandoned > 0) {
     return `${r.abandonedWhy}, so it gave up: ${r.abandoned.toLocaleString('en-US')} of the ${r.requests.toLocaleString('en-US')} requests due were never sent; lower the rate${o.model.type === 'open' ? ` or raise maxConnections (${o.model.maxConnections})` : ''}, or run the load from more machines`;
   }
@@ -116,7 +123,7 @@ function wordCauses(r: Recorder, url: string, explain?: (err: unknown) => string
  * What criteria read. Latency and throughput only when something was measured: a result with no request
  * has no p99 (a criterion on it is NOT RUN), never a p99 of 0.
  */
-function scenarioMeasurements(s: ScenarioResult, overBudget: boolean): Measurement[] {
+export function scenarioMeasurements(s: ScenarioResult, overBudget: boolean): Measurement[] {
   const m: Measurement[] = [];
   const put = (metric: string, value: number | undefined, unit: Measurement['unit']) => {
     if (value !== undefined && Number.isFinite(value)) m.push({ metric, value, unit });

@@ -52,6 +52,19 @@ export interface Report {
   notes: string[];
   /** With --wait: how long the run waited for the required targets before judging. */
   waitedMs?: number;
+  /** One shard of a sharded run (`--shard i/n`): `validate merge` makes the whole from these. */
+  shard?: ShardInfo;
+  /** A merged report: the shards it was made from. */
+  mergedFrom?: { files: string[]; shards: number; missing: number[] };
+}
+
+export interface ShardInfo {
+  index: number;
+  total: number;
+  /** The load it is a slice of (targets, scenarios, faults, generator): shards of one run have the same. */
+  configHash: string;
+  /** The common start (--start-at), as given. */
+  startAt?: string;
 }
 
 export interface ReportInput {
@@ -69,6 +82,8 @@ export interface ReportInput {
   criteria: CriterionResult[];
   notes?: string[];
   waitedMs?: number;
+  shard?: ShardInfo;
+  mergedFrom?: Report['mergedFrom'];
 }
 
 export function buildReport(input: ReportInput, redactor: Redactor): Report {
@@ -104,6 +119,8 @@ export function buildReport(input: ReportInput, redactor: Redactor): Report {
     criteria: input.criteria,
     notes: input.notes ?? [],
     waitedMs: input.waitedMs,
+    ...(input.shard && { shard: input.shard }),
+    ...(input.mergedFrom && { mergedFrom: input.mergedFrom }),
   };
   // Last line of defence: no secret leaves through any format.
   return redactor.scrubDeep(report);

@@ -34,7 +34,7 @@ const defs: Record<string, Schema> = {
   measurement: obj({ metric: str, value: num, unit, labels: map(str) }, ['metric', 'value', 'unit']),
   latency: obj({ min: num, mean: num, p50: num, p90: num, p99: num, p999: num, max: num }, ['min', 'mean', 'p50', 'p90', 'p99', 'p999', 'max']),
   timeline: obj(
-    { stepMs: { type: 'number', exclusiveMinimum: 0 }, requests: arr(int), errors: arr(int), p50Ms: arr(nullable(num)), p99Ms: arr(nullable(num)), coarsened: bool },
+    { stepMs: { type: 'number', exclusiveMinimum: 0 }, startedAt: num, merged: bool, requests: arr(int), errors: arr(int), p50Ms: arr(nullable(num)), p99Ms: arr(nullable(num)), coarsened: bool },
     ['stepMs', 'requests', 'errors', 'p50Ms', 'p99Ms'],
   ),
   probe: obj(
@@ -98,6 +98,7 @@ const defs: Record<string, Schema> = {
       statusCounts: map(int),
       errorCauses: map(int),
       timeline: ref('timeline'),
+      startLateMs: num,
       generator: obj({ eventLoopDelayP99Ms: num, eventLoopDelayMaxMs: num, maxRssMb: num, scheduleLagP99Ms: num }, ['eventLoopDelayP99Ms', 'eventLoopDelayMaxMs', 'maxRssMb']),
       histograms: obj({ latency: str, uncorrected: str }, ['latency']),
       slaMs: num,
@@ -224,6 +225,8 @@ export function reportSchema(): Schema {
         criteria: arr(ref('criterion')),
         notes: arr(str),
         waitedMs: num,
+        shard: obj({ index: int, total: int, configHash: str, startAt: isoTime }, ['index', 'total', 'configHash']),
+        mergedFrom: obj({ files: arr(str), shards: int, missing: arr(int) }, ['files', 'shards', 'missing']),
       },
       ['schemaVersion', 'tool', 'platform', 'source', 'verdict', 'aborted', 'startedAt', 'finishedAt', 'durationMs', 'summary', 'recommendation', 'blockers', 'followUps', 'phases', 'probes', 'scenarios', 'faults', 'criteria', 'notes'],
     ),

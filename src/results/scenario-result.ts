@@ -44,6 +44,8 @@ export interface ScenarioResult {
   errorCauses: Record<string, number>;
   /** Counts and percentiles per step over the run (absent in reports of older versions). */
   timeline?: Timeline;
+  /** With a common start (--start-at): how late this process began its schedule, in ms. */
+  startLateMs?: number;
   generator: { eventLoopDelayP99Ms: number; eventLoopDelayMaxMs: number; maxRssMb: number; scheduleLagP99Ms?: number };
   /** HdrHistogram compressed base64 (µs), so runs can be merged and compared exactly. */
   histograms: { latency: string; uncorrected?: string };

@@ -5,6 +5,8 @@
 export interface Timeline {
   /** Width of each point in ms; point i covers [i * stepMs, (i + 1) * stepMs) from the run's start. */
   stepMs: number;
+  /** When the run started (Unix time, ms): shards' timelines are aligned by it when merged. */
+  startedAt?: number;
   /** Requests that finished in the step (an unanswered one counts when the run gave up on it). */
   requests: number[];
   errors: number[];
@@ -16,4 +18,6 @@ export interface Timeline {
    * merged percentiles are upper bounds (the larger of the two), counts stay exact.
    */
   coarsened?: boolean;
+  /** Summed over shards: counts exact, each step's percentiles the largest of the shards' (an upper bound). */
+  merged?: boolean;
 }

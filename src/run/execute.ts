@@ -16,6 +16,8 @@ import { pointAlertsAtTargets } from './alert-targets.js';
 import { addHeadlines } from './headlines.js';
 import type { LiveView } from '../load/measure.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
+import type { Shard } from '../load/shard.js';
+import { configHash } from '../config/hash.js';
 
 export interface ExecuteOptions {
   signal?: AbortSignal;
@@ -28,13 +30,21 @@ export interface ExecuteOptions {
   /** Before judging, re-probe until every required target passes or this many ms are spent. */
   waitMs?: number;
   notes?: string[];
+  /** One shard of several (`--shard i/n`): its slice of the load; probes and faults on shard 1 unless `probesEverywhere`. */
+  shard?: Shard;
+  probesEverywhere?: boolean;
+  /** The common start of the load (performance.now() time) and as it was given. */
+  startAt?: { perf: number; iso: string };
 }
 
 /** The one way through: config -> run -> results -> criteria -> verdict -> report model. */
 export async function execute(config: Config, redactor: Redactor, opts: ExecuteOptions = {}): Promise<Report> {
   const startedAt = new Date();
   const notes = [...(opts.notes ?? [])];
-  let run = await runProbes(config, { signal: opts.signal, onResult: opts.onResult });
+  // Probes and faults happen once: on shard 1 (unless asked on every shard); the others only load.
+  const loadOnly = opts.shard !== undefined && opts.shard.index > 1 && !opts.probesEverywhere;
+  if (loadOnly) notes.push(`shard ${opts.shard!.index}/${opts.shard!.total}: probes and fault experiments run on shard 1; this shard only loads`);
+  let run = loadOnly ? skippedProbes(config, `probes run on shard 1 of ${opts.shard!.total}`) : await runProbes(config, { signal: opts.signal, onResult: opts.onResult });
   let waitedMs: number | undefined;
   if (opts.waitMs) {
     const waited = await waitForRequired(config, run, opts.waitMs, opts.signal);
@@ -46,16 +56,20 @@ export async function execute(config: Config, redactor: Redactor, opts: ExecuteO
   pointAlertsAtTargets(probes, config.targets);
   const say = opts.say ?? (() => undefined);
   const ranDuring = new Map<string, FaultResult>();
-  const during: DuringFaults | undefined = opts.chaos ? { planned: (s) => config.faults.filter((f) => f.during === s), run: (f, hooks) => runOneFault(f, config, { signal: opts.signal, say }, hooks), results: ranDuring } : undefined;
-  const scenarios = await runLoad(config, phases, probes, { ...opts, during }, notes);
-  const faults = await runFaults(config, phases, { chaos: opts.chaos ?? false, signal: opts.signal, say, notes, ranDuring });
+  const chaos = (opts.chaos ?? false) && !loadOnly;
+  const during: DuringFaults | undefined = chaos ? { planned: (s) => config.faults.filter((f) => f.during === s), run: (f, hooks) => runOneFault(f, config, { signal: opts.signal, say }, hooks), results: ranDuring } : undefined;
+  const scenarios = await runLoad(config, phases, probes, { ...opts, during, monitor: !loadOnly }, notes);
+  const faults = await runFaults(config, phases, { chaos, signal: opts.signal, say, notes, ranDuring });
   const aborted = opts.signal?.aborted ?? false;
   const criteria = evaluateCriteria(config.criteria, [...probes, ...scenarios.map(scenarioItem), ...faults.map(faultItem)]);
   addHeadlines(probes);
   // An interrupted run proves nothing: never GO.
   const verdict = aborted ? 'NO-GO' : decideVerdict(criteria);
   return buildReport(
-    { platform: config.platform, source: config.source, version: toolVersion(), startedAt, finishedAt: new Date(), aborted, verdict, phases, probes, scenarios, faults, criteria, notes, waitedMs },
+    {
+      platform: config.platform, source: config.source, version: toolVersion(), startedAt, finishedAt: new Date(), aborted, verdict, phases, probes, scenarios, faults, criteria, notes, waitedMs,
+      ...(opts.shard && { shard: { ...opts.shard, configHash: configHash(config), ...(opts.startAt && { startAt: opts.startAt.iso }) } }),
+    },
     redactor,
   );
 }
@@ -64,19 +78,24 @@ export async function execute(config: Config, redactor: Redactor, opts: ExecuteO
  * The load scenarios, with every probe repeating meanwhile (uptime over the run; a soak's window
  * samples). Not run when a phase failed: load against a failing platform measures the failure.
  */
-async function runLoad(config: Config, phases: PhaseResult[], probes: ProbeResult[], opts: ExecuteOptions & { during?: DuringFaults }, notes: string[]): Promise<ScenarioResult[]> {
+/** A shard that only loads: every phase skipped (so none failed, and the load runs), no probe result. */
+function skippedProbes(config: Config, reason: string): { phases: PhaseResult[]; probes: ProbeResult[] } {
+  return { phases: config.phases.map((p) => ({ name: p.name, description: p.description, status: 'skip', reason })), probes: [] };
+}
+
+async function runLoad(config: Config, phases: PhaseResult[], probes: ProbeResult[], opts: ExecuteOptions & { during?: DuringFaults; monitor: boolean }, notes: string[]): Promise<ScenarioResult[]> {
   if (config.scenarios.length === 0) return [];
   const failed = phases.find((p) => p.status === 'fail');
   if (failed) {
     notes.push(`load scenarios not run: phase "${failed.name}" failed`);
     return [];
   }
-  const monitor = new Monitor(config.targets, config.monitorIntervalMs, config.defaults.timeout, opts.signal);
-  monitor.count(probes);
-  monitor.start();
-  const scenarios = await runScenarios(config, { signal: opts.signal, onStart: opts.onScenarioStart, monitor, faults: opts.during });
+  const monitor = opts.monitor ? new Monitor(config.targets, config.monitorIntervalMs, config.defaults.timeout, opts.signal) : undefined;
+  monitor?.count(probes);
+  monitor?.start();
+  const scenarios = await runScenarios(config, { signal: opts.signal, onStart: opts.onScenarioStart, monitor, faults: opts.during, shard: opts.shard, startAt: opts.startAt?.perf });
   // Stopped before the fault experiments: a deliberate restart is judged by its recovery, not held against uptime.
-  addUptime(probes, await monitor.stop());
+  if (monitor) addUptime(probes, await monitor.stop());
   return scenarios;
 }
 

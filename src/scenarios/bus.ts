@@ -6,7 +6,8 @@ import type { BusTransport } from '../load/bus-transport.js';
 import { measure } from '../load/measure.js';
 import { redisPubSub, redisStream } from '../load/redis-bus-transport.js';
 import { Schedule } from '../load/schedule.js';
-import type { MetricSpec } from '../results/measurement.js';
+import type { Measurement, MetricSpec } from '../results/measurement.js';
+import type { Delivery } from '../results/scenario-result.js';
 import { redactUrl } from '../util/redact.js';
 import { scenarioBase } from './fields.js';
 import { defineScenario } from './types.js';
@@ -53,10 +54,14 @@ export const busScenario = defineScenario<BusScenario>({
   results: (s) => [s.name],
   references: (s) => [{ name: s.target, path: ['target'], kinds: Object.keys(TRANSPORTS) }],
   resultMetrics: (s) => ({ [s.name]: BUS_RESULT_METRICS }),
+  remeasure: (results) => results.map((r) => (r.delivery ? deliveryMeasurements(r.delivery) : [])),
   check: (s) => (Boolean(s.channel) === Boolean(s.stream) ? [{ path: [], message: 'give "channel" (pub/sub) or "stream", not both or neither' }] : []),
   async run(s, ctx) {
     const target = ctx.targets.get(s.target)!;
-    const transport = TRANSPORTS[target.kind](target, s);
+    // Each shard on a channel (or stream) of its own: every shard's subscriber sees only its own messages.
+    const shard = ctx.load.shard;
+    const own = shard && shard.total > 1 ? { ...s, channel: s.channel && `${s.channel}:shard-${shard.index}`, stream: s.stream && `${s.stream}:shard-${shard.index}` } : s;
+    const transport = TRANSPORTS[target.kind](target, own);
     const opened = await transport.open().then(() => undefined, (err: Error) => err);
     const bus = busFactory(opened ? failing(transport, opened) : transport, s.size);
     if (!opened) ctx.onTraffic?.(bus.witness);
@@ -66,15 +71,13 @@ export const busScenario = defineScenario<BusScenario>({
         name: s.name,
         kind: 'bus',
         scenario: s.name,
-        target: `${s.stream ? `stream ${s.stream}` : `channel ${s.channel}`} on ${redactUrl(target.url)}, ${s.size} B messages`,
+        target: `${own.stream ? `stream ${own.stream}` : `channel ${own.channel}`} on ${redactUrl(target.url)}, ${s.size} B messages`,
         url: target.url,
         factory: bus.factory,
         // Every message in flight holds a handle, not a connection: the cap only bounds memory.
         model: { type: 'open', schedule: new Schedule([{ from: s.rate, to: s.rate, durationMs: s.duration }]), maxConnections: 1_000_000, lateAfterMs: 5, drainMs: s.timeout },
-        signal: ctx.signal,
-        limits: ctx.limits,
+        ...ctx.load,
         successPct: s.success,
-        onStart: ctx.onStart,
       });
     } finally {
       await transport.close().catch(() => undefined);
@@ -82,13 +85,17 @@ export const busScenario = defineScenario<BusScenario>({
     result.targetName = s.target;
     const d = bus.counts();
     result.delivery = { published: d.published, delivered: d.delivered, lost: d.lost, publishFailed: d.publishFailed, duplicated: d.duplicated, outOfOrder: d.outOfOrder, maxGapMs: d.maxGapMs };
-    const values: Record<string, number> = { published: d.published, delivered: d.delivered, lost: d.lost, publish_failed: d.publishFailed, duplicated: d.duplicated, out_of_order: d.outOfOrder, max_gap_ms: d.maxGapMs };
-    result.measurements.push(...Object.entries(values).map(([metric, value]) => ({ metric, value, unit: BUS_RESULT_METRICS[metric].unit })));
+    result.measurements.push(...deliveryMeasurements(result.delivery));
     const left = transport.leftBehind?.();
     if (left) result.notes = [left];
     return [result];
   },
 });
+
+function deliveryMeasurements(d: Delivery): Measurement[] {
+  const values: Record<string, number> = { published: d.published, delivered: d.delivered, lost: d.lost, publish_failed: d.publishFailed, duplicated: d.duplicated, out_of_order: d.outOfOrder, max_gap_ms: d.maxGapMs };
+  return Object.entries(values).map(([metric, value]) => ({ metric, value, unit: BUS_RESULT_METRICS[metric].unit }));
+}
 
 /** A bus that could not be opened: every message fails with why, so the result says it. */
 function failing(t: BusTransport, err: Error): BusTransport {

@@ -42,10 +42,8 @@ export const concurrencyScenario = defineScenario<ConcurrencyScenario>({
           factory,
           model: { type: 'closed', connections: users, durationMs: s.duration, requests: s.requests },
           level: users,
-          signal: ctx.signal,
-          limits: ctx.limits,
+          ...ctx.load,
           successPct: s.success,
-          onStart: ctx.onStart,
         }),
       );
     }

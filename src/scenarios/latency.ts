@@ -36,7 +36,7 @@ export const latencyScenario = defineScenario<LatencyScenario>({
     for (const t of s.targets) {
       if (ctx.signal?.aborted) break;
       const { factory, url, describe } = httpLoad({ target: t, method: 'GET', headers: {}, expect: targetExpect(ctx.targets.get(t)) }, ctx.targets, s.timeout);
-      out.push(await measure({ name: `${s.name}-${t}`, kind: 'latency', scenario: s.name, target: describe, url, factory, model: { type: 'closed', connections: 1, ...countOrDurationModel(s, 50) }, signal: ctx.signal, limits: ctx.limits, successPct: s.success, onStart: ctx.onStart }));
+      out.push(await measure({ name: `${s.name}-${t}`, kind: 'latency', scenario: s.name, target: describe, url, factory, model: { type: 'closed', connections: 1, ...countOrDurationModel(s, 50) }, ...ctx.load, successPct: s.success }));
     }
     return out;
   },

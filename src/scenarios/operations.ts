@@ -68,11 +68,9 @@ export const operationsScenario = defineScenario<OperationsScenario>({
           url,
           factory,
           model: { type: 'closed', connections: s.connections, ...(op.requests ? { requests: op.requests } : countOrDurationModel(s, 100)) },
-          signal: ctx.signal,
-          limits: ctx.limits,
+          ...ctx.load,
           successPct: op.success ?? s.success,
           slaMs: op.sla,
-          onStart: ctx.onStart,
         }),
       );
     }

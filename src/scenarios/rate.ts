@@ -57,10 +57,8 @@ export const rateScenario = defineScenario<RateScenario>({
         url,
         factory,
         model: { type: 'open', schedule, maxConnections: s.maxConnections, lateAfterMs: s.lateAfter, drainMs: s.timeout },
-        signal: ctx.signal,
-        limits: ctx.limits,
+        ...ctx.load,
         successPct: s.success,
-        onStart: ctx.onStart,
       }),
     ];
   },

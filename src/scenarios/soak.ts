@@ -54,20 +54,28 @@ export const soakScenario = defineScenario<SoakScenario>({
   schema,
   results: (s) => [s.name],
   resultMetrics: (s) => ({ [s.name]: conditionMetrics(s.conditions) }),
+  // Windows merge exactly (histograms added): stability is recomputed; the conditions need the config.
+  remeasure: (results, s) => results.map((r) => (r.windows ? [...stability(r.windows), ...(s ? sustained(s.conditions, r.windows) : [])] : [])),
   references: (s) => s.mix.flatMap((m, i) => (m.target ? [{ name: m.target, path: ['mix', i, 'target'], kinds: ['engine', 'http'] }] : [])),
   async run(s, ctx) {
     const loads = s.mix.map((m) => httpLoad(m, ctx.targets, s.timeout));
     const mix = loads.map((l, i) => ({ name: entryName(s.mix[i], i), target: l.describe, url: l.url, factory: l.factory, weight: s.mix[i].weight }));
-    const origin = performance.now();
+    // Read once: the common start (--start-at), when this is the run's first load, is the windows' origin.
+    const load = { ...ctx.load };
+    const origin = load.startAt ?? performance.now();
     const windows = new Windows(origin, s.window, s.duration);
     const sample = () => ctx.sampleInfra?.() ?? Promise.resolve([]);
     // At each window's end: the infrastructure as it stands then, and the windows whose requests have all finished.
     let boundary = 0;
-    const ticker = setInterval(() => {
-      const now = performance.now();
-      if (now < origin + s.duration - s.window / 4) windows.sample(boundary++, sample());
-      windows.closeSettled(now, s.timeout + 250);
-    }, s.window);
+    let ticker: NodeJS.Timeout | undefined;
+    // Window ends count from the origin, which a common start may put a little ahead.
+    const first = setTimeout(() => {
+      ticker = setInterval(() => {
+        const now = performance.now();
+        if (now < origin + s.duration - s.window / 4) windows.sample(boundary++, sample());
+        windows.closeSettled(now, s.timeout + 250);
+      }, s.window);
+    }, Math.max(0, origin - performance.now()));
     let result;
     try {
       result = await measure({
@@ -81,12 +89,11 @@ export const soakScenario = defineScenario<SoakScenario>({
         // The windows count from the schedule's own start.
         model: { type: 'open', schedule: new Schedule([{ from: s.rate, to: s.rate, durationMs: s.duration }]), maxConnections: s.maxConnections, lateAfterMs: s.lateAfter, drainMs: s.timeout, startAt: origin },
         tap: (ms, failed, answered, dueAt) => windows.record(ms, failed, answered, dueAt),
-        signal: ctx.signal,
-        limits: ctx.limits,
+        ...load,
         successPct: s.success,
-        onStart: ctx.onStart,
       });
     } finally {
+      clearTimeout(first);
       clearInterval(ticker);
     }
     result.windows = await windows.finish(sample);

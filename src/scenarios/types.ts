@@ -1,9 +1,9 @@
 import type { z } from 'zod';
 import type { CriterionSpec } from '../criteria/compile.js';
-import type { GeneratorLimits, LiveView } from '../load/measure.js';
+import type { LoadContext } from '../load/measure.js';
 import type { TrafficWitness } from '../load/bus-connection.js';
 import type { TargetBase } from '../fields/target.js';
-import type { MetricSpec } from '../results/measurement.js';
+import type { Measurement, MetricSpec } from '../results/measurement.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 import type { InfraSample } from '../results/window-result.js';
 import type { Section } from '../results/result.js';
@@ -17,8 +17,8 @@ export interface ScenarioContext {
   /** The config's targets by name, for scenarios that load one of them. */
   targets: Map<string, TargetBase>;
   signal?: AbortSignal;
-  limits: GeneratorLimits;
-  onStart?: (view: LiveView) => void;
+  /** What every measure() call of the scenario takes as it is: the signal, the generator's limits, progress, a shard's slice, the common start. */
+  load: LoadContext;
   /** Probes every target now: a soak samples the infrastructure at each window's end. */
   sampleInfra?: () => Promise<InfraSample[]>;
   /** A scenario that carries messages hands over its traffic, for a fault injected while it runs. */
@@ -45,6 +45,12 @@ export interface ScenarioKind<S extends ScenarioBase = ScenarioBase> {
    */
   check?(spec: S, ctx: { targets: Map<string, TargetBase> }): { path: (string | number)[]; message: string }[];
   run(spec: S, ctx: ScenarioContext): Promise<ScenarioResult[]>;
+  /**
+   * The measurements this kind derives from its results' own fields (a bus's delivery counts, a soak's
+   * windows), for results made by merging shards; the spec when the config is at hand. What it returns
+   * replaces the shards' values of the same metrics, which are otherwise combined by their aggregate.
+   */
+  remeasure?(results: ScenarioResult[], spec?: S): Measurement[][];
 }
 
 /** Declares a scenario kind; the one place its own spec type is widened to the registry's (its schema made every spec it is given). */

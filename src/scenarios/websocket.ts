@@ -5,7 +5,9 @@ import { bodyChecker } from '../protocols/http/expect.js';
 import { measure } from '../load/measure.js';
 import { Schedule } from '../load/schedule.js';
 import { websocketPool } from '../load/websocket-pool.js';
-import type { MetricSpec } from '../results/measurement.js';
+import { shareOf } from '../load/shard.js';
+import type { Measurement, MetricSpec } from '../results/measurement.js';
+import type { Sessions } from '../results/scenario-result.js';
 import { redactUrl } from '../util/redact.js';
 import { oneOfTargetOrUrl, scenarioBase, TARGET_OR_URL } from './fields.js';
 import { defineScenario } from './types.js';
@@ -34,6 +36,11 @@ const SESSION_METRICS: Record<string, MetricSpec> = {
   open_p99_ms: { unit: 'ms', aggregate: 'max', label: 'open p99', performance: true },
 };
 
+function sessionMeasurements(c: Sessions): Measurement[] {
+  const values: Record<string, number> = { connections_opened: c.opened, connections_failed: c.failed, disconnects: c.disconnects, open_p99_ms: c.openP99Ms };
+  return Object.entries(values).map(([metric, value]) => ({ metric, value, unit: SESSION_METRICS[metric].unit }));
+}
+
 /**
  * WebSocket clients held open: connections opened at a rate and kept for the run, messages on a fixed
  * schedule across them with each reply's latency from its due time; failed opens, disconnects while
@@ -47,6 +54,7 @@ export const websocketScenario = defineScenario<WebSocketScenario>({
   results: (s) => [s.name],
   references: (s) => (s.target ? [{ name: s.target, path: ['target'], kinds: ['websocket'] }] : []),
   resultMetrics: (s) => ({ [s.name]: SESSION_METRICS }),
+  remeasure: (results) => results.map((r) => (r.sessions ? sessionMeasurements(r.sessions) : [])),
   check: (s) =>
     s.connections / s.connectRate > s.duration / 1000
       ? [{ path: ['connectRate'], message: `${s.connections} connections at ${s.connectRate}/s take ${(s.connections / s.connectRate).toFixed(1)} s to open, longer than the duration (${s.duration / 1000} s); raise connectRate or the duration` }]
@@ -55,12 +63,14 @@ export const websocketScenario = defineScenario<WebSocketScenario>({
     const t = s.target ? (ctx.targets.get(s.target) as TargetBase & { headers?: Record<string, string>; tlsVerify?: boolean }) : undefined;
     const url = t?.url ?? s.url!;
     const check = bodyChecker(s.expect);
+    // A shard holds its share of the clients (at least one: a shard sends on something).
+    const connections = Math.max(1, shareOf(s.connections, ctx.load.shard));
     const pool = websocketPool({
       url,
       headers: { ...t?.headers, ...s.headers },
       tlsVerify: t?.tlsVerify ?? true,
-      connections: s.connections,
-      connectRate: s.connectRate,
+      connections,
+      connectRate: Math.max(1, shareOf(Math.round(s.connectRate), ctx.load.shard)),
       timeoutMs: s.timeout,
       message: s.message === undefined ? undefined : typeof s.message === 'string' ? s.message : JSON.stringify(s.message),
       checkReply: check && ((reply) => check(Buffer.from(reply), false)),
@@ -71,20 +81,17 @@ export const websocketScenario = defineScenario<WebSocketScenario>({
         name: s.name,
         kind: 'websocket',
         scenario: s.name,
-        target: `${s.connections} clients of ${redactUrl(url)}, ${s.message === undefined ? 'pings' : 'messages'}`,
+        target: `${connections} clients of ${redactUrl(url)}, ${s.message === undefined ? 'pings' : 'messages'}`,
         url,
         factory: pool.factory,
-        model: { type: 'open', schedule: new Schedule([{ from: s.messageRate, to: s.messageRate, durationMs: s.duration }]), maxConnections: s.connections, lateAfterMs: 5, drainMs: s.timeout },
-        signal: ctx.signal,
-        limits: ctx.limits,
+        model: { type: 'open', schedule: new Schedule([{ from: s.messageRate, to: s.messageRate, durationMs: s.duration }]), maxConnections: connections, lateAfterMs: 5, drainMs: s.timeout },
+        ...ctx.load,
         successPct: s.success,
-        onStart: ctx.onStart,
       });
       await pool.opening;
       const c = pool.counts();
       result.sessions = c;
-      const values: Record<string, number> = { connections_opened: c.opened, connections_failed: c.failed, disconnects: c.disconnects, open_p99_ms: c.openP99Ms };
-      result.measurements.push(...Object.entries(values).map(([metric, value]) => ({ metric, value, unit: SESSION_METRICS[metric].unit })));
+      result.measurements.push(...sessionMeasurements(c));
       if (c.failed || c.disconnects) result.status = result.status === 'pass' ? 'warn' : result.status;
       return [result];
     } finally {

@@ -1,0 +1,31 @@
+import { loadConfigFile } from '../config/load.js';
+import type { ExitCodeValue } from '../exit-codes.js';
+import { mergeReports } from '../merge/merge-reports.js';
+import { buildReport } from '../reports/model.js';
+import { addHeadlines, addSections } from '../run/headlines.js';
+import { SECRETS } from '../util/redact.js';
+import { checkOutputs, emitReport, type OutputFlags } from './output.js';
+import { readReport } from './report.js';
+import { note } from './say.js';
+
+export interface MergeFlags extends OutputFlags {
+  config?: string;
+  allowPartial?: boolean;
+}
+
+/**
+ * `validate merge SHARD.json...`: the shards of one sharded run as one report and one verdict, exactly
+ * what one process would have measured (histograms added, never percentiles averaged). Exit codes as
+ * for `run`: this is the gate of a sharded run.
+ */
+export async function merge(files: string[], flags: MergeFlags): Promise<ExitCodeValue> {
+  checkOutputs(flags);
+  const config = flags.config ? await loadConfigFile(flags.config, SECRETS) : undefined;
+  const shards = await Promise.all(files.map(async (file) => ({ file, report: await readReport(file) })));
+  const input = mergeReports(shards, { allowPartial: flags.allowPartial ?? false, config });
+  addHeadlines(input.probes);
+  addSections(input.scenarios ?? []);
+  const report = buildReport(input, SECRETS);
+  note(`merged ${files.length} shard report(s): ${report.verdict}`);
+  return emitReport(report, flags);
+}

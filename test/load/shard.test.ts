@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { laneByIndex } from '../../src/load/open-loop.js';
+import { Schedule } from '../../src/load/schedule.js';
+import { shardSchedule, shareOf } from '../../src/load/shard.js';
+import { addHistograms } from '../../src/merge/merge-result.js';
+import { decodeHistogram, encodeHistogram, newHistogram, recordMs, summarize } from '../../src/results/histogram.js';
+import { runCli } from '../helpers/cli.js';
+
+describe('a shard is an exact slice', () => {
+  it('the shards\' arrivals, and the lane each goes to, are together exactly the one schedule\'s', () => {
+    const whole = new Schedule([{ from: 100, to: 900, durationMs: 7_000 }, { from: 900, to: 900, durationMs: 3_000 }]);
+    const lanes = laneByIndex([7, 2, 1]);
+    const wanted = Array.from({ length: whole.total }, (_, i) => `${whole.timeOf(i).toFixed(6)}:${lanes(i)}`).sort();
+    const union: string[] = [];
+    for (let index = 1; index <= 4; index++) {
+      const part = shardSchedule(whole, { index, total: 4 });
+      const laneOf = laneByIndex([7, 2, 1]);
+      for (let k = 0; k < part.total; k++) union.push(`${part.timeOf(k).toFixed(6)}:${laneOf(part.indexOf(k))}`);
+    }
+    expect(union.sort()).toEqual(wanted);
+  });
+
+  it('counts split with the remainder to the first shards, and add up', () => {
+    expect([1, 2, 3, 4].map((index) => shareOf(10, { index, total: 4 }))).toEqual([3, 3, 2, 2]);
+    expect([1, 2, 3].map((index) => shareOf(1, { index, total: 3 }))).toEqual([1, 0, 0]);
+  });
+
+  it('merging the shards\' histograms is recording their union: every percentile the same', () => {
+    const all = newHistogram();
+    const parts = [0, 1, 2, 3].map(() => newHistogram());
+    for (let i = 0; i < 40_000; i++) {
+      const ms = 0.05 + ((i * 7919) % 10_007) / 97; // spread over 0.05..103 ms, deterministically
+      recordMs(all, ms);
+      recordMs(parts[i % 4], ms);
+    }
+    const merged = addHistograms(parts.map(encodeHistogram));
+    // As a report carries it (encoded): the union's own histogram, through the same codec.
+    expect(merged.summary).toEqual(summarize(decodeHistogram(encodeHistogram(all))));
+    expect(merged.histogram.totalCount).toBe(all.totalCount);
+    // Against the union recorded live, the max is the same within the histogram's precision (3 digits).
+    expect(Math.abs(merged.summary.max - summarize(all).max)).toBeLessThanOrEqual(summarize(all).max / 1000);
+  });
+});
+
+/**
+ * Four shard processes started together (`--start-at`) against a fixed-latency target, against one
+ * process at the same total rate; then `validate merge`. The target runs in a process of its own.
+ */
+describe('shards in four processes, merged, against one process', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'validate-shards-'));
+  let target: ChildProcess;
+  let url = '';
+  beforeAll(async () => {
+    target = spawn(process.execPath, [fileURLToPath(new URL('../../bench/target-server.mjs', import.meta.url)), '10'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const port = await new Promise<number>((r) => target.stdout!.once('data', (d) => r(Number(String(d)))));
+    url = `http://127.0.0.1:${port}/`;
+  });
+  afterAll(() => target?.kill());
+
+  it('the merge is the exact union: requests summed, the asked rate within 1%, p50 within 0.5 ms of one process', async () => {
+    const startAt = new Date(Date.now() + 3000).toISOString();
+    const shards = await Promise.all([1, 2, 3, 4].map((i) => runCli(['load', url, '-R', '1000', '-d', '5s', '--shard', `${i}/4`, '--start-at', startAt, '-q', '-o', join(dir, `s${i}.json`)])));
+    for (const s of shards) expect(s.code, s.stderr).toBe(0);
+    const single = await runCli(['load', url, '-R', '1000', '-d', '5s', '--format', 'json']);
+    const files = [1, 2, 3, 4].map((i) => join(dir, `s${i}.json`));
+    const merged = await runCli(['merge', ...files, '--format', 'json']);
+    expect(merged.code, merged.stderr).toBe(0);
+    const m = JSON.parse(merged.stdout).scenarios[0];
+    const one = JSON.parse(single.stdout).scenarios[0];
+    const parts = files.map((f) => JSON.parse(readFileSync(f, 'utf8')).scenarios[0]);
+    expect(parts.map((p) => p.requests)).toEqual([1250, 1250, 1250, 1250]);
+    expect(m.requests).toBe(parts.reduce((a: number, p: { requests: number }) => a + p.requests, 0));
+    expect(m.requests).toBe(one.requests);
+    expect(Math.abs(m.rps - 1000) / 1000).toBeLessThan(0.01);
+    // p50, p99, max are those of the shards' histograms added, exactly.
+    expect(m.latencyMs).toEqual(addHistograms(parts.map((p) => p.histograms.latency)).summary);
+    expect(Math.abs(m.latencyMs.p50 - one.latencyMs.p50)).toBeLessThan(0.5);
+    console.log(`4 shards x 250/s merged: ${m.requests} requests, ${m.rps.toFixed(1)}/s, p50 ${m.latencyMs.p50} ms, p99 ${m.latencyMs.p99} ms; one process: ${one.rps.toFixed(1)}/s, p50 ${one.latencyMs.p50} ms, p99 ${one.latencyMs.p99} ms; started late by ${parts.map((p) => p.startLateMs.toFixed(1)).join(', ')} ms`);
+  }, 60_000);
+
+  it('a missing shard is NO-GO "incomplete", unless --allow-partial; mixed loads and duplicates are exit 2, naming the files', async () => {
+    const files = [1, 2, 3].map((i) => join(dir, `s${i}.json`));
+    const partial = await runCli(['merge', ...files, '--format', 'json']);
+    expect(partial.code).toBe(1);
+    const report = JSON.parse(partial.stdout);
+    expect(report.criteria.find((c: { key?: string }) => c.key === 'complete-shards')).toMatchObject({ outcome: 'NOT MET', reason: 'incomplete: shard 4/4 missing' });
+    expect(report.mergedFrom).toMatchObject({ shards: 4, missing: [4] });
+    const allowed = await runCli(['merge', ...files, '--allow-partial', '-q']);
+    expect(allowed.code).toBe(0);
+    // Another load (a different rate is a different schedule) cannot be merged into this one.
+    const other = join(dir, 'other.json');
+    const r = await runCli(['load', url, '-R', '500', '-d', '1s', '--shard', '4/4', '-q', '-o', other]);
+    expect(r.code, r.stderr).toBe(0);
+    const mixed = await runCli(['merge', ...files, other]);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/shards of different loads .*s1\.json, .*s2\.json, .*s3\.json \(config \w+\) vs .*other\.json \(config \w+\)/);
+    const twice = await runCli(['merge', files[0], files[0]]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('shard 1/4 given twice');
+    const notShard = join(dir, 'plain.json');
+    const { shard: _shard, ...unsharded } = JSON.parse(readFileSync(join(dir, 's1.json'), 'utf8'));
+    writeFileSync(notShard, JSON.stringify(unsharded));
+    const plain = await runCli(['merge', notShard]);
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toContain('not a shard report');
+  }, 60_000);
+});
