@@ -127,7 +127,8 @@ function sharded(cmd: Command): Command {
     .option('--shard <i/n>', 'run shard i of n: every n-th arrival of the one schedule, 1/n of the users (also JOB_COMPLETION_INDEX with --shards)')
     .addOption(new Option('--shards <n>', 'how many shards, with a Kubernetes Indexed Job\'s JOB_COMPLETION_INDEX (also VALIDATE_SHARDS)').argParser(positiveInt))
     .option('--start-at <iso-time>', 'start the load at this instant (every shard the same), e.g. 2026-11-26T10:00:00Z')
-    .option('--shard-probes <first|every>', 'which shards probe the targets (faults run on shard 1 only)', 'first');
+    .option('--shard-probes <first|every>', 'which shards probe the targets (faults run on shard 1 only)', 'first')
+    .addOption(new Option('--workers <n>', 'run the load as n shards in worker threads of this process, merged: one generator on n cores').argParser(positiveInt));
 }
 
 /** The config named as an argument (`validate run platform.yaml`) or with --config; not both differently. */

@@ -9,8 +9,10 @@ import { note } from './say.js';
 import { checkOutputs, emitReport, type OutputFlags } from './output.js';
 import { loadProgress } from './progress.js';
 import { probesOnEveryShard, resolveShard, resolveStartAt, type ShardFlags } from './shard-flags.js';
+import { checkWorkers, mergedFromWorkers, runInWorkers } from './workers.js';
 
 export interface LoadFlags extends OutputFlags, ShardFlags {
+  workers?: number;
   connections?: number;
   maxConnections?: number;
   duration?: number;
@@ -29,12 +31,8 @@ const FLAG_OF: Record<string, string> = { url: 'URL', rate: '--rate', duration: 
 /** A user criterion on these judges the errors itself, so the default error budget steps aside. */
 const JUDGES_ERRORS = /\b(success_rate|errors|over_error_budget)\b/;
 
-/**
- * `validate load URL`: ad-hoc load like autocannon. Closed model with --connections (default), open
- * model with --rate. The output is the same report model, so every format works.
- */
-export async function load(url: string, flags: LoadFlags, signal: AbortSignal): Promise<ExitCodeValue> {
-  checkOutputs(flags);
+/** The config a `validate load` command line means: one scenario, the criteria given, the default error budget unless they judge errors. */
+export function loadConfig(url: string, flags: LoadFlags): { config: Config; ownErrorCriteria: boolean } {
   const headers: Record<string, string> = {};
   for (const h of flags.header ?? []) {
     const i = h.indexOf(':');
@@ -62,13 +60,28 @@ export async function load(url: string, flags: LoadFlags, signal: AbortSignal): 
     if (!(err instanceof ConfigError)) throw err;
     throw new ConfigError(err.issues.map((i) => ({ ...i, path: i.path.replace(/^scenarios\[0\]\.?(\w*).*$/, (_m, f: string) => FLAG_OF[f] ?? (f || 'load')) })));
   }
+  return { config, ownErrorCriteria };
+}
+
+/**
+ * `validate load URL`: ad-hoc load like autocannon. Closed model with --connections (default), open
+ * model with --rate. The output is the same report model, so every format works.
+ */
+export async function load(url: string, flags: LoadFlags, signal: AbortSignal): Promise<ExitCodeValue> {
+  checkOutputs(flags);
+  const { config, ownErrorCriteria } = loadConfig(url, flags);
   note(ownErrorCriteria
     ? 'validate: errors are judged by your --criteria (the default 99.9% success requirement is off)'
     : `validate: errors count: at least ${DEFAULT_SUCCESS_PCT}% of requests must succeed (criterion "Errors within budget"); judge them yourself with --criteria 'scenario.success_rate >= 99%'`);
+  const workers = checkWorkers(flags.workers, flags);
+  if (workers) {
+    const { workers: _w, out: _o, format: _f, ...job } = flags;
+    return emitReport(await mergedFromWorkers(await runInWorkers({ command: 'load', url, flags: job }, workers, signal), config), flags);
+  }
   const shard = resolveShard(flags);
   const startAt = resolveStartAt(flags);
   const progress = loadProgress(flags.progress ? 'always' : 'auto');
-  const report = await execute(config, redactor, { signal, onScenarioStart: progress.onStart, shard, startAt, probesEverywhere: probesOnEveryShard(flags) });
+  const report = await execute(config, SECRETS, { signal, onScenarioStart: progress.onStart, shard, startAt, probesEverywhere: probesOnEveryShard(flags) });
   progress.end();
   return emitReport(report, flags);
 }

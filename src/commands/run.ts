@@ -1,4 +1,5 @@
-import { loadConfigFile } from '../config/load.js';
+import { parseConfigText, readConfigText } from '../config/load.js';
+import { checkWorkers, mergedFromWorkers, runInWorkers } from './workers.js';
 import type { ExitCodeValue } from '../exit-codes.js';
 import { execute } from '../run/execute.js';
 import { plannedResults } from '../run/run-scenarios.js';
@@ -12,6 +13,7 @@ import { loadProgress, probeProgress } from './progress.js';
 import { probesOnEveryShard, resolveShard, resolveStartAt, type ShardFlags } from './shard-flags.js';
 
 export interface RunFlags extends OutputFlags, ShardFlags {
+  workers?: number;
   config: string;
   chaos?: boolean;
   dryRun?: boolean;
@@ -23,11 +25,17 @@ export interface RunFlags extends OutputFlags, ShardFlags {
 /** `validate run --config FILE`: the gate. */
 export async function run(flags: RunFlags, signal: AbortSignal): Promise<ExitCodeValue> {
   const redactor = SECRETS;
-  const config = await loadConfigFile(flags.config, redactor);
+  const text = await readConfigText(flags.config);
+  const config = parseConfigText(text, flags.config === '-' ? 'stdin' : flags.config, redactor);
   if (flags.timeout !== undefined) config.defaults.timeout = flags.timeout;
   if (flags.concurrency !== undefined) config.defaults.concurrency = flags.concurrency;
   checkOutputs(flags, config.outputs);
   if (flags.dryRun) return dryRun(config);
+  const workers = checkWorkers(flags.workers, flags);
+  if (workers) {
+    const shards = await runInWorkers({ command: 'run', configFile: config.source, configText: text, timeoutMs: flags.timeout, concurrency: flags.concurrency, chaos: flags.chaos }, workers, signal);
+    return emitReport(await mergedFromWorkers(shards, config), flags, config.outputs);
+  }
   const progress = probeProgress(config.targets.length);
   const load = loadProgress('auto', plannedResults(config));
   const shard = resolveShard(flags);

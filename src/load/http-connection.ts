@@ -51,6 +51,10 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'])
  */
 class HttpConnection implements LoadConnection {
   private socket: Socket | undefined;
+
+  get connecting(): boolean {
+    return this.socket?.connecting ?? false;
+  }
   private done: ((err: Error | null, status: number) => void) | undefined;
   private readonly parser = new ResponseParser();
   /** Answers completed on the current socket: a close before the first byte of a later one is a stale connection. */

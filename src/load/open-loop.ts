@@ -33,6 +33,14 @@ const BATCH = 2000;
 const GIVE_UP_LAG_MS = 2000;
 const GIVE_UP_QUEUE = 100_000;
 
+/**
+ * Connections being opened at once, at most. Opening is dear (a connect, a handshake); without a bound a
+ * burst of due requests (after a GC pause) opens hundreds, which delays the generator, which makes the
+ * next burst larger: at 20,000/s that loop ran to the 1,000-connection cap. Past it, requests wait for a
+ * connection (counted as queued) and the connections open as the ones before them come up.
+ */
+export const MAX_OPENING = 32;
+
 const DROPPED = Object.assign(new Error('not sent before the run ended: every connection stayed busy (the maxConnections cap)'), { code: 'EDROPPED' });
 const UNANSWERED = Object.assign(new Error('no answer before the run ended'), { code: 'ETIMEDOUT' });
 
@@ -50,8 +58,15 @@ export function runOpen(o: OpenLoopOptions): Promise<void> {
     const start = o.startAt ?? performance.now();
     const lanes = o.lanes.map((l) => ({ ...l, idle: [] as LoadConnection[], all: [] as LoadConnection[], queue: [] as number[], head: 0 }));
     const laneAt = laneByIndex(o.lanes.map((l) => l.weight));
+    warmUp(lanes, o);
     let next = 0;
     const inFlight = new Map<LoadConnection, { due: number; sent: number; lane: (typeof lanes)[number] }>();
+    // Opened on demand and maybe still connecting (a stalled server's connections are connected: they do not count).
+    const opening = new Set<LoadConnection>();
+    const stillOpening = () => {
+      if (opening.size >= MAX_OPENING) for (const c of opening) if (!c.connecting) opening.delete(c);
+      return opening.size;
+    };
     let scheduling = true;
     let lastAnswerAt = start;
     let finished = false;
@@ -103,6 +118,7 @@ export function runOpen(o: OpenLoopOptions): Promise<void> {
       conn.send((err, status) => {
         if (finished) return;
         inFlight.delete(conn);
+        opening.delete(conn);
         lastAnswerAt = performance.now();
         record(lane, due, judged(lane.factory, err, status), status, sent);
         if (lane.head < lane.queue.length) {
@@ -124,9 +140,10 @@ export function runOpen(o: OpenLoopOptions): Promise<void> {
     const dispatch = (due: number, index: number) => {
       const lane = lanes[laneAt(o.schedule.indexOf(index))];
       let conn = lane.idle.pop();
-      if (!conn && lane.all.length < o.maxConnections) {
+      if (!conn && lane.all.length < o.maxConnections && stillOpening() < MAX_OPENING) {
         conn = lane.factory.open();
         lane.all.push(conn);
+        opening.add(conn);
       }
       if (conn) send(lane, conn, due);
       else {
@@ -177,6 +194,28 @@ export function runOpen(o: OpenLoopOptions): Promise<void> {
  * Smooth weighted round-robin (as nginx balances upstreams): over any stretch of arrivals each lane gets
  * its exact share, interleaved rather than in bursts, and the same arrival always goes to the same lane.
  */
+/** Arrivals' worth of time the connections opened before the schedule starts can carry: 2 ms at the asked rate. */
+const WARM_MS = 2;
+
+/**
+ * Opens, before the first due time, the connections a steady stream at the asked rate keeps busy (2 ms of
+ * arrivals, at least 4 per run), shared by the lanes by weight: the first arrivals then find a connection
+ * ready instead of all opening one at once. More open on demand, MAX_OPENING at a time.
+ */
+function warmUp(lanes: { factory: Lane['factory']; weight: number; idle: LoadConnection[]; all: LoadConnection[] }[], o: OpenLoopOptions): void {
+  const rate = o.schedule.durationMs > 0 ? (o.schedule.total / o.schedule.durationMs) * 1000 : 0;
+  const total = Math.min(o.maxConnections, Math.max(4, Math.ceil((rate * WARM_MS) / 1000)), o.schedule.total);
+  const weights = lanes.reduce((a, l) => a + l.weight, 0);
+  for (const lane of lanes) {
+    const n = Math.min(o.maxConnections, Math.max(1, Math.round((total * lane.weight) / weights)));
+    for (let i = 0; i < n; i++) {
+      const conn = lane.factory.open();
+      lane.all.push(conn);
+      lane.idle.push(conn);
+    }
+  }
+}
+
 /**
  * The lane of arrival `g` of the whole schedule (asked in increasing order): a shard that takes every
  * n-th arrival sends each to the lane the whole schedule would, so the shards' union is the whole mix.

@@ -5,6 +5,7 @@ import type { GeneratorHealth } from './generator-health.js';
 import { encodeHistogram, summarize } from '../results/histogram.js';
 import type { GeneratorLimits, LoadModel } from './measure.js';
 import { MAX_START_LATE_MS } from './shard.js';
+import { MAX_OPENING } from './open-loop.js';
 import type { Recorder } from './recorder.js';
 
 /** What a result is, beyond what its recorder saw. */
@@ -102,7 +103,7 @@ function invalidity(o: ResultInfo, r: Recorder, gen: GeneratorHealth, scheduleLa
   if (r.requests === 0) return 'no request was completed: nothing was measured';
   if (o.model.type === 'open' && r.queued > r.requests * MAX_QUEUED_SHARE) {
     const share = ((r.queued / r.requests) * 100).toFixed(1);
-    return `${r.queued.toLocaleString('en-US')} requests (${share}%) waited for a free connection because the cap of ${o.model.maxConnections} connections was reached: their latency includes the generator's own queue, not only the server's; raise maxConnections (--max-connections)`;
+    return `${r.queued.toLocaleString('en-US')} requests (${share}%) waited for a free connection (the generator opens ${MAX_OPENING} at a time, up to maxConnections ${o.model.maxConnections}): their latency includes the generator's own queue, not only the server's; raise maxConnections (--max-connections) if it was reached, or lower the rate per process (--shard, --workers)`;
   }
   if (r.errors === r.requests) return `every request failed (${[...r.causes.keys()].slice(0, 2).join(', ')}): nothing about the server's speed was measured`;
   return undefined;

@@ -6,6 +6,8 @@ export interface LoadConnection {
   /** Sends one request; `done` gets the error or a status (HTTP status, or 0 for protocols without one). */
   send(done: (err: Error | null, status: number) => void): void;
   close(): void;
+  /** True while its connection is being set up (connect, TLS): the open loop opens only so many at once. */
+  readonly connecting?: boolean;
 }
 
 export interface ConnectionFactory {

@@ -83,6 +83,19 @@ describe('shards in four processes, merged, against one process', () => {
     console.log(`4 shards x 250/s merged: ${m.requests} requests, ${m.rps.toFixed(1)}/s, p50 ${m.latencyMs.p50} ms, p99 ${m.latencyMs.p99} ms; one process: ${one.rps.toFixed(1)}/s, p50 ${one.latencyMs.p50} ms, p99 ${one.latencyMs.p99} ms; started late by ${parts.map((p) => p.startLateMs.toFixed(1)).join(', ')} ms`);
   }, 60_000);
 
+  it('--workers N: the shards as worker threads of one process, merged the same way', async () => {
+    const r = await runCli(['load', url, '-R', '1000', '-d', '2s', '--workers', '2', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.mergedFrom).toMatchObject({ files: ['worker 1/2', 'worker 2/2'], shards: 2, missing: [] });
+    expect(report.scenarios[0]).toMatchObject({ requests: 2000, validity: 'VALID' });
+    expect(Math.abs(report.scenarios[0].rps - 1000) / 1000).toBeLessThan(0.01);
+    expect(r.stderr).toContain('2 workers, each a shard of the load');
+    const both = await runCli(['load', url, '-R', '10', '-d', '1s', '--workers', '2', '--shard', '1/2']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('give --workers or --shard');
+  }, 30_000);
+
   it('a missing shard is NO-GO "incomplete", unless --allow-partial; mixed loads and duplicates are exit 2, naming the files', async () => {
     const files = [1, 2, 3].map((i) => join(dir, `s${i}.json`));
     const partial = await runCli(['merge', ...files, '--format', 'json']);
