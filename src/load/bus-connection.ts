@@ -1,20 +1,9 @@
+import type { Delivery } from '../results/scenario-result.js';
 import { payloadOf, type BusTransport } from './bus-transport.js';
 import type { ConnectionFactory, LoadConnection } from './types.js';
 
-/** Delivery counts beyond what the open loop's recorder keeps. */
-export interface DeliveryCounts {
-  /** Sent and not refused by the bus. */
-  published: number;
-  delivered: number;
-  /** Published (accepted by the bus) and never delivered. */
-  lost: number;
-  /** The bus refused or failed the publish. */
-  publishFailed: number;
-  duplicated: number;
-  outOfOrder: number;
-  /** The longest time between two deliveries while messages were being published. */
-  maxGapMs: number;
-}
+/** Delivery counts beyond what the open loop's recorder keeps: the result's own (results/scenario-result.ts). */
+export type DeliveryCounts = Delivery;
 
 /** Messages published from a moment on (a fault's injection): how many, how many were lost, and when the first arrived. */
 export interface TrafficWindow {

@@ -1,4 +1,5 @@
 import type WebSocket from 'ws';
+import type { Sessions } from '../results/scenario-result.js';
 import { newHistogram, recordMs, summarize } from '../results/histogram.js';
 import { openWebSocket, WebSocketError, wsEndpoint } from '../protocols/websocket.js';
 import { classifyError } from '../protocols/network-errors.js';
@@ -19,17 +20,8 @@ export interface PoolOptions {
   signal?: AbortSignal;
 }
 
-/** How the connections themselves fared: opened on schedule, failed, dropped by the server, open times. */
-export interface SessionCounts {
-  opened: number;
-  failed: number;
-  /** Closed by the other side (or the network) while the run held them. */
-  disconnects: number;
-  openP50Ms: number;
-  openP99Ms: number;
-  /** Why connections failed or dropped, worded, with counts. */
-  causes: Record<string, number>;
-}
+/** How the connections themselves fared: the result's own sessions (results/scenario-result.ts). */
+export type SessionCounts = Sessions;
 
 const CLOSED = Object.assign(new Error('the WebSocket closed before the reply'), { code: 'ECLOSED' });
 
