@@ -26,6 +26,7 @@ export const EXAMPLES: Record<string, string[]> = {
   check: ['validate check validate.yaml', 'validate check - < platform.yaml'],
   schema: ['validate schema > validate.schema.json', 'validate schema report > report.schema.json'],
   init: ['validate init', 'validate init platform.yaml --force'],
+  alerts: ['validate alerts platform.yaml -o /etc/prometheus/rules/go-live.yml && promtool check rules /etc/prometheus/rules/go-live.yml'],
 };
 
 export function examplesText(command: string): string {

@@ -92,6 +92,12 @@ export async function buildCli(argv: string[], signal: AbortSignal, setExit: Set
     .argument('[which]', 'config or report', 'config')
     .action(async (which) => setExit(await (await import('./commands/schema.js')).schema(which)));
 
+  described(program.command('alerts'), 'write the go-live criteria as Prometheus alerting rules (a rules file promtool checks)')
+    .argument('[config]', 'the config file (YAML), or - for stdin; default validate.yaml')
+    .option('--config <file>', 'the same, as an option')
+    .option('-o, --out <file>', 'write the rules file here (atomically) instead of stdout')
+    .action(async (file, flags) => setExit(await (await import('./commands/alerts.js')).alerts({ config: configFile(file, flags.config), out: flags.out })));
+
   described(program.command('init'), 'write a commented starter config')
     .argument('[file]', 'where to write it', 'validate.yaml')
     .option('--force', 'overwrite an existing file')

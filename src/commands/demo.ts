@@ -3,6 +3,7 @@ import type { Config } from '../config/config.js';
 import { loadConfigFile } from '../config/load.js';
 import { DEMO_ENGINES, DEMO_GRAFANA_TOKEN, DEMO_PG_APPLICATION, startDemoPlatform } from '../demo/platform.js';
 import { reachable } from '../demo/reachable.js';
+import { planRules } from '../alerts/rules.js';
 import type { ExitCodeValue } from '../exit-codes.js';
 import { execute } from '../run/execute.js';
 import { plannedResults } from '../run/run-scenarios.js';
@@ -48,6 +49,9 @@ export async function demo(flags: DemoFlags, signal: AbortSignal): Promise<ExitC
     const redactor = SECRETS;
     const config = await loadConfigFile(DEMO_CONFIG, redactor, env);
     const notes = leaveOut(config, { redis: redisUp, postgres: postgresUp }, { redis: redisUrl, postgres: postgresUrl });
+    // The simulated Prometheus has the rules `validate alerts` writes from this config (less DEMO_DROP_RULE, to see coverage fail).
+    const dropped = new Set((process.env.DEMO_DROP_RULE ?? '').split(',').filter(Boolean));
+    platform.loadAlertRules(planRules(config).rules.filter((r) => !dropped.has(r.alert)).map((r) => ({ name: r.alert, labels: r.labels, query: r.expr })));
     for (const n of notes) note(`demo: ${n}`);
     const progress = probeProgress(config.targets.length);
     const load = loadProgress('auto', plannedResults(config));

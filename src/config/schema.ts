@@ -18,6 +18,7 @@ const criterion = z.union([
     severity: z.enum(['critical', 'warning']).default('critical').meta({ description: 'critical: NOT MET means NO-GO; warning: reported, still GO' }),
     description: z.string().optional(),
     category: z.string().min(1).optional().meta({ description: 'The executive-summary row it is counted in (default: the section of what it reads, e.g. Engine matrix)' }),
+    for: duration.optional().meta({ description: 'For validate alerts: how long the condition must hold in production before the alert fires (the rule\'s for:)' }),
   }),
 ]);
 

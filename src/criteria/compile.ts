@@ -15,6 +15,8 @@ export interface CriterionSpec {
   category?: string;
   /** Where it is written in the config (file, line), for annotations. */
   location?: SourceLocation;
+  /** How long it must be violated in production before its alert fires (`validate alerts`), in ms. */
+  for?: number;
 }
 
 export interface SourceLocation {
@@ -39,6 +41,7 @@ export interface Criterion {
   key?: string;
   category: string;
   location?: SourceLocation;
+  for?: number;
 }
 
 /** Compiles one criterion, or says what is wrong with it (quoting the expression). */
@@ -74,6 +77,7 @@ export function compileCriterion(spec: CriterionSpec, catalog: MetricCatalog): C
     bound,
     boundText: right.text,
     category: spec.category ?? ref.category,
+    ...(spec.for !== undefined && { for: spec.for }),
     ...(spec.location && { location: spec.location }),
   };
 }

@@ -32,6 +32,8 @@ export interface DemoPlatform {
   engines: Record<string, string>;
   prometheusUrl: string;
   grafanaUrl: string;
+  /** Rules for the simulated Prometheus to have loaded (what `validate alerts` writes from the demo's config). */
+  loadAlertRules(rules: { name: string; labels: Record<string, string>; query: string }[]): void;
   close(): Promise<void>;
 }
 
@@ -55,7 +57,8 @@ export async function startDemoPlatform(o: DemoOptions = {}): Promise<DemoPlatfo
   const engines = await Promise.all(DEMO_ENGINES.map(async (name) => new DemoEngine(name, name === MAINTENANCE, await dependencyOf(name))));
   await Promise.all(engines.map((e) => e.start()));
   const urls = Object.fromEntries(engines.map((e) => [e.name, e.url]));
-  const prometheus = prometheusSim(urls, MAINTENANCE);
+  const sim = prometheusSim(urls, MAINTENANCE);
+  const prometheus = sim.server;
   const grafana = grafanaSim(DEMO_GRAFANA);
   await Promise.all([prometheus, grafana].map((s) => new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()))));
   const bus = o.redisUrl ? await startBusTraffic(o.redisUrl) : undefined;
@@ -64,6 +67,7 @@ export async function startDemoPlatform(o: DemoOptions = {}): Promise<DemoPlatfo
     engines: urls,
     prometheusUrl: urlOf(prometheus),
     grafanaUrl: urlOf(grafana),
+    loadAlertRules: sim.loadRules,
     async close() {
       bus?.close();
       for (const d of deps) d.close();

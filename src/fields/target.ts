@@ -7,4 +7,6 @@ export interface TargetBase {
   phase?: string;
   /** Per-target timeout in ms (defaults.timeout when absent). */
   timeout?: number;
+  /** PromQL giving each of its measurements in production, in the measurement's unit (for `validate alerts`). */
+  metrics?: Record<string, string>;
 }

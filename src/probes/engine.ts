@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { readHealthDocument } from './health-document.js';
-import { httpFields, httpMetrics, runHttp } from './http.js';
+import { HTTP_PROMQL, httpFields, httpMetrics, runHttp } from './http.js';
 import { defineProbe } from './types.js';
 
 const schema = z.strictObject({ kind: z.literal('engine'), ...httpFields('/health') });
@@ -21,6 +21,7 @@ export const engineProbe = defineProbe<EngineTarget>({
     ...httpMetrics,
     uptime_seconds: { unit: 'seconds', aggregate: 'min', label: 'uptime' },
   },
+  promql: (_t, metric) => HTTP_PROMQL[metric],
   run: (target, ctx) =>
     runHttp(target, ctx, '/health', (json, outcome) => {
       const h = readHealthDocument(json);

@@ -33,6 +33,15 @@ export const httpMetrics: Record<string, MetricSpec> = {
   body_bytes: { unit: 'bytes', aggregate: 'max', label: 'body' },
 };
 
+/**
+ * An HTTP service in production as Prometheus usually sees it: `up` for its scrape job, and the request
+ * duration histogram most HTTP instrumentation exports (its p99, in ms).
+ */
+export const HTTP_PROMQL: Record<string, string> = {
+  available: '100 * up{job="$target"}',
+  latency_ms: '1000 * histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{job="$target"}[5m])))',
+};
+
 /** Methods that may be sent twice to time a warm connection. */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -109,5 +118,6 @@ export const httpProbe = defineProbe<HttpTarget>({
   summary: 'Any HTTP endpoint: status, optional JSON body assertions, response time on a warm connection',
   schema,
   metrics: httpMetrics,
+  promql: (_t, metric) => HTTP_PROMQL[metric],
   run: (target, ctx) => runHttp(target, ctx),
 });

@@ -76,5 +76,11 @@ export const postgresProbe = defineProbe<PostgresTarget>({
   summary: 'PostgreSQL: connect, SELECT 1, version, connections, long transactions, replicas, a replica\'s WAL receiver and lag',
   schema,
   metrics,
+  // As postgres_exporter exports them, scraped under a job named like the target.
+  promql: (_t, metric) =>
+    ({
+      available: '100 * pg_up{job="$target"}',
+      connections_used_pct: '100 * sum(pg_stat_activity_count{job="$target"}) / max(pg_settings_max_connections{job="$target"})',
+    })[metric],
   run,
 });

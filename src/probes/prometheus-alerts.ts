@@ -4,16 +4,23 @@ import { arrayField, labelsOf, type PrometheusApi } from '../protocols/prometheu
 
 export interface AlertReading {
   measurements: Measurement[];
+  /** The alerting rules as the API lists them (with their group's interval), when they could be read. */
+  rules?: RuleLike[];
   /** Every value each alert label can take: the rules' names and labels, the scrape targets' job and instance. */
   universe: Record<string, string[]>;
   alerts: AlertSeen[];
   warnings: string[];
 }
 
-interface RuleLike {
+export interface RuleLike {
   type?: string;
   name?: string;
   labels?: unknown;
+  health?: string;
+  lastError?: string;
+  lastEvaluation?: string;
+  /** Seconds between evaluations of the rule's group. */
+  interval?: number;
 }
 
 /**
@@ -44,8 +51,10 @@ export async function readAlerts(api: PrometheusApi, targetLabels: Record<string
   const add = (k: string, v: string) => (universe.get(k) ?? universe.set(k, new Set()).get(k)!).add(v);
   for (const t of targetLabels) for (const k of ['job', 'instance']) if (t[k]) add(k, t[k]);
   const warnings: string[] = [];
+  let rules: RuleLike[] | undefined;
   try {
-    for (const rule of await alertingRules(api)) {
+    rules = await alertingRules(api);
+    for (const rule of rules) {
       if (rule.name) add('alertname', rule.name);
       for (const [k, v] of Object.entries(labelsOf(rule.labels))) add(k, v);
     }
@@ -53,7 +62,7 @@ export async function readAlerts(api: PrometheusApi, targetLabels: Record<string
     // Without the rules, a selector on an alert that is not firing cannot be told from a typo: such criteria say NOT RUN.
     warnings.push(`cannot read the alerting rules (${(err as Error).message}); alert selectors are checked against firing alerts only`);
   }
-  return { measurements: m, universe: Object.fromEntries([...universe].map(([k, v]) => [k, [...v]])), alerts, warnings };
+  return { measurements: m, rules, universe: Object.fromEntries([...universe].map(([k, v]) => [k, [...v]])), alerts, warnings };
 }
 
 /**
@@ -69,6 +78,8 @@ function stateOf(state: unknown): AlertSeen['state'] | undefined {
 
 async function alertingRules(api: PrometheusApi): Promise<RuleLike[]> {
   const data = await api.data('/api/v1/rules?type=alert');
-  const groups = arrayField<{ rules?: unknown }>(data, 'groups', '/api/v1/rules');
-  return groups.flatMap((g) => (Array.isArray(g.rules) ? (g.rules as RuleLike[]) : [])).filter((r) => r.type === undefined || r.type === 'alerting');
+  const groups = arrayField<{ rules?: unknown; interval?: number }>(data, 'groups', '/api/v1/rules');
+  return groups
+    .flatMap((g) => (Array.isArray(g.rules) ? (g.rules as RuleLike[]).map((r) => ({ ...r, interval: g.interval })) : []))
+    .filter((r) => r.type === undefined || r.type === 'alerting');
 }

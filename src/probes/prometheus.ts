@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import { duration, targetBase, name } from '../fields/fields.js';
-import type { Measurement, MetricSpec, Unit } from '../results/measurement.js';
+import type { LabelValues, Measurement, MetricSpec, Unit } from '../results/measurement.js';
+
+/** Coverage cannot be measured: every rules_* criterion is NOT RUN, with why. */
+const ruleUnmeasured = (why: string) => Object.fromEntries(['rules_required', 'rules_missing', 'rules_unhealthy', 'rules_stale'].map((k) => [k, why]));
 import { classifyError, endpointOf } from '../protocols/network-errors.js';
 import { readAlerts } from './prometheus-alerts.js';
+import { requiredRulesSchema, RULE_METRICS, ruleCoverage } from './prometheus-rules.js';
 import { arrayField, labelsOf, NotPrometheusError, prometheusApi, scalarOf } from '../protocols/prometheus-api.js';
 import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
 
@@ -23,6 +27,7 @@ const schema = z.strictObject({
       }),
     )
     .default([]),
+  rules: requiredRulesSchema,
 });
 export type PrometheusTarget = z.output<typeof schema>;
 
@@ -35,6 +40,7 @@ const metrics: Record<string, MetricSpec> = {
   alerts_pending: { unit: 'count', aggregate: 'sum', label: 'alerts pending', labelled: true, missingIsZero: true },
   restarts: { unit: 'count', aggregate: 'sum', label: 'restarts', headline: true },
   up_flaps: { unit: 'count', aggregate: 'sum', label: 'up flaps' },
+  ...RULE_METRICS,
 };
 
 async function run(target: PrometheusTarget, ctx: ProbeContext): Promise<ProbeOutcome> {
@@ -78,7 +84,18 @@ async function run(target: PrometheusTarget, ctx: ProbeContext): Promise<ProbeOu
         unmeasured[q.name] = why;
       }
     }
-    const labelValues = { alerts_firing: alerts.universe, alerts_pending: alerts.universe };
+    let labelValues: LabelValues = { alerts_firing: alerts.universe, alerts_pending: alerts.universe };
+    if (target.rules) {
+      const required = Array.isArray(target.rules) ? target.rules : undefined;
+      if (!required) Object.assign(unmeasured, ruleUnmeasured('the rules validate alerts would write are known only from a config (validate run)'));
+      else if (!alerts.rules) Object.assign(unmeasured, ruleUnmeasured('the alerting rules could not be read (/api/v1/rules)'));
+      else {
+        const coverage = ruleCoverage(required, alerts.rules);
+        m.push(...coverage.measurements);
+        warnings.push(...coverage.warnings);
+        labelValues = { ...labelValues, ...coverage.labelValues };
+      }
+    }
     // Firing alerts are listed with the target each is about (the report shows them); they make a warning, not a failure.
     const firing = alerts.alerts.some((a) => a.state === 'firing');
     return { status: warnings.length || firing ? 'warn' : 'pass', latencyMs: ready.totalMs, warnings, details: {}, measurements: m, labelValues, unmeasured, alerts: alerts.alerts };
@@ -93,9 +110,11 @@ export const prometheusProbe = defineProbe<PrometheusTarget>({
   kind: 'prometheus',
   aliases: [],
   schemes: [],
-  summary: 'Prometheus: ready, scrape targets down, firing alerts with their labels, PromQL measurements',
+  summary: 'Prometheus: ready, scrape targets down, firing alerts with their labels, PromQL measurements, required alerting rules loaded and healthy',
   schema,
   metrics,
+  // A named query is already PromQL: its alert is the query against the criterion's bound.
+  promql: (t, metric) => t.queries.find((q) => q.name === metric)?.query,
   targetMetrics: (t) =>
     Object.fromEntries(t.queries.map((q) => [q.name, { unit: q.unit as Unit, aggregate: 'max' as const, label: q.name, headline: true }])),
   run,

@@ -100,6 +100,14 @@ export const redisProbe = defineProbe<RedisTarget>({
   summary: 'Redis: PING samples, memory, clients, persistence, replication lag from offsets, CPU over the window; as a bus: pub/sub round trip, subscribers, stream consumer groups',
   schema,
   metrics: { ...REDIS_METRICS, ...BUS_METRICS },
+  // As redis_exporter exports them, scraped under a job named like the target.
+  promql: (_t, metric) =>
+    ({
+      available: '100 * redis_up{job="$target"}',
+      memory_used_pct: '100 * redis_memory_used_bytes{job="$target"} / redis_memory_max_bytes{job="$target"}',
+      cpu_pct: '100 * (rate(redis_cpu_sys_seconds_total{job="$target"}[1m]) + rate(redis_cpu_user_seconds_total{job="$target"}[1m]))',
+      connected_clients: 'redis_connected_clients{job="$target"}',
+    })[metric],
   check(t, { timeoutMs }) {
     if (t.samples > 1 && t.window >= timeoutMs) {
       return [{ path: ['window'], message: `window ${t.window} ms is not shorter than the timeout (${timeoutMs} ms): the probe could never finish; shorten the window or raise the timeout` }];

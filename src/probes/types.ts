@@ -57,6 +57,12 @@ export interface ProbeKind<T extends TargetBase = TargetBase> {
   /** Metrics a specific target adds (e.g. named PromQL queries). */
   targetMetrics?(target: T): Record<string, MetricSpec>;
   /**
+   * How a measurement reads in production, as PromQL in the measurement's unit, from the exporters usually
+   * scraped for this kind ($target: the target's name, the usual job label): what `validate alerts` writes
+   * its rules with. A target's own `metrics:` overrides it.
+   */
+  promql?(target: T, metric: string): string | undefined;
+  /**
    * Config rules the schema cannot say (fields that depend on each other or on the defaults), each a
    * problem at a path inside the target. Run by `validate check` and before every run.
    */

@@ -18,6 +18,7 @@ import type { LiveView } from '../load/measure.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 import type { Shard } from '../load/shard.js';
 import { configHash } from '../config/hash.js';
+import { expandGeneratedRules } from '../alerts/rules.js';
 
 export interface ExecuteOptions {
   signal?: AbortSignal;
@@ -41,6 +42,9 @@ export interface ExecuteOptions {
 export async function execute(config: Config, redactor: Redactor, opts: ExecuteOptions = {}): Promise<Report> {
   const startedAt = new Date();
   const notes = [...(opts.notes ?? [])];
+  // The load's identity as written (before `rules: generated` is expanded), as `validate merge --config` computes it.
+  const hash = configHash(config);
+  expandGeneratedRules(config);
   // Probes and faults happen once: on shard 1 (unless asked on every shard); the others only load.
   const loadOnly = opts.shard !== undefined && opts.shard.index > 1 && !opts.probesEverywhere;
   if (loadOnly) notes.push(`shard ${opts.shard!.index}/${opts.shard!.total}: probes and fault experiments run on shard 1; this shard only loads`);
@@ -68,7 +72,7 @@ export async function execute(config: Config, redactor: Redactor, opts: ExecuteO
   return buildReport(
     {
       platform: config.platform, source: config.source, version: toolVersion(), startedAt, finishedAt: new Date(), aborted, verdict, phases, probes, scenarios, faults, criteria, notes, waitedMs,
-      ...(opts.shard && { shard: { ...opts.shard, configHash: configHash(config), ...(opts.startAt && { startAt: opts.startAt.iso }) } }),
+      ...(opts.shard && { shard: { ...opts.shard, configHash: hash, ...(opts.startAt && { startAt: opts.startAt.iso }) } }),
     },
     redactor,
   );

@@ -20,7 +20,7 @@ describe('usage and config errors exit 2 with a located message', () => {
     const p = file('bad.yaml', 'targets:\n  - name: risk\n    kind: engine\n    urll: http://localhost:8200\n');
     const r = await runCli(['run', '--config', p]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`validate: the config has 1 problem; nothing was probed.\n${p}:4:5: targets[0]: unknown key "urll" (did you mean "url"?); expected one of: kind, name, url, required, phase, timeout, path, method, headers, expect, maxBodyBytes, tlsVerify\n`);
+    expect(r.stderr).toBe(`validate: the config has 1 problem; nothing was probed.\n${p}:4:5: targets[0]: unknown key "urll" (did you mean "url"?); expected one of: kind, name, url, required, phase, timeout, metrics, path, method, headers, expect, maxBodyBytes, tlsVerify\n`);
     expect(r.stdout).toBe('');
   });
 
@@ -89,7 +89,20 @@ describe('commands', () => {
     expect(report.summary.optionalFailing).toEqual(['features']);
     expect(report.probes.filter((p: { kind: string }) => p.kind === 'engine')).toHaveLength(10);
     expect(report.criteria.find((c: { name: string }) => c.name === 'Engine health')).toMatchObject({ actual: 90, outcome: 'MET', status: 'pass' });
+    expect(report.criteria.find((c: { name: string }) => c.name === 'Monitoring coverage')).toMatchObject({ actual: 0, outcome: 'MET' });
     console.log(`demo wall time: ${r.wallMs.toFixed(0)} ms`);
+  });
+});
+
+describe('demo: monitoring coverage', () => {
+  it('the decision matrix has a coverage row: MET with every generated rule loaded, NOT MET when one is removed', async () => {
+    const json = join(mkdtempSync(join(tmpdir(), 'validate-demo-')), 'demo.json');
+    const r = await runCli(['demo', '-q', '--out', json], { env: { DEMO_DROP_RULE: 'ResponseSLA', DEMO_SOAK_DURATION: '1s' } });
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    const coverage = report.criteria.find((c: { name: string }) => c.name === 'Monitoring coverage');
+    expect(coverage).toMatchObject({ outcome: 'NOT MET', actual: 1, status: 'fail' });
+    expect(report.probes.find((p: { kind: string }) => p.kind === 'prometheus').warnings).toContain('alerting rule(s) not loaded: ResponseSLA');
+    expect(r.code).toBe(1);
   });
 });
 

@@ -22,7 +22,7 @@ const TCP = '{ name: a, kind: tcp, url: "tcp://localhost:1" }';
 // Each row: a broken config and the exact message a user sees (file:line:column, field path, what and the fix).
 const CASES: [string, string, string][] = [
   ['misspelt key', 'targets:\n  - name: risk\n    kind: engine\n    urll: http://localhost:8200\n',
-    'c.yaml:4:5: targets[0]: unknown key "urll" (did you mean "url"?); expected one of: kind, name, url, required, phase, timeout, path, method, headers, expect, maxBodyBytes, tlsVerify'],
+    'c.yaml:4:5: targets[0]: unknown key "urll" (did you mean "url"?); expected one of: kind, name, url, required, phase, timeout, metrics, path, method, headers, expect, maxBodyBytes, tlsVerify'],
   ['misspelt top-level key', `target:\n  - ${TCP}\n`,
     'c.yaml:1:1: unknown key "target" (did you mean "targets"?); expected one of: version, platform, defaults, phases, targets, scenarios, generator, monitor, faults, criteria, outputs'],
   ['unknown kind', 'targets:\n  - name: risk\n    kind: engin\n    url: http://localhost:8200\n',

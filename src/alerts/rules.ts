@@ -1,0 +1,110 @@
+import type { Config } from '../config/config.js';
+import type { Criterion } from '../criteria/compile.js';
+import type { Comparator } from '../criteria/expression.js';
+import { probeKindOrUndefined } from '../probes/registry.js';
+import type { TargetBase } from '../fields/target.js';
+
+/** One Prometheus alerting rule, as a rules file writes it. */
+export interface AlertRule {
+  alert: string;
+  expr: string;
+  for?: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+export interface RulesPlan {
+  rules: AlertRule[];
+  /** Criteria that have no production form, and why: listed, never invented. */
+  skipped: { criterion: string; why: string }[];
+}
+
+/** The comparison that fires the alert: the criterion's, broken. */
+const BROKEN: Record<Comparator, string> = { '<': '>=', '<=': '>', '>': '<=', '>=': '<', '==': '!=', '!=': '==' };
+
+/** `Engine health` -> `EngineHealth`: an alert name Prometheus accepts, unique in the file. */
+function alertName(name: string, taken: Set<string>): string {
+  const base = name.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : '')).replace(/^[^A-Za-z_]/, (c) => `_${c}`);
+  let n = (base.charAt(0).toUpperCase() + base.slice(1)) || 'Criterion';
+  for (let i = 2; taken.has(n); i++) n = `${base}${i}`;
+  taken.add(n);
+  return n;
+}
+
+const forText = (ms: number | undefined) => (ms === undefined || ms === 0 ? undefined : ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
+const quote = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+
+/** A target's measurement in production: its own `metrics:`, else what its kind reads from the usual exporter. */
+function promqlOf(t: TargetBase, metric: string): string | undefined {
+  const text = t.metrics?.[metric] ?? probeKindOrUndefined(t.kind)?.promql?.(t, metric);
+  return text?.replaceAll('$target', t.name);
+}
+
+/** The alert expression of a criterion, or why there is none. */
+function exprOf(c: Criterion, config: Config): { expr: string; targets: string[] } | string {
+  const broken = `${BROKEN[c.op]} ${c.bound}`;
+  const s = c.ref.scope;
+  if (c.ref.matchers) return `it selects labelled series (${c.refText}); rules are written for plain measurements: write this one by hand`;
+  if (s.type === 'all') return 'it spans every kind of target: give the rule per kind (e.g. engines.available)';
+  if (s.kind === 'scenario' || s.kind === 'fault') {
+    // Only the gate measures it: the rule reads the gate's own textfile metric (validate --out ...prom).
+    return { expr: `validate_criterion_actual{criterion="${quote(c.name)}"} ${broken}`, targets: [] };
+  }
+  const targets = config.targets.filter((t) => t.kind === s.kind && (s.type === 'kind' || t.name === s.name));
+  const exprs = targets.map((t) => ({ t, q: promqlOf(t, c.ref.metric) }));
+  const missing = exprs.filter((e) => !e.q).map((e) => e.t.name);
+  if (targets.length === 0) return 'no target of that kind in the config';
+  if (missing.length) return `no PromQL for ${c.ref.metric} of ${missing.join(', ')}: give it in the target's metrics: (e.g. metrics: { ${c.ref.metric}: '...' })`;
+  if (s.type === 'member' || targets.length === 1) return { expr: `(${exprs[0].q}) ${broken}`, targets: [targets[0].name] };
+  const agg = c.ref.spec.aggregate;
+  const each = (agg === 'max' && (c.op === '<' || c.op === '<=')) || (agg === 'min' && (c.op === '>' || c.op === '>='));
+  // The worst of them under the bound is each of them under it: one rule, a series per target that breaks it.
+  if (each) return { expr: exprs.map((e) => `(${e.q}) ${broken}`).join(' or '), targets: targets.map((t) => t.name) };
+  if (agg === 'sum' || agg === 'mean') {
+    const total = exprs.map((e) => `sum(${e.q})`).join(' + ');
+    return { expr: `${agg === 'mean' ? `(${total}) / ${exprs.length}` : total} ${broken}`, targets: targets.map((t) => t.name) };
+  }
+  return `its ${agg} over ${targets.length} targets compared ${c.op} has no single PromQL form: write it per target`;
+}
+
+/**
+ * A target that requires `rules: generated` requires, by name and severity, every rule `validate alerts`
+ * writes from this config: the loop is closed when the Prometheus that watches production has them.
+ */
+export function expandGeneratedRules(config: Config): void {
+  const wanting = config.targets.filter((t) => (t as { rules?: unknown }).rules === 'generated');
+  if (wanting.length === 0) return;
+  const required = planRules(config).rules.map((r) => ({ alert: r.alert, severity: r.labels.severity }));
+  for (const t of wanting) (t as { rules?: unknown }).rules = required;
+}
+
+/**
+ * The config's go-live criteria as production alerting rules, with the same thresholds: each measured
+ * through the PromQL its target gives (or its kind reads from the usual exporter), `for:` from the
+ * criterion's own `for`, severity from its severity. What only the gate measures (load results, fault
+ * experiments) is read from the gate's textfile metrics; what has no production form is listed.
+ */
+export function planRules(config: Config): RulesPlan {
+  const taken = new Set<string>();
+  const rules: AlertRule[] = [];
+  const skipped: RulesPlan['skipped'] = [];
+  for (const c of config.criteria.filter((x) => !x.implicit)) {
+    const e = exprOf(c, config);
+    if (typeof e === 'string') {
+      skipped.push({ criterion: c.name, why: e });
+      continue;
+    }
+    const gate = e.targets.length === 0;
+    rules.push({
+      alert: alertName(c.name, taken),
+      expr: e.expr,
+      ...(forText(c.for) && { for: forText(c.for) }),
+      labels: { severity: c.severity, criterion: c.name, ...(e.targets.length === 1 && { target: e.targets[0] }), ...(gate && { source: 'validate' }) },
+      annotations: {
+        summary: `${c.name}: ${c.expression} is not met${gate ? ' (last validate run)' : ''}`,
+        description: `The go-live criterion "${c.expression}" (${c.severity}), watched in production${c.description ? `: ${c.description}` : ''}.`,
+      },
+    });
+  }
+  return { rules, skipped };
+}
