@@ -13,6 +13,7 @@ const pgServer = () => existsSync('/usr/lib/postgresql') && readdirSync('/usr/li
 const NEEDS = [
   { ok: () => has('redis-server') && has('redis-cli'), pkg: 'redis-server', why: 'private Redis instances (a replica, a password, maxclients) and redis-cli as the independent view' },
   { ok: () => has('prometheus') && has('promtool'), pkg: 'prometheus', why: 'a real Prometheus with alert rules; promtool checks the textfile format' },
+  { ok: () => has('nats-server'), pkg: 'nats-server', why: 'private NATS servers (JetStream, a password) for the nats probe and bus' },
   { ok: () => has('psql'), pkg: 'postgresql-client', why: 'psql, the independent count of connections' },
   { ok: pgServer, pkg: 'postgresql', why: 'a private cluster and a streaming replica (pg_basebackup)' },
   { ok: () => has('chromium'), pkg: 'chromium', why: 'the HTML report is checked in a real browser' },

@@ -11,6 +11,7 @@ export const FAULT_METRICS: Record<string, MetricSpec> = {
   witness_recovery_ms: { unit: 'ms', aggregate: 'max', label: 'tool reconnection' },
   // Injected during a bus scenario (`during`): what its messages went through.
   messages_lost: { unit: 'count', aggregate: 'sum', label: 'messages lost during the fault' },
+  messages_refused: { unit: 'count', aggregate: 'sum', label: 'publishes the bus refused during the fault' },
   delivery_gap_ms: { unit: 'ms', aggregate: 'max', label: 'longest time without a delivery during the fault' },
 };
 
@@ -18,9 +19,12 @@ export const FAULT_METRICS: Record<string, MetricSpec> = {
 export function trafficMeasurements(t: FaultTraffic | undefined): { measurements: Measurement[]; unmeasured: Record<string, string> } {
   if (!t) {
     const why = 'the fault was not injected during a bus scenario (give it during: <scenario>)';
-    return { measurements: [], unmeasured: { messages_lost: why, delivery_gap_ms: why } };
+    return { measurements: [], unmeasured: { messages_lost: why, messages_refused: why, delivery_gap_ms: why } };
   }
-  const measurements: Measurement[] = [{ metric: 'messages_lost', value: t.lost, unit: 'count' }];
+  const measurements: Measurement[] = [
+    { metric: 'messages_lost', value: t.lost, unit: 'count' },
+    { metric: 'messages_refused', value: t.refused ?? 0, unit: 'count' },
+  ];
   if (t.gapMs !== null) measurements.push({ metric: 'delivery_gap_ms', value: t.gapMs, unit: 'ms' });
   const unmeasured: Record<string, string> = t.gapMs === null ? { delivery_gap_ms: `no message was delivered from the injection until ${t.scenario} ended` } : {};
   return { measurements, unmeasured };

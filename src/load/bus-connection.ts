@@ -7,8 +7,12 @@ export type DeliveryCounts = Delivery;
 
 /** Messages published from a moment on (a fault's injection): how many, how many were lost, and when the first arrived. */
 export interface TrafficWindow {
+  /** Taken by the bus. */
   published: number;
+  /** Taken and never delivered. */
   lost: number;
+  /** Refused by the bus (the publish failed): the publisher knows; a service would retry or report them. */
+  refused: number;
   /** The longest time without a delivery from the mark to its close (the interruption as the traffic saw it); null when nothing arrived. */
   longestGapMs: number | null;
 }
@@ -32,6 +36,7 @@ interface Mark {
   lastAt: number;
   longestGap?: number;
   delivered: Set<number>;
+  refused: number;
 }
 
 /**
@@ -78,6 +83,7 @@ export function busFactory(transport: BusTransport, size: number): { factory: Co
         () => undefined,
         (err: Error) => {
           c.publishFailed++;
+          for (const m of marks) if (seq >= m.fromSeq && (m.toSeq === undefined || seq < m.toSeq)) m.refused++;
           if (waiting.delete(seq)) done(err, 0);
         },
       );
@@ -95,7 +101,7 @@ export function busFactory(transport: BusTransport, size: number): { factory: Co
   const witness: TrafficWitness = {
     mark: () => {
       const at = performance.now();
-      return marks.push({ at, lastAt: at, fromSeq: next, delivered: new Set() }) - 1;
+      return marks.push({ at, lastAt: at, fromSeq: next, delivered: new Set(), refused: 0 }) - 1;
     },
     close(id) {
       const m = marks[id];
@@ -107,8 +113,8 @@ export function busFactory(transport: BusTransport, size: number): { factory: Co
     },
     read(id) {
       const m = marks[id];
-      const published = (m.toSeq ?? next) - m.fromSeq;
-      return { published, lost: published - m.delivered.size, longestGapMs: m.longestGap ?? null };
+      const published = (m.toSeq ?? next) - m.fromSeq - m.refused;
+      return { published, lost: published - m.delivered.size, refused: m.refused, longestGapMs: m.longestGap ?? null };
     },
   };
   // Lost: sent and neither delivered nor refused by the bus (a publish never acknowledged is lost too).

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { LabelValues, Measurement, MetricSpec } from '../results/measurement.js';
+import { BUS_METRICS } from './bus-metrics.js';
+import { busRoundTrip } from './bus-round-trip.js';
 
 /**
  * A Redis used as a message bus: a pub/sub round trip on a probe channel of its own (published on one
@@ -21,13 +23,9 @@ export const busSchema = z
   .meta({ description: 'Check this Redis as a message bus' });
 export type BusConfig = z.output<typeof busSchema>;
 
-export const BUS_METRICS: Record<string, MetricSpec> = {
-  bus_round_trip_ms: { unit: 'ms', aggregate: 'max', label: 'pub/sub round trip', busColumn: 'round_trip' },
-  bus_lost: { unit: 'count', aggregate: 'sum', label: 'round-trip messages lost', busColumn: 'lost' },
-  bus_out_of_order: { unit: 'count', aggregate: 'sum', label: 'round-trip messages out of order' },
-  subscribers: { unit: 'count', aggregate: 'min', label: 'subscribers', labelled: true, busColumn: 'subscribers' },
-  stream_lag: { unit: 'count', aggregate: 'max', label: 'stream lag', labelled: true, busColumn: 'lag' },
-  stream_pending: { unit: 'count', aggregate: 'max', label: 'pending', labelled: true, busColumn: 'pending' },
+/** A bus's measurements, as every bus kind names them, with what only Redis tells: the oldest pending entry's age. */
+export const REDIS_BUS_METRICS: Record<string, MetricSpec> = {
+  ...BUS_METRICS,
   stream_oldest_pending_s: { unit: 'seconds', aggregate: 'max', label: 'oldest pending', labelled: true },
 };
 
@@ -66,43 +64,31 @@ export async function probeBus(client: Redis, connect: Connect, bus: BusConfig, 
     out.labelValues[metric] = streamLabels;
     // Without a selector: the worst group of all the streams.
     const values = out.measurements.filter((m) => m.metric === metric && m.labels).map((m) => m.value);
-    if (values.length) out.measurements.push({ metric, value: Math.max(...values), unit: BUS_METRICS[metric].unit });
+    if (values.length) out.measurements.push({ metric, value: Math.max(...values), unit: REDIS_BUS_METRICS[metric].unit });
   }
   return out;
 }
 
-/** Publishes `samples` messages on a channel of its own and times each on a subscribed second connection. */
+/** The round trip on a channel of its own, published on the probe's connection and received on a second one. */
 async function roundTrip(client: Redis, connect: Connect, samples: number, budgetMs: number, out: BusReading): Promise<void> {
   const channel = `validate:probe:${randomBytes(6).toString('hex')}`;
   const sub = await connect();
   try {
-    const arrivals: { seq: number; at: number }[] = [];
-    let wake: (() => void) | undefined;
-    sub.on('message', (_ch: string, text: string) => {
-      arrivals.push({ seq: Number(text), at: performance.now() });
-      wake?.();
-    });
-    await sub.subscribe(channel);
-    const deadline = performance.now() + budgetMs;
-    const latencies: number[] = [];
-    for (let seq = 0; seq < samples && performance.now() < deadline; seq++) {
-      const sent = performance.now();
-      await client.publish(channel, String(seq));
-      while (!arrivals.some((a) => a.seq === seq) && performance.now() < deadline) {
-        await new Promise<void>((r) => {
-          wake = r;
-          setTimeout(r, Math.max(1, deadline - performance.now()));
-        });
-      }
-      const got = arrivals.find((a) => a.seq === seq);
-      if (got) latencies.push(got.at - sent);
-    }
-    const lost = samples - new Set(arrivals.map((a) => a.seq)).size;
-    const outOfOrder = arrivals.filter((a, i) => i > 0 && a.seq < arrivals[i - 1].seq).length;
-    if (latencies.length) out.measurements.push({ metric: 'bus_round_trip_ms', value: median(latencies), unit: 'ms' });
-    else out.unmeasured.bus_round_trip_ms = `none of ${samples} messages published on ${channel} came back within ${Math.round(budgetMs)} ms`;
-    out.measurements.push({ metric: 'bus_lost', value: lost, unit: 'count' }, { metric: 'bus_out_of_order', value: outOfOrder, unit: 'count' });
-    if (lost) out.warnings.push(`pub/sub round trip: ${lost} of ${samples} messages not received`);
+    const r = await busRoundTrip(
+      {
+        channel,
+        publish: (seq) => client.publish(channel, String(seq)).then(() => undefined),
+        async subscribe(arrived) {
+          sub.on('message', (_ch: string, text: string) => arrived(Number(text)));
+          await sub.subscribe(channel);
+        },
+      },
+      samples,
+      budgetMs,
+    );
+    out.measurements.push(...r.measurements);
+    out.warnings.push(...r.warnings);
+    Object.assign(out.unmeasured, r.unmeasured);
   } finally {
     sub.disconnect();
   }
@@ -144,7 +130,3 @@ function pairs(flat: unknown[]): Record<string, unknown> {
   return o;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}

@@ -6,7 +6,7 @@ import { connectRedis, explainRedis, serverGreeting } from '../protocols/redis.j
 import { parseInfo } from '../protocols/redis-info.js';
 import { judgeRedis, REDIS_METRICS } from './redis-judge.js';
 import { replicaLag } from './redis-replication.js';
-import { BUS_METRICS, busSchema, probeBus, type BusReading } from './redis-bus.js';
+import { REDIS_BUS_METRICS, busSchema, probeBus, type BusReading } from './redis-bus.js';
 import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
 
 const schema = z.strictObject({
@@ -99,7 +99,7 @@ export const redisProbe = defineProbe<RedisTarget>({
   schemes: ['redis', 'rediss'],
   summary: 'Redis: PING samples, memory, clients, persistence, replication lag from offsets, CPU over the window; as a bus: pub/sub round trip, subscribers, stream consumer groups',
   schema,
-  metrics: { ...REDIS_METRICS, ...BUS_METRICS },
+  metrics: { ...REDIS_METRICS, ...REDIS_BUS_METRICS },
   // As redis_exporter exports them, scraped under a job named like the target.
   promql: (_t, metric) =>
     ({

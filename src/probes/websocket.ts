@@ -5,6 +5,7 @@ import { classifyError } from '../protocols/network-errors.js';
 import { exchange, openWebSocket, pingPong, WebSocketError, wsEndpoint } from '../protocols/websocket.js';
 import type { Measurement } from '../results/measurement.js';
 import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
+import { median } from '../util/median.js';
 
 const schema = z.strictObject({
   kind: z.literal('websocket'),
@@ -63,10 +64,6 @@ async function run(target: WebSocketTarget, ctx: ProbeContext): Promise<ProbeOut
   }
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 export const websocketProbe = defineProbe<WebSocketTarget>({
   kind: 'websocket',

@@ -152,7 +152,7 @@ const defs: Record<string, Schema> = {
       leftDown: arr(str),
       restoreWith: str,
       affected: arr(str),
-      traffic: obj({ scenario: str, published: int, lost: int, gapMs: nullable(num) }, ['scenario', 'published', 'lost', 'gapMs']),
+      traffic: obj({ scenario: str, published: int, lost: int, refused: int, gapMs: nullable(num) }, ['scenario', 'published', 'lost', 'gapMs']),
       isolated: bool,
       witnessRecoveryMs: num,
       checks: int,

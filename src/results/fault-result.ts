@@ -8,6 +8,8 @@ export interface FaultTraffic {
   published: number;
   /** Of those, never delivered. */
   lost: number;
+  /** Messages the bus refused to take (the publish failed): the publisher was told; nothing was lost silently. Absent in reports before 0.2. */
+  refused?: number;
   /** The longest time without a delivery from the injection to the recovery; null when nothing arrived. */
   gapMs: number | null;
 }

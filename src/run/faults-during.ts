@@ -56,7 +56,7 @@ export async function withFaultsDuring<T>(
   for (const { f, r, mark } of await Promise.all(experiments)) {
     if (witness && mark !== undefined) {
       const t = witness.read(mark);
-      r.traffic = { scenario, published: t.published, lost: t.lost, gapMs: t.longestGapMs };
+      r.traffic = { scenario, published: t.published, lost: t.lost, refused: t.refused, gapMs: t.longestGapMs };
       r.measurements.push(...trafficMeasurements(r.traffic).measurements);
     }
     faults.results.set(f.name, r);

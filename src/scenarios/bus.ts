@@ -4,6 +4,7 @@ import type { TargetBase } from '../fields/target.js';
 import { busFactory } from '../load/bus-connection.js';
 import type { BusTransport } from '../load/bus-transport.js';
 import { measure } from '../load/measure.js';
+import { natsCore, natsJetStream } from '../load/nats-bus-transport.js';
 import { redisPubSub, redisStream } from '../load/redis-bus-transport.js';
 import { Schedule } from '../load/schedule.js';
 import type { Measurement, MetricSpec } from '../results/measurement.js';
@@ -15,9 +16,9 @@ import { defineScenario } from './types.js';
 const schema = z.strictObject({
   kind: z.literal('bus'),
   ...scenarioBase,
-  target: name.meta({ description: 'The bus: a redis target' }),
-  channel: z.string().min(1).optional().meta({ description: 'Pub/sub: publish on this channel, receive on a subscriber' }),
-  stream: z.string().min(1).optional().meta({ description: 'Instead of a channel, a stream: XADD, read and acknowledged by a consumer group of the run' }),
+  target: name.meta({ description: 'The bus: a redis or nats target' }),
+  channel: z.string().min(1).optional().meta({ description: 'Pub/sub: publish on this channel (a NATS subject), receive on a subscriber' }),
+  stream: z.string().min(1).optional().meta({ description: 'Instead of a channel, a stream: Redis XADD, or a NATS JetStream subject; read and acknowledged by a consumer (group) of the run' }),
   rate: z.number().positive().max(1_000_000).meta({ description: 'Messages per second, on a fixed schedule' }),
   duration,
   size: z.number().int().min(1).max(1024 * 1024).default(128).meta({ description: 'Bytes per message' }),
@@ -28,6 +29,7 @@ export type BusScenario = z.output<typeof schema>;
 /** Each bus kind's transports, by target kind: a new bus kind is a transport and a line here. */
 const TRANSPORTS: Record<string, (t: TargetBase, s: BusScenario) => BusTransport> = {
   redis: (t, s) => (s.stream ? redisStream(t.url, s.stream, s.timeout, s.clientName) : redisPubSub(t.url, s.channel!, s.timeout, s.clientName)),
+  nats: (t, s) => (s.stream ? natsJetStream(t.url, s.stream, s.timeout, s.clientName) : natsCore(t.url, s.channel!, s.timeout, s.clientName)),
 };
 
 /** What a bus result has beyond a load result's metrics. */

@@ -41,7 +41,8 @@ function traffic(f: FaultResult): string {
   const t = f.traffic;
   if (!t) return '';
   const gap = t.gapMs === null ? 'nothing delivered after it' : `longest gap ${formatMs(t.gapMs)}`;
-  return `${t.lost.toLocaleString('en-US')} of ${t.published.toLocaleString('en-US')} lost (${t.scenario}); ${gap}`;
+  const refused = t.refused ? `, ${t.refused.toLocaleString('en-US')} refused by the bus` : '';
+  return `${t.lost.toLocaleString('en-US')} of ${t.published.toLocaleString('en-US')} lost${refused} (${t.scenario}); ${gap}`;
 }
 
 function recovery(f: FaultResult): string {

@@ -1,0 +1,90 @@
+import type { ConnectionOptions, NatsConnection } from 'nats';
+import { classifyError, endpointOf, type Endpoint } from './network-errors.js';
+import { connect as netConnect } from 'node:net';
+
+/**
+ * NATS connections for probes and bus traffic. A NATS server greets every client with `INFO {...}` at
+ * once; the client library, given something else (a Redis, a PostgreSQL), waits for its timeout and says
+ * only "TIMEOUT". So the greeting is read first, and what answered is named.
+ */
+export const NATS_PORT = 4222;
+
+export interface NatsConnectOptions {
+  timeoutMs: number;
+  name: string;
+  /** Reconnect as a service on the bus would (bus traffic), or give up at once (probes). */
+  reconnect: boolean;
+}
+
+export async function connectNats(url: string, o: NatsConnectOptions): Promise<NatsConnection> {
+  const at = endpointOf(url, NATS_PORT);
+  // A NATS server sends INFO the moment it accepts; a silent server is something else, told within a second.
+  const waitMs = Math.round(Math.min(1000, o.timeoutMs / 2));
+  const greeting = await firstLine(at, waitMs);
+  if (!greeting.startsWith('INFO ')) throw new NotNatsError(at, greeting, waitMs);
+  const { connect } = await import('nats');
+  return connect({ ...serverOf(url), name: o.name, timeout: o.timeoutMs, ...(o.reconnect ? { reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 20, waitOnFirstConnect: false } : { reconnect: false }) });
+}
+
+/** The URL's credentials as the client takes them: user and password, or a lone user part as a token. */
+function serverOf(url: string): Pick<ConnectionOptions, 'servers' | 'user' | 'pass' | 'token'> {
+  const u = new URL(url);
+  const server = `${u.hostname.includes(':') ? `[${u.hostname}]` : u.hostname}:${u.port || NATS_PORT}`;
+  const user = decodeURIComponent(u.username);
+  const pass = decodeURIComponent(u.password);
+  if (user && pass) return { servers: server, user, pass };
+  if (user) return { servers: server, token: user };
+  return { servers: server };
+}
+
+class NotNatsError extends Error {
+  constructor(at: Endpoint, said: string, waitedMs: number) {
+    super(
+      said
+        ? `not NATS: ${at.host}:${at.port} greeted with "${said.slice(0, 60)}" (a NATS server begins with INFO)`
+        : `not NATS: ${at.host}:${at.port} accepted the connection but said nothing within ${waitedMs} ms (a NATS server greets with INFO at once)`,
+    );
+  }
+}
+
+/** The server's first line, or '' if it said nothing in time; a failure to connect rejects with its cause. */
+function firstLine(at: Endpoint, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = netConnect({ host: String(at.host), port: Number(at.port) });
+    const done = (f: () => void) => {
+      clearTimeout(timer);
+      s.destroy();
+      f();
+    };
+    const timer = setTimeout(() => done(() => resolve('')), timeoutMs);
+    s.once('data', (d: Buffer) => done(() => resolve(d.toString('utf8', 0, 200).split('\r\n')[0])));
+    s.once('error', (err) => done(() => reject(err)));
+    s.once('close', () => done(() => resolve('')));
+  });
+}
+
+/** One line for what went wrong talking to a NATS server. */
+export function explainNats(err: unknown, at: Endpoint): string {
+  if (err instanceof NotNatsError) return err.message;
+  const e = err as { code?: string; message?: string; chainedError?: unknown };
+  const where = `${at.host}:${at.port}`;
+  switch (e.code) {
+    case 'CONNECTION_REFUSED':
+      return `connection refused: nothing is listening on ${where}`;
+    case 'AUTHORIZATION_VIOLATION':
+      return `authorization violation: ${where} refused the credentials: check the user and password (or the token) in the URL`;
+    case 'AUTHENTICATION_EXPIRED':
+      return `authentication expired at ${where}`;
+    case 'TIMEOUT':
+    case 'CONNECTION_TIMEOUT':
+      return `timeout: ${where} did not complete the NATS handshake in time`;
+    case '503':
+      return `JetStream is not enabled on ${where} (start nats-server with -js)`;
+    case 'CONNECTION_CLOSED':
+    case 'DISCONNECT':
+      return `connection closed by ${where}`;
+  }
+  if (e.chainedError) return classifyError(e.chainedError, at);
+  if (/stream not found/i.test(e.message ?? '')) return `${e.message} on ${where}`;
+  return classifyError(err, at);
+}

@@ -1,0 +1,96 @@
+import { connect, AckPolicy, type NatsConnection } from 'nats';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { startNats, type NatsServer } from '../helpers/nats-server.js';
+import { startRedis, type Running } from '../helpers/services.js';
+import { target } from '../helpers/targets.js';
+import { probeOne } from '../../src/run/probe-one.js';
+
+/**
+ * The nats probe on real nats-servers of the test's own (JetStream on; JetStream off; with a password),
+ * checked against the server's own monitoring endpoint: what it counted on the probe's connections
+ * (/connz) and the consumer backlog it reports (/jsz).
+ */
+let js: NatsServer;
+let plain: NatsServer;
+let locked: NatsServer;
+let redis: Running;
+let nc: NatsConnection;
+
+beforeAll(async () => {
+  [js, plain, locked, redis] = await Promise.all([startNats(), startNats({ jetstream: false }), startNats({ user: 'ops', pass: 'p/ss:w@rd' }), startRedis()]);
+  nc = await connect({ servers: `127.0.0.1:${js.port}` });
+  // A stream with a durable consumer that is behind: 7 published, 3 delivered and not acknowledged.
+  const jsm = await nc.jetstreamManager();
+  await jsm.streams.add({ name: 'ORDERS', subjects: ['orders.>'] });
+  await jsm.consumers.add('ORDERS', { durable_name: 'risk', ack_policy: AckPolicy.Explicit });
+  for (let i = 0; i < 7; i++) await nc.jetstream().publish('orders.new', `order ${i}`);
+  const batch = await (await nc.jetstream().consumers.get('ORDERS', 'risk')).fetch({ max_messages: 3, expires: 1000 });
+  for await (const _m of batch) void _m; // delivered, deliberately never acknowledged
+});
+afterAll(async () => {
+  await nc?.close();
+  await Promise.all([js, plain, locked, redis].map((s) => s?.stop()));
+});
+
+const monitor = async (server: NatsServer, path: string) => (await fetch(`${server.monitor}${path}`)).json();
+
+describe('the nats probe', () => {
+  it('times a core pub/sub round trip, and the server counted exactly the messages the probe says it received', async () => {
+    const r = await probeOne(target('nats', { url: js.url, samples: 6 }), 3000);
+    expect(r.status, r.error).toBe('pass');
+    const m = Object.fromEntries(r.measurements.filter((x) => !x.labels).map((x) => [x.metric, x.value]));
+    expect(m.bus_lost).toBe(0);
+    expect(m.bus_round_trip_ms).toBeGreaterThan(0);
+    expect(r.details).toMatchObject({ version: expect.stringMatching(/^\d+\.\d+/), jetstream: true });
+    const closed = (await monitor(js, '/connz?state=closed&limit=1000')).connections as { name?: string; out_msgs: number; in_msgs: number }[];
+    const subscriber = closed.filter((c) => c.name === 'validate-probe-subscriber').at(-1)!;
+    const publisher = closed.filter((c) => c.name === 'validate-probe').at(-1)!;
+    expect(subscriber.out_msgs).toBe(6);
+    expect(publisher.in_msgs).toBe(6);
+  });
+
+  it('reads a JetStream consumer backlog as the server reports it on /jsz', async () => {
+    const r = await probeOne(target('nats', { url: js.url, consumers: [{ stream: 'ORDERS', consumer: 'risk' }] }), 3000);
+    const jsz = await monitor(js, '/jsz?consumers=true');
+    const detail = jsz.account_details[0].stream_detail.find((s: { name: string }) => s.name === 'ORDERS').consumer_detail[0];
+    const labelled = (metric: string) => r.measurements.find((x) => x.metric === metric && x.labels?.consumer === 'risk')?.value;
+    expect(labelled('stream_lag')).toBe(detail.num_pending);
+    expect(labelled('stream_pending')).toBe(detail.num_ack_pending);
+    expect([detail.num_pending, detail.num_ack_pending]).toEqual([4, 3]); // the setup did what it says
+  });
+
+  it('a consumer that does not exist, or a server without JetStream, leaves the backlog unmeasured, so a criterion on it is NOT RUN', async () => {
+    const r = await probeOne(target('nats', { url: js.url, consumers: [{ stream: 'ORDERS', consumer: 'nobody' }] }), 3000);
+    expect(r.status).toBe('warn');
+    expect(r.unmeasured?.stream_lag).toMatch(/consumer nobody of stream ORDERS: consumer not found/);
+    const off = await runCli(['probe', `nats://127.0.0.1:${plain.port}`, '--criteria', 'nats.stream_pending == 0']);
+    expect(off.code).toBe(1);
+    expect(off.stdout).toMatch(/NOT RUN/);
+  });
+
+  it('uses the credentials in the URL (a password with / : @), and never prints them', async () => {
+    const ok = await runCli(['probe', locked.url]);
+    expect(ok.code, ok.stdout).toBe(0);
+    const wrong = await runCli(['probe', locked.url.replace('ops:', 'ops:x')]);
+    expect(wrong.code).toBe(1);
+    const refused = await probeOne(target('nats', { url: locked.url.replace('ops:', 'ops:x') }), 3000);
+    expect(refused.error).toBe(`authorization violation: 127.0.0.1:${locked.port} refused the credentials: check the user and password (or the token) in the URL`);
+    for (const out of [ok.stdout + ok.stderr, wrong.stdout + wrong.stderr]) expect(out).not.toMatch(/p\/ss|p%2Fss/);
+  });
+
+  it('names what answered when it is not NATS, and a port nobody listens on', async () => {
+    const r = await probeOne(target('nats', { url: `nats://127.0.0.1:${redis.port}` }), 3000);
+    expect(r.error).toBe(`not NATS: 127.0.0.1:${redis.port} accepted the connection but said nothing within 1000 ms (a NATS server greets with INFO at once)`);
+    // A server that speaks first, but not NATS (a misbehaving socket server of the test's own).
+    const talker = createServer((s) => s.end('220 smtp.example ESMTP ready\r\n'));
+    await new Promise<void>((res) => talker.listen(0, '127.0.0.1', res));
+    const port = (talker.address() as { port: number }).port;
+    const other = await probeOne(target('nats', { url: `nats://127.0.0.1:${port}` }), 3000);
+    talker.close();
+    expect(other.error).toBe(`not NATS: 127.0.0.1:${port} greeted with "220 smtp.example ESMTP ready" (a NATS server begins with INFO)`);
+    const refused = await probeOne(target('nats', { url: 'nats://127.0.0.1:1' }), 3000);
+    expect(refused.error).toBe('connection refused: nothing is listening on 127.0.0.1:1');
+  });
+});
