@@ -64,25 +64,31 @@ function wrkP50(url: string, connections: number, seconds: number): number {
 
 /**
  * Requests per second, and CPU time per request (the generator's own cost, whatever the target's
- * ceiling): both tools alternated, five runs each, medians.
+ * ceiling): the three tools alternated, five runs each, medians.
  */
 async function throughput(label: string, target: { url: string; proc: ChildProcess }) {
-  const v: { rps: number; cpuUs: number }[] = [];
-  const a: { rps: number; cpuUs: number }[] = [];
+  const runs: Record<'validate' | 'autocannon' | 'wrk', { rps: number; cpuUs: number }[]> = { validate: [], autocannon: [], wrk: [] };
   for (let i = 0; i < 5; i++) {
     const ours = timedCpu(process.execPath, [BIN, 'load', target.url, '-n', '50', '-d', '5s', '--format', 'json']);
     const r = JSON.parse(ours.out).scenarios[0];
-    v.push({ rps: r.rps, cpuUs: (ours.cpuS / r.requests) * 1e6 });
-    const theirs = timedCpu(AUTOCANNON, ['-c', '50', '-d', '5', '-j', target.url]);
-    const j = JSON.parse(theirs.out);
-    a.push({ rps: j.requests.total / j.duration, cpuUs: (theirs.cpuS / j.requests.total) * 1e6 });
+    runs.validate.push({ rps: r.rps, cpuUs: (ours.cpuS / r.requests) * 1e6 });
+    const ac = timedCpu(AUTOCANNON, ['-c', '50', '-d', '5', '-j', target.url]);
+    const j = JSON.parse(ac.out);
+    runs.autocannon.push({ rps: j.requests.total / j.duration, cpuUs: (ac.cpuS / j.requests.total) * 1e6 });
+    // wrk with one thread: one event loop, as validate load and autocannon have.
+    const w = timedCpu('wrk', ['-t1', '-c50', '-d5s', target.url]);
+    const total = Number(/(\d+) requests in/.exec(w.out)![1]);
+    runs.wrk.push({ rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(w.out)![1]), cpuUs: (w.cpuS / total) * 1e6 });
   }
   target.proc.kill();
   const m = (xs: { rps: number; cpuUs: number }[], k: 'rps' | 'cpuUs') => median(xs.map((x) => x[k]));
   console.log(`throughput vs ${label}, 50 connections, 5 s, alternated, medians of 5`);
-  console.log(`  validate load  ${v.map((x) => x.rps.toFixed(0)).join(' / ')} req/s  median ${m(v, 'rps').toFixed(0)}; CPU ${m(v, 'cpuUs').toFixed(1)} µs/request`);
-  console.log(`  autocannon     ${a.map((x) => x.rps.toFixed(0)).join(' / ')} req/s  median ${m(a, 'rps').toFixed(0)}; CPU ${m(a, 'cpuUs').toFixed(1)} µs/request`);
-  console.log(`  ratio validate/autocannon: throughput ${(m(v, 'rps') / m(a, 'rps')).toFixed(3)}, CPU per request ${(m(v, 'cpuUs') / m(a, 'cpuUs')).toFixed(3)} (lower is cheaper)`);
+  for (const [tool, xs] of Object.entries(runs)) {
+    console.log(`  ${tool.padEnd(14)} ${xs.map((x) => x.rps.toFixed(0)).join(' / ')} req/s  median ${m(xs, 'rps').toFixed(0)}; CPU ${m(xs, 'cpuUs').toFixed(1)} µs/request`);
+  }
+  for (const other of ['autocannon', 'wrk'] as const) {
+    console.log(`  ratio validate/${other}: throughput ${(m(runs.validate, 'rps') / m(runs[other], 'rps')).toFixed(3)}, CPU per request ${(m(runs.validate, 'cpuUs') / m(runs[other], 'cpuUs')).toFixed(3)} (lower is cheaper)`);
+  }
 }
 
 if (enabled('throughput')) {
