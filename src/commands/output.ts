@@ -64,7 +64,8 @@ export async function emitReport(report: Report, flags: OutputFlags, configured:
     }
   }
   const color = stdoutFormat === 'table' && wantsColor(flags);
-  if (!flags.quiet || stdoutFormat !== 'table') writeReportOut(await renderReport(report, stdoutFormat, { color, width: terminalWidth() }));
+  const htmlPath = files.find((f) => f.format === 'html' && !failed.some((x) => x.startsWith(`${f.path}:`)))?.path;
+  if (!flags.quiet || stdoutFormat !== 'table') writeReportOut(await renderReport(report, stdoutFormat, { color, width: terminalWidth(), ...(htmlPath && { htmlPath }) }));
   if (!flags.noGithub) await toGithub(report, stdoutFormat !== 'table' && stdoutFormat !== 'markdown');
   if (failed.length > 0) throw new OutputError(failed, report.verdict);
   if (report.aborted) return ExitCode.INTERRUPTED;

@@ -5,6 +5,8 @@ export interface RenderOptions {
   color: boolean;
   /** Terminal columns, for the terminal table. */
   width?: number;
+  /** Where this run's HTML report is being written, if it is: the table points there for its charts. */
+  htmlPath?: string;
 }
 
 export type Renderer = (report: Report, opts: RenderOptions) => string;

@@ -23,7 +23,8 @@ export function render(report: Report, opts: RenderOptions): string {
     if (b.type === 'chart' || b.type === 'charts') charts += b.type === 'chart' ? 1 : b.charts.length;
     else out.push(...block(b, c, width));
   }
-  if (charts) out.push('', c.gray(wrap(`${charts} charts (latency and throughput over time, percentiles) are in the HTML report: --out report.html`, width).join('\n')));
+  const where = opts.htmlPath ? `the HTML report, ${opts.htmlPath}` : 'the HTML report: --out report.html';
+  if (charts) out.push('', c.gray(wrap(`${charts} charts (latency and throughput over time, percentiles) are in ${where}`, width).join('\n')));
   const banner = report.verdict === 'GO' ? c.bgGreen.black.bold(' GO ') : c.bgRed.white.bold(' NO-GO ');
   out.push('', `${banner} ${report.aborted ? 'run interrupted: partial report' : report.verdict === 'GO' ? 'every critical criterion is met' : `${report.blockers.length} blocker(s) above`}`, '');
   return out.join('\n');

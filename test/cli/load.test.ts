@@ -1,4 +1,7 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
@@ -29,6 +32,15 @@ describe('validate load', () => {
     expect(report.scenarios).toHaveLength(1);
     expect(report.scenarios[0]).toMatchObject({ name: 'load-4', kind: 'concurrency', model: 'closed', connections: 4, requests: 400, errors: 0, validity: 'VALID' });
     expect(Object.keys(report.scenarios[0].latencyMs)).toEqual(['min', 'mean', 'p50', 'p90', 'p99', 'p999', 'max']);
+  });
+
+  it('the table points at the HTML report for its charts: the file being written, or how to get one', async () => {
+    const html = join(mkdtempSync(join(tmpdir(), 'validate-load-')), 'run.html');
+    const written = await runCli(['load', url, '-n', '2', '-r', '50', '--out', html]);
+    expect(written.stdout).toMatch(new RegExp(`charts .* are in the HTML report, ${html.replace(/[.]/g, '\\.')}`));
+    expect(readFileSync(html, 'utf8')).toContain('<svg');
+    const none = await runCli(['load', url, '-n', '2', '-r', '50']);
+    expect(none.stdout).toContain('are in the HTML report: --out report.html');
   });
 
   it('open model with --rate: corrected and uncorrected latency, target rate, late and dropped', async () => {
