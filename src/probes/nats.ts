@@ -33,7 +33,7 @@ async function run(target: NatsTarget, ctx: ProbeContext): Promise<ProbeOutcome>
   const at = endpointOf(target.url, NATS_PORT);
   const opened: NatsConnection[] = [];
   const open = async (name: string) => {
-    const c = await connectNats(target.url, { timeoutMs: ctx.timeoutMs, name, reconnect: false });
+    const c = await connectNats(target.url, { timeoutMs: ctx.timeoutMs, name, reconnect: false, stage: ctx.stage });
     opened.push(c);
     return c;
   };

@@ -14,14 +14,16 @@ export interface NatsConnectOptions {
   name: string;
   /** Reconnect as a service on the bus would (bus traffic), or give up at once (probes). */
   reconnect: boolean;
+  stage?(what: string): void;
 }
 
 export async function connectNats(url: string, o: NatsConnectOptions): Promise<NatsConnection> {
   const at = endpointOf(url, NATS_PORT);
   // A NATS server sends INFO the moment it accepts; a silent server is something else, told within a second.
   const waitMs = Math.round(Math.min(1000, o.timeoutMs / 2));
-  const greeting = await firstLine(at, waitMs);
-  if (!greeting.startsWith('INFO ')) throw new NotNatsError(at, greeting, waitMs);
+  const said = await greeting(at, waitMs);
+  if (!said.complete || !said.text.startsWith('INFO ')) throw new NotNatsError(at, said, waitMs);
+  o.stage?.('waiting for the NATS handshake (CONNECT, PING, PONG)');
   const { connect } = await import('nats');
   return connect({ ...serverOf(url), name: o.name, timeout: o.timeoutMs, ...(o.reconnect ? { reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 20, waitOnFirstConnect: false } : { reconnect: false }) });
 }
@@ -37,29 +39,43 @@ function serverOf(url: string): Pick<ConnectionOptions, 'servers' | 'user' | 'pa
   return { servers: server };
 }
 
+interface Greeting {
+  text: string;
+  /** The line ended (CRLF) within the wait. */
+  complete: boolean;
+}
+
 class NotNatsError extends Error {
-  constructor(at: Endpoint, said: string, waitedMs: number) {
-    super(
-      said
-        ? `not NATS: ${at.host}:${at.port} greeted with "${said.slice(0, 60)}" (a NATS server begins with INFO)`
-        : `not NATS: ${at.host}:${at.port} accepted the connection but said nothing within ${waitedMs} ms (a NATS server greets with INFO at once)`,
-    );
+  constructor(at: Endpoint, said: Greeting, waitedMs: number) {
+    const where = `${at.host}:${at.port}`;
+    const quoted = `"${said.text.slice(0, 60)}${said.text.length > 60 ? '…' : ''}"`;
+    let why: string;
+    if (!said.text) why = `${where} accepted the connection but said nothing within ${waitedMs} ms (a NATS server greets with INFO at once)`;
+    else if (said.complete || !'INFO '.startsWith(said.text.slice(0, 5))) why = `${where} greeted with ${quoted} (a NATS server begins with INFO)`;
+    else why = `${where} began a greeting (${quoted}) and did not end its line within ${waitedMs} ms (a NATS server sends its INFO line at once)`;
+    super(`not NATS: ${why}`);
   }
 }
 
-/** The server's first line, or '' if it said nothing in time; a failure to connect rejects with its cause. */
-function firstLine(at: Endpoint, timeoutMs: number): Promise<string> {
+/** What the server sends first, up to the end of its first line or the wait; a failure to connect rejects with its cause. */
+function greeting(at: Endpoint, waitMs: number): Promise<Greeting> {
   return new Promise((resolve, reject) => {
     const s = netConnect({ host: String(at.host), port: Number(at.port) });
+    let text = '';
     const done = (f: () => void) => {
       clearTimeout(timer);
       s.destroy();
       f();
     };
-    const timer = setTimeout(() => done(() => resolve('')), timeoutMs);
-    s.once('data', (d: Buffer) => done(() => resolve(d.toString('utf8', 0, 200).split('\r\n')[0])));
+    const timer = setTimeout(() => done(() => resolve({ text, complete: false })), waitMs);
+    s.on('data', (d: Buffer) => {
+      text += d.toString('latin1');
+      const end = text.indexOf('\r\n');
+      // A real INFO line is well under 4 KiB; anything longer without an end is not one.
+      if (end >= 0 || text.length > 4096) done(() => resolve({ text: end >= 0 ? text.slice(0, end) : text, complete: end >= 0 }));
+    });
     s.once('error', (err) => done(() => reject(err)));
-    s.once('close', () => done(() => resolve('')));
+    s.once('close', () => done(() => resolve({ text, complete: false })));
   });
 }
 
@@ -85,6 +101,7 @@ export function explainNats(err: unknown, at: Endpoint): string {
       return `connection closed by ${where}`;
   }
   if (e.chainedError) return classifyError(e.chainedError, at);
+  if (err instanceof SyntaxError) return `not NATS: ${where} sent an INFO line that is not JSON (${e.message})`;
   if (/stream not found/i.test(e.message ?? '')) return `${e.message} on ${where}`;
   return classifyError(err, at);
 }

@@ -1,5 +1,5 @@
 import { connect, AckPolicy, type NatsConnection } from 'nats';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { startNats, type NatsServer } from '../helpers/nats-server.js';
@@ -83,14 +83,33 @@ describe('the nats probe', () => {
   it('names what answered when it is not NATS, and a port nobody listens on', async () => {
     const r = await probeOne(target('nats', { url: `nats://127.0.0.1:${redis.port}` }), 3000);
     expect(r.error).toBe(`not NATS: 127.0.0.1:${redis.port} accepted the connection but said nothing within 1000 ms (a NATS server greets with INFO at once)`);
-    // A server that speaks first, but not NATS (a misbehaving socket server of the test's own).
-    const talker = createServer((s) => s.end('220 smtp.example ESMTP ready\r\n'));
-    await new Promise<void>((res) => talker.listen(0, '127.0.0.1', res));
-    const port = (talker.address() as { port: number }).port;
-    const other = await probeOne(target('nats', { url: `nats://127.0.0.1:${port}` }), 3000);
-    talker.close();
-    expect(other.error).toBe(`not NATS: 127.0.0.1:${port} greeted with "220 smtp.example ESMTP ready" (a NATS server begins with INFO)`);
     const refused = await probeOne(target('nats', { url: 'nats://127.0.0.1:1' }), 3000);
     expect(refused.error).toBe('connection refused: nothing is listening on 127.0.0.1:1');
   });
+
+  // Socket servers of the test's own that misbehave on purpose, each as a NATS server must not.
+  const INFO = 'INFO {"server_id":"fake","version":"2.9.0","max_payload":1048576}\r\n';
+  it.each([
+    ['speaks first, but another protocol', (s: Socket) => s.end('220 smtp.example ESMTP ready\r\n'), /^not NATS: 127\.0\.0\.1:\d+ greeted with "220 smtp\.example ESMTP ready" \(a NATS server begins with INFO\)$/],
+    ['an INFO that is not JSON', (s: Socket) => s.write('INFO {not json\r\n'), /^not NATS: 127\.0\.0\.1:\d+ sent an INFO line that is not JSON \(/],
+    ['drips its greeting a byte at a time', (s: Socket) => drip(s, INFO, 400), /^not NATS: 127\.0\.0\.1:\d+ began a greeting \("IN+F?"\) and did not end its line within 1000 ms/],
+    ['greets, then never answers the handshake', (s: Socket) => s.write(INFO), /^timeout after 2000 ms waiting for the NATS handshake \(CONNECT, PING, PONG\)/],
+    ['refuses every client', (s: Socket) => { s.write(INFO); s.on('data', () => s.write("-ERR 'Authorization Violation'\r\n")); }, /^authorization violation: 127\.0\.0\.1:\d+ refused the credentials/],
+  ] as const)('a server that %s is named in one line (a hang would be the test\'s timeout)', async (_name, behave, message) => {
+    const server = createServer((s) => { s.on('error', () => undefined); behave(s); });
+    await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+    try {
+      const r = await probeOne(target('nats', { url: `nats://127.0.0.1:${(server.address() as { port: number }).port}` }), 2000);
+      expect(r.status).toBe('fail');
+      expect(r.error).toMatch(message);
+    } finally {
+      server.close();
+    }
+  });
 });
+
+function drip(s: Socket, text: string, everyMs: number): void {
+  let i = 0;
+  const t = setInterval(() => (i < text.length && !s.destroyed ? s.write(text[i++]) : clearInterval(t)), everyMs);
+  s.on('close', () => clearInterval(t));
+}
