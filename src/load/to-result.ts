@@ -44,8 +44,8 @@ export function toScenarioResult(o: ResultInfo, r: Recorder, gen: GeneratorHealt
   const successRate = r.requests ? ((r.requests - r.errors) / r.requests) * 100 : 0;
   const rps = activeMs > 0 ? (r.requests / activeMs) * 1000 : 0;
   const targetRps = open ? ((open.schedule.total / open.schedule.durationMs) * 1000 * (o.share ?? 1)) : undefined;
-  const invalidReason = invalidity(o, r, gen, scheduleLagP99Ms);
   const errorCauses = wordCauses(r, o.url, o.explain);
+  const invalidReason = invalidity(o, r, gen, scheduleLagP99Ms, errorCauses);
   const overBudget = r.requests > 0 && successRate < o.successPct;
   const statusCounts: Record<string, number> = {};
   for (const [s, n] of r.statuses) statusCounts[String(s)] = n;
@@ -86,7 +86,7 @@ export function toScenarioResult(o: ResultInfo, r: Recorder, gen: GeneratorHealt
 }
 
 /** Why the numbers are not the server's, if they are not: the generator fell behind, queued, or measured nothing. */
-function invalidity(o: ResultInfo, r: Recorder, gen: GeneratorHealth, scheduleLagP99Ms: number | undefined): string | undefined {
+function invalidity(o: ResultInfo, r: Recorder, gen: GeneratorHealth, scheduleLagP99Ms: number | undefined, causes: Record<string, number>): string | undefined {
   const { limits } = o;
   if (o.startLateMs !== undefined && o.startLateMs > MAX_START_LATE_MS) {
     return `this shard began its schedule ${(o.startLateMs / 1000).toFixed(1)} s after the common start (--start-at), over the ${MAX_START_LATE_MS / 1000} s bound: its arrivals were not the asked ones; start the shards earlier or give --start-at more lead`;
@@ -105,7 +105,7 @@ function invalidity(o: ResultInfo, r: Recorder, gen: GeneratorHealth, scheduleLa
     const share = ((r.queued / r.requests) * 100).toFixed(1);
     return `${r.queued.toLocaleString('en-US')} requests (${share}%) waited for a free connection (the generator opens ${MAX_OPENING} at a time, up to maxConnections ${o.model.maxConnections}): their latency includes the generator's own queue, not only the server's; raise maxConnections (--max-connections) if it was reached, or lower the rate per process (--shard, --workers)`;
   }
-  if (r.errors === r.requests) return `every request failed (${[...r.causes.keys()].slice(0, 2).join(', ')}): nothing about the server's speed was measured`;
+  if (r.errors === r.requests) return `every request failed (${Object.keys(causes).slice(0, 2).join('; ')}): nothing about the server's speed was measured`;
   return undefined;
 }
 
