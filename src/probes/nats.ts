@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from 'nats';
 import { z } from 'zod';
-import { targetBase } from '../fields/fields.js';
+import { targetBase, urlWithSchemes } from '../fields/fields.js';
 import { endpointOf } from '../protocols/network-errors.js';
 import { connectNats, explainNats, NATS_PORT } from '../protocols/nats.js';
 import type { Measurement } from '../results/measurement.js';
@@ -24,10 +24,11 @@ const schema = z.strictObject({
     .array(z.strictObject({ stream: z.string().min(1), consumer: z.string().min(1) }))
     .default([])
     .meta({ description: 'JetStream consumers whose backlog is read: stream_lag{stream,consumer}, stream_pending{stream,consumer}' }),
+  monitor: urlWithSchemes(['http', 'https']).optional().meta({ description: "The server's monitoring endpoint (nats-server -m 8222): what subscribers are counted from" }),
+  subjects: z.array(z.string().min(1)).default([]).meta({ description: 'Subjects that must have subscribers (wildcard and queue subscriptions count): subscribers{subject="..."}; needs monitor' }),
 });
 export type NatsTarget = z.output<typeof schema>;
 
-const { subscribers: _notOnNats, ...NATS_BUS_METRICS } = BUS_METRICS;
 
 async function run(target: NatsTarget, ctx: ProbeContext): Promise<ProbeOutcome> {
   const at = endpointOf(target.url, NATS_PORT);
@@ -56,6 +57,10 @@ async function run(target: NatsTarget, ctx: ProbeContext): Promise<ProbeOutcome>
     out.details = { version: info.version, ...(info.server_name !== info.server_id && { server: info.server_name }), jetstream: Boolean(info.jetstream), maxPayloadBytes: info.max_payload };
     ctx.stage(`waiting for ${target.samples} pub/sub round trip(s)`);
     await roundTrip(nc, await open('validate-probe-subscriber'), target.samples, ctx.timeoutMs, out);
+    if (target.subjects.length) {
+      ctx.stage(`reading subscriptions from ${target.monitor}`);
+      await subscribers(target.monitor!, target.subjects, ctx.signal, out);
+    }
     if (target.consumers.length) {
       ctx.stage('reading JetStream consumers');
       await consumers(nc, target.consumers, out);
@@ -90,6 +95,37 @@ async function roundTrip(pub: NatsConnection, sub: NatsConnection, samples: numb
   if (Object.keys(r.unmeasured).length) out.unmeasured = { ...out.unmeasured, ...r.unmeasured };
 }
 
+/**
+ * Subscribers of each subject as the server counts them on its monitoring endpoint (`/subsz?subs=1&test=`:
+ * every subscription a message on that subject would reach, wildcards and queue groups included). The
+ * client protocol has no way to ask; a server without monitoring leaves them unmeasured.
+ */
+async function subscribers(monitor: string, subjects: string[], signal: AbortSignal, out: ProbeOutcome): Promise<void> {
+  const counts: { subject: string; n: number }[] = [];
+  for (const subject of subjects) {
+    const url = new URL('subsz', monitor.endsWith('/') ? monitor : `${monitor}/`);
+    url.search = new URLSearchParams({ subs: '1', test: subject }).toString();
+    try {
+      const res = await fetch(url, { signal });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const body = (await res.json()) as { total?: unknown; num_subscriptions?: unknown };
+      if (typeof body?.num_subscriptions !== 'number') throw new Error('not the NATS monitoring endpoint (no num_subscriptions in /subsz)');
+      counts.push({ subject, n: typeof body.total === 'number' ? body.total : 0 });
+    } catch (err) {
+      if (signal.aborted) throw err;
+      const why = `subscribers from ${monitor}: ${(err as Error).message}`;
+      (out.warnings ??= []).push(why);
+      (out.unmeasured ??= {}).subscribers = why;
+      return;
+    }
+  }
+  for (const { subject, n } of counts) out.measurements.push({ metric: 'subscribers', value: n, unit: 'count', labels: { subject } });
+  out.measurements.push({ metric: 'subscribers', value: Math.min(...counts.map((c) => c.n)), unit: 'count' });
+  const none = counts.filter((c) => c.n === 0).map((c) => c.subject);
+  if (none.length) (out.warnings ??= []).push(`no subscriber on ${none.join(', ')}`);
+  out.labelValues = { ...out.labelValues, subscribers: { subject: subjects } };
+}
+
 /** JetStream consumers' backlog from the server's consumer info; without a selector, the worst consumer. */
 async function consumers(nc: NatsConnection, wanted: NatsTarget['consumers'], out: ProbeOutcome): Promise<void> {
   const jsm = await nc.jetstreamManager();
@@ -111,15 +147,16 @@ async function consumers(nc: NatsConnection, wanted: NatsTarget['consumers'], ou
     if (values.length) out.measurements.push({ metric, value: Math.max(...values), unit: 'count' });
   }
   const labels = { stream: wanted.map((w) => w.stream), consumer: wanted.map((w) => w.consumer) };
-  out.labelValues = { stream_lag: labels, stream_pending: labels };
+  out.labelValues = { ...out.labelValues, stream_lag: labels, stream_pending: labels };
 }
 
 export const natsProbe = defineProbe<NatsTarget>({
   kind: 'nats',
   aliases: [],
   schemes: ['nats'],
-  summary: 'NATS: PING round trips, a core pub/sub round trip, JetStream consumers (not yet delivered, not yet acknowledged)',
+  summary: 'NATS: PING round trips, a core pub/sub round trip, subscribers by subject (from the monitoring endpoint), JetStream consumers (not yet delivered, not yet acknowledged)',
   schema,
-  metrics: { ping_ms: { unit: 'ms', aggregate: 'max', label: 'PING', headline: true }, ...NATS_BUS_METRICS },
+  metrics: { ping_ms: { unit: 'ms', aggregate: 'max', label: 'PING', headline: true }, ...BUS_METRICS },
+  check: (t) => (t.subjects.length && !t.monitor ? [{ path: ['subjects'], message: 'subscribers are counted on the server\'s monitoring endpoint: give monitor: http://host:8222 (nats-server -m 8222)' }] : []),
   run,
 });

@@ -1,5 +1,8 @@
 import { connect, AckPolicy, type NatsConnection } from 'nats';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { startNats, type NatsServer } from '../helpers/nats-server.js';
@@ -59,6 +62,44 @@ describe('the nats probe', () => {
     expect(labelled('stream_lag')).toBe(detail.num_pending);
     expect(labelled('stream_pending')).toBe(detail.num_ack_pending);
     expect([detail.num_pending, detail.num_ack_pending]).toEqual([4, 3]); // the setup did what it says
+  });
+
+  it('counts the subscribers a message on each subject reaches (wildcards and queue groups too), as many as receive one', async () => {
+    const listeners = await Promise.all([0, 1, 2].map(() => connect({ servers: `127.0.0.1:${js.port}` })));
+    try {
+      const received: string[] = [];
+      const subs = [listeners[0].subscribe('md.quotes'), listeners[1].subscribe('md.*'), listeners[2].subscribe('md.>', { queue: 'pricing' })];
+      subs.forEach((sub, i) => void (async () => { for await (const _m of sub) received.push(`listener ${i}`); })());
+      await Promise.all(listeners.map((l) => l.flush()));
+      // The independent count: how many of the test's own subscribers one message on md.quotes reaches.
+      nc.publish('md.quotes', 'x');
+      await nc.flush();
+      await new Promise((r) => setTimeout(r, 200));
+      const dir = mkdtempSync(join(tmpdir(), 'validate-nats-'));
+      const file = join(dir, 'subs.yaml');
+      writeFileSync(file, `targets:\n  - { name: md-bus, kind: nats, url: "${js.url}", monitor: "${js.monitor}", subjects: [md.quotes, risk.orders] }\ncriteria:\n  - 'nats.md-bus.subscribers{subject="md.quotes"} >= 3'\n  - 'nats.md-bus.subscribers{subject="md.trades"} >= 1'\n`);
+      const r = await runCli(['run', file, '--format', 'json']);
+      const report = JSON.parse(r.stdout);
+      const value = (subject: string) => report.probes[0].measurements.find((m: { metric: string; labels?: { subject?: string } }) => m.metric === 'subscribers' && m.labels?.subject === subject)?.value;
+      expect(value('md.quotes')).toBe(received.length);
+      expect(received.length).toBe(3);
+      expect(value('risk.orders')).toBe(0);
+      expect(report.probes[0].warnings).toContain('no subscriber on risk.orders');
+      // A subject the config does not list can never match: NOT RUN, never a zero.
+      expect(report.criteria.filter((c: { implicit?: boolean }) => !c.implicit).map((c: { outcome: string }) => c.outcome)).toEqual(['MET', 'NOT RUN']);
+    } finally {
+      await Promise.all(listeners.map((l) => l.close()));
+    }
+  });
+
+  it('subjects without the monitoring endpoint are a located config error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'validate-nats-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, `targets:\n  - { name: md-bus, kind: nats, url: "${js.url}", subjects: [md.quotes] }\n`);
+    const r = await runCli(['check', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('bad.yaml:2:');
+    expect(r.stderr).toContain('targets[0].subjects: subscribers are counted on the server\'s monitoring endpoint: give monitor: http://host:8222');
   });
 
   it('a consumer that does not exist, or a server without JetStream, leaves the backlog unmeasured, so a criterion on it is NOT RUN', async () => {
