@@ -54,7 +54,7 @@ async function run(target: NatsTarget, ctx: ProbeContext): Promise<ProbeOutcome>
     if (ctx.liveness) return out;
     const info = nc.info!;
     // An unnamed server's name is its 56-character ID: not worth a line.
-    out.details = { version: info.version, ...(info.server_name !== info.server_id && { server: info.server_name }), jetstream: Boolean(info.jetstream), maxPayloadBytes: info.max_payload };
+    out.details = { version: info.version, ...(info.server_name !== info.server_id && { server: info.server_name }), jetstream: Boolean(info.jetstream) };
     ctx.stage(`waiting for ${target.samples} pub/sub round trip(s)`);
     await roundTrip(nc, await open('validate-probe-subscriber'), target.samples, ctx.timeoutMs, out);
     if (target.subjects.length) {

@@ -44,7 +44,8 @@ export function probeSummary(p: ProbeResult): string {
   const parts: string[] = [];
   for (const [k, v] of Object.entries(p.details)) {
     if (v === null || v === false || k === 'status_code' || k === 'body_truncated' || k === 'identity') continue;
-    parts.push(`${k} ${v}`);
+    const key = k.replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+    parts.push(v === true ? key : `${key} ${v}`); // a fact that holds reads as its name: "jetstream"
   }
   for (const f of p.headline ?? []) parts.push(`${f.label} ${formatValue(f.value, f.unit)}`);
   if (p.warnings.length) parts.push(...p.warnings.map((w) => `⚠ ${w}`));
