@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from 'nats';
 import { z } from 'zod';
 import { targetBase, urlWithSchemes } from '../fields/fields.js';
-import { endpointOf } from '../protocols/network-errors.js';
+import { fetchCapped } from '../protocols/http/fetch.js';
+import { classifyError, endpointOf } from '../protocols/network-errors.js';
 import { connectNats, explainNats, NATS_PORT } from '../protocols/nats.js';
 import type { Measurement } from '../results/measurement.js';
 import { median } from '../util/median.js';
@@ -59,7 +60,7 @@ async function run(target: NatsTarget, ctx: ProbeContext): Promise<ProbeOutcome>
     await roundTrip(nc, await open('validate-probe-subscriber'), target.samples, ctx.timeoutMs, out);
     if (target.subjects.length) {
       ctx.stage(`reading subscriptions from ${target.monitor}`);
-      await subscribers(target.monitor!, target.subjects, ctx.signal, out);
+      await subscribers(target.monitor!, target.subjects, ctx, out);
     }
     if (target.consumers.length) {
       ctx.stage('reading JetStream consumers');
@@ -100,20 +101,22 @@ async function roundTrip(pub: NatsConnection, sub: NatsConnection, samples: numb
  * every subscription a message on that subject would reach, wildcards and queue groups included). The
  * client protocol has no way to ask; a server without monitoring leaves them unmeasured.
  */
-async function subscribers(monitor: string, subjects: string[], signal: AbortSignal, out: ProbeOutcome): Promise<void> {
+async function subscribers(monitor: string, subjects: string[], ctx: ProbeContext, out: ProbeOutcome): Promise<void> {
   const counts: { subject: string; n: number }[] = [];
   for (const subject of subjects) {
     const url = new URL('subsz', monitor.endsWith('/') ? monitor : `${monitor}/`);
-    url.search = new URLSearchParams({ subs: '1', test: subject }).toString();
+    // The server lists the matching subscriptions (`total` counts the list, which `limit` caps: 1,024 by default).
+    url.search = new URLSearchParams({ subs: '1', test: subject, limit: String(MAX_COUNTED) }).toString();
     try {
-      const res = await fetch(url, { signal });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      const body = (await res.json()) as { total?: unknown; num_subscriptions?: unknown };
-      if (typeof body?.num_subscriptions !== 'number') throw new Error('not the NATS monitoring endpoint (no num_subscriptions in /subsz)');
+      const res = await fetchCapped({ url: url.href, method: 'GET', headers: {}, maxBodyBytes: 8 * 1024 * 1024, timeoutMs: ctx.timeoutMs, tlsVerify: true, signal: ctx.signal, stage: (st) => ctx.stage(`${url.pathname} of ${monitor}: ${st}`) });
+      if (res.status !== 200) throw new MonitorError(`HTTP ${res.status} from ${url.pathname}`);
+      if (res.truncated) throw new MonitorError('the answer is over 8 MiB: not the NATS monitoring endpoint');
+      const body = parseJson(res.body) as { total?: unknown; num_subscriptions?: unknown } | undefined;
+      if (typeof body?.num_subscriptions !== 'number') throw new MonitorError('not the NATS monitoring endpoint (no num_subscriptions in /subsz)');
       counts.push({ subject, n: typeof body.total === 'number' ? body.total : 0 });
     } catch (err) {
-      if (signal.aborted) throw err;
-      const why = `subscribers from ${monitor}: ${(err as Error).message}`;
+      if (ctx.signal.aborted) throw err;
+      const why = `subscribers from ${monitor}: ${err instanceof MonitorError ? err.message : classifyError(err, endpointOf(monitor, 80))}`;
       (out.warnings ??= []).push(why);
       (out.unmeasured ??= {}).subscribers = why;
       return;
@@ -124,6 +127,19 @@ async function subscribers(monitor: string, subjects: string[], signal: AbortSig
   const none = counts.filter((c) => c.n === 0).map((c) => c.subject);
   if (none.length) (out.warnings ??= []).push(`no subscriber on ${none.join(', ')}`);
   out.labelValues = { ...out.labelValues, subscribers: { subject: subjects } };
+}
+
+/** Subscribers are counted up to this many per subject. */
+const MAX_COUNTED = 10_000;
+
+class MonitorError extends Error {}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 /** JetStream consumers' backlog from the server's consumer info; without a selector, the worst consumer. */

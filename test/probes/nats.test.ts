@@ -1,5 +1,6 @@
 import { connect, AckPolicy, type NatsConnection } from 'nats';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,6 +90,20 @@ describe('the nats probe', () => {
       expect(report.criteria.filter((c: { implicit?: boolean }) => !c.implicit).map((c: { outcome: string }) => c.outcome)).toEqual(['MET', 'NOT RUN']);
     } finally {
       await Promise.all(listeners.map((l) => l.close()));
+    }
+  });
+
+  it('a monitoring endpoint that is not one, or not there, leaves subscribers unmeasured with the cause in words', async () => {
+    const web = createHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}'));
+    await new Promise<void>((res) => web.listen(0, '127.0.0.1', res));
+    try {
+      const other = await probeOne(target('nats', { url: js.url, monitor: `http://127.0.0.1:${(web.address() as { port: number }).port}`, subjects: ['md.quotes'] }), 3000);
+      expect(other.status).toBe('warn');
+      expect(other.unmeasured?.subscribers).toMatch(/: not the NATS monitoring endpoint \(no num_subscriptions in \/subsz\)$/);
+      const gone = await probeOne(target('nats', { url: js.url, monitor: 'http://127.0.0.1:1', subjects: ['md.quotes'] }), 3000);
+      expect(gone.unmeasured?.subscribers).toBe('subscribers from http://127.0.0.1:1: connection refused: nothing is listening on 127.0.0.1:1');
+    } finally {
+      web.close();
     }
   });
 
