@@ -143,6 +143,25 @@ describe('the nats probe', () => {
     expect(refused.error).toBe('connection refused: nothing is listening on 127.0.0.1:1');
   });
 
+  it('a server that takes every message and delivers none: the round trip counts them lost, within the timeout', async () => {
+    // A socket server of the test's own that speaks just enough NATS (INFO, PONG) and drops every message.
+    const server = createServer((s) => {
+      s.on('error', () => undefined);
+      s.write('INFO {"server_id":"sink","version":"2.9.0","max_payload":1048576}\r\n');
+      s.on('data', (d) => { for (const line of String(d).split('\r\n')) if (line === 'PING') s.write('PONG\r\n'); });
+    });
+    await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+    try {
+      const r = await probeOne(target('nats', { url: `nats://127.0.0.1:${(server.address() as { port: number }).port}`, samples: 3 }), 2000);
+      expect(r.status).toBe('warn');
+      expect(r.measurements.find((m) => m.metric === 'bus_lost')?.value).toBe(3);
+      expect(r.unmeasured?.bus_round_trip_ms).toMatch(/^none of 3 messages published on validate\.probe\.\w+ came back within \d+ ms$/);
+      expect(r.warnings).toContain('pub/sub round trip: 3 of 3 messages not received');
+    } finally {
+      server.close();
+    }
+  });
+
   // Socket servers of the test's own that misbehave on purpose, each as a NATS server must not.
   const INFO = 'INFO {"server_id":"fake","version":"2.9.0","max_payload":1048576}\r\n';
   it.each([
