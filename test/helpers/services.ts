@@ -21,12 +21,18 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-function stopper(proc: ChildProcess, dir: string) {
+/**
+ * Stops a server the test started. SIGKILL by default; a server with worker processes (nginx) is sent
+ * SIGTERM, its own fast shutdown, because a master killed outright leaves its workers running.
+ */
+function stopper(proc: ChildProcess, dir: string, signal: NodeJS.Signals = 'SIGKILL') {
   return async () => {
     if (proc.exitCode === null) {
       const exited = new Promise((r) => proc.once('exit', r));
-      proc.kill('SIGKILL');
+      proc.kill(signal);
+      const late = setTimeout(() => proc.kill('SIGKILL'), 5000);
       await exited;
+      clearTimeout(late);
     }
     rmSync(dir, { recursive: true, force: true });
   };
@@ -162,7 +168,7 @@ http {
 `,
   );
   const proc = spawn(bin, ['-c', join(dir, 'nginx.conf'), '-p', dir, '-g', 'daemon off;'], { stdio: 'ignore' });
-  const stop = stopper(proc, dir);
+  const stop = stopper(proc, dir, 'SIGTERM');
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitFor(`nginx on ${port}`, async () => (await fetch(`${url}/`).then((r) => r.status, () => 0)) > 0);
