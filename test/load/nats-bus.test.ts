@@ -68,6 +68,6 @@ describe('the bus scenario on NATS', () => {
     expect(report.criteria.find((c: { expression: string }) => c.expression === 'fault.nats-restart.messages_lost == 0').outcome).toBe('MET');
     const jsz = await (await fetch(`${nats.monitor}/jsz`)).json();
     expect(jsz.streams).toBe(0);
-    console.log(`nats JetStream restart: ${orders.delivery.published} published (${orders.delivery.publishFailed} refused while down), lost 0, server down ${up - down} ms, longest gap ${orders.delivery.maxGapMs.toFixed(0)} ms, fault gap ${fault.traffic.gapMs?.toFixed(0)} ms`);
+    console.log(`nats JetStream restart: ${orders.delivery.published} published (${orders.delivery.publishFailed} refused while down), lost 0, server down ${up - down} ms, longest gap ${orders.delivery.maxGapMs.toFixed(0)} ms, fault gap ${fault.traffic.gapMs?.toFixed(0)} ms; window ${JSON.stringify(fault.traffic)}`);
   });
 });
