@@ -69,7 +69,7 @@ describe('the bus scenario', () => {
     const file = config(
       'cut.yaml',
       `targets:\n  - { name: md-bus, kind: redis, url: "${redis.url}" }\nscenarios:\n` +
-        `  - { name: quotes, kind: bus, target: md-bus, channel: "md:cut", rate: 5000, duration: 3s, timeout: 2s }\n` +
+        `  - { name: quotes, kind: bus, target: md-bus, channel: "md:cut", rate: 5000, duration: 3s, timeout: 2s, success: 100% }\n` +
         `  - { name: orders, kind: bus, target: md-bus, stream: "orders:cut", rate: 5000, duration: 3s, timeout: 2s }\n` +
         `faults:\n` +
         `  - { name: cut-quotes, fault: { type: redis-client-kill, target: md-bus }, watch: [md-bus], during: quotes, at: 1s, settle: 300ms }\n` +
@@ -90,7 +90,7 @@ describe('the bus scenario', () => {
     expect(orders.delivery).toMatchObject({ published: 15_000, delivered: 15_000, lost: 0 });
     expect(cutOrders.traffic).toMatchObject({ scenario: 'orders', lost: 0 });
     expect(report.criteria.filter((c: { implicit?: boolean }) => !c.implicit).map((c: { outcome: string }) => c.outcome)).toEqual(['MET', expect.stringMatching(/MET|EXCEEDED/)]);
-    // The lost messages are errors: pub/sub fails its error budget, and the run is NO-GO.
+    // The lost messages are errors: pub/sub fails its error budget (100%: how many a cut loses varies, under 15 to over 100 of 15,000 seen), and the run is NO-GO.
     expect(quotes.status).toBe('fail');
     expect(r.code).toBe(1);
     expect(await redisCli(redis.port, 'EXISTS', 'orders:cut')).toBe('0'); // the stream the run created is gone
