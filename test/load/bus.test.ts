@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { independent } from '../helpers/independent-subscriber.js';
 import { runCli } from '../helpers/cli.js';
 import { redisCli, startRedis, type Running } from '../helpers/services.js';
 
@@ -13,7 +12,6 @@ import { redisCli, startRedis, type Running } from '../helpers/services.js';
  * process (test/helpers/bus-subscriber.mjs) that receives the same messages and times them with its own
  * clock; and the bus probe against what redis-cli says.
  */
-const SUBSCRIBER = fileURLToPath(new URL('../helpers/bus-subscriber.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'validate-bus-'));
 let redis: Running;
 
@@ -21,27 +19,6 @@ beforeAll(async () => {
   redis = await startRedis();
 });
 afterAll(() => redis?.stop());
-
-function independent(channel: string): Promise<{ proc: ChildProcess; end(): Promise<{ received: number; distinct: number; p50: number; p99: number }> }> {
-  const proc = spawn(process.execPath, [SUBSCRIBER, redis.url, channel], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let out = '';
-  proc.stdout!.on('data', (d) => (out += d));
-  return new Promise((resolve) => {
-    const ready = () => {
-      if (!out.includes('ready')) return;
-      proc.stdout!.off('data', ready);
-      resolve({
-        proc,
-        end: () =>
-          new Promise((r) => {
-            proc.once('exit', () => r(JSON.parse(out.split('\n').find((l) => l.startsWith('{'))!)));
-            proc.stdin!.write('end\n');
-          }),
-      });
-    };
-    proc.stdout!.on('data', ready);
-  });
-}
 
 function config(name: string, text: string): string {
   const file = join(dir, name);
@@ -51,7 +28,7 @@ function config(name: string, text: string): string {
 
 describe('the bus scenario', () => {
   it('5,000 messages/s over pub/sub: delivered = published, lost 0, as an independent subscriber counts them; the latencies agree', async () => {
-    const sub = await independent('md:quotes');
+    const sub = await independent(redis.url, 'md:quotes');
     const file = config('pubsub.yaml', `targets:\n  - { name: md-bus, kind: redis, url: "${redis.url}" }\nscenarios:\n  - { name: quotes, kind: bus, target: md-bus, channel: "md:quotes", rate: 5000, duration: 2s, timeout: 2s }\n`);
     const r = await runCli(['run', file, '--format', 'json']);
     const seen = await sub.end();
@@ -65,7 +42,7 @@ describe('the bus scenario', () => {
   });
 
   it('a bus cut in the middle: pub/sub loses what the subscriber missed (the independent one, spared, counts it), a stream loses nothing; the fault reports both', async () => {
-    const sub = await independent('md:cut');
+    const sub = await independent(redis.url, 'md:cut');
     const file = config(
       'cut.yaml',
       `targets:\n  - { name: md-bus, kind: redis, url: "${redis.url}" }\nscenarios:\n` +

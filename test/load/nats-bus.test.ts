@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { independent } from '../helpers/independent-subscriber.js';
 import { startNats, type NatsServer } from '../helpers/nats-server.js';
 
 /**
  * The bus scenario over NATS, the second bus kind, on a nats-server of the test's own: the numbers are
  * checked against the server's own counters (/connz: what it took from the publisher and gave the
- * subscriber), and a server restart in the middle against the stop and start times the fault's own
+ * subscriber) and an independent subscriber in another process timing the same messages, and a server restart in the middle against the stop and start times the fault's own
  * commands wrote down.
  */
 const dir = mkdtempSync(join(tmpdir(), 'validate-nats-bus-'));
@@ -35,14 +36,19 @@ const closedConnections = async (): Promise<Conn[]> => (await (await fetch(`${na
 describe('the bus scenario on NATS', () => {
   it('5,000 messages/s on core NATS: delivered = published, lost 0, exactly as many as the server took and gave', async () => {
     const file = config('core.yaml', `targets:\n  - { name: md-bus, kind: nats, url: "${nats.url}" }\nscenarios:\n  - { name: quotes, kind: bus, target: md-bus, channel: "md.quotes", rate: 5000, duration: 2s, timeout: 2s, clientName: nats-core }\n`);
+    const sub = await independent(nats.url, 'md.quotes');
     const r = await runCli(['run', file, '--format', 'json']);
+    const seen = await sub.end();
     expect(r.code, r.stderr).toBe(0);
     const [result] = JSON.parse(r.stdout).scenarios;
     expect(result.delivery).toMatchObject({ published: 10_000, delivered: 10_000, lost: 0, duplicated: 0, outOfOrder: 0, publishFailed: 0 });
+    expect(seen).toMatchObject({ received: 10_000, distinct: 10_000 });
+    // The same messages timed twice, in two processes, from the send: the medians lie within a millisecond.
+    expect(Math.abs(result.uncorrectedLatencyMs.p50 - seen.p50)).toBeLessThan(1);
     const conns = await closedConnections();
     expect(conns.find((c) => c.name === 'nats-core-publisher')!.in_msgs).toBe(result.delivery.published);
     expect(conns.find((c) => c.name === 'nats-core-subscriber')!.out_msgs).toBe(result.delivery.delivered);
-    console.log(`nats core 5,000/s: p50 ${result.uncorrectedLatencyMs.p50} ms from the send, p99 ${result.latencyMs.p99} ms from the schedule`);
+    console.log(`nats core 5,000/s: p50 ${result.uncorrectedLatencyMs.p50} ms from the send (independent subscriber ${seen.p50.toFixed(3)} ms), p99 ${result.latencyMs.p99} ms from the schedule`);
   });
 
   it('a JetStream stream across a server restart: nothing lost, the gap covers the time the server was down, and the run removes its stream', async () => {
