@@ -1,6 +1,6 @@
 import type { ConnectionOptions, NatsConnection } from 'nats';
+import { greeting, type Greeting } from './greeting.js';
 import { classifyError, endpointOf, type Endpoint } from './network-errors.js';
-import { connect as netConnect } from 'node:net';
 
 /**
  * NATS connections for probes and bus traffic. A NATS server greets every client with `INFO {...}` at
@@ -39,12 +39,6 @@ function serverOf(url: string): Pick<ConnectionOptions, 'servers' | 'user' | 'pa
   return { servers: server };
 }
 
-interface Greeting {
-  text: string;
-  /** The line ended (CRLF) within the wait. */
-  complete: boolean;
-}
-
 class NotNatsError extends Error {
   constructor(at: Endpoint, said: Greeting, waitedMs: number) {
     const where = `${at.host}:${at.port}`;
@@ -55,28 +49,6 @@ class NotNatsError extends Error {
     else why = `${where} began a greeting (${quoted}) and did not end its line within ${waitedMs} ms (a NATS server sends its INFO line at once)`;
     super(`not NATS: ${why}`);
   }
-}
-
-/** What the server sends first, up to the end of its first line or the wait; a failure to connect rejects with its cause. */
-function greeting(at: Endpoint, waitMs: number): Promise<Greeting> {
-  return new Promise((resolve, reject) => {
-    const s = netConnect({ host: String(at.host), port: Number(at.port) });
-    let text = '';
-    const done = (f: () => void) => {
-      clearTimeout(timer);
-      s.destroy();
-      f();
-    };
-    const timer = setTimeout(() => done(() => resolve({ text, complete: false })), waitMs);
-    s.on('data', (d: Buffer) => {
-      text += d.toString('latin1');
-      const end = text.indexOf('\r\n');
-      // A real INFO line is well under 4 KiB; anything longer without an end is not one.
-      if (end >= 0 || text.length > 4096) done(() => resolve({ text: end >= 0 ? text.slice(0, end) : text, complete: end >= 0 }));
-    });
-    s.once('error', (err) => done(() => reject(err)));
-    s.once('close', () => done(() => resolve({ text, complete: false })));
-  });
 }
 
 /** One line for what went wrong talking to a NATS server. */

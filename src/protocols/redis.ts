@@ -1,5 +1,5 @@
-import { connect as netConnect } from 'node:net';
 import type { Redis } from 'ioredis';
+import { greeting } from './greeting.js';
 import { classifyError, type Endpoint } from './network-errors.js';
 
 /** Redis's own refusals, in words; anything else is a network or TLS cause. */
@@ -13,20 +13,9 @@ export function explainRedis(err: unknown, at: Endpoint): string {
   return classifyError(err, at);
 }
 
-/** What a server says on its own the moment it accepts a connection (Redis at maxclients: "-ERR max number of clients reached"). */
+/** What a Redis says on its own as it accepts (at maxclients: "-ERR max number of clients reached"), if anything. */
 export function serverGreeting(host: string, port: number, timeoutMs = 300): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const s = netConnect({ host, port });
-    const done = (text?: string) => {
-      clearTimeout(timer);
-      s.destroy();
-      resolve(text);
-    };
-    const timer = setTimeout(() => done(), timeoutMs);
-    s.once('data', (d: Buffer) => done(d.toString('utf8', 0, 200).split('\r\n')[0]));
-    s.once('error', () => done());
-    s.once('close', () => done());
-  });
+  return greeting({ host, port }, timeoutMs).then((g) => g.text || undefined, () => undefined);
 }
 
 /** A client that gives up instead of retrying: a probe reports what it finds, it does not wait for it to get better. */
