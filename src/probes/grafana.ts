@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { targetBase } from '../fields/fields.js';
-import { fetchCapped, withUrlCredentials } from '../protocols/http/fetch.js';
+import { fetchCapped, jsonOf, withUrlCredentials } from '../protocols/http/fetch.js';
 import { classifyError, endpointOf } from '../protocols/network-errors.js';
 import { NotPrometheusError, prometheusApi } from '../protocols/prometheus-api.js';
 import type { LabelValues, Measurement, MetricSpec } from '../results/measurement.js';
@@ -44,13 +44,7 @@ async function run(target: GrafanaTarget, ctx: ProbeContext): Promise<ProbeOutco
   const base = root.toString().replace(/\/$/, '');
   const get: Get = async (path) => {
     const res = await fetchCapped({ url: base + path, method: 'GET', headers, maxBodyBytes: 4 * 1024 * 1024, timeoutMs: ctx.timeoutMs, tlsVerify: target.tlsVerify, signal: ctx.signal, stage: (s) => ctx.stage(`${path}: ${s}`) });
-    let json: unknown;
-    try {
-      json = JSON.parse(res.body.toString('utf8'));
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, json, totalMs: res.totalMs };
+    return { status: res.status, json: jsonOf(res.body), totalMs: res.totalMs };
   };
   const m: Measurement[] = [];
   try {

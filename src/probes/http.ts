@@ -5,7 +5,7 @@ import { requestUrl } from '../protocols/http/request-url.js';
 import { SPEAKS_TLS, speaksTls } from '../protocols/http/speaks-tls.js';
 import type { Measurement, MetricSpec } from '../results/measurement.js';
 import { classifyError, endpointOf } from '../protocols/network-errors.js';
-import { fetchCapped, type FetchResult } from '../protocols/http/fetch.js';
+import { fetchCapped, jsonOf, type FetchResult } from '../protocols/http/fetch.js';
 import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
 
 /** Fields shared by `http` and `engine` targets. */
@@ -82,7 +82,7 @@ export async function runHttp(
   const problems: string[] = [];
   if (!statusMatches(res.status, target.expect.status)) problems.push(`HTTP ${res.status}, expected ${describeExpected(target.expect.status)}`);
   problems.push(...(bodyChecker(target.expect)?.(res.body, res.truncated) ?? []));
-  if (inspect) inspect(parseJson(res.body), outcome);
+  if (inspect) inspect(jsonOf(res.body), outcome);
   if (problems.length > 0) {
     outcome.error = [outcome.status === 'fail' ? outcome.error : undefined, ...problems].filter(Boolean).join('; ');
     outcome.status = 'fail';
@@ -102,14 +102,6 @@ function timings(res: FetchResult): Measurement[] {
   return m;
 }
 
-function parseJson(body: Buffer): unknown {
-  if (body.length === 0) return undefined;
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
 
 export const httpProbe = defineProbe<HttpTarget>({
   kind: 'http',

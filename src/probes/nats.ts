@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from 'nats';
 import { z } from 'zod';
 import { targetBase, urlWithSchemes } from '../fields/fields.js';
-import { fetchCapped } from '../protocols/http/fetch.js';
+import { fetchCapped, jsonOf } from '../protocols/http/fetch.js';
 import { classifyError, endpointOf } from '../protocols/network-errors.js';
 import { connectNats, explainNats, NATS_PORT } from '../protocols/nats.js';
 import type { Measurement } from '../results/measurement.js';
@@ -111,9 +111,9 @@ async function subscribers(monitor: string, subjects: string[], ctx: ProbeContex
     url.search = new URLSearchParams({ subs: '1', test: subject, limit: String(MAX_COUNTED) }).toString();
     try {
       const res = await fetchCapped({ url: url.href, method: 'GET', headers: {}, maxBodyBytes: 8 * 1024 * 1024, timeoutMs: ctx.timeoutMs, tlsVerify: true, signal: ctx.signal, stage: (st) => ctx.stage(`${url.pathname} of ${monitor}: ${st}`) });
-      if (res.status !== 200) throw new MonitorError(`HTTP ${res.status} from ${url.pathname}`);
+      if (res.status !== 200) throw new MonitorError(`HTTP ${res.status} from ${url.pathname}: not the NATS monitoring endpoint (the port nats-server -m gives)`);
       if (res.truncated) throw new MonitorError('the answer is over 8 MiB: not the NATS monitoring endpoint');
-      const body = parseJson(res.body) as { total?: unknown; num_subscriptions?: unknown } | undefined;
+      const body = jsonOf(res.body) as { total?: unknown; num_subscriptions?: unknown } | undefined;
       if (typeof body?.num_subscriptions !== 'number') throw new MonitorError('not the NATS monitoring endpoint (no num_subscriptions in /subsz)');
       counts.push({ subject, n: typeof body.total === 'number' ? body.total : 0 });
     } catch (err) {
@@ -135,14 +135,6 @@ async function subscribers(monitor: string, subjects: string[], ctx: ProbeContex
 const MAX_COUNTED = 10_000;
 
 class MonitorError extends Error {}
-
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
 
 /** JetStream consumers' backlog from the server's consumer info; without a selector, the worst consumer. */
 async function consumers(nc: NatsConnection, wanted: NatsTarget['consumers'], out: ProbeOutcome): Promise<void> {

@@ -156,3 +156,13 @@ async function readCapped(body: Dispatcher.ResponseData['body'], max: number): P
   }
   return { body: Buffer.concat(chunks), truncated: false };
 }
+
+/** A body read as JSON, or undefined when it is empty or not JSON (the caller says what it expected). */
+export function jsonOf(body: Buffer): unknown {
+  if (body.length === 0) return undefined;
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
