@@ -49,6 +49,7 @@ export async function emitReport(report: Report, flags: OutputFlags, configured:
   const stdoutFormat = flags.format ? parseFormat(flags.format) : 'table';
   const files = [...configured, ...(flags.out ?? []).map(parseOut)].map((f) => ({ ...f, path: expandPath(f.path, report) }));
   const failed: string[] = [];
+  let htmlPath: string | undefined;
   for (const f of files) {
     try {
       const text = await renderReport(report, f.format, { color: false });
@@ -58,13 +59,13 @@ export async function emitReport(report: Report, flags: OutputFlags, configured:
       else {
         await writeFileAtomic(f.path, text);
         note(`wrote ${f.format} report to ${f.path}`);
+        if (f.format === 'html') htmlPath ??= f.path;
       }
     } catch (err) {
       failed.push(`${f.path}: ${WRITE_ERRORS[(err as NodeJS.ErrnoException).code ?? ''] ?? (err as Error).message}`);
     }
   }
   const color = stdoutFormat === 'table' && wantsColor(flags);
-  const htmlPath = files.find((f) => f.format === 'html' && !failed.some((x) => x.startsWith(`${f.path}:`)))?.path;
   if (!flags.quiet || stdoutFormat !== 'table') writeReportOut(await renderReport(report, stdoutFormat, { color, width: terminalWidth(), ...(htmlPath && { htmlPath }) }));
   if (!flags.noGithub) await toGithub(report, stdoutFormat !== 'table' && stdoutFormat !== 'markdown');
   if (failed.length > 0) throw new OutputError(failed, report.verdict);
