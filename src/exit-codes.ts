@@ -4,6 +4,11 @@ export const ExitCode = {
   NO_GO: 1,
   /** Usage or config error: nothing was probed. */
   USAGE: 2,
+  /**
+   * INCONCLUSIVE: nothing failed on numbers the tool could vouch for, but it could not vouch for all it
+   * needed (its load generator fell behind, a fault experiment did not take effect). Nagios's UNKNOWN is 3 too.
+   */
+  INCONCLUSIVE: 3,
   /** A bug in validate (one line on stderr; VALIDATE_DEBUG=1 for the stack): never the usage code. */
   INTERNAL: 70,
   /** Stopped by SIGHUP (the terminal or session closed): a partial report, marked aborted, was written. */
@@ -15,3 +20,8 @@ export const ExitCode = {
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** The exit code of a verdict: the gate's answer to a CI step. */
+export function verdictExit(verdict: 'GO' | 'NO-GO' | 'INCONCLUSIVE'): ExitCodeValue {
+  return verdict === 'GO' ? ExitCode.GO : verdict === 'INCONCLUSIVE' ? ExitCode.INCONCLUSIVE : ExitCode.NO_GO;
+}

@@ -20,7 +20,7 @@ export async function toGithub(report: Report, stdoutIsMachineFormat: boolean, e
   }
   if (env.GITHUB_ACTIONS !== 'true') return;
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
-  const lines = report.criteria.filter((c) => c.status === 'fail' || c.status === 'warn').map((c) => annotation(c, workspace));
+  const lines = report.criteria.filter((c) => c.status === 'fail' || c.status === 'warn' || c.status === 'inconclusive').map((c) => annotation(c, workspace));
   if (lines.length) (stdoutIsMachineFormat ? process.stderr : process.stdout).write(`${lines.join('\n')}\n`);
 }
 
@@ -35,7 +35,7 @@ export function annotation(c: CriterionResult, workspace: string): string {
   // GitHub places an annotation by its path from the repository root; a config read from stdin has none.
   const file = c.location && c.location.file !== 'stdin' ? relative(workspace, resolve(c.location.file)) : undefined;
   const where = file && !file.startsWith('..') ? `file=${prop(file)}${c.location!.line ? `,line=${c.location!.line}` : ''},` : '';
-  const level = c.status === 'warn' ? 'warning' : 'error';
-  const title = `${c.status === 'warn' ? 'validate warning' : 'validate NO-GO'}: ${c.name}`;
+  const level = c.status === 'fail' ? 'error' : 'warning';
+  const title = `${c.status === 'fail' ? 'validate NO-GO' : c.status === 'inconclusive' ? 'validate INCONCLUSIVE' : 'validate warning'}: ${c.name}`;
   return `::${level} ${where}title=${prop(title)}::${data(`${c.expression} ${c.outcome} (actual ${criterionActual(c)})`)}`;
 }

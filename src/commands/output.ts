@@ -1,6 +1,6 @@
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { OutputError, UsageError } from '../errors.js';
-import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { ExitCode, verdictExit, type ExitCodeValue } from '../exit-codes.js';
 import { FORMAT_NAMES, formatFromPath, knownExtensions, renderReport, type FormatName } from '../reports/formats.js';
 import type { Report } from '../reports/model.js';
 import { toGithub } from './github.js';
@@ -73,7 +73,7 @@ export async function emitReport(report: Report, flags: OutputFlags, configured:
   // A shard's report is a slice: it ran, and `validate merge` of all the shards is the gate. A failing
   // shard process would stop a Kubernetes Indexed Job (or a CI matrix) before the merge could say why.
   if (report.shard) return ExitCode.GO;
-  return report.verdict === 'GO' ? ExitCode.GO : ExitCode.NO_GO;
+  return verdictExit(report.verdict);
 }
 
 const PLACEHOLDERS = ['date', 'time', 'datetime', 'verdict', 'platform'];

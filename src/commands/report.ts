@@ -26,6 +26,8 @@ export async function readReport(file: string): Promise<Report> {
   report.faults ??= [];
   report.notes ??= [];
   report.blockers ??= [];
+  report.inconclusive ??= [];
+  report.summary.criteria.inconclusive ??= 0;
   report.followUps ??= [];
   addHeadlines(report.probes ?? []);
   addSections(report.scenarios);

@@ -22,6 +22,12 @@ export const VALID_LOAD_CRITERION = { key: 'valid-load', name: 'Load results val
 export const ERROR_BUDGET_CRITERION = { key: 'error-budget', name: 'Errors within budget', expect: 'scenario.over_error_budget == 0', severity: 'critical' as const };
 
 /**
+ * Implicit when fault experiments are configured: each must recover, stay isolated and leave the platform
+ * steady. One that tested nothing (not injected, no effect) makes this INCONCLUSIVE, never a pass.
+ */
+export const FAULTS_PASS_CRITERION = { key: 'faults-pass', name: 'Fault experiments pass', expect: 'fault.passed == 1', severity: 'critical' as const };
+
+/**
  * Every criterion of a run, compiled against what the config will measure: the implicit ones, those its
  * scenarios imply (an operation's SLA), then the config's own, whose mistakes become located issues.
  */
@@ -34,6 +40,7 @@ export function compileCriteria(view: View, names: { results: Map<string, number
   const implied: CriterionSpec[] = [];
   if (view.targets.length > 0 || view.scenarios.length === 0) implied.push(REQUIRED_PROBES_CRITERION);
   if (view.scenarios.length > 0) implied.push(VALID_LOAD_CRITERION, ERROR_BUDGET_CRITERION);
+  if (names.faults.size > 0) implied.push(FAULTS_PASS_CRITERION);
   for (const x of view.scenarios) implied.push(...(x.kind.impliedCriteria?.(x.spec) ?? []).map((c) => ({ ...c, location: where(['scenarios', x.index]) })));
   const criteria: Criterion[] = [];
   for (const spec of implied) {

@@ -1,7 +1,8 @@
-import { compare } from './expression.js';
+import { compare, type Comparator } from './expression.js';
 import type { Criterion } from './compile.js';
 import type { ResolvedRef } from './catalog.js';
 import type { CriterionResult } from '../results/criterion-result.js';
+import type { Aggregate } from '../results/measurement.js';
 import type { MeasuredItem } from '../results/result.js';
 import { aggregate } from './aggregate.js';
 import { selectSeries, type Missing } from './select.js';
@@ -17,6 +18,8 @@ interface Reading {
   value: number;
   /** The items the value was read from. */
   from: MeasuredItem[];
+  /** Items the tool could not vouch for that had no value: left out of the aggregate, so it covers less than it should. */
+  leftOut: MeasuredItem[];
 }
 
 function evaluateOne(c: Criterion, items: MeasuredItem[]): CriterionResult {
@@ -38,29 +41,58 @@ function evaluateOne(c: Criterion, items: MeasuredItem[]): CriterionResult {
 }
 
 type Judged = Omit<CriterionResult, 'subjects'>;
+type Base = Omit<Judged, 'actual' | 'status' | 'outcome' | 'grade'>;
 
-function judge(c: Criterion, base: Omit<Judged, 'actual' | 'status' | 'outcome' | 'grade'>, read: MeasuredItem[]): Judged {
-  const notMet = c.severity === 'critical' ? 'fail' : 'warn';
+/**
+ * One criterion against what it reads. The platform's failures are NOT MET (a value past the bound,
+ * errors over the budget, a required target down); what the tool itself could not vouch for (a load
+ * generator that fell behind, a fault that did not take effect) is INCONCLUSIVE, unless what was
+ * measured already proves the criterion broken.
+ */
+function judge(c: Criterion, base: Base, read: MeasuredItem[]): Judged {
+  const critical = c.severity === 'critical';
+  const notMet = (actual: number | null, reason?: string): Judged => ({ ...base, actual, status: critical ? 'fail' : 'warn', outcome: 'NOT MET', grade: critical ? 'F' : 'D', reason });
+  const unsure = (actual: number | null, reason: string): Judged => ({ ...base, actual, status: critical ? 'inconclusive' : 'warn', outcome: 'INCONCLUSIVE', grade: '-', reason });
   const ran = read.filter((i) => !i.notRun);
   if (read.length > 0 && ran.length === 0) return { ...base, actual: null, status: 'skip', outcome: 'NOT RUN', grade: '-', reason: read[0].error };
   const r = lookup(c.ref, ran);
   if ('missing' in r) {
-    if (r.failed) return { ...base, actual: null, status: notMet, outcome: 'NOT MET', grade: c.severity === 'critical' ? 'F' : 'D', reason: r.missing };
-    return { ...base, actual: null, status: notMet, outcome: 'NOT RUN', grade: '-', reason: r.missing };
+    if (r.failed) return notMet(null, r.missing);
+    const doubted = ran.filter((i) => i.inconclusive);
+    if (doubted.length) return unsure(null, doubts(doubted));
+    return { ...base, actual: null, status: critical ? 'fail' : 'warn', outcome: 'NOT RUN', grade: '-', reason: r.missing };
   }
   // A fast answer that was an error is not a met SLA: performance numbers stand only with their success.
-  const qualified = c.ref.spec.performance ? r.from.filter((i) => i.qualified) : [];
-  if (qualified.length > 0) {
-    const reason = qualified.map((i) => `${i.name}: ${i.qualified}`).join('; ');
-    return { ...base, actual: r.value, status: notMet, outcome: 'NOT MET', grade: c.severity === 'critical' ? 'F' : 'D', reason };
-  }
+  const performance = Boolean(c.ref.spec.performance);
+  const qualified = performance ? r.from.filter((i) => i.qualified) : [];
+  if (qualified.length > 0) return notMet(r.value, qualified.map((i) => `${i.name}: ${i.qualified}`).join('; '));
+  // Numbers the generator could not stand behind say nothing either way: met under less load than asked is no proof.
+  const doubtedFrom = performance ? r.from.filter((i) => i.inconclusive) : [];
+  if (doubtedFrom.length) return unsure(r.value, doubts(doubtedFrom));
   if (!compare(r.value, c.op, c.bound)) {
-    return { ...base, actual: r.value, status: notMet, outcome: 'NOT MET', grade: c.severity === 'critical' ? 'F' : 'D', reason: culprits(c, ran) };
+    if (c.ref.spec.selfCheck) return unsure(r.value, culprits(c, ran) ?? 'the tool could not vouch for its own measurement');
+    if (r.leftOut.length && !decidedWithout(c.ref.spec.aggregate, c.op, r.value, c.bound)) return unsure(r.value, doubts(r.leftOut));
+    return notMet(r.value, culprits(c, ran));
   }
+  if (r.leftOut.length) return unsure(r.value, doubts(r.leftOut));
   // Equality has no margin to beat: met exactly is met, and as good as it gets (`required_failed == 0`).
   if (c.op === '==') return { ...base, actual: r.value, status: 'pass', outcome: 'MET', grade: 'A' };
   const margin = marginOf(r.value, c);
   return { ...base, actual: r.value, status: 'pass', outcome: margin >= EXCEEDED_MARGIN ? 'EXCEEDED' : 'MET', grade: gradeOf(margin) };
+}
+
+const doubts = (items: MeasuredItem[]) => items.map((i) => `${i.name}: ${i.inconclusive}`).join('; ');
+
+/**
+ * Whether an aggregate over only some of its members, already past the bound, is past it whatever the
+ * others would add: a maximum only grows and a minimum only falls as members join (and a sum of counts
+ * only grows). Then the measured part proves NOT MET; otherwise the missing members might have changed it.
+ */
+function decidedWithout(agg: Aggregate, op: Comparator, value: number, bound: number): boolean {
+  const grows = agg === 'max' || (agg === 'sum' && value >= 0);
+  if (grows) return op === '<' || op === '<=' || (op === '==' && value > bound);
+  if (agg === 'min') return op === '>' || op === '>=' || (op === '==' && value < bound);
+  return false;
 }
 
 function marginOf(value: number, c: Criterion): number {
@@ -103,26 +135,28 @@ export function lookup(ref: ResolvedRef, items: MeasuredItem[]): Reading | Missi
   if (scope.type === 'member') {
     if (members.length === 0) return { missing: `not measured: no ${scope.kind} "${scope.name}" ran` };
     const v = valueOf(members[0], ref);
-    return typeof v === 'number' ? { value: v, from: members } : v;
+    return typeof v === 'number' ? { value: v, from: members, leftOut: [] } : v;
   }
   if (scope.type === 'all') {
-    if (metric === 'total') return { value: members.length, from: members };
-    if (metric === 'required_failed') return { value: members.filter((i) => i.required && i.status === 'fail').length, from: members };
-    if (metric === 'skipped') return { value: members.filter((i) => i.status === 'skip').length, from: members };
+    if (metric === 'total') return { value: members.length, from: members, leftOut: [] };
+    if (metric === 'required_failed') return { value: members.filter((i) => i.required && i.status === 'fail').length, from: members, leftOut: [] };
+    if (metric === 'skipped') return { value: members.filter((i) => i.status === 'skip').length, from: members, leftOut: [] };
   }
   const values: number[] = [];
   const from: MeasuredItem[] = [];
+  const leftOut: MeasuredItem[] = [];
   let firstMissing: Missing | undefined;
   for (const item of members) {
     const v = valueOf(item, ref);
     if (typeof v === 'number') {
       values.push(v);
       from.push(item);
-    } else if (blocks(item, ref)) return v;
+    } else if (item.inconclusive) leftOut.push(item);
+    else if (blocks(item, ref)) return v;
     else firstMissing ??= v;
   }
   if (values.length === 0) return firstMissing ?? { missing: `not measured: no ${scope.type === 'kind' ? scope.kind : 'target'} reported ${metric}` };
-  return { value: aggregate(ref.spec.aggregate, values), from };
+  return { value: aggregate(ref.spec.aggregate, values), from, leftOut };
 }
 
 /**

@@ -2,7 +2,7 @@ import type { TargetBase } from '../fields/target.js';
 import type { FaultResult } from '../results/fault-result.js';
 import type { ProbeResult } from '../results/result.js';
 import { forcedExitNote } from '../util/interrupt.js';
-import { faultMeasurements } from './fault-metrics.js';
+import { faultMeasurements, trafficMeasurements } from './fault-metrics.js';
 import { faultType } from './registry.js';
 import type { FaultBase, FaultType, Injected } from './types.js';
 import { Watcher } from './watch.js';
@@ -95,8 +95,9 @@ export async function runFault(f: FaultConfig, ctx: ExperimentContext): Promise<
   };
   if (interrupted) return finish({ ...base, ...(await afterInterrupt(f, watched, injection, hint, ctx)), steadyAfter: false, recovered: false, recoveryMs: null, interrupted: true }, t0);
   const steadyAfter = after.every((r) => !r.required || r.status !== 'fail');
-  const recoveryMs = recovery ? (recovery.disrupted ? recovery.at - started : 0) : null;
-  return finish({ ...base, steadyAfter, recovered: Boolean(recovery), recoveryMs, ...verdict(f, injection, tookEffect, recovery !== undefined, steadyAfter, after) }, t0);
+  // A fault that did nothing has no recovery to time; one the platform absorbed (took effect, nothing failed) recovered at once.
+  const recoveryMs = recovery && tookEffect ? (recovery.disrupted ? recovery.at - started : 0) : null;
+  return finish({ ...base, steadyAfter, recovered: Boolean(recovery), recoveryMs, ...verdict(f, injection, tookEffect, recovery !== undefined, steadyAfter, after, affected) }, t0);
 }
 
 function inject(type: FaultType, f: FaultConfig, targets: Map<string, TargetBase>, signal?: AbortSignal): Injection {
@@ -123,13 +124,22 @@ async function awaitRecovery(f: FaultConfig, w: Watcher, inj: Injection, started
   return undefined;
 }
 
-function verdict(f: FaultConfig, inj: Injection, tookEffect: boolean, recovered: boolean, steadyAfter: boolean, after: ProbeResult[]): Pick<FaultResult, 'status' | 'error'> {
-  let error: string | undefined;
-  if (inj.error) error = `the fault could not be injected: ${inj.error.message}`;
+/**
+ * The experiment's own outcome. One that could not be injected or did not take effect tested nothing:
+ * inconclusive (the tool's experiment failed, not the platform). One that took effect fails when the
+ * watched targets did not recover, the platform was not steady after, or other targets were hit.
+ */
+function verdict(f: FaultConfig, inj: Injection, tookEffect: boolean, recovered: boolean, steadyAfter: boolean, after: ProbeResult[], affected: string[]): Pick<FaultResult, 'status' | 'error' | 'inconclusive'> {
+  let why: string | undefined;
+  if (inj.error) why = `the fault could not be injected: ${inj.error.message}`;
   else if (!tookEffect) {
-    error = `the fault did not take effect: ${inj.result?.affected === 0 ? inj.result.detail : `no watched target (${f.watch.join(', ')}) was seen failing or restarting within ${f.settle} ms; is it the right command or target?`}`;
-  } else if (!recovered) error = `${f.watch.join(', ')} did not recover within ${f.recoveryTimeout} ms`;
+    why = `the fault did not take effect: ${inj.result?.affected === 0 ? inj.result.detail : `no watched target (${f.watch.join(', ')}) was seen failing or restarting within ${f.settle} ms; is it the right command or target?`}`;
+  }
+  if (why) return { status: 'inconclusive', error: why, inconclusive: why };
+  let error: string | undefined;
+  if (!recovered) error = `${f.watch.join(', ')} did not recover within ${f.recoveryTimeout} ms`;
   else if (!steadyAfter) error = `steady state not met after recovery: ${after.filter((r) => r.required && r.status === 'fail').map((r) => `${r.name} (${r.error})`).join('; ')}`;
+  else if (affected.length) error = `not isolated: ${affected.join(', ')} also failed during the experiment`;
   return { status: error ? 'fail' : 'pass', error };
 }
 
@@ -162,5 +172,6 @@ async function afterInterrupt(f: FaultConfig, watched: TargetBase[], inj: Inject
 }
 
 function finish(r: Omit<FaultResult, 'durationMs' | 'measurements'>, t0: number): FaultResult {
-  return { ...r, durationMs: performance.now() - t0, measurements: faultMeasurements(r) };
+  // Its traffic, if it ran during a bus scenario, is added when that scenario has drained.
+  return { ...r, durationMs: performance.now() - t0, measurements: faultMeasurements(r), unmeasured: trafficMeasurements(undefined).unmeasured };
 }

@@ -3,6 +3,9 @@ import type { FaultResult, FaultTraffic } from '../results/fault-result.js';
 
 /** What criteria read of a fault experiment: `fault.<name>.recovery_ms`, or over all faults `fault.isolated`. */
 export const FAULT_METRICS: Record<string, MetricSpec> = {
+  /** 1 when it recovered, was isolated and left the platform steady; absent when it tested nothing. */
+  passed: { unit: 'count', aggregate: 'min', label: 'passed' },
+  took_effect: { unit: 'count', aggregate: 'min', label: 'took effect', selfCheck: true },
   recovery_ms: { unit: 'ms', aggregate: 'max', label: 'recovery time' },
   recovered: { unit: 'count', aggregate: 'min', label: 'recovered' },
   isolated: { unit: 'count', aggregate: 'min', label: 'isolated' },
@@ -38,8 +41,10 @@ export function trafficMeasurements(t: FaultTraffic | undefined): { measurements
 export function faultMeasurements(r: Omit<FaultResult, 'durationMs' | 'measurements'>): Measurement[] {
   const m: Measurement[] = [];
   if (r.steadyBefore && !r.interrupted) m.push({ metric: 'steady_after', value: r.steadyAfter ? 1 : 0, unit: 'count' });
+  if (r.steadyBefore) m.push({ metric: 'took_effect', value: r.tookEffect ? 1 : 0, unit: 'count' });
   if (!r.tookEffect || r.interrupted) return m;
   m.push(
+    { metric: 'passed', value: r.recovered && r.isolated && r.steadyAfter ? 1 : 0, unit: 'count' },
     { metric: 'recovered', value: r.recovered ? 1 : 0, unit: 'count' },
     { metric: 'isolated', value: r.isolated ? 1 : 0, unit: 'count' },
     { metric: 'affected', value: r.affected.length, unit: 'count' },

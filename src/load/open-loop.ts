@@ -41,7 +41,6 @@ const GIVE_UP_QUEUE = 100_000;
  */
 export const MAX_OPENING = 32;
 
-const DROPPED = Object.assign(new Error('not sent before the run ended: every connection stayed busy (the maxConnections cap)'), { code: 'EDROPPED' });
 const UNANSWERED = Object.assign(new Error('no answer before the run ended'), { code: 'ETIMEDOUT' });
 
 /**
@@ -58,6 +57,7 @@ export function runOpen(o: OpenLoopOptions): Promise<void> {
     const start = o.startAt ?? performance.now();
     const lanes = o.lanes.map((l) => ({ ...l, idle: [] as LoadConnection[], all: [] as LoadConnection[], queue: [] as number[], head: 0 }));
     const laneAt = laneByIndex(o.lanes.map((l) => l.weight));
+    const totalWeight = o.lanes.reduce((a, l) => a + l.weight, 0);
     warmUp(lanes, o);
     let next = 0;
     const inFlight = new Map<LoadConnection, { due: number; sent: number; lane: (typeof lanes)[number] }>();
@@ -98,12 +98,12 @@ export function runOpen(o: OpenLoopOptions): Promise<void> {
     const recordUnanswered = () => {
       for (const { due, sent, lane } of inFlight.values()) record(lane, due, UNANSWERED, 0, sent);
       inFlight.clear();
+      // Still queued when the run ended: never sent, so counted apart, not as the server's requests.
       for (const l of lanes) {
-        for (; l.head < l.queue.length; l.head++) {
-          o.recorder.dropped++;
-          if (l.recorder) l.recorder.dropped++;
-          record(l, l.queue[l.head], DROPPED, 0);
-        }
+        const never = l.queue.length - l.head;
+        o.recorder.dropped += never;
+        if (l.recorder) l.recorder.dropped += never;
+        l.head = l.queue.length;
       }
     };
     o.signal?.addEventListener('abort', finish, { once: true });
@@ -161,7 +161,10 @@ export function runOpen(o: OpenLoopOptions): Promise<void> {
         if (due > now) break;
         if (now - due > GIVE_UP_LAG_MS || queued() > GIVE_UP_QUEUE) {
           // Hopelessly behind: what is left of the schedule is never sent, counted, not queued in memory.
-          o.recorder.giveUp(o.schedule.total - next, now - due > GIVE_UP_LAG_MS ? `the generator fell ${((now - due) / 1000).toFixed(1)} s behind its schedule` : `${queued().toLocaleString('en-US')} requests were waiting for a connection`);
+          const by = now - due > GIVE_UP_LAG_MS ? 'lag' : 'queue';
+          const why = by === 'lag' ? `the generator fell ${((now - due) / 1000).toFixed(1)} s behind its schedule` : `${queued().toLocaleString('en-US')} requests were waiting for a connection`;
+          o.recorder.giveUp(o.schedule.total - next, why, by);
+          for (const l of lanes) l.recorder?.giveUp(Math.round((o.schedule.total - next) * (l.weight / totalWeight)), why, by);
           next = o.schedule.total;
           break;
         }

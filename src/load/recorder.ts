@@ -12,16 +12,21 @@ export class Recorder {
   /** Open model only: from the actual send, the view a closed-loop tool would give. */
   readonly uncorrected: Histogram | undefined;
   readonly scheduleLag: Histogram = newHistogram();
+  /** Requests put on the wire (never-sent ones are counted apart: the server did not see them). */
   requests = 0;
   errors = 0;
+  /** Requests the server answered, successfully or with an error status: what throughput counts. */
+  answered = 0;
   late = 0;
-  /** Open model: requests never sent because every connection stayed busy to the end (also counted as errors). */
+  /** Open model: requests never sent because every connection stayed busy to the end. Not in `requests`. */
   dropped = 0;
   /** Open model: requests that waited for a free connection because the connection cap was reached. */
   queued = 0;
-  /** Open model: requests of the schedule never sent because the generator gave up on it, and why. */
+  /** Open model: requests of the schedule never sent because the generator gave up on it, and why. Not in `requests`. */
   abandoned = 0;
   abandonedWhy: string | undefined;
+  /** What it gave up on: its own lag behind the schedule, or a queue for connections the server kept busy. */
+  abandonedBy: 'lag' | 'queue' | undefined;
   /** Responses by HTTP status (index = status), an array so counting one is an increment. */
   private readonly byStatus = new Float64Array(600);
   /** Error key -> count, and one sample error per key to word the cause once at the end. */
@@ -62,16 +67,14 @@ export class Recorder {
   }
 
   /**
-   * The rest of the schedule (`count` requests) will not be sent: counted as requests that failed, without
-   * a latency (none was measured), and the reason kept for the result's INVALID line.
+   * The rest of the schedule (`count` requests) will not be sent: counted apart (the server never saw them,
+   * so they are neither its requests nor its errors), and the reason kept for the result's INVALID line.
    */
-  giveUp(count: number, why: string): void {
+  giveUp(count: number, why: string, by: 'lag' | 'queue'): void {
     if (this.stopped || count <= 0) return;
     this.abandoned += count;
     this.abandonedWhy ??= why;
-    this.requests += count;
-    this.errors += count;
-    this.fail('EABANDONED', `not sent: ${why}, and gave up on the rest of the schedule`, count);
+    this.abandonedBy ??= by;
   }
 
   /** Results that arrive after stop (connections torn down by Ctrl-C) are not measurements. */
@@ -96,16 +99,17 @@ export class Recorder {
     this.timeline.add(dueAt + latencyMs, latencyMs, err !== null);
     if (this.uncorrected && uncorrectedMs !== undefined) recordMs(this.uncorrected, uncorrectedMs);
     if (status > 0 && status < 600) this.byStatus[status]++;
-    const failed = err !== null;
+    const answered = err === null || status > 0;
+    if (answered) this.answered++;
     if (err) this.fail((err as NodeJS.ErrnoException).code ?? err.message, err);
-    this.tap?.(latencyMs, failed, err === null || status > 0, dueAt);
+    this.tap?.(latencyMs, err !== null, answered, dueAt);
   }
 
-  private fail(key: string, sample: Error | string, count = 1): void {
-    if (count === 1) this.errors++;
+  private fail(key: string, sample: Error | string): void {
+    this.errors++;
     const c = this.causes.get(key);
-    if (c) c.count += count;
-    else this.causes.set(key, { count, sample });
+    if (c) c.count++;
+    else this.causes.set(key, { count: 1, sample });
   }
 }
 

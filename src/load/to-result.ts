@@ -1,7 +1,7 @@
 import { classifyError, endpointOf } from '../protocols/network-errors.js';
 import type { Measurement } from '../results/measurement.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
-import type { GeneratorHealth } from './generator-health.js';
+import { generatorCause, type GeneratorHealth } from './generator-health.js';
 import { encodeHistogram, summarize } from '../results/histogram.js';
 import type { GeneratorLimits, LoadModel } from './measure.js';
 import { MAX_START_LATE_MS } from './shard.js';
@@ -42,10 +42,11 @@ export function toScenarioResult(o: ResultInfo, r: Recorder, gen: GeneratorHealt
   const open = o.model.type === 'open' ? o.model : undefined;
   const scheduleLagP99Ms = open ? summarize(r.scheduleLag).p99 : undefined;
   const successRate = r.requests ? ((r.requests - r.errors) / r.requests) * 100 : 0;
-  const rps = activeMs > 0 ? (r.requests / activeMs) * 1000 : 0;
+  // What the server answered per second: never a request that was not sent, or one that got no answer.
+  const rps = activeMs > 0 ? (r.answered / activeMs) * 1000 : 0;
   const targetRps = open ? ((open.schedule.total / open.schedule.durationMs) * 1000 * (o.share ?? 1)) : undefined;
   const errorCauses = wordCauses(r, o.url, o.explain);
-  const invalidReason = invalidity(o, r, gen, scheduleLagP99Ms, errorCauses);
+  const invalidReason = invalidity(o, r, gen, scheduleLagP99Ms, latencyMs.p99);
   const overBudget = r.requests > 0 && successRate < o.successPct;
   const statusCounts: Record<string, number> = {};
   for (const [s, n] of r.statuses) statusCounts[String(s)] = n;
@@ -54,7 +55,8 @@ export function toScenarioResult(o: ResultInfo, r: Recorder, gen: GeneratorHealt
     kind: o.kind,
     scenario: o.scenario,
     target: o.target,
-    status: invalidReason || overBudget ? 'fail' : r.errors === 0 ? 'pass' : 'warn',
+    // Errors over the budget are the platform's whatever the generator did; an INVALID result is otherwise not judged.
+    status: overBudget ? 'fail' : invalidReason ? 'inconclusive' : r.errors === 0 ? 'pass' : 'warn',
     validity: invalidReason ? 'INVALID' : 'VALID',
     invalidReason,
     model: o.model.type,
@@ -70,6 +72,7 @@ export function toScenarioResult(o: ResultInfo, r: Recorder, gen: GeneratorHealt
     targetRps,
     late: open ? r.late : undefined,
     dropped: open ? r.dropped : undefined,
+    ...(r.abandoned > 0 && { abandoned: r.abandoned }),
     queued: open ? r.queued : undefined,
     statusCounts,
     errorCauses,
@@ -85,28 +88,44 @@ export function toScenarioResult(o: ResultInfo, r: Recorder, gen: GeneratorHealt
   return result;
 }
 
-/** Why the numbers are not the server's, if they are not: the generator fell behind, queued, or measured nothing. */
-function invalidity(o: ResultInfo, r: Recorder, gen: GeneratorHealth, scheduleLagP99Ms: number | undefined, causes: Record<string, number>): string | undefined {
+/**
+ * Why the numbers are not the server's, if they are not: the generator fell behind or queued, a shard
+ * started late. Each reason ends with its cause and what to do. (Requests that all failed are the
+ * platform's failure, judged by the error budget, not a reason to doubt the generator.)
+ */
+function invalidity(o: ResultInfo, r: Recorder, gen: GeneratorHealth, scheduleLagP99Ms: number | undefined, p99Ms: number): string | undefined {
   const { limits } = o;
   if (o.startLateMs !== undefined && o.startLateMs > MAX_START_LATE_MS) {
     return `this shard began its schedule ${(o.startLateMs / 1000).toFixed(1)} s after the common start (--start-at), over the ${MAX_START_LATE_MS / 1000} s bound: its arrivals were not the asked ones; start the shards earlier or give --start-at more lead`;
   }
+  const due = r.requests + r.abandoned + r.dropped;
   if (r.abandoned > 0) {
-    return `${r.abandonedWhy}, so it gave up: ${r.abandoned.toLocaleString('en-US')} of the ${r.requests.toLocaleString('en-US')} requests due were never sent; lower the rate${o.model.type === 'open' ? ` or raise maxConnections (${o.model.maxConnections})` : ''}, or run the load from more machines`;
+    // A full queue is the connection cap's doing only while the generator had time to spare; saturated, it is the generator's.
+    const capped = r.abandonedBy === 'queue' && (gen.busyPct ?? 0) < 90;
+    const cause = capped ? `every connection was busy (maxConnections ${o.model.type === 'open' ? o.model.maxConnections : '?'}): raise --max-connections, or lower the rate per process (--workers N, shards)` : generatorCause(gen);
+    return `${r.abandonedWhy}, so it gave up: ${r.abandoned.toLocaleString('en-US')} of the ${due.toLocaleString('en-US')} requests due were never sent; ${cause}`;
   }
-  if (scheduleLagP99Ms !== undefined && scheduleLagP99Ms > limits.maxScheduleLagMs) {
-    return `the load generator dispatched requests ${scheduleLagP99Ms.toFixed(1)} ms late (p99) on its own, over the ${limits.maxScheduleLagMs} ms limit: it could not keep the asked rate; lower the rate or run the generator on a less busy machine`;
+  if (scheduleLagP99Ms !== undefined && scheduleLagP99Ms > limits.maxScheduleLagMs && lagMatters(scheduleLagP99Ms, p99Ms)) {
+    return `the load generator sent requests ${scheduleLagP99Ms.toFixed(1)} ms late (p99), over the ${limits.maxScheduleLagMs} ms limit, so the asked rate was not the one sent; ${generatorCause(gen)}`;
   }
-  if (gen.eventLoopDelayP99Ms > limits.maxEventLoopDelayMs) {
-    return `the load generator's event loop lagged ${gen.eventLoopDelayP99Ms.toFixed(1)} ms (p99), over the ${limits.maxEventLoopDelayMs} ms limit: its latencies include its own delay; use fewer connections or a lower rate`;
+  if (gen.eventLoopDelayP99Ms > limits.maxEventLoopDelayMs && lagMatters(gen.eventLoopDelayP99Ms, p99Ms)) {
+    return `the load generator was held up ${gen.eventLoopDelayP99Ms.toFixed(1)} ms at a time (p99 of its event loop), over the ${limits.maxEventLoopDelayMs} ms limit and within reach of the p99 measured (${p99Ms.toFixed(1)} ms); ${generatorCause(gen)}`;
   }
-  if (r.requests === 0) return 'no request was completed: nothing was measured';
-  if (o.model.type === 'open' && r.queued > r.requests * MAX_QUEUED_SHARE) {
-    const share = ((r.queued / r.requests) * 100).toFixed(1);
+  if (r.requests === 0) return 'no request was sent: nothing was measured';
+  if (o.model.type === 'open' && r.queued > due * MAX_QUEUED_SHARE) {
+    const share = ((r.queued / due) * 100).toFixed(1);
     return `${r.queued.toLocaleString('en-US')} requests (${share}%) waited for a free connection (the generator opens ${MAX_OPENING} at a time, up to maxConnections ${o.model.maxConnections}): their latency includes the generator's own queue, not only the server's; raise maxConnections (--max-connections) if it was reached, or lower the rate per process (--shard, --workers)`;
   }
-  if (r.errors === r.requests) return `every request failed (${Object.keys(causes).slice(0, 2).join('; ')}): nothing about the server's speed was measured`;
   return undefined;
+}
+
+/**
+ * Whether the generator's own delay could be what the measured tail shows: a stall can only add to a
+ * request's latency, so one far longer than the measured p99 evidently hit under 1% of the requests (the
+ * p99 stands), and one far shorter than it is a small part of it.
+ */
+export function lagMatters(lagMs: number, p99Ms: number): boolean {
+  return p99Ms >= lagMs / 2 && lagMs >= p99Ms / 10;
 }
 
 /** Each distinct failure in one line a person understands, with how often it happened. */

@@ -1,14 +1,11 @@
 import type { Config } from '../config/config.js';
 import { configHash } from '../config/hash.js';
 import type { Criterion } from '../criteria/compile.js';
-import { evaluateCriteria } from '../criteria/evaluate.js';
-import { decideVerdict } from '../criteria/verdict.js';
+import { judgeRun } from '../criteria/judge.js';
 import { UsageError } from '../errors.js';
 import type { Report, ReportInput } from '../reports/model.js';
 import type { CriterionResult } from '../results/criterion-result.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
-import { faultItem } from '../run/run-faults.js';
-import { scenarioItem } from '../run/run-scenarios.js';
 import { criteriaOfReport } from './merge-criteria.js';
 import { remeasure } from './merge-measurements.js';
 import { mergeResult } from './merge-result.js';
@@ -78,9 +75,8 @@ export function mergeReports(files: ShardFile[], o: MergeOptions): ReportInput {
     criteria = compiled.criteria;
     for (const p of compiled.problems) notes.push(`a shard's criterion could not be judged on the merged report: ${p}`);
   }
-  const results = evaluateCriteria(criteria, [...base.probes, ...scenarios.map(scenarioItem), ...base.faults.map(faultItem)]);
-  if (missing.length) results.push(incomplete(missing, total, o.allowPartial));
   const aborted = reports.some((r) => r.aborted);
+  const judged = judgeRun(criteria, merged, { aborted, extra: missing.length ? [incomplete(missing, total, o.allowPartial)] : [] });
   return {
     platform: base.platform,
     source: o.config?.source ?? base.source,
@@ -88,12 +84,12 @@ export function mergeReports(files: ShardFile[], o: MergeOptions): ReportInput {
     startedAt: new Date(Math.min(...reports.map((r) => Date.parse(r.startedAt)))),
     finishedAt: new Date(Math.max(...reports.map((r) => Date.parse(r.finishedAt)))),
     aborted,
-    verdict: aborted ? 'NO-GO' : decideVerdict(results),
+    verdict: judged.verdict,
     phases: base.phases,
     probes: base.probes,
     scenarios,
     faults: base.faults,
-    criteria: results,
+    criteria: judged.criteria,
     notes: [...notes, ...base.notes.filter((n) => !/^shard \d+\/\d+:/.test(n))],
     mergedFrom: { files: ordered.map((f) => f.file), shards: total, missing },
   };

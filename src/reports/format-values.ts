@@ -64,4 +64,11 @@ export function criterionActual(c: CriterionResult): string {
   return c.actual === null ? `n/a (${c.reason ?? 'not measured'})` : formatValue(c.actual, c.unit);
 }
 
-export const STATUS_WORD: Record<string, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP' };
+export const STATUS_WORD: Record<string, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP', inconclusive: 'INCONCLUSIVE' };
+
+/** Each verdict as every renderer shows it: its word, an icon for markdown, and its tone (the colour of its banner). */
+export const VERDICT_LOOK: Record<string, { icon: string; tone: 'good' | 'bad' | 'unsure' }> = {
+  GO: { icon: '✅', tone: 'good' },
+  'NO-GO': { icon: '❌', tone: 'bad' },
+  INCONCLUSIVE: { icon: '❔', tone: 'unsure' },
+};

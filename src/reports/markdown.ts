@@ -1,9 +1,10 @@
 import type { RenderOptions } from './formats.js';
+import { VERDICT_LOOK } from './format-values.js';
 import type { Report } from './model.js';
 import type { Block, TableBlock } from './view/blocks.js';
 import { reportDocument } from './view/document.js';
 
-const ICON: Record<string, string> = { pass: '✅', fail: '❌', warn: '⚠️', skip: '⏭️' };
+const ICON: Record<string, string> = { pass: '✅', fail: '❌', warn: '⚠️', skip: '⏭️', inconclusive: '❔' };
 
 /** Escapes what would break a table cell. */
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -33,7 +34,7 @@ function block(b: Block): string[] {
 /** The reference report in markdown (also the GitHub job summary): verdict first, then every section. */
 export function render(report: Report, _opts: RenderOptions): string {
   const out = [`# ${report.platform}: production readiness report`, ''];
-  out.push(`**Verdict: ${report.verdict === 'GO' ? '✅ GO' : '❌ NO-GO'}**${report.aborted ? ' (run interrupted: partial report)' : ''}`, '', report.recommendation, '');
+  out.push(`**Verdict: ${VERDICT_LOOK[report.verdict].icon} ${report.verdict}**${report.aborted ? ' (run interrupted: partial report)' : ''}`, '', report.recommendation, '');
   for (const b of reportDocument(report)) out.push(...block(b));
   return out.join('\n');
 }

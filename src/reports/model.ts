@@ -32,7 +32,7 @@ export interface Report {
   durationMs: number;
   summary: {
     probes: Counts;
-    criteria: { total: number; met: number; notMet: number; warnings: number };
+    criteria: { total: number; met: number; notMet: number; inconclusive: number; warnings: number };
     /** Names of required targets that failed (these alone make NO-GO). */
     requiredFailing: string[];
     /** Names of optional targets that failed (reported, not blocking). */
@@ -42,6 +42,11 @@ export interface Report {
   recommendation: string;
   /** What makes it NO-GO, one item each: fix these before going live. */
   blockers: string[];
+  /**
+   * What the tool could not vouch for, one item each with its cause (a load result its generator could
+   * not keep up with, a fault experiment that did not take effect): the reasons for INCONCLUSIVE.
+   */
+  inconclusive: string[];
   /** What does not block but should be looked at: warnings, optional targets, errors within budget, criteria not judged. */
   followUps: string[];
   phases: PhaseResult[];
@@ -106,6 +111,7 @@ export function buildReport(input: ReportInput, redactor: Redactor): Report {
         total: input.criteria.length,
         met: input.criteria.filter((c) => c.status === 'pass').length,
         notMet: input.criteria.filter((c) => c.status === 'fail').length,
+        inconclusive: input.criteria.filter((c) => c.status === 'inconclusive').length,
         warnings: input.criteria.filter((c) => c.status === 'warn').length,
       },
       requiredFailing,
@@ -126,21 +132,43 @@ export function buildReport(input: ReportInput, redactor: Redactor): Report {
   return redactor.scrubDeep(report);
 }
 
-type Recommendation = Pick<Report, 'recommendation' | 'blockers' | 'followUps'>;
+type Recommendation = Pick<Report, 'recommendation' | 'blockers' | 'inconclusive' | 'followUps'>;
 
 function recommend(input: ReportInput, requiredFailing: string[], optionalFailing: string[]): Recommendation {
-  const { blockers, followUps } = findings(input, requiredFailing, optionalFailing);
-  if (input.aborted) return { recommendation: 'Run interrupted: this report is partial and cannot support a go-live decision.', blockers, followUps };
+  const found = { ...findings(input, requiredFailing, optionalFailing), inconclusive: unvouched(input) };
+  const { blockers, followUps, inconclusive } = found;
+  if (input.aborted) return { recommendation: 'Run interrupted: this report is partial and cannot support a go-live decision.', ...found };
   if (input.verdict === 'GO') {
     const healthy = input.probes.every((p) => p.status === 'pass') && followUps.length === 0;
     const recommendation = followUps.length === 0 ? `GO: every critical criterion is met${healthy ? ' and every target is healthy' : ''}.` : `GO: every critical criterion is met. Follow up before or soon after go-live: ${followUps.join('; ')}.`;
-    return { recommendation, blockers, followUps };
+    return { recommendation, ...found };
   }
-  return { recommendation: `NO-GO: fix ${blockers.join('; ')}; then run validate again.${followUps.length ? ` Also: ${followUps.join('; ')}.` : ''}`, blockers, followUps };
+  if (input.verdict === 'INCONCLUSIVE') {
+    const recommendation = `INCONCLUSIVE: nothing failed on numbers validate could vouch for, but it could not vouch for ${inconclusive.join('; ')}. Remove the cause and run validate again; this is not a verdict on the platform.${followUps.length ? ` Also: ${followUps.join('; ')}.` : ''}`;
+    return { recommendation, ...found };
+  }
+  const unsure = inconclusive.length ? ` Not judged (the tool could not vouch for it): ${inconclusive.join('; ')}.` : '';
+  return { recommendation: `NO-GO: fix ${blockers.join('; ')}; then run validate again.${unsure}${followUps.length ? ` Also: ${followUps.join('; ')}.` : ''}`, ...found };
+}
+
+/**
+ * What the tool could not vouch for, each with its cause: load results its generator could not stand
+ * behind, fault experiments that tested nothing, and any other criterion it could not judge.
+ */
+function unvouched(input: ReportInput): string[] {
+  const out = [
+    ...(input.scenarios ?? []).filter((r) => r.validity === 'INVALID').map((r) => `load result ${r.name} (${r.invalidReason})`),
+    ...(input.faults ?? []).filter((f) => f.inconclusive).map((f) => `fault experiment ${f.name} (${f.inconclusive})`),
+  ];
+  const covered = new Set([...(input.scenarios ?? []).filter((r) => r.validity === 'INVALID').map((r) => `scenario.${r.name}`), ...(input.faults ?? []).filter((f) => f.inconclusive).map((f) => `fault.${f.name}`)]);
+  for (const c of input.criteria) {
+    if (c.status === 'inconclusive' && !c.subjects.some((s) => covered.has(s))) out.push(`criterion ${c.name} (${c.reason ?? 'not judged'})`);
+  }
+  return out;
 }
 
 /** What blocks going live and what only needs following up, each a short sentence naming the things. */
-function findings(input: ReportInput, requiredFailing: string[], optionalFailing: string[]): Omit<Recommendation, 'recommendation'> {
+function findings(input: ReportInput, requiredFailing: string[], optionalFailing: string[]): Pick<Recommendation, 'blockers' | 'followUps'> {
   // Failing required targets are named on their own; every other blocking criterion is named here.
   const blocking = input.criteria.filter((c) => c.status === 'fail' && !c.implicit);
   // Failing required targets are named above, by name: their implicit criterion would say it again.

@@ -17,7 +17,8 @@ export function render(report: Report, _opts: RenderOptions): string {
     out.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
     for (const [l, v] of samples) out.push(`${name}${labels({ ...p, ...l })} ${Number.isFinite(v) ? v : 'NaN'}`);
   };
-  metric('validate_verdict_go', '1 when the last run said GO, 0 for NO-GO', [[{}, report.verdict === 'GO' ? 1 : 0]]);
+  metric('validate_verdict_go', '1 when the last run said GO, 0 for NO-GO or INCONCLUSIVE', [[{}, report.verdict === 'GO' ? 1 : 0]]);
+  metric('validate_verdict', 'The last run\'s verdict: 1 for the one it said, 0 for the others', (['GO', 'NO-GO', 'INCONCLUSIVE'] as const).map((v) => [{ verdict: v }, report.verdict === v ? 1 : 0]));
   metric('validate_run_aborted', '1 when the last run was interrupted', [[{}, report.aborted ? 1 : 0]]);
   metric('validate_run_timestamp_seconds', 'When the last run started (Unix time)', [[{}, Date.parse(report.startedAt) / 1000]]);
   metric('validate_run_duration_seconds', 'How long the last run took', [[{}, report.durationMs / 1000]]);

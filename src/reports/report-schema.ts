@@ -25,7 +25,7 @@ function obj(properties: Record<string, Schema>, required: string[]): Schema {
   return { type: 'object', properties, required, additionalProperties: false };
 }
 
-const status = oneOf('pass', 'fail', 'warn', 'skip');
+const status = oneOf('pass', 'fail', 'warn', 'skip', 'inconclusive');
 const unit = oneOf('ms', 'seconds', 'percent', 'count', 'bytes', 'per_second', 'number');
 const section = obj({ title: str, order: num }, ['title', 'order']);
 const fact = obj({ label: str, value: num, unit }, ['label', 'value', 'unit']);
@@ -94,6 +94,9 @@ const defs: Record<string, Schema> = {
       targetRps: num,
       late: int,
       dropped: int,
+      abandoned: int,
+      attempts: int,
+      retried: arr(str),
       queued: int,
       statusCounts: map(int),
       errorCauses: map(int),
@@ -149,6 +152,9 @@ const defs: Record<string, Schema> = {
       disruptionSeen: bool,
       tookEffect: bool,
       interrupted: bool,
+      inconclusive: str,
+      notRun: bool,
+      unmeasured: map(str),
       leftDown: arr(str),
       restoreWith: str,
       affected: arr(str),
@@ -171,7 +177,7 @@ const defs: Record<string, Schema> = {
       actual: nullable(num),
       unit,
       status,
-      outcome: oneOf('EXCEEDED', 'MET', 'NOT MET', 'NOT RUN'),
+      outcome: oneOf('EXCEEDED', 'MET', 'NOT MET', 'NOT RUN', 'INCONCLUSIVE'),
       grade: str,
       reason: str,
       description: str,
@@ -201,7 +207,7 @@ export function reportSchema(): Schema {
         tool: obj({ name: { const: 'validate' }, version: str }, ['name', 'version']),
         platform: str,
         source: str,
-        verdict: oneOf('GO', 'NO-GO'),
+        verdict: oneOf('GO', 'NO-GO', 'INCONCLUSIVE'),
         aborted: bool,
         startedAt: isoTime,
         finishedAt: isoTime,
@@ -209,7 +215,7 @@ export function reportSchema(): Schema {
         summary: obj(
           {
             probes: counts,
-            criteria: obj({ total: int, met: int, notMet: int, warnings: int }, ['total', 'met', 'notMet', 'warnings']),
+            criteria: obj({ total: int, met: int, notMet: int, inconclusive: int, warnings: int }, ['total', 'met', 'notMet', 'inconclusive', 'warnings']),
             requiredFailing: arr(str),
             optionalFailing: arr(str),
           },
@@ -217,6 +223,7 @@ export function reportSchema(): Schema {
         ),
         recommendation: str,
         blockers: arr(str),
+        inconclusive: arr(str),
         followUps: arr(str),
         phases: arr(obj({ name: str, description: str, status, reason: str }, ['name', 'status'])),
         probes: arr(ref('probe')),
@@ -228,7 +235,7 @@ export function reportSchema(): Schema {
         shard: obj({ index: int, total: int, configHash: str, startAt: isoTime }, ['index', 'total', 'configHash']),
         mergedFrom: obj({ files: arr(str), shards: int, missing: arr(int) }, ['files', 'shards', 'missing']),
       },
-      ['schemaVersion', 'tool', 'platform', 'source', 'verdict', 'aborted', 'startedAt', 'finishedAt', 'durationMs', 'summary', 'recommendation', 'blockers', 'followUps', 'phases', 'probes', 'scenarios', 'faults', 'criteria', 'notes'],
+      ['schemaVersion', 'tool', 'platform', 'source', 'verdict', 'aborted', 'startedAt', 'finishedAt', 'durationMs', 'summary', 'recommendation', 'blockers', 'inconclusive', 'followUps', 'phases', 'probes', 'scenarios', 'faults', 'criteria', 'notes'],
     ),
     $defs: defs,
   };

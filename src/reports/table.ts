@@ -1,6 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { fitTable, wrap } from './fit-table.js';
-import { formatMs } from './format-values.js';
+import { formatMs, VERDICT_LOOK } from './format-values.js';
 import type { RenderOptions } from './formats.js';
 import type { Report } from './model.js';
 import type { Block, TableBlock } from './view/blocks.js';
@@ -25,8 +25,10 @@ export function render(report: Report, opts: RenderOptions): string {
   }
   const where = opts.htmlPath ? `the HTML report, ${opts.htmlPath}` : 'the HTML report: --out report.html';
   if (charts) out.push('', c.gray(wrap(`${charts} charts (latency and throughput over time, percentiles) are in ${where}`, width).join('\n')));
-  const banner = report.verdict === 'GO' ? c.bgGreen.black.bold(' GO ') : c.bgRed.white.bold(' NO-GO ');
-  out.push('', `${banner} ${report.aborted ? 'run interrupted: partial report' : report.verdict === 'GO' ? 'every critical criterion is met' : `${report.blockers.length} blocker(s) above`}`, '');
+  const tone = VERDICT_LOOK[report.verdict].tone;
+  const banner = (tone === 'good' ? c.bgGreen.black.bold : tone === 'bad' ? c.bgRed.white.bold : c.bgMagenta.white.bold)(` ${report.verdict} `);
+  const why = report.aborted ? 'run interrupted: partial report' : tone === 'good' ? 'every critical criterion is met' : tone === 'bad' ? `${report.blockers.length} blocker(s) above` : `validate could not vouch for ${report.inconclusive.length} result(s) above`;
+  out.push('', `${banner} ${why}`, '');
   return out.join('\n');
 }
 
@@ -44,7 +46,7 @@ function block(b: Exclude<Block, { type: 'chart' | 'charts' }>, c: ChalkInstance
 }
 
 function tableText(t: TableBlock, c: ChalkInstance, width: number): string {
-  const paint: Record<string, (s: string) => string> = { pass: c.green, fail: c.red, warn: c.yellow, skip: c.gray };
+  const paint: Record<string, (s: string) => string> = { pass: c.green, fail: c.red, warn: c.yellow, skip: c.gray, inconclusive: c.magenta };
   const rows = t.rows.map((r) =>
     r.cells.map((cell, i) => {
       const text = i === 0 && r.child ? `↳ ${cell}` : cell;

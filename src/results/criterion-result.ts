@@ -1,12 +1,15 @@
 import type { Unit } from './measurement.js';
 
-export type Verdict = 'GO' | 'NO-GO';
+/** GO, NO-GO, or INCONCLUSIVE: nothing failed on numbers the tool could vouch for, but it could not vouch for all it needed. */
+export type Verdict = 'GO' | 'NO-GO' | 'INCONCLUSIVE';
 
 /**
  * EXCEEDED and MET pass; NOT MET fails (critical) or warns; NOT RUN means nothing was measured: it fails
  * a critical criterion too, unless what it reads was deliberately not run (faults without --chaos).
+ * INCONCLUSIVE: what it reads could not be vouched for by the tool itself (a generator that fell behind,
+ * a fault that did not take effect), so it is neither met nor not met.
  */
-export type Outcome = 'EXCEEDED' | 'MET' | 'NOT MET' | 'NOT RUN';
+export type Outcome = 'EXCEEDED' | 'MET' | 'NOT MET' | 'NOT RUN' | 'INCONCLUSIVE';
 
 export interface CriterionResult {
   name: string;
@@ -16,8 +19,11 @@ export interface CriterionResult {
   requirement: string;
   actual: number | null;
   unit: Unit;
-  /** pass: met; fail: a critical one not met or not measured; warn: a warning one; skip: what it reads was deliberately not run. */
-  status: 'pass' | 'fail' | 'warn' | 'skip';
+  /**
+   * pass: met; fail: a critical one not met or not measured; inconclusive: a critical one the tool could
+   * not judge; warn: a warning one not met or not judged; skip: what it reads was deliberately not run.
+   */
+  status: 'pass' | 'fail' | 'warn' | 'skip' | 'inconclusive';
   outcome: Outcome;
   grade: string;
   /** Why there is no actual value, why a fast result still fails (its errors), or which targets pulled it down. */

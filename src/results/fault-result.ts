@@ -39,6 +39,15 @@ export interface FaultResult {
   tookEffect: boolean;
   /** The run was interrupted during this experiment. */
   interrupted?: boolean;
+  /**
+   * Why the experiment tested nothing, when it did not: the fault could not be injected, or it did not
+   * take effect. Its criteria are then INCONCLUSIVE: the tool's experiment failed, not the platform.
+   */
+  inconclusive?: string;
+  /** Deliberately not run (destructive, and --chaos was not given): its criteria are NOT RUN, not failed. */
+  notRun?: boolean;
+  /** Metrics it should have measured but could not, with why (the traffic metrics of a fault injected outside any bus scenario). */
+  unmeasured?: Record<string, string>;
   /** After an interruption: watched targets still failing, and what restores them. */
   leftDown?: string[];
   restoreWith?: string;

@@ -27,6 +27,12 @@ export interface MetricSpec {
    * errors exceed its budget (or whose generator could not keep up) it is NOT MET, however fast.
    */
   performance?: boolean;
+  /**
+   * It measures the tool's own ability to measure (a load result the generator could not vouch for, a
+   * fault experiment that did not take effect): a criterion on it that is not met is INCONCLUSIVE, never
+   * the platform's NOT MET.
+   */
+  selfCheck?: boolean;
   /** Shown in its own column of the infrastructure table rather than in the details. */
   column?: ProbeColumn;
   /** Shown in the message buses table, in this column. */

@@ -1,6 +1,10 @@
 import type { BusColumn, LabelValues, Measurement, ProbeColumn, Unit } from './measurement.js';
 
-export type Status = 'pass' | 'fail' | 'warn' | 'skip';
+/**
+ * inconclusive: the tool could not vouch for what it measured (its load generator fell behind, a fault
+ * experiment did not take effect): neither the platform's pass nor its failure.
+ */
+export type Status = 'pass' | 'fail' | 'warn' | 'skip' | 'inconclusive';
 
 /** Anything criteria can read: a probe result now, scenario results later. */
 export interface MeasuredItem {
@@ -26,6 +30,12 @@ export interface MeasuredItem {
    * budget, or a generator that could not keep up. Criteria on those numbers are then NOT MET with this.
    */
   qualified?: string;
+  /**
+   * Why the tool cannot vouch for this item's numbers, when it cannot (the generator could not keep up, a
+   * fault did not take effect). Criteria on its performance numbers, or on what it could not measure, are
+   * then INCONCLUSIVE rather than met or not: the trouble is the tool's, not the platform's.
+   */
+  inconclusive?: string;
 }
 
 /** A firing or pending alert a monitoring probe saw, and the config target it is about. */

@@ -36,8 +36,14 @@ export interface ScenarioResult {
   uncorrectedLatencyMs?: LatencySummary;
   targetRps?: number;
   late?: number;
-  /** Never sent: every connection stayed busy until the run ended. Counted as errors. */
+  /** Never sent: every connection stayed busy until the run ended (open model). Not in `requests`: the server never saw them. */
   dropped?: number;
+  /** Never sent: the generator fell hopelessly behind its schedule and gave up on the rest (open model). Not in `requests`. */
+  abandoned?: number;
+  /** How many times it was measured: an INVALID result is measured again (--retries); this is the attempt kept. */
+  attempts?: number;
+  /** Why earlier attempts were not kept (each INVALID, with its reason). */
+  retried?: string[];
   /** Waited for a free connection because the connection cap was reached (the generator's own queue). */
   queued?: number;
   statusCounts: Record<string, number>;
@@ -89,11 +95,10 @@ export interface Delivery {
 }
 
 /**
- * Why a result's latency and throughput cannot be judged on their own, if they cannot: the generator
- * could not stand behind them (INVALID), or more requests failed than the result's error budget allows.
+ * Why a result's latency and throughput count for nothing, if they do not: more of its requests failed
+ * than its error budget allows (the platform's failure, whatever the generator did).
  */
-export function qualification(r: ScenarioResult): string | undefined {
-  if (r.validity === 'INVALID') return `INVALID: ${r.invalidReason}`;
+export function overBudget(r: ScenarioResult): string | undefined {
   if (r.requests === 0 || r.successRate >= r.successRequired) return undefined;
   const causes = Object.entries(r.errorCauses).sort((a, b) => b[1] - a[1]).slice(0, 2).map(([c, n]) => `${c} x${n.toLocaleString('en-US')}`).join(', ');
   return `${(100 - r.successRate).toFixed(r.successRate > 99 ? 2 : 1)}% of ${r.requests.toLocaleString('en-US')} requests failed (${causes}); success ${r.successRate.toFixed(r.successRate > 99 ? 2 : 1)}% is under the required ${r.successRequired}%`;

@@ -1,13 +1,12 @@
 import type { Config } from '../config/config.js';
-import { evaluateCriteria } from '../criteria/evaluate.js';
-import { decideVerdict } from '../criteria/verdict.js';
+import { judgeRun } from '../criteria/judge.js';
 import { buildReport, type Report } from '../reports/model.js';
 import type { PhaseResult, ProbeResult } from '../results/result.js';
 import type { Redactor } from '../util/redact.js';
 import { toolVersion } from '../version.js';
 import { runProbes } from './run-probes.js';
-import { runScenarios, scenarioItem } from './run-scenarios.js';
-import { faultItem, runFaults, runOneFault } from './run-faults.js';
+import { runScenarios } from './run-scenarios.js';
+import { runFaults, runOneFault } from './run-faults.js';
 import type { DuringFaults } from './faults-during.js';
 import type { FaultResult } from '../results/fault-result.js';
 import { Monitor, type Availability } from './monitor.js';
@@ -65,10 +64,8 @@ export async function execute(config: Config, redactor: Redactor, opts: ExecuteO
   const scenarios = await runLoad(config, phases, probes, { ...opts, during, monitor: !loadOnly }, notes);
   const faults = await runFaults(config, phases, { chaos, signal: opts.signal, say, notes, ranDuring });
   const aborted = opts.signal?.aborted ?? false;
-  const criteria = evaluateCriteria(config.criteria, [...probes, ...scenarios.map(scenarioItem), ...faults.map(faultItem)]);
+  const { criteria, verdict } = judgeRun(config.criteria, { probes, scenarios, faults }, { aborted });
   addHeadlines(probes);
-  // An interrupted run proves nothing: never GO.
-  const verdict = aborted ? 'NO-GO' : decideVerdict(criteria);
   return buildReport(
     {
       platform: config.platform, source: config.source, version: toolVersion(), startedAt, finishedAt: new Date(), aborted, verdict, phases, probes, scenarios, faults, criteria, notes, waitedMs,

@@ -57,7 +57,9 @@ export async function withFaultsDuring<T>(
     if (witness && mark !== undefined) {
       const t = witness.read(mark);
       r.traffic = { scenario, published: t.published, lost: t.lost, refused: t.refused, gapMs: t.longestGapMs };
-      r.measurements.push(...trafficMeasurements(r.traffic).measurements);
+      const traffic = trafficMeasurements(r.traffic);
+      r.measurements.push(...traffic.measurements);
+      r.unmeasured = traffic.unmeasured;
     }
     faults.results.set(f.name, r);
   }

@@ -1,8 +1,7 @@
 import type { Config } from '../config/config.js';
 import { runFault, type FaultConfig } from '../faults/experiment.js';
-import { trafficMeasurements } from '../faults/fault-metrics.js';
 import type { FaultResult } from '../results/fault-result.js';
-import type { MeasuredItem, PhaseResult } from '../results/result.js';
+import type { PhaseResult } from '../results/result.js';
 import type { TargetBase } from '../fields/target.js';
 import { probeOne } from './probe-one.js';
 
@@ -25,7 +24,7 @@ export async function runFaults(config: Config, phases: PhaseResult[], o: FaultR
   if (!o.chaos || failed) {
     const why = failed ? `not run: phase "${failed.name}" failed` : NOT_REQUESTED;
     o.notes.push(`${config.faults.length} fault experiment(s) ${why}`);
-    return config.faults.map((f) => skipped(f, why));
+    return config.faults.map((f) => skipped(f, why, !failed));
   }
   const out: FaultResult[] = [];
   for (const f of config.faults) {
@@ -43,16 +42,11 @@ export function runOneFault(f: FaultConfig, config: Config, o: Pick<FaultRunOpti
   return runFault(f, { targets: config.targets, signal: o.signal, say: o.say, check, ...hooks });
 }
 
-function skipped(f: FaultConfig, why: string): FaultResult {
+/** A fault experiment not run: deliberately (no --chaos: its criteria are NOT RUN, not failed), or because what it needs did not run. */
+function skipped(f: FaultConfig, why: string, deliberately = false): FaultResult {
   return {
+    ...(deliberately && { notRun: true }),
     name: f.name, type: f.fault.type, action: '', status: 'skip', error: why, watched: f.watch, steadyBefore: false, steadyAfter: false,
     recovered: false, recoveryMs: null, disruptionSeen: false, tookEffect: false, affected: [], isolated: true, checks: 0, durationMs: 0, measurements: [],
   };
-}
-
-/** What criteria read of a fault result; a fault not run on purpose makes its criteria NOT RUN. */
-export function faultItem(r: FaultResult): MeasuredItem {
-  // A fault's traffic measurements are in its result once its scenario ended; without traffic they cannot be had.
-  const { unmeasured } = trafficMeasurements(r.traffic);
-  return { family: 'fault', kind: 'fault', name: r.name, status: r.status, required: true, error: r.error, measurements: r.measurements, unmeasured, notRun: r.error === NOT_REQUESTED };
 }

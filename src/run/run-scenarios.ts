@@ -1,12 +1,10 @@
 import type { Config } from '../config/config.js';
 import type { LiveView } from '../load/measure.js';
-import type { MeasuredItem } from '../results/result.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 import { scenarioKind } from '../scenarios/registry.js';
 import { probeKindOrUndefined } from '../probes/registry.js';
 import type { Measurement } from '../results/measurement.js';
 import type { ProbeResult } from '../results/result.js';
-import { qualification } from '../results/scenario-result.js';
 import type { InfraSample } from '../results/window-result.js';
 import type { Monitor } from './monitor.js';
 import { addSections } from './headlines.js';
@@ -59,12 +57,6 @@ export async function runScenarios(config: Config, opts: ScenarioRunOptions): Pr
 /** How many load results the config's scenarios will produce (for "3/20" in the progress line). */
 export function plannedResults(config: Config): number {
   return config.scenarios.reduce((n, spec) => n + scenarioKind(spec.kind).results(spec).length, 0);
-}
-
-/** What criteria read of a scenario result: its latency and throughput are qualified by its errors. */
-export function scenarioItem(r: ScenarioResult): MeasuredItem {
-  const qualified = qualification(r);
-  return { family: 'scenario', kind: 'scenario', name: r.name, status: r.status, required: true, error: qualified ?? r.invalidReason, measurements: r.measurements, ...(qualified && { qualified }) };
 }
 
 /** A target at a soak window's end: only the measurements a person reads per window, to keep reports small. */

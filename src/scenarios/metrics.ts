@@ -5,7 +5,8 @@ const perf = (unit: MetricSpec['unit'], aggregate: MetricSpec['aggregate'], labe
 
 /** What criteria can read from any scenario result: `scenario.<result>.<metric>`, or `scenario.<metric>` over all. */
 export const SCENARIO_METRICS: Record<string, MetricSpec> = {
-  requests: { unit: 'count', aggregate: 'sum', label: 'requests' },
+  // Requests the generator put on the wire: under less load than asked, a count is the generator's as much as the server's.
+  requests: { unit: 'count', aggregate: 'sum', label: 'requests', performance: true },
   errors: { unit: 'count', aggregate: 'sum', label: 'errors' },
   success_rate: { unit: 'percent', aggregate: 'min', label: 'success rate' },
   over_error_budget: { unit: 'count', aggregate: 'sum', label: 'results over their error budget' },
@@ -24,7 +25,7 @@ export const SCENARIO_METRICS: Record<string, MetricSpec> = {
   late: { unit: 'count', aggregate: 'sum', label: 'late' },
   dropped: { unit: 'count', aggregate: 'sum', label: 'dropped' },
   queued: { unit: 'count', aggregate: 'sum', label: 'waited for a connection' },
-  invalid: { unit: 'count', aggregate: 'sum', label: 'invalid' },
+  invalid: { unit: 'count', aggregate: 'sum', label: 'invalid', selfCheck: true },
   // Soak stability, across windows.
   windows: { unit: 'count', aggregate: 'min', label: 'windows' },
   p99_drift_pct: perf('percent', 'max', 'p99 drift first to last window'),

@@ -3,7 +3,7 @@ import { MetricCatalog } from '../../src/criteria/catalog.js';
 import { compileCriterion, type Criterion } from '../../src/criteria/compile.js';
 import { evaluateCriteria } from '../../src/criteria/evaluate.js';
 import { parseExpression } from '../../src/criteria/expression.js';
-import { decideVerdict } from '../../src/criteria/verdict.js';
+import { decideVerdict } from '../../src/criteria/judge.js';
 import { metricSources, REQUIRED_PROBES_CRITERION } from '../../src/config/validate.js';
 import type { TargetBase } from '../../src/fields/target.js';
 import type { MeasuredItem } from '../../src/results/result.js';

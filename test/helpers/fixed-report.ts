@@ -1,13 +1,12 @@
 import { evaluateCriteria } from '../../src/criteria/evaluate.js';
-import { decideVerdict } from '../../src/criteria/verdict.js';
+import { decideVerdict } from '../../src/criteria/judge.js';
 import { parseConfigText } from '../../src/config/load.js';
 import { encodeHistogram, newHistogram, recordMs, summarize } from '../../src/results/histogram.js';
 import { buildReport, type Report } from '../../src/reports/model.js';
 import type { FaultResult } from '../../src/results/fault-result.js';
 import type { ProbeResult } from '../../src/results/result.js';
 import type { ScenarioResult } from '../../src/results/scenario-result.js';
-import { scenarioItem } from '../../src/run/run-scenarios.js';
-import { faultItem } from '../../src/run/run-faults.js';
+import { faultItem, scenarioItem } from '../../src/results/items.js';
 import { Redactor } from '../../src/util/redact.js';
 import { addHeadlines, addSections } from '../../src/run/headlines.js';
 
@@ -74,7 +73,7 @@ criteria:
     name: 'bus-cut', type: 'redis-client-kill', action: 'disconnect all normal clients of Redis "bus" (redis://:***@bus:6379) with CLIENT KILL',
     detail: 'CLIENT KILL disconnected 4 client(s) of bus', status: 'pass', watched: ['risk'], steadyBefore: true, steadyAfter: true, recovered: true,
     recoveryMs: 350, disruptionSeen: true, tookEffect: true, affected: [], isolated: true, witnessRecoveryMs: 12, checks: 9, injectedAt: at, durationMs: 2600,
-    measurements: [{ metric: 'recovery_ms', value: 350, unit: 'ms' }, { metric: 'isolated', value: 1, unit: 'count' }],
+    measurements: [{ metric: 'took_effect', value: 1, unit: 'count' }, { metric: 'passed', value: 1, unit: 'count' }, { metric: 'recovery_ms', value: 350, unit: 'ms' }, { metric: 'isolated', value: 1, unit: 'count' }],
   };
   const criteria = evaluateCriteria(config.criteria, [...probes, scenarioItem(scenario), faultItem(fault)]);
   const redactor = new Redactor();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateCriteria } from '../../src/criteria/evaluate.js';
 import { parseConfigText } from '../../src/config/load.js';
-import { decideVerdict } from '../../src/criteria/verdict.js';
+import { decideVerdict } from '../../src/criteria/judge.js';
 import { buildReport } from '../../src/reports/model.js';
 import { addHeadlines } from '../../src/run/headlines.js';
 import { renderReport } from '../../src/reports/formats.js';

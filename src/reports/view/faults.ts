@@ -46,12 +46,15 @@ function traffic(f: FaultResult): string {
 }
 
 function recovery(f: FaultResult): string {
-  if (f.recoveryMs === null) return f.status === 'skip' ? '—' : 'not recovered';
-  return f.disruptionSeen ? formatMs(f.recoveryMs) : 'no disruption seen';
+  if (f.status === 'skip') return '—';
+  if (f.inconclusive || !f.tookEffect) return 'did not take effect';
+  if (f.recoveryMs === null) return 'not recovered';
+  return f.disruptionSeen ? formatMs(f.recoveryMs) : 'no disruption seen (absorbed)';
 }
 
 function impact(f: FaultResult): string {
   if (f.status === 'skip') return '—';
+  if (f.inconclusive || !f.tookEffect) return 'nothing was tested';
   return f.isolated ? 'isolated: no other target failed' : `also failed: ${f.affected.join(', ')}`;
 }
 

@@ -1,6 +1,6 @@
 import type { Status } from '../../results/result.js';
 
-const STATUS_RANK: Record<Status, number> = { fail: 3, warn: 2, skip: 1, pass: 0 };
+const STATUS_RANK: Record<Status, number> = { fail: 4, inconclusive: 3, warn: 2, skip: 1, pass: 0 };
 const GRADE_RANK = ['A+', 'A', 'B', 'C', 'D', 'F'];
 
 /** The worst of several statuses: one failure fails the group. */

@@ -47,12 +47,12 @@ function categories(report: Report): [string, CriterionResult[]][] {
   return [...groups].sort((a, b) => rank(a[0]) - rank(b[0]));
 }
 
-/** The row's deciding criterion is the first that blocks, else the first NOT RUN, else a warning, else the first. */
+/** The row's deciding criterion is the first that blocks, else one not judged, else the first NOT RUN, else a warning, else the first. */
 function summaryRow(category: string, cs: CriterionResult[]): TableRow {
-  const decides = cs.find((c) => c.status === 'fail') ?? cs.find((c) => c.outcome === 'NOT RUN') ?? cs.find((c) => c.status === 'warn') ?? cs[0];
+  const decides = cs.find((c) => c.status === 'fail') ?? cs.find((c) => c.status === 'inconclusive') ?? cs.find((c) => c.outcome === 'NOT RUN') ?? cs.find((c) => c.status === 'warn') ?? cs[0];
   const status: Status = worstStatus(cs.map((c) => c.status));
   const met = cs.filter((c) => c.status === 'pass').length;
-  const word = decides.outcome === 'NOT RUN' && status !== 'pass' ? 'NOT RUN' : STATUS_WORD[status];
+  const word = decides.outcome === 'NOT RUN' && status !== 'pass' && status !== 'inconclusive' ? 'NOT RUN' : STATUS_WORD[status];
   return {
     cells: [
       category,
@@ -68,9 +68,12 @@ function summaryRow(category: string, cs: CriterionResult[]): TableRow {
 /** What to do: the verdict sentence, then what blocks and what to follow up, as lists. */
 export function recommendation(report: Report): Block[] {
   const out: Block[] = [{ type: 'heading', level: 2, text: 'Recommendation', aside: report.verdict }];
-  const lead = report.aborted ? report.recommendation : report.verdict === 'GO' ? 'GO: every critical criterion is met.' : 'NO-GO: fix the blockers below, then run validate again.';
+  const lead = report.aborted
+    ? report.recommendation
+    : { GO: 'GO: every critical criterion is met.', 'NO-GO': 'NO-GO: fix the blockers below, then run validate again.', INCONCLUSIVE: 'INCONCLUSIVE: nothing failed on numbers validate could vouch for, but it could not vouch for what is listed below. Remove the cause and run again: this is not a verdict on the platform.' }[report.verdict];
   out.push({ type: 'notes', items: [lead] });
   if (report.blockers.length) out.push({ type: 'list', title: 'Blockers (fix before go-live)', items: report.blockers });
+  if (report.inconclusive.length) out.push({ type: 'list', title: 'Not judged (validate could not vouch for these)', items: report.inconclusive });
   if (report.followUps.length) out.push({ type: 'list', title: 'Follow-ups (not blocking)', items: report.followUps });
   return out;
 }

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { MetricCatalog } from '../../src/criteria/catalog.js';
+import { compileCriterion, type Criterion } from '../../src/criteria/compile.js';
+import { evaluateCriteria } from '../../src/criteria/evaluate.js';
+import { decideVerdict, judgeRun } from '../../src/criteria/judge.js';
+import { FAULT_METRICS } from '../../src/faults/fault-metrics.js';
+import { faultItem, scenarioItem } from '../../src/results/items.js';
+import type { MeasuredItem } from '../../src/results/result.js';
+import type { ScenarioResult } from '../../src/results/scenario-result.js';
+import type { FaultResult } from '../../src/results/fault-result.js';
+import { SCENARIO_METRICS } from '../../src/scenarios/metrics.js';
+
+// The three verdicts, decided from items as the run hands them over: what the platform failed is NOT MET
+// (NO-GO), what the tool could not vouch for is INCONCLUSIVE, and nothing that measured nothing passes.
+
+const catalog = new MetricCatalog([
+  { kind: 'scenario', aliases: [], metrics: SCENARIO_METRICS, members: new Map([['md-feed', {}], ['orders', {}], ['quotes', {}]]), category: 'Load' },
+  { kind: 'fault', aliases: [], metrics: FAULT_METRICS, members: new Map([['bus-cut', {}], ['restart', {}]]), category: 'Fault tolerance' },
+]);
+
+function compile(expect: string, severity: 'critical' | 'warning' = 'critical'): Criterion {
+  const c = compileCriterion({ expect, severity }, catalog);
+  if (typeof c === 'string') throw new Error(c);
+  return c;
+}
+
+const load = (name: string, p99: number, o: { invalid?: string; overBudget?: string } = {}): MeasuredItem => ({
+  family: 'scenario', kind: 'scenario', name, status: o.overBudget ? 'fail' : o.invalid ? 'inconclusive' : 'pass', required: true,
+  measurements: [{ metric: 'p99_ms', value: p99, unit: 'ms' }, { metric: 'invalid', value: o.invalid ? 1 : 0, unit: 'count' }, { metric: 'over_error_budget', value: o.overBudget ? 1 : 0, unit: 'count' }],
+  ...(o.invalid && { inconclusive: `INVALID: ${o.invalid}` }), ...(o.overBudget && { qualified: o.overBudget }),
+});
+
+const fault = (name: string, o: { noEffect?: boolean; recovered?: boolean }): MeasuredItem => ({
+  family: 'fault', kind: 'fault', name, required: true, status: o.noEffect ? 'inconclusive' : o.recovered === false ? 'fail' : 'pass',
+  measurements: o.noEffect ? [{ metric: 'took_effect', value: 0, unit: 'count' }] : [{ metric: 'took_effect', value: 1, unit: 'count' }, { metric: 'passed', value: o.recovered === false ? 0 : 1, unit: 'count' }, { metric: 'recovery_ms', value: 800, unit: 'ms' }],
+  ...(o.noEffect && { inconclusive: 'the fault did not take effect: CLIENT KILL disconnected 0 clients' }),
+});
+
+const LAG = 'the load generator sent requests 64.9 ms late (p99); this machine was busy';
+
+describe('the judge: GO, NO-GO or INCONCLUSIVE', () => {
+  it('a latency bound met by a result its generator could not vouch for is INCONCLUSIVE, not MET: less load than asked proves nothing', () => {
+    const [r] = evaluateCriteria([compile('scenario.md-feed.p99_ms < 50ms')], [load('md-feed', 12, { invalid: LAG })]);
+    expect(r).toMatchObject({ outcome: 'INCONCLUSIVE', status: 'inconclusive', actual: 12 });
+    expect(r.reason).toContain('64.9 ms late');
+    expect(decideVerdict([r])).toBe('INCONCLUSIVE');
+  });
+
+  it('the same bound not met is INCONCLUSIVE too: the generator, not the platform, may have made it slow', () => {
+    const [r] = evaluateCriteria([compile('scenario.md-feed.p99_ms < 50ms')], [load('md-feed', 114, { invalid: LAG })]);
+    expect(r.outcome).toBe('INCONCLUSIVE');
+  });
+
+  it('errors over the budget are the platform\'s whatever the generator did: NOT MET, NO-GO', () => {
+    const item = load('orders', 3, { invalid: LAG, overBudget: '50% of 2,000 requests failed (HTTP 500 x1,000)' });
+    const rs = evaluateCriteria([compile('scenario.orders.p99_ms < 50ms'), compile('scenario.over_error_budget == 0')], [item]);
+    expect(rs.map((r) => r.outcome)).toEqual(['NOT MET', 'NOT MET']);
+    expect(decideVerdict(rs)).toBe('NO-GO');
+  });
+
+  it('"Load results valid" not met is the tool\'s doubt (INCONCLUSIVE); a real failure elsewhere still makes NO-GO', () => {
+    const items = [load('md-feed', 12, { invalid: LAG }), load('quotes', 140)];
+    const rs = evaluateCriteria([compile('scenario.invalid == 0'), compile('scenario.quotes.p99_ms < 100ms')], items);
+    expect(rs[0]).toMatchObject({ outcome: 'INCONCLUSIVE', status: 'inconclusive' });
+    expect(rs[1]).toMatchObject({ outcome: 'NOT MET', status: 'fail' });
+    expect(decideVerdict(rs)).toBe('NO-GO');
+    expect(decideVerdict([rs[0]])).toBe('INCONCLUSIVE');
+  });
+
+  it('a worst-of bound over results: a measured result past it is NOT MET however many others are in doubt', () => {
+    const items = [load('md-feed', 12, { invalid: LAG }), load('quotes', 140), load('orders', 9)];
+    expect(evaluateCriteria([compile('scenario.p99_ms < 100ms')], items)[0].outcome).toBe('INCONCLUSIVE');
+    // Without a p99 (nothing sent) the doubtful one is left out of the maximum, and the measured 140 ms decides.
+    const unmeasured: MeasuredItem = { ...items[0], measurements: [] };
+    const [r] = evaluateCriteria([compile('scenario.p99_ms < 100ms')], [unmeasured, items[1], items[2]]);
+    expect(r).toMatchObject({ outcome: 'NOT MET', actual: 140 });
+    // ...but a met maximum over only some of them cannot stand for all of them.
+    expect(evaluateCriteria([compile('scenario.p99_ms < 200ms')], [unmeasured, items[1], items[2]])[0].outcome).toBe('INCONCLUSIVE');
+  });
+
+  it('a fault that did not take effect makes "Fault experiments pass" INCONCLUSIVE, never MET; one that did not recover makes it NOT MET', () => {
+    const c = compile('fault.passed == 1');
+    const none = evaluateCriteria([c], [fault('bus-cut', { noEffect: true })])[0];
+    expect(none).toMatchObject({ outcome: 'INCONCLUSIVE', status: 'inconclusive', actual: null });
+    expect(none.reason).toContain('did not take effect');
+    const both = evaluateCriteria([c], [fault('bus-cut', { noEffect: true }), fault('restart', { recovered: false })])[0];
+    expect(both).toMatchObject({ outcome: 'NOT MET', status: 'fail', actual: 0 });
+    const fine = evaluateCriteria([c], [fault('bus-cut', { noEffect: true }), fault('restart', { recovered: true })])[0];
+    expect(fine.outcome).toBe('INCONCLUSIVE');
+    expect(evaluateCriteria([compile('fault.bus-cut.recovery_ms < 1s')], [fault('bus-cut', { noEffect: true })])[0].outcome).toBe('INCONCLUSIVE');
+    expect(evaluateCriteria([compile('fault.took_effect == 1')], [fault('bus-cut', { noEffect: true })])[0].outcome).toBe('INCONCLUSIVE');
+  });
+
+  it('a warning the tool could not judge is reported but decides nothing', () => {
+    const [r] = evaluateCriteria([compile('scenario.md-feed.p99_ms < 50ms', 'warning')], [load('md-feed', 12, { invalid: LAG })]);
+    expect(r).toMatchObject({ outcome: 'INCONCLUSIVE', status: 'warn' });
+    expect(decideVerdict([r])).toBe('GO');
+  });
+
+  it('an interrupted run is never GO: INCONCLUSIVE, unless something was already measured failing (NO-GO)', () => {
+    const met = evaluateCriteria([compile('scenario.quotes.p99_ms < 100ms')], [load('quotes', 40)]);
+    const notMet = evaluateCriteria([compile('scenario.quotes.p99_ms < 100ms')], [load('quotes', 140)]);
+    const notRun = evaluateCriteria([compile('scenario.orders.p99_ms < 100ms')], [load('quotes', 40)]);
+    expect(decideVerdict(met, true)).toBe('INCONCLUSIVE');
+    expect(decideVerdict(notRun, true)).toBe('INCONCLUSIVE');
+    expect(decideVerdict(notMet, true)).toBe('NO-GO');
+    expect(decideVerdict(notRun, false)).toBe('NO-GO');
+  });
+
+  it('results become items as they are: an INVALID result within budget doubts, over budget fails; a fault without effect doubts', () => {
+    const base = { name: 'md-feed', kind: 'rate', scenario: 'md-feed', target: 't', model: 'open', connections: 1, errors: 0, successRequired: 99.9, rps: 1, durationMs: 1, measurements: [] };
+    const invalid = { ...base, status: 'inconclusive', validity: 'INVALID', invalidReason: LAG, requests: 100, successRate: 100 } as unknown as ScenarioResult;
+    expect(scenarioItem(invalid)).toMatchObject({ inconclusive: `INVALID: ${LAG}` });
+    expect(scenarioItem(invalid).qualified).toBeUndefined();
+    const failing = { ...invalid, successRate: 50, errorCauses: { 'HTTP 500': 50 } } as ScenarioResult;
+    expect(scenarioItem(failing).qualified).toContain('50.0% of 100 requests failed');
+    const noEffect = { name: 'bus-cut', type: 'redis-client-kill', status: 'inconclusive', inconclusive: 'did not take effect', measurements: [] } as unknown as FaultResult;
+    expect(faultItem(noEffect)).toMatchObject({ inconclusive: 'did not take effect', status: 'inconclusive' });
+    const judged = judgeRun([compile('fault.passed == 1')], { probes: [], scenarios: [], faults: [noEffect] });
+    expect(judged.verdict).toBe('INCONCLUSIVE');
+  });
+});
