@@ -102,7 +102,7 @@ const defs: Record<string, Schema> = {
       errorCauses: map(int),
       timeline: ref('timeline'),
       startLateMs: num,
-      generator: obj({ eventLoopDelayP99Ms: num, eventLoopDelayMaxMs: num, maxRssMb: num, scheduleLagP99Ms: num }, ['eventLoopDelayP99Ms', 'eventLoopDelayMaxMs', 'maxRssMb']),
+      generator: obj({ eventLoopDelayP99Ms: num, eventLoopDelayMaxMs: num, maxRssMb: num, scheduleLagP99Ms: num, busyPct: num, loadPerCore: num }, ['eventLoopDelayP99Ms', 'eventLoopDelayMaxMs', 'maxRssMb']),
       histograms: obj({ latency: str, uncorrected: str }, ['latency']),
       slaMs: num,
       level: num,

@@ -52,7 +52,8 @@ export interface ScenarioResult {
   timeline?: Timeline;
   /** With a common start (--start-at): how late this process began its schedule, in ms. */
   startLateMs?: number;
-  generator: { eventLoopDelayP99Ms: number; eventLoopDelayMaxMs: number; maxRssMb: number; scheduleLagP99Ms?: number };
+  /** The generator's own health over the run (load/generator-health.ts): its lag, memory, how busy it and the machine were. */
+  generator: { eventLoopDelayP99Ms: number; eventLoopDelayMaxMs: number; maxRssMb: number; scheduleLagP99Ms?: number; busyPct?: number; loadPerCore?: number };
   /** HdrHistogram compressed base64 (µs), so runs can be merged and compared exactly. */
   histograms: { latency: string; uncorrected?: string };
   /** Per-operation SLA bound on p99, when the config sets one. */

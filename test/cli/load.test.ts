@@ -78,14 +78,16 @@ describe('validate load', () => {
     expect(JSON.parse(r.stdout).criteria.at(-1)).toMatchObject({ status: 'fail', outcome: 'NOT MET' });
   });
 
-  it("a load where every request failed is INVALID and NO-GO, naming the cause in words, not a code", async () => {
+  it("a load where every request failed is the platform's NO-GO (its errors, not the generator's doubt), naming the cause in words, not a code", async () => {
     const { freePort } = await import('../helpers/ports.js');
     const port = await freePort();
     const r = await runCli(['load', `http://127.0.0.1:${port}/`, '-r', '20', '--format', 'json']);
     expect(r.code).toBe(1);
-    const s = JSON.parse(r.stdout).scenarios[0];
-    expect(s.invalidReason).toBe(`every request failed (connection refused: nothing is listening on 127.0.0.1:${port}): nothing about the server's speed was measured`);
+    const report = JSON.parse(r.stdout);
+    const s = report.scenarios[0];
+    expect(s).toMatchObject({ validity: 'VALID', status: 'fail', requests: 20, errors: 20, rps: 0 });
     expect(s.errorCauses).toEqual({ [`connection refused: nothing is listening on 127.0.0.1:${port}`]: 20 });
+    expect(report.criteria.find((c: { key?: string }) => c.key === 'error-budget').reason).toBe(`not met by: load-10 (100.0% of 20 requests failed (connection refused: nothing is listening on 127.0.0.1:${port} x20); success 0.0% is under the required 99.9%)`);
   });
 
   it.each([

@@ -62,7 +62,7 @@ targets:
   - { name: db, kind: postgres, url: "${POSTGRES_URL}" }
 `;
 
-  it('a session filter that matches nothing terminated nothing: the fault is NOT MET and the verdict NO-GO', async () => {
+  it('a session filter that matches nothing terminated nothing: the experiment tested nothing, so its criteria and the verdict are INCONCLUSIVE', async () => {
     const app = 'no-session-has-this-name';
     // psql, independently: no session of that application is connected.
     expect(execFileSync('psql', [POSTGRES_URL, '-Atc', `SELECT count(*) FROM pg_stat_activity WHERE application_name = '${app}'`], { encoding: 'utf8' }).trim()).toBe('0');
@@ -73,9 +73,11 @@ criteria:
   - { name: Database reset, expect: "fault.db-reset.recovery_ms < 3s" }
 `);
     const f = report.faults[0];
-    expect(f).toMatchObject({ status: 'fail', tookEffect: false, error: `the fault did not take effect: terminated no session: none of application ${app} was connected to db` });
-    expect(report.criteria.find((c) => c.name === 'Database reset')).toMatchObject({ outcome: 'NOT MET', status: 'fail', actual: null });
-    expect(report.verdict).toBe('NO-GO');
+    expect(f).toMatchObject({ status: 'inconclusive', tookEffect: false, recoveryMs: null, error: `the fault did not take effect: terminated no session: none of application ${app} was connected to db` });
+    expect(report.criteria.find((c) => c.name === 'Database reset')).toMatchObject({ outcome: 'INCONCLUSIVE', status: 'inconclusive', actual: null });
+    expect(report.criteria.find((c) => c.key === 'faults-pass')).toMatchObject({ outcome: 'INCONCLUSIVE', status: 'inconclusive' });
+    expect(report.verdict).toBe('INCONCLUSIVE');
+    expect(report.inconclusive).toEqual([`fault experiment db-reset (the fault did not take effect: terminated no session: none of application ${app} was connected to db)`]);
   });
 
   it('a restart command that restarts nothing did not take effect (no watched target was ever seen failing)', async () => {
@@ -85,9 +87,9 @@ faults:
 criteria:
   - fault.restart-a.recovery_ms < 5s
 `);
-    expect(report.faults[0]).toMatchObject({ status: 'fail', tookEffect: false, disruptionSeen: false });
+    expect(report.faults[0]).toMatchObject({ status: 'inconclusive', tookEffect: false, disruptionSeen: false, recoveryMs: null });
     expect(report.faults[0].error).toBe('the fault did not take effect: no watched target (a) was seen failing or restarting within 500 ms; is it the right command or target?');
-    expect(report.verdict).toBe('NO-GO');
+    expect(report.verdict).toBe('INCONCLUSIVE');
   });
 
   it('a bus cut disconnects subscribers too, never a replica nor the tool\'s own probes, and counts each kind', async () => {
