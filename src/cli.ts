@@ -24,7 +24,7 @@ export async function buildCli(argv: string[], signal: AbortSignal, setExit: Set
     .addHelpText('after', '\nExit codes: 0 GO, 1 NO-GO, 2 usage or config error, 70 internal error, 129/130/143 stopped by SIGHUP/Ctrl-C/SIGTERM (partial report written).')
     .hook('preAction', (_program, action) => setQuiet(action.opts().quiet));
 
-  sharded(gate(program.command('run'), 'validate a platform described by a config file'))
+  loading(sharded(gate(program.command('run'), 'validate a platform described by a config file')))
     .argument('[config]', 'the config file (YAML), or - for stdin; default validate.yaml')
     .option('--config <file>', 'the same, as an option')
     .option('--chaos', 'run the fault experiments (destructive: restarts, disconnects)')
@@ -43,7 +43,7 @@ export async function buildCli(argv: string[], signal: AbortSignal, setExit: Set
     .addOption(new Option('-w, --wait <duration>', 'before judging, re-probe until the required targets pass, for at most this long').argParser(durationArg))
     .action(async (urls, flags) => setExit(await (await import('./commands/probe.js')).probe(urls, flags, signal)));
 
-  sharded(reporting(program.command('load'), 'load one URL, like autocannon: the closed model with --connections, the open model with --rate'))
+  loading(sharded(reporting(program.command('load'), 'load one URL, like autocannon: the closed model with --connections, the open model with --rate')))
     .argument('<url>', 'the URL to load')
     .addOption(new Option('-n, --connections <n>', 'closed model: users sending back to back (default 10)').argParser(positiveInt))
     .addOption(new Option('-d, --duration <duration>', 'how long (default 10s)').argParser(durationArg))
@@ -58,7 +58,7 @@ export async function buildCli(argv: string[], signal: AbortSignal, setExit: Set
     .option('--progress', 'print progress even when stderr is not a terminal')
     .action(async (url, flags) => setExit(await (await import('./commands/load.js')).load(url, flags, signal)));
 
-  reporting(program.command('demo'), 'start a simulated trading platform in-process and validate it')
+  loading(reporting(program.command('demo'), 'start a simulated trading platform in-process and validate it'))
     .option('--chaos', 'also run the fault experiments against the simulated engines, and a one-minute soak')
     .action(async (flags) => setExit(await (await import('./commands/demo.js')).demo(flags, signal)));
 
@@ -127,6 +127,11 @@ function gate(cmd: Command, description: string): Command {
     .addOption(new Option('-c, --concurrency <n>', 'probes in flight at once').argParser(positiveInt));
 }
 
+/** A command that runs load: how often a result the generator could not vouch for is measured again. */
+function loading(cmd: Command): Command {
+  return cmd.addOption(new Option('--retries <n>', 'measure a scenario again when its generator could not vouch for a result (INVALID), at most n times (default 1, or the config\'s generator.retries)').argParser(nonNegativeInt));
+}
+
 /** A command whose load can be one shard of several processes, merged after by `validate merge`. */
 function sharded(cmd: Command): Command {
   return cmd
@@ -158,6 +163,12 @@ function durationArg(value: string): number {
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, found "${value}"`);
+  return n;
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 10) throw new InvalidArgumentError(`expected a whole number from 0 to 10, found "${value}"`);
   return n;
 }
 

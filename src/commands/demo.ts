@@ -18,6 +18,7 @@ const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface DemoFlags extends OutputFlags {
   chaos?: boolean;
+  retries?: number;
 }
 
 /**
@@ -48,6 +49,7 @@ export async function demo(flags: DemoFlags, signal: AbortSignal): Promise<ExitC
     for (const e of DEMO_ENGINES) env[`DEMO_${e.toUpperCase()}_URL`] = platform.engines[e];
     const redactor = SECRETS;
     const config = await loadConfigFile(DEMO_CONFIG, redactor, env);
+    if (flags.retries !== undefined) config.retries = flags.retries;
     const notes = leaveOut(config, { redis: redisUp, postgres: postgresUp }, { redis: redisUrl, postgres: postgresUrl });
     // The simulated Prometheus has the rules `validate alerts` writes from this config (less DEMO_DROP_RULE, to see coverage fail).
     const dropped = new Set((process.env.DEMO_DROP_RULE ?? '').split(',').filter(Boolean));

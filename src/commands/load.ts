@@ -24,6 +24,7 @@ export interface LoadFlags extends OutputFlags, ShardFlags {
   timeout?: number;
   criteria?: string[];
   progress?: boolean;
+  retries?: number;
 }
 
 const FLAG_OF: Record<string, string> = { url: 'URL', rate: '--rate', duration: '--duration', requests: '--requests', levels: '--connections', maxConnections: '--max-connections', method: '--method', headers: '--header', body: '--body', timeout: '--timeout' };
@@ -60,6 +61,7 @@ export function loadConfig(url: string, flags: LoadFlags): { config: Config; own
     if (!(err instanceof ConfigError)) throw err;
     throw new ConfigError(err.issues.map((i) => ({ ...i, path: i.path.replace(/^scenarios\[0\]\.?(\w*).*$/, (_m, f: string) => FLAG_OF[f] ?? (f || 'load')) })));
   }
+  if (flags.retries !== undefined) config.retries = flags.retries;
   return { config, ownErrorCriteria };
 }
 
@@ -81,7 +83,7 @@ export async function load(url: string, flags: LoadFlags, signal: AbortSignal): 
   const shard = resolveShard(flags);
   const startAt = resolveStartAt(flags);
   const progress = loadProgress(flags.progress ? 'always' : 'auto');
-  const report = await execute(config, SECRETS, { signal, onScenarioStart: progress.onStart, shard, startAt, probesEverywhere: probesOnEveryShard(flags) });
+  const report = await execute(config, SECRETS, { signal, onScenarioStart: progress.onStart, shard, startAt, probesEverywhere: probesOnEveryShard(flags), say: note });
   progress.end();
   return emitReport(report, flags);
 }

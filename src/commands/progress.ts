@@ -37,7 +37,7 @@ const secs = (ms: number) => (ms >= 3_600_000 ? `${Math.floor(ms / 3_600_000)}h$
  * the ETA, and the live numbers. A soak's view is its whole mix (every entry records into it).
  */
 export function progressLine(view: LiveView, at: { elapsedMs: number; rps: number; index: number; total?: number }): string {
-  const r = view.recorder;
+  const r = view.live();
   const which = at.total ? `${at.index}/${at.total} ` : '';
   let done = secs(at.elapsedMs);
   let eta = '';
@@ -48,7 +48,7 @@ export function progressLine(view: LiveView, at: { elapsedMs: number; rps: numbe
     done += `  ${Math.floor((r.requests / view.plannedRequests) * 100)}% of ${view.plannedRequests.toLocaleString('en-US')} req`;
     eta = `  ETA ${secs((at.elapsedMs / r.requests) * Math.max(0, view.plannedRequests - r.requests))}`;
   }
-  const p99 = r.latency.totalCount ? (r.latency.getValueAtPercentile(99) / 1000).toFixed(2) : '-';
+  const p99 = r.p99Ms === undefined ? '-' : r.p99Ms.toFixed(2);
   return `[${which}${view.name}] ${done}${eta}  ${r.requests.toLocaleString('en-US')} req  ${Math.round(at.rps).toLocaleString('en-US')} rps  p99 ${p99} ms  errors ${r.errors.toLocaleString('en-US')}`;
 }
 
@@ -73,17 +73,16 @@ export function loadProgress(mode: 'auto' | 'always' | 'never' = 'auto', total?:
       clear();
       index++;
       if (!enabled) return;
-      const r = view.recorder;
       let lastCount = 0;
-      let lastAt = r.startedAt;
+      let lastElapsed = 0;
       const mine = index;
       timer = setInterval(() => {
-        if (r.isStopped) return clear();
-        const now = performance.now();
-        const rps = ((r.requests - lastCount) / (now - lastAt)) * 1000;
+        const r = view.live();
+        if (r.stopped) return clear();
+        const rps = r.elapsedMs > lastElapsed ? ((r.requests - lastCount) / (r.elapsedMs - lastElapsed)) * 1000 : 0;
         lastCount = r.requests;
-        lastAt = now;
-        const line = progressLine(view, { elapsedMs: now - r.startedAt, rps, index: mine, total: total && total >= mine ? total : undefined });
+        lastElapsed = r.elapsedMs;
+        const line = progressLine(view, { elapsedMs: r.elapsedMs, rps, index: mine, total: total && total >= mine ? total : undefined });
         process.stderr.write(tty ? `\r\x1b[2K${fit(line, process.stderr.columns)}` : `${line}\n`);
         lastLine = true;
       }, 1000);

@@ -20,6 +20,7 @@ export interface RunFlags extends OutputFlags, ShardFlags {
   timeout?: number;
   wait?: number;
   concurrency?: number;
+  retries?: number;
 }
 
 /** `validate run --config FILE`: the gate. */
@@ -29,6 +30,7 @@ export async function run(flags: RunFlags, signal: AbortSignal): Promise<ExitCod
   const config = parseConfigText(text, flags.config === '-' ? 'stdin' : flags.config, redactor);
   if (flags.timeout !== undefined) config.defaults.timeout = flags.timeout;
   if (flags.concurrency !== undefined) config.defaults.concurrency = flags.concurrency;
+  if (flags.retries !== undefined) config.retries = flags.retries;
   checkOutputs(flags, config.outputs);
   if (flags.dryRun) return dryRun(config);
   const workers = checkWorkers(flags.workers, flags);

@@ -24,6 +24,8 @@ const report = await execute(config, SECRETS, {
   shard: job.shard,
   startAt: resolveStartAt({ startAt: job.startAt }),
   chaos: job.chaos,
+  // This worker is the load's own thread already.
+  loadThread: false,
   say: (line) => parentPort!.postMessage({ say: line }),
 });
 parentPort!.postMessage({ report: JSON.stringify(report) });

@@ -18,6 +18,8 @@ export interface Config {
   /** How often probes repeat during scenarios and faults, for uptime. */
   monitorIntervalMs: number;
   generator: GeneratorLimits;
+  /** A scenario with an INVALID result is measured again, at most this many times (--retries). */
+  retries: number;
   criteria: Criterion[];
   outputs: { format: FormatName; path: string }[];
 }

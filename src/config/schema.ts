@@ -68,8 +68,9 @@ export const configSchema = z.strictObject({
     .strictObject({
       maxScheduleLag: duration.default(10).meta({ description: 'Open model: generator dispatch delay (p99) past which a run is INVALID' }),
       maxEventLoopDelay: duration.default(20).meta({ description: 'Generator event-loop delay (p99) past which a run is INVALID' }),
+      retries: z.number().int().min(0).max(10).default(1).meta({ description: 'A scenario with an INVALID result (the generator could not vouch for it) is measured again, at most this many times' }),
     })
-    .default({ maxScheduleLag: 10, maxEventLoopDelay: 20 }),
+    .default({ maxScheduleLag: 10, maxEventLoopDelay: 20, retries: 1 }),
   monitor: z
     .strictObject({ interval: duration.default(10_000).meta({ description: 'How often every probe repeats while scenarios and faults run (uptime)' }) })
     .default({ interval: 10_000 }),

@@ -51,6 +51,7 @@ export function validateConfig(data: unknown, source: string, locate: Locator, r
     faults: raw.faults,
     monitorIntervalMs: raw.monitor.interval,
     generator: { maxScheduleLagMs: raw.generator.maxScheduleLag, maxEventLoopDelayMs: raw.generator.maxEventLoopDelay },
+    retries: raw.generator.retries,
     criteria,
     outputs: raw.outputs,
   };

@@ -23,9 +23,19 @@ export const DEFAULT_LIMITS: GeneratorLimits = { maxScheduleLagMs: 10, maxEventL
 /** Unless a scenario says otherwise, 99.9% of its requests must succeed for its latency to count. */
 export const DEFAULT_SUCCESS_PCT = 99.9;
 
+/** What a progress display reads of a load under way: plain numbers, so they can come from the load's own thread. */
+export interface LiveNumbers {
+  requests: number;
+  errors: number;
+  /** Undefined until a request has finished. */
+  p99Ms?: number;
+  elapsedMs: number;
+  stopped: boolean;
+}
+
 export interface LiveView {
   name: string;
-  recorder: Recorder;
+  live(): LiveNumbers;
   /** How long the run is planned to take, when known (for a total and an ETA). */
   plannedMs?: number;
   /** A run of a fixed count: how many requests, for a share done and an ETA. */
@@ -116,7 +126,7 @@ export async function measure(options: MeasureOptions): Promise<ScenarioResult> 
   const plannedMs = o.model.type === 'open' ? o.model.schedule.durationMs : o.model.durationMs;
   const recorder = new Recorder(open, o.tap, plannedMs);
   const lanes: Lane[] = o.mix?.map((m) => ({ factory: m.factory, weight: m.weight, recorder: new Recorder(true, undefined, plannedMs) })) ?? [{ factory: o.factory, weight: 1 }];
-  o.onStart?.({ name: o.name, recorder, plannedMs, plannedRequests: o.model.type === 'closed' && !plannedMs ? o.model.requests : undefined });
+  o.onStart?.({ name: o.name, live: () => liveNumbers(recorder), plannedMs, plannedRequests: o.model.type === 'closed' && !plannedMs ? o.model.requests : undefined });
   const watch = watchGenerator();
   if (o.model.type === 'closed') await runClosed({ ...o.model, factory: o.factory, signal: o.signal, recorder });
   else await runOpen({ ...o.model, lanes, signal: o.signal, recorder });
@@ -127,6 +137,10 @@ export async function measure(options: MeasureOptions): Promise<ScenarioResult> 
   const weights = (o.mix ?? []).reduce((a, m) => a + m.weight, 0);
   if (o.mix) result.endpoints = o.mix.map((m, i) => toScenarioResult({ ...info, name: `${o.name}/${m.name}`, target: m.target, url: m.url, explain: m.factory.explain?.bind(m.factory), share: m.weight / weights }, lanes[i].recorder!, generator));
   return result;
+}
+
+export function liveNumbers(r: Recorder): LiveNumbers {
+  return { requests: r.requests, errors: r.errors, p99Ms: r.latency.totalCount ? r.latency.getValueAtPercentile(99) / 1000 : undefined, elapsedMs: performance.now() - r.startedAt, stopped: r.isStopped };
 }
 
 /** A shard with no part of this load: a result that measured nothing on purpose (skip), which a merge leaves out. */

@@ -35,6 +35,8 @@ export interface ExecuteOptions {
   probesEverywhere?: boolean;
   /** The common start of the load (performance.now() time) and as it was given. */
   startAt?: { perf: number; iso: string };
+  /** Run the load in a thread of its own (default); off where this already is one (a --workers shard). */
+  loadThread?: boolean;
 }
 
 /** The one way through: config -> run -> results -> criteria -> verdict -> report model. */
@@ -94,7 +96,10 @@ async function runLoad(config: Config, phases: PhaseResult[], probes: ProbeResul
   const monitor = opts.monitor ? new Monitor(config.targets, config.monitorIntervalMs, config.defaults.timeout, opts.signal) : undefined;
   monitor?.count(probes);
   monitor?.start();
-  const scenarios = await runScenarios(config, { signal: opts.signal, onStart: opts.onScenarioStart, monitor, faults: opts.during, shard: opts.shard, startAt: opts.startAt?.perf });
+  const scenarios = await runScenarios(config, {
+    signal: opts.signal, onStart: opts.onScenarioStart, monitor, faults: opts.during, shard: opts.shard, startAt: opts.startAt?.perf,
+    thread: opts.loadThread, retries: config.retries, say: opts.say,
+  });
   // Stopped before the fault experiments: a deliberate restart is judged by its recovery, not held against uptime.
   if (monitor) addUptime(probes, await monitor.stop());
   return scenarios;

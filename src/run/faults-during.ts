@@ -1,8 +1,11 @@
 import type { FaultConfig } from '../faults/experiment.js';
 import { trafficMeasurements } from '../faults/fault-metrics.js';
-import type { TrafficWitness } from '../load/bus-connection.js';
+import type { TrafficWindow, TrafficWitness } from '../load/bus-connection.js';
 import type { FaultResult } from '../results/fault-result.js';
 import type { Monitor } from './monitor.js';
+
+/** A scenario's traffic witness as this thread holds it: in the load thread, its reads come back later. */
+export type Witness = Omit<TrafficWitness, 'read'> & { read(id: number): TrafficWindow | Promise<TrafficWindow> };
 
 /** Fault experiments injected while a scenario runs (`during`), and where their results go. */
 export interface DuringFaults {
@@ -25,11 +28,11 @@ export async function withFaultsDuring<T>(
   scenario: string,
   faults: DuringFaults | undefined,
   monitor: Monitor | undefined,
-  run: (onTraffic: (w: TrafficWitness) => void) => Promise<T>,
+  run: (onTraffic: (w: Witness) => void) => Promise<T>,
 ): Promise<T> {
   const planned = faults?.planned(scenario) ?? [];
   if (!faults || planned.length === 0) return run(() => undefined);
-  let witness: TrafficWitness | undefined;
+  let witness: Witness | undefined;
   const experiments = planned.map(
     (f) =>
       new Promise<{ f: FaultConfig; r: FaultResult; mark?: number }>((resolve, reject) => {
@@ -55,7 +58,7 @@ export async function withFaultsDuring<T>(
   const result = await run((w) => (witness = w));
   for (const { f, r, mark } of await Promise.all(experiments)) {
     if (witness && mark !== undefined) {
-      const t = witness.read(mark);
+      const t = await witness.read(mark);
       r.traffic = { scenario, published: t.published, lost: t.lost, refused: t.refused, gapMs: t.longestGapMs };
       const traffic = trafficMeasurements(r.traffic);
       r.measurements.push(...traffic.measurements);

@@ -8,9 +8,10 @@ import type { ProbeResult } from '../results/result.js';
 import type { InfraSample } from '../results/window-result.js';
 import type { Monitor } from './monitor.js';
 import { addSections } from './headlines.js';
-import type { Shard } from '../load/shard.js';
-import { withFaultsDuring, type DuringFaults } from './faults-during.js';
-import type { ScenarioContext } from '../scenarios/types.js';
+import { MAX_START_LATE_MS, type Shard } from '../load/shard.js';
+import { withFaultsDuring, type DuringFaults, type Witness } from './faults-during.js';
+import type { ScenarioBase } from '../scenarios/types.js';
+import { LoadThread } from './load-thread.js';
 
 export interface ScenarioRunOptions {
   signal?: AbortSignal;
@@ -22,20 +23,67 @@ export interface ScenarioRunOptions {
   shard?: Shard;
   /** When the first scenario starts (performance.now() time), the same for every shard. */
   startAt?: number;
+  /** Run the load in a thread of its own (the default); off where the caller is already one (--workers). */
+  thread?: boolean;
+  /** INVALID results measured again, at most this many times each scenario. */
+  retries?: number;
+  say?: (line: string) => void;
 }
 
-/** Scenarios run one after another, never together: each measures the platform alone. */
+/** One scenario's run, wherever the load happens: its results, given how to reach the rest of the run. */
+type RunOne = (spec: ScenarioBase, o: { startAt?: number; sampleInfra?: () => Promise<InfraSample[]>; onTraffic: (w: Witness) => void }) => Promise<ScenarioResult[]>;
+
+/**
+ * Scenarios run one after another, never together: each measures the platform alone. The load runs in
+ * a thread of its own; a scenario whose result its generator could not vouch for (INVALID) is measured
+ * again, up to `retries` times, and its results say so.
+ */
 export async function runScenarios(config: Config, opts: ScenarioRunOptions): Promise<ScenarioResult[]> {
-  const targets = new Map(config.targets.map((t) => [t.name, t]));
+  const thread = opts.thread === false ? undefined : new LoadThread({ targets: config.targets, limits: config.generator, shard: opts.shard }, opts.signal);
+  const runOne: RunOne = thread
+    ? (spec, o) => thread.run(spec, { startAtUnixMs: o.startAt === undefined ? undefined : o.startAt + performance.timeOrigin, onStart: opts.onStart, sampleInfra: o.sampleInfra, onTraffic: o.onTraffic })
+    : inThisThread(config, opts);
+  // Shards must keep to one schedule: a shard measuring again would load alone, out of step with the others.
+  const retries = opts.shard && opts.shard.total > 1 ? 0 : opts.retries ?? 0;
   const out: ScenarioResult[] = [];
   let startAt = opts.startAt;
-  for (const spec of config.scenarios) {
-    if (opts.signal?.aborted) break;
-    const monitor = opts.monitor;
-    const sampleInfra = monitor ? () => monitor.sampleNow().then((rs) => rs.map(infraSample)) : undefined;
-    const kind = scenarioKind(spec.kind);
-    // The common start is the run's first load: the first measure() that reads it (spreading ctx.load) takes
-    // it, and every later one, of this scenario or the next, follows the shard's previous load.
+  try {
+    for (const spec of config.scenarios) {
+      if (opts.signal?.aborted) break;
+      const monitor = opts.monitor;
+      const sampleInfra = monitor ? () => monitor.sampleNow().then((rs) => rs.map(infraSample)) : undefined;
+      const retried: string[] = [];
+      let results: ScenarioResult[] = [];
+      for (let attempt = 1; attempt <= retries + 1; attempt++) {
+        // The common start is the run's first load; every later one, this scenario's next attempt too, follows the previous.
+        const at = startAt;
+        startAt = undefined;
+        results = await withFaultsDuring(spec.name, opts.faults, monitor, (onTraffic) => runOne(spec, { startAt: at, sampleInfra, onTraffic }));
+        const doubtful = results.filter(worthAnotherTry);
+        if (doubtful.length === 0 || attempt > retries || opts.signal?.aborted) break;
+        for (const r of doubtful) retried.push(`attempt ${attempt}: ${r.name} INVALID (${r.invalidReason})`);
+        opts.say?.(`validate: ${doubtful.map((r) => r.name).join(', ')} INVALID (the generator could not vouch for it); measuring ${spec.name} again (attempt ${attempt + 1} of ${retries + 1})`);
+      }
+      if (retried.length) for (const r of results) Object.assign(r, { attempts: retried.length + 1, retried });
+      out.push(...results);
+    }
+  } finally {
+    await thread?.close();
+  }
+  addSections(out);
+  return out;
+}
+
+/** Measuring again can help a generator that fell behind; not a shard that started late (its start has passed). */
+function worthAnotherTry(r: ScenarioResult): boolean {
+  return r.validity === 'INVALID' && !(r.startLateMs !== undefined && r.startLateMs > MAX_START_LATE_MS);
+}
+
+/** The load in this thread: where the caller is already a thread of its own (a --workers shard). */
+function inThisThread(config: Config, opts: ScenarioRunOptions): RunOne {
+  const targets = new Map(config.targets.map((t) => [t.name, t]));
+  return (spec, o) => {
+    let startAt = o.startAt;
     const load = {
       signal: opts.signal,
       limits: config.generator,
@@ -47,11 +95,8 @@ export async function runScenarios(config: Config, opts: ScenarioRunOptions): Pr
         return at;
       },
     };
-    const run = (onTraffic: ScenarioContext['onTraffic']) => kind.run(spec, { targets, signal: opts.signal, load, sampleInfra, onTraffic });
-    out.push(...(await withFaultsDuring(spec.name, opts.faults, monitor, run)));
-  }
-  addSections(out);
-  return out;
+    return scenarioKind(spec.kind).run(spec, { targets, signal: opts.signal, load, sampleInfra: o.sampleInfra, onTraffic: o.onTraffic });
+  };
 }
 
 /** How many load results the config's scenarios will produce (for "3/20" in the progress line). */

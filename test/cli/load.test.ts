@@ -72,6 +72,28 @@ describe('validate load', () => {
     expect(report.recommendation).toBe(`GO: every critical criterion is met. Follow up before or soon after go-live: load results with errors within their budget: load-2 (${(100 - report.scenarios[0].successRate).toFixed(2)}%).`);
   });
 
+  it('a generator paused mid-run (as a stalled VM is) makes the result INVALID and the verdict INCONCLUSIVE, exit 3, naming a pause as the cause', async () => {
+    const { spawn } = await import('node:child_process');
+    const { BIN } = await import('../helpers/cli.js');
+    const child = spawn(process.execPath, [BIN, 'load', url, '-R', '200', '-d', '2s', '--retries', '0', '--format', 'json'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    // Every thread of the process stops, the generator's too: 300 ms of its schedule go by unsent.
+    setTimeout(() => {
+      child.kill('SIGSTOP');
+      setTimeout(() => child.kill('SIGCONT'), 300);
+    }, 900);
+    const code = await new Promise((r) => child.on('close', r));
+    const report = JSON.parse(stdout);
+    const s = report.scenarios[0];
+    expect(code).toBe(3);
+    expect(s.validity).toBe('INVALID');
+    expect(s.generator.scheduleLagP99Ms).toBeGreaterThan(100);
+    expect(s.invalidReason).toMatch(/^the load generator sent requests [\d.]+ ms late \(p99\), over the 10 ms limit, so the asked rate was not the one sent; /);
+    expect(report.verdict).toBe('INCONCLUSIVE');
+    expect(report.criteria.find((c: { key?: string }) => c.key === 'valid-load')).toMatchObject({ status: 'inconclusive', outcome: 'INCONCLUSIVE', actual: 1 });
+  });
+
   it('a criterion not met exits 1', async () => {
     const r = await runCli(['load', url, '-r', '50', '--criteria', 'scenario.load-10.rps > 100000000', '--format', 'json']);
     expect(r.code).toBe(1);

@@ -91,6 +91,7 @@ function resultRow(r: ScenarioResult, criteria: CriterionResult[]): TableRow {
  * that another result failed says nothing about this one).
  */
 function gradeOf(r: ScenarioResult, criteria: CriterionResult[]): string {
+  if (r.validity === 'INVALID' && r.status !== 'fail') return '-'; // not judged: the generator could not vouch for it
   const me = `scenario.${r.name}`;
   const own = criteria.filter((c) => c.subjects?.length === 1 && c.subjects[0] === me);
   if (own.length) return worstGrade(own.map((c) => c.grade));
@@ -113,7 +114,8 @@ function resultNotes(r: ScenarioResult): string[] {
   if (r.model === 'open' && r.uncorrectedLatencyMs) {
     const u = r.uncorrectedLatencyMs;
     notes.push(
-      `${r.name}: asked ${fmtRate(r.targetRps ?? 0)}/s, achieved ${fmtRate(r.rps)}/s; late ${fmtCount(r.late ?? 0)}, dropped ${fmtCount(r.dropped ?? 0)}. ` +
+      `${r.name}: asked ${fmtRate(r.targetRps ?? 0)}/s, answered ${fmtRate(r.rps)}/s; late ${fmtCount(r.late ?? 0)}` +
+        `${r.dropped || r.abandoned ? `; never sent ${fmtCount((r.dropped ?? 0) + (r.abandoned ?? 0))} (not in the counts)` : ''}. ` +
         `Latency is from each request's scheduled time; from the actual send (uncorrected): p50 ${formatMs(u.p50)}, p99 ${formatMs(u.p99)}, max ${formatMs(u.max)}`,
     );
   }
@@ -123,6 +125,7 @@ function resultNotes(r: ScenarioResult): string[] {
     notes.push(`${r.name}: ${fmtCount(s.opened)} of ${fmtCount(s.opened + s.failed)} connections opened (open p50 ${formatMs(s.openP50Ms)}, p99 ${formatMs(s.openP99Ms)}), ${fmtCount(s.disconnects)} dropped while held${why ? `: ${why}` : ''}`);
   }
   for (const n of r.notes ?? []) notes.push(`${r.name}: ${n}`);
+  if (r.attempts && r.attempts > 1) notes.push(`${r.name}: measured ${r.attempts} times, this attempt kept; before it: ${(r.retried ?? []).join('; ')}`);
   if (r.invalidReason) notes.push(`${r.name} INVALID: ${r.invalidReason}`);
   else if (r.status === 'fail') notes.push(`${r.name}: success ${fmtPct(r.successRate)} is under the required ${r.successRequired}%: its latency and throughput do not count`);
   return notes;

@@ -59,7 +59,7 @@ function summaryRow(category: string, cs: CriterionResult[]): TableRow {
       `${decides.name === decides.expression ? decides.expression : `${decides.name} ${decides.requirement}`}${cs.length > 1 ? ` (+${cs.length - 1} more)` : ''}`,
       decides.actual === null ? 'not measured' : formatValue(decides.actual, decides.unit),
       cs.length > 1 ? `${word} (${met}/${cs.length} met)` : word,
-      worstGrade(cs.map((c) => c.grade)),
+      status === 'inconclusive' ? '-' : worstGrade(cs.map((c) => c.grade)),
     ],
     status,
   };
