@@ -13,7 +13,11 @@ export interface TrafficWindow {
   lost: number;
   /** Refused by the bus (the publish failed): the publisher knows; a service would retry or report them. */
   refused: number;
-  /** The longest time without a delivery from the mark to its close (the interruption as the traffic saw it); null when nothing arrived. */
+  /**
+   * The longest time without a delivery from the mark to its close while messages were still being
+   * published (the interruption as the traffic saw it; the silence after the run's last message is no
+   * gap); null when nothing arrived.
+   */
   longestGapMs: number | null;
 }
 
@@ -39,21 +43,27 @@ interface Mark {
   refused: number;
 }
 
+/** The sequence number of the fence: the marker published after the run's last message. */
+const FENCE = -1;
+
 /**
  * The open loop drives a bus through this factory: each "connection" is a handle on the same two bus
  * connections, holding one message until it is delivered (so the loop's in-flight bookkeeping, due-time
  * latency, drain and unanswered-as-failed all apply as they are). A message delivered twice, or before
  * one published earlier, is counted here.
  */
-export function busFactory(transport: BusTransport, size: number): { factory: ConnectionFactory; counts(): DeliveryCounts; witness: TrafficWitness } {
+export function busFactory(transport: BusTransport, size: number): { factory: ConnectionFactory; counts(): DeliveryCounts; witness: TrafficWitness; fence(timeoutMs: number): Promise<boolean> } {
   const waiting = new Map<number, (err: Error | null, status: number) => void>();
   const marks: Mark[] = [];
   const c = { delivered: 0, publishFailed: 0, duplicated: 0, outOfOrder: 0, maxGapMs: 0 };
   let next = 0;
   let highest = -1;
   let lastDeliveryAt = 0;
+  let lastPublishAt = 0;
+  let fenced: (() => void) | undefined;
   transport.onDelivery((seq) => {
     const now = performance.now();
+    if (seq === FENCE) return fenced?.();
     const done = waiting.get(seq);
     if (!done) {
       c.duplicated++;
@@ -78,7 +88,8 @@ export function busFactory(transport: BusTransport, size: number): { factory: Co
     send(done) {
       const seq = next++;
       waiting.set(seq, done);
-      lastDeliveryAt ||= performance.now();
+      lastPublishAt = performance.now();
+      lastDeliveryAt ||= lastPublishAt;
       transport.publish(seq, payloadOf(seq, size)).then(
         () => undefined,
         (err: Error) => {
@@ -108,8 +119,8 @@ export function busFactory(transport: BusTransport, size: number): { factory: Co
       if (m.closedAt !== undefined) return;
       m.toSeq = next;
       m.closedAt = performance.now();
-      // A stretch still open at the close counts up to it.
-      if (m.longestGap !== undefined) m.longestGap = Math.max(m.longestGap, m.closedAt - m.lastAt);
+      // A stretch still open at the close counts up to it, or to the last publish if the traffic ended first.
+      if (m.longestGap !== undefined) m.longestGap = Math.max(m.longestGap, Math.min(m.closedAt, lastPublishAt) - m.lastAt);
     },
     read(id) {
       const m = marks[id];
@@ -117,6 +128,21 @@ export function busFactory(transport: BusTransport, size: number): { factory: Co
       return { published, lost: published - m.delivered.size, refused: m.refused, longestGapMs: m.longestGap ?? null };
     },
   };
+  /**
+   * Publishes a marker after the last message and waits for it: a bus delivers in order on one
+   * connection, so what it delivers before the marker (a duplicate of the last message) is counted.
+   * False when the marker did not come back in time.
+   */
+  const fence = (timeoutMs: number) =>
+    new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      fenced = () => {
+        clearTimeout(timer);
+        fenced = undefined;
+        resolve(true);
+      };
+      transport.publish(FENCE, payloadOf(FENCE, size)).catch(() => undefined);
+    });
   // Lost: sent and neither delivered nor refused by the bus (a publish never acknowledged is lost too).
-  return { factory, counts: () => ({ ...c, published: next - c.publishFailed, lost: next - c.delivered - c.publishFailed }), witness };
+  return { factory, counts: () => ({ ...c, published: next - c.publishFailed, lost: next - c.delivered - c.publishFailed }), witness, fence };
 }

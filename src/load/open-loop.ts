@@ -108,7 +108,8 @@ export function runOpen(o: OpenLoopOptions): Promise<void> {
     };
     o.signal?.addEventListener('abort', finish, { once: true });
 
-    const send = (lane: (typeof lanes)[number], conn: LoadConnection, due: number) => {
+    const send = (lane: (typeof lanes)[number], connection: LoadConnection, due: number) => {
+      let conn = connection;
       const sent = performance.now();
       if (sent - due > o.lateAfterMs) {
         o.recorder.late++;
@@ -121,6 +122,7 @@ export function runOpen(o: OpenLoopOptions): Promise<void> {
         opening.delete(conn);
         lastAnswerAt = performance.now();
         record(lane, due, judged(lane.factory, err, status), status, sent);
+        if (conn.closed) conn = replace(lane, conn);
         if (lane.head < lane.queue.length) {
           send(lane, conn, lane.queue[lane.head++]);
           // Drop consumed entries now and then, so a long run that queues keeps its memory flat.
@@ -136,6 +138,15 @@ export function runOpen(o: OpenLoopOptions): Promise<void> {
     };
 
     const queued = () => lanes.reduce((a, l) => a + l.queue.length - l.head, 0);
+
+    /** A connection that can carry no more (its held socket closed): out of the pool, and a new one in its place. */
+    const replace = (lane: (typeof lanes)[number], dead: LoadConnection): LoadConnection => {
+      lane.all.splice(lane.all.indexOf(dead), 1);
+      const fresh = lane.factory.open();
+      lane.all.push(fresh);
+      opening.add(fresh);
+      return fresh;
+    };
 
     const dispatch = (due: number, index: number) => {
       const lane = lanes[laneAt(o.schedule.indexOf(index))];

@@ -8,6 +8,11 @@ export interface LoadConnection {
   close(): void;
   /** True while its connection is being set up (connect, TLS): the open loop opens only so many at once. */
   readonly connecting?: boolean;
+  /**
+   * True once it can carry no more requests (its held socket was closed and it does not reconnect on its
+   * own): the open loop then stops handing it requests and opens another connection in its place.
+   */
+  readonly closed?: boolean;
 }
 
 export interface ConnectionFactory {

@@ -70,13 +70,40 @@ export function websocketPool(o: PoolOptions): { factory: ConnectionFactory; ope
       return p;
     }),
   ).then(() => undefined);
-  let handed = 0;
+  // The held sockets the loop's connections are bound to, one each: a reply is the next frame on its socket.
+  const bound = new Set<Promise<WebSocket | Error>>();
+  const settled = new Map<Promise<WebSocket | Error>, WebSocket | Error>();
+  for (const p of sockets) void p.then((ws) => settled.set(p, ws));
+  const usable = (p: Promise<WebSocket | Error>) => {
+    const ws = settled.get(p);
+    return ws === undefined || (!(ws instanceof Error) && ws.readyState === ws.OPEN);
+  };
+  /**
+   * A free held socket still open (or still opening), or else a new one, as a client reconnects after
+   * losing its socket: a socket the server closed is never handed a message again.
+   */
+  const take = (): Promise<WebSocket | Error> => {
+    let p = sockets.find((x) => !bound.has(x) && usable(x));
+    if (!p) {
+      p = openOne();
+      sockets.push(p);
+      void p.then((ws) => settled.set(p!, ws));
+    }
+    bound.add(p);
+    return p;
+  };
   const factory: ConnectionFactory = {
     ok: () => true,
     explain: (err) => (err instanceof WebSocketError ? err.message : classifyError(err, at)),
     open(): LoadConnection {
-      const socket = sockets[handed++ % sockets.length];
+      const socket = take();
       return {
+        get closed() {
+          const ws = settled.get(socket);
+          const dead = ws !== undefined && (ws instanceof Error || ws.readyState !== ws.OPEN);
+          if (dead) bound.delete(socket);
+          return dead;
+        },
         send(done) {
           void socket.then((ws) => {
             if (ws instanceof Error) return done(ws, 0);

@@ -1,48 +1,21 @@
 import type { Config } from '../config/config.js';
-import { configHash } from '../config/hash.js';
 import type { Criterion } from '../criteria/compile.js';
 import { judgeRun } from '../criteria/judge.js';
-import { UsageError } from '../errors.js';
 import type { Report, ReportInput } from '../reports/model.js';
 import type { CriterionResult } from '../results/criterion-result.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 import { criteriaOfReport } from './merge-criteria.js';
 import { remeasure } from './merge-measurements.js';
 import { mergeResult } from './merge-result.js';
+import { checkShards, type ShardFile } from './check-shards.js';
 
-export interface ShardFile {
-  file: string;
-  report: Report;
-}
+export type { ShardFile };
 
 export interface MergeOptions {
   /** Missing shards make a warning, not a NO-GO. */
   allowPartial: boolean;
   /** Judge with this config's criteria (and its scenarios' own rules) rather than the shards'. */
   config?: Config;
-}
-
-/** The shards of one run, checked: all shards, of one load, none twice. What is missing is said, not guessed. */
-function checkShards(files: ShardFile[], config: Config | undefined): { total: number; missing: number[] } {
-  const notShard = files.filter((f) => !f.report.shard);
-  if (notShard.length) throw new UsageError(`not a shard report (no "shard" field): ${notShard.map((f) => f.file).join(', ')}; shard reports come from validate run/load --shard i/n`);
-  const hashes = new Map<string, string[]>();
-  for (const f of files) hashes.set(f.report.shard!.configHash, [...(hashes.get(f.report.shard!.configHash) ?? []), f.file]);
-  if (hashes.size > 1) {
-    throw new UsageError(`the reports are shards of different loads (targets, scenarios or faults differ): ${[...hashes].map(([h, fs]) => `${fs.join(', ')} (config ${h})`).join(' vs ')}`);
-  }
-  const [hash] = hashes.keys();
-  if (config && configHash(config) !== hash) throw new UsageError(`--config ${config.source} is not the load the shards ran (config ${configHash(config)}, the shards' ${hash}): its targets, scenarios, faults or generator limits differ`);
-  const totals = [...new Set(files.map((f) => f.report.shard!.total))];
-  if (totals.length > 1) throw new UsageError(`the shard reports disagree on the number of shards: ${files.map((f) => `${f.file} says ${f.report.shard!.index}/${f.report.shard!.total}`).join(', ')}`);
-  const seen = new Map<number, string>();
-  for (const f of files) {
-    const i = f.report.shard!.index;
-    if (seen.has(i)) throw new UsageError(`shard ${i}/${totals[0]} given twice: ${seen.get(i)} and ${f.file}`);
-    seen.set(i, f.file);
-  }
-  const missing = Array.from({ length: totals[0] }, (_, k) => k + 1).filter((i) => !seen.has(i));
-  return { total: totals[0], missing };
 }
 
 /**

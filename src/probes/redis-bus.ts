@@ -15,6 +15,10 @@ export const busSchema = z
     roundTrip: z.boolean().default(true).meta({ description: 'Publish on a probe channel of its own and receive on a second connection' }),
     samples: z.number().int().min(1).max(100).default(5).meta({ description: 'Messages of the round trip' }),
     channels: z.array(z.string().min(1)).default([]).meta({ description: 'Channels that must have subscribers: subscribers{channel="..."}' }),
+    probeMessage: z
+      .boolean()
+      .default(false)
+      .meta({ description: 'Count each channel\'s receivers by publishing a probe message on it (PUBLISH says how many clients got it): exact with pattern subscribers (PSUBSCRIBE), which PUBSUB NUMSUB cannot count; the platform\'s subscribers receive {"validate":"probe"}' }),
     streams: z
       .array(z.strictObject({ key: z.string().min(1), group: z.string().min(1).optional().meta({ description: 'One consumer group; default: every group of the stream' }) }))
       .default([])
@@ -44,16 +48,7 @@ export async function probeBus(client: Redis, connect: Connect, bus: BusConfig, 
     stage(`waiting for ${bus.samples} pub/sub round trip(s)`);
     await roundTrip(client, connect, bus.samples, budgetMs, out);
   }
-  if (bus.channels.length) {
-    stage('waiting for PUBSUB NUMSUB');
-    const reply = (await client.call('PUBSUB', 'NUMSUB', ...bus.channels)) as (string | number)[];
-    const counts = bus.channels.map((channel, i) => ({ channel, n: Number(reply[2 * i + 1]) }));
-    for (const { channel, n } of counts) out.measurements.push({ metric: 'subscribers', value: n, unit: 'count', labels: { channel } });
-    out.measurements.push({ metric: 'subscribers', value: Math.min(...counts.map((c) => c.n)), unit: 'count' });
-    const none = counts.filter((c) => c.n === 0).map((c) => c.channel);
-    if (none.length) out.warnings.push(`no subscriber on ${none.join(', ')}`);
-    out.labelValues.subscribers = { channel: bus.channels };
-  }
+  if (bus.channels.length) await subscribers(client, bus, stage, out);
   for (const s of bus.streams) {
     stage(`waiting for XINFO GROUPS ${s.key}`);
     await streamGroups(client, s, out);
@@ -67,6 +62,41 @@ export async function probeBus(client: Redis, connect: Connect, bus: BusConfig, 
     if (values.length) out.measurements.push({ metric, value: Math.max(...values), unit: REDIS_BUS_METRICS[metric].unit });
   }
   return out;
+}
+
+/** The message a probe publishes to count a channel's receivers: recognisable, and JSON for consumers that parse it. */
+export const PROBE_MESSAGE = '{"validate":"probe","note":"counting receivers; ignore"}';
+
+/**
+ * Each channel's subscribers, as every bus kind answers it: every client a message on it reaches. PUBSUB
+ * NUMSUB counts exact-channel subscribers only; with pattern subscriptions on the server (PUBSUB NUMPAT)
+ * it cannot say who else receives, and Redis cannot list the patterns. Then only a probe message counted
+ * by PUBLISH answers, which the platform's subscribers receive too: so only when the config asks.
+ */
+async function subscribers(client: Redis, bus: BusConfig, stage: (s: string) => void, out: BusReading): Promise<void> {
+  let counts: { channel: string; n: number }[];
+  if (bus.probeMessage) {
+    stage('publishing a probe message on each channel (PUBLISH counts its receivers)');
+    counts = [];
+    for (const channel of bus.channels) counts.push({ channel, n: Number(await client.publish(channel, PROBE_MESSAGE)) });
+  } else {
+    stage('waiting for PUBSUB NUMSUB');
+    const reply = (await client.call('PUBSUB', 'NUMSUB', ...bus.channels)) as (string | number)[];
+    counts = bus.channels.map((channel, i) => ({ channel, n: Number(reply[2 * i + 1]) }));
+    const patterns = Number(await client.call('PUBSUB', 'NUMPAT'));
+    if (patterns > 0) {
+      const exact = counts.map((c) => `${c.channel} ${c.n}`).join(', ');
+      const why = `this Redis has ${patterns} pattern subscription(s) (PSUBSCRIBE), which may receive ${bus.channels.join(', ')} and which Redis cannot list; exact-channel subscribers: ${exact}. Give bus.probeMessage: true to count every receiver with a probe message`;
+      out.unmeasured.subscribers = why;
+      out.warnings.push(`subscribers not counted: ${why}`);
+      return;
+    }
+  }
+  for (const { channel, n } of counts) out.measurements.push({ metric: 'subscribers', value: n, unit: 'count', labels: { channel } });
+  out.measurements.push({ metric: 'subscribers', value: Math.min(...counts.map((c) => c.n)), unit: 'count' });
+  const none = counts.filter((c) => c.n === 0).map((c) => c.channel);
+  if (none.length) out.warnings.push(`no subscriber on ${none.join(', ')}`);
+  out.labelValues.subscribers = { channel: bus.channels };
 }
 
 /** The round trip on a channel of its own, published on the probe's connection and received on a second one. */
@@ -118,9 +148,34 @@ async function streamGroups(client: Redis, s: BusConfig['streams'][number], out:
     out.measurements.push({ metric: 'stream_pending', value: pending, unit: 'count', labels });
     if (g.lag === null || g.lag === undefined) out.unmeasured.stream_lag ??= `Redis reports no lag for group ${labels.group} of ${s.key} (entries were deleted or trimmed, or Redis is older than 7)`;
     else out.measurements.push({ metric: 'stream_lag', value: Number(g.lag), unit: 'count', labels });
-    const oldest = pending ? ((await client.call('XPENDING', s.key, labels.group, '-', '+', '1')) as [string, string, number, number][])[0] : undefined;
-    out.measurements.push({ metric: 'stream_oldest_pending_s', value: oldest ? Number(oldest[2]) / 1000 : 0, unit: 'seconds', labels });
+    const oldest = pending ? await oldestPendingMs(client, s.key, labels.group) : 0;
+    if (typeof oldest === 'string') out.unmeasured.stream_oldest_pending_s ??= oldest;
+    else out.measurements.push({ metric: 'stream_oldest_pending_s', value: oldest / 1000, unit: 'seconds', labels });
   }
+}
+
+/** Steps of the climb before giving up: each step finds an entry idle longer than every one before it in ID order. */
+const MAX_CLIMB = 64;
+
+/**
+ * The idle time of the longest-waiting pending entry of a group. The entry with the lowest ID is not it
+ * when an entry was reclaimed (XCLAIM and XAUTOCLAIM reset an entry's idle time), so this climbs: the
+ * first entry (in ID order) idle at least one millisecond longer than the longest seen so far, until there
+ * is none. Usually one or two steps; each reads only up to the entry it returns. Redis 6.2 or later (IDLE).
+ */
+async function oldestPendingMs(client: Redis, key: string, group: string): Promise<number | string> {
+  let longest = -1;
+  for (let step = 0; step < MAX_CLIMB; step++) {
+    let found: [string, string, number, number][];
+    try {
+      found = (await client.call('XPENDING', key, group, 'IDLE', String(longest + 1), '-', '+', '1')) as [string, string, number, number][];
+    } catch (err) {
+      return `XPENDING ${key} ${group} IDLE: ${(err as Error).message} (the oldest pending entry needs Redis 6.2 or later)`;
+    }
+    if (found.length === 0) return Math.max(0, longest);
+    longest = Number(found[0][2]);
+  }
+  return `the oldest pending entry of ${group} on ${key} was not found in ${MAX_CLIMB} steps (reclaimed entries in ascending idle order)`;
 }
 
 /** XINFO's flat [key, value, key, value] reply as an object. */

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { TrafficWitness } from '../load/bus-connection.js';
 import type { LiveView } from '../load/measure.js';
@@ -16,6 +17,8 @@ const port = parentPort!;
 const post = (m: FromLoad) => port.postMessage(m);
 const targets = new Map(job.targets.map((t) => [t.name, t]));
 const abort = new AbortController();
+// Every connection and loop of a run listens on this one signal: many listeners is the design, not a leak.
+setMaxListeners(10_000, abort.signal);
 const samples = new Map<number, (s: InfraSample[]) => void>();
 let nextSample = 0;
 let witness: TrafficWitness | undefined;

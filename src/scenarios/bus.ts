@@ -26,6 +26,9 @@ const schema = z.strictObject({
 });
 export type BusScenario = z.output<typeof schema>;
 
+/** How long the end-of-run marker is waited for, at most. */
+const FENCE_WAIT_MS = 2000;
+
 /** Each bus kind's transports, by target kind: a new bus kind is a transport and a line here. */
 const TRANSPORTS: Record<string, (t: TargetBase, s: BusScenario) => BusTransport> = {
   redis: (t, s) => (s.stream ? redisStream(t.url, s.stream, s.timeout, s.clientName) : redisPubSub(t.url, s.channel!, s.timeout, s.clientName)),
@@ -81,6 +84,8 @@ export const busScenario = defineScenario<BusScenario>({
         ...ctx.load,
         successPct: s.success,
       });
+      // Whatever the bus still delivers before a marker published after the last message (a duplicate of it) is counted.
+      if (!opened && !ctx.signal?.aborted) await bus.fence(Math.min(s.timeout, FENCE_WAIT_MS));
     } finally {
       await transport.close().catch(() => undefined);
     }

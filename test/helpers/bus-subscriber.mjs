@@ -9,6 +9,8 @@ const latencies = [];
 const received = (m) => {
   const now = performance.timeOrigin + performance.now();
   const [seq, sentAt] = m.toString('latin1', 0, 40).split(':');
+  // -1 is the scenario's end-of-run marker (a fence the tool waits for), not one of its messages.
+  if (Number(seq) === -1) return;
   seqs.add(Number(seq));
   latencies.push(now - Number(sentAt));
 };

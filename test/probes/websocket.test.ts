@@ -101,15 +101,20 @@ describe('the websocket probe', () => {
 });
 
 describe('the websocket scenario', () => {
+  // Measured once (--retries 0): the server's own counts must equal one attempt's. A healthy server is never
+  // NO-GO; on a busy machine the generator may not vouch for its timing (INCONCLUSIVE, exit 3), and the counts still hold.
+  const judged = (code: number | null, verdict: string) => expect([code, verdict]).toEqual(verdict === 'GO' ? [0, 'GO'] : [3, 'INCONCLUSIVE']);
+
   it('holds its connections and sends its messages: the counts are the server\'s own', async () => {
     const s = await wsServer();
     const dir = mkdtempSync(join(tmpdir(), 'validate-ws-'));
     const file = join(dir, 'ws.yaml');
     writeFileSync(file, `scenarios:\n  - { name: clients, kind: websocket, url: "${s.url}", connections: 40, connectRate: 200, duration: 2s, messageRate: 300, message: { type: quote }, expect: { body: ["type == ack"] } }\n`);
     try {
-      const r = await runCli(['run', file, '--format', 'json']);
-      expect(r.code, r.stderr).toBe(0);
-      const [result] = JSON.parse(r.stdout).scenarios;
+      const r = await runCli(['run', file, '--retries', '0', '--format', 'json']);
+      const report = JSON.parse(r.stdout);
+      const [result] = report.scenarios;
+      judged(r.code, report.verdict);
       expect(result.sessions).toMatchObject({ opened: 40, failed: 0, disconnects: 0 });
       expect(s.seen.connections).toBe(40);
       expect(result.requests).toBe(600);
@@ -120,20 +125,36 @@ describe('the websocket scenario', () => {
     }
   });
 
-  it('connections the server drops while held are counted, and messages on them fail', async () => {
+  it('a socket the server drops is counted and never handed another message: the rest go to the live ones and to a reconnection', async () => {
     const s = await wsServer();
-    // The server drops five clients a second into the run.
-    setTimeout(() => [...s.sockets].slice(0, 5).forEach((ws) => ws.terminate()), 1000);
     const dir = mkdtempSync(join(tmpdir(), 'validate-ws-'));
     const file = join(dir, 'ws.yaml');
-    writeFileSync(file, `scenarios:\n  - { name: clients, kind: websocket, url: "${s.url}", connections: 20, connectRate: 100, duration: 2s, messageRate: 100 }\n`);
+    writeFileSync(file, `scenarios:\n  - { name: clients, kind: websocket, url: "${s.url}", connections: 20, connectRate: 100, duration: 3s, messageRate: 100, message: { type: quote } }\n`);
+    // The server drops five clients once all twenty are held.
+    let dropped = false;
+    const dropper = setInterval(() => {
+      if (dropped || s.sockets.size < 20) return;
+      dropped = true;
+      [...s.sockets].slice(0, 5).forEach((ws) => ws.terminate());
+    }, 20);
     try {
-      const r = await runCli(['run', file, '--format', 'json']);
-      const [result] = JSON.parse(r.stdout).scenarios;
-      expect(result.sessions).toMatchObject({ opened: 20, disconnects: 5 });
-      expect(result.errors).toBeGreaterThan(0);
-      expect(Object.keys(result.errorCauses).join(' ')).toContain('closed');
+      const r = await runCli(['run', file, '--retries', '0', '--format', 'json']);
+      const report = JSON.parse(r.stdout);
+      const [result] = report.scenarios;
+      expect(dropped).toBe(true);
+      expect(result.sessions.disconnects).toBe(5);
+      // Only a message in flight on a dropped socket can fail: at most one each, never the many after.
+      expect(result.errors).toBeLessThanOrEqual(5);
+      expect(result.requests).toBe(300);
+      if (result.errors) expect(Object.keys(result.errorCauses).join(' ')).toContain('closed');
+      // The server's own count: every message that succeeded reached it.
+      expect(s.seen.messages).toBeGreaterThanOrEqual(result.requests - result.errors);
+      // Sockets opened again in place of the dropped ones are counted as opened, as the server counted them.
+      expect(result.sessions.opened).toBe(s.seen.connections);
+      // Messages the server's drops failed are the platform's errors: any of 300 is over the 99.9% budget.
+      expect(report.verdict === 'NO-GO').toBe(result.errors > 0);
     } finally {
+      clearInterval(dropper);
       close(s);
     }
   });
