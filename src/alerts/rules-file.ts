@@ -11,6 +11,7 @@ export function renderRulesFile(plan: RulesPlan, o: { platform: string; source: 
     '# Each fires when its criterion stops being met in production; regenerate them when the criteria change.',
     ...(plan.skipped.length ? ['#', '# Criteria with no production form (not written):', ...plan.skipped.map((s) => `#   ${s.criterion}: ${s.why}`)] : []),
   ];
-  const body = stringify({ groups: [{ name: `${o.platform}: go-live criteria`, rules: plan.rules }] }, { lineWidth: 0 });
+  const rules = plan.rules.map(({ reads: _reads, ...rule }) => rule);
+  const body = stringify({ groups: [{ name: `${o.platform}: go-live criteria`, rules }] }, { lineWidth: 0 });
   return `${head.join('\n')}\n${body}`;
 }

@@ -13,8 +13,13 @@ export interface AlertRule {
   annotations: Record<string, string>;
 }
 
+/** A rule with what it reads: the series that must exist in the Prometheus that evaluates it. */
+export interface PlannedRule extends AlertRule {
+  reads: string[];
+}
+
 export interface RulesPlan {
-  rules: AlertRule[];
+  rules: PlannedRule[];
   /** Criteria that have no production form, and why: listed, never invented. */
   skipped: { criterion: string; why: string }[];
 }
@@ -40,29 +45,40 @@ function promqlOf(t: TargetBase, metric: string): string | undefined {
   return text?.replaceAll('$target', t.name);
 }
 
-/** The alert expression of a criterion, or why there is none. */
-function exprOf(c: Criterion, config: Config): { expr: string; targets: string[] } | string {
+/**
+ * What the gate writes of every criterion in its textfile (reports/prometheus.ts): a series per outcome,
+ * 1 for the one it had. A rule on it fires exactly when the last run's criterion was not met or not measured.
+ */
+const GATE_OUTCOME = 'validate_criterion_outcome';
+
+/** The alert expression of a criterion and the series it reads, or why there is none. */
+function exprOf(c: Criterion, config: Config): { expr: string; targets: string[]; reads: string[] } | string {
   const broken = `${BROKEN[c.op]} ${c.bound}`;
   const s = c.ref.scope;
+  if (c.ref.spec.selfCheck) return 'it checks validate\'s own measuring (its load generator, its fault experiments), not the platform: it has no production form';
   if (c.ref.matchers) return `it selects labelled series (${c.refText}); rules are written for plain measurements: write this one by hand`;
   if (s.type === 'all') return 'it spans every kind of target: give the rule per kind (e.g. engines.available)';
   if (s.kind === 'scenario' || s.kind === 'fault') {
-    // Only the gate measures it: the rule reads the gate's own textfile metric (validate --out ...prom).
-    return { expr: `validate_criterion_actual{criterion="${quote(c.name)}"} ${broken}`, targets: [] };
+    // Only the gate measures it: the rule reads the gate's own outcome of it (validate --out ...prom, or --push).
+    const series = `${GATE_OUTCOME}{criterion="${quote(c.name)}"}`;
+    return { expr: `${GATE_OUTCOME}{criterion="${quote(c.name)}",outcome=~"NOT MET|NOT RUN"} == 1`, targets: [], reads: [series] };
   }
   const targets = config.targets.filter((t) => t.kind === s.kind && (s.type === 'kind' || t.name === s.name));
   const exprs = targets.map((t) => ({ t, q: promqlOf(t, c.ref.metric) }));
   const missing = exprs.filter((e) => !e.q).map((e) => e.t.name);
   if (targets.length === 0) return 'no target of that kind in the config';
   if (missing.length) return `no PromQL for ${c.ref.metric} of ${missing.join(', ')}: give it in the target's metrics: (e.g. metrics: { ${c.ref.metric}: '...' })`;
-  if (s.type === 'member' || targets.length === 1) return { expr: `(${exprs[0].q}) ${broken}`, targets: [targets[0].name] };
+  const reads = exprs.map((e) => e.q!);
+  // A required target whose series is gone (it left discovery) is one the gate could not measure: NOT MET, so the rule fires too.
+  const gone = exprs.filter((e) => e.t.required).map((e) => ` or absent(${e.q})`).join('');
+  if (s.type === 'member' || targets.length === 1) return { expr: `(${exprs[0].q}) ${broken}${gone}`, targets: [targets[0].name], reads };
   const agg = c.ref.spec.aggregate;
   const each = (agg === 'max' && (c.op === '<' || c.op === '<=')) || (agg === 'min' && (c.op === '>' || c.op === '>='));
   // The worst of them under the bound is each of them under it: one rule, a series per target that breaks it.
-  if (each) return { expr: exprs.map((e) => `(${e.q}) ${broken}`).join(' or '), targets: targets.map((t) => t.name) };
+  if (each) return { expr: `${exprs.map((e) => `(${e.q}) ${broken}`).join(' or ')}${gone}`, targets: targets.map((t) => t.name), reads };
   if (agg === 'sum' || agg === 'mean') {
     const total = exprs.map((e) => `sum(${e.q})`).join(' + ');
-    return { expr: `${agg === 'mean' ? `(${total}) / ${exprs.length}` : total} ${broken}`, targets: targets.map((t) => t.name) };
+    return { expr: `${agg === 'mean' ? `(${total}) / ${exprs.length}` : total} ${broken}${gone}`, targets: targets.map((t) => t.name), reads };
   }
   return `its ${agg} over ${targets.length} targets compared ${c.op} has no single PromQL form: write it per target`;
 }
@@ -74,7 +90,7 @@ function exprOf(c: Criterion, config: Config): { expr: string; targets: string[]
 export function expandGeneratedRules(config: Config): void {
   const wanting = config.targets.filter((t) => (t as { rules?: unknown }).rules === 'generated');
   if (wanting.length === 0) return;
-  const required = planRules(config).rules.map((r) => ({ alert: r.alert, severity: r.labels.severity }));
+  const required = planRules(config).rules.map((r) => ({ alert: r.alert, severity: r.labels.severity, expr: r.expr, ...(r.for && { for: r.for }), reads: r.reads }));
   for (const t of wanting) (t as { rules?: unknown }).rules = required;
 }
 
@@ -86,9 +102,9 @@ export function expandGeneratedRules(config: Config): void {
  */
 export function planRules(config: Config): RulesPlan {
   const taken = new Set<string>();
-  const rules: AlertRule[] = [];
+  const rules: PlannedRule[] = [];
   const skipped: RulesPlan['skipped'] = [];
-  for (const c of config.criteria.filter((x) => !x.implicit)) {
+  for (const c of config.criteria) {
     const e = exprOf(c, config);
     if (typeof e === 'string') {
       skipped.push({ criterion: c.name, why: e });
@@ -98,6 +114,7 @@ export function planRules(config: Config): RulesPlan {
     rules.push({
       alert: alertName(c.name, taken),
       expr: e.expr,
+      reads: e.reads,
       ...(forText(c.for) && { for: forText(c.for) }),
       labels: { severity: c.severity, criterion: c.name, ...(e.targets.length === 1 && { target: e.targets[0] }), ...(gate && { source: 'validate' }) },
       annotations: {

@@ -9,6 +9,7 @@ import { execute } from '../run/execute.js';
 import { plannedResults } from '../run/run-scenarios.js';
 import { SECRETS } from '../util/redact.js';
 import { note } from './say.js';
+import { parseDuration } from '../util/duration.js';
 import { checkOutputs, emitReport, type OutputFlags } from './output.js';
 import { loadProgress, probeProgress } from './progress.js';
 
@@ -53,7 +54,7 @@ export async function demo(flags: DemoFlags, signal: AbortSignal): Promise<ExitC
     const notes = leaveOut(config, { redis: redisUp, postgres: postgresUp }, { redis: redisUrl, postgres: postgresUrl });
     // The simulated Prometheus has the rules `validate alerts` writes from this config (less DEMO_DROP_RULE, to see coverage fail).
     const dropped = new Set((process.env.DEMO_DROP_RULE ?? '').split(',').filter(Boolean));
-    platform.loadAlertRules(planRules(config).rules.filter((r) => !dropped.has(r.alert)).map((r) => ({ name: r.alert, labels: r.labels, query: r.expr })));
+    platform.loadAlertRules(planRules(config).rules.filter((r) => !dropped.has(r.alert)).map((r) => ({ name: r.alert, labels: r.labels, query: r.expr, duration: (parseDuration(r.for ?? '0s') ?? 0) / 1000 })));
     for (const n of notes) note(`demo: ${n}`);
     const progress = probeProgress(config.targets.length);
     const load = loadProgress('auto', plannedResults(config));

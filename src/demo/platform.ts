@@ -33,7 +33,7 @@ export interface DemoPlatform {
   prometheusUrl: string;
   grafanaUrl: string;
   /** Rules for the simulated Prometheus to have loaded (what `validate alerts` writes from the demo's config). */
-  loadAlertRules(rules: { name: string; labels: Record<string, string>; query: string }[]): void;
+  loadAlertRules(rules: { name: string; labels: Record<string, string>; query: string; duration: number }[]): void;
   close(): Promise<void>;
 }
 

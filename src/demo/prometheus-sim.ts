@@ -17,11 +17,11 @@ const RULES = [
 export interface PrometheusSim {
   server: Server;
   /** The rules `validate alerts` writes from the demo's config, as if loaded from a rules file. */
-  loadRules(rules: { name: string; labels: Record<string, string>; query: string }[]): void;
+  loadRules(rules: { name: string; labels: Record<string, string>; query: string; duration: number }[]): void;
 }
 
 export function prometheusSim(engines: Record<string, string>, maintenance: string): PrometheusSim {
-  let loaded: { name: string; labels: Record<string, string>; query: string }[] = [];
+  let loaded: { name: string; labels: Record<string, string>; query: string; duration: number }[] = [];
   const instance = (e: string) => new URL(engines[e]).host;
   const firing = { labels: { alertname: 'EngineMaintenance', severity: 'warning', job: `engine-${maintenance}`, instance: instance(maintenance) }, annotations: {}, state: 'firing', activeAt: new Date().toISOString(), value: '1e+00' };
   const server = createServer((req, res) => {
@@ -35,7 +35,7 @@ export function prometheusSim(engines: Record<string, string>, maintenance: stri
     } else if (path === '/api/v1/rules') {
       const lastEvaluation = new Date().toISOString();
       const rules = RULES.map((r) => ({ state: r.name === 'EngineMaintenance' ? 'firing' : 'inactive', name: r.name, query: r.query, duration: r.duration, labels: { severity: r.severity }, annotations: {}, alerts: r.name === 'EngineMaintenance' ? [firing] : [], health: 'ok', lastEvaluation, type: 'alerting' }));
-      const generated = loaded.map((r) => ({ state: 'inactive', name: r.name, query: r.query, duration: 0, labels: r.labels, annotations: {}, alerts: [], health: 'ok', lastEvaluation, type: 'alerting' }));
+      const generated = loaded.map((r) => ({ state: 'inactive', name: r.name, query: r.query, duration: r.duration, labels: r.labels, annotations: {}, alerts: [], health: 'ok', lastEvaluation, type: 'alerting' }));
       json({ groups: [{ name: 'platform', file: 'platform.rules.yml', rules, interval: 15 }, { name: 'go-live criteria', file: 'go-live.rules.yml', rules: generated, interval: 15 }] });
     } else if (path === '/api/v1/query') {
       // No restarts or flaps on the simulated platform; any other query is its error rate, 0.02%.

@@ -21,6 +21,10 @@ export interface RuleLike {
   lastEvaluation?: string;
   /** Seconds between evaluations of the rule's group. */
   interval?: number;
+  /** Its expression, as Prometheus prints it. */
+  query?: string;
+  /** Its for:, in seconds. */
+  duration?: number;
 }
 
 /**

@@ -3,10 +3,10 @@ import { duration, targetBase, name } from '../fields/fields.js';
 import type { LabelValues, Measurement, MetricSpec, Unit } from '../results/measurement.js';
 
 /** Coverage cannot be measured: every rules_* criterion is NOT RUN, with why. */
-const ruleUnmeasured = (why: string) => Object.fromEntries(['rules_required', 'rules_missing', 'rules_unhealthy', 'rules_stale'].map((k) => [k, why]));
+const ruleUnmeasured = (why: string) => Object.fromEntries(['rules_required', 'rules_missing', 'rules_unhealthy', 'rules_stale', 'rules_drifted', 'rules_without_series'].map((k) => [k, why]));
 import { classifyError, endpointOf } from '../protocols/network-errors.js';
 import { readAlerts } from './prometheus-alerts.js';
-import { requiredRulesSchema, RULE_METRICS, ruleCoverage } from './prometheus-rules.js';
+import { requiredRulesSchema, RULE_METRICS, ruleCoverage, type RequiredRule } from './prometheus-rules.js';
 import { arrayField, labelsOf, NotPrometheusError, prometheusApi, scalarOf } from '../protocols/prometheus-api.js';
 import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
 
@@ -94,6 +94,9 @@ async function run(target: PrometheusTarget, ctx: ProbeContext): Promise<ProbeOu
         m.push(...coverage.measurements);
         warnings.push(...coverage.warnings);
         labelValues = { ...labelValues, ...coverage.labelValues };
+        const unseen = await rulesWithoutSeries(api, required, ctx);
+        m.push({ metric: 'rules_without_series', value: unseen.length, unit: 'count' }, ...unseen.map((u) => ({ metric: 'rules_without_series', value: 1, unit: 'count' as const, labels: { alertname: u.alert } })));
+        for (const u of unseen) warnings.push(`alerting rule ${u.alert} reads ${u.series}, which has no series in this Prometheus: it cannot fire (is the job named so? are validate's own metrics scraped?)`);
       }
     }
     // Firing alerts are listed with the target each is about (the report shows them); they make a warning, not a failure.
@@ -104,6 +107,28 @@ async function run(target: PrometheusTarget, ctx: ProbeContext): Promise<ProbeOu
     const error = err instanceof NotPrometheusError ? err.message : classifyError(err, endpointOf(target.url, 9090));
     return { status: 'fail', latencyMs: null, error, details: {}, measurements: m };
   }
+}
+
+/**
+ * The required rules that read a series this Prometheus does not have: such a rule can never fire, so
+ * coverage that counts it is coverage on paper only. One query per distinct series (`count(...)`).
+ */
+async function rulesWithoutSeries(api: ReturnType<typeof prometheusApi>, required: RequiredRule[], ctx: ProbeContext): Promise<{ alert: string; series: string }[]> {
+  const counts = new Map<string, number | undefined>();
+  for (const series of new Set(required.flatMap((r) => r.reads ?? []))) {
+    ctx.stage(`checking that ${series} has series`);
+    const n = await scalarOf(api, `count(${series}) or vector(0)`).catch((err: Error) => {
+      if (err instanceof NotPrometheusError || ctx.signal.aborted) throw err;
+      return undefined;
+    });
+    counts.set(series, typeof n === 'number' ? n : undefined);
+  }
+  const out: { alert: string; series: string }[] = [];
+  for (const r of required) {
+    const series = (r.reads ?? []).find((q) => counts.get(q) === 0);
+    if (series) out.push({ alert: r.alert, series });
+  }
+  return out;
 }
 
 export const prometheusProbe = defineProbe<PrometheusTarget>({

@@ -104,7 +104,8 @@ export const redisProbe = defineProbe<RedisTarget>({
   promql: (_t, metric) =>
     ({
       available: '100 * redis_up{job="$target"}',
-      memory_used_pct: '100 * redis_memory_used_bytes{job="$target"} / redis_memory_max_bytes{job="$target"}',
+      // As the probe reads it: of maxmemory when set, else of the machine's memory (never +Inf when maxmemory is 0).
+      memory_used_pct: '100 * redis_memory_used_bytes{job="$target"} / (redis_memory_max_bytes{job="$target"} > 0 or redis_total_system_memory_bytes{job="$target"})',
       cpu_pct: '100 * (rate(redis_cpu_sys_seconds_total{job="$target"}[1m]) + rate(redis_cpu_user_seconds_total{job="$target"}[1m]))',
       connected_clients: 'redis_connected_clients{job="$target"}',
     })[metric],

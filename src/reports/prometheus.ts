@@ -24,6 +24,10 @@ export function render(report: Report, _opts: RenderOptions): string {
   metric('validate_run_duration_seconds', 'How long the last run took', [[{}, report.durationMs / 1000]]);
   metric('validate_criterion_met', '1 when the criterion was met, 0 when not (not-run criteria are left out)',
     report.criteria.filter((c) => c.status !== 'skip').map((c) => [{ criterion: c.name, severity: c.severity }, c.status === 'pass' ? 1 : 0]));
+  // One series per outcome, 1 for the one it had (a state set): the alert rules `validate alerts` writes for what only the gate measures read it.
+  const outcomes = ['EXCEEDED', 'MET', 'NOT MET', 'NOT RUN', 'INCONCLUSIVE'] as const;
+  metric('validate_criterion_outcome', "1 for the criterion's outcome in the last run, 0 for the others",
+    report.criteria.flatMap((c) => outcomes.map((o) => [{ criterion: c.name, severity: c.severity, outcome: o }, c.outcome === o ? 1 : 0] as [Record<string, string>, number])));
   metric('validate_criterion_actual', "The criterion's measured value, in its measurement's unit",
     report.criteria.filter((c) => c.actual !== null).map((c) => [{ criterion: c.name, unit: c.unit }, c.actual as number]));
   metric('validate_probe_up', '1 when the probe passed or warned, 0 when it failed',

@@ -97,6 +97,8 @@ export interface PrometheusOptions {
   rules?: string;
   /** Waits until this holds for /api/v1/alerts (default: some alert firing). */
   ready?: (alerts: { state: string; labels: Record<string, string> }[]) => boolean;
+  /** More scrape jobs: name and host:port (its /metrics). */
+  scrape?: { job: string; target: string }[];
 }
 
 /**
@@ -118,7 +120,7 @@ scrape_configs:
     static_configs: [{ targets: ['127.0.0.1:${port}'] }]
   - job_name: gone
     static_configs: [{ targets: ['127.0.0.1:${downPort}'] }]
-`,
+${(opts.scrape ?? []).map((s) => `  - job_name: ${s.job}\n    static_configs: [{ targets: ['${s.target}'] }]\n`).join('')}`,
   );
   const proc = spawn(bin, [`--config.file=${join(dir, 'prometheus.yml')}`, `--web.listen-address=127.0.0.1:${port}`, `--storage.tsdb.path=${join(dir, 'data')}`, '--web.enable-lifecycle', '--log.level=error'], { cwd: dir, stdio: 'ignore' });
   const stop = stopper(proc, dir);
@@ -130,7 +132,7 @@ scrape_configs:
     await waitFor('prometheus with its alerts firing and a down target', async () => {
       const alerts = await (await fetch(`${url}/api/v1/alerts`)).json();
       const targets = await (await fetch(`${url}/api/v1/targets?state=active`)).json();
-      return ready(alerts.data.alerts) && targets.data.activeTargets.length === 2 && targets.data.activeTargets.every((t: { health: string }) => t.health !== 'unknown');
+      return ready(alerts.data.alerts) && targets.data.activeTargets.length === 2 + (opts.scrape?.length ?? 0) && targets.data.activeTargets.every((t: { health: string }) => t.health !== 'unknown');
     }, 30_000);
   } catch (err) {
     await stop();
