@@ -15,7 +15,15 @@ export async function probeOne(target: TargetBase, timeoutMs: number, outer?: Ab
   let stage = 'starting';
   const startedAt = new Date();
   const t0 = performance.now();
-  const onOuterAbort = () => controller.abort(new Error('interrupted'));
+  // Interrupted (Ctrl-C, SIGTERM): the result is back at once, whatever the probe is stuck on, as with its deadline.
+  let onOuterAbort = () => undefined as void;
+  const interrupted = new Promise<ProbeOutcome>((resolve) => {
+    onOuterAbort = () => {
+      controller.abort(new Error('interrupted'));
+      resolve({ status: 'skip', latencyMs: null, error: `interrupted ${stage}: not measured`, details: {}, measurements: [] });
+    };
+  });
+  if (outer?.aborted) onOuterAbort();
   outer?.addEventListener('abort', onOuterAbort, { once: true });
 
   let timer: NodeJS.Timeout | undefined;
@@ -34,7 +42,7 @@ export async function probeOne(target: TargetBase, timeoutMs: number, outer?: Ab
       details: {},
       measurements: [],
     }));
-  const outcome = await Promise.race([work, deadline]);
+  const outcome = await Promise.race([work, deadline, interrupted]);
   clearTimeout(timer);
   outer?.removeEventListener('abort', onOuterAbort);
   if (!controller.signal.aborted) controller.abort(new Error('done')); // releases anything the probe left open

@@ -4,6 +4,14 @@
  */
 const MASK = '***';
 
+/**
+ * Schemes whose user part alone names an account (a Redis ACL user, a PostgreSQL role). Everywhere else
+ * a user part with no password is itself the credential (a NATS token, an HTTP token sent as Basic
+ * credentials), so it is masked like a password.
+ */
+const ACCOUNT_SCHEMES = new Set(['redis:', 'rediss:', 'postgres:', 'postgresql:']);
+const userIsToken = (u: URL) => Boolean(u.username) && !u.password && !ACCOUNT_SCHEMES.has(u.protocol);
+
 export class Redactor {
   private readonly secrets = new Set<string>();
 
@@ -30,6 +38,10 @@ export class Redactor {
     if (parsed.password) {
       this.add(safeDecode(parsed.password));
       this.add(parsed.password);
+    }
+    if (userIsToken(parsed)) {
+      this.add(safeDecode(parsed.username));
+      this.add(parsed.username);
     }
     const token = parsed.searchParams.get('password');
     if (token) this.add(token);
@@ -75,8 +87,10 @@ function tryParseUrl(url: string): URL | undefined {
 export function redactUrl(url: string): string {
   const parsed = tryParseUrl(url);
   if (!parsed) return redactUrlsInText(url);
-  if (!parsed.password && !parsed.searchParams.has('password')) return url;
+  const token = userIsToken(parsed);
+  if (!parsed.password && !token && !parsed.searchParams.has('password')) return url;
   if (parsed.password) parsed.password = MASK;
+  if (token) parsed.username = MASK;
   if (parsed.searchParams.has('password')) parsed.searchParams.set('password', MASK);
   return parsed.toString().replace(encodeURIComponent(MASK), MASK).replace('%2A%2A%2A', MASK);
 }
@@ -89,6 +103,8 @@ export function redactUrl(url: string): string {
 export function redactUrlsInText(text: string): string {
   return text
     .replace(/([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>`]*:)([^\s"'<>`]*)@/gi, `$1${MASK}@`)
+    // A token in the user position (nats://TOKEN@host), where a user part alone is a credential.
+    .replace(/\b((?!rediss?:|postgres(?:ql)?:)[a-z][a-z0-9+.-]*:\/\/)([^\s:/@"'<>`*]+)@/gi, `$1${MASK}@`)
     .replace(/([?&](?:password|passwd|pwd|token|access_token|api_key|apikey|secret)=)[^&\s]+/gi, `$1${MASK}`);
 }
 

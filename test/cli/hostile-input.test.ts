@@ -49,6 +49,32 @@ describe('credentials are used, and never printed', () => {
     for (const r of [probe, load]) for (const secret of ['s3/cr@t#pw', PW]) expect(leaks(r, secret)).toBe(false);
   });
 
+  it('a NATS token in the user position (the documented form) is used, and masked in every format, the bus lines and the error of a wrong one', async () => {
+    const { startNats } = await import('../helpers/nats-server.js');
+    const TOKEN = 'tok-s3cret-6f1c';
+    const WRONG = 'tok-wrong-9a2e';
+    const nats = await startNats({ token: TOKEN, jetstream: false });
+    try {
+      const wrong = nats.url.replace(TOKEN, WRONG);
+      const config = file('nats-token.yaml', `targets:\n  - { name: bus, kind: nats, url: "${nats.url}" }\n  - { name: stale, kind: nats, url: "${wrong}", required: false }\n` +
+        `scenarios:\n  - { name: quotes, kind: bus, target: bus, channel: md.quotes, rate: 100, duration: 1s }\n`);
+      const outs = ['json', 'md', 'txt', 'html', 'xml', 'prom'].map((ext) => join(dir, `nats-token.${ext}`));
+      const r = await runCli(['run', config, '--retries', '0', ...outs.flatMap((o) => ['--out', o])]);
+      const everything = [r.stdout, r.stderr, ...outs.map((o) => readFileSync(o, 'utf8'))];
+      for (const [i, text] of everything.entries()) {
+        expect(text.includes(TOKEN) || text.includes(WRONG), `output ${i} shows a token`).toBe(false);
+      }
+      const report = JSON.parse(readFileSync(outs[0], 'utf8'));
+      // The token was used: the server let the probe and the traffic in, and refused the wrong one.
+      expect(report.probes.map((p: { name: string; status: string }) => [p.name, p.status])).toEqual([['bus', 'pass'], ['stale', 'fail']]);
+      expect(report.probes[1].error).toMatch(/^authorization violation/);
+      expect(report.scenarios[0].delivery).toMatchObject({ published: 100, delivered: 100 });
+      expect(report.scenarios[0].target).toBe(`channel md.quotes on nats://***@127.0.0.1:${nats.port}, 128 B messages`);
+    } finally {
+      await nats.stop();
+    }
+  });
+
   it('--dry-run masks the ${SECRET} values in fault commands and URLs', async () => {
     const p = file('dry.yaml', `targets:\n  - { name: api, kind: engine, url: "${url}" }\nfaults:\n  - { name: r, fault: { type: restart, command: "curl -H 'x-token: \${API_TOKEN}' https://admin:\${ADMIN_PASS}@ops.example/restart" }, watch: [api] }\n`);
     const r = await runCli(['run', '--config', p, '--dry-run'], { env: { API_TOKEN: 'tok-Live-8842', ADMIN_PASS: 'Adm1n-Pass' } });
@@ -140,6 +166,34 @@ describe('outputs and numbers that would do harm', () => {
 });
 
 describe('quiet and signals', () => {
+  it.each(['redis', 'nats', 'postgres', 'http', 'prometheus'])('a %s probe stuck on a server that never answers stops at SIGTERM, not at its 30 s timeout: exit 143, skipped, INCONCLUSIVE', async (kind) => {
+    // A socket server of the test's own that accepts and then says nothing, as a black-holed service does.
+    const { createServer: tcp } = await import('node:net');
+    let connected: () => void = () => undefined;
+    const stuck = new Promise<void>((r) => (connected = r));
+    const silent = tcp(() => connected());
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const at = `127.0.0.1:${(silent.address() as { port: number }).port}`;
+    const scheme = kind === 'prometheus' ? 'http' : kind;
+    const out = join(dir, `stuck-${kind}.json`);
+    const child = spawn(process.execPath, [BIN, 'probe', `--${kind}`, `x=${scheme}://${at}`, '--timeout', '30s', '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let said = '';
+    child.stderr.on('data', (d) => (said += d));
+    try {
+      // Once its connection has reached the server that will never answer, it is stuck: stop it.
+      await stuck;
+      const t0 = performance.now();
+      child.kill('SIGTERM');
+      const code = await new Promise((r) => child.on('close', r));
+      expect([code, performance.now() - t0 < 5000], said).toEqual([143, true]);
+      const report = JSON.parse(readFileSync(out, 'utf8'));
+      expect(report).toMatchObject({ aborted: true, verdict: 'INCONCLUSIVE' });
+      expect(report.probes[0]).toMatchObject({ status: 'skip', error: expect.stringMatching(/^interrupted .*: not measured$/) });
+    } finally {
+      silent.close();
+    }
+  });
+
   it('-q: nothing on stdout or stderr when all is well, files still written', async () => {
     const out = join(dir, 'quiet.json');
     const r = await runCli(['load', `http://ops:${PW}@${url.slice(7)}/health`, '-n', '1', '-r', '10', '-q', '--out', out]);
