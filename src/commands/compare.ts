@@ -1,7 +1,7 @@
 import { compareReports } from '../compare/compare.js';
 import { COMPARISON_FORMATS, renderComparison, type ComparisonFormat } from '../compare/render.js';
 import { OutputError, UsageError } from '../errors.js';
-import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { verdictExit, type ExitCodeValue } from '../exit-codes.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { writeReportOut } from '../util/output-guard.js';
 import { WRITE_ERRORS } from '../util/write-errors.js';
@@ -45,7 +45,7 @@ export async function compare(baseline: string, current: string, flags: CompareF
   }
   const format = flags.format as ComparisonFormat;
   writeReportOut(renderComparison(c, format, { color: format === 'table' && wantsColor(flags), width: terminalWidth() }));
-  const verdict = c.regressed ? 'NO-GO' : 'GO';
+  const verdict = c.regressed ? 'NO-GO' : c.inconclusive ? 'INCONCLUSIVE' : 'GO';
   if (failed.length) throw new OutputError(failed, verdict);
-  return c.regressed ? ExitCode.NO_GO : ExitCode.GO;
+  return verdictExit(verdict);
 }

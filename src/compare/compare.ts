@@ -13,7 +13,7 @@ export interface Bounds {
 }
 
 export interface Change {
-  what: 'probe' | 'criterion' | 'scenario' | 'fault';
+  what: 'verdict' | 'probe' | 'criterion' | 'scenario' | 'fault';
   name: string;
   before: string;
   after: string;
@@ -34,6 +34,8 @@ export interface ScenarioDelta {
   shapeDistance?: number;
   regression: boolean;
   why: string[];
+  /** Not compared: the generator could not vouch for one side's numbers (INVALID). */
+  notCompared?: string;
 }
 
 export interface Comparison {
@@ -43,6 +45,8 @@ export interface Comparison {
   changes: Change[];
   scenarios: ScenarioDelta[];
   regressed: boolean;
+  /** Nothing regressed, but the current run could not vouch for all it measured: no answer either way. */
+  inconclusive: boolean;
 }
 
 const pct = (before: number, after: number) => (before === 0 ? (after === 0 ? 0 : Infinity) : ((after - before) / before) * 100);
@@ -50,11 +54,15 @@ const pct = (before: number, after: number) => (before === 0 ? (after === 0 ? 0 
 /** What changed from a baseline run to the current one, and whether it is a regression beyond the bounds. */
 export function compareReports(base: Report, cur: Report, bounds: Bounds): Comparison {
   const changes: Change[] = [];
+  if (base.verdict !== cur.verdict) changes.push({ what: 'verdict', name: 'verdict', before: base.verdict, after: cur.verdict, regression: cur.verdict === 'NO-GO' });
+  // What is new in the current run counts as much as what changed: a new criterion or fault that fails is a regression.
   const statusChanges = <T extends { name: string; status: string }>(what: Change['what'], a: T[], b: T[]) => {
     for (const x of b) {
       const was = a.find((y) => y.name === x.name);
-      if (was && was.status !== x.status) changes.push({ what, name: x.name, before: was.status, after: x.status, regression: was.status !== 'fail' && x.status === 'fail' });
+      if (!was) changes.push({ what, name: x.name, before: 'absent', after: x.status, regression: x.status === 'fail' });
+      else if (was.status !== x.status) changes.push({ what, name: x.name, before: was.status, after: x.status, regression: was.status !== 'fail' && x.status === 'fail' });
     }
+    for (const y of a) if (!b.some((x) => x.name === y.name)) changes.push({ what, name: y.name, before: y.status, after: 'absent', regression: false });
   };
   statusChanges('probe', base.probes, cur.probes);
   statusChanges('criterion', base.criteria, cur.criteria);
@@ -64,6 +72,12 @@ export function compareReports(base: Report, cur: Report, bounds: Bounds): Compa
   for (const s of cur.scenarios ?? []) {
     const b = (base.scenarios ?? []).find((x) => x.name === s.name);
     if (!b) continue;
+    const invalid = [b, s].find((x) => x.validity === 'INVALID');
+    if (invalid) {
+      const side = invalid === s ? 'current' : 'baseline';
+      scenarios.push({ name: s.name, p50: [b.latencyMs.p50, s.latencyMs.p50], p99: [b.latencyMs.p99, s.latencyMs.p99], rps: [b.rps, s.rps], p99ChangePct: pct(b.latencyMs.p99, s.latencyMs.p99), rpsChangePct: pct(b.rps, s.rps), regression: false, why: [], notCompared: `the ${side} run's generator could not vouch for it (INVALID: ${invalid.invalidReason})` });
+      continue;
+    }
     const p99ChangePct = pct(b.latencyMs.p99, s.latencyMs.p99);
     const rpsChangePct = pct(b.rps, s.rps);
     const hb = b.histograms?.latency ? decodeHistogram(b.histograms.latency) : undefined;
@@ -90,5 +104,6 @@ export function compareReports(base: Report, cur: Report, bounds: Bounds): Compa
     changes,
     scenarios,
     regressed: changes.some((c) => c.regression) || scenarios.some((s) => s.regression),
+    inconclusive: cur.verdict === 'INCONCLUSIVE' || scenarios.some((s) => s.notCompared !== undefined),
   };
 }

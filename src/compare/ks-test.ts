@@ -24,8 +24,10 @@ const GRID = [...Array.from({ length: 199 }, (_, i) => (i + 1) / 2), 99.9, 99.99
  */
 export function ksDistance(a: Histogram, b: Histogram): number {
   let d = 0;
+  // Both distributions at the same x: with many equal values (a histogram's buckets), a's share at or
+  // below its own p-th value is more than p, so it is read, not assumed; identical inputs give exactly 0.
   for (const p of GRID) {
-    d = Math.max(d, Math.abs(p / 100 - cdfAt(b, a.getValueAtPercentile(p))), Math.abs(p / 100 - cdfAt(a, b.getValueAtPercentile(p))));
+    for (const x of [a.getValueAtPercentile(p), b.getValueAtPercentile(p)]) d = Math.max(d, Math.abs(cdfAt(a, x) - cdfAt(b, x)));
   }
   return d;
 }

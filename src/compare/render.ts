@@ -31,8 +31,8 @@ function scenarioGrid(c: Comparison): Grid {
     signed(s.p99ChangePct),
     `${s.rps[0].toFixed(0)} -> ${s.rps[1].toFixed(0)}`,
     signed(s.rpsChangePct),
-    significance(s),
-    s.regression ? `REGRESSION: ${s.why.join('; ')}` : 'ok',
+    s.notCompared ? 'not compared' : significance(s),
+    s.notCompared ? `NOT COMPARED: ${s.notCompared}` : s.regression ? `REGRESSION: ${s.why.join('; ')}` : 'ok',
   ]);
   return { columns, rows, bad: c.scenarios.map((s) => s.regression) };
 }
@@ -64,8 +64,10 @@ export function renderComparison(c: Comparison, format: ComparisonFormat, opts: 
   const out = [md ? `# ${title}` : ch.bold(title), ''];
   if (c.scenarios.length) out.push(show(scenarioGrid(c)), '');
   if (c.changes.length) out.push(show(changeGrid(c)), '');
-  else out.push('No probe, criterion or fault changed status.', '');
-  const bounds = `p99 +${c.bounds.maxP99Increase}% and +${c.bounds.minP99IncreaseMs} ms beyond its confidence interval, rps -${c.bounds.maxRpsDecrease}%, any pass -> fail`;
-  out.push(c.regressed ? ch.red(`REGRESSED beyond the bounds (${bounds}).`) : ch.green(`No regression beyond the bounds (${bounds}).`), '');
+  else out.push('No verdict, probe, criterion or fault changed status, and none is new.', '');
+  const bounds = `p99 +${c.bounds.maxP99Increase}% and +${c.bounds.minP99IncreaseMs} ms beyond its confidence interval, rps -${c.bounds.maxRpsDecrease}%, any pass -> fail, anything new failing`;
+  if (c.regressed) out.push(ch.red(`REGRESSED beyond the bounds (${bounds}).`), '');
+  else if (c.inconclusive) out.push(ch.magenta(`INCONCLUSIVE: no regression among what could be compared, but the current run could not vouch for everything (${bounds}).`), '');
+  else out.push(ch.green(`No regression beyond the bounds (${bounds}).`), '');
   return out.join('\n');
 }

@@ -12,7 +12,8 @@ export const DEFAULT_SECTION: Section = { title: 'Infrastructure health', order:
 
 /** What a probe returns; the runner adds name, kind, timing and the common metrics. */
 export interface ProbeOutcome {
-  status: 'pass' | 'fail' | 'warn';
+  /** skip: nothing was measured on purpose (the run was interrupted while it waited). */
+  status: 'pass' | 'fail' | 'warn' | 'skip';
   /** Round-trip time of the probe's main request, in ms. */
   latencyMs: number | null;
   /** One line a person understands; present when status is fail. */

@@ -74,6 +74,7 @@ function timeoutMessage(ms: number, stage: string): string {
 
 /** The measurements every target has, so criteria like `engines.available` work for any kind. */
 function commonMeasurements(o: ProbeOutcome): Measurement[] {
+  if (o.status === 'skip') return []; // not measured: neither up nor down
   const up = o.status !== 'fail';
   const m: Measurement[] = [
     { metric: 'available', value: up ? 100 : 0, unit: 'percent' },

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { ksDistance } from '../../src/compare/ks-test.js';
 import { newHistogram, recordMs } from '../../src/results/histogram.js';
 import { runCli } from '../helpers/cli.js';
 import { delayedServer } from '../helpers/hostile.js';
+import { fixedReport } from '../helpers/fixed-report.js';
 
 /** A deterministic pseudo-random stream (mulberry32), so the test's samples are the same every run. */
 function rng(seed: number) {
@@ -68,5 +69,46 @@ describe('validate compare on real runs', () => {
     expect((await runCli(['compare', slow, fast])).code).toBe(0);
     const table = await runCli(['compare', fast, slow]);
     expect(table.stdout).toContain('REGRESSED beyond the bounds');
+
+    // A report against itself: nothing moved, the shape least of all (tied histogram values are not a shift).
+    const same = await runCli(['compare', fast, fast, '--format', 'json']);
+    const self = JSON.parse(same.stdout);
+    expect([same.code, self.regressed, self.changes, self.scenarios[0].shapeDistance]).toEqual([0, false, [], 0]);
+    expect((await runCli(['compare', fast, fast, '--format', 'markdown'])).stdout).toContain('shape moved 0%');
+  });
+
+  it('a new failing criterion and new failed faults are regressions, and so is GO -> NO-GO; items only in the baseline are listed, not counted', async () => {
+    const report = fixedReport();
+    const dir = mkdtempSync(join(tmpdir(), 'validate-compare-'));
+    const base = join(dir, 'base.json');
+    const cur = join(dir, 'cur.json');
+    writeFileSync(base, JSON.stringify({ ...report, verdict: 'GO', criteria: report.criteria.filter((c) => c.name !== 'Bus interruption'), faults: [] }));
+    const failed = report.faults.map((f) => ({ ...f, status: 'fail', error: 'risk did not recover within 30000 ms' }));
+    const newCriterion = { ...report.criteria[0], name: 'Quote feed latency', status: 'fail', outcome: 'NOT MET' };
+    writeFileSync(cur, JSON.stringify({ ...report, verdict: 'NO-GO', criteria: [...report.criteria.filter((c) => c.name !== 'Peak p99'), newCriterion], faults: [...failed, { ...failed[0], name: 'db-reset' }] }));
+    const r = await runCli(['compare', base, cur, '--format', 'json']);
+    const c = JSON.parse(r.stdout);
+    expect(r.code).toBe(1);
+    const changed = (what: string, name: string) => c.changes.find((x: { what: string; name: string }) => x.what === what && x.name === name);
+    expect(changed('verdict', 'verdict')).toMatchObject({ before: 'GO', after: 'NO-GO', regression: true });
+    expect(changed('criterion', 'Quote feed latency')).toMatchObject({ before: 'absent', after: 'fail', regression: true });
+    expect(changed('fault', 'bus-cut')).toMatchObject({ before: 'absent', after: 'fail', regression: true });
+    expect(changed('fault', 'db-reset')).toMatchObject({ before: 'absent', after: 'fail', regression: true });
+    expect(changed('criterion', 'Peak p99')).toMatchObject({ after: 'absent', regression: false });
+    expect((await runCli(['compare', base, cur])).stdout).not.toContain('No verdict, probe, criterion or fault changed');
+  });
+
+  it('a current run the generator could not vouch for is not compared: INCONCLUSIVE, exit 3, never a regression or a pass', async () => {
+    const report = fixedReport();
+    const dir = mkdtempSync(join(tmpdir(), 'validate-compare-'));
+    const base = join(dir, 'base.json');
+    const cur = join(dir, 'cur.json');
+    writeFileSync(base, JSON.stringify(report));
+    const slowInvalid = { ...report.scenarios[0], validity: 'INVALID', invalidReason: 'the load generator sent requests 64.9 ms late (p99)', latencyMs: { ...report.scenarios[0].latencyMs, p99: 500 } };
+    writeFileSync(cur, JSON.stringify({ ...report, verdict: 'INCONCLUSIVE', scenarios: [slowInvalid] }));
+    const r = await runCli(['compare', base, cur, '--format', 'json']);
+    const c = JSON.parse(r.stdout);
+    expect([r.code, c.regressed, c.inconclusive]).toEqual([3, false, true]);
+    expect(c.scenarios[0].notCompared).toContain('64.9 ms late');
   });
 });
