@@ -24,7 +24,6 @@ const enum S { Head, Length, ChunkSize, ChunkData, ChunkEnd, Trailers, UntilClos
 const CR = 13;
 const LF = 10;
 const CRLF = Buffer.from('\r\n');
-const CRLFCRLF = Buffer.from('\r\n\r\n');
 const HTTP_1 = Buffer.from('HTTP/1.');
 const MAX_HEAD = 64 * 1024;
 const MAX_CHUNK_LINE = 4096;
@@ -83,7 +82,7 @@ export class ResponseParser {
       switch (this.state) {
         case S.Head: {
           if (i < data.length && !this.startsLikeHttp(data, i)) return this.fail(notHttp(data, i));
-          const end = data.indexOf(CRLFCRLF, i);
+          const end = headEnd(data, i);
           if (end < 0) {
             if (data.length - i > MAX_HEAD) return this.fail(new ProtocolError(`response head larger than ${MAX_HEAD} bytes`));
             this.pending = Buffer.from(data.subarray(i));
@@ -191,10 +190,10 @@ export class ResponseParser {
     let te = false;
     let chunked = false;
     let close = http10;
-    let p = b.indexOf(CRLF, start) + 2;
+    // Lines found by a scan of the head's bytes in place: no native call and no string per header.
+    let p = lineEnd(b, start, end) + 2;
     while (p < end) {
-      let eol = b.indexOf(CRLF, p);
-      if (eol < 0 || eol > end) eol = end;
+      const eol = lineEnd(b, p, end);
       const c = b[p] | 0x20;
       if (c === 99 /* c */ && named(b, p, eol, CONTENT_LENGTH)) {
         const n = decimal(b, p + CONTENT_LENGTH.length, eol);
@@ -205,9 +204,8 @@ export class ResponseParser {
         te = true;
         chunked = lastTokenIs(b, p + TRANSFER_ENCODING.length, eol, 'chunked');
       } else if (c === 99 && named(b, p, eol, CONNECTION)) {
-        const v = b.toString('latin1', p + CONNECTION.length, eol).toLowerCase();
-        if (v.includes('close')) close = true;
-        else if (v.includes('keep-alive')) close = false;
+        if (contains(b, p + CONNECTION.length, eol, CLOSE)) close = true;
+        else if (contains(b, p + CONNECTION.length, eol, KEEP_ALIVE)) close = false;
       }
       p = eol + 2;
     }
@@ -252,6 +250,34 @@ export class ResponseParser {
 const CONTENT_LENGTH = Buffer.from('content-length:');
 const TRANSFER_ENCODING = Buffer.from('transfer-encoding:');
 const CONNECTION = Buffer.from('connection:');
+const CLOSE = Buffer.from('close');
+const KEEP_ALIVE = Buffer.from('keep-alive');
+
+/** Where the head that starts at `i` ends (the index of its CRLFCRLF), or -1 while it is incomplete. */
+function headEnd(b: Buffer, i: number): number {
+  for (let k = i + 3; k < b.length; k++) {
+    if (b[k] === LF && b[k - 1] === CR && b[k - 2] === LF && b[k - 3] === CR) return k - 3;
+  }
+  return -1;
+}
+
+/** The CR of the line that starts at `p`, or `end` when the line runs to the end of the head. */
+function lineEnd(b: Buffer, p: number, end: number): number {
+  for (let k = p; k < end; k++) if (b[k] === CR && b[k + 1] === LF) return k;
+  return end;
+}
+
+/** Does the value in [from, to) contain `token` (lower case), letters compared case-insensitively? */
+function contains(b: Buffer, from: number, to: number, token: Buffer): boolean {
+  outer: for (let k = from; k + token.length <= to; k++) {
+    for (let j = 0; j < token.length; j++) {
+      const x = b[k + j];
+      if (x !== token[j] && (x | 0x20) !== token[j]) continue outer;
+    }
+    return true;
+  }
+  return false;
+}
 
 /** Is the header line at `p` named `name` (lower case, with its colon)? Letters compare case-insensitively. */
 function named(b: Buffer, p: number, eol: number, name: Buffer): boolean {
