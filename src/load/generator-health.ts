@@ -39,6 +39,11 @@ export function watchGenerator(): { stop(): GeneratorHealth } {
 
 /** At or above this share of busy time the generator itself is the limit. */
 const SATURATED_PCT = 90;
+/**
+ * At or above this 1-minute load per core the machine's cores were mostly taken (a hog on one of two
+ * cores reads 0.9-1.0 here): other work, not a pause, held the generator up. The average lags, so not 1.
+ */
+const BUSY_LOAD_PER_CORE = 0.7;
 
 /**
  * Why the generator fell behind, in words a user can act on: it was saturated (the load is more than one
@@ -49,6 +54,6 @@ export function generatorCause(g: GeneratorHealth): string {
   const busy = g.busyPct === undefined ? undefined : Math.round(g.busyPct);
   const load = g.loadPerCore === undefined ? undefined : `${(g.loadPerCore * availableParallelism()).toFixed(1)} on ${availableParallelism()} cores`;
   if (busy !== undefined && busy >= SATURATED_PCT) return `the generator was saturated (its thread busy ${busy}% of the run): this load is more than one process makes here; spread it with --workers N or shards (--shard i/n), or lower the rate`;
-  if (g.loadPerCore !== undefined && g.loadPerCore >= 1) return `this machine was busy (load ${load}; the generator itself was busy ${busy ?? '?'}%): other work held it up; run the gate on a quieter machine or runner`;
+  if (g.loadPerCore !== undefined && g.loadPerCore >= BUSY_LOAD_PER_CORE) return `this machine was busy (load ${load}; the generator itself was busy ${busy ?? '?'}%): other work held it up; run the gate on a quieter machine or runner`;
   return `the generator was held up though neither it (busy ${busy ?? '?'}%) nor the machine (load ${load ?? '?'}) was saturated: a pause (garbage collection, a stalled VM); run it again`;
 }
