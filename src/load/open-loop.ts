@@ -96,7 +96,16 @@ export function runOpen(o: OpenLoopOptions): Promise<void> {
       lane.recorder?.record(now - due, err, status, sent === undefined ? undefined : now - sent, due);
     };
     const recordUnanswered = () => {
-      for (const { due, sent, lane } of inFlight.values()) record(lane, due, UNANSWERED, 0, sent);
+      // No answer is the server's failure once it has had its timeout (the drain gives that to everything sent
+      // before the schedule ended); one sent later, from the generator's own queue, was cut off by the run's end.
+      const now = performance.now();
+      for (const { due, sent, lane } of inFlight.values()) {
+        if (now - sent >= o.drainMs - 1) record(lane, due, UNANSWERED, 0, sent);
+        else {
+          o.recorder.dropped++;
+          if (lane.recorder) lane.recorder.dropped++;
+        }
+      }
       inFlight.clear();
       // Still queued when the run ended: never sent, so counted apart, not as the server's requests.
       for (const l of lanes) {

@@ -36,7 +36,10 @@ export interface ScenarioResult {
   uncorrectedLatencyMs?: LatencySummary;
   targetRps?: number;
   late?: number;
-  /** Never sent: every connection stayed busy until the run ended (open model). Not in `requests`: the server never saw them. */
+  /**
+   * Never completed because of the generator's own queue (open model): still waiting for a connection when
+   * the run ended, or sent from that queue too late to have their timeout. Not in `requests` or `errors`.
+   */
   dropped?: number;
   /** Never sent: the generator fell hopelessly behind its schedule and gave up on the rest (open model). Not in `requests`. */
   abandoned?: number;
