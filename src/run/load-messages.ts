@@ -23,8 +23,8 @@ export type ToLoad =
   | { type: 'run'; spec: ScenarioBase; startAtUnixMs?: number; sampling: boolean }
   | { type: 'abort' }
   | { type: 'infra'; id: number; samples: InfraSample[] }
-  | { type: 'mark'; local: number }
-  | { type: 'close'; local: number }
+  | { type: 'mark'; local: number; atUnixMs: number }
+  | { type: 'close'; local: number; atUnixMs: number }
   | { type: 'read'; local: number };
 
 export type FromLoad =

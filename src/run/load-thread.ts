@@ -94,12 +94,13 @@ export class LoadThread {
   /** The scenario's traffic witness, across the threads: marks and closes are sent; a read is asked for and waited on. */
   private witness(): Witness {
     return {
+      // The moment travels with the word: the load thread places the mark where the fault really began.
       mark: () => {
         const local = this.nextMark++;
-        this.post({ type: 'mark', local });
+        this.post({ type: 'mark', local, atUnixMs: performance.timeOrigin + performance.now() });
         return local;
       },
-      close: (local) => this.post({ type: 'close', local }),
+      close: (local) => this.post({ type: 'close', local, atUnixMs: performance.timeOrigin + performance.now() }),
       read: (local) =>
         new Promise<TrafficWindow>((resolve) => {
           this.reads.set(local, resolve);

@@ -39,10 +39,10 @@ port.on('message', (m: ToLoad) => {
       samples.delete(m.id);
       break;
     case 'mark':
-      if (witness) marks.set(m.local, witness.mark());
+      if (witness) marks.set(m.local, witness.mark(m.atUnixMs - performance.timeOrigin));
       break;
     case 'close':
-      if (witness && marks.has(m.local)) witness.close(marks.get(m.local)!);
+      if (witness && marks.has(m.local)) witness.close(marks.get(m.local)!, m.atUnixMs - performance.timeOrigin);
       break;
     case 'read':
       if (witness && marks.has(m.local)) post({ type: 'read', local: m.local, window: witness.read(marks.get(m.local)!) });
