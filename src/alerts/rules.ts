@@ -1,4 +1,3 @@
-import type { Config } from '../config/config.js';
 import type { Criterion } from '../criteria/compile.js';
 import type { Comparator } from '../criteria/expression.js';
 import { probeKindOrUndefined } from '../probes/registry.js';
@@ -52,7 +51,7 @@ function promqlOf(t: TargetBase, metric: string): string | undefined {
 const GATE_OUTCOME = 'validate_criterion_outcome';
 
 /** The alert expression of a criterion and the series it reads, or why there is none. */
-function exprOf(c: Criterion, config: Config): { expr: string; targets: string[]; reads: string[] } | string {
+function exprOf(c: Criterion, all: TargetBase[]): { expr: string; targets: string[]; reads: string[] } | string {
   const broken = `${BROKEN[c.op]} ${c.bound}`;
   const s = c.ref.scope;
   if (c.ref.spec.selfCheck) return 'it checks validate\'s own measuring (its load generator, its fault experiments), not the platform: it has no production form';
@@ -63,7 +62,7 @@ function exprOf(c: Criterion, config: Config): { expr: string; targets: string[]
     const series = `${GATE_OUTCOME}{criterion="${quote(c.name)}"}`;
     return { expr: `${GATE_OUTCOME}{criterion="${quote(c.name)}",outcome=~"NOT MET|NOT RUN"} == 1`, targets: [], reads: [series] };
   }
-  const targets = config.targets.filter((t) => t.kind === s.kind && (s.type === 'kind' || t.name === s.name));
+  const targets = all.filter((t) => t.kind === s.kind && (s.type === 'kind' || t.name === s.name));
   const exprs = targets.map((t) => ({ t, q: promqlOf(t, c.ref.metric) }));
   const missing = exprs.filter((e) => !e.q).map((e) => e.t.name);
   if (targets.length === 0) return 'no target of that kind in the config';
@@ -87,11 +86,12 @@ function exprOf(c: Criterion, config: Config): { expr: string; targets: string[]
  * A target that requires `rules: generated` requires, by name and severity, every rule `validate alerts`
  * writes from this config: the loop is closed when the Prometheus that watches production has them.
  */
-export function expandGeneratedRules(config: Config): void {
-  const wanting = config.targets.filter((t) => (t as { rules?: unknown }).rules === 'generated');
+export function expandGeneratedRules(targets: TargetBase[], criteria: Criterion[]): void {
+  const wanting = targets.filter((t) => (t as { rules?: unknown }).rules === 'generated');
   if (wanting.length === 0) return;
-  const required = planRules(config).rules.map((r) => ({ alert: r.alert, severity: r.labels.severity, expr: r.expr, ...(r.for && { for: r.for }), reads: r.reads }));
-  for (const t of wanting) (t as { rules?: unknown }).rules = required;
+  const required = planRules(criteria, targets).rules.map((r) => ({ alert: r.alert, severity: r.labels.severity, expr: r.expr, ...(r.for && { for: r.for }), reads: r.reads }));
+  // Marked, so a config left without some targets (config/prune.ts) can generate them again.
+  for (const t of wanting) Object.assign(t, { rules: required, rulesGenerated: true });
 }
 
 /**
@@ -100,12 +100,12 @@ export function expandGeneratedRules(config: Config): void {
  * criterion's own `for`, severity from its severity. What only the gate measures (load results, fault
  * experiments) is read from the gate's textfile metrics; what has no production form is listed.
  */
-export function planRules(config: Config): RulesPlan {
+export function planRules(criteria: Criterion[], targets: TargetBase[]): RulesPlan {
   const taken = new Set<string>();
   const rules: PlannedRule[] = [];
   const skipped: RulesPlan['skipped'] = [];
-  for (const c of config.criteria) {
-    const e = exprOf(c, config);
+  for (const c of criteria) {
+    const e = exprOf(c, targets);
     if (typeof e === 'string') {
       skipped.push({ criterion: c.name, why: e });
       continue;

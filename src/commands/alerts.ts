@@ -15,7 +15,7 @@ import { note } from './say.js';
  */
 export async function alerts(flags: { config: string; out?: string }): Promise<ExitCodeValue> {
   const config = await loadConfigFile(flags.config, SECRETS);
-  const plan = planRules(config);
+  const plan = planRules(config.criteria, config.targets);
   const text = renderRulesFile(plan, { platform: config.platform, source: config.source });
   for (const s of plan.skipped) note(`validate alerts: no rule for "${s.criterion}": ${s.why}`);
   if (!flags.out || flags.out === '-') writeReportOut(text);

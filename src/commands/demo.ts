@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/config.js';
 import { loadConfigFile } from '../config/load.js';
+import { withoutTargets } from '../config/prune.js';
 import { DEMO_ENGINES, DEMO_GRAFANA_TOKEN, DEMO_PG_APPLICATION, startDemoPlatform } from '../demo/platform.js';
 import { reachable } from '../demo/reachable.js';
 import { planRules } from '../alerts/rules.js';
@@ -49,12 +50,13 @@ export async function demo(flags: DemoFlags, signal: AbortSignal): Promise<ExitC
     };
     for (const e of DEMO_ENGINES) env[`DEMO_${e.toUpperCase()}_URL`] = platform.engines[e];
     const redactor = SECRETS;
-    const config = await loadConfigFile(DEMO_CONFIG, redactor, env);
+    const loaded = await loadConfigFile(DEMO_CONFIG, redactor, env);
+    const { gone, notes } = notAnswering(loaded, { redis: redisUp, postgres: postgresUp }, { redis: redisUrl, postgres: postgresUrl });
+    const { config } = withoutTargets(loaded, gone);
     if (flags.retries !== undefined) config.retries = flags.retries;
-    const notes = leaveOut(config, { redis: redisUp, postgres: postgresUp }, { redis: redisUrl, postgres: postgresUrl });
     // The simulated Prometheus has the rules `validate alerts` writes from this config (less DEMO_DROP_RULE, to see coverage fail).
     const dropped = new Set((process.env.DEMO_DROP_RULE ?? '').split(',').filter(Boolean));
-    platform.loadAlertRules(planRules(config).rules.filter((r) => !dropped.has(r.alert)).map((r) => ({ name: r.alert, labels: r.labels, query: r.expr, duration: (parseDuration(r.for ?? '0s') ?? 0) / 1000 })));
+    platform.loadAlertRules(planRules(config.criteria, config.targets).rules.filter((r) => !dropped.has(r.alert)).map((r) => ({ name: r.alert, labels: r.labels, query: r.expr, duration: (parseDuration(r.for ?? '0s') ?? 0) / 1000 })));
     for (const n of notes) note(`demo: ${n}`);
     const progress = probeProgress(config.targets.length);
     const load = loadProgress('auto', plannedResults(config));
@@ -73,8 +75,8 @@ async function answers(url: string, defaultPort: number): Promise<boolean> {
   return reachable(u.hostname, Number(u.port) || defaultPort);
 }
 
-/** Removes the Redis/PostgreSQL targets nobody answers for, and the criteria, operations and faults that need them. */
-function leaveOut(config: Config, up: Record<'redis' | 'postgres', boolean>, urls: Record<'redis' | 'postgres', string>): string[] {
+/** The Redis and PostgreSQL targets of the demo that nothing answers for: left out, with a note saying so. */
+function notAnswering(config: Config, up: Record<'redis' | 'postgres', boolean>, urls: Record<'redis' | 'postgres', string>): { gone: Set<string>; notes: string[] } {
   const notes: string[] = [];
   const gone = new Set<string>();
   for (const kind of ['redis', 'postgres'] as const) {
@@ -83,21 +85,5 @@ function leaveOut(config: Config, up: Record<'redis' | 'postgres', boolean>, url
     const u = new URL(urls[kind]);
     notes.push(`${kind} is not answering on ${u.hostname}:${u.port || (kind === 'redis' ? 6379 : 5432)}; its checks are left out (start ${kind === 'redis' ? 'redis-server' : 'PostgreSQL'} to include them)`);
   }
-  if (gone.size === 0) return notes;
-  config.targets = config.targets.filter((t) => !gone.has(t.name));
-  const kinds = new Set(config.targets.map((t) => t.kind));
-  const needsGone = (o: { target?: unknown }) => typeof o.target === 'string' && gone.has(o.target);
-  const dropped = new Set<string>();
-  // A scenario on a target that is gone goes (a bus scenario on the Redis); so do the operations on one.
-  config.scenarios = config.scenarios.filter((s) => !needsGone(s as { target?: unknown }) || !dropped.add(s.name));
-  for (const s of config.scenarios as unknown as { operations?: { target?: string; name: string }[] }[]) {
-    s.operations = s.operations?.filter((o) => !needsGone(o) || !dropped.add(o.name));
-  }
-  config.faults = config.faults.filter((f) => (!needsGone(f.fault as { target?: unknown }) && !(f.during && dropped.has(f.during))) || !dropped.add(f.name));
-  config.criteria = config.criteria.filter((c) => {
-    const s = c.ref.scope;
-    if (s.type === 'member') return !gone.has(s.name) && !dropped.has(s.name);
-    return s.type === 'all' || kinds.has(s.kind) || s.kind === 'scenario' || s.kind === 'fault';
-  });
-  return notes;
+  return { gone, notes };
 }

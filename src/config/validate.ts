@@ -7,6 +7,7 @@ import { formatPath, type Path } from './locate.js';
 import { configSchema, type RawConfig } from './schema.js';
 import { lenientView, viewOf } from './view.js';
 import { explainIssues } from './zod-issues.js';
+import { expandGeneratedRules } from '../alerts/rules.js';
 
 export type Locator = (path: Path, key?: string) => { line?: number; column?: number };
 
@@ -41,12 +42,15 @@ export function validateConfig(data: unknown, source: string, locate: Locator, r
     throw new ConfigError(located.map((i, n) => ({ i, n })).sort((a, b) => (a.i.line ?? 0) - (b.i.line ?? 0) || (a.i.column ?? 0) - (b.i.column ?? 0) || a.n - b.n).map((x) => x.i));
   }
   const raw = (parsed as { data: RawConfig }).data;
+  const targets = view.targets.map((t) => ({ ...t, phase: t.phase ?? DEFAULT_PHASE }));
+  // A Prometheus that must have `rules: generated` must have what validate alerts writes from these criteria.
+  expandGeneratedRules(targets, criteria);
   return {
     source,
     platform: raw.platform,
     defaults: raw.defaults,
     phases: view.phases.length > 0 ? view.phases : [{ name: DEFAULT_PHASE }],
-    targets: view.targets.map((t) => ({ ...t, phase: t.phase ?? DEFAULT_PHASE })),
+    targets,
     scenarios: view.scenarios.map((x) => x.spec),
     faults: raw.faults,
     monitorIntervalMs: raw.monitor.interval,

@@ -17,7 +17,6 @@ import type { LiveView } from '../load/measure.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 import type { Shard } from '../load/shard.js';
 import { configHash } from '../config/hash.js';
-import { expandGeneratedRules } from '../alerts/rules.js';
 
 export interface ExecuteOptions {
   signal?: AbortSignal;
@@ -43,9 +42,7 @@ export interface ExecuteOptions {
 export async function execute(config: Config, redactor: Redactor, opts: ExecuteOptions = {}): Promise<Report> {
   const startedAt = new Date();
   const notes = [...(opts.notes ?? [])];
-  // The load's identity as written (before `rules: generated` is expanded), as `validate merge --config` computes it.
   const hash = configHash(config);
-  expandGeneratedRules(config);
   // Probes and faults happen once: on shard 1 (unless asked on every shard); the others only load.
   const loadOnly = opts.shard !== undefined && opts.shard.index > 1 && !opts.probesEverywhere;
   if (loadOnly) notes.push(`shard ${opts.shard!.index}/${opts.shard!.total}: probes and fault experiments run on shard 1; this shard only loads`);
