@@ -8,7 +8,5 @@ export default defineConfig({
     // One test file at a time: load tests judge whether their generator kept up, and two files loading
     // a 2-core machine at once would starve each other's generators (an honest INVALID, a flaky test).
     fileParallelism: false,
-    // Every report a test produces (in-process or by a spawned validate) is checked against the report schema.
-    env: { VALIDATE_CHECK_REPORTS: '1' },
   },
 });

@@ -7,7 +7,6 @@ import { toGithub } from './github.js';
 import { note } from './say.js';
 import { WRITE_ERRORS } from '../util/write-errors.js';
 import { writeReportOut } from '../util/output-guard.js';
-import { checkReportShape } from '../reports/check-report.js';
 
 /** Flags every reporting command shares. */
 export interface OutputFlags {
@@ -45,7 +44,6 @@ export function parseOut(spec: string): OutputTarget {
  * then the failure is raised.
  */
 export async function emitReport(report: Report, flags: OutputFlags, configured: OutputTarget[] = []): Promise<ExitCodeValue> {
-  checkReportShape(report);
   const stdoutFormat = flags.format ? parseFormat(flags.format) : 'table';
   const files = [...configured, ...(flags.out ?? []).map(parseOut)].map((f) => ({ ...f, path: expandPath(f.path, report) }));
   const failed: string[] = [];

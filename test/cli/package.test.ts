@@ -34,8 +34,7 @@ function sh(script: string, env: NodeJS.ProcessEnv = {}, cwd = dir) {
     cwd,
     encoding: 'utf8',
     timeout: 240_000,
-    // VALIDATE_CHECK_REPORTS off: the installed package has no development dependencies (ajv); its JSON is checked here instead.
-    env: { ...process.env, VALIDATE_CHECK_REPORTS: '', npm_config_prefix: prefix, npm_config_update_notifier: 'false', PATH: `${prefix}/bin:${process.env.PATH}`, ...env },
+    env: { ...process.env, npm_config_prefix: prefix, npm_config_update_notifier: 'false', PATH: `${prefix}/bin:${process.env.PATH}`, ...env },
   });
 }
 

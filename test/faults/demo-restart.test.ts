@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/load.js';
 import { RESTART_DOWNTIME_MS } from '../../src/demo/engine.js';
 import { startDemoPlatform, type DemoPlatform } from '../../src/demo/platform.js';
-import { execute } from '../../src/run/execute.js';
+import { checkedExecute } from '../helpers/checked.js';
 import { Redactor } from '../../src/util/redact.js';
 
 describe('the demo engines can really be restarted through an admin endpoint', () => {
@@ -14,7 +14,7 @@ describe('the demo engines can really be restarted through an admin endpoint', (
 
   it('an http-call fault restarts one engine; its recovery is the arranged downtime; the others are unaffected', async () => {
     const e = platform.engines;
-    const report = await execute(
+    const report = await checkedExecute(
       parseConfigText(
         `targets:
   - { name: strategy, kind: engine, url: "${e.strategy}" }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/load.js';
-import { execute } from '../../src/run/execute.js';
+import { checkedExecute } from '../helpers/checked.js';
 import { Redactor } from '../../src/util/redact.js';
 import { BIN } from '../helpers/cli.js';
 import { freePort, waitFor } from '../helpers/ports.js';
@@ -39,7 +39,7 @@ const kill = (e: Engine) => {
     // already gone
   }
 };
-const run = (yaml: string) => execute(parseConfigText(yaml, 'effect.yaml', new Redactor(), {}), new Redactor(), { chaos: true, say: () => undefined });
+const run = (yaml: string) => checkedExecute(parseConfigText(yaml, 'effect.yaml', new Redactor(), {}), new Redactor(), { chaos: true, say: () => undefined });
 
 describe('a fault proves it took effect', () => {
   let bus: Running;

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/load.js';
 import type { FaultResult } from '../../src/results/fault-result.js';
-import { execute } from '../../src/run/execute.js';
+import { checkedExecute } from '../helpers/checked.js';
 import { Redactor } from '../../src/util/redact.js';
 import { runCli } from '../helpers/cli.js';
 import { freePort, waitFor } from '../helpers/ports.js';
@@ -80,7 +80,7 @@ criteria:
 
   it('without --chaos nothing is injected and the fault criteria are NOT RUN, not failed', async () => {
     const before = readyTimes(a).length;
-    const report = await execute(parseConfigText(yaml, 'f.yaml', new Redactor(), {}), new Redactor());
+    const report = await checkedExecute(parseConfigText(yaml, 'f.yaml', new Redactor(), {}), new Redactor());
     expect(report.faults.map((f) => f.status)).toEqual(['skip', 'skip', 'skip']);
     // The config's four and the implicit "Fault experiments pass": none judged, none failed.
     expect(report.criteria.filter((c) => c.expression.startsWith('fault.')).map((c) => [c.outcome, c.status])).toEqual(Array(5).fill(['NOT RUN', 'skip']));
@@ -93,7 +93,7 @@ criteria:
     const said: string[] = [];
     // The clients the bus cut should disconnect: everything but validate's own, as Redis itself lists them.
     const others = (await redisCli(bus.port, 'CLIENT', 'LIST')).split('\n').filter((l) => l && !/ name=validate-/.test(l) && !/ cmd=client\|list/.test(l)).length; // not redis-cli itself
-    const report = await execute(parseConfigText(yaml, 'f.yaml', new Redactor(), {}), new Redactor(), { chaos: true, say: (l) => said.push(l) });
+    const report = await checkedExecute(parseConfigText(yaml, 'f.yaml', new Redactor(), {}), new Redactor(), { chaos: true, say: (l) => said.push(l) });
     const ready = readyTimes(a);
     const byName = Object.fromEntries(report.faults.map((f) => [f.name, f])) as Record<string, FaultResult>;
     // Ready times after the initial start: one per fault, in order.

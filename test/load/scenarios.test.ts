@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/load.js';
 import { decodeHistogram } from '../../src/results/histogram.js';
-import { execute } from '../../src/run/execute.js';
+import { checkedExecute } from '../helpers/checked.js';
 import { Redactor } from '../../src/util/redact.js';
 import { POSTGRES_URL, startRedis, type Running } from '../helpers/services.js';
 
@@ -22,7 +22,7 @@ function stallingServer(stallAtMs: number, stallForMs: number): Promise<{ url: s
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server, start: () => (t0 = performance.now()), received: () => received })));
 }
 
-const run = (yaml: string) => execute(parseConfigText(yaml, 'test.yaml', new Redactor(), {}), new Redactor());
+const run = (yaml: string) => checkedExecute(parseConfigText(yaml, 'test.yaml', new Redactor(), {}), new Redactor());
 
 describe('load scenarios against real servers', () => {
   let plain: Awaited<ReturnType<typeof stallingServer>>;

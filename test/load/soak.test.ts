@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/load.js';
 import { decodeHistogram } from '../../src/results/histogram.js';
 import type { Report } from '../../src/reports/model.js';
-import { execute } from '../../src/run/execute.js';
+import { checkedExecute } from '../helpers/checked.js';
 import { Redactor } from '../../src/util/redact.js';
 
 /** After `changeAtMs` (from the first request), answers slower by `slowMs` and fails /flaky requests. */
@@ -21,7 +21,7 @@ function degradingServer(changeAtMs: number, slowMs: number): Promise<{ url: str
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server })));
 }
 
-const run = (yaml: string) => execute(parseConfigText(yaml, 'soak.yaml', new Redactor(), {}), new Redactor());
+const run = (yaml: string) => checkedExecute(parseConfigText(yaml, 'soak.yaml', new Redactor(), {}), new Redactor());
 const metric = (report: Report, name: string) => report.scenarios[0].measurements.find((m) => m.metric === name)?.value;
 
 describe('soak: a mixed workload in windows', () => {

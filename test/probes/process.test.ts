@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/load.js';
-import { execute } from '../../src/run/execute.js';
+import { checkedExecute } from '../helpers/checked.js';
 import { probeOne } from '../../src/run/probe-one.js';
 import { Redactor } from '../../src/util/redact.js';
 import { startRedis, type Running } from '../helpers/services.js';
@@ -73,7 +73,7 @@ describe('process probe', () => {
       worker.kill('SIGKILL');
       worker = startWorker(); // the supervisor brings it back: same name, new pid
     }, 700);
-    const report = await execute(
+    const report = await checkedExecute(
       parseConfigText(`targets:\n  - { name: worker, kind: process, url: "pidfile://${pidfile}" }\nmonitor: { interval: 150ms }\nscenarios:\n  - { name: bg, kind: rate, url: "${url}", rate: 20, duration: 1500ms }\ncriteria:\n  - process.worker.restarts_seen == 0\n`, 'p.yaml', new Redactor(), {}),
       new Redactor(),
     );

@@ -10,7 +10,7 @@ import { parseExpression, matches, type LabelMatcher } from '../../src/criteria/
 import { selectSeries } from '../../src/criteria/select.js';
 import { prometheusProbe } from '../../src/probes/prometheus.js';
 import { parseConfigText } from '../../src/config/load.js';
-import { execute } from '../../src/run/execute.js';
+import { checkedExecute } from '../helpers/checked.js';
 import { Redactor } from '../../src/util/redact.js';
 
 const value = (r: ProbeResult, metric: string) => r.measurements.find((m) => m.metric === metric && !m.labels)?.value;
@@ -63,7 +63,7 @@ targets:
   - { name: monitoring, kind: prometheus, url: "${prom.url}" }
   - { name: gone-engine, kind: engine, url: "http://localhost:${prom.downPort}", required: false }
 `, 'p.yaml', new Redactor(), {});
-    const report = await execute(config, new Redactor());
+    const report = await checkedExecute(config, new Redactor());
     const alerts = report.probes.find((p) => p.name === 'monitoring')!.alerts!;
     const api: { labels: Record<string, string> }[] = (await (await fetch(`${prom.url}/api/v1/alerts`)).json()).data.alerts;
     // Prometheus says EngineDown is about 127.0.0.1:<downPort>; the config calls it localhost:<downPort>.
