@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { writeReportOut } from '../util/output-guard.js';
 import { WRITE_ERRORS } from '../util/write-errors.js';
 import { terminalWidth, wantsColor } from './output.js';
-import { readReport } from './report.js';
+import { readReport } from '../finish/read-report.js';
 import { note } from './say.js';
 
 export interface CompareFlags {

@@ -1,11 +1,10 @@
 import { loadConfigFile } from '../config/load.js';
 import type { ExitCodeValue } from '../exit-codes.js';
 import { mergeReports } from '../merge/merge-reports.js';
-import { buildReport } from '../reports/model.js';
-import { addHeadlines, addSections } from '../run/headlines.js';
 import { SECRETS } from '../util/redact.js';
 import { checkOutputs, emitReport, type OutputFlags } from './output.js';
-import { readReport } from './report.js';
+import { readReport } from '../finish/read-report.js';
+import { finishReport } from '../finish/finish-report.js';
 import { note } from './say.js';
 
 export interface MergeFlags extends OutputFlags {
@@ -23,9 +22,7 @@ export async function merge(files: string[], flags: MergeFlags): Promise<ExitCod
   const config = flags.config ? await loadConfigFile(flags.config, SECRETS) : undefined;
   const shards = await Promise.all(files.map(async (file) => ({ file, report: await readReport(file) })));
   const input = mergeReports(shards, { allowPartial: flags.allowPartial ?? false, config });
-  addHeadlines(input.probes);
-  addSections(input.scenarios ?? []);
-  const report = buildReport(input, SECRETS);
+  const report = finishReport(input, SECRETS);
   note(`merged ${files.length} shard report(s): ${report.verdict}`);
   return emitReport(report, flags);
 }

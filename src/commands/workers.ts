@@ -3,8 +3,7 @@ import type { Config } from '../config/config.js';
 import { UsageError } from '../errors.js';
 import type { Shard } from '../load/shard.js';
 import { mergeReports } from '../merge/merge-reports.js';
-import { buildReport } from '../reports/model.js';
-import { addHeadlines, addSections } from '../run/headlines.js';
+import { finishReport } from '../finish/finish-report.js';
 import { SECRETS } from '../util/redact.js';
 import type { Report } from '../reports/model.js';
 import { note } from './say.js';
@@ -34,9 +33,7 @@ const LEAD_MS = 1000;
 /** The workers' reports as one: the same merge as `validate merge`, judged with the config's criteria. */
 export async function mergedFromWorkers(shards: { file: string; report: Report }[], config: Config): Promise<Report> {
   const input = mergeReports(shards, { allowPartial: false, config });
-  addHeadlines(input.probes);
-  addSections(input.scenarios ?? []);
-  return buildReport({ ...input, notes: (input.notes ?? []).map((n) => n.replace(/^merged from (\d+) of (\d+) shard reports: .*$/, 'the load ran in $1 worker threads, merged')) }, SECRETS);
+  return finishReport({ ...input, notes: (input.notes ?? []).map((n) => n.replace(/^merged from (\d+) of (\d+) shard reports: .*$/, 'the load ran in $1 worker threads, merged')) }, SECRETS);
 }
 
 /** `--workers` is its own sharding: not with --shard (or a Kubernetes index), and not with --wait. */

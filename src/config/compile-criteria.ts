@@ -1,19 +1,14 @@
-import { MetricCatalog, type MetricSource } from '../criteria/catalog.js';
 import { compileCriterion, type Criterion, type CriterionSpec, type SourceLocation } from '../criteria/compile.js';
-import { FAULT_METRICS } from '../faults/fault-metrics.js';
+import type { MetricCatalog } from '../criteria/catalog.js';
 import type { TargetBase } from '../fields/target.js';
-import { PROBES } from '../probes/registry.js';
+import { probeKindOrUndefined } from '../probes/registry.js';
 import type { MetricSpec } from '../results/measurement.js';
-import { SCENARIO_METRICS } from '../scenarios/metrics.js';
+import { metricCatalog } from './catalog.js';
 import type { PathIssue } from './cross-check.js';
 import type { View } from './view.js';
 import type { Path } from './locate.js';
-import { DEFAULT_SECTION } from '../probes/types.js';
 
-/** Executive-summary categories of the families that are not probe kinds (those use their report section). */
-export const FAULT_CATEGORY = 'Fault tolerance';
-export const LOAD_CATEGORY = 'Load';
-
+export { FAULT_CATEGORY, LOAD_CATEGORY } from './catalog.js';
 /** Implicit in every run: a required target that fails is NO-GO, whatever else is asked. */
 export const REQUIRED_PROBES_CRITERION = { key: 'required-probes', name: 'Required probes pass', expect: 'targets.required_failed == 0', severity: 'critical' as const };
 /** Implicit when load runs: numbers from a generator that could not keep up are not the server's. */
@@ -32,11 +27,13 @@ export const FAULTS_PASS_CRITERION = { key: 'faults-pass', name: 'Fault experime
  * scenarios imply (an operation's SLA), then the config's own, whose mistakes become located issues.
  */
 export function compileCriteria(view: View, names: { results: Map<string, number>; faults: Map<string, number> }, issues: PathIssue[], where: (path: Path) => SourceLocation | undefined): Criterion[] {
-  const catalog = new MetricCatalog([
-    { kind: 'fault', aliases: ['faults'], metrics: FAULT_METRICS, members: new Map([...names.faults.keys()].map((n) => [n, {}])), category: FAULT_CATEGORY },
-    ...metricSources(view.targets),
-    { kind: 'scenario', aliases: ['scenarios'], metrics: SCENARIO_METRICS, members: resultMembers(view, names.results), category: LOAD_CATEGORY, memberCategory: resultCategories(view) },
-  ]);
+  const extra = resultExtras(view);
+  const categories = resultCategories(view);
+  const catalog = metricCatalog({
+    targets: targetMembers(view.targets),
+    results: [...names.results.keys()].map((name) => ({ name, extra: extra.get(name), category: categories.get(name) })),
+    faults: [...names.faults.keys()],
+  });
   const implied: CriterionSpec[] = [];
   if (view.targets.length > 0 || view.scenarios.length === 0) implied.push(REQUIRED_PROBES_CRITERION);
   if (view.scenarios.length > 0) implied.push(VALID_LOAD_CRITERION, ERROR_BUDGET_CRITERION);
@@ -55,11 +52,11 @@ export function compileCriteria(view: View, names: { results: Map<string, number
   return criteria;
 }
 
-/** Each scenario result, with the metrics its kind adds beyond the common ones (a soak's conditions). */
-function resultMembers(view: View, results: Map<string, number>): Map<string, Record<string, MetricSpec>> {
+/** Each scenario result's metrics beyond the common ones (a soak's conditions, a bus's counts), by result name. */
+function resultExtras(view: View): Map<string, Record<string, MetricSpec>> {
   const extra = new Map<string, Record<string, MetricSpec>>();
   for (const x of view.scenarios) for (const [r, m] of Object.entries(x.kind.resultMetrics?.(x.spec) ?? {})) extra.set(r, m);
-  return new Map([...results.keys()].map((n) => [n, extra.get(n) ?? {}]));
+  return extra;
 }
 
 /** Each load result's category: the report section of the scenario kind that produces it. */
@@ -69,15 +66,12 @@ function resultCategories(view: View): Map<string, string> {
   return out;
 }
 
-/** What the targets of a config can be asked about, grouped by kind. */
-export function metricSources(targets: (TargetBase & { unparsed?: boolean })[]): MetricSource[] {
-  return PROBES.map((p) => ({
-    kind: p.kind,
-    aliases: p.aliases,
-    metrics: p.metrics,
-    category: (p.section ?? DEFAULT_SECTION).title,
-    members: new Map(
-      targets.filter((t) => t.kind === p.kind).map((t) => [t.name, t.unparsed ? {} : (p.targetMetrics?.(t) ?? {})]),
-    ),
-  }));
+/** The config's targets as catalog members, with what each adds (a Prometheus's named queries). */
+export function targetMembers(targets: (TargetBase & { unparsed?: boolean })[]): { kind: string; name: string; extra?: Record<string, MetricSpec> }[] {
+  return targets.map((t) => ({ kind: t.kind, name: t.name, extra: t.unparsed ? {} : probeKindOrUndefined(t.kind)?.targetMetrics?.(t) }));
+}
+
+/** A catalog of what these targets can be asked about (no load results, no faults). */
+export function targetCatalog(targets: TargetBase[]): MetricCatalog {
+  return metricCatalog({ targets: targetMembers(targets), results: [], faults: [] });
 }

@@ -11,7 +11,7 @@ import { expandGeneratedRules } from '../alerts/rules.js';
 
 export type Locator = (path: Path, key?: string) => { line?: number; column?: number };
 
-export { REQUIRED_PROBES_CRITERION, VALID_LOAD_CRITERION, ERROR_BUDGET_CRITERION, metricSources } from './compile-criteria.js';
+export { REQUIRED_PROBES_CRITERION, VALID_LOAD_CRITERION, ERROR_BUDGET_CRITERION, targetCatalog } from './compile-criteria.js';
 
 /**
  * Validates a config (parsed YAML, or one built from command-line URLs) completely: shape errors and

@@ -1,9 +1,6 @@
-import { FAULT_CATEGORY, LOAD_CATEGORY } from '../config/compile-criteria.js';
-import { MetricCatalog, type MetricSource } from '../criteria/catalog.js';
+import { metricCatalog } from '../config/catalog.js';
 import { compileCriterion, type Criterion } from '../criteria/compile.js';
-import { FAULT_METRICS } from '../faults/fault-metrics.js';
-import { PROBES } from '../probes/registry.js';
-import { DEFAULT_SECTION } from '../probes/types.js';
+import { probeKindOrUndefined } from '../probes/registry.js';
 import type { Report } from '../reports/model.js';
 import { COMMON_METRICS, type Measurement, type MetricSpec } from '../results/measurement.js';
 import { SCENARIO_METRICS } from '../scenarios/metrics.js';
@@ -21,25 +18,11 @@ function extras(ms: Measurement[], declared: Record<string, MetricSpec>): Record
  * judges the whole with the same criteria without the config. Returns the ones that no longer compile.
  */
 export function criteriaOfReport(shard: Report, merged: Pick<Report, 'probes' | 'scenarios' | 'faults'>): { criteria: Criterion[]; problems: string[] } {
-  const sources: MetricSource[] = [
-    { kind: 'fault', aliases: ['faults'], metrics: FAULT_METRICS, members: new Map(merged.faults.map((f) => [f.name, {}])), category: FAULT_CATEGORY },
-    ...PROBES.map((p) => ({
-      kind: p.kind,
-      aliases: p.aliases,
-      metrics: p.metrics,
-      category: (p.section ?? DEFAULT_SECTION).title,
-      members: new Map(merged.probes.filter((t) => t.kind === p.kind).map((t) => [t.name, extras(t.measurements, p.metrics)])),
-    })),
-    {
-      kind: 'scenario',
-      aliases: ['scenarios'],
-      metrics: SCENARIO_METRICS,
-      members: new Map(merged.scenarios.map((r) => [r.name, extras(r.measurements, SCENARIO_METRICS)])),
-      category: LOAD_CATEGORY,
-      memberCategory: new Map(merged.scenarios.map((r) => [r.name, r.section?.title ?? LOAD_CATEGORY])),
-    },
-  ];
-  const catalog = new MetricCatalog(sources);
+  const catalog = metricCatalog({
+    targets: merged.probes.map((t) => ({ kind: t.kind, name: t.name, extra: extras(t.measurements, probeKindOrUndefined(t.kind)?.metrics ?? {}) })),
+    results: merged.scenarios.map((r) => ({ name: r.name, category: r.section?.title, extra: extras(r.measurements, SCENARIO_METRICS) })),
+    faults: merged.faults.map((f) => f.name),
+  });
   const criteria: Criterion[] = [];
   const problems: string[] = [];
   for (const c of shard.criteria) {

@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js';
 import { judgeRun } from '../criteria/judge.js';
-import { buildReport, type Report } from '../reports/model.js';
+import type { Report } from '../reports/model.js';
+import { finishReport } from '../finish/finish-report.js';
 import type { PhaseResult, ProbeResult } from '../results/result.js';
 import type { Redactor } from '../util/redact.js';
 import { toolVersion } from '../version.js';
@@ -12,7 +13,6 @@ import type { FaultResult } from '../results/fault-result.js';
 import { Monitor, type Availability } from './monitor.js';
 import { waitForRequired } from './wait.js';
 import { pointAlertsAtTargets } from './alert-targets.js';
-import { addHeadlines } from './headlines.js';
 import type { LiveView } from '../load/measure.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 import type { Shard } from '../load/shard.js';
@@ -64,8 +64,7 @@ export async function execute(config: Config, redactor: Redactor, opts: ExecuteO
   const faults = await runFaults(config, phases, { chaos, signal: opts.signal, say, notes, ranDuring });
   const aborted = opts.signal?.aborted ?? false;
   const { criteria, verdict } = judgeRun(config.criteria, { probes, scenarios, faults }, { aborted });
-  addHeadlines(probes);
-  return buildReport(
+  return finishReport(
     {
       platform: config.platform, source: config.source, version: toolVersion(), startedAt, finishedAt: new Date(), aborted, verdict, phases, probes, scenarios, faults, criteria, notes, waitedMs,
       ...(opts.shard && { shard: { ...opts.shard, configHash: hash, ...(opts.startAt && { startAt: opts.startAt.iso }) } }),

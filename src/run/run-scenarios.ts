@@ -7,7 +7,6 @@ import type { Measurement } from '../results/measurement.js';
 import type { ProbeResult } from '../results/result.js';
 import type { InfraSample } from '../results/window-result.js';
 import type { Monitor } from './monitor.js';
-import { addSections } from './headlines.js';
 import { MAX_START_LATE_MS, type Shard } from '../load/shard.js';
 import { withFaultsDuring, type DuringFaults, type Witness } from './faults-during.js';
 import type { ScenarioBase } from '../scenarios/types.js';
@@ -70,7 +69,6 @@ export async function runScenarios(config: Config, opts: ScenarioRunOptions): Pr
   } finally {
     await thread?.close();
   }
-  addSections(out);
   return out;
 }
 

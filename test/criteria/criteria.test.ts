@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MetricCatalog } from '../../src/criteria/catalog.js';
 import { compileCriterion, type Criterion } from '../../src/criteria/compile.js';
 import { evaluateCriteria } from '../../src/criteria/evaluate.js';
 import { parseExpression } from '../../src/criteria/expression.js';
 import { decideVerdict } from '../../src/criteria/judge.js';
-import { metricSources, REQUIRED_PROBES_CRITERION } from '../../src/config/validate.js';
+import { targetCatalog, REQUIRED_PROBES_CRITERION } from '../../src/config/validate.js';
 import type { TargetBase } from '../../src/fields/target.js';
 import type { MeasuredItem } from '../../src/results/result.js';
 
@@ -14,7 +13,7 @@ const targets: TargetBase[] = [
   { name: 'primary', kind: 'redis', url: 'redis://x', required: true },
   { name: 'monitoring', kind: 'prometheus', url: 'http://p', required: true, queries: [{ name: 'error_rate_pct', query: 'x', unit: 'percent' }] } as TargetBase,
 ];
-const catalog = new MetricCatalog(metricSources(targets));
+const catalog = targetCatalog(targets);
 
 function compile(expect: string, severity: 'critical' | 'warning' = 'critical'): Criterion {
   const c = compileCriterion({ expect, severity }, catalog);

@@ -8,7 +8,7 @@ import type { ProbeResult } from '../../src/results/result.js';
 import type { ScenarioResult } from '../../src/results/scenario-result.js';
 import { faultItem, scenarioItem } from '../../src/results/items.js';
 import { Redactor } from '../../src/util/redact.js';
-import { addHeadlines, addSections } from '../../src/run/headlines.js';
+import { addHeadlines, addSections } from '../../src/finish/headlines.js';
 
 /**
  * A report with every section, built from fixed values (no clock, no network): the input of the golden

@@ -8,8 +8,7 @@ import { POSTGRES_URL } from '../helpers/services.js';
 import { psql, startCluster, startReplica, type Cluster } from '../helpers/postgres-cluster.js';
 import { evaluateCriteria } from '../../src/criteria/evaluate.js';
 import { compileCriterion, type Criterion } from '../../src/criteria/compile.js';
-import { MetricCatalog } from '../../src/criteria/catalog.js';
-import { metricSources } from '../../src/config/validate.js';
+import { targetCatalog } from '../../src/config/validate.js';
 import { target } from '../helpers/targets.js';
 
 const value = (r: ProbeResult, metric: string) => r.measurements.find((m) => m.metric === metric)?.value;
@@ -142,7 +141,7 @@ describe('postgres probe against a private cluster and its streaming replica', (
     expect(r.warnings).toContain('replica with no WAL receiver: it is not streaming from a primary (primary gone, or primary_conninfo wrong)');
     expect(r.measurements.some((m) => m.metric === 'replication_lag_s')).toBe(false);
     const t = target('postgres', { url: replica.url });
-    const c = compileCriterion({ expect: 'postgres.replication_lag_s < 10s', severity: 'critical' }, new MetricCatalog(metricSources([t]))) as Criterion;
+    const c = compileCriterion({ expect: 'postgres.replication_lag_s < 10s', severity: 'critical' }, targetCatalog([t])) as Criterion;
     expect(evaluateCriteria([c], [r])[0]).toMatchObject({ outcome: 'NOT RUN', status: 'fail', reason: 'not measured: t: the replica has no WAL receiver: it is not streaming from a primary' });
   });
 });

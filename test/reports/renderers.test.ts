@@ -3,7 +3,7 @@ import { evaluateCriteria } from '../../src/criteria/evaluate.js';
 import { parseConfigText } from '../../src/config/load.js';
 import { decideVerdict } from '../../src/criteria/judge.js';
 import { buildReport } from '../../src/reports/model.js';
-import { addHeadlines } from '../../src/run/headlines.js';
+import { addHeadlines } from '../../src/finish/headlines.js';
 import { renderReport } from '../../src/reports/formats.js';
 import type { ProbeResult } from '../../src/results/result.js';
 import { Redactor } from '../../src/util/redact.js';

@@ -1,0 +1,46 @@
+import { MetricCatalog, type MetricSource } from '../criteria/catalog.js';
+import { FAULT_METRICS } from '../faults/fault-metrics.js';
+import { PROBES } from '../probes/registry.js';
+import { DEFAULT_SECTION } from '../probes/types.js';
+import type { MetricSpec } from '../results/measurement.js';
+import { SCENARIO_METRICS } from '../scenarios/metrics.js';
+
+/** Executive-summary categories of the families that are not probe kinds (those use their report section). */
+export const FAULT_CATEGORY = 'Fault tolerance';
+export const LOAD_CATEGORY = 'Load';
+
+/** What a catalog is made of: the members of each family, each with the metrics it has beyond its kind's. */
+export interface CatalogMembers {
+  targets: { kind: string; name: string; extra?: Record<string, MetricSpec> }[];
+  /** Load results, with the report section (category) of the scenario kind that makes them. */
+  results: { name: string; category?: string; extra?: Record<string, MetricSpec> }[];
+  faults: string[];
+}
+
+/**
+ * The one catalog of what criteria can read: the probe kinds (from the registry) with the config's
+ * targets, the load results, and the fault experiments. Built from a config before a run (compile
+ * criteria), and from a merged report when `validate merge` judges the shards' criteria again.
+ */
+export function metricCatalog(m: CatalogMembers): MetricCatalog {
+  const results = new Map(m.results.map((r) => [r.name, r.extra ?? {}]));
+  const sources: MetricSource[] = [
+    { kind: 'fault', aliases: ['faults'], metrics: FAULT_METRICS, members: new Map(m.faults.map((n) => [n, {}])), category: FAULT_CATEGORY },
+    ...PROBES.map((p) => ({
+      kind: p.kind,
+      aliases: p.aliases,
+      metrics: p.metrics,
+      category: (p.section ?? DEFAULT_SECTION).title,
+      members: new Map(m.targets.filter((t) => t.kind === p.kind).map((t) => [t.name, t.extra ?? {}])),
+    })),
+    {
+      kind: 'scenario',
+      aliases: ['scenarios'],
+      metrics: SCENARIO_METRICS,
+      members: results,
+      category: LOAD_CATEGORY,
+      memberCategory: new Map(m.results.filter((r) => r.category).map((r) => [r.name, r.category!])),
+    },
+  ];
+  return new MetricCatalog(sources);
+}

@@ -1,0 +1,24 @@
+import { readFile } from 'node:fs/promises';
+import { UsageError } from '../errors.js';
+import { SCHEMA_VERSION, type Report } from '../reports/model.js';
+import { upgradeReport } from './finish-report.js';
+
+/** Reads a saved JSON report, checking it is one this version can render, and makes it current. */
+export async function readReport(file: string): Promise<Report> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
+  }
+  let report: Report;
+  try {
+    report = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${file}: not JSON (${(err as Error).message}); pass a report written with --format json or --out FILE.json`);
+  }
+  if (!report || typeof report !== 'object' || !('schemaVersion' in report)) throw new UsageError(`${file}: not a validate report (no schemaVersion)`);
+  if (report.schemaVersion !== SCHEMA_VERSION) throw new UsageError(`${file}: report schemaVersion ${report.schemaVersion}; this validate reads version ${SCHEMA_VERSION}`);
+  if (!Array.isArray(report.probes) || !Array.isArray(report.criteria) || typeof report.summary !== 'object') throw new UsageError(`${file}: not a whole validate report (it lacks probes, criteria or summary)`);
+  return upgradeReport(report);
+}
