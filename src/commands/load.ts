@@ -8,8 +8,8 @@ import { SECRETS } from '../util/redact.js';
 import { note } from './say.js';
 import { checkOutputs, emitReport, type OutputFlags } from './output.js';
 import { loadProgress } from './progress.js';
-import { probesOnEveryShard, resolveShard, resolveStartAt, type ShardFlags } from './shard-flags.js';
-import { checkWorkers, mergedFromWorkers, runInWorkers } from './workers.js';
+import { checkWorkers, probesOnEveryShard, resolveShard, resolveStartAt, type ShardFlags } from './shard-flags.js';
+import { runInWorkers } from '../run/workers.js';
 
 export interface LoadFlags extends OutputFlags, ShardFlags {
   workers?: number;
@@ -77,8 +77,7 @@ export async function load(url: string, flags: LoadFlags, signal: AbortSignal): 
     : `validate: errors count: at least ${DEFAULT_SUCCESS_PCT}% of requests must succeed (criterion "Errors within budget"); judge them yourself with --criteria 'scenario.success_rate >= 99%'`);
   const workers = checkWorkers(flags.workers, flags);
   if (workers) {
-    const { workers: _w, out: _o, format: _f, ...job } = flags;
-    return emitReport(await mergedFromWorkers(await runInWorkers({ command: 'load', url, flags: job }, workers, signal), config), flags);
+    return emitReport(await runInWorkers(config, workers, { signal, say: note, redactor: SECRETS }), flags);
   }
   const shard = resolveShard(flags);
   const startAt = resolveStartAt(flags);

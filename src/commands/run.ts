@@ -1,5 +1,5 @@
 import { parseConfigText, readConfigText } from '../config/load.js';
-import { checkWorkers, mergedFromWorkers, runInWorkers } from './workers.js';
+import { runInWorkers } from '../run/workers.js';
 import type { ExitCodeValue } from '../exit-codes.js';
 import { execute } from '../run/execute.js';
 import { plannedResults } from '../run/run-scenarios.js';
@@ -10,7 +10,7 @@ import { faultType } from '../faults/registry.js';
 import { ExitCode } from '../exit-codes.js';
 import { checkOutputs, emitReport, type OutputFlags } from './output.js';
 import { loadProgress, probeProgress } from './progress.js';
-import { probesOnEveryShard, resolveShard, resolveStartAt, type ShardFlags } from './shard-flags.js';
+import { checkWorkers, probesOnEveryShard, resolveShard, resolveStartAt, type ShardFlags } from './shard-flags.js';
 
 export interface RunFlags extends OutputFlags, ShardFlags {
   workers?: number;
@@ -35,8 +35,7 @@ export async function run(flags: RunFlags, signal: AbortSignal): Promise<ExitCod
   if (flags.dryRun) return dryRun(config);
   const workers = checkWorkers(flags.workers, flags);
   if (workers) {
-    const shards = await runInWorkers({ command: 'run', configFile: config.source, configText: text, timeoutMs: flags.timeout, concurrency: flags.concurrency, chaos: flags.chaos }, workers, signal);
-    return emitReport(await mergedFromWorkers(shards, config), flags, config.outputs);
+    return emitReport(await runInWorkers(config, workers, { chaos: flags.chaos, signal, say: note, redactor }), flags, config.outputs);
   }
   const progress = probeProgress(config.targets.length);
   const load = loadProgress('auto', plannedResults(config));

@@ -45,6 +45,14 @@ export function resolveStartAt(flags: ShardFlags, now = Date.now()): { perf: num
   return { perf: performance.now() + (at - now), iso: new Date(at).toISOString() };
 }
 
+/** `--workers` is its own sharding: not with --shard (or a Kubernetes index), and not with --wait. */
+export function checkWorkers(workers: number | undefined, other: { shard?: string; wait?: number }): number | undefined {
+  if (workers === undefined || workers === 1) return undefined;
+  if (other.shard !== undefined || process.env.JOB_COMPLETION_INDEX !== undefined) throw new UsageError('--workers runs the shards itself in this process: give --workers or --shard (or a Kubernetes index), not both');
+  if (other.wait !== undefined) throw new UsageError('--wait cannot go with --workers: wait for the targets first (validate probe --wait), then run');
+  return workers;
+}
+
 /** Which shards probe the targets: the first (default; probes and faults must happen once), or every one. */
 export function probesOnEveryShard(flags: ShardFlags): boolean {
   if (flags.shardProbes === undefined || flags.shardProbes === 'first') return false;
