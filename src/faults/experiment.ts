@@ -26,6 +26,8 @@ export interface FaultConfig {
 
 export interface ExperimentContext {
   targets: TargetBase[];
+  /** The run's default timeout, for targets that set none. */
+  timeoutMs: number;
   signal?: AbortSignal;
   say(line: string): void;
   /** Probes a target: in full (steady state), or a light liveness check (polled while watching). */
@@ -76,7 +78,7 @@ export async function runFault(f: FaultConfig, ctx: ExperimentContext): Promise<
   const hint = type.restoreHint?.(f.fault);
   const releaseNote = forcedExitNote(`fault ${f.name} was in progress: ${f.watch.join(', ')} may be left down${hint ? `; restore with: ${hint}` : ''}`);
   ctx.onInject?.();
-  const injection = inject(type, f, byName, ctx.signal);
+  const injection = inject(type, f, byName, ctx.timeoutMs, ctx.signal);
   const recovery = await awaitRecovery(f, watching, injection, started, ctx.signal);
   ctx.onEnd?.();
   await injection.done;
@@ -100,9 +102,9 @@ export async function runFault(f: FaultConfig, ctx: ExperimentContext): Promise<
   return finish({ ...base, steadyAfter, recovered: Boolean(recovery), recoveryMs, ...verdict(f, injection, tookEffect, recovery !== undefined, steadyAfter, after, affected) }, t0);
 }
 
-function inject(type: FaultType, f: FaultConfig, targets: Map<string, TargetBase>, signal?: AbortSignal): Injection {
+function inject(type: FaultType, f: FaultConfig, targets: Map<string, TargetBase>, timeoutMs: number, signal?: AbortSignal): Injection {
   const i: Injection = { done: Promise.resolve() };
-  i.done = type.inject(f.fault, { targets, signal }).then(
+  i.done = type.inject(f.fault, { targets, timeoutMs, signal }).then(
     (r) => { i.result = r; i.doneAt = performance.now(); },
     (e: Error) => { i.error = e; i.doneAt = performance.now(); },
   );

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { name } from '../fields/fields.js';
 import { redactUrl } from '../util/redact.js';
 import { defineFault } from './types.js';
+import { connectPostgres } from '../protocols/postgres.js';
 
 const schema = z
   .strictObject({
@@ -22,9 +23,8 @@ export const postgresTerminateFault = defineFault<PostgresTerminateFault>({
   references: (f) => [{ name: f.target, kinds: ['postgres'] }],
   describe: (f, targets) => `terminate the sessions ${filterText(f)} on PostgreSQL "${f.target}" (${redactUrl(targets.get(f.target)?.url ?? '?')})`,
   async inject(f, ctx) {
-    const { default: pg } = await import('pg');
-    const client = new pg.Client({ connectionString: ctx.targets.get(f.target)!.url, application_name: 'validate-fault', connectionTimeoutMillis: 5000 });
-    await client.connect();
+    const target = ctx.targets.get(f.target)!;
+    const client = await connectPostgres(target.url, { timeoutMs: target.timeout ?? ctx.timeoutMs, application: 'validate-fault', signal: ctx.signal });
     try {
       const { rows } = await client.query(
         `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS n FROM pg_stat_activity

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { name } from '../fields/fields.js';
 import { redactUrl } from '../util/redact.js';
 import { defineFault } from './types.js';
+import { connectRedis } from '../protocols/redis.js';
+import type { TargetBase } from '../fields/target.js';
 
 const CLIENT_TYPES = ['normal', 'pubsub'] as const;
 
@@ -40,14 +42,16 @@ export const redisClientKillFault = defineFault<RedisClientKillFault>({
   references: (f) => [{ name: f.target, kinds: ['redis'] }],
   describe: (f, targets) => `disconnect ${filterText(f)} of Redis "${f.target}" (${redactUrl(targets.get(f.target)?.url ?? '?')}) with CLIENT KILL`,
   async inject(f, ctx) {
-    const { Redis } = await import('ioredis');
-    const url = ctx.targets.get(f.target)!.url;
-    const admin = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectionName: 'validate-fault' });
-    const witness = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 10, connectionName: WITNESS });
-    admin.on('error', () => undefined);
-    witness.on('error', () => undefined);
+    const target = ctx.targets.get(f.target)! as TargetBase & { tlsVerify?: boolean };
+    const o = { timeoutMs: target.timeout ?? ctx.timeoutMs, tlsVerify: target.tlsVerify ?? true };
+    const both = await Promise.allSettled([connectRedis(target.url, { ...o, name: 'validate-fault' }), connectRedis(target.url, { ...o, name: WITNESS, reconnect: true })]);
+    const refused = both.find((r) => r.status === 'rejected');
+    if (refused) {
+      for (const r of both) if (r.status === 'fulfilled') r.value.disconnect();
+      throw refused.reason;
+    }
+    const [admin, witness] = both.map((r) => (r as PromiseFulfilledResult<Redis>).value);
     try {
-      await Promise.all([admin.connect(), witness.connect()]);
       const me = String(await admin.client('ID'));
       const chosen = (await listClients(admin, f.types)).filter((c) => c.id !== me && matches(c, f));
       // One round trip for all: the clients are cut as close to the same instant as Redis allows.

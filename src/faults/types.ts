@@ -3,6 +3,8 @@ import type { TargetBase } from '../fields/target.js';
 
 export interface FaultContext {
   targets: Map<string, TargetBase>;
+  /** The run's default timeout, for a target that sets none: a fault's own connections give up as the target's probes do. */
+  timeoutMs: number;
   /** Aborted on Ctrl-C/SIGTERM: an injection stops what it can stop, and restores what it broke. */
   signal?: AbortSignal;
 }

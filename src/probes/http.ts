@@ -107,6 +107,7 @@ export const httpProbe = defineProbe<HttpTarget>({
   kind: 'http',
   aliases: [],
   schemes: ['http', 'https'],
+  ports: { http: 80, https: 443 },
   summary: 'Any HTTP endpoint: status, optional JSON body assertions, response time on a warm connection',
   schema,
   metrics: httpMetrics,

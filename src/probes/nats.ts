@@ -164,6 +164,7 @@ export const natsProbe = defineProbe<NatsTarget>({
   kind: 'nats',
   aliases: [],
   schemes: ['nats'],
+  ports: { nats: NATS_PORT },
   summary: 'NATS: PING round trips, a core pub/sub round trip, subscribers by subject (from the monitoring endpoint), JetStream consumers (not yet delivered, not yet acknowledged)',
   schema,
   metrics: { ping_ms: { unit: 'ms', aggregate: 'max', label: 'PING', headline: true }, ...BUS_METRICS },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { duration, targetBase } from '../fields/fields.js';
 import type { MetricSpec } from '../results/measurement.js';
 import { endpointOf } from '../protocols/network-errors.js';
-import { explainPostgres } from '../protocols/postgres.js';
+import { connectPostgres, explainPostgres } from '../protocols/postgres.js';
 import { judgePostgres, STATE_SQL, type StateRow } from './postgres-judge.js';
 import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
 
@@ -32,26 +32,11 @@ const metrics: Record<string, MetricSpec> = {
 };
 
 async function run(target: PostgresTarget, ctx: ProbeContext): Promise<ProbeOutcome> {
-  const { default: pg } = await import('pg');
   const at = endpointOf(target.url, 5432);
-  const client = new pg.Client({
-    connectionString: target.url,
-    connectionTimeoutMillis: ctx.timeoutMs,
-    query_timeout: ctx.timeoutMs,
-    statement_timeout: ctx.timeoutMs,
-    application_name: 'validate-probe',
-  });
-  client.on('error', () => undefined); // a dropped connection is reported by the awaited query
-  // pg has no abort; destroying the socket makes every pending call reject at once.
-  const destroy = () => (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
-  ctx.signal.addEventListener('abort', destroy, { once: true });
+  let client: Awaited<ReturnType<typeof connectPostgres>> | undefined;
   try {
-    ctx.stage('connecting');
     const c0 = performance.now();
-    const connecting = client.connect();
-    const stream = (client as unknown as { connection?: { stream?: NodeJS.EventEmitter } }).connection?.stream;
-    stream?.once('connect', () => ctx.stage('waiting for the server to answer the startup message'));
-    await connecting;
+    client = await connectPostgres(target.url, { timeoutMs: ctx.timeoutMs, application: 'validate-probe', signal: ctx.signal, stage: ctx.stage });
     const connectMs = performance.now() - c0;
     ctx.stage('waiting for SELECT 1');
     const q0 = performance.now();
@@ -65,7 +50,7 @@ async function run(target: PostgresTarget, ctx: ProbeContext): Promise<ProbeOutc
     if (ctx.signal.aborted) throw err;
     return { status: 'fail', latencyMs: null, error: explainPostgres(err, at), details: {}, measurements: [] };
   } finally {
-    client.end().catch(() => undefined);
+    client?.end().catch(() => undefined);
   }
 }
 
@@ -73,6 +58,7 @@ export const postgresProbe = defineProbe<PostgresTarget>({
   kind: 'postgres',
   aliases: ['pg', 'postgresql'],
   schemes: ['postgres', 'postgresql'],
+  ports: { postgres: 5432, postgresql: 5432 },
   summary: 'PostgreSQL: connect, SELECT 1, version, connections, long transactions, replicas, a replica\'s WAL receiver and lag',
   schema,
   metrics,

@@ -97,6 +97,7 @@ export const redisProbe = defineProbe<RedisTarget>({
   kind: 'redis',
   aliases: [],
   schemes: ['redis', 'rediss'],
+  ports: { redis: 6379, rediss: 6379 },
   summary: 'Redis: PING samples, memory, clients, persistence, replication lag from offsets, CPU over the window; as a bus: pub/sub round trip, subscribers, stream consumer groups',
   schema,
   metrics: { ...REDIS_METRICS, ...REDIS_BUS_METRICS },

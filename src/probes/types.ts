@@ -49,6 +49,8 @@ export interface ProbeKind<T extends TargetBase = TargetBase> {
   aliases: string[];
   /** URL schemes that select this kind in ad-hoc use (`validate probe redis://...`). */
   schemes: string[];
+  /** The default port of each of those schemes (redis: 6379): where an alert's `instance` meets a URL without a port. */
+  ports?: Record<string, number>;
   /** The report section its targets are shown in; default: infrastructure health. */
   section?: Section;
   summary: string;

@@ -69,6 +69,7 @@ export const websocketProbe = defineProbe<WebSocketTarget>({
   kind: 'websocket',
   aliases: ['websockets', 'ws'],
   schemes: ['ws', 'wss'],
+  ports: { ws: 80, wss: 443 },
   section: { title: 'WebSocket endpoints', order: 3 },
   summary: 'A WebSocket endpoint: the upgrade, ping/pong round trips, and a message with assertions on its reply',
   schema,

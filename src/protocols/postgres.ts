@@ -1,3 +1,4 @@
+import type { Client } from 'pg';
 import { classifyError, type Endpoint } from './network-errors.js';
 
 /** PostgreSQL's own refusals (SQLSTATE codes), in words; anything else is a network or TLS cause. */
@@ -17,3 +18,29 @@ export function explainPostgres(err: unknown, at: Endpoint): string {
   return classifyError(err, at);
 }
 
+
+/**
+ * A connected client that gives up at the timeout and never retries: what a probe, a fault and a load
+ * connection all use, so each honours the target's timeout and the URL's TLS (sslmode) alike. An abort
+ * (pg has none) destroys its socket, which makes every pending call reject at once.
+ */
+export async function connectPostgres(url: string, o: { timeoutMs: number; application: string; signal?: AbortSignal; stage?(s: string): void }): Promise<Client> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: o.timeoutMs, query_timeout: o.timeoutMs, statement_timeout: o.timeoutMs, application_name: o.application });
+  client.on('error', () => undefined); // a dropped connection is reported by the awaited query
+  const internal = client as unknown as { connection?: { stream?: NodeJS.EventEmitter & { destroy(): void } } };
+  const destroy = () => internal.connection?.stream?.destroy();
+  o.signal?.addEventListener('abort', destroy, { once: true });
+  o.stage?.('connecting');
+  const connecting = client.connect();
+  internal.connection?.stream?.once('connect', () => o.stage?.('waiting for the server to answer the startup message'));
+  try {
+    await connecting;
+  } catch (err) {
+    o.signal?.removeEventListener('abort', destroy);
+    await client.end().catch(() => undefined);
+    throw err;
+  }
+  client.once('end', () => o.signal?.removeEventListener('abort', destroy));
+  return client;
+}

@@ -18,15 +18,19 @@ export function serverGreeting(host: string, port: number, timeoutMs = 300): Pro
   return greeting({ host, port }, timeoutMs).then((g) => g.text || undefined, () => undefined);
 }
 
-/** A client that gives up instead of retrying: a probe reports what it finds, it does not wait for it to get better. */
-export async function connectRedis(url: string, o: { timeoutMs: number; tlsVerify: boolean; name: string; stage?(s: string): void }): Promise<Redis & { lastError?: unknown }> {
+/**
+ * A client that gives up instead of retrying: a probe reports what it finds, it does not wait for it to get
+ * better. With `reconnect`, one that comes back at once after a cut, as a service's client does (a fault's
+ * witness, timing the tool's own recovery). Either way the target's TLS setting and timeout hold.
+ */
+export async function connectRedis(url: string, o: { timeoutMs: number; tlsVerify: boolean; name: string; reconnect?: boolean; stage?(s: string): void }): Promise<Redis & { lastError?: unknown }> {
   const { Redis } = await import('ioredis');
   const client: Redis & { lastError?: unknown } = new Redis(url, {
     lazyConnect: true,
     connectTimeout: o.timeoutMs,
     commandTimeout: o.timeoutMs,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
+    maxRetriesPerRequest: o.reconnect ? 1 : 0,
+    retryStrategy: o.reconnect ? () => 10 : () => null,
     enableReadyCheck: false,
     connectionName: o.name,
     tls: url.startsWith('rediss:') ? { rejectUnauthorized: o.tlsVerify } : undefined,

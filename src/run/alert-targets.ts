@@ -1,8 +1,10 @@
 import type { TargetBase } from '../fields/target.js';
+import { PROBES } from '../probes/registry.js';
 import type { ProbeResult } from '../results/result.js';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443', 'redis:': '6379', 'rediss:': '6379', 'postgres:': '5432', 'postgresql:': '5432' };
+/** Each URL scheme's default port, as the probe kind that owns the scheme declares it. */
+const PORTS: Record<string, number> = Object.assign({}, ...PROBES.map((p) => p.ports ?? {}));
 
 /** `host:port` with loopback spellings made one, so `localhost:8500` and `127.0.0.1:8500` meet. */
 function endpointKey(host: string, port: string): string {
@@ -13,7 +15,7 @@ function endpointKey(host: string, port: string): string {
 function keyOfUrl(url: string): string | undefined {
   try {
     const u = new URL(url);
-    return u.hostname ? endpointKey(u.hostname, u.port || DEFAULT_PORTS[u.protocol] || '') : undefined;
+    return u.hostname ? endpointKey(u.hostname, u.port || String(PORTS[u.protocol.slice(0, -1)] ?? '')) : undefined;
   } catch {
     return undefined;
   }

@@ -39,7 +39,7 @@ export async function runFaults(config: Config, phases: PhaseResult[], o: FaultR
 /** One experiment; `hooks` hear of its injection and its end (a bus scenario marks its traffic then). */
 export function runOneFault(f: FaultConfig, config: Config, o: Pick<FaultRunOptions, 'signal' | 'say'>, hooks: { onInject?(): void; onEnd?(): void } = {}): Promise<FaultResult> {
   const check = (t: TargetBase, timeoutMs: number, c: { liveness: boolean; signal?: AbortSignal }) => probeOne(t, timeoutMs, c.signal, { liveness: c.liveness });
-  return runFault(f, { targets: config.targets, signal: o.signal, say: o.say, check, ...hooks });
+  return runFault(f, { targets: config.targets, timeoutMs: config.defaults.timeout, signal: o.signal, say: o.say, check, ...hooks });
 }
 
 /** A fault experiment not run: deliberately (no --chaos: its criteria are NOT RUN, not failed), or because what it needs did not run. */

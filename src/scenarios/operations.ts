@@ -1,22 +1,20 @@
 import { z } from 'zod';
 import { duration, name } from '../fields/fields.js';
 import { measure } from '../load/measure.js';
-import { postgresFactory } from '../load/postgres-connection.js';
-import { redisFactory } from '../load/redis-connection.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
-import { redactUrl } from '../util/redact.js';
 import { countOrDuration, countOrDurationModel, httpRequestFields, scenarioBase, successField } from './fields.js';
-import { httpLoad } from './http-request.js';
 import { defineScenario } from './types.js';
+import type { TargetBase } from '../fields/target.js';
 import { article } from '../util/words.js';
+import { OPERATION_PROTOCOLS, protocolFor } from './operation-protocols.js';
 
 const operation = z
   .strictObject({
     name: name.meta({ description: 'Result name: scenario.<name>.p99_ms' }),
     ...httpRequestFields,
-    target: name.meta({ description: 'An engine or http target (HTTP request), a redis target (command) or a postgres target (query)' }),
-    command: z.array(z.string()).min(1).optional().meta({ description: 'Redis: the command, e.g. [GET, orders:last]' }),
-    query: z.string().optional().meta({ description: 'PostgreSQL: the SQL to run' }),
+    target: name.meta({ description: `The target it loads: ${OPERATION_PROTOCOLS.map((p) => `${article(p.what)} ${p.what}`).join(', ')}` }),
+    // Each protocol's own fields (a Redis command, a SQL query).
+    ...(Object.assign({}, ...OPERATION_PROTOCOLS.map((p) => p.fields)) as Record<never, never>),
     sla: duration.optional().meta({ description: 'p99 must stay under this, with the success rate met (becomes a criterion)' }),
     success: successField.optional().meta({ description: 'Share of requests that must succeed; default: the scenario\'s (99.9%)' }),
     requests: z.number().int().min(1).optional(),
@@ -40,16 +38,10 @@ export const operationsScenario = defineScenario<OperationsScenario>({
   summary: 'Named operations (HTTP request, Redis command, SQL query), each with its own SLA on p99',
   schema,
   results: (s) => s.operations.map((o) => o.name),
-  references: (s) => s.operations.map((o, i) => ({ name: o.target, path: ['operations', i, 'target'], kinds: ['engine', 'http', 'redis', 'postgres'] })),
+  references: (s) => s.operations.map((o, i) => ({ name: o.target, path: ['operations', i, 'target'], kinds: OPERATION_PROTOCOLS.flatMap((p) => p.targetKinds) })),
   check(s, { targets }) {
     const issues: { path: (string | number)[]; message: string }[] = countOrDuration(s);
-    s.operations.forEach((op, i) => {
-      const kind = targets.get(op.target)?.kind;
-      if (kind === 'redis' && !op.command) issues.push({ path: ['operations', i], message: `operation "${op.name}" loads Redis target "${op.target}": give "command", e.g. command: [GET, "orders:last"]` });
-      else if (kind === 'postgres' && !op.query) issues.push({ path: ['operations', i], message: `operation "${op.name}" loads PostgreSQL target "${op.target}": give "query", e.g. query: "SELECT 1"` });
-      else if (kind !== 'redis' && op.command) issues.push({ path: ['operations', i, 'command'], message: `"command" is for a Redis target; "${op.target}" is ${article(kind)} ${kind} target (give method, path and body instead)` });
-      else if (kind !== 'postgres' && op.query) issues.push({ path: ['operations', i, 'query'], message: `"query" is for a PostgreSQL target; "${op.target}" is ${article(kind)} ${kind} target` });
-    });
+    s.operations.forEach((op, i) => issues.push(...fitsItsProtocol(op as unknown as Record<string, unknown> & Operation, i, targets.get(op.target)?.kind)));
     return issues;
   },
   impliedCriteria: (s) =>
@@ -78,10 +70,21 @@ export const operationsScenario = defineScenario<OperationsScenario>({
   },
 });
 
-async function loadFor(op: Operation, targets: Parameters<typeof httpLoad>[1], timeoutMs: number) {
-  const t = targets.get(op.target);
+/** An operation gives what its target's protocol needs, and nothing another protocol's. */
+function fitsItsProtocol(op: Record<string, unknown> & Operation, i: number, kind: string | undefined): { path: (string | number)[]; message: string }[] {
+  const own = protocolFor(kind);
+  if (own?.required && op[own.required.field] === undefined) return [{ path: ['operations', i], message: `operation "${op.name}" loads ${own.what} "${op.target}": give "${own.required.field}", e.g. ${own.required.example}` }];
+  for (const p of OPERATION_PROTOCOLS) {
+    if (p === own) continue;
+    for (const field of Object.keys(p.fields)) {
+      if (op[field] !== undefined) return [{ path: ['operations', i, field], message: `"${field}" is for ${article(p.what)} ${p.what}; "${op.target}" is ${article(kind)} ${kind} target` }];
+    }
+  }
+  return [];
+}
+
+async function loadFor(op: Operation, targets: Map<string, TargetBase>, timeoutMs: number) {
   // The config check has made sure the target exists and the operation fits its kind.
-  if (t?.kind === 'redis') return { factory: await redisFactory(t.url, op.command!, timeoutMs), url: t.url, describe: `${op.command![0]} on ${redactUrl(t.url)}` };
-  if (t?.kind === 'postgres') return { factory: await postgresFactory(t.url, op.query!, timeoutMs), url: t.url, describe: `SQL on ${redactUrl(t.url)}` };
-  return httpLoad(op, targets, timeoutMs);
+  const t = targets.get(op.target)!;
+  return protocolFor(t.kind)!.open(op as unknown as Record<string, unknown>, t, timeoutMs, targets);
 }
