@@ -44,7 +44,9 @@ try {
   const slow = await runs('slow');
   const samePairs = same.flatMap((a) => same.filter((b) => b !== a).map((b) => [a, b] as [string, string]));
   const slowPairs = same.flatMap((a) => slow.map((b) => [a, b] as [string, string]));
-  console.log(`identical reruns (5 ms target, ${RUNS} runs, ${samePairs.length} ordered pairs): ${await regressions(samePairs)} regressions`);
+  console.log(
+    `identical reruns (5 ms target, ${RUNS} runs, ${samePairs.length} ordered pairs): ${await regressions(samePairs)} regressions`,
+  );
   console.log(`5 ms -> 40 ms (${slowPairs.length} pairs): ${await regressions(slowPairs)} regressions`);
 } finally {
   await server.close();

@@ -19,7 +19,9 @@ const want = new Set(process.argv.slice(2));
 const enabled = (s: string) => want.size === 0 || want.has(s);
 
 async function nodeTarget(...args: (number | string)[]): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, [join(ROOT, 'bench/target-server.mjs'), ...args.map(String)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [join(ROOT, 'bench/target-server.mjs'), ...args.map(String)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<number>((r) => proc.stdout!.once('data', (d) => r(Number(String(d)))));
   return { url: `http://127.0.0.1:${port}/`, proc };
 }
@@ -28,17 +30,24 @@ async function nginxTarget(): Promise<{ url: string; proc: ChildProcess } | unde
   if (spawnSync('sh', ['-c', 'command -v nginx']).status !== 0) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'bench-nginx-'));
   const port = await freePort();
-  writeFileSync(join(dir, 'nginx.conf'), `worker_processes 1; daemon off; pid ${dir}/pid; error_log ${dir}/error.log;
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `worker_processes 1; daemon off; pid ${dir}/pid; error_log ${dir}/error.log;
 events { worker_connections 1024; }
 http { access_log off; keepalive_requests 1000000; keepalive_timeout 60s;
-  server { listen 127.0.0.1:${port}; location / { default_type application/json; return 200 '{"status":"healthy"}'; } } }`);
+  server { listen 127.0.0.1:${port}; location / { default_type application/json; return 200 '{"status":"healthy"}'; } } }`,
+  );
   const proc = spawn('nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
   await new Promise((r) => setTimeout(r, 500));
   return { url: `http://127.0.0.1:${port}/`, proc };
 }
 
 function validateLoad(args: string[]) {
-  const out = execFileSync(process.execPath, [BIN, 'load', ...args, '--format', 'json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 });
+  const out = execFileSync(process.execPath, [BIN, 'load', ...args, '--format', 'json'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+    maxBuffer: 64 << 20,
+  });
   return JSON.parse(out).scenarios[0];
 }
 
@@ -84,10 +93,14 @@ async function throughput(label: string, target: { url: string; proc: ChildProce
   const m = (xs: { rps: number; cpuUs: number }[], k: 'rps' | 'cpuUs') => median(xs.map((x) => x[k]));
   console.log(`throughput vs ${label}, 50 connections, 5 s, alternated, medians of 5`);
   for (const [tool, xs] of Object.entries(runs)) {
-    console.log(`  ${tool.padEnd(14)} ${xs.map((x) => x.rps.toFixed(0)).join(' / ')} req/s  median ${m(xs, 'rps').toFixed(0)}; CPU ${m(xs, 'cpuUs').toFixed(1)} µs/request`);
+    console.log(
+      `  ${tool.padEnd(14)} ${xs.map((x) => x.rps.toFixed(0)).join(' / ')} req/s  median ${m(xs, 'rps').toFixed(0)}; CPU ${m(xs, 'cpuUs').toFixed(1)} µs/request`,
+    );
   }
   for (const other of ['autocannon', 'wrk'] as const) {
-    console.log(`  ratio validate/${other}: throughput ${(m(runs.validate, 'rps') / m(runs[other], 'rps')).toFixed(3)}, CPU per request ${(m(runs.validate, 'cpuUs') / m(runs[other], 'cpuUs')).toFixed(3)} (lower is cheaper)`);
+    console.log(
+      `  ratio validate/${other}: throughput ${(m(runs.validate, 'rps') / m(runs[other], 'rps')).toFixed(3)}, CPU per request ${(m(runs.validate, 'cpuUs') / m(runs[other], 'cpuUs')).toFixed(3)} (lower is cheaper)`,
+    );
   }
 }
 
@@ -126,10 +139,16 @@ if (enabled('co')) {
   const u = r.uncorrectedLatencyMs;
   const k = closed.latencyMs;
   console.log('coordinated omission: a server holding every request for 2 s once every 10 s');
-  console.log(`  open, 200/s for 20 s, from the schedule: p50 ${c.p50} ms, p90 ${c.p90} ms, p99 ${c.p99} ms, max ${c.max} ms   (expected about 1, 1000, 1900, 2000)`);
+  console.log(
+    `  open, 200/s for 20 s, from the schedule: p50 ${c.p50} ms, p90 ${c.p90} ms, p99 ${c.p99} ms, max ${c.max} ms   (expected about 1, 1000, 1900, 2000)`,
+  );
   console.log(`  open, from the send:                    p50 ${u.p50} ms, p90 ${u.p90} ms, p99 ${u.p99} ms, max ${u.max} ms`);
-  console.log(`  requests ${r.requests}, late ${r.late}, queued ${r.queued}, dropped ${r.dropped}, achieved ${r.rps.toFixed(1)}/s, validity ${r.validity}`);
-  console.log(`  closed, 100 users for 20 s:             p50 ${k.p50} ms, p90 ${k.p90} ms, p99 ${k.p99} ms, max ${k.max} ms (${closed.requests} requests)`);
+  console.log(
+    `  requests ${r.requests}, late ${r.late}, queued ${r.queued}, dropped ${r.dropped}, achieved ${r.rps.toFixed(1)}/s, validity ${r.validity}`,
+  );
+  console.log(
+    `  closed, 100 users for 20 s:             p50 ${k.p50} ms, p90 ${k.p90} ms, p99 ${k.p99} ms, max ${k.max} ms (${closed.requests} requests)`,
+  );
 }
 
 if (enabled('memory')) {
@@ -138,6 +157,8 @@ if (enabled('memory')) {
   const long = validateLoad([t.url, '-R', '2000', '-d', '40s']);
   t.proc.kill();
   console.log('memory: peak RSS of the generator, 2,000 req/s open model');
-  console.log(`  10 s run: ${short.generator.maxRssMb.toFixed(1)} MiB (${short.requests} requests); 40 s run: ${long.generator.maxRssMb.toFixed(1)} MiB (${long.requests} requests)`);
+  console.log(
+    `  10 s run: ${short.generator.maxRssMb.toFixed(1)} MiB (${short.requests} requests); 40 s run: ${long.generator.maxRssMb.toFixed(1)} MiB (${long.requests} requests)`,
+  );
   console.log(`  ratio 40 s / 10 s: ${(long.generator.maxRssMb / short.generator.maxRssMb).toFixed(3)} (bar: within 10%)`);
 }

@@ -20,13 +20,18 @@ async function timed(label: string, args: string[], expectCode: number) {
     if (r.code !== expectCode) throw new Error(`${label}: exit ${r.code}, expected ${expectCode}\n${r.stderr}`);
     walls.push(r.wallMs);
   }
-  console.log(`${label.padEnd(58)} median ${median(walls).toFixed(0).padStart(5)} ms  (min ${Math.min(...walls).toFixed(0)}, max ${Math.max(...walls).toFixed(0)}, n=${RUNS})`);
+  console.log(
+    `${label.padEnd(58)} median ${median(walls).toFixed(0).padStart(5)} ms  (min ${Math.min(...walls).toFixed(0)}, max ${Math.max(...walls).toFixed(0)}, n=${RUNS})`,
+  );
   return median(walls);
 }
 
 const engines = await Promise.all(Array.from({ length: 9 }, () => engineServer()));
 const primary = await startRedis();
-const buses = [primary, ...(await Promise.all([startRedis({ replicaOf: primary.port }), startRedis({ password: 'bench-pw' }), startRedis()]))];
+const buses = [
+  primary,
+  ...(await Promise.all([startRedis({ replicaOf: primary.port }), startRedis({ password: 'bench-pw' }), startRedis()])),
+];
 const prom = await startPrometheus();
 const hanging = await hangingServer();
 const down = await freePort();
@@ -41,7 +46,11 @@ try {
   ];
   await timed('16 targets, 1 engine down (exit 1)', [...args, `--engine=down=http://127.0.0.1:${down}`], 1);
   await timed('15 targets, all up (exit 0)', args, 0);
-  const hung = await timed('16 targets, 1 never answers, --timeout 2s (exit 1)', [...args, `--engine=stuck=${hanging.url}`, '--timeout', '2s'], 1);
+  const hung = await timed(
+    '16 targets, 1 never answers, --timeout 2s (exit 1)',
+    [...args, `--engine=stuck=${hanging.url}`, '--timeout', '2s'],
+    1,
+  );
   console.log(`  -> overhead beyond the 2 s timeout: ${(hung - 2000).toFixed(0)} ms (the issue's bound: 1000 ms)`);
   await timed('validate demo (exit 0)', ['demo', '-q'], 0);
   await timed('validate --help (start-up)', ['--help'], 0);

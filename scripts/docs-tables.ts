@@ -16,7 +16,10 @@ const cell = (s: string) => String(s).replace(/\|/g, '\\|');
 
 /** Every generated table, by marker name. */
 export function docsTables(): Record<string, string> {
-  const metricList = (metrics: Record<string, MetricSpec>) => Object.entries(metrics).map(([name, spec]) => `\`${name}\` (${spec.unit.replace('_', ' ')}${spec.labelled ? ', by label' : ''})`).join(', ');
+  const metricList = (metrics: Record<string, MetricSpec>) =>
+    Object.entries(metrics)
+      .map(([name, spec]) => `\`${name}\` (${spec.unit.replace('_', ' ')}${spec.labelled ? ', by label' : ''})`)
+      .join(', ');
   const aka = (aliases: string[]) => (aliases.length ? ` (${aliases.map((a) => `\`${a}\``).join(', ')})` : '');
   return {
     metrics: [
@@ -34,7 +37,9 @@ export function docsTables(): Record<string, string> {
     formats: [
       '| format | `--out` extensions | for |',
       '|---|---|---|',
-      ...Object.entries(FORMATS).map(([name, f]) => `| \`${name}\` | ${f.extensions.map((e) => `\`${e}\``).join(' ')} | ${cell(f.summary)} |`),
+      ...Object.entries(FORMATS).map(
+        ([name, f]) => `| \`${name}\` | ${f.extensions.map((e) => `\`${e}\``).join(' ')} | ${cell(f.summary)} |`,
+      ),
     ].join('\n'),
   };
 }
@@ -52,7 +57,9 @@ export function renderDoc(text: string, file = 'README.md'): string {
 export function docPages(): string[] {
   const docs = (() => {
     try {
-      return readdirSync(new URL('docs/', root)).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
+      return readdirSync(new URL('docs/', root))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => `docs/${f}`);
     } catch {
       return [];
     }

@@ -10,7 +10,7 @@ export const EXAMPLES: Record<string, string[]> = {
   probe: [
     'validate probe redis://localhost:6379 postgres://postgres@localhost/app http://localhost:8100/health',
     'validate probe --engine risk=http://localhost:8200 --redis bus=redis://:$REDIS_PASSWORD@localhost:6380',
-    "validate probe --prometheus prom=http://localhost:9090 --criteria 'prometheus.alerts_firing{severity=\"critical\"} == 0'",
+    'validate probe --prometheus prom=http://localhost:9090 --criteria \'prometheus.alerts_firing{severity="critical"} == 0\'',
   ],
   load: [
     'validate load http://localhost:8200/health -n 50 -d 30s',
@@ -22,7 +22,10 @@ export const EXAMPLES: Record<string, string[]> = {
   merge: ['validate merge s1.json s2.json s3.json s4.json', 'validate merge shards/*.json --config platform.yaml --out readiness.html'],
   demo: ['validate demo', 'validate demo --chaos --out demo.html'],
   report: ['validate report readiness.json --format html --out readiness.html', 'validate report readiness.json -f junit'],
-  compare: ['validate compare baseline.json readiness.json', 'validate compare baseline.json readiness.json --max-p99-increase 20 --min-p99-increase 2 -o diff.md'],
+  compare: [
+    'validate compare baseline.json readiness.json',
+    'validate compare baseline.json readiness.json --max-p99-increase 20 --min-p99-increase 2 -o diff.md',
+  ],
   check: ['validate check validate.yaml', 'validate check - < platform.yaml'],
   schema: ['validate schema > validate.schema.json', 'validate schema report > report.schema.json'],
   init: ['validate init', 'validate init platform.yaml --force'],

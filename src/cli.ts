@@ -17,44 +17,77 @@ type SetExit = (code: ExitCodeValue) => void;
 export async function buildCli(argv: string[], signal: AbortSignal, setExit: SetExit): Promise<Command> {
   const sub = argv.slice(2).find((a) => !a.startsWith('-'));
   const program = new Command('validate')
-    .description('Production-readiness gate: probes a platform, runs its load and fault scenarios, judges go-live criteria, and answers GO or NO-GO.')
+    .description(
+      'Production-readiness gate: probes a platform, runs its load and fault scenarios, judges go-live criteria, and answers GO or NO-GO.',
+    )
     .exitOverride() // before the subcommands: they inherit it, so their usage errors reach the exit codes too
     .version(toolVersion(), '-V, --version')
     .showHelpAfterError('(run validate --help for usage)')
-    .addHelpText('after', '\nExit codes: 0 GO, 1 NO-GO, 2 usage or config error, 70 internal error, 129/130/143 stopped by SIGHUP/Ctrl-C/SIGTERM (partial report written).')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 GO, 1 NO-GO, 2 usage or config error, 70 internal error, 129/130/143 stopped by SIGHUP/Ctrl-C/SIGTERM (partial report written).',
+    )
     .hook('preAction', (_program, action) => setQuiet(action.opts().quiet));
 
   loading(sharded(gate(program.command('run'), 'validate a platform described by a config file')))
     .argument('[config]', 'the config file (YAML), or - for stdin; default validate.yaml')
     .option('--config <file>', 'the same, as an option')
     .option('--chaos', 'run the fault experiments (destructive: restarts, disconnects)')
-    .addOption(new Option('-w, --wait <duration>', 'before judging, re-probe until the required targets pass, for at most this long (after a deploy)').argParser(durationArg))
+    .addOption(
+      new Option(
+        '-w, --wait <duration>',
+        'before judging, re-probe until the required targets pass, for at most this long (after a deploy)',
+      ).argParser(durationArg),
+    )
     .option('--dry-run', 'say what would be probed, loaded and injected, and do nothing')
-    .action(async (file, flags) => setExit(await (await import('./commands/run.js')).run({ ...flags, config: configFile(file, flags.config) }, signal)));
+    .action(async (file, flags) =>
+      setExit(await (await import('./commands/run.js')).run({ ...flags, config: configFile(file, flags.config) }, signal)),
+    );
 
   const probes = sub === 'probe' ? (await import('./probes/registry.js')).PROBES : [];
   const schemes = probes.flatMap((k) => k.schemes.map((s) => `${s}://`));
-  const probe = gate(program.command('probe'), 'probe services given on the command line, no config needed')
-    .argument('[url...]', `URLs; the kind comes from the scheme${schemes.length ? ` (${schemes.join(', ')})` : ''}`);
+  const probe = gate(program.command('probe'), 'probe services given on the command line, no config needed').argument(
+    '[url...]',
+    `URLs; the kind comes from the scheme${schemes.length ? ` (${schemes.join(', ')})` : ''}`,
+  );
   for (const k of probes) probe.option(`--${k.kind} <[name=]url>`, `${k.summary}; repeatable`, collect, []);
   probe
     .option('--optional <name>', 'a target whose failure alone does not make NO-GO; repeatable', collect, [])
     .option('--criteria <expression>', 'a go-live criterion, e.g. "engines.available >= 90%"; repeatable', collect, [])
-    .addOption(new Option('-w, --wait <duration>', 'before judging, re-probe until the required targets pass, for at most this long').argParser(durationArg))
+    .addOption(
+      new Option('-w, --wait <duration>', 'before judging, re-probe until the required targets pass, for at most this long').argParser(
+        durationArg,
+      ),
+    )
     .action(async (urls, flags) => setExit(await (await import('./commands/probe.js')).probe(urls, flags, signal)));
 
-  loading(sharded(reporting(program.command('load'), 'load one URL, like autocannon: the closed model with --connections, the open model with --rate')))
+  loading(
+    sharded(
+      reporting(program.command('load'), 'load one URL, like autocannon: the closed model with --connections, the open model with --rate'),
+    ),
+  )
     .argument('<url>', 'the URL to load')
     .addOption(new Option('-n, --connections <n>', 'closed model: users sending back to back (default 10)').argParser(positiveInt))
     .addOption(new Option('-d, --duration <duration>', 'how long (default 10s)').argParser(durationArg))
     .addOption(new Option('-r, --requests <n>', 'closed model: total requests, instead of a duration').argParser(positiveInt))
-    .addOption(new Option('-R, --rate <n>', 'requests per second: the open model, latency from each scheduled time').argParser(positiveNumber))
-    .addOption(new Option('--max-connections <n>', 'open model: connections opened as needed, at most this many (default 1000)').argParser(positiveInt))
+    .addOption(
+      new Option('-R, --rate <n>', 'requests per second: the open model, latency from each scheduled time').argParser(positiveNumber),
+    )
+    .addOption(
+      new Option('--max-connections <n>', 'open model: connections opened as needed, at most this many (default 1000)').argParser(
+        positiveInt,
+      ),
+    )
     .option('-m, --method <method>', 'HTTP method', 'GET')
     .option('-H, --header <header>', 'a request header, "name: value"; repeatable', collect, [])
     .option('-b, --body <body>', 'request body')
     .addOption(new Option('-t, --timeout <duration>', 'per-request timeout (default 10s)').argParser(durationArg))
-    .option('--criteria <expression>', 'a criterion, e.g. "scenario.p99_ms < 50ms"; repeatable (one on success_rate replaces the default 99.9%)', collect, [])
+    .option(
+      '--criteria <expression>',
+      'a criterion, e.g. "scenario.p99_ms < 50ms"; repeatable (one on success_rate replaces the default 99.9%)',
+      collect,
+      [],
+    )
     .option('--progress', 'print progress even when stderr is not a terminal')
     .action(async (url, flags) => setExit(await (await import('./commands/load.js')).load(url, flags, signal)));
 
@@ -67,8 +100,8 @@ export async function buildCli(argv: string[], signal: AbortSignal, setExit: Set
     .action(async (file, flags) => setExit(await (await import('./commands/report.js')).report(file, flags)));
 
   reporting(program.command('merge'), 'merge the JSON reports of a sharded run (--shard i/n) into one report and one verdict')
-    .argument('<shard.json...>', 'every shard\'s JSON report')
-    .option('--config <file>', 'judge with this config\'s criteria (it must be the load the shards ran)')
+    .argument('<shard.json...>', "every shard's JSON report")
+    .option('--config <file>', "judge with this config's criteria (it must be the load the shards ran)")
     .option('--allow-partial', 'a missing shard is a warning, not NO-GO')
     .action(async (files, flags) => setExit(await (await import('./commands/merge.js')).merge(files, flags)));
 
@@ -96,7 +129,9 @@ export async function buildCli(argv: string[], signal: AbortSignal, setExit: Set
     .argument('[config]', 'the config file (YAML), or - for stdin; default validate.yaml')
     .option('--config <file>', 'the same, as an option')
     .option('-o, --out <file>', 'write the rules file here (atomically) instead of stdout')
-    .action(async (file, flags) => setExit(await (await import('./commands/alerts.js')).alerts({ config: configFile(file, flags.config), out: flags.out })));
+    .action(async (file, flags) =>
+      setExit(await (await import('./commands/alerts.js')).alerts({ config: configFile(file, flags.config), out: flags.out })),
+    );
 
   described(program.command('init'), 'write a commented starter config')
     .argument('[file]', 'where to write it', 'validate.yaml')
@@ -108,14 +143,22 @@ export async function buildCli(argv: string[], signal: AbortSignal, setExit: Set
 
 /** A command's description, its Examples, and usage errors that point at its own help. */
 function described(cmd: Command, description: string): Command {
-  return cmd.description(description).showHelpAfterError(`(run validate ${cmd.name()} --help for usage)`).addHelpText('after', examplesText(cmd.name()));
+  return cmd
+    .description(description)
+    .showHelpAfterError(`(run validate ${cmd.name()} --help for usage)`)
+    .addHelpText('after', examplesText(cmd.name()));
 }
 
 /** A command that writes a report: where it goes and how it looks. */
 function reporting(cmd: Command, description: string): Command {
   return described(cmd, description)
     .option('-f, --format <format>', `stdout format: ${FORMAT_NAMES.join(', ')}`, 'table')
-    .option('-o, --out <file>', `also write a report file (format from ${knownExtensions().join(' ')}, or FORMAT:PATH; {date} {verdict} ... expand); repeatable`, collect, [])
+    .option(
+      '-o, --out <file>',
+      `also write a report file (format from ${knownExtensions().join(' ')}, or FORMAT:PATH; {date} {verdict} ... expand); repeatable`,
+      collect,
+      [],
+    )
     .option('--no-color', 'no ANSI colours (also NO_COLOR=1)')
     .option('-q, --quiet', 'nothing on stdout or stderr unless something fails (files and exit code only)');
 }
@@ -129,17 +172,33 @@ function gate(cmd: Command, description: string): Command {
 
 /** A command that runs load: how often a result the generator could not vouch for is measured again. */
 function loading(cmd: Command): Command {
-  return cmd.addOption(new Option('--retries <n>', 'measure a scenario again when its generator could not vouch for a result (INVALID), at most n times (default 1, or the config\'s generator.retries)').argParser(nonNegativeInt));
+  return cmd.addOption(
+    new Option(
+      '--retries <n>',
+      "measure a scenario again when its generator could not vouch for a result (INVALID), at most n times (default 1, or the config's generator.retries)",
+    ).argParser(nonNegativeInt),
+  );
 }
 
 /** A command whose load can be one shard of several processes, merged after by `validate merge`. */
 function sharded(cmd: Command): Command {
   return cmd
-    .option('--shard <i/n>', 'run shard i of n: every n-th arrival of the one schedule, 1/n of the users (also JOB_COMPLETION_INDEX with --shards)')
-    .addOption(new Option('--shards <n>', 'how many shards, with a Kubernetes Indexed Job\'s JOB_COMPLETION_INDEX (also VALIDATE_SHARDS)').argParser(positiveInt))
+    .option(
+      '--shard <i/n>',
+      'run shard i of n: every n-th arrival of the one schedule, 1/n of the users (also JOB_COMPLETION_INDEX with --shards)',
+    )
+    .addOption(
+      new Option('--shards <n>', "how many shards, with a Kubernetes Indexed Job's JOB_COMPLETION_INDEX (also VALIDATE_SHARDS)").argParser(
+        positiveInt,
+      ),
+    )
     .option('--start-at <iso-time>', 'start the load at this instant (every shard the same), e.g. 2026-11-26T10:00:00Z')
     .option('--shard-probes <first|every>', 'which shards probe the targets (faults run on shard 1 only)', 'first')
-    .addOption(new Option('--workers <n>', 'run the load as n shards in worker threads of this process, merged: one generator on n cores').argParser(positiveInt));
+    .addOption(
+      new Option('--workers <n>', 'run the load as n shards in worker threads of this process, merged: one generator on n cores').argParser(
+        positiveInt,
+      ),
+    );
 }
 
 /** The config named as an argument (`validate run platform.yaml`) or with --config; not both differently. */

@@ -33,8 +33,13 @@ export class ConfigError extends ValidateError {
 
 /** A report file could not be written. The run itself happened; its verdict is in the message. */
 export class OutputError extends ValidateError {
-  constructor(readonly failures: string[], verdict: string) {
-    super(`the run finished (${verdict}) but ${failures.length === 1 ? 'a report file' : 'report files'} could not be written: ${failures.join('; ')}`);
+  constructor(
+    readonly failures: string[],
+    verdict: string,
+  ) {
+    super(
+      `the run finished (${verdict}) but ${failures.length === 1 ? 'a report file' : 'report files'} could not be written: ${failures.join('; ')}`,
+    );
     this.name = 'OutputError';
   }
 }

@@ -19,8 +19,14 @@ export function exitOnError(err: unknown, write: (line: string) => void, debug =
     return err.exitCode;
   }
   const e = err as Error | undefined;
-  const where = e?.stack?.split('\n').find((l) => /\/(dist|src)\//.test(l))?.trim().replace(/^at /, '');
-  write(`validate: internal error (a bug; please report it with the command that caused it): ${e?.name ?? 'Error'}: ${e?.message ?? String(err)}${where ? ` (${where})` : ''}\n`);
+  const where = e?.stack
+    ?.split('\n')
+    .find((l) => /\/(dist|src)\//.test(l))
+    ?.trim()
+    .replace(/^at /, '');
+  write(
+    `validate: internal error (a bug; please report it with the command that caused it): ${e?.name ?? 'Error'}: ${e?.message ?? String(err)}${where ? ` (${where})` : ''}\n`,
+  );
   if (debug) write(`${e?.stack ?? ''}\n`);
   return ExitCode.INTERNAL;
 }

@@ -12,7 +12,9 @@ async function main(argv: string[]): Promise<ExitCodeValue> {
   guardOutput(process.stderr, (s) => SECRETS.scrub(s));
   const interrupt = interruptSignal();
   let code: ExitCodeValue = ExitCode.GO;
-  const program = await buildCli(argv, interrupt.signal, (c) => { code = c; });
+  const program = await buildCli(argv, interrupt.signal, (c) => {
+    code = c;
+  });
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   try {
     await program.parseAsync(argv);

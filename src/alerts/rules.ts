@@ -28,14 +28,17 @@ const BROKEN: Record<Comparator, string> = { '<': '>=', '<=': '>', '>': '<=', '>
 
 /** `Engine health` -> `EngineHealth`: an alert name Prometheus accepts, unique in the file. */
 function alertName(name: string, taken: Set<string>): string {
-  const base = name.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : '')).replace(/^[^A-Za-z_]/, (c) => `_${c}`);
-  let n = (base.charAt(0).toUpperCase() + base.slice(1)) || 'Criterion';
+  const base = name
+    .replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))
+    .replace(/^[^A-Za-z_]/, (c) => `_${c}`);
+  let n = base.charAt(0).toUpperCase() + base.slice(1) || 'Criterion';
   for (let i = 2; taken.has(n); i++) n = `${base}${i}`;
   taken.add(n);
   return n;
 }
 
-const forText = (ms: number | undefined) => (ms === undefined || ms === 0 ? undefined : ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
+const forText = (ms: number | undefined) =>
+  ms === undefined || ms === 0 ? undefined : ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 const quote = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 
 /** A target's measurement in production: its own `metrics:`, else what its kind reads from the usual exporter. */
@@ -54,7 +57,8 @@ const GATE_OUTCOME = 'validate_criterion_outcome';
 function exprOf(c: Criterion, all: TargetBase[]): { expr: string; targets: string[]; reads: string[] } | string {
   const broken = `${BROKEN[c.op]} ${c.bound}`;
   const s = c.ref.scope;
-  if (c.ref.spec.selfCheck) return 'it checks validate\'s own measuring (its load generator, its fault experiments), not the platform: it has no production form';
+  if (c.ref.spec.selfCheck)
+    return "it checks validate's own measuring (its load generator, its fault experiments), not the platform: it has no production form";
   if (c.ref.matchers) return `it selects labelled series (${c.refText}); rules are written for plain measurements: write this one by hand`;
   if (s.type === 'all') return 'it spans every kind of target: give the rule per kind (e.g. engines.available)';
   if (s.kind === 'scenario' || s.kind === 'fault') {
@@ -66,10 +70,14 @@ function exprOf(c: Criterion, all: TargetBase[]): { expr: string; targets: strin
   const exprs = targets.map((t) => ({ t, q: promqlOf(t, c.ref.metric) }));
   const missing = exprs.filter((e) => !e.q).map((e) => e.t.name);
   if (targets.length === 0) return 'no target of that kind in the config';
-  if (missing.length) return `no PromQL for ${c.ref.metric} of ${missing.join(', ')}: give it in the target's metrics: (e.g. metrics: { ${c.ref.metric}: '...' })`;
+  if (missing.length)
+    return `no PromQL for ${c.ref.metric} of ${missing.join(', ')}: give it in the target's metrics: (e.g. metrics: { ${c.ref.metric}: '...' })`;
   const reads = exprs.map((e) => e.q!);
   // A required target whose series is gone (it left discovery) is one the gate could not measure: NOT MET, so the rule fires too.
-  const gone = exprs.filter((e) => e.t.required).map((e) => ` or absent(${e.q})`).join('');
+  const gone = exprs
+    .filter((e) => e.t.required)
+    .map((e) => ` or absent(${e.q})`)
+    .join('');
   if (s.type === 'member' || targets.length === 1) return { expr: `(${exprs[0].q}) ${broken}${gone}`, targets: [targets[0].name], reads };
   const agg = c.ref.spec.aggregate;
   const each = (agg === 'max' && (c.op === '<' || c.op === '<=')) || (agg === 'min' && (c.op === '>' || c.op === '>='));
@@ -77,7 +85,11 @@ function exprOf(c: Criterion, all: TargetBase[]): { expr: string; targets: strin
   if (each) return { expr: `${exprs.map((e) => `(${e.q}) ${broken}`).join(' or ')}${gone}`, targets: targets.map((t) => t.name), reads };
   if (agg === 'sum' || agg === 'mean') {
     const total = exprs.map((e) => `sum(${e.q})`).join(' + ');
-    return { expr: `${agg === 'mean' ? `(${total}) / ${exprs.length}` : total} ${broken}${gone}`, targets: targets.map((t) => t.name), reads };
+    return {
+      expr: `${agg === 'mean' ? `(${total}) / ${exprs.length}` : total} ${broken}${gone}`,
+      targets: targets.map((t) => t.name),
+      reads,
+    };
   }
   return `its ${agg} over ${targets.length} targets compared ${c.op} has no single PromQL form: write it per target`;
 }
@@ -89,7 +101,13 @@ function exprOf(c: Criterion, all: TargetBase[]): { expr: string; targets: strin
 export function expandGeneratedRules(targets: TargetBase[], criteria: Criterion[]): void {
   const wanting = targets.filter((t) => (t as { rules?: unknown }).rules === 'generated');
   if (wanting.length === 0) return;
-  const required = planRules(criteria, targets).rules.map((r) => ({ alert: r.alert, severity: r.labels.severity, expr: r.expr, ...(r.for && { for: r.for }), reads: r.reads }));
+  const required = planRules(criteria, targets).rules.map((r) => ({
+    alert: r.alert,
+    severity: r.labels.severity,
+    expr: r.expr,
+    ...(r.for && { for: r.for }),
+    reads: r.reads,
+  }));
   // Marked, so a config left without some targets (config/prune.ts) can generate them again.
   for (const t of wanting) Object.assign(t, { rules: required, rulesGenerated: true });
 }
@@ -116,7 +134,12 @@ export function planRules(criteria: Criterion[], targets: TargetBase[]): RulesPl
       expr: e.expr,
       reads: e.reads,
       ...(forText(c.for) && { for: forText(c.for) }),
-      labels: { severity: c.severity, criterion: c.name, ...(e.targets.length === 1 && { target: e.targets[0] }), ...(gate && { source: 'validate' }) },
+      labels: {
+        severity: c.severity,
+        criterion: c.name,
+        ...(e.targets.length === 1 && { target: e.targets[0] }),
+        ...(gate && { source: 'validate' }),
+      },
       annotations: {
         summary: `${c.name}: ${c.expression} is not met${gate ? ' (last validate run)' : ''}`,
         description: `The go-live criterion "${c.expression}" (${c.severity}), watched in production${c.description ? `: ${c.description}` : ''}.`,

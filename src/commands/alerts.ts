@@ -23,7 +23,10 @@ export async function alerts(flags: { config: string; out?: string }): Promise<E
     try {
       await writeFileAtomic(flags.out, text);
     } catch (err) {
-      throw new OutputError([`${flags.out}: ${WRITE_ERRORS[(err as NodeJS.ErrnoException).code ?? ''] ?? (err as Error).message}`], 'rules not written');
+      throw new OutputError(
+        [`${flags.out}: ${WRITE_ERRORS[(err as NodeJS.ErrnoException).code ?? ''] ?? (err as Error).message}`],
+        'rules not written',
+      );
     }
     note(`wrote ${plan.rules.length} alerting rule(s) to ${flags.out}`);
   }

@@ -25,15 +25,23 @@ function parseCompareOut(spec: string): { format: ComparisonFormat; path: string
   const m = /^([a-z]+):(.+)$/.exec(spec);
   if (m && COMPARISON_FORMATS.includes(m[1] as ComparisonFormat)) return { format: m[1] as ComparisonFormat, path: m[2] };
   const ext = Object.keys(EXTENSIONS).find((e) => spec.toLowerCase().endsWith(e));
-  if (!ext) throw new UsageError(`cannot tell the format of -o ${spec} from its extension (${Object.keys(EXTENSIONS).join(' ')}); or write FORMAT:PATH, e.g. markdown:${spec}`);
+  if (!ext)
+    throw new UsageError(
+      `cannot tell the format of -o ${spec} from its extension (${Object.keys(EXTENSIONS).join(' ')}); or write FORMAT:PATH, e.g. markdown:${spec}`,
+    );
   return { format: EXTENSIONS[ext], path: spec };
 }
 
 /** `validate compare BASELINE.json CURRENT.json`: exit 1 when the current run regressed beyond the bounds. */
 export async function compare(baseline: string, current: string, flags: CompareFlags): Promise<ExitCodeValue> {
-  if (!COMPARISON_FORMATS.includes(flags.format as ComparisonFormat)) throw new UsageError(`unknown format "${flags.format}" for compare; expected one of: ${COMPARISON_FORMATS.join(', ')}`);
+  if (!COMPARISON_FORMATS.includes(flags.format as ComparisonFormat))
+    throw new UsageError(`unknown format "${flags.format}" for compare; expected one of: ${COMPARISON_FORMATS.join(', ')}`);
   const outs = (flags.out ?? []).map(parseCompareOut);
-  const c = compareReports(await readReport(baseline), await readReport(current), { maxP99Increase: flags.maxP99Increase, minP99IncreaseMs: flags.minP99Increase, maxRpsDecrease: flags.maxRpsDecrease });
+  const c = compareReports(await readReport(baseline), await readReport(current), {
+    maxP99Increase: flags.maxP99Increase,
+    minP99IncreaseMs: flags.minP99Increase,
+    maxRpsDecrease: flags.maxRpsDecrease,
+  });
   const failed: string[] = [];
   for (const o of outs) {
     try {

@@ -56,12 +56,23 @@ export async function demo(flags: DemoFlags, signal: AbortSignal): Promise<ExitC
     if (flags.retries !== undefined) config.retries = flags.retries;
     // The simulated Prometheus has the rules `validate alerts` writes from this config (less DEMO_DROP_RULE, to see coverage fail).
     const dropped = new Set((process.env.DEMO_DROP_RULE ?? '').split(',').filter(Boolean));
-    platform.loadAlertRules(planRules(config.criteria, config.targets).rules.filter((r) => !dropped.has(r.alert)).map((r) => ({ name: r.alert, labels: r.labels, query: r.expr, duration: (parseDuration(r.for ?? '0s') ?? 0) / 1000 })));
+    platform.loadAlertRules(
+      planRules(config.criteria, config.targets)
+        .rules.filter((r) => !dropped.has(r.alert))
+        .map((r) => ({ name: r.alert, labels: r.labels, query: r.expr, duration: (parseDuration(r.for ?? '0s') ?? 0) / 1000 })),
+    );
     for (const n of notes) note(`demo: ${n}`);
     const progress = probeProgress(config.targets.length);
     const load = loadProgress('auto', plannedResults(config));
     const say = (l: string) => note(l);
-    const report = await execute(config, redactor, { signal, onResult: progress.onResult, onScenarioStart: load.onStart, notes, chaos: flags.chaos, say });
+    const report = await execute(config, redactor, {
+      signal,
+      onResult: progress.onResult,
+      onScenarioStart: load.onStart,
+      notes,
+      chaos: flags.chaos,
+      say,
+    });
     progress.end();
     load.end();
     return await emitReport(report, flags, config.outputs);
@@ -76,14 +87,20 @@ async function answers(url: string, defaultPort: number): Promise<boolean> {
 }
 
 /** The Redis and PostgreSQL targets of the demo that nothing answers for: left out, with a note saying so. */
-function notAnswering(config: Config, up: Record<'redis' | 'postgres', boolean>, urls: Record<'redis' | 'postgres', string>): { gone: Set<string>; notes: string[] } {
+function notAnswering(
+  config: Config,
+  up: Record<'redis' | 'postgres', boolean>,
+  urls: Record<'redis' | 'postgres', string>,
+): { gone: Set<string>; notes: string[] } {
   const notes: string[] = [];
   const gone = new Set<string>();
   for (const kind of ['redis', 'postgres'] as const) {
     if (up[kind]) continue;
     for (const t of config.targets.filter((t) => t.kind === kind)) gone.add(t.name);
     const u = new URL(urls[kind]);
-    notes.push(`${kind} is not answering on ${u.hostname}:${u.port || (kind === 'redis' ? 6379 : 5432)}; its checks are left out (start ${kind === 'redis' ? 'redis-server' : 'PostgreSQL'} to include them)`);
+    notes.push(
+      `${kind} is not answering on ${u.hostname}:${u.port || (kind === 'redis' ? 6379 : 5432)}; its checks are left out (start ${kind === 'redis' ? 'redis-server' : 'PostgreSQL'} to include them)`,
+    );
   }
   return { gone, notes };
 }

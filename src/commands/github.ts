@@ -14,13 +14,18 @@ import { WRITE_ERRORS } from '../util/write-errors.js';
 export async function toGithub(report: Report, stdoutIsMachineFormat: boolean, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   if (env.GITHUB_STEP_SUMMARY) {
     // The summary is the runner's page, not the run's result: a path that cannot take it is said, and the verdict stands.
-    await appendFile(env.GITHUB_STEP_SUMMARY, `${await renderReport(report, 'markdown', { color: false })}\n`).catch((err: NodeJS.ErrnoException) =>
-      process.stderr.write(`validate: cannot append the job summary to GITHUB_STEP_SUMMARY (${env.GITHUB_STEP_SUMMARY}): ${WRITE_ERRORS[err.code ?? ''] ?? err.message}\n`),
+    await appendFile(env.GITHUB_STEP_SUMMARY, `${await renderReport(report, 'markdown', { color: false })}\n`).catch(
+      (err: NodeJS.ErrnoException) =>
+        process.stderr.write(
+          `validate: cannot append the job summary to GITHUB_STEP_SUMMARY (${env.GITHUB_STEP_SUMMARY}): ${WRITE_ERRORS[err.code ?? ''] ?? err.message}\n`,
+        ),
     );
   }
   if (env.GITHUB_ACTIONS !== 'true') return;
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
-  const lines = report.criteria.filter((c) => c.status === 'fail' || c.status === 'warn' || c.status === 'inconclusive').map((c) => annotation(c, workspace));
+  const lines = report.criteria
+    .filter((c) => c.status === 'fail' || c.status === 'warn' || c.status === 'inconclusive')
+    .map((c) => annotation(c, workspace));
   if (lines.length) (stdoutIsMachineFormat ? process.stderr : process.stdout).write(`${lines.join('\n')}\n`);
 }
 

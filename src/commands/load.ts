@@ -27,7 +27,18 @@ export interface LoadFlags extends OutputFlags, ShardFlags {
   retries?: number;
 }
 
-const FLAG_OF: Record<string, string> = { url: 'URL', rate: '--rate', duration: '--duration', requests: '--requests', levels: '--connections', maxConnections: '--max-connections', method: '--method', headers: '--header', body: '--body', timeout: '--timeout' };
+const FLAG_OF: Record<string, string> = {
+  url: 'URL',
+  rate: '--rate',
+  duration: '--duration',
+  requests: '--requests',
+  levels: '--connections',
+  maxConnections: '--max-connections',
+  method: '--method',
+  headers: '--header',
+  body: '--body',
+  timeout: '--timeout',
+};
 
 /** A user criterion on these judges the errors itself, so the default error budget steps aside. */
 const JUDGES_ERRORS = /\b(success_rate|errors|over_error_budget)\b/;
@@ -40,26 +51,52 @@ export function loadConfig(url: string, flags: LoadFlags): { config: Config; own
     if (i <= 0) throw new UsageError(`--header "${h}": expected NAME: VALUE, e.g. --header "authorization: Bearer xyz"`);
     headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
   }
-  if (flags.rate !== undefined && flags.requests !== undefined) throw new UsageError('--requests goes with the closed model; with --rate, give --duration');
-  if (flags.rate !== undefined && flags.connections !== undefined) throw new UsageError('--connections is the closed model\'s users; with --rate, connections open as needed: cap them with --max-connections');
-  if (flags.rate === undefined && flags.maxConnections !== undefined) throw new UsageError('--max-connections goes with --rate (the open model); the closed model has exactly --connections users');
+  if (flags.rate !== undefined && flags.requests !== undefined)
+    throw new UsageError('--requests goes with the closed model; with --rate, give --duration');
+  if (flags.rate !== undefined && flags.connections !== undefined)
+    throw new UsageError(
+      "--connections is the closed model's users; with --rate, connections open as needed: cap them with --max-connections",
+    );
+  if (flags.rate === undefined && flags.maxConnections !== undefined)
+    throw new UsageError('--max-connections goes with --rate (the open model); the closed model has exactly --connections users');
   // Durations go into the config as text with their unit, as a config file would write them.
   const ms = (n: number | undefined) => (n === undefined ? undefined : `${n}ms`);
   const duration = flags.duration ?? (flags.requests === undefined ? 10_000 : undefined);
   const ownErrorCriteria = (flags.criteria ?? []).some((c) => JUDGES_ERRORS.test(c));
-  const common = { name: 'load', url, method: flags.method.toUpperCase(), headers, body: flags.body, success: ownErrorCriteria ? 0 : DEFAULT_SUCCESS_PCT, ...(flags.timeout !== undefined && { timeout: ms(flags.timeout) }) };
+  const common = {
+    name: 'load',
+    url,
+    method: flags.method.toUpperCase(),
+    headers,
+    body: flags.body,
+    success: ownErrorCriteria ? 0 : DEFAULT_SUCCESS_PCT,
+    ...(flags.timeout !== undefined && { timeout: ms(flags.timeout) }),
+  };
   const scenario =
     flags.rate !== undefined
-      ? { ...common, kind: 'rate', rate: flags.rate, duration: ms(duration ?? 10_000), ...(flags.maxConnections !== undefined && { maxConnections: flags.maxConnections }) }
+      ? {
+          ...common,
+          kind: 'rate',
+          rate: flags.rate,
+          duration: ms(duration ?? 10_000),
+          ...(flags.maxConnections !== undefined && { maxConnections: flags.maxConnections }),
+        }
       : { ...common, kind: 'concurrency', levels: [flags.connections ?? 10], duration: ms(duration), requests: flags.requests };
   const redactor = SECRETS;
   redactor.addFromUrl(url);
   let config: Config;
   try {
-    config = validateConfig({ platform: 'ad-hoc load', scenarios: [scenario], criteria: flags.criteria ?? [] }, 'command line', () => ({}), redactor);
+    config = validateConfig(
+      { platform: 'ad-hoc load', scenarios: [scenario], criteria: flags.criteria ?? [] },
+      'command line',
+      () => ({}),
+      redactor,
+    );
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    throw new ConfigError(err.issues.map((i) => ({ ...i, path: i.path.replace(/^scenarios\[0\]\.?(\w*).*$/, (_m, f: string) => FLAG_OF[f] ?? (f || 'load')) })));
+    throw new ConfigError(
+      err.issues.map((i) => ({ ...i, path: i.path.replace(/^scenarios\[0\]\.?(\w*).*$/, (_m, f: string) => FLAG_OF[f] ?? (f || 'load')) })),
+    );
   }
   if (flags.retries !== undefined) config.retries = flags.retries;
   return { config, ownErrorCriteria };
@@ -72,9 +109,11 @@ export function loadConfig(url: string, flags: LoadFlags): { config: Config; own
 export async function load(url: string, flags: LoadFlags, signal: AbortSignal): Promise<ExitCodeValue> {
   checkOutputs(flags);
   const { config, ownErrorCriteria } = loadConfig(url, flags);
-  note(ownErrorCriteria
-    ? 'validate: errors are judged by your --criteria (the default 99.9% success requirement is off)'
-    : `validate: errors count: at least ${DEFAULT_SUCCESS_PCT}% of requests must succeed (criterion "Errors within budget"); judge them yourself with --criteria 'scenario.success_rate >= 99%'`);
+  note(
+    ownErrorCriteria
+      ? 'validate: errors are judged by your --criteria (the default 99.9% success requirement is off)'
+      : `validate: errors count: at least ${DEFAULT_SUCCESS_PCT}% of requests must succeed (criterion "Errors within budget"); judge them yourself with --criteria 'scenario.success_rate >= 99%'`,
+  );
   const workers = checkWorkers(flags.workers, flags);
   if (workers) {
     return emitReport(await runInWorkers(config, workers, { signal, say: note, redactor: SECRETS }), flags);
@@ -82,7 +121,14 @@ export async function load(url: string, flags: LoadFlags, signal: AbortSignal): 
   const shard = resolveShard(flags);
   const startAt = resolveStartAt(flags);
   const progress = loadProgress(flags.progress ? 'always' : 'auto');
-  const report = await execute(config, SECRETS, { signal, onScenarioStart: progress.onStart, shard, startAt, probesEverywhere: probesOnEveryShard(flags), say: note });
+  const report = await execute(config, SECRETS, {
+    signal,
+    onScenarioStart: progress.onStart,
+    shard,
+    startAt,
+    probesEverywhere: probesOnEveryShard(flags),
+    say: note,
+  });
   progress.end();
   return emitReport(report, flags);
 }

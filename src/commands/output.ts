@@ -33,10 +33,12 @@ export function parseOut(spec: string): OutputTarget {
   const m = /^([a-z]+):(.+)$/.exec(spec);
   if (m && (FORMAT_NAMES as readonly string[]).includes(m[1])) return { format: m[1] as FormatName, path: m[2] };
   const format = formatFromPath(spec);
-  if (!format) throw new UsageError(`cannot tell the format of --out ${spec} from its extension (${knownExtensions().join(' ')}); or write FORMAT:PATH, e.g. markdown:${spec}`);
+  if (!format)
+    throw new UsageError(
+      `cannot tell the format of --out ${spec} from its extension (${knownExtensions().join(' ')}); or write FORMAT:PATH, e.g. markdown:${spec}`,
+    );
   return { format, path: spec };
 }
-
 
 /**
  * Writes every requested output, files first so they exist by the time a pipe reader sees the end of
@@ -64,7 +66,8 @@ export async function emitReport(report: Report, flags: OutputFlags, configured:
     }
   }
   const color = stdoutFormat === 'table' && wantsColor(flags);
-  if (!flags.quiet || stdoutFormat !== 'table') writeReportOut(await renderReport(report, stdoutFormat, { color, width: terminalWidth(), ...(htmlPath && { htmlPath }) }));
+  if (!flags.quiet || stdoutFormat !== 'table')
+    writeReportOut(await renderReport(report, stdoutFormat, { color, width: terminalWidth(), ...(htmlPath && { htmlPath }) }));
   if (!flags.noGithub) await toGithub(report, stdoutFormat !== 'table' && stdoutFormat !== 'markdown');
   if (failed.length > 0) throw new OutputError(failed, report.verdict);
   if (report.aborted) return ExitCode.INTERRUPTED;
@@ -84,7 +87,8 @@ export function checkOutputs(flags: OutputFlags, configured: OutputTarget[] = []
   if (flags.format) parseFormat(flags.format);
   for (const f of [...configured, ...(flags.out ?? []).map(parseOut)]) {
     for (const [whole, key] of f.path.matchAll(/\{(\w+)\}/g)) {
-      if (!PLACEHOLDERS.includes(key)) throw new UsageError(`--out ${f.path}: unknown placeholder ${whole}; use ${PLACEHOLDERS.map((k) => `{${k}}`).join(' ')}`);
+      if (!PLACEHOLDERS.includes(key))
+        throw new UsageError(`--out ${f.path}: unknown placeholder ${whole}; use ${PLACEHOLDERS.map((k) => `{${k}}`).join(' ')}`);
     }
   }
 }

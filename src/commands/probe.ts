@@ -32,10 +32,16 @@ export async function probe(urls: string[], flags: ProbeFlags, signal: AbortSign
   const redactor = SECRETS;
   registerSecrets([urls, flags], redactor);
   const targets = adHocTargets(urls, flags);
-  if (targets.length === 0) throw new UsageError('nothing to probe: give URLs (e.g. validate probe redis://localhost:6379) or --engine/--redis/--postgres/--prometheus/--http NAME=URL');
+  if (targets.length === 0)
+    throw new UsageError(
+      'nothing to probe: give URLs (e.g. validate probe redis://localhost:6379) or --engine/--redis/--postgres/--prometheus/--http NAME=URL',
+    );
   const data = {
     platform: 'ad-hoc probe',
-    defaults: { ...(flags.timeout !== undefined && { timeout: `${flags.timeout}ms` }), ...(flags.concurrency !== undefined && { concurrency: flags.concurrency }) },
+    defaults: {
+      ...(flags.timeout !== undefined && { timeout: `${flags.timeout}ms` }),
+      ...(flags.concurrency !== undefined && { concurrency: flags.concurrency }),
+    },
     targets: targets.map(({ arg: _arg, ...t }) => t),
     criteria: flags.criteria ?? [],
   };
@@ -51,7 +57,6 @@ export async function probe(urls: string[], flags: ProbeFlags, signal: AbortSign
   progress.end();
   return emitReport(report, flags);
 }
-
 
 function kindFlag(flags: ProbeFlags, kind: string): string[] {
   const v = (flags as Record<string, unknown>)[kind];
@@ -81,13 +86,17 @@ function kindFromScheme(url: string, arg: string): string {
   try {
     scheme = new URL(url).protocol.replace(/:$/, '');
   } catch {
-    const hint = /:\/\/[^/]*:\S*@/.test(url) ? '; percent-encode the reserved characters of a password (/ is %2F, @ is %40)' : '; write e.g. redis://localhost:6379, postgres://localhost/app or http://localhost:8100/health';
+    const hint = /:\/\/[^/]*:\S*@/.test(url)
+      ? '; percent-encode the reserved characters of a password (/ is %2F, @ is %40)'
+      : '; write e.g. redis://localhost:6379, postgres://localhost/app or http://localhost:8100/health';
     throw new UsageError(`"${redactUrl(arg)}" is not a URL${hint}`);
   }
   const kind = PROBES.find((p) => p.schemes.includes(scheme));
   if (!kind) {
     const schemes = PROBES.flatMap((p) => p.schemes);
-    throw new UsageError(`cannot tell what "${redactUrl(arg)}" is from its scheme "${scheme}:"; known schemes: ${schemes.join(', ')}; or use --engine/--prometheus/... NAME=URL`);
+    throw new UsageError(
+      `cannot tell what "${redactUrl(arg)}" is from its scheme "${scheme}:"; known schemes: ${schemes.join(', ')}; or use --engine/--prometheus/... NAME=URL`,
+    );
   }
   return kind.kind;
 }
@@ -98,7 +107,13 @@ function defaultName(url: string, kind: string): string {
     // pidfile:///run/risk.pid has no host: the file's name says what it is.
     // An address says nothing a person can use in a criterion: the kind does (redis-6379).
     const ip = /^[\d.]+$|^\[/.test(u.hostname);
-    const base = (ip ? kind : u.hostname) || u.pathname.split('/').pop()?.replace(/\.\w+$/, '') || kind;
+    const base =
+      (ip ? kind : u.hostname) ||
+      u.pathname
+        .split('/')
+        .pop()
+        ?.replace(/\.\w+$/, '') ||
+      kind;
     return `${base.replace(/[^A-Za-z0-9_-]/g, '_')}-${u.port || kind}`.replace(/^[^A-Za-z_]/, (c) => `_${c}`);
   } catch {
     return kind;

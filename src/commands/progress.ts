@@ -22,7 +22,9 @@ export function probeProgress(total: number, enabled = Boolean(process.stderr.is
       if (r.status === 'fail') failed++;
       if (!enabled) return;
       const secs = ((performance.now() - started) / 1000).toFixed(1);
-      process.stderr.write(`\r\x1b[2K${fit(`probing ${done}/${total}  ${failed} failed  ${secs}s  last: ${r.name} ${r.status}`, process.stderr.columns)}`);
+      process.stderr.write(
+        `\r\x1b[2K${fit(`probing ${done}/${total}  ${failed} failed  ${secs}s  last: ${r.name} ${r.status}`, process.stderr.columns)}`,
+      );
     },
     end() {
       if (enabled && done > 0) process.stderr.write('\r\x1b[2K');
@@ -30,7 +32,12 @@ export function probeProgress(total: number, enabled = Boolean(process.stderr.is
   };
 }
 
-const secs = (ms: number) => (ms >= 3_600_000 ? `${Math.floor(ms / 3_600_000)}h${String(Math.floor((ms % 3_600_000) / 60_000)).padStart(2, '0')}m` : ms >= 60_000 ? `${Math.floor(ms / 60_000)}m${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}s` : `${Math.floor(ms / 1000)}s`);
+const secs = (ms: number) =>
+  ms >= 3_600_000
+    ? `${Math.floor(ms / 3_600_000)}h${String(Math.floor((ms % 3_600_000) / 60_000)).padStart(2, '0')}m`
+    : ms >= 60_000
+      ? `${Math.floor(ms / 60_000)}m${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}s`
+      : `${Math.floor(ms / 1000)}s`;
 
 /**
  * One load result's progress: which of how many, elapsed of planned (time, or requests for a count),

@@ -41,7 +41,17 @@ export async function run(flags: RunFlags, signal: AbortSignal): Promise<ExitCod
   const load = loadProgress('auto', plannedResults(config));
   const shard = resolveShard(flags);
   const startAt = resolveStartAt(flags);
-  const report = await execute(config, redactor, { signal, waitMs: flags.wait, onResult: progress.onResult, onScenarioStart: load.onStart, chaos: flags.chaos, say: note, shard, startAt, probesEverywhere: probesOnEveryShard(flags) });
+  const report = await execute(config, redactor, {
+    signal,
+    waitMs: flags.wait,
+    onResult: progress.onResult,
+    onScenarioStart: load.onStart,
+    chaos: flags.chaos,
+    say: note,
+    shard,
+    startAt,
+    probesEverywhere: probesOnEveryShard(flags),
+  });
   progress.end();
   load.end();
   return emitReport(report, flags, config.outputs);
@@ -50,10 +60,21 @@ export async function run(flags: RunFlags, signal: AbortSignal): Promise<ExitCod
 /** `--dry-run`: says what would be probed, loaded and injected, and touches nothing. */
 function dryRun(config: Config): ExitCodeValue {
   const targets = new Map(config.targets.map((t) => [t.name, t]));
-  const lines = [`${config.platform}: ${config.targets.length} target(s), ${config.scenarios.length} scenario(s), ${config.faults.length} fault experiment(s)`];
-  for (const p of config.phases) lines.push(`phase ${p.name}: ${config.targets.filter((t) => t.phase === p.name).map((t) => `${t.name} (${t.kind})`).join(', ')}`);
+  const lines = [
+    `${config.platform}: ${config.targets.length} target(s), ${config.scenarios.length} scenario(s), ${config.faults.length} fault experiment(s)`,
+  ];
+  for (const p of config.phases)
+    lines.push(
+      `phase ${p.name}: ${config.targets
+        .filter((t) => t.phase === p.name)
+        .map((t) => `${t.name} (${t.kind})`)
+        .join(', ')}`,
+    );
   for (const s of config.scenarios) lines.push(`scenario ${s.name} (${s.kind})`);
-  for (const f of config.faults) lines.push(`fault ${f.name}: would ${faultType(f.fault.type).describe(f.fault, targets)}; watching ${f.watch.join(', ')} (only with --chaos)`);
+  for (const f of config.faults)
+    lines.push(
+      `fault ${f.name}: would ${faultType(f.fault.type).describe(f.fault, targets)}; watching ${f.watch.join(', ')} (only with --chaos)`,
+    );
   // Fault commands and URLs carry ${VAR} values: the output guard in main.ts masks the secret ones.
   process.stdout.write(`${lines.map((l) => redactUrlsInText(l)).join('\n')}\n`);
   return ExitCode.GO;

@@ -4,7 +4,12 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { reportSchema } from '../reports/report-schema.js';
 
 const SCHEMAS = {
-  config: () => ({ $schema: 'https://json-schema.org/draft/2020-12/schema', $id: 'https://validate.dev/schema/config-v1.json', title: 'validate config', ...(jsonSchema() as object) }),
+  config: () => ({
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://validate.dev/schema/config-v1.json',
+    title: 'validate config',
+    ...(jsonSchema() as object),
+  }),
   report: reportSchema,
 };
 

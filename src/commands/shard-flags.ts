@@ -19,17 +19,23 @@ export function resolveShard(flags: ShardFlags, env: NodeJS.ProcessEnv = process
   if (flags.shard !== undefined) {
     const s = parseShard(flags.shard);
     if (typeof s === 'string') throw new UsageError(`--shard: ${s}`);
-    if (flags.shards !== undefined && flags.shards !== s.total) throw new UsageError(`--shard ${flags.shard} and --shards ${flags.shards} disagree on the number of shards`);
+    if (flags.shards !== undefined && flags.shards !== s.total)
+      throw new UsageError(`--shard ${flags.shard} and --shards ${flags.shards} disagree on the number of shards`);
     return s;
   }
   const total = flags.shards ?? (env.VALIDATE_SHARDS ? Number(env.VALIDATE_SHARDS) : undefined);
   const index = env.JOB_COMPLETION_INDEX;
   if (index === undefined) {
-    if (flags.shards !== undefined) throw new UsageError('--shards needs this process\'s index: give --shard i/n, or run as a Kubernetes Indexed Job (JOB_COMPLETION_INDEX)');
+    if (flags.shards !== undefined)
+      throw new UsageError(
+        "--shards needs this process's index: give --shard i/n, or run as a Kubernetes Indexed Job (JOB_COMPLETION_INDEX)",
+      );
     return undefined;
   }
   if (total === undefined || !Number.isInteger(total) || total < 1) {
-    throw new UsageError(`JOB_COMPLETION_INDEX is set (${index}: a Kubernetes Indexed Job) but not how many shards there are: give --shards N or set VALIDATE_SHARDS`);
+    throw new UsageError(
+      `JOB_COMPLETION_INDEX is set (${index}: a Kubernetes Indexed Job) but not how many shards there are: give --shards N or set VALIDATE_SHARDS`,
+    );
   }
   const s = parseShard(`${Number(index) + 1}/${total}`);
   if (typeof s === 'string') throw new UsageError(`JOB_COMPLETION_INDEX=${index} with ${total} shards: ${s}`);
@@ -48,8 +54,10 @@ export function resolveStartAt(flags: ShardFlags, now = Date.now()): { perf: num
 /** `--workers` is its own sharding: not with --shard (or a Kubernetes index), and not with --wait. */
 export function checkWorkers(workers: number | undefined, other: { shard?: string; wait?: number }): number | undefined {
   if (workers === undefined || workers === 1) return undefined;
-  if (other.shard !== undefined || process.env.JOB_COMPLETION_INDEX !== undefined) throw new UsageError('--workers runs the shards itself in this process: give --workers or --shard (or a Kubernetes index), not both');
-  if (other.wait !== undefined) throw new UsageError('--wait cannot go with --workers: wait for the targets first (validate probe --wait), then run');
+  if (other.shard !== undefined || process.env.JOB_COMPLETION_INDEX !== undefined)
+    throw new UsageError('--workers runs the shards itself in this process: give --workers or --shard (or a Kubernetes index), not both');
+  if (other.wait !== undefined)
+    throw new UsageError('--wait cannot go with --workers: wait for the targets first (validate probe --wait), then run');
   return workers;
 }
 

@@ -54,15 +54,18 @@ const pct = (before: number, after: number) => (before === 0 ? (after === 0 ? 0 
 /** What changed from a baseline run to the current one, and whether it is a regression beyond the bounds. */
 export function compareReports(base: Report, cur: Report, bounds: Bounds): Comparison {
   const changes: Change[] = [];
-  if (base.verdict !== cur.verdict) changes.push({ what: 'verdict', name: 'verdict', before: base.verdict, after: cur.verdict, regression: cur.verdict === 'NO-GO' });
+  if (base.verdict !== cur.verdict)
+    changes.push({ what: 'verdict', name: 'verdict', before: base.verdict, after: cur.verdict, regression: cur.verdict === 'NO-GO' });
   // What is new in the current run counts as much as what changed: a new criterion or fault that fails is a regression.
   const statusChanges = <T extends { name: string; status: string }>(what: Change['what'], a: T[], b: T[]) => {
     for (const x of b) {
       const was = a.find((y) => y.name === x.name);
       if (!was) changes.push({ what, name: x.name, before: 'absent', after: x.status, regression: x.status === 'fail' });
-      else if (was.status !== x.status) changes.push({ what, name: x.name, before: was.status, after: x.status, regression: was.status !== 'fail' && x.status === 'fail' });
+      else if (was.status !== x.status)
+        changes.push({ what, name: x.name, before: was.status, after: x.status, regression: was.status !== 'fail' && x.status === 'fail' });
     }
-    for (const y of a) if (!b.some((x) => x.name === y.name)) changes.push({ what, name: y.name, before: y.status, after: 'absent', regression: false });
+    for (const y of a)
+      if (!b.some((x) => x.name === y.name)) changes.push({ what, name: y.name, before: y.status, after: 'absent', regression: false });
   };
   statusChanges('probe', base.probes, cur.probes);
   statusChanges('criterion', base.criteria, cur.criteria);
@@ -75,7 +78,17 @@ export function compareReports(base: Report, cur: Report, bounds: Bounds): Compa
     const invalid = [b, s].find((x) => x.validity === 'INVALID');
     if (invalid) {
       const side = invalid === s ? 'current' : 'baseline';
-      scenarios.push({ name: s.name, p50: [b.latencyMs.p50, s.latencyMs.p50], p99: [b.latencyMs.p99, s.latencyMs.p99], rps: [b.rps, s.rps], p99ChangePct: pct(b.latencyMs.p99, s.latencyMs.p99), rpsChangePct: pct(b.rps, s.rps), regression: false, why: [], notCompared: `the ${side} run's generator could not vouch for it (INVALID: ${invalid.invalidReason})` });
+      scenarios.push({
+        name: s.name,
+        p50: [b.latencyMs.p50, s.latencyMs.p50],
+        p99: [b.latencyMs.p99, s.latencyMs.p99],
+        rps: [b.rps, s.rps],
+        p99ChangePct: pct(b.latencyMs.p99, s.latencyMs.p99),
+        rpsChangePct: pct(b.rps, s.rps),
+        regression: false,
+        why: [],
+        notCompared: `the ${side} run's generator could not vouch for it (INVALID: ${invalid.invalidReason})`,
+      });
       continue;
     }
     const p99ChangePct = pct(b.latencyMs.p99, s.latencyMs.p99);
@@ -89,12 +102,23 @@ export function compareReports(base: Report, cur: Report, bounds: Bounds): Compa
     // A p99 regression must be beyond the bound, beyond the floor, and beyond what sampling explains.
     const p99Up = s.latencyMs.p99 - b.latencyMs.p99;
     if (p99ChangePct > bounds.maxP99Increase && p99Up > bounds.minP99IncreaseMs && p99Differs !== false) {
-      why.push(`p99 up ${p99ChangePct.toFixed(1)}% (+${p99Up.toFixed(2)} ms; bounds ${bounds.maxP99Increase}% and ${bounds.minP99IncreaseMs} ms)`);
+      why.push(
+        `p99 up ${p99ChangePct.toFixed(1)}% (+${p99Up.toFixed(2)} ms; bounds ${bounds.maxP99Increase}% and ${bounds.minP99IncreaseMs} ms)`,
+      );
     }
     if (-rpsChangePct > bounds.maxRpsDecrease) why.push(`rps down ${(-rpsChangePct).toFixed(1)}% (bound ${bounds.maxRpsDecrease}%)`);
     scenarios.push({
-      name: s.name, p50: [b.latencyMs.p50, s.latencyMs.p50], p99: [b.latencyMs.p99, s.latencyMs.p99], rps: [b.rps, s.rps], p99ChangePct, rpsChangePct,
-      p99Intervals: ib && is ? [ib, is] : undefined, p99Differs, shapeDistance: hb && hs ? ksDistance(hb, hs) : undefined, regression: why.length > 0, why,
+      name: s.name,
+      p50: [b.latencyMs.p50, s.latencyMs.p50],
+      p99: [b.latencyMs.p99, s.latencyMs.p99],
+      rps: [b.rps, s.rps],
+      p99ChangePct,
+      rpsChangePct,
+      p99Intervals: ib && is ? [ib, is] : undefined,
+      p99Differs,
+      shapeDistance: hb && hs ? ksDistance(hb, hs) : undefined,
+      regression: why.length > 0,
+      why,
     });
   }
   return {

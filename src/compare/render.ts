@@ -23,7 +23,16 @@ interface Grid {
 }
 
 function scenarioGrid(c: Comparison): Grid {
-  const columns: Column[] = [{ head: 'Scenario', wrap: true }, { head: 'p50', drop: 2, wrap: true }, { head: 'p99', wrap: true }, { head: 'p99 change' }, { head: 'RPS', drop: 3 }, { head: 'RPS change' }, { head: 'Latency difference', wrap: true, drop: 1 }, { head: 'Result', wrap: true }];
+  const columns: Column[] = [
+    { head: 'Scenario', wrap: true },
+    { head: 'p50', drop: 2, wrap: true },
+    { head: 'p99', wrap: true },
+    { head: 'p99 change' },
+    { head: 'RPS', drop: 3 },
+    { head: 'RPS change' },
+    { head: 'Latency difference', wrap: true, drop: 1 },
+    { head: 'Result', wrap: true },
+  ];
   const rows = c.scenarios.map((s) => [
     s.name,
     `${formatMs(s.p50[0])} -> ${formatMs(s.p50[1])}`,
@@ -39,12 +48,20 @@ function scenarioGrid(c: Comparison): Grid {
 
 function changeGrid(c: Comparison): Grid {
   const columns: Column[] = [{ head: 'Changed' }, { head: 'Name', wrap: true }, { head: 'Before' }, { head: 'After' }, { head: 'Result' }];
-  return { columns, rows: c.changes.map((ch) => [ch.what, ch.name, ch.before, ch.after, ch.regression ? 'REGRESSION' : '']), bad: c.changes.map((ch) => ch.regression) };
+  return {
+    columns,
+    rows: c.changes.map((ch) => [ch.what, ch.name, ch.before, ch.after, ch.regression ? 'REGRESSION' : '']),
+    bad: c.changes.map((ch) => ch.regression),
+  };
 }
 
 function markdownTable(g: Grid): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|');
-  return [`| ${g.columns.map((x) => x.head).join(' | ')} |`, `|${g.columns.map(() => '---').join('|')}|`, ...g.rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+  return [
+    `| ${g.columns.map((x) => x.head).join(' | ')} |`,
+    `|${g.columns.map(() => '---').join('|')}|`,
+    ...g.rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ].join('\n');
 }
 
 export interface ComparisonRenderOptions {
@@ -59,7 +76,15 @@ export function renderComparison(c: Comparison, format: ComparisonFormat, opts: 
   const md = format === 'markdown';
   const width = Math.max(60, opts.width ?? 100);
   const style = { head: opts.color ? ['cyan'] : [], border: opts.color ? ['gray'] : [] };
-  const show = (g: Grid) => (md ? markdownTable(g) : fitTable(g.columns, g.rows.map((r, i) => (g.bad[i] ? r.map((x) => ch.red(x)) : r)), width, style));
+  const show = (g: Grid) =>
+    md
+      ? markdownTable(g)
+      : fitTable(
+          g.columns,
+          g.rows.map((r, i) => (g.bad[i] ? r.map((x) => ch.red(x)) : r)),
+          width,
+          style,
+        );
   const title = `Comparison: ${c.baseline.startedAt} (${c.baseline.verdict}) -> ${c.current.startedAt} (${c.current.verdict})`;
   const out = [md ? `# ${title}` : ch.bold(title), ''];
   if (c.scenarios.length) out.push(show(scenarioGrid(c)), '');
@@ -67,7 +92,13 @@ export function renderComparison(c: Comparison, format: ComparisonFormat, opts: 
   else out.push('No verdict, probe, criterion or fault changed status, and none is new.', '');
   const bounds = `p99 +${c.bounds.maxP99Increase}% and +${c.bounds.minP99IncreaseMs} ms beyond its confidence interval, rps -${c.bounds.maxRpsDecrease}%, any pass -> fail, anything new failing`;
   if (c.regressed) out.push(ch.red(`REGRESSED beyond the bounds (${bounds}).`), '');
-  else if (c.inconclusive) out.push(ch.magenta(`INCONCLUSIVE: no regression among what could be compared, but the current run could not vouch for everything (${bounds}).`), '');
+  else if (c.inconclusive)
+    out.push(
+      ch.magenta(
+        `INCONCLUSIVE: no regression among what could be compared, but the current run could not vouch for everything (${bounds}).`,
+      ),
+      '',
+    );
   else out.push(ch.green(`No regression beyond the bounds (${bounds}).`), '');
   return out.join('\n');
 }

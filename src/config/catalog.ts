@@ -25,7 +25,13 @@ export interface CatalogMembers {
 export function metricCatalog(m: CatalogMembers): MetricCatalog {
   const results = new Map(m.results.map((r) => [r.name, r.extra ?? {}]));
   const sources: MetricSource[] = [
-    { kind: 'fault', aliases: ['faults'], metrics: FAULT_METRICS, members: new Map(m.faults.map((n) => [n, {}])), category: FAULT_CATEGORY },
+    {
+      kind: 'fault',
+      aliases: ['faults'],
+      metrics: FAULT_METRICS,
+      members: new Map(m.faults.map((n) => [n, {}])),
+      category: FAULT_CATEGORY,
+    },
     ...PROBES.map((p) => ({
       kind: p.kind,
       aliases: p.aliases,

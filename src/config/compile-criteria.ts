@@ -10,23 +10,48 @@ import type { Path } from './locate.js';
 
 export { FAULT_CATEGORY, LOAD_CATEGORY } from './catalog.js';
 /** Implicit in every run: a required target that fails is NO-GO, whatever else is asked. */
-export const REQUIRED_PROBES_CRITERION = { key: 'required-probes', name: 'Required probes pass', expect: 'targets.required_failed == 0', severity: 'critical' as const };
+export const REQUIRED_PROBES_CRITERION = {
+  key: 'required-probes',
+  name: 'Required probes pass',
+  expect: 'targets.required_failed == 0',
+  severity: 'critical' as const,
+};
 /** Implicit when load runs: numbers from a generator that could not keep up are not the server's. */
-export const VALID_LOAD_CRITERION = { key: 'valid-load', name: 'Load results valid', expect: 'scenario.invalid == 0', severity: 'critical' as const };
+export const VALID_LOAD_CRITERION = {
+  key: 'valid-load',
+  name: 'Load results valid',
+  expect: 'scenario.invalid == 0',
+  severity: 'critical' as const,
+};
 /** Implicit when load runs: errors count as much as latency; each result's success must meet its requirement (99.9% unless set). */
-export const ERROR_BUDGET_CRITERION = { key: 'error-budget', name: 'Errors within budget', expect: 'scenario.over_error_budget == 0', severity: 'critical' as const };
+export const ERROR_BUDGET_CRITERION = {
+  key: 'error-budget',
+  name: 'Errors within budget',
+  expect: 'scenario.over_error_budget == 0',
+  severity: 'critical' as const,
+};
 
 /**
  * Implicit when fault experiments are configured: each must recover, stay isolated and leave the platform
  * steady. One that tested nothing (not injected, no effect) makes this INCONCLUSIVE, never a pass.
  */
-export const FAULTS_PASS_CRITERION = { key: 'faults-pass', name: 'Fault experiments pass', expect: 'fault.passed == 1', severity: 'critical' as const };
+export const FAULTS_PASS_CRITERION = {
+  key: 'faults-pass',
+  name: 'Fault experiments pass',
+  expect: 'fault.passed == 1',
+  severity: 'critical' as const,
+};
 
 /**
  * Every criterion of a run, compiled against what the config will measure: the implicit ones, those its
  * scenarios imply (an operation's SLA), then the config's own, whose mistakes become located issues.
  */
-export function compileCriteria(view: View, names: { results: Map<string, number>; faults: Map<string, number> }, issues: PathIssue[], where: (path: Path) => SourceLocation | undefined): Criterion[] {
+export function compileCriteria(
+  view: View,
+  names: { results: Map<string, number>; faults: Map<string, number> },
+  issues: PathIssue[],
+  where: (path: Path) => SourceLocation | undefined,
+): Criterion[] {
   const extra = resultExtras(view);
   const categories = resultCategories(view);
   const catalog = metricCatalog({
@@ -38,7 +63,8 @@ export function compileCriteria(view: View, names: { results: Map<string, number
   if (view.targets.length > 0 || view.scenarios.length === 0) implied.push(REQUIRED_PROBES_CRITERION);
   if (view.scenarios.length > 0) implied.push(VALID_LOAD_CRITERION, ERROR_BUDGET_CRITERION);
   if (names.faults.size > 0) implied.push(FAULTS_PASS_CRITERION);
-  for (const x of view.scenarios) implied.push(...(x.kind.impliedCriteria?.(x.spec) ?? []).map((c) => ({ ...c, location: where(['scenarios', x.index]) })));
+  for (const x of view.scenarios)
+    implied.push(...(x.kind.impliedCriteria?.(x.spec) ?? []).map((c) => ({ ...c, location: where(['scenarios', x.index]) })));
   const criteria: Criterion[] = [];
   for (const spec of implied) {
     const compiled = compileCriterion(spec, catalog);
@@ -67,7 +93,9 @@ function resultCategories(view: View): Map<string, string> {
 }
 
 /** The config's targets as catalog members, with what each adds (a Prometheus's named queries). */
-export function targetMembers(targets: (TargetBase & { unparsed?: boolean })[]): { kind: string; name: string; extra?: Record<string, MetricSpec> }[] {
+export function targetMembers(
+  targets: (TargetBase & { unparsed?: boolean })[],
+): { kind: string; name: string; extra?: Record<string, MetricSpec> }[] {
   return targets.map((t) => ({ kind: t.kind, name: t.name, extra: t.unparsed ? {} : probeKindOrUndefined(t.kind)?.targetMetrics?.(t) }));
 }
 

@@ -39,7 +39,15 @@ export async function readConfigText(file: string): Promise<string> {
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw fail(code === 'ENOENT' ? 'file not found (create one with `validate init`)' : code === 'EISDIR' ? 'is a folder, not a file' : code === 'EACCES' ? 'permission denied' : (err as Error).message);
+    throw fail(
+      code === 'ENOENT'
+        ? 'file not found (create one with `validate init`)'
+        : code === 'EISDIR'
+          ? 'is a folder, not a file'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (err as Error).message,
+    );
   } finally {
     await handle?.close();
   }
@@ -61,12 +69,23 @@ export function parseConfigText(text: string, file: string, redactor: Redactor, 
       }),
     );
   }
-  if (doc.contents === null) throw new ConfigError([{ file, path: '', message: 'the file is empty; expected a mapping with at least "targets:" (see `validate init`)' }]);
+  if (doc.contents === null)
+    throw new ConfigError([
+      { file, path: '', message: 'the file is empty; expected a mapping with at least "targets:" (see `validate init`)' },
+    ]);
   const envIssues = substituteEnv(doc, lines, file, env, redactor);
   if (envIssues.length > 0) throw new ConfigError(envIssues);
   const data = toData(doc, lines, file);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new ConfigError([{ file, line: 1, column: 1, path: '', message: `expected a mapping with at least "targets:", found ${Array.isArray(data) ? 'a list' : typeof data}` }]);
+    throw new ConfigError([
+      {
+        file,
+        line: 1,
+        column: 1,
+        path: '',
+        message: `expected a mapping with at least "targets:", found ${Array.isArray(data) ? 'a list' : typeof data}`,
+      },
+    ]);
   }
   return validateConfig(data, file, (path, key) => locate(doc, lines, path, key), redactor);
 }
@@ -78,9 +97,24 @@ function toData(doc: Document, lines: LineCounter, file: string): unknown {
   } catch (err) {
     if (!/alias/i.test((err as Error).message)) throw err;
     let at: number | undefined;
-    visit(doc, { Alias(_key, node) { if (isAlias(node) && node.range) { at = node.range[0]; return visit.BREAK; } } });
+    visit(doc, {
+      Alias(_key, node) {
+        if (isAlias(node) && node.range) {
+          at = node.range[0];
+          return visit.BREAK;
+        }
+      },
+    });
     const pos = at !== undefined ? lines.linePos(at) : undefined;
-    throw new ConfigError([{ file, line: pos?.line, column: pos?.col, path: '', message: `YAML aliases expand to too much (more than ${MAX_ALIAS_EXPANSIONS} copies: an alias bomb?); use fewer nested aliases` }]);
+    throw new ConfigError([
+      {
+        file,
+        line: pos?.line,
+        column: pos?.col,
+        path: '',
+        message: `YAML aliases expand to too much (more than ${MAX_ALIAS_EXPANSIONS} copies: an alias bomb?); use fewer nested aliases`,
+      },
+    ]);
   }
 }
 

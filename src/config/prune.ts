@@ -20,7 +20,11 @@ export function withoutTargets(config: Config, gone: Set<string>): { config: Con
     return kept ? [kept] : [];
   });
   const faults = config.faults.flatMap((f) => {
-    const needs = faultType(f.fault.type).references(f.fault).some((r) => gone.has(r.name)) || (f.during !== undefined && dropped.has(f.during));
+    const needs =
+      faultType(f.fault.type)
+        .references(f.fault)
+        .some((r) => gone.has(r.name)) ||
+      (f.during !== undefined && dropped.has(f.during));
     const watch = f.watch.filter((w) => !gone.has(w));
     if (!needs && watch.length > 0) return [{ ...f, watch }];
     dropped.add(f.name);
@@ -44,12 +48,15 @@ export function withoutTargets(config: Config, gone: Set<string>): { config: Con
  * list element that names one taken out (the reference's path says which: `operations[3].target`).
  */
 function pruneScenario(spec: ScenarioBase, gone: Set<string>): ScenarioBase | undefined {
-  const refs = scenarioKind(spec.kind).references(spec).filter((r) => gone.has(r.name));
+  const refs = scenarioKind(spec.kind)
+    .references(spec)
+    .filter((r) => gone.has(r.name));
   if (refs.length === 0) return spec;
   if (refs.some((r) => r.path.length < 2 || typeof r.path[1] !== 'number')) return undefined;
   const copy = structuredClone(spec) as unknown as Record<string, unknown[]>;
   // Highest index first, so the indexes of the others stay right.
-  for (const r of [...refs].sort((a, b) => (b.path[1] as number) - (a.path[1] as number))) copy[r.path[0] as string].splice(r.path[1] as number, 1);
+  for (const r of [...refs].sort((a, b) => (b.path[1] as number) - (a.path[1] as number)))
+    copy[r.path[0] as string].splice(r.path[1] as number, 1);
   const lists = new Set(refs.map((r) => r.path[0] as string));
   if ([...lists].some((l) => copy[l].length === 0)) return undefined;
   return copy as unknown as ScenarioBase;

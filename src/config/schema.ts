@@ -5,20 +5,28 @@ import { FAULTS } from '../faults/registry.js';
 import { FORMAT_NAMES } from '../reports/formats.js';
 import { duration, name } from '../fields/fields.js';
 
-const phase = z.union([
-  name,
-  z.strictObject({ name, description: z.string().optional() }),
-]);
+const phase = z.union([name, z.strictObject({ name, description: z.string().optional() })]);
 
 const criterion = z.union([
   z.string().meta({ description: 'An expression, e.g. "engines.available >= 90%"' }),
   z.strictObject({
     name: z.string().optional(),
     expect: z.string().meta({ description: 'An expression, e.g. "engine.risk.latency_ms < 100"' }),
-    severity: z.enum(['critical', 'warning']).default('critical').meta({ description: 'critical: NOT MET means NO-GO; warning: reported, still GO' }),
+    severity: z
+      .enum(['critical', 'warning'])
+      .default('critical')
+      .meta({ description: 'critical: NOT MET means NO-GO; warning: reported, still GO' }),
     description: z.string().optional(),
-    category: z.string().min(1).optional().meta({ description: 'The executive-summary row it is counted in (default: the section of what it reads, e.g. Engine matrix)' }),
-    for: duration.optional().meta({ description: 'For validate alerts: how long the condition must hold in production before the alert fires (the rule\'s for:)' }),
+    category: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: 'The executive-summary row it is counted in (default: the section of what it reads, e.g. Engine matrix)' }),
+    for: duration
+      .optional()
+      .meta({
+        description: "For validate alerts: how long the condition must hold in production before the alert fires (the rule's for:)",
+      }),
   }),
 ]);
 
@@ -36,19 +44,30 @@ function byKind<T>(key: string, schemas: z.ZodType<T>[]): z.ZodType<T> {
 }
 
 // Built from the registries: a new kind adds itself here.
-const target = byKind('kind', PROBES.map((p) => p.schema));
-const scenario = byKind('kind', SCENARIOS.map((s) => s.schema));
+const target = byKind(
+  'kind',
+  PROBES.map((p) => p.schema),
+);
+const scenario = byKind(
+  'kind',
+  SCENARIOS.map((s) => s.schema),
+);
 
 const fault = z.strictObject({
   name,
-  fault: byKind('type', FAULTS.map((f) => f.schema)),
+  fault: byKind(
+    'type',
+    FAULTS.map((f) => f.schema),
+  ),
   watch: z.array(name).min(1).meta({ description: 'Targets that must recover' }),
   consecutive: z.number().int().min(1).default(3).meta({ description: 'Consecutive passing checks that count as recovered' }),
   interval: duration.default(100).meta({ description: 'How often the targets are checked during the experiment' }),
   checkTimeout: duration.default(1000),
   recoveryTimeout: duration.default(30_000).meta({ description: 'Give up waiting for recovery after this long' }),
   settle: duration.default(2000).meta({ description: 'With no failure seen, how long to watch before concluding there was no disruption' }),
-  during: name.optional().meta({ description: 'Inject while this scenario runs: a bus scenario then reports the messages lost and the delivery gap' }),
+  during: name
+    .optional()
+    .meta({ description: 'Inject while this scenario runs: a bus scenario then reports the messages lost and the delivery gap' }),
   at: duration.optional().meta({ description: 'With during: how long after the scenario starts (default 1s)' }),
 });
 
@@ -68,11 +87,22 @@ export const configSchema = z.strictObject({
     .strictObject({
       maxScheduleLag: duration.default(10).meta({ description: 'Open model: generator dispatch delay (p99) past which a run is INVALID' }),
       maxEventLoopDelay: duration.default(20).meta({ description: 'Generator event-loop delay (p99) past which a run is INVALID' }),
-      retries: z.number().int().min(0).max(10).default(1).meta({ description: 'A scenario with an INVALID result (the generator could not vouch for it) is measured again, at most this many times' }),
+      retries: z
+        .number()
+        .int()
+        .min(0)
+        .max(10)
+        .default(1)
+        .meta({
+          description:
+            'A scenario with an INVALID result (the generator could not vouch for it) is measured again, at most this many times',
+        }),
     })
     .default({ maxScheduleLag: 10, maxEventLoopDelay: 20, retries: 1 }),
   monitor: z
-    .strictObject({ interval: duration.default(10_000).meta({ description: 'How often every probe repeats while scenarios and faults run (uptime)' }) })
+    .strictObject({
+      interval: duration.default(10_000).meta({ description: 'How often every probe repeats while scenarios and faults run (uptime)' }),
+    })
     .default({ interval: 10_000 }),
   faults: z.array(fault).default([]).meta({ description: 'Fault experiments; destructive, so they run only with --chaos' }),
   criteria: z.array(criterion).default([]),
@@ -80,7 +110,6 @@ export const configSchema = z.strictObject({
 });
 
 export type RawConfig = z.output<typeof configSchema>;
-
 
 export function jsonSchema(): unknown {
   return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' });

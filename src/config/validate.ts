@@ -39,7 +39,12 @@ export function validateConfig(data: unknown, source: string, locate: Locator, r
   });
   if (issues.length > 0) {
     const located = issues.map(toIssue);
-    throw new ConfigError(located.map((i, n) => ({ i, n })).sort((a, b) => (a.i.line ?? 0) - (b.i.line ?? 0) || (a.i.column ?? 0) - (b.i.column ?? 0) || a.n - b.n).map((x) => x.i));
+    throw new ConfigError(
+      located
+        .map((i, n) => ({ i, n }))
+        .sort((a, b) => (a.i.line ?? 0) - (b.i.line ?? 0) || (a.i.column ?? 0) - (b.i.column ?? 0) || a.n - b.n)
+        .map((x) => x.i),
+    );
   }
   const raw = (parsed as { data: RawConfig }).data;
   const targets = view.targets.map((t) => ({ ...t, phase: t.phase ?? DEFAULT_PHASE }));
@@ -60,4 +65,3 @@ export function validateConfig(data: unknown, source: string, locate: Locator, r
     outputs: raw.outputs,
   };
 }
-

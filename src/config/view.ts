@@ -14,7 +14,11 @@ export interface View {
   /** defaults.timeout, for checks that compare a target's fields with its timeout. */
   timeoutMs: number;
   /** `parsed`: the fault's own fields as its type's schema made them, when they passed it (its own rules need them). */
-  faults: { spec: Pick<FaultConfig, 'name' | 'watch' | 'fault' | 'during'> & { recoveryTimeout?: number }; index: number; parsed?: FaultConfig['fault'] }[];
+  faults: {
+    spec: Pick<FaultConfig, 'name' | 'watch' | 'fault' | 'during'> & { recoveryTimeout?: number };
+    index: number;
+    parsed?: FaultConfig['fault'];
+  }[];
   /** `unparsed`: its name and kind are known, its other fields did not pass (checks that need them skip it). */
   targets: (TargetBase & { index: number; unparsed?: boolean })[];
   scenarios: { spec: ScenarioBase; kind: ScenarioKind; index: number }[];
@@ -30,7 +34,9 @@ export function viewOf(raw: RawConfig): View {
     faults: raw.faults.map((spec, index) => ({ spec, index, parsed: spec.fault })),
     phases: raw.phases.map((p) => (typeof p === 'string' ? { name: p } : p)),
     criteria: raw.criteria.map((c, i) =>
-      typeof c === 'string' ? { spec: { expect: c, severity: 'critical' as const }, path: ['criteria', i] } : { spec: c, path: ['criteria', i, 'expect'] },
+      typeof c === 'string'
+        ? { spec: { expect: c, severity: 'critical' as const }, path: ['criteria', i] }
+        : { spec: c, path: ['criteria', i, 'expect'] },
     ),
   };
 }
@@ -45,7 +51,13 @@ export function lenientView(data: unknown): View {
     const kind = probeKindOrUndefined(t.kind);
     if (!kind) return;
     const parsed = kind.schema.safeParse(t);
-    const base: TargetBase = { name: t.name, kind: t.kind, url: String(t.url ?? ''), required: true, phase: typeof t.phase === 'string' ? t.phase : undefined };
+    const base: TargetBase = {
+      name: t.name,
+      kind: t.kind,
+      url: String(t.url ?? ''),
+      required: true,
+      phase: typeof t.phase === 'string' ? t.phase : undefined,
+    };
     targets.push({ ...(parsed.success ? parsed.data : base), index, unparsed: !parsed.success });
   });
   const phases = list(d.phases)
@@ -60,7 +72,8 @@ export function lenientView(data: unknown): View {
   const criteria: View['criteria'] = [];
   list(d.criteria).forEach((c, i) => {
     if (typeof c === 'string') criteria.push({ spec: { expect: c, severity: 'critical' }, path: ['criteria', i] });
-    else if (c && typeof c.expect === 'string') criteria.push({ spec: { ...c, severity: c.severity === 'warning' ? 'warning' : 'critical' }, path: ['criteria', i, 'expect'] });
+    else if (c && typeof c.expect === 'string')
+      criteria.push({ spec: { ...c, severity: c.severity === 'warning' ? 'warning' : 'critical' }, path: ['criteria', i, 'expect'] });
   });
   const faults: View['faults'] = [];
   list(d.faults).forEach((x: Record<string, unknown>, index) => {
@@ -69,7 +82,11 @@ export function lenientView(data: unknown): View {
     const parsed = FAULTS.find((t) => t.type === f.type)?.schema.safeParse(f);
     const recoveryTimeout = parseDuration(String(x.recoveryTimeout ?? '30s'));
     const during = typeof x.during === 'string' ? x.during : undefined;
-    faults.push({ spec: { name: x.name, watch: x.watch.map(String), fault: { ...f, type: f.type }, recoveryTimeout, during }, index, parsed: parsed?.success ? parsed.data : undefined });
+    faults.push({
+      spec: { name: x.name, watch: x.watch.map(String), fault: { ...f, type: f.type }, recoveryTimeout, during },
+      index,
+      parsed: parsed?.success ? parsed.data : undefined,
+    });
   });
   const timeoutMs = parseDuration((d.defaults as { timeout?: string | number } | undefined)?.timeout ?? 2000) ?? 2000;
   return { timeoutMs, targets, scenarios, faults, phases, criteria };

@@ -41,18 +41,24 @@ function explain(issue: z.core.$ZodIssue, prefix: Path, schema: z.ZodType, data:
     case 'invalid_value': {
       const values = issue.values.map((v) => JSON.stringify(v));
       const hint = typeof input === 'string' ? didYouMean(input, issue.values.map(String)) : '';
-      return [{ path, message: `expected ${values.length === 1 ? values[0] : `one of ${values.join(', ')}`}, found ${describe(input)}${hint}` }];
+      return [
+        { path, message: `expected ${values.length === 1 ? values[0] : `one of ${values.join(', ')}`}, found ${describe(input)}${hint}` },
+      ];
     }
     case 'invalid_union': {
       const u = issue as z.core.$ZodIssueInvalidUnion & { discriminator?: string; options?: unknown[]; note?: string };
       if (u.note === 'No matching discriminator') {
         const found = (input as Record<string, unknown> | undefined)?.[u.discriminator!];
         const options = (u.options ?? []).map(String);
-        const what = found === undefined ? `missing "${u.discriminator}"` : `unknown ${u.discriminator} ${describe(found)}${didYouMean(String(found), options)}`;
+        const what =
+          found === undefined
+            ? `missing "${u.discriminator}"`
+            : `unknown ${u.discriminator} ${describe(found)}${didYouMean(String(found), options)}`;
         return [{ path, message: `${what}; expected one of: ${options.join(', ')}` }];
       }
       // string-or-object unions: explain the branch that matches the input's shape.
-      const branch = u.errors.find((errs) => errs.some((e) => e.path.length > 0 || e.code !== 'invalid_type')) ?? u.errors[u.errors.length - 1];
+      const branch =
+        u.errors.find((errs) => errs.some((e) => e.path.length > 0 || e.code !== 'invalid_type')) ?? u.errors[u.errors.length - 1];
       if (!branch || branch.every((e) => e.code === 'invalid_type' && e.path.length === 0)) {
         const expected = u.errors.map((errs) => (errs[0] as { expected?: string })?.expected).filter(Boolean);
         return [{ path, message: `expected ${[...new Set(expected)].map((e) => typeName(e!)).join(' or ')}, found ${describe(input)}` }];
@@ -66,7 +72,11 @@ function explain(issue: z.core.$ZodIssue, prefix: Path, schema: z.ZodType, data:
 
 /** Zod's type names in the words of YAML. */
 function typeName(t: string): string {
-  return ({ array: 'a list', object: 'a mapping', string: 'a string', number: 'a number', boolean: 'true or false' } as Record<string, string>)[t] ?? t;
+  return (
+    ({ array: 'a list', object: 'a mapping', string: 'a string', number: 'a number', boolean: 'true or false' } as Record<string, string>)[
+      t
+    ] ?? t
+  );
 }
 
 function describe(v: unknown): string {
@@ -77,7 +87,15 @@ function describe(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
-type Def = { type: string; shape?: Record<string, z.ZodType>; element?: z.ZodType; innerType?: z.ZodType; in?: z.ZodType; options?: z.ZodType[]; discriminator?: string };
+type Def = {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  element?: z.ZodType;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  options?: z.ZodType[];
+  discriminator?: string;
+};
 const defOf = (s: z.ZodType) => (s as unknown as { _zod: { def: Def } })._zod.def;
 
 /** The keys an object schema accepts at `path`, following the data through lists and discriminated unions. */
@@ -92,7 +110,9 @@ export function shapeKeysAt(schema: z.ZodType, path: Path, data: unknown): strin
     else if (def.type === 'union') {
       const objects = def.options!.filter((o) => defOf(o).type === 'object');
       const kind = def.discriminator && d && typeof d === 'object' ? (d as Record<string, unknown>)[def.discriminator] : undefined;
-      s = objects.find((o) => (defOf(defOf(o).shape![def.discriminator ?? '']) as { values?: unknown[] })?.values?.includes(kind)) ?? objects[0];
+      s =
+        objects.find((o) => (defOf(defOf(o).shape![def.discriminator ?? '']) as { values?: unknown[] })?.values?.includes(kind)) ??
+        objects[0];
     } else if (i === path.length) return def.type === 'object' ? Object.keys(def.shape!) : [];
     else if (def.type === 'object') {
       s = def.shape![path[i] as string];

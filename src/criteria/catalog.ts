@@ -18,7 +18,8 @@ export interface MetricSource {
 }
 
 /** Where a reference points: one member, every member of a kind, or every target. */
-export type Scope = { type: 'member'; kind: string; name: string } | { type: 'kind'; kind: string } | { type: 'all'; requiredOnly?: boolean };
+export type Scope =
+  { type: 'member'; kind: string; name: string } | { type: 'kind'; kind: string } | { type: 'all'; requiredOnly?: boolean };
 
 export interface ResolvedRef {
   scope: Scope;
@@ -65,7 +66,8 @@ export class MetricCatalog {
       // targets.*: every target; required.*: only those whose failure is NO-GO (e.g. uptime of what the platform needs).
       const metric = rest.join('.');
       const spec = ALL_METRICS[metric];
-      if (rest.length !== 1 || !spec) return `unknown measurement "${ref.text}"${didYouMean(metric, Object.keys(ALL_METRICS))}; ${head}.* has: ${Object.keys(ALL_METRICS).join(', ')}`;
+      if (rest.length !== 1 || !spec)
+        return `unknown measurement "${ref.text}"${didYouMean(metric, Object.keys(ALL_METRICS))}; ${head}.* has: ${Object.keys(ALL_METRICS).join(', ')}`;
       return { scope: { type: 'all', requiredOnly: head === 'required' }, metric, spec, category: ALL_TARGETS_CATEGORY };
     }
     const source = this.byName.get(head);
@@ -79,7 +81,9 @@ export class MetricCatalog {
       for (const extra of source.members.values()) Object.assign(all, extra);
       const spec = all[metric];
       if (!spec) {
-        const member = source.members.has(metric) ? ` ("${metric}" is the name of ${article(source.kind)} ${source.kind}, not a measurement; add one: ${head}.${metric}.latency_ms)` : '';
+        const member = source.members.has(metric)
+          ? ` ("${metric}" is the name of ${article(source.kind)} ${source.kind}, not a measurement; add one: ${head}.${metric}.latency_ms)`
+          : '';
         return `unknown measurement "${ref.text}"${member || didYouMean(metric, Object.keys(all))}`;
       }
       return { scope: { type: 'kind', kind: source.kind }, metric, spec, category: source.category };
@@ -92,8 +96,14 @@ export class MetricCatalog {
       }
       const all = { ...COMMON_METRICS, ...source.metrics, ...extra };
       const spec = all[metric];
-      if (!spec) return `unknown measurement "${metric}" for ${source.kind} "${name}"${didYouMean(metric, Object.keys(all))}; it has: ${Object.keys(all).join(', ')}`;
-      return { scope: { type: 'member', kind: source.kind, name }, metric, spec, category: source.memberCategory?.get(name) ?? source.category };
+      if (!spec)
+        return `unknown measurement "${metric}" for ${source.kind} "${name}"${didYouMean(metric, Object.keys(all))}; it has: ${Object.keys(all).join(', ')}`;
+      return {
+        scope: { type: 'member', kind: source.kind, name },
+        metric,
+        spec,
+        category: source.memberCategory?.get(name) ?? source.category,
+      };
     }
     return `"${ref.text}" is not a measurement: write <kind>.<metric> or <kind>.<name>.<metric>, e.g. engine.risk.latency_ms`;
   }

@@ -51,10 +51,25 @@ type Base = Omit<Judged, 'actual' | 'status' | 'outcome' | 'grade'>;
  */
 function judge(c: Criterion, base: Base, read: MeasuredItem[]): Judged {
   const critical = c.severity === 'critical';
-  const notMet = (actual: number | null, reason?: string): Judged => ({ ...base, actual, status: critical ? 'fail' : 'warn', outcome: 'NOT MET', grade: critical ? 'F' : 'D', reason });
-  const unsure = (actual: number | null, reason: string): Judged => ({ ...base, actual, status: critical ? 'inconclusive' : 'warn', outcome: 'INCONCLUSIVE', grade: '-', reason });
+  const notMet = (actual: number | null, reason?: string): Judged => ({
+    ...base,
+    actual,
+    status: critical ? 'fail' : 'warn',
+    outcome: 'NOT MET',
+    grade: critical ? 'F' : 'D',
+    reason,
+  });
+  const unsure = (actual: number | null, reason: string): Judged => ({
+    ...base,
+    actual,
+    status: critical ? 'inconclusive' : 'warn',
+    outcome: 'INCONCLUSIVE',
+    grade: '-',
+    reason,
+  });
   const ran = read.filter((i) => !i.notRun);
-  if (read.length > 0 && ran.length === 0) return { ...base, actual: null, status: 'skip', outcome: 'NOT RUN', grade: '-', reason: read[0].error };
+  if (read.length > 0 && ran.length === 0)
+    return { ...base, actual: null, status: 'skip', outcome: 'NOT RUN', grade: '-', reason: read[0].error };
   const r = lookup(c.ref, ran);
   if ('missing' in r) {
     if (r.failed) return notMet(null, r.missing);
@@ -139,7 +154,8 @@ export function lookup(ref: ResolvedRef, items: MeasuredItem[]): Reading | Missi
   }
   if (scope.type === 'all') {
     if (metric === 'total') return { value: members.length, from: members, leftOut: [] };
-    if (metric === 'required_failed') return { value: members.filter((i) => i.required && i.status === 'fail').length, from: members, leftOut: [] };
+    if (metric === 'required_failed')
+      return { value: members.filter((i) => i.required && i.status === 'fail').length, from: members, leftOut: [] };
     if (metric === 'skipped') return { value: members.filter((i) => i.status === 'skip').length, from: members, leftOut: [] };
   }
   const values: number[] = [];
@@ -155,7 +171,8 @@ export function lookup(ref: ResolvedRef, items: MeasuredItem[]): Reading | Missi
     else if (blocks(item, ref)) return v;
     else firstMissing ??= v;
   }
-  if (values.length === 0) return firstMissing ?? { missing: `not measured: no ${scope.type === 'kind' ? scope.kind : 'target'} reported ${metric}` };
+  if (values.length === 0)
+    return firstMissing ?? { missing: `not measured: no ${scope.type === 'kind' ? scope.kind : 'target'} reported ${metric}` };
   return { value: aggregate(ref.spec.aggregate, values), from, leftOut };
 }
 
@@ -184,4 +201,7 @@ function valueOf(item: MeasuredItem, ref: ResolvedRef): number | Missing {
   return { missing: `not measured: ${item.name} reported no ${ref.metric}` };
 }
 
-const failed = (item: MeasuredItem): Missing => ({ missing: `not measured: ${item.name} failed${item.error ? ` (${item.error})` : ''}`, failed: true });
+const failed = (item: MeasuredItem): Missing => ({
+  missing: `not measured: ${item.name} failed${item.error ? ` (${item.error})` : ''}`,
+  failed: true,
+});

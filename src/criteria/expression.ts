@@ -39,7 +39,11 @@ export interface Expression {
 }
 
 export class ExpressionError extends Error {
-  constructor(readonly source: string, readonly column: number, readonly reason: string) {
+  constructor(
+    readonly source: string,
+    readonly column: number,
+    readonly reason: string,
+  ) {
     super(`${reason} at column ${column + 1}\n    ${source}\n    ${' '.repeat(column)}^`);
   }
 }
@@ -183,12 +187,18 @@ class Parser {
 
 export function compare(a: number | string, op: Comparator, b: number | string): boolean {
   switch (op) {
-    case '<': return a < b;
-    case '<=': return a <= b;
-    case '>': return a > b;
-    case '>=': return a >= b;
-    case '==': return a === b;
-    case '!=': return a !== b;
+    case '<':
+      return a < b;
+    case '<=':
+      return a <= b;
+    case '>':
+      return a > b;
+    case '>=':
+      return a >= b;
+    case '==':
+      return a === b;
+    case '!=':
+      return a !== b;
   }
 }
 
@@ -210,10 +220,14 @@ function regexProblem(source: string): string | undefined {
 export function matches(m: LabelMatcher, value: string | undefined): boolean {
   const v = value ?? '';
   switch (m.op) {
-    case '=': return v === m.value;
-    case '!=': return v !== m.value;
-    case '=~': return labelRegex(m.value).test(v);
-    case '!~': return !labelRegex(m.value).test(v);
+    case '=':
+      return v === m.value;
+    case '!=':
+      return v !== m.value;
+    case '=~':
+      return labelRegex(m.value).test(v);
+    case '!~':
+      return !labelRegex(m.value).test(v);
   }
 }
 

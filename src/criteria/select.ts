@@ -22,24 +22,34 @@ export interface Missing {
  */
 export function selectSeries(item: MeasuredItem, metric: string, matchers: LabelMatcher[], spec: MetricSpec): number | Missing {
   const series = item.measurements.filter((m) => m.metric === metric && m.labels);
-  const universe = labelUniverse(series.map((s) => s.labels!), item.labelValues?.[metric]);
+  const universe = labelUniverse(
+    series.map((s) => s.labels!),
+    item.labelValues?.[metric],
+  );
   for (const m of matchers) {
     const values = universe.get(m.name);
     if (!values) {
       const names = [...universe.keys()].sort();
-      return { missing: `no ${metric} series of ${item.name} carries the label "${m.name}"${didYouMean(m.name, names)}; its labels are: ${names.join(', ') || 'none'}` };
+      return {
+        missing: `no ${metric} series of ${item.name} carries the label "${m.name}"${didYouMean(m.name, names)}; its labels are: ${names.join(', ') || 'none'}`,
+      };
     }
     if ((m.op === '=' || m.op === '=~') && ![...values].some((v) => matches(m, v))) {
       const known = [...values].sort();
       const hint = m.op === '=' ? didYouMean(m.value, known) : '';
-      return { missing: `no ${metric} series of ${item.name} can have ${m.name}${m.op}"${m.value}"${hint}; ${m.name} is one of: ${shortList(known)}` };
+      return {
+        missing: `no ${metric} series of ${item.name} can have ${m.name}${m.op}"${m.value}"${hint}; ${m.name} is one of: ${shortList(known)}`,
+      };
     }
   }
   const picked = series.filter((s) => matchers.every((m) => matches(m, s.labels![m.name])));
   if (picked.length === 0) {
     return spec.missingIsZero ? 0 : { missing: `no ${metric} series of ${item.name} matched ${selectorText(matchers)}` };
   }
-  return aggregate(spec.aggregate, picked.map((s) => s.value));
+  return aggregate(
+    spec.aggregate,
+    picked.map((s) => s.value),
+  );
 }
 
 function labelUniverse(seen: Record<string, string>[], declared: Record<string, string[]> | undefined): Map<string, Set<string>> {

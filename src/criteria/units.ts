@@ -21,5 +21,8 @@ function mismatch(unit: string, target: Unit): string {
 }
 
 function suggestUnit(u: Unit): string {
-  return ({ ms: 'ms or s', seconds: 's or ms', percent: '%', bytes: 'B, KB, MB, GB', per_second: '/s' } as Record<string, string>)[u] ?? 'no unit';
+  return (
+    ({ ms: 'ms or s', seconds: 's or ms', percent: '%', bytes: 'B, KB, MB, GB', per_second: '/s' } as Record<string, string>)[u] ??
+    'no unit'
+  );
 }

@@ -27,12 +27,20 @@ export async function startBusTraffic(url: string): Promise<{ close(): void }> {
   await Promise.all(subscribers.map((s) => s.subscribe(DEMO_QUOTES)));
   await orders.xgroup('CREATE', DEMO_ORDERS, DEMO_ORDERS_GROUP, '$', 'MKSTREAM').catch(() => undefined); // BUSYGROUP: already there
   let seq = 0;
-  const quotes = setInterval(() => void feed.publish(DEMO_QUOTES, JSON.stringify({ symbol: 'AAPL', price: 190 + (seq++ % 100) / 100 })).catch(() => undefined), 20);
-  const writes = setInterval(() => void orders.xadd(DEMO_ORDERS, 'MAXLEN', '~', '1000', '*', 'order', `ord-${seq}`).catch(() => undefined), 100);
+  const quotes = setInterval(
+    () => void feed.publish(DEMO_QUOTES, JSON.stringify({ symbol: 'AAPL', price: 190 + (seq++ % 100) / 100 })).catch(() => undefined),
+    20,
+  );
+  const writes = setInterval(
+    () => void orders.xadd(DEMO_ORDERS, 'MAXLEN', '~', '1000', '*', 'order', `ord-${seq}`).catch(() => undefined),
+    100,
+  );
   let running = true;
   void (async () => {
     while (running) {
-      const reply = (await reader.xreadgroup('GROUP', DEMO_ORDERS_GROUP, 'risk-1', 'COUNT', 100, 'BLOCK', 200, 'STREAMS', DEMO_ORDERS, '>').catch(() => null)) as [string, [string, string[]][]][] | null;
+      const reply = (await reader
+        .xreadgroup('GROUP', DEMO_ORDERS_GROUP, 'risk-1', 'COUNT', 100, 'BLOCK', 200, 'STREAMS', DEMO_ORDERS, '>')
+        .catch(() => null)) as [string, [string, string[]][]][] | null;
       const ids = reply?.[0]?.[1].map(([id]) => id) ?? [];
       if (ids.length) await reader.xack(DEMO_ORDERS, DEMO_ORDERS_GROUP, ...ids).catch(() => undefined);
     }

@@ -11,10 +11,19 @@ const RECONNECT_MS = 300;
 
 export async function redisDependency(url: string, clientName: string): Promise<Dependency> {
   const { Redis } = await import('ioredis');
-  const client = new Redis(url, { connectionName: clientName, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => RECONNECT_MS });
+  const client = new Redis(url, {
+    connectionName: clientName,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => RECONNECT_MS,
+  });
   client.on('error', () => undefined);
   return {
-    ok: () => client.ping().then(() => true, () => false),
+    ok: () =>
+      client.ping().then(
+        () => true,
+        () => false,
+      ),
     close: () => client.disconnect(),
   };
 }
@@ -30,11 +39,24 @@ export async function postgresDependency(url: string, applicationName: string): 
       client = undefined;
       if (!closed) setTimeout(connect, RECONNECT_MS);
     });
-    c.connect().then(() => { client = c; }, () => { if (!closed) setTimeout(connect, RECONNECT_MS); });
+    c.connect().then(
+      () => {
+        client = c;
+      },
+      () => {
+        if (!closed) setTimeout(connect, RECONNECT_MS);
+      },
+    );
   };
   connect();
   return {
-    ok: () => (client ? client.query('SELECT 1').then(() => true, () => false) : Promise.resolve(false)),
+    ok: () =>
+      client
+        ? client.query('SELECT 1').then(
+            () => true,
+            () => false,
+          )
+        : Promise.resolve(false),
     close: () => {
       closed = true;
       client?.end().catch(() => undefined);

@@ -50,7 +50,13 @@ export class DemoEngine {
         } catch {
           // Not JSON: answered as an unknown message.
         }
-        ws.send(JSON.stringify(msg.type === 'subscribe' ? { type: 'subscribed', symbol: msg.symbol } : { type: 'quote', symbol: msg.symbol ?? 'AAPL', price: 190.5 }));
+        ws.send(
+          JSON.stringify(
+            msg.type === 'subscribe'
+              ? { type: 'subscribed', symbol: msg.symbol }
+              : { type: 'quote', symbol: msg.symbol ?? 'AAPL', price: 190.5 },
+          ),
+        );
       });
     });
   }
@@ -69,7 +75,7 @@ export class DemoEngine {
 
   private async handle(method: string, url: string, res: import('node:http').ServerResponse): Promise<void> {
     const json = (status: number, body: unknown): void => {
-      res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
     if (method === 'POST' && url === '/admin/restart') {
       json(202, { status: 'restarting' });
@@ -81,7 +87,13 @@ export class DemoEngine {
     if (url !== '/health') return void res.writeHead(404).end();
     const dependencyUp = await this.dependencyOk();
     const status = this.maintenance ? 'maintenance' : dependencyUp ? 'healthy' : 'degraded';
-    json(status === 'healthy' ? 200 : 503, { status, service: this.name, version: '2.4.1', uptime_seconds: Math.round((Date.now() - this.started) / 1000) + 86_400, started_at: new Date(this.started).toISOString() });
+    json(status === 'healthy' ? 200 : 503, {
+      status,
+      service: this.name,
+      version: '2.4.1',
+      uptime_seconds: Math.round((Date.now() - this.started) / 1000) + 86_400,
+      started_at: new Date(this.started).toISOString(),
+    });
   }
 
   private async restart(): Promise<void> {

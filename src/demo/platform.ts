@@ -6,7 +6,18 @@ import { grafanaSim, type GrafanaSimState } from './grafana-sim.js';
 import { startBusTraffic } from './bus-traffic.js';
 
 /** The reference platform's engines; `features` is in maintenance, as in the reference report. */
-export const DEMO_ENGINES = ['analytics', 'risk', 'factor', 'ml', 'features', 'websocket', 'strategy', 'marketdata', 'portfolio', 'collateral'];
+export const DEMO_ENGINES = [
+  'analytics',
+  'risk',
+  'factor',
+  'ml',
+  'features',
+  'websocket',
+  'strategy',
+  'marketdata',
+  'portfolio',
+  'collateral',
+];
 export const MAINTENANCE = 'features';
 /** The token the simulated Grafana accepts (a service-account token, as a real one would need). */
 export const DEMO_GRAFANA_TOKEN = 'glsa_demo_readonly';
@@ -21,7 +32,10 @@ const DEMO_GRAFANA: GrafanaSimState = {
   ],
   dashboards: ['trading-overview', 'message-buses'],
   alerts: [],
-  rules: [{ name: 'BusLagHigh', labels: { severity: 'warning' } }, { name: 'EngineDown', labels: { severity: 'critical' } }],
+  rules: [
+    { name: 'BusLagHigh', labels: { severity: 'warning' } },
+    { name: 'EngineDown', labels: { severity: 'critical' } },
+  ],
 };
 
 /** Client names the demo's engines use, so fault experiments touch only them on a shared Redis/PostgreSQL. */

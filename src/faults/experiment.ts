@@ -64,11 +64,31 @@ export async function runFault(f: FaultConfig, ctx: ExperimentContext): Promise<
   const failingBefore = before.filter((r) => r.required && r.status === 'fail');
   if (failingBefore.length) {
     const error = `steady state not met before the fault, so it was not injected: ${failingBefore.map((r) => `${r.name} (${r.error})`).join('; ')}`;
-    return finish({ name: f.name, type: f.fault.type, action, watched: f.watch, status: 'fail', error, steadyBefore: false, steadyAfter: false, recovered: false, recoveryMs: null, disruptionSeen: false, tookEffect: false, affected: [], isolated: true, checks: 0 }, t0);
+    return finish(
+      {
+        name: f.name,
+        type: f.fault.type,
+        action,
+        watched: f.watch,
+        status: 'fail',
+        error,
+        steadyBefore: false,
+        steadyAfter: false,
+        recovered: false,
+        recoveryMs: null,
+        disruptionSeen: false,
+        tookEffect: false,
+        affected: [],
+        isolated: true,
+        checks: 0,
+      },
+      t0,
+    );
   }
 
   ctx.say(`fault ${f.name}: about to ${action}; watching ${f.watch.join(', ')}`);
-  const live = (t: TargetBase) => ctx.check(t, f.checkTimeout, { liveness: true }).then((r) => ({ ok: r.status !== 'fail', error: r.error }));
+  const live = (t: TargetBase) =>
+    ctx.check(t, f.checkTimeout, { liveness: true }).then((r) => ({ ok: r.status !== 'fail', error: r.error }));
   const started = performance.now();
   const injectedAt = new Date().toISOString();
   const watching = new Watcher(watched, f.interval, live, started);
@@ -76,7 +96,9 @@ export async function runFault(f: FaultConfig, ctx: ExperimentContext): Promise<
   watching.start();
   isolation.start();
   const hint = type.restoreHint?.(f.fault);
-  const releaseNote = forcedExitNote(`fault ${f.name} was in progress: ${f.watch.join(', ')} may be left down${hint ? `; restore with: ${hint}` : ''}`);
+  const releaseNote = forcedExitNote(
+    `fault ${f.name} was in progress: ${f.watch.join(', ')} may be left down${hint ? `; restore with: ${hint}` : ''}`,
+  );
   ctx.onInject?.();
   const injection = inject(type, f, byName, ctx.timeoutMs, ctx.signal);
   const recovery = await awaitRecovery(f, watching, injection, started, ctx.signal);
@@ -90,29 +112,73 @@ export async function runFault(f: FaultConfig, ctx: ExperimentContext): Promise<
   const failingAlready = new Set(before.filter((r) => r.status === 'fail').map((r) => r.name));
   const affected = [...isolation.failed().keys()].filter((n) => !failingAlready.has(n));
   const disrupted = watching.failed().size > 0;
-  const tookEffect = injection.result?.affected !== undefined ? injection.result.affected > 0 : disrupted || restartSeen(before, after, f.watch);
+  const tookEffect =
+    injection.result?.affected !== undefined ? injection.result.affected > 0 : disrupted || restartSeen(before, after, f.watch);
   const base = {
-    name: f.name, type: f.fault.type, action, watched: f.watch, detail: injection.result?.detail, witnessRecoveryMs: injection.result?.witnessRecoveryMs,
-    steadyBefore: true, disruptionSeen: disrupted, tookEffect, affected, isolated: affected.length === 0, checks: watching.checks, injectedAt,
+    name: f.name,
+    type: f.fault.type,
+    action,
+    watched: f.watch,
+    detail: injection.result?.detail,
+    witnessRecoveryMs: injection.result?.witnessRecoveryMs,
+    steadyBefore: true,
+    disruptionSeen: disrupted,
+    tookEffect,
+    affected,
+    isolated: affected.length === 0,
+    checks: watching.checks,
+    injectedAt,
   };
-  if (interrupted) return finish({ ...base, ...(await afterInterrupt(f, watched, injection, hint, ctx)), steadyAfter: false, recovered: false, recoveryMs: null, interrupted: true }, t0);
+  if (interrupted)
+    return finish(
+      {
+        ...base,
+        ...(await afterInterrupt(f, watched, injection, hint, ctx)),
+        steadyAfter: false,
+        recovered: false,
+        recoveryMs: null,
+        interrupted: true,
+      },
+      t0,
+    );
   const steadyAfter = after.every((r) => !r.required || r.status !== 'fail');
   // A fault that did nothing has no recovery to time; one the platform absorbed (took effect, nothing failed) recovered at once.
   const recoveryMs = recovery && tookEffect ? (recovery.disrupted ? recovery.at - started : 0) : null;
-  return finish({ ...base, steadyAfter, recovered: Boolean(recovery), recoveryMs, ...verdict(f, injection, tookEffect, recovery !== undefined, steadyAfter, after, affected) }, t0);
+  return finish(
+    {
+      ...base,
+      steadyAfter,
+      recovered: Boolean(recovery),
+      recoveryMs,
+      ...verdict(f, injection, tookEffect, recovery !== undefined, steadyAfter, after, affected),
+    },
+    t0,
+  );
 }
 
 function inject(type: FaultType, f: FaultConfig, targets: Map<string, TargetBase>, timeoutMs: number, signal?: AbortSignal): Injection {
   const i: Injection = { done: Promise.resolve() };
   i.done = type.inject(f.fault, { targets, timeoutMs, signal }).then(
-    (r) => { i.result = r; i.doneAt = performance.now(); },
-    (e: Error) => { i.error = e; i.doneAt = performance.now(); },
+    (r) => {
+      i.result = r;
+      i.doneAt = performance.now();
+    },
+    (e: Error) => {
+      i.error = e;
+      i.doneAt = performance.now();
+    },
   );
   return i;
 }
 
 /** Waits until every watched target has passed `consecutive` checks in a row after the injection (and after any disruption). */
-async function awaitRecovery(f: FaultConfig, w: Watcher, inj: Injection, started: number, signal?: AbortSignal): Promise<{ at: number; disrupted: boolean } | undefined> {
+async function awaitRecovery(
+  f: FaultConfig,
+  w: Watcher,
+  inj: Injection,
+  started: number,
+  signal?: AbortSignal,
+): Promise<{ at: number; disrupted: boolean } | undefined> {
   while (!signal?.aborted && performance.now() - started <= f.recoveryTimeout) {
     await new Promise((r) => setTimeout(r, Math.min(f.interval, 50)));
     if (inj.doneAt === undefined) continue;
@@ -131,7 +197,15 @@ async function awaitRecovery(f: FaultConfig, w: Watcher, inj: Injection, started
  * inconclusive (the tool's experiment failed, not the platform). One that took effect fails when the
  * watched targets did not recover, the platform was not steady after, or other targets were hit.
  */
-function verdict(f: FaultConfig, inj: Injection, tookEffect: boolean, recovered: boolean, steadyAfter: boolean, after: ProbeResult[], affected: string[]): Pick<FaultResult, 'status' | 'error' | 'inconclusive'> {
+function verdict(
+  f: FaultConfig,
+  inj: Injection,
+  tookEffect: boolean,
+  recovered: boolean,
+  steadyAfter: boolean,
+  after: ProbeResult[],
+  affected: string[],
+): Pick<FaultResult, 'status' | 'error' | 'inconclusive'> {
   let why: string | undefined;
   if (inj.error) why = `the fault could not be injected: ${inj.error.message}`;
   else if (!tookEffect) {
@@ -140,7 +214,11 @@ function verdict(f: FaultConfig, inj: Injection, tookEffect: boolean, recovered:
   if (why) return { status: 'inconclusive', error: why, inconclusive: why };
   let error: string | undefined;
   if (!recovered) error = `${f.watch.join(', ')} did not recover within ${f.recoveryTimeout} ms`;
-  else if (!steadyAfter) error = `steady state not met after recovery: ${after.filter((r) => r.required && r.status === 'fail').map((r) => `${r.name} (${r.error})`).join('; ')}`;
+  else if (!steadyAfter)
+    error = `steady state not met after recovery: ${after
+      .filter((r) => r.required && r.status === 'fail')
+      .map((r) => `${r.name} (${r.error})`)
+      .join('; ')}`;
   else if (affected.length) error = `not isolated: ${affected.join(', ')} also failed during the experiment`;
   return { status: error ? 'fail' : 'pass', error };
 }
@@ -158,7 +236,13 @@ function restartSeen(before: ProbeResult[], after: ProbeResult[], watch: string[
 const RESTORE_WAIT_MS = 10_000;
 
 /** Interrupted: was it put back? If a watched target is still down, say which and what restores it. */
-async function afterInterrupt(f: FaultConfig, watched: TargetBase[], inj: Injection, hint: string | undefined, ctx: ExperimentContext): Promise<Pick<FaultResult, 'status' | 'error' | 'leftDown' | 'restoreWith'>> {
+async function afterInterrupt(
+  f: FaultConfig,
+  watched: TargetBase[],
+  inj: Injection,
+  hint: string | undefined,
+  ctx: ExperimentContext,
+): Promise<Pick<FaultResult, 'status' | 'error' | 'leftDown' | 'restoreWith'>> {
   const deadline = performance.now() + Math.min(f.recoveryTimeout, RESTORE_WAIT_MS);
   let down: string[] = [];
   do {
@@ -175,5 +259,10 @@ async function afterInterrupt(f: FaultConfig, watched: TargetBase[], inj: Inject
 
 function finish(r: Omit<FaultResult, 'durationMs' | 'measurements'>, t0: number): FaultResult {
   // Its traffic, if it ran during a bus scenario, is added when that scenario has drained.
-  return { ...r, durationMs: performance.now() - t0, measurements: faultMeasurements(r), unmeasured: trafficMeasurements(undefined).unmeasured };
+  return {
+    ...r,
+    durationMs: performance.now() - t0,
+    measurements: faultMeasurements(r),
+    unmeasured: trafficMeasurements(undefined).unmeasured,
+  };
 }

@@ -28,7 +28,8 @@ export function trafficMeasurements(t: FaultTraffic | undefined): { measurements
   const unmeasured: Record<string, string> = {};
   // A bus that took no message during the fault lost none, and showed nothing about losing them.
   if (t.published > 0) measurements.push({ metric: 'messages_lost', value: t.lost, unit: 'count' });
-  else unmeasured.messages_lost = `${t.scenario} got no message onto the bus from the injection to the recovery (${t.refused ?? 0} refused): nothing could be lost; inject earlier in the traffic or give it a longer duration`;
+  else
+    unmeasured.messages_lost = `${t.scenario} got no message onto the bus from the injection to the recovery (${t.refused ?? 0} refused): nothing could be lost; inject earlier in the traffic or give it a longer duration`;
   if (t.gapMs !== null) measurements.push({ metric: 'delivery_gap_ms', value: t.gapMs, unit: 'ms' });
   else unmeasured.delivery_gap_ms = `no message was delivered from the injection until ${t.scenario} ended`;
   return { measurements, unmeasured };

@@ -12,7 +12,9 @@ const schema = z
     user: z.string().optional().meta({ description: 'Only sessions of this role' }),
     database: z.string().optional().meta({ description: 'Only sessions on this database' }),
   })
-  .refine((f) => f.application || f.user || f.database, { message: 'give at least one of application, user, database: terminating every session of a server is not a test, it is an outage' });
+  .refine((f) => f.application || f.user || f.database, {
+    message: 'give at least one of application, user, database: terminating every session of a server is not a test, it is an outage',
+  });
 export type PostgresTerminateFault = z.output<typeof schema>;
 
 /** A database connection reset: pg_terminate_backend on the sessions matching the filter. */
@@ -21,10 +23,15 @@ export const postgresTerminateFault = defineFault<PostgresTerminateFault>({
   summary: 'Terminate PostgreSQL sessions (pg_terminate_backend) by application, user or database',
   schema,
   references: (f) => [{ name: f.target, kinds: ['postgres'] }],
-  describe: (f, targets) => `terminate the sessions ${filterText(f)} on PostgreSQL "${f.target}" (${redactUrl(targets.get(f.target)?.url ?? '?')})`,
+  describe: (f, targets) =>
+    `terminate the sessions ${filterText(f)} on PostgreSQL "${f.target}" (${redactUrl(targets.get(f.target)?.url ?? '?')})`,
   async inject(f, ctx) {
     const target = ctx.targets.get(f.target)!;
-    const client = await connectPostgres(target.url, { timeoutMs: target.timeout ?? ctx.timeoutMs, application: 'validate-fault', signal: ctx.signal });
+    const client = await connectPostgres(target.url, {
+      timeoutMs: target.timeout ?? ctx.timeoutMs,
+      application: 'validate-fault',
+      signal: ctx.signal,
+    });
     try {
       const { rows } = await client.query(
         `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
@@ -33,7 +40,11 @@ export const postgresTerminateFault = defineFault<PostgresTerminateFault>({
         [f.application ?? null, f.user ?? null, f.database ?? null],
       );
       const n = Number(rows[0].n);
-      return { detail: n > 0 ? `terminated ${n} session(s) on ${f.target}` : `terminated no session: none ${filterText(f)} was connected to ${f.target}`, affected: n };
+      return {
+        detail:
+          n > 0 ? `terminated ${n} session(s) on ${f.target}` : `terminated no session: none ${filterText(f)} was connected to ${f.target}`,
+        affected: n,
+      };
     } finally {
       await client.end().catch(() => undefined);
     }
@@ -41,5 +52,7 @@ export const postgresTerminateFault = defineFault<PostgresTerminateFault>({
 });
 
 function filterText(f: PostgresTerminateFault): string {
-  return [f.application && `of application ${f.application}`, f.user && `of user ${f.user}`, f.database && `on database ${f.database}`].filter(Boolean).join(', ');
+  return [f.application && `of application ${f.application}`, f.user && `of user ${f.user}`, f.database && `on database ${f.database}`]
+    .filter(Boolean)
+    .join(', ');
 }

@@ -11,8 +11,15 @@ const CLIENT_TYPES = ['normal', 'pubsub'] as const;
 const schema = z.strictObject({
   type: z.literal('redis-client-kill'),
   target: name.meta({ description: 'The Redis target (bus) whose clients are disconnected' }),
-  types: z.array(z.enum(CLIENT_TYPES)).min(1).default(['normal', 'pubsub']).meta({ description: 'Which clients: normal (commands) and pubsub (subscribers); replicas never' }),
-  clientName: z.string().optional().meta({ description: 'Only clients with this CLIENT SETNAME name; a trailing * matches a prefix (demo-*)' }),
+  types: z
+    .array(z.enum(CLIENT_TYPES))
+    .min(1)
+    .default(['normal', 'pubsub'])
+    .meta({ description: 'Which clients: normal (commands) and pubsub (subscribers); replicas never' }),
+  clientName: z
+    .string()
+    .optional()
+    .meta({ description: 'Only clients with this CLIENT SETNAME name; a trailing * matches a prefix (demo-*)' }),
   user: z.string().optional().meta({ description: 'Only clients authenticated as this ACL user' }),
   addr: z.string().optional().meta({ description: 'Only the client at this ip:port' }),
   includeProbes: z.boolean().default(false).meta({ description: "Also cut validate's own probe connections (named validate-probe)" }),
@@ -40,11 +47,15 @@ export const redisClientKillFault = defineFault<RedisClientKillFault>({
   summary: 'Disconnect the clients of a Redis instance (CLIENT KILL): commands and subscribers',
   schema,
   references: (f) => [{ name: f.target, kinds: ['redis'] }],
-  describe: (f, targets) => `disconnect ${filterText(f)} of Redis "${f.target}" (${redactUrl(targets.get(f.target)?.url ?? '?')}) with CLIENT KILL`,
+  describe: (f, targets) =>
+    `disconnect ${filterText(f)} of Redis "${f.target}" (${redactUrl(targets.get(f.target)?.url ?? '?')}) with CLIENT KILL`,
   async inject(f, ctx) {
     const target = ctx.targets.get(f.target)! as TargetBase & { tlsVerify?: boolean };
     const o = { timeoutMs: target.timeout ?? ctx.timeoutMs, tlsVerify: target.tlsVerify ?? true };
-    const both = await Promise.allSettled([connectRedis(target.url, { ...o, name: 'validate-fault' }), connectRedis(target.url, { ...o, name: WITNESS, reconnect: true })]);
+    const both = await Promise.allSettled([
+      connectRedis(target.url, { ...o, name: 'validate-fault' }),
+      connectRedis(target.url, { ...o, name: WITNESS, reconnect: true }),
+    ]);
     const refused = both.find((r) => r.status === 'rejected');
     if (refused) {
       for (const r of both) if (r.status === 'fulfilled') r.value.disconnect();
@@ -74,8 +85,14 @@ export const redisClientKillFault = defineFault<RedisClientKillFault>({
           }
         }
       }
-      const byType = CLIENT_TYPES.map((t) => `${theirs.filter((c) => c.type === t).length} ${t === 'pubsub' ? 'pub/sub' : t}`).join(' and ');
-      return { detail: `CLIENT KILL disconnected ${byType} client(s) of ${f.target}${witnessCut ? ', besides the tool\'s own witness' : ''}`, affected: theirs.length, witnessRecoveryMs };
+      const byType = CLIENT_TYPES.map((t) => `${theirs.filter((c) => c.type === t).length} ${t === 'pubsub' ? 'pub/sub' : t}`).join(
+        ' and ',
+      );
+      return {
+        detail: `CLIENT KILL disconnected ${byType} client(s) of ${f.target}${witnessCut ? ", besides the tool's own witness" : ''}`,
+        affected: theirs.length,
+        witnessRecoveryMs,
+      };
     } finally {
       admin.disconnect();
       witness.disconnect();
@@ -97,7 +114,8 @@ async function listClients(admin: Redis, types: readonly (typeof CLIENT_TYPES)[n
 
 function matches(c: Client, f: RedisClientKillFault): boolean {
   if (!f.includeProbes && c.name.startsWith('validate-probe')) return false;
-  if (f.clientName !== undefined && !(f.clientName.endsWith('*') ? c.name.startsWith(f.clientName.slice(0, -1)) : c.name === f.clientName)) return false;
+  if (f.clientName !== undefined && !(f.clientName.endsWith('*') ? c.name.startsWith(f.clientName.slice(0, -1)) : c.name === f.clientName))
+    return false;
   if (f.user !== undefined && c.user !== f.user) return false;
   if (f.addr !== undefined && c.addr !== f.addr) return false;
   return true;

@@ -6,7 +6,13 @@ import { defineFault } from './types.js';
 const schema = z
   .strictObject({
     type: z.literal('restart'),
-    command: z.string().min(1).optional().meta({ description: 'Shell command that restarts the engine, e.g. "systemctl restart risk" or "kubectl rollout restart deploy/risk"' }),
+    command: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({
+        description: 'Shell command that restarts the engine, e.g. "systemctl restart risk" or "kubectl rollout restart deploy/risk"',
+      }),
     stop: z.string().min(1).optional().meta({ description: 'Instead of command: the stop half ("systemctl stop risk")' }),
     start: z.string().min(1).optional().meta({ description: 'With stop: the start half, also run if the run is interrupted after stop' }),
     downFor: duration.default(0).meta({ description: 'With stop/start: how long the service stays down between them' }),
@@ -31,7 +37,12 @@ export const restartFault = defineFault<RestartFault>({
   restoreHint: (f) => f.start ?? f.command,
   check: (f, { recoveryTimeoutMs }) =>
     f.stop && f.downFor >= recoveryTimeoutMs
-      ? [{ path: ['downFor'], message: `downFor ${f.downFor} ms is not shorter than the experiment's recoveryTimeout (${recoveryTimeoutMs} ms): the target could never recover in time; raise recoveryTimeout` }]
+      ? [
+          {
+            path: ['downFor'],
+            message: `downFor ${f.downFor} ms is not shorter than the experiment's recoveryTimeout (${recoveryTimeoutMs} ms): the target could never recover in time; raise recoveryTimeout`,
+          },
+        ]
       : [],
   async inject(f, ctx) {
     const run = async (what: string, command: string) => {
@@ -55,6 +66,13 @@ export const restartFault = defineFault<RestartFault>({
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

@@ -22,7 +22,12 @@ export class Watcher {
   private tick = 0;
   private stopped = false;
 
-  constructor(private readonly targets: TargetBase[], private readonly intervalMs: number, private readonly check: LiveCheck, private readonly origin = performance.now()) {
+  constructor(
+    private readonly targets: TargetBase[],
+    private readonly intervalMs: number,
+    private readonly check: LiveCheck,
+    private readonly origin = performance.now(),
+  ) {
     for (const t of targets) this.seen.set(t.name, []);
   }
 
@@ -73,10 +78,16 @@ export class Watcher {
   }
 
   private launch(t: TargetBase, at: number): void {
-    const run = this.check(t).then(
-      (r) => { this.seen.get(t.name)!.push({ at, ...r }); },
-      (err: Error) => { this.seen.get(t.name)!.push({ at, ok: false, error: err.message }); },
-    ).finally(() => this.running.delete(t.name));
+    const run = this.check(t)
+      .then(
+        (r) => {
+          this.seen.get(t.name)!.push({ at, ...r });
+        },
+        (err: Error) => {
+          this.seen.get(t.name)!.push({ at, ok: false, error: err.message });
+        },
+      )
+      .finally(() => this.running.delete(t.name));
     this.running.set(t.name, run);
   }
 }

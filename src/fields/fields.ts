@@ -19,7 +19,10 @@ export const duration = z
       return z.NEVER;
     }
     if (ms > MAX_DURATION_MS) {
-      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(v)} is longer than 24 days, the longest wait a timer can take; is the unit right?` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `${JSON.stringify(v)} is longer than 24 days, the longest wait a timer can take; is the unit right?`,
+      });
       return z.NEVER;
     }
     return ms;
@@ -35,7 +38,10 @@ export const percent = z
 
 export const name = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'expected a name of letters, digits, _ and - (it is used in criteria such as engine.<name>.latency_ms)');
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_-]*$/,
+    'expected a name of letters, digits, _ and - (it is used in criteria such as engine.<name>.latency_ms)',
+  );
 
 export function urlWithSchemes(schemes: string[]) {
   const expected = `expected a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}`;
@@ -78,6 +84,9 @@ export function targetBase(schemes: string[]) {
     metrics: z
       .record(z.string(), z.string().min(1))
       .optional()
-      .meta({ description: 'For validate alerts: PromQL giving a measurement in production, in its unit, e.g. latency_ms: 1000 * histogram_quantile(0.99, ...); $target is the target\'s name' }),
+      .meta({
+        description:
+          "For validate alerts: PromQL giving a measurement in production, in its unit, e.g. latency_ms: 1000 * histogram_quantile(0.99, ...); $target is the target's name",
+      }),
   };
 }

@@ -26,7 +26,8 @@ export function addHeadlines(probes: ProbeResult[]): void {
     const bus: NonNullable<ProbeResult['bus']> = [];
     for (const m of p.measurements) {
       const spec = kind?.metrics[m.metric] ?? COMMON_METRICS[m.metric];
-      if (spec?.busColumn && (m.labels || !spec.labelled)) bus.push({ column: spec.busColumn, label: spec.label, value: m.value, unit: m.unit, ...(m.labels && { labels: m.labels }) });
+      if (spec?.busColumn && (m.labels || !spec.labelled))
+        bus.push({ column: spec.busColumn, label: spec.label, value: m.value, unit: m.unit, ...(m.labels && { labels: m.labels }) });
       if (!spec || m.labels) continue;
       if (spec.column) columns[spec.column] = { label: spec.label, value: m.value, unit: m.unit };
       else if (spec.headline) facts.push({ label: spec.label, value: m.value, unit: m.unit });

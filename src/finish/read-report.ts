@@ -17,8 +17,11 @@ export async function readReport(file: string): Promise<Report> {
   } catch (err) {
     throw new UsageError(`${file}: not JSON (${(err as Error).message}); pass a report written with --format json or --out FILE.json`);
   }
-  if (!report || typeof report !== 'object' || !('schemaVersion' in report)) throw new UsageError(`${file}: not a validate report (no schemaVersion)`);
-  if (report.schemaVersion !== SCHEMA_VERSION) throw new UsageError(`${file}: report schemaVersion ${report.schemaVersion}; this validate reads version ${SCHEMA_VERSION}`);
-  if (!Array.isArray(report.probes) || !Array.isArray(report.criteria) || typeof report.summary !== 'object') throw new UsageError(`${file}: not a whole validate report (it lacks probes, criteria or summary)`);
+  if (!report || typeof report !== 'object' || !('schemaVersion' in report))
+    throw new UsageError(`${file}: not a validate report (no schemaVersion)`);
+  if (report.schemaVersion !== SCHEMA_VERSION)
+    throw new UsageError(`${file}: report schemaVersion ${report.schemaVersion}; this validate reads version ${SCHEMA_VERSION}`);
+  if (!Array.isArray(report.probes) || !Array.isArray(report.criteria) || typeof report.summary !== 'object')
+    throw new UsageError(`${file}: not a whole validate report (it lacks probes, criteria or summary)`);
   return upgradeReport(report);
 }

@@ -17,7 +17,10 @@ const FENCE = -1;
  * latency, drain and unanswered-as-failed all apply as they are). A message delivered twice, or before
  * one published earlier, is counted here.
  */
-export function busFactory(transport: BusTransport, size: number): { factory: ConnectionFactory; counts(): DeliveryCounts; witness: TrafficWitness; fence(timeoutMs: number): Promise<boolean> } {
+export function busFactory(
+  transport: BusTransport,
+  size: number,
+): { factory: ConnectionFactory; counts(): DeliveryCounts; witness: TrafficWitness; fence(timeoutMs: number): Promise<boolean> } {
   const waiting = new Map<number, (err: Error | null, status: number) => void>();
   const log = new TrafficLog();
   const c = { delivered: 0, publishFailed: 0, duplicated: 0, outOfOrder: 0, maxGapMs: 0 };
@@ -66,7 +69,10 @@ export function busFactory(transport: BusTransport, size: number): { factory: Co
     open,
     ok: () => true,
     // The open loop's "no answer before the run ended" is, on a bus, a message that never arrived.
-    explain: (err) => (/^no answer before the run ended/.test((err as Error)?.message ?? '') ? 'published, never delivered (lost)' : transport.explain?.(err) ?? String((err as Error)?.message ?? err)),
+    explain: (err) =>
+      /^no answer before the run ended/.test((err as Error)?.message ?? '')
+        ? 'published, never delivered (lost)'
+        : (transport.explain?.(err) ?? String((err as Error)?.message ?? err)),
   };
   /**
    * Publishes a marker after the last message and waits for it: a bus delivers in order on one
@@ -85,5 +91,10 @@ export function busFactory(transport: BusTransport, size: number): { factory: Co
     });
   // Lost: sent and neither delivered nor refused by the bus (a publish never acknowledged is lost too).
   const witness: TrafficWitness = log;
-  return { factory, counts: () => ({ ...c, published: next - c.publishFailed, lost: next - c.delivered - c.publishFailed }), witness, fence };
+  return {
+    factory,
+    counts: () => ({ ...c, published: next - c.publishFailed, lost: next - c.delivered - c.publishFailed }),
+    witness,
+    fence,
+  };
 }

@@ -32,7 +32,8 @@ export function conditionProblem(when: string): string | undefined {
   if (e.left.type !== 'ref' || e.left.path.length !== 1 || !(e.left.path[0] in WINDOW_FIELDS)) {
     return `the left side must be one of ${Object.keys(WINDOW_FIELDS).join(', ')}, e.g. "p99_ms > 500"`;
   }
-  if (e.right.type !== 'number' || e.right.unit !== undefined) return 'the right side must be a plain number (milliseconds, percent or per second, as the field says)';
+  if (e.right.type !== 'number' || e.right.unit !== undefined)
+    return 'the right side must be a plain number (milliseconds, percent or per second, as the field says)';
   return undefined;
 }
 
@@ -52,7 +53,10 @@ export function sustained(conditions: Condition[], windows: WindowResult[]): Mea
       run = compare(field(w), e.op, bound) ? run + w.durationMs : 0;
       longest = Math.max(longest, run);
     }
-    out.push({ metric: `${c.name}_longest_ms`, value: longest, unit: 'ms' }, { metric: `sustained_${c.name}`, value: longest >= c.for ? 1 : 0, unit: 'count' });
+    out.push(
+      { metric: `${c.name}_longest_ms`, value: longest, unit: 'ms' },
+      { metric: `sustained_${c.name}`, value: longest >= c.for ? 1 : 0, unit: 'count' },
+    );
   }
   return out;
 }

@@ -52,8 +52,11 @@ const BUSY_LOAD_PER_CORE = 0.7;
  */
 export function generatorCause(g: GeneratorHealth): string {
   const busy = g.busyPct === undefined ? undefined : Math.round(g.busyPct);
-  const load = g.loadPerCore === undefined ? undefined : `${(g.loadPerCore * availableParallelism()).toFixed(1)} on ${availableParallelism()} cores`;
-  if (busy !== undefined && busy >= SATURATED_PCT) return `the generator was saturated (its thread busy ${busy}% of the run): this load is more than one process makes here; spread it with --workers N or shards (--shard i/n), or lower the rate`;
-  if (g.loadPerCore !== undefined && g.loadPerCore >= BUSY_LOAD_PER_CORE) return `this machine was busy (load ${load}; the generator itself was busy ${busy ?? '?'}%): other work held it up; run the gate on a quieter machine or runner`;
+  const load =
+    g.loadPerCore === undefined ? undefined : `${(g.loadPerCore * availableParallelism()).toFixed(1)} on ${availableParallelism()} cores`;
+  if (busy !== undefined && busy >= SATURATED_PCT)
+    return `the generator was saturated (its thread busy ${busy}% of the run): this load is more than one process makes here; spread it with --workers N or shards (--shard i/n), or lower the rate`;
+  if (g.loadPerCore !== undefined && g.loadPerCore >= BUSY_LOAD_PER_CORE)
+    return `this machine was busy (load ${load}; the generator itself was busy ${busy ?? '?'}%): other work held it up; run the gate on a quieter machine or runner`;
   return `the generator was held up though neither it (busy ${busy ?? '?'}%) nor the machine (load ${load ?? '?'}) was saturated: a pause (garbage collection, a stalled VM); run it again`;
 }

@@ -30,7 +30,9 @@ export function buildRequest(spec: HttpRequestSpec): Buffer {
   // tool should measure the server's work, not add to it.
   for (const [k, v] of Object.entries(spec.headers)) lines.push(`${k}: ${v}`);
   if (u.username && !Object.keys(spec.headers).some((h) => h.toLowerCase() === 'authorization')) {
-    lines.push(`authorization: Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`);
+    lines.push(
+      `authorization: Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`,
+    );
   }
   if (body) lines.push(`content-length: ${body.length}`);
   const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
@@ -121,10 +123,17 @@ class HttpConnection implements LoadConnection {
       socket.on('data', (chunk: Buffer) => this.socket === socket && this.onData(chunk));
     } else {
       // Reads land in one reused buffer and go straight to the parser: no Buffer and no stream event per response.
-      socket = netConnect({ host, port, onread: { buffer: READ_BUFFER, callback: (n: number, buf: Uint8Array) => {
-        if (this.socket === socket) this.onData((buf as Buffer).subarray(0, n));
-        return true;
-      } } });
+      socket = netConnect({
+        host,
+        port,
+        onread: {
+          buffer: READ_BUFFER,
+          callback: (n: number, buf: Uint8Array) => {
+            if (this.socket === socket) this.onData((buf as Buffer).subarray(0, n));
+            return true;
+          },
+        },
+      });
     }
     socket.setNoDelay(true);
     this.answered = 0;
@@ -136,7 +145,9 @@ class HttpConnection implements LoadConnection {
 
   private onData(chunk: Buffer): void {
     if (!this.done) {
-      this.desync = new ProtocolError(`${chunk.length} unexpected bytes arrived after the previous response (is its Content-Length right?)`);
+      this.desync = new ProtocolError(
+        `${chunk.length} unexpected bytes arrived after the previous response (is its Content-Length right?)`,
+      );
       this.drop();
       return;
     }

@@ -19,7 +19,16 @@ export const COMPLETE = 1;
 export const FAILED = 2;
 export type FeedResult = typeof NEED_MORE | typeof COMPLETE | typeof FAILED;
 
-const enum S { Head, Length, ChunkSize, ChunkData, ChunkEnd, Trailers, UntilClose, Done }
+const enum S {
+  Head,
+  Length,
+  ChunkSize,
+  ChunkData,
+  ChunkEnd,
+  Trailers,
+  UntilClose,
+  Done,
+}
 
 const CR = 13;
 const LF = 10;
@@ -131,7 +140,8 @@ export class ResponseParser {
             this.pending = Buffer.from(data.subarray(i));
             return NEED_MORE;
           }
-          if (data[i] !== CR || data[i + 1] !== LF) return this.fail(new ProtocolError('chunk data not followed by CRLF (wrong chunk size?)'));
+          if (data[i] !== CR || data[i + 1] !== LF)
+            return this.fail(new ProtocolError('chunk data not followed by CRLF (wrong chunk size?)'));
           i += 2;
           this.state = S.ChunkSize;
           continue;
@@ -152,7 +162,9 @@ export class ResponseParser {
           this.keep(data, i, data.length);
           return NEED_MORE;
         case S.Done:
-          return this.fail(new ProtocolError(`${data.length - i} unexpected bytes after a complete response (is its Content-Length right?)`));
+          return this.fail(
+            new ProtocolError(`${data.length - i} unexpected bytes after a complete response (is its Content-Length right?)`),
+          );
       }
     }
   }
@@ -164,7 +176,8 @@ export class ResponseParser {
       return COMPLETE;
     }
     if (this.state === S.Done) return COMPLETE;
-    if (this.received === 0) return this.fail(Object.assign(new Error('the server closed the connection before answering'), { code: 'ECONNRESET' }));
+    if (this.received === 0)
+      return this.fail(Object.assign(new Error('the server closed the connection before answering'), { code: 'ECONNRESET' }));
     return this.fail(new ProtocolError('the server closed the connection in the middle of the response'));
   }
 
@@ -229,7 +242,8 @@ export class ResponseParser {
 
   private complete(data: Buffer, i: number): FeedResult {
     this.state = S.Done;
-    if (i < data.length) return this.fail(new ProtocolError(`${data.length - i} unexpected bytes after a complete response (is its Content-Length right?)`));
+    if (i < data.length)
+      return this.fail(new ProtocolError(`${data.length - i} unexpected bytes after a complete response (is its Content-Length right?)`));
     return COMPLETE;
   }
 

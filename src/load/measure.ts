@@ -104,7 +104,11 @@ export function sliceModel(model: LoadModel, shard: Shard | undefined): LoadMode
   const withUsers = Math.min(model.connections, shard.total);
   if (shard.index > withUsers) return undefined;
   const among = { index: shard.index, total: withUsers };
-  return { ...model, connections: shareOf(model.connections, shard), requests: model.requests === undefined ? undefined : shareOf(model.requests, among) };
+  return {
+    ...model,
+    connections: shareOf(model.connections, shard),
+    requests: model.requests === undefined ? undefined : shareOf(model.requests, among),
+  };
 }
 
 /**
@@ -125,22 +129,57 @@ export async function measure(options: MeasureOptions): Promise<ScenarioResult> 
   const open = o.model.type === 'open';
   const plannedMs = o.model.type === 'open' ? o.model.schedule.durationMs : o.model.durationMs;
   const recorder = new Recorder(open, o.tap, plannedMs);
-  const lanes: Lane[] = o.mix?.map((m) => ({ factory: m.factory, weight: m.weight, recorder: new Recorder(true, undefined, plannedMs) })) ?? [{ factory: o.factory, weight: 1 }];
-  o.onStart?.({ name: o.name, live: () => liveNumbers(recorder), plannedMs, plannedRequests: o.model.type === 'closed' && !plannedMs ? o.model.requests : undefined });
+  const lanes: Lane[] = o.mix?.map((m) => ({
+    factory: m.factory,
+    weight: m.weight,
+    recorder: new Recorder(true, undefined, plannedMs),
+  })) ?? [{ factory: o.factory, weight: 1 }];
+  o.onStart?.({
+    name: o.name,
+    live: () => liveNumbers(recorder),
+    plannedMs,
+    plannedRequests: o.model.type === 'closed' && !plannedMs ? o.model.requests : undefined,
+  });
   const watch = watchGenerator();
   if (o.model.type === 'closed') await runClosed({ ...o.model, factory: o.factory, signal: o.signal, recorder });
   else await runOpen({ ...o.model, lanes, signal: o.signal, recorder });
   const generator = watch.stop();
   await Promise.all([o.factory, ...(o.mix ?? []).map((m) => m.factory)].map((f) => f.settled?.()));
-  const info = { ...o, explain: o.factory.explain?.bind(o.factory), limits: o.limits ?? DEFAULT_LIMITS, successPct: o.successPct ?? DEFAULT_SUCCESS_PCT, startLateMs };
+  const info = {
+    ...o,
+    explain: o.factory.explain?.bind(o.factory),
+    limits: o.limits ?? DEFAULT_LIMITS,
+    successPct: o.successPct ?? DEFAULT_SUCCESS_PCT,
+    startLateMs,
+  };
   const result = toScenarioResult(info, recorder, generator);
   const weights = (o.mix ?? []).reduce((a, m) => a + m.weight, 0);
-  if (o.mix) result.endpoints = o.mix.map((m, i) => toScenarioResult({ ...info, name: `${o.name}/${m.name}`, target: m.target, url: m.url, explain: m.factory.explain?.bind(m.factory), share: m.weight / weights }, lanes[i].recorder!, generator));
+  if (o.mix)
+    result.endpoints = o.mix.map((m, i) =>
+      toScenarioResult(
+        {
+          ...info,
+          name: `${o.name}/${m.name}`,
+          target: m.target,
+          url: m.url,
+          explain: m.factory.explain?.bind(m.factory),
+          share: m.weight / weights,
+        },
+        lanes[i].recorder!,
+        generator,
+      ),
+    );
   return result;
 }
 
 export function liveNumbers(r: Recorder): LiveNumbers {
-  return { requests: r.requests, errors: r.errors, p99Ms: r.latency.totalCount ? r.latency.getValueAtPercentile(99) / 1000 : undefined, elapsedMs: performance.now() - r.startedAt, stopped: r.isStopped };
+  return {
+    requests: r.requests,
+    errors: r.errors,
+    p99Ms: r.latency.totalCount ? r.latency.getValueAtPercentile(99) / 1000 : undefined,
+    elapsedMs: performance.now() - r.startedAt,
+    stopped: r.isStopped,
+  };
 }
 
 /** A shard with no part of this load: a result that measured nothing on purpose (skip), which a merge leaves out. */
@@ -156,6 +195,13 @@ function emptyShare(o: MeasureOptions): ScenarioResult {
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

@@ -63,7 +63,12 @@ export function natsJetStream(url: string, subject: string, timeoutMs: number, n
         created = true;
       }
       const { AckPolicy, DeliverPolicy } = await import('nats');
-      await jsm.consumers.add(stream, { durable_name: consumer, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New, filter_subject: subject });
+      await jsm.consumers.add(stream, {
+        durable_name: consumer,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.New,
+        filter_subject: subject,
+      });
       const messages = await (await reader.jetstream().consumers.get(stream, consumer)).consume({ max_messages: 1000 });
       stop = () => void messages.stop();
       void (async () => {
@@ -73,8 +78,7 @@ export function natsJetStream(url: string, subject: string, timeoutMs: number, n
         }
       })().catch(() => undefined);
     },
-    publish: (_seq, payload) =>
-      js!.publish(subject, payload, { timeout: timeoutMs }).then(() => void added++),
+    publish: (_seq, payload) => js!.publish(subject, payload, { timeout: timeoutMs }).then(() => void added++),
     onDelivery: (r) => void (receive = r),
     async close() {
       stop?.();
@@ -86,6 +90,9 @@ export function natsJetStream(url: string, subject: string, timeoutMs: number, n
       }
     },
     explain: (err) => explainNats(err, at),
-    leftBehind: () => (!created && added ? `${added.toLocaleString('en-US')} test messages stay in JetStream stream ${stream} (it held ${subject} before the run; its consumer ${consumer} was removed)` : undefined),
+    leftBehind: () =>
+      !created && added
+        ? `${added.toLocaleString('en-US')} test messages stay in JetStream stream ${stream} (it held ${subject} before the run; its consumer ${consumer} was removed)`
+        : undefined,
   };
 }

@@ -182,7 +182,10 @@ export function runOpen(o: OpenLoopOptions): Promise<void> {
         if (now - due > GIVE_UP_LAG_MS || queued() > GIVE_UP_QUEUE) {
           // Hopelessly behind: what is left of the schedule is never sent, counted, not queued in memory.
           const by = now - due > GIVE_UP_LAG_MS ? 'lag' : 'queue';
-          const why = by === 'lag' ? `the generator fell ${((now - due) / 1000).toFixed(1)} s behind its schedule` : `${queued().toLocaleString('en-US')} requests were waiting for a connection`;
+          const why =
+            by === 'lag'
+              ? `the generator fell ${((now - due) / 1000).toFixed(1)} s behind its schedule`
+              : `${queued().toLocaleString('en-US')} requests were waiting for a connection`;
           o.recorder.giveUp(o.schedule.total - next, why, by);
           for (const l of lanes) l.recorder?.giveUp(Math.round((o.schedule.total - next) * (l.weight / totalWeight)), why, by);
           next = o.schedule.total;
@@ -225,7 +228,10 @@ const WARM_MS = 2;
  * arrivals, at least 4 per run), shared by the lanes by weight: the first arrivals then find a connection
  * ready instead of all opening one at once. More open on demand, MAX_OPENING at a time.
  */
-function warmUp(lanes: { factory: Lane['factory']; weight: number; idle: LoadConnection[]; all: LoadConnection[] }[], o: OpenLoopOptions): void {
+function warmUp(
+  lanes: { factory: Lane['factory']; weight: number; idle: LoadConnection[]; all: LoadConnection[] }[],
+  o: OpenLoopOptions,
+): void {
   const rate = o.schedule.durationMs > 0 ? (o.schedule.total / o.schedule.durationMs) * 1000 : 0;
   const total = Math.min(o.maxConnections, Math.max(4, Math.ceil((rate * WARM_MS) / 1000)), o.schedule.total);
   const weights = lanes.reduce((a, l) => a + l.weight, 0);

@@ -10,13 +10,23 @@ export async function postgresFactory(url: string, query: string, timeoutMs: num
     ok: () => true,
     explain: (err) => explainPostgres(err, at),
     open() {
-      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs, application_name: 'validate-load' });
+      const client = new pg.Client({
+        connectionString: url,
+        connectionTimeoutMillis: timeoutMs,
+        query_timeout: timeoutMs,
+        application_name: 'validate-load',
+      });
       client.on('error', () => undefined);
       const connected = client.connect();
       connected.catch(() => undefined);
       return {
         send(done) {
-          connected.then(() => client.query(query)).then(() => done(null, 0), (err: Error) => done(err, 0));
+          connected
+            .then(() => client.query(query))
+            .then(
+              () => done(null, 0),
+              (err: Error) => done(err, 0),
+            );
         },
         close() {
           client.end().catch(() => undefined);

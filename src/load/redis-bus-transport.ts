@@ -10,7 +10,14 @@ import { seqOf, type BusTransport } from './bus-transport.js';
  */
 async function client(url: string, name: string, timeoutMs: number): Promise<Redis> {
   const { Redis } = await import('ioredis');
-  const c = new Redis(url, { connectionName: name, connectTimeout: timeoutMs, maxRetriesPerRequest: null, retryStrategy: () => 20, enableReadyCheck: false, lazyConnect: true });
+  const c = new Redis(url, {
+    connectionName: name,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: null,
+    retryStrategy: () => 20,
+    enableReadyCheck: false,
+    lazyConnect: true,
+  });
   c.on('error', () => undefined); // a publish that fails says so itself; a cut is what is being measured
   await c.connect();
   return c;
@@ -56,7 +63,8 @@ export function redisStream(url: string, key: string, timeoutMs: number, name: s
   const readLoop = async () => {
     while (reading) {
       try {
-        const reply = (await reader!.xreadgroup('GROUP', group, 'validate', 'COUNT', 1000, 'BLOCK', 100, 'STREAMS', key, '>')) as [string, [string, string[]][]][] | null;
+        const reply = (await reader!.xreadgroup('GROUP', group, 'validate', 'COUNT', 1000, 'BLOCK', 100, 'STREAMS', key, '>')) as
+          [string, [string, string[]][]][] | null;
         const entries = reply?.[0]?.[1] ?? [];
         if (entries.length === 0) continue;
         for (const [, fields] of entries) receive(seqOf(fields[1]));
@@ -91,6 +99,9 @@ export function redisStream(url: string, key: string, timeoutMs: number, name: s
       }
     },
     explain: (err) => explainRedis(err, at),
-    leftBehind: () => (existed && added ? `${added.toLocaleString('en-US')} test entries stay in stream ${key} (it existed before the run; its consumer group ${group} was removed)` : undefined),
+    leftBehind: () =>
+      existed && added
+        ? `${added.toLocaleString('en-US')} test entries stay in stream ${key} (it existed before the run; its consumer group ${group} was removed)`
+        : undefined,
   };
 }

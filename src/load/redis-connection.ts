@@ -11,11 +11,21 @@ export async function redisFactory(url: string, command: string[], timeoutMs: nu
     ok: () => true,
     explain: (err) => explainRedis(err, at),
     open() {
-      const client = new Redis(url, { lazyConnect: false, connectTimeout: timeoutMs, commandTimeout: timeoutMs, maxRetriesPerRequest: 0, enableReadyCheck: false, connectionName: 'validate-load' });
+      const client = new Redis(url, {
+        lazyConnect: false,
+        connectTimeout: timeoutMs,
+        commandTimeout: timeoutMs,
+        maxRetriesPerRequest: 0,
+        enableReadyCheck: false,
+        connectionName: 'validate-load',
+      });
       client.on('error', () => undefined); // each failed command reports its own error
       return {
         send(done) {
-          client.call(name, ...args).then(() => done(null, 0), (err: Error) => done(err, 0));
+          client.call(name, ...args).then(
+            () => done(null, 0),
+            (err: Error) => done(err, 0),
+          );
         },
         close() {
           client.disconnect();

@@ -14,7 +14,12 @@ interface Point {
 }
 
 const upper = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
-const joined = (a: Point, b: Point): Point => ({ requests: a.requests + b.requests, errors: a.errors + b.errors, p50: upper(a.p50, b.p50), p99: upper(a.p99, b.p99) });
+const joined = (a: Point, b: Point): Point => ({
+  requests: a.requests + b.requests,
+  errors: a.errors + b.errors,
+  p50: upper(a.p50, b.p50),
+  p99: upper(a.p99, b.p99),
+});
 
 const round3 = (us: number) => Math.round(us) / 1000;
 
@@ -47,7 +52,14 @@ export class TimelineRecorder {
     private readonly startedAt: number,
     plannedMs?: number,
   ) {
-    this.out = { stepMs: stepFor(plannedMs), startedAt: Math.round(performance.timeOrigin + startedAt), requests: [], errors: [], p50Ms: [], p99Ms: [] };
+    this.out = {
+      stepMs: stepFor(plannedMs),
+      startedAt: Math.round(performance.timeOrigin + startedAt),
+      requests: [],
+      errors: [],
+      p50Ms: [],
+      p99Ms: [],
+    };
   }
 
   /** One finished request at `at` (performance.now() time). */
@@ -69,7 +81,12 @@ export class TimelineRecorder {
   /** Closes the step in progress and any empty ones up to step `i` (a late straggler joins the current step). */
   private advance(i: number): void {
     if (i < this.index) return;
-    let p: Point = { requests: this.count, errors: this.errors, p50: this.count ? round3(this.current.getValueAtPercentile(50)) : null, p99: this.count ? round3(this.current.getValueAtPercentile(99)) : null };
+    let p: Point = {
+      requests: this.count,
+      errors: this.errors,
+      p50: this.count ? round3(this.current.getValueAtPercentile(50)) : null,
+      p99: this.count ? round3(this.current.getValueAtPercentile(99)) : null,
+    };
     if (this.carry) [p, this.carry] = [joined(this.carry, p), undefined];
     this.push(p);
     for (let k = this.index + 1; k < i; k++) this.push({ requests: 0, errors: 0, p50: null, p99: null });

@@ -44,7 +44,7 @@ export function toScenarioResult(o: ResultInfo, r: Recorder, gen: GeneratorHealt
   const successRate = r.requests ? ((r.requests - r.errors) / r.requests) * 100 : 0;
   // What the server answered per second: never a request that was not sent, or one that got no answer.
   const rps = activeMs > 0 ? (r.answered / activeMs) * 1000 : 0;
-  const targetRps = open ? ((open.schedule.total / open.schedule.durationMs) * 1000 * (o.share ?? 1)) : undefined;
+  const targetRps = open ? (open.schedule.total / open.schedule.durationMs) * 1000 * (o.share ?? 1) : undefined;
   const errorCauses = wordCauses(r, o.url, o.explain);
   const invalidReason = invalidity(o, r, gen, scheduleLagP99Ms, latencyMs.p99);
   const overBudget = r.requests > 0 && successRate < o.successPct;
@@ -93,7 +93,13 @@ export function toScenarioResult(o: ResultInfo, r: Recorder, gen: GeneratorHealt
  * started late. Each reason ends with its cause and what to do. (Requests that all failed are the
  * platform's failure, judged by the error budget, not a reason to doubt the generator.)
  */
-function invalidity(o: ResultInfo, r: Recorder, gen: GeneratorHealth, scheduleLagP99Ms: number | undefined, p99Ms: number): string | undefined {
+function invalidity(
+  o: ResultInfo,
+  r: Recorder,
+  gen: GeneratorHealth,
+  scheduleLagP99Ms: number | undefined,
+  p99Ms: number,
+): string | undefined {
   const { limits } = o;
   if (o.startLateMs !== undefined && o.startLateMs > MAX_START_LATE_MS) {
     return `this shard began its schedule ${(o.startLateMs / 1000).toFixed(1)} s after the common start (--start-at), over the ${MAX_START_LATE_MS / 1000} s bound: its arrivals were not the asked ones; start the shards earlier or give --start-at more lead`;
@@ -102,7 +108,9 @@ function invalidity(o: ResultInfo, r: Recorder, gen: GeneratorHealth, scheduleLa
   if (r.abandoned > 0) {
     // A full queue is the connection cap's doing only while the generator had time to spare; saturated, it is the generator's.
     const capped = r.abandonedBy === 'queue' && (gen.busyPct ?? 0) < 90;
-    const cause = capped ? `every connection was busy (maxConnections ${o.model.type === 'open' ? o.model.maxConnections : '?'}): raise --max-connections, or lower the rate per process (--workers N, shards)` : generatorCause(gen);
+    const cause = capped
+      ? `every connection was busy (maxConnections ${o.model.type === 'open' ? o.model.maxConnections : '?'}): raise --max-connections, or lower the rate per process (--workers N, shards)`
+      : generatorCause(gen);
     return `${r.abandonedWhy}, so it gave up: ${r.abandoned.toLocaleString('en-US')} of the ${due.toLocaleString('en-US')} requests due were never sent; ${cause}`;
   }
   if (scheduleLagP99Ms !== undefined && scheduleLagP99Ms > limits.maxScheduleLagMs && lagMatters(scheduleLagP99Ms, p99Ms)) {

@@ -31,7 +31,12 @@ const CLOSED = Object.assign(new Error('the WebSocket closed before the reply'),
  * is the next frame the socket receives). Sockets open in the background; a message given a socket not
  * yet open waits for it (its latency includes the wait, from its due time).
  */
-export function websocketPool(o: PoolOptions): { factory: ConnectionFactory; opening: Promise<void>; counts(): SessionCounts; close(): void } {
+export function websocketPool(o: PoolOptions): {
+  factory: ConnectionFactory;
+  opening: Promise<void>;
+  counts(): SessionCounts;
+  close(): void;
+} {
   const at = wsEndpoint(o.url);
   const sockets: Promise<WebSocket | Error>[] = [];
   const live = new Set<WebSocket>();
@@ -42,7 +47,12 @@ export function websocketPool(o: PoolOptions): { factory: ConnectionFactory; ope
   const cause = (why: string) => void (causes[why] = (causes[why] ?? 0) + 1);
   const openOne = async (): Promise<WebSocket | Error> => {
     try {
-      const { ws, openMs } = await openWebSocket(o.url, { headers: o.headers, tlsVerify: o.tlsVerify, timeoutMs: o.timeoutMs, signal: o.signal });
+      const { ws, openMs } = await openWebSocket(o.url, {
+        headers: o.headers,
+        tlsVerify: o.tlsVerify,
+        timeoutMs: o.timeoutMs,
+        signal: o.signal,
+      });
       recordMs(opens, openMs);
       c.opened++;
       live.add(ws);

@@ -24,7 +24,11 @@ export class Windows {
   private readonly pending: Promise<void>[] = [];
 
   /** `origin` is when the schedule started, `durationMs` how long it lasts. */
-  constructor(private readonly origin: number, readonly windowMs: number, private readonly durationMs: number) {}
+  constructor(
+    private readonly origin: number,
+    readonly windowMs: number,
+    private readonly durationMs: number,
+  ) {}
 
   /** The recorder's tap: every finished request, counted in the window it was due in. */
   record(latencyMs: number, failed: boolean, answered: boolean, dueAt = performance.now() - latencyMs): void {
@@ -90,7 +94,12 @@ export class Windows {
     };
     this.closed.push(result);
     this.closed.sort((a, b) => a.index - b.index);
-    if (w.infra) this.pending.push(w.infra.then((infra) => { result.infra = infra; }));
+    if (w.infra)
+      this.pending.push(
+        w.infra.then((infra) => {
+          result.infra = infra;
+        }),
+      );
   }
 }
 
@@ -106,7 +115,11 @@ export function stability(ws: WindowResult[]): Measurement[] {
   }
   return [
     { metric: 'windows', value: ws.length, unit: 'count' },
-    { metric: 'p99_drift_pct', value: first.latencyMs.p99 > 0 ? ((last.latencyMs.p99 - first.latencyMs.p99) / first.latencyMs.p99) * 100 : 0, unit: 'percent' },
+    {
+      metric: 'p99_drift_pct',
+      value: first.latencyMs.p99 > 0 ? ((last.latencyMs.p99 - first.latencyMs.p99) / first.latencyMs.p99) * 100 : 0,
+      unit: 'percent',
+    },
     { metric: 'worst_window_p99_ms', value: Math.max(...measured.map((w) => w.latencyMs.p99)), unit: 'ms' },
     { metric: 'worst_window_error_pct', value: Math.max(...measured.map((w) => w.errorRate)), unit: 'percent' },
     { metric: 'max_throughput_drop_pct', value: maxDrop, unit: 'percent' },

@@ -17,14 +17,20 @@ export function remeasure(merged: ScenarioResult[], shards: Map<string, Scenario
   for (const [scenario, results] of byScenario) {
     const spec = specs.get(scenario);
     const kind = SCENARIOS.find((k) => k.kind === results[0].kind);
-    const declared = { ...SCENARIO_METRICS, ...(spec && kind?.resultMetrics ? Object.assign({}, ...Object.values(kind.resultMetrics(spec))) : {}) };
+    const declared = {
+      ...SCENARIO_METRICS,
+      ...(spec && kind?.resultMetrics ? Object.assign({}, ...Object.values(kind.resultMetrics(spec))) : {}),
+    };
     const own = kind?.remeasure?.(results, spec) ?? results.map(() => []);
     results.forEach((r, i) => {
       if (r.status === 'skip' && r.requests === 0) return;
       const overBudget = r.requests > 0 && r.successRate < r.successRequired;
       const base = scenarioMeasurements(r, overBudget);
       const known = new Set([...base, ...own[i]].map((m) => m.metric));
-      const rest = combine((shards.get(r.name) ?? []).flatMap((s) => s.measurements.filter((m) => !known.has(m.metric))), declared);
+      const rest = combine(
+        (shards.get(r.name) ?? []).flatMap((s) => s.measurements.filter((m) => !known.has(m.metric))),
+        declared,
+      );
       r.measurements = [...base, ...own[i], ...rest];
     });
   }
@@ -35,6 +41,13 @@ function combine(ms: Measurement[], declared: Record<string, { aggregate: Aggreg
   for (const m of ms) byMetric.set(m.metric, [...(byMetric.get(m.metric) ?? []), m]);
   return [...byMetric].map(([metric, xs]) => {
     const kind: Aggregate = declared[metric]?.aggregate ?? (xs[0].unit === 'count' ? 'sum' : 'max');
-    return { metric, value: aggregate(kind, xs.map((x) => x.value)), unit: xs[0].unit };
+    return {
+      metric,
+      value: aggregate(
+        kind,
+        xs.map((x) => x.value),
+      ),
+      unit: xs[0].unit,
+    };
   });
 }

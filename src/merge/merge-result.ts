@@ -66,7 +66,11 @@ export function mergeResult(parts: ShardResult[]): ScenarioResult {
     startLateMs: rs.some((r) => r.startLateMs !== undefined) ? Math.max(...rs.map((r) => r.startLateMs ?? 0)) : undefined,
     timeline: mergeTimelines(rs.map((r) => r.timeline)),
     windows: first.windows ? mergeWindows(rs.map((r) => r.windows ?? [])) : undefined,
-    endpoints: first.endpoints ? first.endpoints.map((e) => mergeResult(live.map((p) => ({ shard: p.shard, result: p.result.endpoints!.find((x) => x.name === e.name)! })))) : undefined,
+    endpoints: first.endpoints
+      ? first.endpoints.map((e) =>
+          mergeResult(live.map((p) => ({ shard: p.shard, result: p.result.endpoints!.find((x) => x.name === e.name)! }))),
+        )
+      : undefined,
     delivery: first.delivery ? mergeDelivery(rs) : undefined,
     sessions: first.sessions ? mergeSessions(rs) : undefined,
     notes: [...new Set(rs.flatMap((r) => r.notes ?? []))],

@@ -46,8 +46,12 @@ export async function busRoundTrip(bus: RoundTripBus, samples: number, budgetMs:
   const outOfOrder = arrivals.filter((a, i) => i > 0 && a.seq < arrivals[i - 1].seq).length;
   const out: RoundTripReading = { measurements: [], warnings: [], unmeasured: {} };
   if (latencies.length) out.measurements.push({ metric: 'bus_round_trip_ms', value: median(latencies), unit: 'ms' });
-  else out.unmeasured.bus_round_trip_ms = `none of ${samples} messages published on ${bus.channel} came back within ${Math.round(budgetMs)} ms`;
-  out.measurements.push({ metric: 'bus_lost', value: lost, unit: 'count' }, { metric: 'bus_out_of_order', value: outOfOrder, unit: 'count' });
+  else
+    out.unmeasured.bus_round_trip_ms = `none of ${samples} messages published on ${bus.channel} came back within ${Math.round(budgetMs)} ms`;
+  out.measurements.push(
+    { metric: 'bus_lost', value: lost, unit: 'count' },
+    { metric: 'bus_out_of_order', value: outOfOrder, unit: 'count' },
+  );
   if (lost) out.warnings.push(`pub/sub round trip: ${lost} of ${samples} messages not received`);
   return out;
 }

@@ -12,7 +12,10 @@ const schema = z.strictObject({
   kind: z.literal('grafana'),
   ...targetBase(['http', 'https']),
   token: z.string().min(1).optional().meta({ description: 'A service-account token: needed for datasources, dashboards and alerts' }),
-  datasources: z.union([z.literal('all'), z.array(z.string().min(1))]).default('all').meta({ description: 'Datasource UIDs whose health is checked, or all (with a token)' }),
+  datasources: z
+    .union([z.literal('all'), z.array(z.string().min(1))])
+    .default('all')
+    .meta({ description: 'Datasource UIDs whose health is checked, or all (with a token)' }),
   dashboards: z.array(z.string().min(1)).default([]).meta({ description: 'Dashboard UIDs that must exist' }),
   alerts: z.boolean().default(true).meta({ description: 'With a token: read Grafana-managed alerts' }),
   headers: z.record(z.string(), z.string()).default({}),
@@ -43,17 +46,31 @@ async function run(target: GrafanaTarget, ctx: ProbeContext): Promise<ProbeOutco
   root.username = root.password = '';
   const base = root.toString().replace(/\/$/, '');
   const get: Get = async (path) => {
-    const res = await fetchCapped({ url: base + path, method: 'GET', headers, maxBodyBytes: 4 * 1024 * 1024, timeoutMs: ctx.timeoutMs, tlsVerify: target.tlsVerify, signal: ctx.signal, stage: (s) => ctx.stage(`${path}: ${s}`) });
+    const res = await fetchCapped({
+      url: base + path,
+      method: 'GET',
+      headers,
+      maxBodyBytes: 4 * 1024 * 1024,
+      timeoutMs: ctx.timeoutMs,
+      tlsVerify: target.tlsVerify,
+      signal: ctx.signal,
+      stage: (s) => ctx.stage(`${path}: ${s}`),
+    });
     return { status: res.status, json: jsonOf(res.body), totalMs: res.totalMs };
   };
   const m: Measurement[] = [];
   try {
     const health = await get('/api/health');
     const h = health.json as { database?: unknown; version?: unknown; commit?: unknown } | undefined;
-    if (!h || typeof h !== 'object' || !('database' in h)) return fail(`not Grafana: /api/health answered HTTP ${health.status} without a "database" field`, m);
+    if (!h || typeof h !== 'object' || !('database' in h))
+      return fail(`not Grafana: /api/health answered HTTP ${health.status} without a "database" field`, m);
     m.push({ metric: 'database_ok', value: h.database === 'ok' ? 1 : 0, unit: 'count' });
     const details = { version: typeof h.version === 'string' ? h.version : null };
-    if (health.status !== 200 || h.database !== 'ok') return { ...fail(`Grafana is not healthy: /api/health answered HTTP ${health.status}, database "${String(h.database)}"`, m), details };
+    if (health.status !== 200 || h.database !== 'ok')
+      return {
+        ...fail(`Grafana is not healthy: /api/health answered HTTP ${health.status}, database "${String(h.database)}"`, m),
+        details,
+      };
     if (ctx.liveness || !target.token) return { status: 'pass', latencyMs: health.totalMs, details, measurements: m };
     const warnings: string[] = [];
     const labelValues: LabelValues = {};
@@ -61,7 +78,14 @@ async function run(target: GrafanaTarget, ctx: ProbeContext): Promise<ProbeOutco
     await datasources(target, get, m, warnings, labelValues);
     await dashboards(target, get, m, warnings);
     if (target.alerts) {
-      const api = prometheusApi({ url: `${base}/api/prometheus/grafana`, headers, timeoutMs: ctx.timeoutMs, tlsVerify: target.tlsVerify, signal: ctx.signal, stage: ctx.stage });
+      const api = prometheusApi({
+        url: `${base}/api/prometheus/grafana`,
+        headers,
+        timeoutMs: ctx.timeoutMs,
+        tlsVerify: target.tlsVerify,
+        signal: ctx.signal,
+        stage: ctx.stage,
+      });
       const read = await readAlerts(api, []);
       m.push(...read.measurements);
       warnings.push(...read.warnings);
@@ -69,24 +93,47 @@ async function run(target: GrafanaTarget, ctx: ProbeContext): Promise<ProbeOutco
       alerts = read.alerts;
     }
     const firing = alerts.some((a) => a.state === 'firing');
-    return { status: warnings.length || firing ? 'warn' : 'pass', latencyMs: health.totalMs, details, warnings, measurements: m, labelValues, alerts };
+    return {
+      status: warnings.length || firing ? 'warn' : 'pass',
+      latencyMs: health.totalMs,
+      details,
+      warnings,
+      measurements: m,
+      labelValues,
+      alerts,
+    };
   } catch (err) {
     if (ctx.signal.aborted) throw err;
-    return fail(err instanceof NotPrometheusError || err instanceof GrafanaError ? err.message : classifyError(err, endpointOf(target.url, 3000)), m);
+    return fail(
+      err instanceof NotPrometheusError || err instanceof GrafanaError ? err.message : classifyError(err, endpointOf(target.url, 3000)),
+      m,
+    );
   }
 }
 
 class GrafanaError extends Error {}
 
-const fail = (error: string, measurements: Measurement[]): ProbeOutcome => ({ status: 'fail', latencyMs: null, error, details: {}, measurements });
+const fail = (error: string, measurements: Measurement[]): ProbeOutcome => ({
+  status: 'fail',
+  latencyMs: null,
+  error,
+  details: {},
+  measurements,
+});
 
 /** Each datasource's own health check; a type without one is unknown (a warning), not down. */
 async function datasources(target: GrafanaTarget, get: Get, m: Measurement[], warnings: string[], labelValues: LabelValues): Promise<void> {
   const list = await get('/api/datasources');
-  if (list.status === 401 || list.status === 403) throw new GrafanaError(`the token is not accepted: /api/datasources answered HTTP ${list.status} (a service-account token with the Viewer role reads it)`);
+  if (list.status === 401 || list.status === 403)
+    throw new GrafanaError(
+      `the token is not accepted: /api/datasources answered HTTP ${list.status} (a service-account token with the Viewer role reads it)`,
+    );
   if (!Array.isArray(list.json)) throw new GrafanaError(`/api/datasources answered HTTP ${list.status} without a list: not Grafana's API`);
   const all = (list.json as { uid?: string; name?: string; type?: string }[]).filter((d) => typeof d.uid === 'string');
-  const wanted = target.datasources === 'all' ? all : target.datasources.map((uid) => all.find((d) => d.uid === uid) ?? { uid, name: uid, type: 'missing' });
+  const wanted =
+    target.datasources === 'all'
+      ? all
+      : target.datasources.map((uid) => all.find((d) => d.uid === uid) ?? { uid, name: uid, type: 'missing' });
   let unhealthy = 0;
   for (const d of wanted) {
     const labels = { datasource: d.name ?? d.uid!, uid: d.uid!, type: d.type ?? 'unknown' };
@@ -109,8 +156,15 @@ async function datasources(target: GrafanaTarget, get: Get, m: Measurement[], wa
     }
     m.push({ metric: 'datasource_up', value: up ? 1 : 0, unit: 'count', labels });
   }
-  m.push({ metric: 'datasources_total', value: wanted.length, unit: 'count' }, { metric: 'datasources_unhealthy', value: unhealthy, unit: 'count' });
-  labelValues.datasource_up = { datasource: wanted.map((d) => d.name ?? d.uid!), uid: wanted.map((d) => d.uid!), type: [...new Set(wanted.map((d) => d.type ?? 'unknown'))] };
+  m.push(
+    { metric: 'datasources_total', value: wanted.length, unit: 'count' },
+    { metric: 'datasources_unhealthy', value: unhealthy, unit: 'count' },
+  );
+  labelValues.datasource_up = {
+    datasource: wanted.map((d) => d.name ?? d.uid!),
+    uid: wanted.map((d) => d.uid!),
+    type: [...new Set(wanted.map((d) => d.type ?? 'unknown'))],
+  };
 }
 
 async function dashboards(target: GrafanaTarget, get: Get, m: Measurement[], warnings: string[]): Promise<void> {

@@ -3,9 +3,55 @@
  * (`status`: pass | warn | fail, `checks` keyed `component:measurement`) and the words engines use in
  * practice. A word that is not known to mean healthy is a warning, never a silent pass.
  */
-const PASS = new Set(['pass', 'ok', 'healthy', 'up', 'green', 'ready', 'running', 'serving', 'alive', 'available', 'online', 'good', 'success', 'operational']);
-const WARN = new Set(['warn', 'warning', 'degraded', 'partial', 'yellow', 'limited', 'impaired', 'slow', 'partial_outage', 'partially_degraded']);
-const FAIL = new Set(['fail', 'failed', 'failure', 'down', 'unhealthy', 'error', 'maintenance', 'stopped', 'critical', 'red', 'outage', 'major_outage', 'offline', 'unavailable', 'dead', 'starting', 'stopping', 'shutting_down', 'draining']);
+const PASS = new Set([
+  'pass',
+  'ok',
+  'healthy',
+  'up',
+  'green',
+  'ready',
+  'running',
+  'serving',
+  'alive',
+  'available',
+  'online',
+  'good',
+  'success',
+  'operational',
+]);
+const WARN = new Set([
+  'warn',
+  'warning',
+  'degraded',
+  'partial',
+  'yellow',
+  'limited',
+  'impaired',
+  'slow',
+  'partial_outage',
+  'partially_degraded',
+]);
+const FAIL = new Set([
+  'fail',
+  'failed',
+  'failure',
+  'down',
+  'unhealthy',
+  'error',
+  'maintenance',
+  'stopped',
+  'critical',
+  'red',
+  'outage',
+  'major_outage',
+  'offline',
+  'unavailable',
+  'dead',
+  'starting',
+  'stopping',
+  'shutting_down',
+  'draining',
+]);
 
 export interface HealthReading {
   verdict: 'pass' | 'warn' | 'fail';
@@ -31,7 +77,13 @@ export function readHealthDocument(json: unknown): HealthReading | undefined {
   const uptime = doc.uptime_seconds ?? doc.uptime;
   const uptimeSeconds = typeof uptime === 'number' ? uptime : undefined;
   const reading = (verdict: HealthReading['verdict'], why?: string): HealthReading => ({ verdict, why, details, uptimeSeconds });
-  const word = typeof doc.status === 'string' ? doc.status.trim().toLowerCase().replace(/[\s-]+/g, '_') : undefined;
+  const word =
+    typeof doc.status === 'string'
+      ? doc.status
+          .trim()
+          .toLowerCase()
+          .replace(/[\s-]+/g, '_')
+      : undefined;
   if (word === undefined) return reading('pass');
   if (FAIL.has(word)) return reading('fail', `engine reports status "${doc.status}"`);
   const checks = failingChecks(doc.checks);

@@ -12,11 +12,18 @@ import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
 export function httpFields(defaultPath: string | undefined) {
   return {
     ...targetBase(['http', 'https']),
-    path: requestPath.optional().meta({ description: `Request path; replaces the URL's path${defaultPath ? ` (default ${defaultPath})` : ''}` }),
+    path: requestPath
+      .optional()
+      .meta({ description: `Request path; replaces the URL's path${defaultPath ? ` (default ${defaultPath})` : ''}` }),
     method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS']).default('GET'),
     headers: z.record(z.string(), z.string()).default({}),
     expect: expectSchema,
-    maxBodyBytes: z.number().int().positive().default(1024 * 1024).meta({ description: 'Body bytes read at most; the rest is discarded' }),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(1024 * 1024)
+      .meta({ description: 'Body bytes read at most; the rest is discarded' }),
     tlsVerify: z.boolean().default(true),
   };
 }
@@ -75,12 +82,25 @@ export async function runHttp(
     const at = endpointOf(url, url.startsWith('https') ? 443 : 80);
     const cause = classifyError(err, at);
     // Plain HTTP to a TLS port reads as a reset or as not HTTP; one handshake tells which.
-    const tls = url.startsWith('http:') && /^(connection reset|not HTTP)/.test(cause) && (await speaksTls(String(at.host), Number(at.port)));
-    return { status: 'fail', latencyMs: null, error: tls ? `${SPEAKS_TLS.replace('https://', `https://${at.host}:${at.port}`)} (${cause})` : cause, details: {}, measurements: [] };
+    const tls =
+      url.startsWith('http:') && /^(connection reset|not HTTP)/.test(cause) && (await speaksTls(String(at.host), Number(at.port)));
+    return {
+      status: 'fail',
+      latencyMs: null,
+      error: tls ? `${SPEAKS_TLS.replace('https://', `https://${at.host}:${at.port}`)} (${cause})` : cause,
+      details: {},
+      measurements: [],
+    };
   }
-  const outcome: ProbeOutcome = { status: 'pass', latencyMs: res.warmMs ?? res.firstMs, details: { status_code: res.status, body_truncated: res.truncated }, measurements: timings(res) };
+  const outcome: ProbeOutcome = {
+    status: 'pass',
+    latencyMs: res.warmMs ?? res.firstMs,
+    details: { status_code: res.status, body_truncated: res.truncated },
+    measurements: timings(res),
+  };
   const problems: string[] = [];
-  if (!statusMatches(res.status, target.expect.status)) problems.push(`HTTP ${res.status}, expected ${describeExpected(target.expect.status)}`);
+  if (!statusMatches(res.status, target.expect.status))
+    problems.push(`HTTP ${res.status}, expected ${describeExpected(target.expect.status)}`);
   problems.push(...(bodyChecker(target.expect)?.(res.body, res.truncated) ?? []));
   if (inspect) inspect(jsonOf(res.body), outcome);
   if (problems.length > 0) {
@@ -101,7 +121,6 @@ function timings(res: FetchResult): Measurement[] {
   if (res.tlsMs !== undefined) m.push({ metric: 'tls_ms', value: res.tlsMs, unit: 'ms' });
   return m;
 }
-
 
 export const httpProbe = defineProbe<HttpTarget>({
   kind: 'http',

@@ -25,8 +25,16 @@ const schema = z.strictObject({
     .array(z.strictObject({ stream: z.string().min(1), consumer: z.string().min(1) }))
     .default([])
     .meta({ description: 'JetStream consumers whose backlog is read: stream_lag{stream,consumer}, stream_pending{stream,consumer}' }),
-  monitor: urlWithSchemes(['http', 'https']).optional().meta({ description: "The server's monitoring endpoint (nats-server -m 8222): what subscribers are counted from" }),
-  subjects: z.array(z.string().min(1)).default([]).meta({ description: 'Subjects that must have subscribers (wildcard and queue subscriptions count): subscribers{subject="..."}; needs monitor' }),
+  monitor: urlWithSchemes(['http', 'https'])
+    .optional()
+    .meta({ description: "The server's monitoring endpoint (nats-server -m 8222): what subscribers are counted from" }),
+  subjects: z
+    .array(z.string().min(1))
+    .default([])
+    .meta({
+      description:
+        'Subjects that must have subscribers (wildcard and queue subscriptions count): subscribers{subject="..."}; needs monitor',
+    }),
 });
 export type NatsTarget = z.output<typeof schema>;
 
@@ -51,11 +59,20 @@ async function run(target: NatsTarget, ctx: ProbeContext): Promise<ProbeOutcome>
       pings.push(performance.now() - s);
     }
     const ping = median(pings);
-    const out: ProbeOutcome = { status: 'pass', latencyMs: ping, details: {}, measurements: [{ metric: 'ping_ms', value: ping, unit: 'ms' }] };
+    const out: ProbeOutcome = {
+      status: 'pass',
+      latencyMs: ping,
+      details: {},
+      measurements: [{ metric: 'ping_ms', value: ping, unit: 'ms' }],
+    };
     if (ctx.liveness) return out;
     const info = nc.info!;
     // An unnamed server's name is its 56-character ID: not worth a line.
-    out.details = { version: info.version, ...(info.server_name !== info.server_id && { server: info.server_name }), jetstream: Boolean(info.jetstream) };
+    out.details = {
+      version: info.version,
+      ...(info.server_name !== info.server_id && { server: info.server_name }),
+      jetstream: Boolean(info.jetstream),
+    };
     ctx.stage(`waiting for ${target.samples} pub/sub round trip(s)`);
     // Lost messages are waited for with half of what is left, so the readings after it still fit in the timeout.
     const budgetMs = Math.max(50, (ctx.timeoutMs - (performance.now() - t0)) / 2);
@@ -110,11 +127,22 @@ async function subscribers(monitor: string, subjects: string[], ctx: ProbeContex
     // The server lists the matching subscriptions (`total` counts the list, which `limit` caps: 1,024 by default).
     url.search = new URLSearchParams({ subs: '1', test: subject, limit: String(MAX_COUNTED) }).toString();
     try {
-      const res = await fetchCapped({ url: url.href, method: 'GET', headers: {}, maxBodyBytes: 8 * 1024 * 1024, timeoutMs: ctx.timeoutMs, tlsVerify: true, signal: ctx.signal, stage: (st) => ctx.stage(`${url.pathname} of ${monitor}: ${st}`) });
-      if (res.status !== 200) throw new MonitorError(`HTTP ${res.status} from ${url.pathname}: not the NATS monitoring endpoint (the port nats-server -m gives)`);
+      const res = await fetchCapped({
+        url: url.href,
+        method: 'GET',
+        headers: {},
+        maxBodyBytes: 8 * 1024 * 1024,
+        timeoutMs: ctx.timeoutMs,
+        tlsVerify: true,
+        signal: ctx.signal,
+        stage: (st) => ctx.stage(`${url.pathname} of ${monitor}: ${st}`),
+      });
+      if (res.status !== 200)
+        throw new MonitorError(`HTTP ${res.status} from ${url.pathname}: not the NATS monitoring endpoint (the port nats-server -m gives)`);
       if (res.truncated) throw new MonitorError('the answer is over 8 MiB: not the NATS monitoring endpoint');
       const body = jsonOf(res.body) as { total?: unknown; num_subscriptions?: unknown } | undefined;
-      if (typeof body?.num_subscriptions !== 'number') throw new MonitorError('not the NATS monitoring endpoint (no num_subscriptions in /subsz)');
+      if (typeof body?.num_subscriptions !== 'number')
+        throw new MonitorError('not the NATS monitoring endpoint (no num_subscriptions in /subsz)');
       counts.push({ subject, n: typeof body.total === 'number' ? body.total : 0 });
     } catch (err) {
       if (ctx.signal.aborted) throw err;
@@ -144,7 +172,10 @@ async function consumers(nc: NatsConnection, wanted: NatsTarget['consumers'], ou
     try {
       const ci = await jsm.consumers.info(stream, consumer);
       const labels = { stream, consumer };
-      found.push({ metric: 'stream_lag', value: ci.num_pending, unit: 'count', labels }, { metric: 'stream_pending', value: ci.num_ack_pending, unit: 'count', labels });
+      found.push(
+        { metric: 'stream_lag', value: ci.num_pending, unit: 'count', labels },
+        { metric: 'stream_pending', value: ci.num_ack_pending, unit: 'count', labels },
+      );
     } catch (err) {
       const why = `JetStream consumer ${consumer} of stream ${stream}: ${(err as Error).message}`;
       (out.warnings ??= []).push(why);
@@ -165,9 +196,18 @@ export const natsProbe = defineProbe<NatsTarget>({
   aliases: [],
   schemes: ['nats'],
   ports: { nats: NATS_PORT },
-  summary: 'NATS: PING round trips, a core pub/sub round trip, subscribers by subject (from the monitoring endpoint), JetStream consumers (not yet delivered, not yet acknowledged)',
+  summary:
+    'NATS: PING round trips, a core pub/sub round trip, subscribers by subject (from the monitoring endpoint), JetStream consumers (not yet delivered, not yet acknowledged)',
   schema,
   metrics: { ping_ms: { unit: 'ms', aggregate: 'max', label: 'PING', headline: true }, ...BUS_METRICS },
-  check: (t) => (t.subjects.length && !t.monitor ? [{ path: ['subjects'], message: 'subscribers are counted on the server\'s monitoring endpoint: give monitor: http://host:8222 (nats-server -m 8222)' }] : []),
+  check: (t) =>
+    t.subjects.length && !t.monitor
+      ? [
+          {
+            path: ['subjects'],
+            message: "subscribers are counted on the server's monitoring endpoint: give monitor: http://host:8222 (nats-server -m 8222)",
+          },
+        ]
+      : [],
   run,
 });

@@ -66,7 +66,8 @@ export function judgePostgres(row: StateRow, o: { connectMs: number; queryMs: nu
   if (row.in_recovery) {
     if (!row.wal_receiver) {
       // Replay stops with nothing to replay, so receive = replay and the lag would read 0: it is unknown.
-      unmeasured.replication_lag_s = unmeasured.replication_lag_bytes = 'the replica has no WAL receiver: it is not streaming from a primary';
+      unmeasured.replication_lag_s = unmeasured.replication_lag_bytes =
+        'the replica has no WAL receiver: it is not streaming from a primary';
       warnings.push('replica with no WAL receiver: it is not streaming from a primary (primary gone, or primary_conninfo wrong)');
     } else {
       put('replication_lag_s', row.replay_lag_s, 'seconds');
@@ -74,13 +75,22 @@ export function judgePostgres(row: StateRow, o: { connectMs: number; queryMs: nu
       if (row.wal_receiver !== 'streaming') warnings.push(`the WAL receiver is ${row.wal_receiver}, not streaming`);
     }
   }
-  if (usedPct >= 90) warnings.push(`connections at ${usedPct.toFixed(0)}% of the ${usable} slots non-superusers may use (${row.client_connections} client connections)`);
-  if (row.longest_xact_s * 1000 > o.longTransactionWarnMs) warnings.push(`a transaction has been open for ${row.longest_xact_s.toFixed(0)} s`);
+  if (usedPct >= 90)
+    warnings.push(
+      `connections at ${usedPct.toFixed(0)}% of the ${usable} slots non-superusers may use (${row.client_connections} client connections)`,
+    );
+  if (row.longest_xact_s * 1000 > o.longTransactionWarnMs)
+    warnings.push(`a transaction has been open for ${row.longest_xact_s.toFixed(0)} s`);
   return {
     status: warnings.length ? 'warn' : 'pass',
     latencyMs: o.queryMs,
     warnings,
-    details: { version: row.version, identity: row.started, role: row.in_recovery ? 'replica (in recovery)' : 'primary', ...(row.wal_sender && { streaming_from: row.wal_sender }) },
+    details: {
+      version: row.version,
+      identity: row.started,
+      role: row.in_recovery ? 'replica (in recovery)' : 'primary',
+      ...(row.wal_sender && { streaming_from: row.wal_sender }),
+    },
     measurements: m,
     unmeasured,
   };

@@ -36,13 +36,19 @@ async function run(target: PostgresTarget, ctx: ProbeContext): Promise<ProbeOutc
   let client: Awaited<ReturnType<typeof connectPostgres>> | undefined;
   try {
     const c0 = performance.now();
-    client = await connectPostgres(target.url, { timeoutMs: ctx.timeoutMs, application: 'validate-probe', signal: ctx.signal, stage: ctx.stage });
+    client = await connectPostgres(target.url, {
+      timeoutMs: ctx.timeoutMs,
+      application: 'validate-probe',
+      signal: ctx.signal,
+      stage: ctx.stage,
+    });
     const connectMs = performance.now() - c0;
     ctx.stage('waiting for SELECT 1');
     const q0 = performance.now();
     await client.query('SELECT 1');
     const queryMs = performance.now() - q0;
-    if (ctx.liveness) return { status: 'pass', latencyMs: queryMs, details: {}, measurements: [{ metric: 'query_ms', value: queryMs, unit: 'ms' }] };
+    if (ctx.liveness)
+      return { status: 'pass', latencyMs: queryMs, details: {}, measurements: [{ metric: 'query_ms', value: queryMs, unit: 'ms' }] };
     ctx.stage('reading server state');
     const row = (await client.query(STATE_SQL)).rows[0] as StateRow;
     return judgePostgres(row, { connectMs, queryMs, longTransactionWarnMs: target.longTransactionWarn });
@@ -59,7 +65,7 @@ export const postgresProbe = defineProbe<PostgresTarget>({
   aliases: ['pg', 'postgresql'],
   schemes: ['postgres', 'postgresql'],
   ports: { postgres: 5432, postgresql: 5432 },
-  summary: 'PostgreSQL: connect, SELECT 1, version, connections, long transactions, replicas, a replica\'s WAL receiver and lag',
+  summary: "PostgreSQL: connect, SELECT 1, version, connections, long transactions, replicas, a replica's WAL receiver and lag",
   schema,
   metrics,
   // As postgres_exporter exports them, scraped under a job named like the target.

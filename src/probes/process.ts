@@ -46,7 +46,12 @@ async function run(t: ProcessTarget, ctx: ProbeContext): Promise<ProbeOutcome> {
     } else pids = await pidsByName(what);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'ENOENT' && u.protocol === 'pidfile:' ? `pidfile ${what} does not exist` : e.code === 'ENOENT' ? 'systemctl is not available on this machine' : e.message;
+    const why =
+      e.code === 'ENOENT' && u.protocol === 'pidfile:'
+        ? `pidfile ${what} does not exist`
+        : e.code === 'ENOENT'
+          ? 'systemctl is not available on this machine'
+          : e.message;
     return { status: 'fail', latencyMs: null, error: why, details: {}, measurements: [] };
   }
   const procs = (await Promise.all(pids.map(inspect))).filter((p): p is Proc => p !== undefined);
@@ -57,16 +62,30 @@ async function run(t: ProcessTarget, ctx: ProbeContext): Promise<ProbeOutcome> {
   }
   if (systemd?.NRestarts !== undefined) m.push({ metric: 'systemd_restarts', value: Number(systemd.NRestarts), unit: 'count' });
   const details = {
-    pids: procs.slice(0, 5).map((p) => p.pid).join(',') || null,
+    pids:
+      procs
+        .slice(0, 5)
+        .map((p) => p.pid)
+        .join(',') || null,
     // Same processes, same identity: a change between checks of one run is a restart.
-    identity: procs.map((p) => `${p.pid}@${Math.round(p.startedAt)}`).sort().join(' ') || null,
+    identity:
+      procs
+        .map((p) => `${p.pid}@${Math.round(p.startedAt)}`)
+        .sort()
+        .join(' ') || null,
     state: systemd?.ActiveState ?? null,
   };
   if (procs.length < t.min) {
     const error =
-      u.protocol === 'pidfile:' ? (pids.length ? `pidfile ${what} names pid ${pids[0]}, which is not running` : `pidfile ${what} holds no pid`)
-      : u.protocol === 'systemd:' ? `systemd unit ${what} is ${systemd?.ActiveState ?? 'unknown'} with no main process`
-      : procs.length === 0 ? `no process named "${what}" is running` : `${procs.length} process(es) named "${what}" running, expected at least ${t.min}`;
+      u.protocol === 'pidfile:'
+        ? pids.length
+          ? `pidfile ${what} names pid ${pids[0]}, which is not running`
+          : `pidfile ${what} holds no pid`
+        : u.protocol === 'systemd:'
+          ? `systemd unit ${what} is ${systemd?.ActiveState ?? 'unknown'} with no main process`
+          : procs.length === 0
+            ? `no process named "${what}" is running`
+            : `${procs.length} process(es) named "${what}" running, expected at least ${t.min}`;
     return { status: 'fail', latencyMs: null, error, details, measurements: m };
   }
   return { status: 'pass', latencyMs: null, details, measurements: m };
@@ -90,7 +109,11 @@ async function pidsByName(name: string): Promise<number[]> {
 
 async function inspect(pid: number): Promise<Proc | undefined> {
   try {
-    const [stat, status, procStat] = await Promise.all([readFile(`/proc/${pid}/stat`, 'utf8'), readFile(`/proc/${pid}/status`, 'utf8'), readFile('/proc/stat', 'utf8')]);
+    const [stat, status, procStat] = await Promise.all([
+      readFile(`/proc/${pid}/stat`, 'utf8'),
+      readFile(`/proc/${pid}/status`, 'utf8'),
+      readFile('/proc/stat', 'utf8'),
+    ]);
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     if (fields[0] === 'Z') return undefined; // a zombie is not running
     const bootTime = Number(/^btime (\d+)/m.exec(procStat)![1]);
@@ -105,7 +128,14 @@ function systemctlShow(unit: string): Promise<Record<string, string>> {
   return new Promise((resolve, reject) =>
     execFile('systemctl', ['show', unit, '--property=MainPID,ActiveState,NRestarts'], { timeout: 2000 }, (err, stdout) => {
       if (err) return reject(err);
-      resolve(Object.fromEntries(stdout.trim().split('\n').map((l) => l.split('=') as [string, string])));
+      resolve(
+        Object.fromEntries(
+          stdout
+            .trim()
+            .split('\n')
+            .map((l) => l.split('=') as [string, string]),
+        ),
+      );
     }),
   );
 }

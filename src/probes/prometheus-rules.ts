@@ -12,13 +12,20 @@ export const requiredRulesSchema = z
       z.strictObject({
         alert: z.string().min(1),
         severity: z.string().min(1).optional(),
-        expr: z.string().min(1).optional().meta({ description: 'Its expression, as Prometheus prints it: a loaded rule with another is drifted' }),
+        expr: z
+          .string()
+          .min(1)
+          .optional()
+          .meta({ description: 'Its expression, as Prometheus prints it: a loaded rule with another is drifted' }),
         for: z.string().min(1).optional().meta({ description: 'Its for:, e.g. 30s: a loaded rule with another is drifted' }),
       }),
     ),
   ])
   .optional()
-  .meta({ description: 'Alerting rules it must have loaded and be evaluating: a list of {alert, severity, expr, for}, or generated (what validate alerts writes from this config)' });
+  .meta({
+    description:
+      'Alerting rules it must have loaded and be evaluating: a list of {alert, severity, expr, for}, or generated (what validate alerts writes from this config)',
+  });
 /** A rule the Prometheus must have: by name (and severity), and when given, by expression and for:; `reads` are the series it needs. */
 export type RequiredRule = { alert: string; severity?: string; expr?: string; for?: string; reads?: string[] };
 
@@ -41,8 +48,15 @@ const STALE_INTERVALS = 3;
  * evaluates without error) and evaluated lately. Each failing rule is a series with its `alertname`, so a
  * criterion can ask about one (`prometheus.rules_missing{alertname="EngineDown"} == 0`) or all.
  */
-export function ruleCoverage(required: RequiredRule[], rules: RuleLike[], now = Date.now()): { measurements: Measurement[]; warnings: string[]; labelValues: LabelValues } {
-  const found = required.map((req) => ({ req, rule: rules.find((r) => r.name === req.alert && (!req.severity || labelsOf(r.labels).severity === req.severity)) }));
+export function ruleCoverage(
+  required: RequiredRule[],
+  rules: RuleLike[],
+  now = Date.now(),
+): { measurements: Measurement[]; warnings: string[]; labelValues: LabelValues } {
+  const found = required.map((req) => ({
+    req,
+    rule: rules.find((r) => r.name === req.alert && (!req.severity || labelsOf(r.labels).severity === req.severity)),
+  }));
   const series = (metric: string, names: string[]): Measurement[] => [
     { metric, value: names.length, unit: 'count' },
     ...names.map((alertname) => ({ metric, value: 1, unit: 'count' as const, labels: { alertname } })),
@@ -63,12 +77,31 @@ export function ruleCoverage(required: RequiredRule[], rules: RuleLike[], now = 
   const measurements = [
     { metric: 'rules_required', value: required.length, unit: 'count' as const },
     ...series('rules_missing', missing),
-    ...series('rules_unhealthy', unhealthy.map((f) => f.req.alert)),
-    ...series('rules_stale', stale.map((f) => f.req.alert)),
-    ...series('rules_drifted', drifted.map((d) => d.alert)),
+    ...series(
+      'rules_unhealthy',
+      unhealthy.map((f) => f.req.alert),
+    ),
+    ...series(
+      'rules_stale',
+      stale.map((f) => f.req.alert),
+    ),
+    ...series(
+      'rules_drifted',
+      drifted.map((d) => d.alert),
+    ),
   ];
   const universe = { alertname: required.map((r) => r.alert) };
-  return { measurements, warnings, labelValues: { rules_missing: universe, rules_unhealthy: universe, rules_stale: universe, rules_drifted: universe, rules_without_series: universe } };
+  return {
+    measurements,
+    warnings,
+    labelValues: {
+      rules_missing: universe,
+      rules_unhealthy: universe,
+      rules_stale: universe,
+      rules_drifted: universe,
+      rules_without_series: universe,
+    },
+  };
 }
 
 /**
@@ -83,7 +116,8 @@ function drift(req: RequiredRule, rule: RuleLike): string[] {
   }
   if (req.for !== undefined) {
     const want = parseDuration(req.for);
-    if (want !== undefined && rule.duration !== undefined && Math.round(rule.duration * 1000) !== want) out.push(`its for: is ${rule.duration}s, the gate's ${req.for}`);
+    if (want !== undefined && rule.duration !== undefined && Math.round(rule.duration * 1000) !== want)
+      out.push(`its for: is ${rule.duration}s, the gate's ${req.for}`);
   } else if (req.expr !== undefined && rule.duration) out.push(`its for: is ${rule.duration}s, the gate's none`);
   return out;
 }

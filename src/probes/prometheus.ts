@@ -3,7 +3,10 @@ import { duration, targetBase, name } from '../fields/fields.js';
 import type { LabelValues, Measurement, MetricSpec, Unit } from '../results/measurement.js';
 
 /** Coverage cannot be measured: every rules_* criterion is NOT RUN, with why. */
-const ruleUnmeasured = (why: string) => Object.fromEntries(['rules_required', 'rules_missing', 'rules_unhealthy', 'rules_stale', 'rules_drifted', 'rules_without_series'].map((k) => [k, why]));
+const ruleUnmeasured = (why: string) =>
+  Object.fromEntries(
+    ['rules_required', 'rules_missing', 'rules_unhealthy', 'rules_stale', 'rules_drifted', 'rules_without_series'].map((k) => [k, why]),
+  );
 import { classifyError, endpointOf } from '../protocols/network-errors.js';
 import { readAlerts } from './prometheus-alerts.js';
 import { requiredRulesSchema, RULE_METRICS, ruleCoverage, type RequiredRule } from './prometheus-rules.js';
@@ -16,7 +19,9 @@ const schema = z.strictObject({
   kind: z.literal('prometheus'),
   ...targetBase(['http', 'https']),
   headers: z.record(z.string(), z.string()).default({}),
-  restartWindow: duration.default(3_600_000).meta({ description: 'How far back restarts (process_start_time_seconds changes) and up flaps are counted' }),
+  restartWindow: duration
+    .default(3_600_000)
+    .meta({ description: 'How far back restarts (process_start_time_seconds changes) and up flaps are counted' }),
   tlsVerify: z.boolean().default(true),
   queries: z
     .array(
@@ -44,20 +49,46 @@ const metrics: Record<string, MetricSpec> = {
 };
 
 async function run(target: PrometheusTarget, ctx: ProbeContext): Promise<ProbeOutcome> {
-  const api = prometheusApi({ url: target.url, headers: target.headers, timeoutMs: ctx.timeoutMs, tlsVerify: target.tlsVerify, signal: ctx.signal, stage: ctx.stage });
+  const api = prometheusApi({
+    url: target.url,
+    headers: target.headers,
+    timeoutMs: ctx.timeoutMs,
+    tlsVerify: target.tlsVerify,
+    signal: ctx.signal,
+    stage: ctx.stage,
+  });
   const m: Measurement[] = [];
   const warnings: string[] = [];
   try {
     const ready = await api.get('/-/ready');
     m.push({ metric: 'ready', value: ready.status === 200 ? 1 : 0, unit: 'count' });
     if (ready.status !== 200) {
-      return { status: 'fail', latencyMs: ready.totalMs, error: `not ready: /-/ready answered HTTP ${ready.status}`, details: {}, measurements: m };
+      return {
+        status: 'fail',
+        latencyMs: ready.totalMs,
+        error: `not ready: /-/ready answered HTTP ${ready.status}`,
+        details: {},
+        measurements: m,
+      };
     }
-    const targets = arrayField<{ health?: string; labels?: unknown }>(await api.data('/api/v1/targets?state=active'), 'activeTargets', '/api/v1/targets');
+    const targets = arrayField<{ health?: string; labels?: unknown }>(
+      await api.data('/api/v1/targets?state=active'),
+      'activeTargets',
+      '/api/v1/targets',
+    );
     const targetLabels = targets.map((t) => labelsOf(t.labels));
     const down = targets.filter((t) => t.health !== 'up').map((t) => labelsOf(t.labels));
-    m.push({ metric: 'targets_total', value: targets.length, unit: 'count' }, { metric: 'targets_down', value: down.length, unit: 'count' });
-    if (down.length) warnings.push(`${down.length} scrape target(s) down: ${down.slice(0, 3).map((l) => l.instance ?? l.job).join(', ')}`);
+    m.push(
+      { metric: 'targets_total', value: targets.length, unit: 'count' },
+      { metric: 'targets_down', value: down.length, unit: 'count' },
+    );
+    if (down.length)
+      warnings.push(
+        `${down.length} scrape target(s) down: ${down
+          .slice(0, 3)
+          .map((l) => l.instance ?? l.job)
+          .join(', ')}`,
+      );
 
     const alerts = await readAlerts(api, targetLabels);
     m.push(...alerts.measurements);
@@ -87,7 +118,8 @@ async function run(target: PrometheusTarget, ctx: ProbeContext): Promise<ProbeOu
     let labelValues: LabelValues = { alerts_firing: alerts.universe, alerts_pending: alerts.universe };
     if (target.rules) {
       const required = Array.isArray(target.rules) ? target.rules : undefined;
-      if (!required) Object.assign(unmeasured, ruleUnmeasured('the rules validate alerts would write are known only from a config (validate run)'));
+      if (!required)
+        Object.assign(unmeasured, ruleUnmeasured('the rules validate alerts would write are known only from a config (validate run)'));
       else if (!alerts.rules) Object.assign(unmeasured, ruleUnmeasured('the alerting rules could not be read (/api/v1/rules)'));
       else {
         const coverage = ruleCoverage(required, alerts.rules);
@@ -95,13 +127,28 @@ async function run(target: PrometheusTarget, ctx: ProbeContext): Promise<ProbeOu
         warnings.push(...coverage.warnings);
         labelValues = { ...labelValues, ...coverage.labelValues };
         const unseen = await rulesWithoutSeries(api, required, ctx);
-        m.push({ metric: 'rules_without_series', value: unseen.length, unit: 'count' }, ...unseen.map((u) => ({ metric: 'rules_without_series', value: 1, unit: 'count' as const, labels: { alertname: u.alert } })));
-        for (const u of unseen) warnings.push(`alerting rule ${u.alert} reads ${u.series}, which has no series in this Prometheus: it cannot fire (is the job named so? are validate's own metrics scraped?)`);
+        m.push(
+          { metric: 'rules_without_series', value: unseen.length, unit: 'count' },
+          ...unseen.map((u) => ({ metric: 'rules_without_series', value: 1, unit: 'count' as const, labels: { alertname: u.alert } })),
+        );
+        for (const u of unseen)
+          warnings.push(
+            `alerting rule ${u.alert} reads ${u.series}, which has no series in this Prometheus: it cannot fire (is the job named so? are validate's own metrics scraped?)`,
+          );
       }
     }
     // Firing alerts are listed with the target each is about (the report shows them); they make a warning, not a failure.
     const firing = alerts.alerts.some((a) => a.state === 'firing');
-    return { status: warnings.length || firing ? 'warn' : 'pass', latencyMs: ready.totalMs, warnings, details: {}, measurements: m, labelValues, unmeasured, alerts: alerts.alerts };
+    return {
+      status: warnings.length || firing ? 'warn' : 'pass',
+      latencyMs: ready.totalMs,
+      warnings,
+      details: {},
+      measurements: m,
+      labelValues,
+      unmeasured,
+      alerts: alerts.alerts,
+    };
   } catch (err) {
     if (ctx.signal.aborted) throw err;
     const error = err instanceof NotPrometheusError ? err.message : classifyError(err, endpointOf(target.url, 9090));
@@ -113,7 +160,11 @@ async function run(target: PrometheusTarget, ctx: ProbeContext): Promise<ProbeOu
  * The required rules that read a series this Prometheus does not have: such a rule can never fire, so
  * coverage that counts it is coverage on paper only. One query per distinct series (`count(...)`).
  */
-async function rulesWithoutSeries(api: ReturnType<typeof prometheusApi>, required: RequiredRule[], ctx: ProbeContext): Promise<{ alert: string; series: string }[]> {
+async function rulesWithoutSeries(
+  api: ReturnType<typeof prometheusApi>,
+  required: RequiredRule[],
+  ctx: ProbeContext,
+): Promise<{ alert: string; series: string }[]> {
   const counts = new Map<string, number | undefined>();
   for (const series of new Set(required.flatMap((r) => r.reads ?? []))) {
     ctx.stage(`checking that ${series} has series`);
@@ -135,7 +186,8 @@ export const prometheusProbe = defineProbe<PrometheusTarget>({
   kind: 'prometheus',
   aliases: [],
   schemes: [],
-  summary: 'Prometheus: ready, scrape targets down, firing alerts with their labels, PromQL measurements, required alerting rules loaded and healthy',
+  summary:
+    'Prometheus: ready, scrape targets down, firing alerts with their labels, PromQL measurements, required alerting rules loaded and healthy',
   schema,
   metrics,
   // A named query is already PromQL: its alert is the query against the criterion's bound.

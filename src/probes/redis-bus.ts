@@ -14,13 +14,24 @@ export const busSchema = z
   .strictObject({
     roundTrip: z.boolean().default(true).meta({ description: 'Publish on a probe channel of its own and receive on a second connection' }),
     samples: z.number().int().min(1).max(100).default(5).meta({ description: 'Messages of the round trip' }),
-    channels: z.array(z.string().min(1)).default([]).meta({ description: 'Channels that must have subscribers: subscribers{channel="..."}' }),
+    channels: z
+      .array(z.string().min(1))
+      .default([])
+      .meta({ description: 'Channels that must have subscribers: subscribers{channel="..."}' }),
     probeMessage: z
       .boolean()
       .default(false)
-      .meta({ description: 'Count each channel\'s receivers by publishing a probe message on it (PUBLISH says how many clients got it): exact with pattern subscribers (PSUBSCRIBE), which PUBSUB NUMSUB cannot count; the platform\'s subscribers receive {"validate":"probe"}' }),
+      .meta({
+        description:
+          'Count each channel\'s receivers by publishing a probe message on it (PUBLISH says how many clients got it): exact with pattern subscribers (PSUBSCRIBE), which PUBSUB NUMSUB cannot count; the platform\'s subscribers receive {"validate":"probe"}',
+      }),
     streams: z
-      .array(z.strictObject({ key: z.string().min(1), group: z.string().min(1).optional().meta({ description: 'One consumer group; default: every group of the stream' }) }))
+      .array(
+        z.strictObject({
+          key: z.string().min(1),
+          group: z.string().min(1).optional().meta({ description: 'One consumer group; default: every group of the stream' }),
+        }),
+      )
       .default([])
       .meta({ description: 'Streams whose consumer groups are read: stream_lag, stream_pending, stream_oldest_pending_s' }),
   })
@@ -42,7 +53,13 @@ export interface BusReading {
 
 type Connect = () => Promise<Redis>;
 
-export async function probeBus(client: Redis, connect: Connect, bus: BusConfig, budgetMs: number, stage: (s: string) => void): Promise<BusReading> {
+export async function probeBus(
+  client: Redis,
+  connect: Connect,
+  bus: BusConfig,
+  budgetMs: number,
+  stage: (s: string) => void,
+): Promise<BusReading> {
   const out: BusReading = { measurements: [], warnings: [], labelValues: {}, unmeasured: {} };
   if (bus.roundTrip) {
     stage(`waiting for ${bus.samples} pub/sub round trip(s)`);
@@ -53,7 +70,10 @@ export async function probeBus(client: Redis, connect: Connect, bus: BusConfig, 
     stage(`waiting for XINFO GROUPS ${s.key}`);
     await streamGroups(client, s, out);
   }
-  const streamLabels = { stream: bus.streams.map((s) => s.key), group: [...new Set(out.measurements.filter((m) => m.labels?.group).map((m) => m.labels!.group))] };
+  const streamLabels = {
+    stream: bus.streams.map((s) => s.key),
+    group: [...new Set(out.measurements.filter((m) => m.labels?.group).map((m) => m.labels!.group))],
+  };
   for (const metric of ['stream_lag', 'stream_pending', 'stream_oldest_pending_s']) {
     if (!bus.streams.length) continue;
     out.labelValues[metric] = streamLabels;
@@ -130,14 +150,18 @@ async function streamGroups(client: Redis, s: BusConfig['streams'][number], out:
   try {
     groups = ((await client.call('XINFO', 'GROUPS', s.key)) as unknown[][]).map(pairs);
   } catch (err) {
-    const why = /no such key/i.test((err as Error).message) ? `stream ${s.key} does not exist` : `XINFO GROUPS ${s.key}: ${(err as Error).message}`;
+    const why = /no such key/i.test((err as Error).message)
+      ? `stream ${s.key} does not exist`
+      : `XINFO GROUPS ${s.key}: ${(err as Error).message}`;
     out.warnings.push(why);
     for (const metric of ['stream_lag', 'stream_pending', 'stream_oldest_pending_s']) out.unmeasured[metric] ??= why;
     return;
   }
   const picked = s.group ? groups.filter((g) => g.name === s.group) : groups;
   if (picked.length === 0) {
-    const why = s.group ? `stream ${s.key} has no consumer group "${s.group}" (it has: ${groups.map((g) => g.name).join(', ') || 'none'})` : `stream ${s.key} has no consumer group`;
+    const why = s.group
+      ? `stream ${s.key} has no consumer group "${s.group}" (it has: ${groups.map((g) => g.name).join(', ') || 'none'})`
+      : `stream ${s.key} has no consumer group`;
     out.warnings.push(why);
     for (const metric of ['stream_lag', 'stream_pending', 'stream_oldest_pending_s']) out.unmeasured[metric] ??= why;
     return;
@@ -146,7 +170,8 @@ async function streamGroups(client: Redis, s: BusConfig['streams'][number], out:
     const labels = { stream: s.key, group: String(g.name) };
     const pending = Number(g.pending);
     out.measurements.push({ metric: 'stream_pending', value: pending, unit: 'count', labels });
-    if (g.lag === null || g.lag === undefined) out.unmeasured.stream_lag ??= `Redis reports no lag for group ${labels.group} of ${s.key} (entries were deleted or trimmed, or Redis is older than 7)`;
+    if (g.lag === null || g.lag === undefined)
+      out.unmeasured.stream_lag ??= `Redis reports no lag for group ${labels.group} of ${s.key} (entries were deleted or trimmed, or Redis is older than 7)`;
     else out.measurements.push({ metric: 'stream_lag', value: Number(g.lag), unit: 'count', labels });
     const oldest = pending ? await oldestPendingMs(client, s.key, labels.group) : 0;
     if (typeof oldest === 'string') out.unmeasured.stream_oldest_pending_s ??= oldest;
@@ -184,4 +209,3 @@ function pairs(flat: unknown[]): Record<string, unknown> {
   for (let i = 0; i + 1 < flat.length; i += 2) o[String(flat[i])] = flat[i + 1];
   return o;
 }
-

@@ -100,6 +100,7 @@ export function judgeRedis({ before, info, pings, elapsedS, lag }: RedisReading)
     // A new run_id on every start: the monitor counts a change between its checks as a restart.
     identity: info.get('run_id') ?? null,
   };
-  if (loading) return { status: 'fail', latencyMs: mean, error: 'Redis is loading its dataset and not serving yet', details, measurements: m };
+  if (loading)
+    return { status: 'fail', latencyMs: mean, error: 'Redis is loading its dataset and not serving yet', details, measurements: m };
   return { status: warnings.length ? 'warn' : 'pass', latencyMs: mean, warnings, details, measurements: m, unmeasured };
 }

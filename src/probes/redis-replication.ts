@@ -24,7 +24,9 @@ export async function replicaLag(replica: Redis, info: Map<string, string>, o: L
   const port = info.get('master_port');
   if (info.get('master_link_status') !== 'up') {
     const down = num(info, 'master_link_down_since_seconds');
-    return { unknown: `the replication link to ${host}:${port} is down${down !== undefined && down >= 0 ? ` (for ${down} s)` : ' (it never synced)'}` };
+    return {
+      unknown: `the replication link to ${host}:${port} is down${down !== undefined && down >= 0 ? ` (for ${down} s)` : ' (it never synced)'}`,
+    };
   }
   if (info.get('master_sync_in_progress') === '1') return { unknown: `the initial sync from ${host}:${port} is still in progress` };
   const primaryUrl = new URL(o.url);
@@ -40,7 +42,9 @@ export async function replicaLag(replica: Redis, info: Map<string, string>, o: L
     const bytes = Math.max(0, target - offset);
     while (offset < target) {
       if (performance.now() - t0 > o.budgetMs || o.signal.aborted) {
-        return { unknown: `the replica did not reach the primary's offset within ${Math.round(o.budgetMs)} ms (${target - offset} bytes behind)` };
+        return {
+          unknown: `the replica did not reach the primary's offset within ${Math.round(o.budgetMs)} ms (${target - offset} bytes behind)`,
+        };
       }
       await new Promise((r) => setTimeout(r, 10));
       offset = num(parseInfo(await replica.info('replication')), 'slave_repl_offset') ?? 0;
@@ -48,7 +52,9 @@ export async function replicaLag(replica: Redis, info: Map<string, string>, o: L
     return { bytes, seconds: bytes === 0 ? 0 : (performance.now() - t0) / 1000 };
   } catch (err) {
     if (o.signal.aborted) throw err;
-    return { unknown: `cannot reach the primary at ${host}:${port} to compare replication offsets (${(err as Error).message.split('\n')[0]})` };
+    return {
+      unknown: `cannot reach the primary at ${host}:${port} to compare replication offsets (${(err as Error).message.split('\n')[0]})`,
+    };
   } finally {
     primary?.disconnect();
   }

@@ -13,7 +13,9 @@ const schema = z.strictObject({
   kind: z.literal('redis'),
   ...targetBase(['redis', 'rediss']),
   samples: z.number().int().min(1).max(100).default(5).meta({ description: 'PING round trips to sample' }),
-  window: duration.default(300).meta({ description: 'Time the samples are spread over; CPU % is measured across it. Must be shorter than the timeout' }),
+  window: duration
+    .default(300)
+    .meta({ description: 'Time the samples are spread over; CPU % is measured across it. Must be shorter than the timeout' }),
   tlsVerify: z.boolean().default(true),
   bus: busSchema.optional(),
 });
@@ -22,14 +24,34 @@ export type RedisTarget = z.output<typeof schema>;
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 
 async function run(target: RedisTarget, ctx: ProbeContext): Promise<ProbeOutcome> {
   const at = endpointOf(target.url, 6379);
   let client: (Redis & { lastError?: unknown }) | undefined;
-  const connecting = connectRedis(target.url, { timeoutMs: ctx.timeoutMs, tlsVerify: target.tlsVerify, name: 'validate-probe', stage: ctx.stage });
-  ctx.signal.addEventListener('abort', () => void connecting.then((c) => c.disconnect(), () => undefined), { once: true });
+  const connecting = connectRedis(target.url, {
+    timeoutMs: ctx.timeoutMs,
+    tlsVerify: target.tlsVerify,
+    name: 'validate-probe',
+    stage: ctx.stage,
+  });
+  ctx.signal.addEventListener(
+    'abort',
+    () =>
+      void connecting.then(
+        (c) => c.disconnect(),
+        () => undefined,
+      ),
+    { once: true },
+  );
   try {
     ctx.stage('connecting');
     client = await connecting;
@@ -59,7 +81,12 @@ async function run(target: RedisTarget, ctx: ProbeContext): Promise<ProbeOutcome
     if (info.get('role') === 'slave') {
       ctx.stage('comparing replication offsets with the primary');
       const budgetMs = Math.max(50, ctx.timeoutMs - (performance.now() - t0) - 100);
-      lag = await replicaLag(client, info, { url: target.url, budgetMs, signal: ctx.signal, connect: (url) => connectRedis(url, { timeoutMs: Math.min(1000, budgetMs), tlsVerify: target.tlsVerify, name: 'validate-probe' }) });
+      lag = await replicaLag(client, info, {
+        url: target.url,
+        budgetMs,
+        signal: ctx.signal,
+        connect: (url) => connectRedis(url, { timeoutMs: Math.min(1000, budgetMs), tlsVerify: target.tlsVerify, name: 'validate-probe' }),
+      });
     }
     const judged = judgeRedis({ before, info, pings, elapsedS, lag });
     if (!target.bus) return judged;
@@ -98,7 +125,8 @@ export const redisProbe = defineProbe<RedisTarget>({
   aliases: [],
   schemes: ['redis', 'rediss'],
   ports: { redis: 6379, rediss: 6379 },
-  summary: 'Redis: PING samples, memory, clients, persistence, replication lag from offsets, CPU over the window; as a bus: pub/sub round trip, subscribers, stream consumer groups',
+  summary:
+    'Redis: PING samples, memory, clients, persistence, replication lag from offsets, CPU over the window; as a bus: pub/sub round trip, subscribers, stream consumer groups',
   schema,
   metrics: { ...REDIS_METRICS, ...REDIS_BUS_METRICS },
   // As redis_exporter exports them, scraped under a job named like the target.
@@ -106,13 +134,19 @@ export const redisProbe = defineProbe<RedisTarget>({
     ({
       available: '100 * redis_up{job="$target"}',
       // As the probe reads it: of maxmemory when set, else of the machine's memory (never +Inf when maxmemory is 0).
-      memory_used_pct: '100 * redis_memory_used_bytes{job="$target"} / (redis_memory_max_bytes{job="$target"} > 0 or redis_total_system_memory_bytes{job="$target"})',
+      memory_used_pct:
+        '100 * redis_memory_used_bytes{job="$target"} / (redis_memory_max_bytes{job="$target"} > 0 or redis_total_system_memory_bytes{job="$target"})',
       cpu_pct: '100 * (rate(redis_cpu_sys_seconds_total{job="$target"}[1m]) + rate(redis_cpu_user_seconds_total{job="$target"}[1m]))',
       connected_clients: 'redis_connected_clients{job="$target"}',
     })[metric],
   check(t, { timeoutMs }) {
     if (t.samples > 1 && t.window >= timeoutMs) {
-      return [{ path: ['window'], message: `window ${t.window} ms is not shorter than the timeout (${timeoutMs} ms): the probe could never finish; shorten the window or raise the timeout` }];
+      return [
+        {
+          path: ['window'],
+          message: `window ${t.window} ms is not shorter than the timeout (${timeoutMs} ms): the probe could never finish; shorten the window or raise the timeout`,
+        },
+      ];
     }
     return [];
   },

@@ -15,7 +15,18 @@ import type { ProbeKind, TargetBase } from './types.js';
  * criteria names and the ad-hoc URL schemes all come from this list. Client libraries are imported
  * inside each `run`, so loading the registry stays cheap.
  */
-export const PROBES: ProbeKind[] = [engineProbe, httpProbe, websocketProbe, redisProbe, natsProbe, postgresProbe, prometheusProbe, grafanaProbe, tcpProbe, processProbe];
+export const PROBES: ProbeKind[] = [
+  engineProbe,
+  httpProbe,
+  websocketProbe,
+  redisProbe,
+  natsProbe,
+  postgresProbe,
+  prometheusProbe,
+  grafanaProbe,
+  tcpProbe,
+  processProbe,
+];
 
 export function probeKind(kind: string): ProbeKind<TargetBase> {
   const found = PROBES.find((p) => p.kind === kind);

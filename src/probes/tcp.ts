@@ -9,18 +9,34 @@ export type TcpTarget = z.output<typeof schema>;
 
 function run(target: TcpTarget, ctx: ProbeContext): Promise<ProbeOutcome> {
   const at = endpointOf(target.url, 0);
-  if (!at.port) return Promise.resolve({ status: 'fail', latencyMs: null, error: 'tcp URL needs a port, e.g. tcp://host:5672', details: {}, measurements: [] });
+  if (!at.port)
+    return Promise.resolve({
+      status: 'fail',
+      latencyMs: null,
+      error: 'tcp URL needs a port, e.g. tcp://host:5672',
+      details: {},
+      measurements: [],
+    });
   ctx.stage('connecting');
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const socket = connect({ host: at.host, port: Number(at.port) });
-    ctx.signal.addEventListener('abort', () => { socket.destroy(); reject(ctx.signal.reason); }, { once: true });
+    ctx.signal.addEventListener(
+      'abort',
+      () => {
+        socket.destroy();
+        reject(ctx.signal.reason);
+      },
+      { once: true },
+    );
     socket.once('connect', () => {
       const ms = performance.now() - started;
       socket.destroy();
       resolve({ status: 'pass', latencyMs: ms, details: {}, measurements: [{ metric: 'connect_ms', value: ms, unit: 'ms' }] });
     });
-    socket.once('error', (err) => resolve({ status: 'fail', latencyMs: null, error: classifyError(err, at), details: {}, measurements: [] }));
+    socket.once('error', (err) =>
+      resolve({ status: 'fail', latencyMs: null, error: classifyError(err, at), details: {}, measurements: [] }),
+    );
   });
 }
 

@@ -8,8 +8,6 @@ export type { TargetBase };
 /** Where a kind that says nothing else is shown: the reference report's infrastructure health. */
 export const DEFAULT_SECTION: Section = { title: 'Infrastructure health', order: 1 };
 
-
-
 /** What a probe returns; the runner adds name, kind, timing and the common metrics. */
 export interface ProbeOutcome {
   /** skip: nothing was measured on purpose (the run was interrupted while it waited). */

@@ -12,7 +12,10 @@ const schema = z.strictObject({
   ...targetBase(['ws', 'wss']),
   headers: z.record(z.string(), z.string()).default({}).meta({ description: 'Sent with the upgrade request (e.g. Authorization)' }),
   pings: z.number().int().min(0).max(20).default(3).meta({ description: 'Ping/pong round trips to time (0: none)' }),
-  send: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional().meta({ description: 'A message to send once open (a mapping or list is sent as JSON); its first reply is checked' }),
+  send: z
+    .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
+    .optional()
+    .meta({ description: 'A message to send once open (a mapping or list is sent as JSON); its first reply is checked' }),
   expect: z
     .strictObject({
       body: z.array(z.string()).default([]).meta({ description: 'Assertions on the JSON reply, e.g. "type == subscribed"' }),
@@ -32,10 +35,21 @@ async function run(target: WebSocketTarget, ctx: ProbeContext): Promise<ProbeOut
   ctx.stage('waiting for the WebSocket upgrade');
   let opened;
   try {
-    opened = await openWebSocket(target.url, { headers: target.headers, tlsVerify: target.tlsVerify, timeoutMs: ctx.timeoutMs, signal: ctx.signal });
+    opened = await openWebSocket(target.url, {
+      headers: target.headers,
+      tlsVerify: target.tlsVerify,
+      timeoutMs: ctx.timeoutMs,
+      signal: ctx.signal,
+    });
   } catch (err) {
     if (ctx.signal.aborted) throw err;
-    return { status: 'fail', latencyMs: null, error: err instanceof WebSocketError ? err.message : classifyError(err, at), details: {}, measurements };
+    return {
+      status: 'fail',
+      latencyMs: null,
+      error: err instanceof WebSocketError ? err.message : classifyError(err, at),
+      details: {},
+      measurements,
+    };
   }
   const { ws, openMs } = opened;
   measurements.push({ metric: 'open_ms', value: openMs, unit: 'ms' });
@@ -58,12 +72,17 @@ async function run(target: WebSocketTarget, ctx: ProbeContext): Promise<ProbeOut
     return { status: 'pass', latencyMs, details: {}, measurements };
   } catch (err) {
     if (ctx.signal.aborted) throw err;
-    return { status: 'fail', latencyMs: null, error: err instanceof WebSocketError ? err.message : classifyError(err, at), details: {}, measurements };
+    return {
+      status: 'fail',
+      latencyMs: null,
+      error: err instanceof WebSocketError ? err.message : classifyError(err, at),
+      details: {},
+      measurements,
+    };
   } finally {
     ws.terminate();
   }
 }
-
 
 export const websocketProbe = defineProbe<WebSocketTarget>({
   kind: 'websocket',

@@ -25,7 +25,14 @@ export async function connectNats(url: string, o: NatsConnectOptions): Promise<N
   if (!said.complete || !said.text.startsWith('INFO ')) throw new NotNatsError(at, said, waitMs);
   o.stage?.('waiting for the NATS handshake (CONNECT, PING, PONG)');
   const { connect } = await import('nats');
-  return connect({ ...serverOf(url), name: o.name, timeout: o.timeoutMs, ...(o.reconnect ? { reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 20, waitOnFirstConnect: false } : { reconnect: false }) });
+  return connect({
+    ...serverOf(url),
+    name: o.name,
+    timeout: o.timeoutMs,
+    ...(o.reconnect
+      ? { reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 20, waitOnFirstConnect: false }
+      : { reconnect: false }),
+  });
 }
 
 /** The URL's credentials as the client takes them: user and password, or a lone user part as a token. */
@@ -44,9 +51,12 @@ class NotNatsError extends Error {
     const where = `${at.host}:${at.port}`;
     const quoted = `"${said.text.slice(0, 60)}${said.text.length > 60 ? '…' : ''}"`;
     let why: string;
-    if (!said.text) why = `${where} accepted the connection but said nothing within ${waitedMs} ms (a NATS server greets with INFO at once)`;
-    else if (said.complete || !'INFO '.startsWith(said.text.slice(0, 5))) why = `${where} greeted with ${quoted} (a NATS server begins with INFO)`;
-    else why = `${where} began a greeting (${quoted}) and did not end its line within ${waitedMs} ms (a NATS server sends its INFO line at once)`;
+    if (!said.text)
+      why = `${where} accepted the connection but said nothing within ${waitedMs} ms (a NATS server greets with INFO at once)`;
+    else if (said.complete || !'INFO '.startsWith(said.text.slice(0, 5)))
+      why = `${where} greeted with ${quoted} (a NATS server begins with INFO)`;
+    else
+      why = `${where} began a greeting (${quoted}) and did not end its line within ${waitedMs} ms (a NATS server sends its INFO line at once)`;
     super(`not NATS: ${why}`);
   }
 }

@@ -33,7 +33,16 @@ export function prometheusApi(o: ApiOptions): PrometheusApi {
   base.password = '';
   const root = base.toString().replace(/\/$/, '');
   const get = (path: string) =>
-    fetchCapped({ url: root + path, method: 'GET', headers, maxBodyBytes: MAX_BODY, timeoutMs: o.timeoutMs, tlsVerify: o.tlsVerify, signal: o.signal, stage: (s) => o.stage(`${path.split('?')[0]}: ${s}`) });
+    fetchCapped({
+      url: root + path,
+      method: 'GET',
+      headers,
+      maxBodyBytes: MAX_BODY,
+      timeoutMs: o.timeoutMs,
+      tlsVerify: o.tlsVerify,
+      signal: o.signal,
+      stage: (s) => o.stage(`${path.split('?')[0]}: ${s}`),
+    });
   return {
     get,
     async data(path) {
@@ -48,7 +57,9 @@ export function prometheusApi(o: ApiOptions): PrometheusApi {
       const env = (body ?? {}) as { status?: unknown; data?: unknown; error?: unknown; errorType?: unknown };
       if (env.status === 'error') throw new Error(`${what}: ${typeof env.error === 'string' ? env.error : `HTTP ${res.status}`}`);
       if (env.status !== 'success' || env.data === null || typeof env.data !== 'object' || Array.isArray(env.data)) {
-        throw new NotPrometheusError(`${what} answered HTTP ${res.status} with JSON that is not the Prometheus API (expected {"status":"success","data":{...}})`);
+        throw new NotPrometheusError(
+          `${what} answered HTTP ${res.status} with JSON that is not the Prometheus API (expected {"status":"success","data":{...}})`,
+        );
       }
       return env.data as Record<string, unknown>;
     },
@@ -65,7 +76,10 @@ export function arrayField<T>(data: Record<string, unknown>, field: string, path
 /** A label set as the API gives it; anything malformed becomes an empty set rather than a crash. */
 export function labelsOf(v: unknown): Record<string, string> {
   if (!v || typeof v !== 'object') return {};
-  return Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => typeof x === 'string')) as Record<string, string>;
+  return Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => typeof x === 'string')) as Record<
+    string,
+    string
+  >;
 }
 
 /** A number, or the reason an instant query did not give exactly one. */
@@ -78,6 +92,7 @@ export async function scalarOf(api: PrometheusApi, query: string): Promise<numbe
     if (result.length === 1) return Number((result[0] as { value?: [number, string] }).value?.[1]);
     return result.length === 0 ? 'returned no data' : `returned ${result.length} series; aggregate it to one (e.g. sum(...))`;
   }
-  if (typeof data.resultType !== 'string') throw new NotPrometheusError('/api/v1/query answered without a resultType: not the Prometheus API');
+  if (typeof data.resultType !== 'string')
+    throw new NotPrometheusError('/api/v1/query answered without a resultType: not the Prometheus API');
   return `returned a ${data.resultType}; use an instant query giving one number`;
 }

@@ -6,8 +6,10 @@ import { classifyError, type Endpoint } from './network-errors.js';
 export function explainRedis(err: unknown, at: Endpoint): string {
   const msg = String((err as Error)?.message ?? err);
   const where = `${at.host}:${at.port}`;
-  if (/max number of clients reached/i.test(msg)) return `Redis at ${where} refuses new clients: maxclients reached (raise maxclients, or find what holds the connections: CLIENT LIST)`;
-  if (/WRONGPASS|invalid password|invalid username-password/i.test(msg)) return `authentication failed for Redis at ${where}: wrong password (check the URL's password)`;
+  if (/max number of clients reached/i.test(msg))
+    return `Redis at ${where} refuses new clients: maxclients reached (raise maxclients, or find what holds the connections: CLIENT LIST)`;
+  if (/WRONGPASS|invalid password|invalid username-password/i.test(msg))
+    return `authentication failed for Redis at ${where}: wrong password (check the URL's password)`;
   if (/NOAUTH/i.test(msg)) return `authentication required by Redis at ${where}: add a password to the URL (redis://:PASSWORD@host)`;
   if (/LOADING/.test(msg)) return `Redis at ${where} is loading its dataset and not serving yet`;
   return classifyError(err, at);
@@ -15,7 +17,10 @@ export function explainRedis(err: unknown, at: Endpoint): string {
 
 /** What a Redis says on its own as it accepts (at maxclients: "-ERR max number of clients reached"), if anything. */
 export function serverGreeting(host: string, port: number, timeoutMs = 300): Promise<string | undefined> {
-  return greeting({ host, port }, timeoutMs).then((g) => g.text || undefined, () => undefined);
+  return greeting({ host, port }, timeoutMs).then(
+    (g) => g.text || undefined,
+    () => undefined,
+  );
 }
 
 /**
@@ -23,7 +28,10 @@ export function serverGreeting(host: string, port: number, timeoutMs = 300): Pro
  * better. With `reconnect`, one that comes back at once after a cut, as a service's client does (a fault's
  * witness, timing the tool's own recovery). Either way the target's TLS setting and timeout hold.
  */
-export async function connectRedis(url: string, o: { timeoutMs: number; tlsVerify: boolean; name: string; reconnect?: boolean; stage?(s: string): void }): Promise<Redis & { lastError?: unknown }> {
+export async function connectRedis(
+  url: string,
+  o: { timeoutMs: number; tlsVerify: boolean; name: string; reconnect?: boolean; stage?(s: string): void },
+): Promise<Redis & { lastError?: unknown }> {
   const { Redis } = await import('ioredis');
   const client: Redis & { lastError?: unknown } = new Redis(url, {
     lazyConnect: true,
@@ -37,7 +45,9 @@ export async function connectRedis(url: string, o: { timeoutMs: number; tlsVerif
   });
   // ioredis reports the real cause (WRONGPASS, maxclients, a protocol error) only as an event, and the
   // awaited call then fails with a bare "Connection is closed."; keep the event's error to explain it.
-  client.on('error', (err) => { client.lastError = err; });
+  client.on('error', (err) => {
+    client.lastError = err;
+  });
   client.on('connect', () => o.stage?.('waiting for the handshake (AUTH, CLIENT SETNAME) to be answered'));
   await client.connect().catch((err) => {
     client.disconnect();
@@ -45,4 +55,3 @@ export async function connectRedis(url: string, o: { timeoutMs: number; tlsVerif
   });
   return client;
 }
-

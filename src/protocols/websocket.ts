@@ -21,7 +21,12 @@ export async function openWebSocket(url: string, o: OpenOptions): Promise<{ ws: 
   const { default: WS } = await import('ws');
   const at = wsEndpoint(url);
   const started = performance.now();
-  const ws = new WS(url, { headers: o.headers, rejectUnauthorized: o.tlsVerify ?? true, handshakeTimeout: o.timeoutMs, perMessageDeflate: false });
+  const ws = new WS(url, {
+    headers: o.headers,
+    rejectUnauthorized: o.tlsVerify ?? true,
+    handshakeTimeout: o.timeoutMs,
+    perMessageDeflate: false,
+  });
   return new Promise((resolve, reject) => {
     const fail = (err: Error) => {
       ws.removeAllListeners();
@@ -39,9 +44,10 @@ export async function openWebSocket(url: string, o: OpenOptions): Promise<{ ws: 
     ws.once('unexpected-response', (_req, res) => {
       const status = res.statusCode ?? 0;
       res.resume();
-      const why = status >= 200 && status < 300
-        ? `not a WebSocket endpoint: ${at.host}:${at.port} answered the upgrade request with HTTP ${status}, not 101 Switching Protocols`
-        : `the WebSocket upgrade was refused: HTTP ${status}${status === 401 || status === 403 ? ' (credentials? add headers)' : status === 404 ? ' (is the path right?)' : ''}`;
+      const why =
+        status >= 200 && status < 300
+          ? `not a WebSocket endpoint: ${at.host}:${at.port} answered the upgrade request with HTTP ${status}, not 101 Switching Protocols`
+          : `the WebSocket upgrade was refused: HTTP ${status}${status === 401 || status === 403 ? ' (credentials? add headers)' : status === 404 ? ' (is the path right?)' : ''}`;
       fail(new WebSocketError(why));
     });
     ws.once('error', (err) => fail(new WebSocketError(wordError(err, at))));
@@ -50,7 +56,8 @@ export async function openWebSocket(url: string, o: OpenOptions): Promise<{ ws: 
 
 function wordError(err: Error, at: Endpoint): string {
   if (/Opening handshake has timed out/i.test(err.message)) return `no answer to the WebSocket upgrade from ${at.host}:${at.port}`;
-  if (/Invalid Sec-WebSocket-Accept|Invalid Upgrade header|Unexpected server response/i.test(err.message)) return `not a WebSocket endpoint: ${at.host}:${at.port} answered the upgrade wrongly (${err.message})`;
+  if (/Invalid Sec-WebSocket-Accept|Invalid Upgrade header|Unexpected server response/i.test(err.message))
+    return `not a WebSocket endpoint: ${at.host}:${at.port} answered the upgrade wrongly (${err.message})`;
   return classifyError(err, at);
 }
 

@@ -45,7 +45,10 @@ export function fitTable(columns: Column[], rows: string[][], width: number, sty
   for (const r of rows) t.push(keep.map((i, k) => breakLongWords(r[i] ?? '', widths![k] - 2)));
   const dropped = columns.filter((_, i) => !keep.includes(i)).map((c) => c.head);
   if (dropped.length === 0) return t.toString();
-  return [t.toString(), ...wrap(`(not shown at ${width} columns: ${dropped.join(', ')}; widen the terminal or use --format markdown)`, width)].join('\n');
+  return [
+    t.toString(),
+    ...wrap(`(not shown at ${width} columns: ${dropped.join(', ')}; widen the terminal or use --format markdown)`, width),
+  ].join('\n');
 }
 
 /** Words into lines of at most `width` characters (a longer word gets a line of its own). */

@@ -6,12 +6,18 @@ import type { CriterionResult } from '../results/criterion-result.js';
 export function formatValue(value: number | null | undefined, unit: Unit): string {
   if (value === null || value === undefined) return 'n/a';
   switch (unit) {
-    case 'ms': return formatMs(value);
-    case 'seconds': return value < 120 ? `${round(value)} s` : value < 7200 ? `${round(value / 60)} min` : `${round(value / 3600)} h`;
-    case 'percent': return `${round(value)}%`;
-    case 'bytes': return formatBytes(value);
-    case 'per_second': return `${round(value)}/s`;
-    default: return `${round(value)}`;
+    case 'ms':
+      return formatMs(value);
+    case 'seconds':
+      return value < 120 ? `${round(value)} s` : value < 7200 ? `${round(value / 60)} min` : `${round(value / 3600)} h`;
+    case 'percent':
+      return `${round(value)}%`;
+    case 'bytes':
+      return formatBytes(value);
+    case 'per_second':
+      return `${round(value)}/s`;
+    default:
+      return `${round(value)}`;
   }
 }
 
@@ -44,7 +50,10 @@ export function probeSummary(p: ProbeResult): string {
   const parts: string[] = [];
   for (const [k, v] of Object.entries(p.details)) {
     if (v === null || v === false || k === 'status_code' || k === 'body_truncated' || k === 'identity') continue;
-    const key = k.replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+    const key = k
+      .replace(/_/g, ' ')
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .toLowerCase();
     parts.push(v === true ? key : `${key} ${v}`); // a fact that holds reads as its name: "jetstream"
   }
   for (const f of p.headline ?? []) parts.push(`${f.label} ${formatValue(f.value, f.unit)}`);
@@ -56,7 +65,7 @@ export function probeSummary(p: ProbeResult): string {
 
 /** `EngineDown (critical) on features` */
 function alertText(a: NonNullable<ProbeResult['alerts']>[number]): string {
-  const about = a.target ? `${a.target}${a.targetOptional ? ' (optional)' : ''}` : a.labels.instance ?? a.labels.job;
+  const about = a.target ? `${a.target}${a.targetOptional ? ' (optional)' : ''}` : (a.labels.instance ?? a.labels.job);
   return `${a.name}${a.severity ? ` (${a.severity})` : ''}${about ? ` on ${about}` : ''}`;
 }
 

@@ -25,11 +25,31 @@ interface FormatSpec {
  * golden tests read. A new format is a renderer file and a line here.
  */
 export const FORMATS = {
-  table: { extensions: ['.txt'], summary: 'a person at a terminal (colour only on a TTY, never with NO_COLOR)', load: () => import('./table.js') },
-  markdown: { extensions: ['.md', '.markdown'], summary: 'the reference report\'s sections; the GitHub job summary', load: () => import('./markdown.js') },
-  json: { extensions: ['.json'], summary: 'the report model itself: machines, `validate report`, `validate compare`', load: () => import('./json.js') },
-  junit: { extensions: ['.xml'], summary: 'the CI test report tab: a test case per probe, load result, fault and criterion', load: () => import('./junit.js') },
-  prometheus: { extensions: ['.prom'], summary: "node_exporter's textfile collector: scheduled runs become time series", load: () => import('./prometheus.js') },
+  table: {
+    extensions: ['.txt'],
+    summary: 'a person at a terminal (colour only on a TTY, never with NO_COLOR)',
+    load: () => import('./table.js'),
+  },
+  markdown: {
+    extensions: ['.md', '.markdown'],
+    summary: "the reference report's sections; the GitHub job summary",
+    load: () => import('./markdown.js'),
+  },
+  json: {
+    extensions: ['.json'],
+    summary: 'the report model itself: machines, `validate report`, `validate compare`',
+    load: () => import('./json.js'),
+  },
+  junit: {
+    extensions: ['.xml'],
+    summary: 'the CI test report tab: a test case per probe, load result, fault and criterion',
+    load: () => import('./junit.js'),
+  },
+  prometheus: {
+    extensions: ['.prom'],
+    summary: "node_exporter's textfile collector: scheduled runs become time series",
+    load: () => import('./prometheus.js'),
+  },
   html: { extensions: ['.html', '.htm'], summary: 'one self-contained page with charts, nothing fetched', load: () => import('./html.js') },
 } as const satisfies Record<string, FormatSpec>;
 

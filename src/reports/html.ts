@@ -10,7 +10,10 @@ const ROW_CLASS: Record<string, string> = { pass: 'ok', fail: 'bad', warn: 'warn
 
 function table(t: TableBlock): string {
   const head = t.columns.map((c) => `<th>${esc(c.head)}</th>`).join('');
-  const rows = t.rows.map((r) => `<tr class="${[r.status ? ROW_CLASS[r.status] : '', r.child ? 'child' : ''].join(' ').trim()}">${r.cells.map((c, i) => `<td${t.columns[i].wrap ? '' : ' class="nw"'}>${esc(c)}</td>`).join('')}</tr>`);
+  const rows = t.rows.map(
+    (r) =>
+      `<tr class="${[r.status ? ROW_CLASS[r.status] : '', r.child ? 'child' : ''].join(' ').trim()}">${r.cells.map((c, i) => `<td${t.columns[i].wrap ? '' : ' class="nw"'}>${esc(c)}</td>`).join('')}</tr>`,
+  );
   return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 

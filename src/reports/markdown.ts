@@ -11,8 +11,12 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
 function table(t: TableBlock): string {
   const head = t.columns.map((c) => c.head);
-  const rows = t.rows.map((r) => r.cells.map((x, i) => (t.columns[i].status && r.status ? `${ICON[r.status]} ${x}` : i === 0 && r.child ? `↳ ${x}` : x)));
-  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+  const rows = t.rows.map((r) =>
+    r.cells.map((x, i) => (t.columns[i].status && r.status ? `${ICON[r.status]} ${x}` : i === 0 && r.child ? `↳ ${x}` : x)),
+  );
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join(
+    '\n',
+  );
 }
 
 function block(b: Block): string[] {
@@ -34,7 +38,12 @@ function block(b: Block): string[] {
 /** The reference report in markdown (also the GitHub job summary): verdict first, then every section. */
 export function render(report: Report, _opts: RenderOptions): string {
   const out = [`# ${report.platform}: production readiness report`, ''];
-  out.push(`**Verdict: ${VERDICT_LOOK[report.verdict].icon} ${report.verdict}**${report.aborted ? ' (run interrupted: partial report)' : ''}`, '', report.recommendation, '');
+  out.push(
+    `**Verdict: ${VERDICT_LOOK[report.verdict].icon} ${report.verdict}**${report.aborted ? ' (run interrupted: partial report)' : ''}`,
+    '',
+    report.recommendation,
+    '',
+  );
   for (const b of reportDocument(report)) out.push(...block(b));
   return out.join('\n');
 }

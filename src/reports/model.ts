@@ -140,7 +140,10 @@ function recommend(input: ReportInput, requiredFailing: string[], optionalFailin
   if (input.aborted) return { recommendation: 'Run interrupted: this report is partial and cannot support a go-live decision.', ...found };
   if (input.verdict === 'GO') {
     const healthy = input.probes.every((p) => p.status === 'pass') && followUps.length === 0;
-    const recommendation = followUps.length === 0 ? `GO: every critical criterion is met${healthy ? ' and every target is healthy' : ''}.` : `GO: every critical criterion is met. Follow up before or soon after go-live: ${followUps.join('; ')}.`;
+    const recommendation =
+      followUps.length === 0
+        ? `GO: every critical criterion is met${healthy ? ' and every target is healthy' : ''}.`
+        : `GO: every critical criterion is met. Follow up before or soon after go-live: ${followUps.join('; ')}.`;
     return { recommendation, ...found };
   }
   if (input.verdict === 'INCONCLUSIVE') {
@@ -148,7 +151,10 @@ function recommend(input: ReportInput, requiredFailing: string[], optionalFailin
     return { recommendation, ...found };
   }
   const unsure = inconclusive.length ? ` Not judged (the tool could not vouch for it): ${inconclusive.join('; ')}.` : '';
-  return { recommendation: `NO-GO: fix ${blockers.join('; ')}; then run validate again.${unsure}${followUps.length ? ` Also: ${followUps.join('; ')}.` : ''}`, ...found };
+  return {
+    recommendation: `NO-GO: fix ${blockers.join('; ')}; then run validate again.${unsure}${followUps.length ? ` Also: ${followUps.join('; ')}.` : ''}`,
+    ...found,
+  };
 }
 
 /**
@@ -160,15 +166,23 @@ function unvouched(input: ReportInput): string[] {
     ...(input.scenarios ?? []).filter((r) => r.validity === 'INVALID').map((r) => `load result ${r.name} (${r.invalidReason})`),
     ...(input.faults ?? []).filter((f) => f.inconclusive).map((f) => `fault experiment ${f.name} (${f.inconclusive})`),
   ];
-  const covered = new Set([...(input.scenarios ?? []).filter((r) => r.validity === 'INVALID').map((r) => `scenario.${r.name}`), ...(input.faults ?? []).filter((f) => f.inconclusive).map((f) => `fault.${f.name}`)]);
+  const covered = new Set([
+    ...(input.scenarios ?? []).filter((r) => r.validity === 'INVALID').map((r) => `scenario.${r.name}`),
+    ...(input.faults ?? []).filter((f) => f.inconclusive).map((f) => `fault.${f.name}`),
+  ]);
   for (const c of input.criteria) {
-    if (c.status === 'inconclusive' && !c.subjects.some((s) => covered.has(s))) out.push(`criterion ${c.name} (${c.reason ?? 'not judged'})`);
+    if (c.status === 'inconclusive' && !c.subjects.some((s) => covered.has(s)))
+      out.push(`criterion ${c.name} (${c.reason ?? 'not judged'})`);
   }
   return out;
 }
 
 /** What blocks going live and what only needs following up, each a short sentence naming the things. */
-function findings(input: ReportInput, requiredFailing: string[], optionalFailing: string[]): Pick<Recommendation, 'blockers' | 'followUps'> {
+function findings(
+  input: ReportInput,
+  requiredFailing: string[],
+  optionalFailing: string[],
+): Pick<Recommendation, 'blockers' | 'followUps'> {
   // Failing required targets are named on their own; every other blocking criterion is named here.
   const blocking = input.criteria.filter((c) => c.status === 'fail' && !c.implicit);
   // Failing required targets are named above, by name: their implicit criterion would say it again.
@@ -177,7 +191,9 @@ function findings(input: ReportInput, requiredFailing: string[], optionalFailing
   const unmeasured = [...implicitBlocking, ...blocking].filter((c) => c.outcome === 'NOT RUN').map((c) => c.name);
   const warned = input.criteria.filter((c) => c.status === 'warn').map((c) => c.name);
   const skipped = input.criteria.filter((c) => c.status === 'skip');
-  const withErrors = (input.scenarios ?? []).filter((r) => r.errors > 0 && r.status !== 'fail').map((r) => `${r.name} (${(100 - r.successRate).toFixed(2)}%)`);
+  const withErrors = (input.scenarios ?? [])
+    .filter((r) => r.errors > 0 && r.status !== 'fail')
+    .map((r) => `${r.name} (${(100 - r.successRate).toFixed(2)}%)`);
   const warning = input.probes.filter((p) => p.status === 'warn').map((p) => p.name);
   const followUps = [
     warning.length ? `target(s) warning: ${warning.join(', ')}` : '',

@@ -20,31 +20,57 @@ export function lineChart(spec: ChartSpec): string {
   const xs = all.map((p) => p[0]);
   const ys = all.map((p) => p[1]);
   const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
-  const x = spec.xTime ? timeTicks(x1) : spec.xTicks ? { ticks: spec.xTicks.map((t) => t[0]), max: Math.max(x1, ...spec.xTicks.map((t) => t[0])), step: 1 } : niceTicks(x1, x0);
+  const x = spec.xTime
+    ? timeTicks(x1)
+    : spec.xTicks
+      ? { ticks: spec.xTicks.map((t) => t[0]), max: Math.max(x1, ...spec.xTicks.map((t) => t[0])), step: 1 }
+      : niceTicks(x1, x0);
   const xMin = spec.xTime ? 0 : Math.min(x0, x.ticks[0]);
   const y = spec.yLog ? logTicks(ys) : niceTicks(Math.max(...ys));
   const tf = spec.yLog ? (v: number) => Math.log10(Math.max(v, y.ticks[0])) : (v: number) => v;
   const [yLo, yHi] = [tf(y.ticks[0]), tf(y.max)];
   const sx = (v: number) => M.left + ((v - xMin) / (x.max - xMin || 1)) * (W - M.left - M.right);
   const sy = (v: number) => H - M.bottom - ((tf(v) - yLo) / (yHi - yLo || 1)) * (H - M.top - M.bottom);
-  const out = [`<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(spec.title)}">`, `<text x="${W / 2}" y="18" class="title">${esc(spec.title)}</text>`];
+  const out = [
+    `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(spec.title)}">`,
+    `<text x="${W / 2}" y="18" class="title">${esc(spec.title)}</text>`,
+  ];
   for (const t of y.ticks) {
-    out.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${f(sy(t))}" y2="${f(sy(t))}" class="grid"/>`, `<text x="${M.left - 6}" y="${f(sy(t) + 4)}" class="tick" text-anchor="end">${tickLabel(t, spec.yLog ? t : y.step)}</text>`);
+    out.push(
+      `<line x1="${M.left}" x2="${W - M.right}" y1="${f(sy(t))}" y2="${f(sy(t))}" class="grid"/>`,
+      `<text x="${M.left - 6}" y="${f(sy(t) + 4)}" class="tick" text-anchor="end">${tickLabel(t, spec.yLog ? t : y.step)}</text>`,
+    );
   }
   const xLabels: [number, string][] = spec.xTicks ?? x.ticks.map((t) => [t, spec.xTime ? timeLabel(t, x.step) : tickLabel(t, x.step)]);
-  for (const [v, label] of xLabels) out.push(`<text x="${f(sx(v))}" y="${H - M.bottom + 16}" class="tick" text-anchor="middle">${esc(label)}</text>`);
-  out.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${H - M.bottom}" y2="${H - M.bottom}" class="axis"/>`, `<line x1="${M.left}" x2="${M.left}" y1="${M.top}" y2="${H - M.bottom}" class="axis"/>`);
-  out.push(`<text x="${W / 2}" y="${H - 8}" class="label">${esc(spec.xLabel)}</text>`, `<text x="14" y="${H / 2}" class="label" transform="rotate(-90 14 ${H / 2})">${esc(spec.yLabel)}</text>`);
+  for (const [v, label] of xLabels)
+    out.push(`<text x="${f(sx(v))}" y="${H - M.bottom + 16}" class="tick" text-anchor="middle">${esc(label)}</text>`);
+  out.push(
+    `<line x1="${M.left}" x2="${W - M.right}" y1="${H - M.bottom}" y2="${H - M.bottom}" class="axis"/>`,
+    `<line x1="${M.left}" x2="${M.left}" y1="${M.top}" y2="${H - M.bottom}" class="axis"/>`,
+  );
+  out.push(
+    `<text x="${W / 2}" y="${H - 8}" class="label">${esc(spec.xLabel)}</text>`,
+    `<text x="14" y="${H / 2}" class="label" transform="rotate(-90 14 ${H / 2})">${esc(spec.yLabel)}</text>`,
+  );
   // Names that share a prefix (engine-latency-risk, engine-latency-ml) are told apart by the rest; the prefix goes in the title.
   const prefix = sharedPrefix(spec.series.map((s) => s.name));
   if (prefix) out[1] = `<text x="${W / 2}" y="18" class="title">${esc(`${spec.title}: ${prefix}*`)}</text>`;
   spec.series.forEach((s, i) => {
     const color = PALETTE[(s.color ?? i) % PALETTE.length];
     const name = s.name.slice(prefix.length);
-    if (s.points.length) out.push(`<path d="${s.points.map((p, j) => `${j ? 'L' : 'M'}${f(sx(p[0]))},${f(sy(p[1]))}`).join(' ')}" fill="none" stroke="${color}" stroke-width="2"/>`);
+    if (s.points.length)
+      out.push(
+        `<path d="${s.points.map((p, j) => `${j ? 'L' : 'M'}${f(sx(p[0]))},${f(sy(p[1]))}`).join(' ')}" fill="none" stroke="${color}" stroke-width="2"/>`,
+      );
     // Markers only where they can be told apart; a long timeline is a line.
-    if (s.points.length <= 60) for (const p of s.points) out.push(`<circle cx="${f(sx(p[0]))}" cy="${f(sy(p[1]))}" r="2.5" fill="${color}"><title>${esc(s.name)}: ${tickLabel(p[1], p[1] / 100)}</title></circle>`);
-    out.push(`<text x="${W - M.right + 10}" y="${M.top + 10 + i * 15}" class="legend" fill="${color}"><title>${esc(s.name)}</title>${esc(name.length > 28 ? `${name.slice(0, 27)}…` : name)}${s.points.length ? '' : ' (no points)'}</text>`);
+    if (s.points.length <= 60)
+      for (const p of s.points)
+        out.push(
+          `<circle cx="${f(sx(p[0]))}" cy="${f(sy(p[1]))}" r="2.5" fill="${color}"><title>${esc(s.name)}: ${tickLabel(p[1], p[1] / 100)}</title></circle>`,
+        );
+    out.push(
+      `<text x="${W - M.right + 10}" y="${M.top + 10 + i * 15}" class="legend" fill="${color}"><title>${esc(s.name)}</title>${esc(name.length > 28 ? `${name.slice(0, 27)}…` : name)}${s.points.length ? '' : ' (no points)'}</text>`,
+    );
   });
   out.push('</svg>');
   return spec.note ? `<figure>${out.join('')}<figcaption>${esc(spec.note)}</figcaption></figure>` : out.join('');

@@ -17,17 +17,28 @@ const DEFAULT_WIDTH = 120;
 export function render(report: Report, opts: RenderOptions): string {
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const width = Math.max(40, Math.min(opts.width ?? DEFAULT_WIDTH, 240));
-  const out: string[] = [c.bold(`${report.platform}: production readiness`) + c.gray(`  ${report.startedAt}  ${formatMs(report.durationMs)}`)];
+  const out: string[] = [
+    c.bold(`${report.platform}: production readiness`) + c.gray(`  ${report.startedAt}  ${formatMs(report.durationMs)}`),
+  ];
   let charts = 0;
   for (const b of reportDocument(report)) {
     if (b.type === 'chart' || b.type === 'charts') charts += b.type === 'chart' ? 1 : b.charts.length;
     else out.push(...block(b, c, width));
   }
   const where = opts.htmlPath ? `the HTML report, ${opts.htmlPath}` : 'the HTML report: --out report.html';
-  if (charts) out.push('', c.gray(wrap(`${charts} charts (latency and throughput over time, percentiles) are in ${where}`, width).join('\n')));
+  if (charts)
+    out.push('', c.gray(wrap(`${charts} charts (latency and throughput over time, percentiles) are in ${where}`, width).join('\n')));
   const tone = VERDICT_LOOK[report.verdict].tone;
-  const banner = (tone === 'good' ? c.bgGreen.black.bold : tone === 'bad' ? c.bgRed.white.bold : c.bgMagenta.white.bold)(` ${report.verdict} `);
-  const why = report.aborted ? 'run interrupted: partial report' : tone === 'good' ? 'every critical criterion is met' : tone === 'bad' ? `${report.blockers.length} blocker(s) above` : `validate could not vouch for ${report.inconclusive.length} result(s) above`;
+  const banner = (tone === 'good' ? c.bgGreen.black.bold : tone === 'bad' ? c.bgRed.white.bold : c.bgMagenta.white.bold)(
+    ` ${report.verdict} `,
+  );
+  const why = report.aborted
+    ? 'run interrupted: partial report'
+    : tone === 'good'
+      ? 'every critical criterion is met'
+      : tone === 'bad'
+        ? `${report.blockers.length} blocker(s) above`
+        : `validate could not vouch for ${report.inconclusive.length} result(s) above`;
   out.push('', `${banner} ${why}`, '');
   return out.join('\n');
 }
@@ -46,7 +57,13 @@ function block(b: Exclude<Block, { type: 'chart' | 'charts' }>, c: ChalkInstance
 }
 
 function tableText(t: TableBlock, c: ChalkInstance, width: number): string {
-  const paint: Record<string, (s: string) => string> = { pass: c.green, fail: c.red, warn: c.yellow, skip: c.gray, inconclusive: c.magenta };
+  const paint: Record<string, (s: string) => string> = {
+    pass: c.green,
+    fail: c.red,
+    warn: c.yellow,
+    skip: c.gray,
+    inconclusive: c.magenta,
+  };
   const rows = t.rows.map((r) =>
     r.cells.map((cell, i) => {
       const text = i === 0 && r.child ? `↳ ${cell}` : cell;

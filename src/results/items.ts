@@ -10,8 +10,15 @@ export function scenarioItem(r: ScenarioResult): MeasuredItem {
   const qualified = overBudget(r);
   const doubt = r.validity === 'INVALID' ? `INVALID: ${r.invalidReason}` : undefined;
   return {
-    family: 'scenario', kind: 'scenario', name: r.name, status: r.status, required: true, error: qualified ?? doubt, measurements: r.measurements,
-    ...(qualified && { qualified }), ...(doubt && { inconclusive: doubt }),
+    family: 'scenario',
+    kind: 'scenario',
+    name: r.name,
+    status: r.status,
+    required: true,
+    error: qualified ?? doubt,
+    measurements: r.measurements,
+    ...(qualified && { qualified }),
+    ...(doubt && { inconclusive: doubt }),
   };
 }
 
@@ -22,7 +29,15 @@ const NOT_REQUESTED_TEXT = 'not run: fault experiments are destructive';
 export function faultItem(r: FaultResult): MeasuredItem {
   const notRun = r.notRun ?? (r.status === 'skip' && (r.error ?? '').startsWith(NOT_REQUESTED_TEXT));
   return {
-    family: 'fault', kind: 'fault', name: r.name, status: r.status, required: true, error: r.error, measurements: r.measurements,
-    ...(r.unmeasured && { unmeasured: r.unmeasured }), ...(notRun && { notRun }), ...(r.inconclusive && { inconclusive: r.inconclusive }),
+    family: 'fault',
+    kind: 'fault',
+    name: r.name,
+    status: r.status,
+    required: true,
+    error: r.error,
+    measurements: r.measurements,
+    ...(r.unmeasured && { unmeasured: r.unmeasured }),
+    ...(notRun && { notRun }),
+    ...(r.inconclusive && { inconclusive: r.inconclusive }),
   };
 }

@@ -40,7 +40,13 @@ export interface MetricSpec {
 }
 
 /** The message buses table's measurement columns, in order, with their headings. */
-export const BUS_COLUMNS = { round_trip: 'Round trip', lost: 'Lost', subscribers: 'Subscribers', lag: 'Stream lag', pending: 'Pending' } as const;
+export const BUS_COLUMNS = {
+  round_trip: 'Round trip',
+  lost: 'Lost',
+  subscribers: 'Subscribers',
+  lag: 'Stream lag',
+  pending: 'Pending',
+} as const;
 export type BusColumn = keyof typeof BUS_COLUMNS;
 
 /** The infrastructure table's measurement columns, in order, with their headings. */

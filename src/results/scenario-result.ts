@@ -56,7 +56,14 @@ export interface ScenarioResult {
   /** With a common start (--start-at): how late this process began its schedule, in ms. */
   startLateMs?: number;
   /** The generator's own health over the run (load/generator-health.ts): its lag, memory, how busy it and the machine were. */
-  generator: { eventLoopDelayP99Ms: number; eventLoopDelayMaxMs: number; maxRssMb: number; scheduleLagP99Ms?: number; busyPct?: number; loadPerCore?: number };
+  generator: {
+    eventLoopDelayP99Ms: number;
+    eventLoopDelayMaxMs: number;
+    maxRssMb: number;
+    scheduleLagP99Ms?: number;
+    busyPct?: number;
+    loadPerCore?: number;
+  };
   /** HdrHistogram compressed base64 (µs), so runs can be merged and compared exactly. */
   histograms: { latency: string; uncorrected?: string };
   /** Per-operation SLA bound on p99, when the config sets one. */
@@ -104,6 +111,10 @@ export interface Delivery {
  */
 export function overBudget(r: ScenarioResult): string | undefined {
   if (r.requests === 0 || r.successRate >= r.successRequired) return undefined;
-  const causes = Object.entries(r.errorCauses).sort((a, b) => b[1] - a[1]).slice(0, 2).map(([c, n]) => `${c} x${n.toLocaleString('en-US')}`).join(', ');
+  const causes = Object.entries(r.errorCauses)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 2)
+    .map(([c, n]) => `${c} x${n.toLocaleString('en-US')}`)
+    .join(', ');
   return `${(100 - r.successRate).toFixed(r.successRate > 99 ? 2 : 1)}% of ${r.requests.toLocaleString('en-US')} requests failed (${causes}); success ${r.successRate.toFixed(r.successRate > 99 ? 2 : 1)}% is under the required ${r.successRequired}%`;
 }

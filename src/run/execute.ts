@@ -45,8 +45,11 @@ export async function execute(config: Config, redactor: Redactor, opts: ExecuteO
   const hash = configHash(config);
   // Probes and faults happen once: on shard 1 (unless asked on every shard); the others only load.
   const loadOnly = opts.shard !== undefined && opts.shard.index > 1 && !opts.probesEverywhere;
-  if (loadOnly) notes.push(`shard ${opts.shard!.index}/${opts.shard!.total}: probes and fault experiments run on shard 1; this shard only loads`);
-  let run = loadOnly ? skippedProbes(config, `probes run on shard 1 of ${opts.shard!.total}`) : await runProbes(config, { signal: opts.signal, onResult: opts.onResult });
+  if (loadOnly)
+    notes.push(`shard ${opts.shard!.index}/${opts.shard!.total}: probes and fault experiments run on shard 1; this shard only loads`);
+  let run = loadOnly
+    ? skippedProbes(config, `probes run on shard 1 of ${opts.shard!.total}`)
+    : await runProbes(config, { signal: opts.signal, onResult: opts.onResult });
   let waitedMs: number | undefined;
   if (opts.waitMs) {
     const waited = await waitForRequired(config, run, opts.waitMs, opts.signal);
@@ -59,14 +62,33 @@ export async function execute(config: Config, redactor: Redactor, opts: ExecuteO
   const say = opts.say ?? (() => undefined);
   const ranDuring = new Map<string, FaultResult>();
   const chaos = (opts.chaos ?? false) && !loadOnly;
-  const during: DuringFaults | undefined = chaos ? { planned: (s) => config.faults.filter((f) => f.during === s), run: (f, hooks) => runOneFault(f, config, { signal: opts.signal, say }, hooks), results: ranDuring } : undefined;
+  const during: DuringFaults | undefined = chaos
+    ? {
+        planned: (s) => config.faults.filter((f) => f.during === s),
+        run: (f, hooks) => runOneFault(f, config, { signal: opts.signal, say }, hooks),
+        results: ranDuring,
+      }
+    : undefined;
   const scenarios = await runLoad(config, phases, probes, { ...opts, during, monitor: !loadOnly }, notes);
   const faults = await runFaults(config, phases, { chaos, signal: opts.signal, say, notes, ranDuring });
   const aborted = opts.signal?.aborted ?? false;
   const { criteria, verdict } = judgeRun(config.criteria, { probes, scenarios, faults }, { aborted });
   return finishReport(
     {
-      platform: config.platform, source: config.source, version: toolVersion(), startedAt, finishedAt: new Date(), aborted, verdict, phases, probes, scenarios, faults, criteria, notes, waitedMs,
+      platform: config.platform,
+      source: config.source,
+      version: toolVersion(),
+      startedAt,
+      finishedAt: new Date(),
+      aborted,
+      verdict,
+      phases,
+      probes,
+      scenarios,
+      faults,
+      criteria,
+      notes,
+      waitedMs,
       ...(opts.shard && { shard: { ...opts.shard, configHash: hash, ...(opts.startAt && { startAt: opts.startAt.iso }) } }),
     },
     redactor,
@@ -82,7 +104,13 @@ function skippedProbes(config: Config, reason: string): { phases: PhaseResult[];
   return { phases: config.phases.map((p) => ({ name: p.name, description: p.description, status: 'skip', reason })), probes: [] };
 }
 
-async function runLoad(config: Config, phases: PhaseResult[], probes: ProbeResult[], opts: ExecuteOptions & { during?: DuringFaults; monitor: boolean }, notes: string[]): Promise<ScenarioResult[]> {
+async function runLoad(
+  config: Config,
+  phases: PhaseResult[],
+  probes: ProbeResult[],
+  opts: ExecuteOptions & { during?: DuringFaults; monitor: boolean },
+  notes: string[],
+): Promise<ScenarioResult[]> {
   if (config.scenarios.length === 0) return [];
   const failed = phases.find((p) => p.status === 'fail');
   if (failed) {
@@ -93,8 +121,15 @@ async function runLoad(config: Config, phases: PhaseResult[], probes: ProbeResul
   monitor?.count(probes);
   monitor?.start();
   const scenarios = await runScenarios(config, {
-    signal: opts.signal, onStart: opts.onScenarioStart, monitor, faults: opts.during, shard: opts.shard, startAt: opts.startAt?.perf,
-    thread: opts.loadThread, retries: config.retries, say: opts.say,
+    signal: opts.signal,
+    onStart: opts.onScenarioStart,
+    monitor,
+    faults: opts.during,
+    shard: opts.shard,
+    startAt: opts.startAt?.perf,
+    thread: opts.loadThread,
+    retries: config.retries,
+    say: opts.say,
   });
   // Stopped before the fault experiments: a deliberate restart is judged by its recovery, not held against uptime.
   if (monitor) addUptime(probes, await monitor.stop());
@@ -106,7 +141,10 @@ function addUptime(probes: ProbeResult[], stats: Map<string, Availability>): voi
   for (const p of probes) {
     const s = stats.get(p.name);
     if (!s || s.checks < 2) continue;
-    p.measurements.push({ metric: 'uptime_pct', value: (s.passes / s.checks) * 100, unit: 'percent' }, { metric: 'uptime_checks', value: s.checks, unit: 'count' });
+    p.measurements.push(
+      { metric: 'uptime_pct', value: (s.passes / s.checks) * 100, unit: 'percent' },
+      { metric: 'uptime_checks', value: s.checks, unit: 'count' },
+    );
     if (s.identity) p.measurements.push({ metric: 'restarts_seen', value: s.restarts, unit: 'count' });
   }
 }

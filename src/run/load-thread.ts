@@ -23,7 +23,8 @@ export interface ThreadRun {
  */
 export class LoadThread {
   private readonly worker: Worker;
-  private current: { resolve(r: ScenarioResult[]): void; reject(e: Error): void; run: ThreadRun; live: LiveNumbers & { at: number } } | undefined;
+  private current:
+    { resolve(r: ScenarioResult[]): void; reject(e: Error): void; run: ThreadRun; live: LiveNumbers & { at: number } } | undefined;
   private readonly reads = new Map<number, (w: TrafficWindow) => void>();
   private nextMark = 0;
   private exited: Error | undefined;
@@ -120,7 +121,10 @@ function spawnWorker(job: LoadJob): Worker {
   if (import.meta.url.endsWith('.ts')) {
     // Run from the TypeScript sources (the tests do): the worker loads them through tsx, as they are loaded here.
     const entry = new URL('./load-worker.ts', import.meta.url).href;
-    return new Worker(`import { register } from 'tsx/esm/api'; register(); await import(${JSON.stringify(entry)});`, { eval: true, workerData: job });
+    return new Worker(`import { register } from 'tsx/esm/api'; register(); await import(${JSON.stringify(entry)});`, {
+      eval: true,
+      workerData: job,
+    });
   }
   return new Worker(new URL('./load-worker.js', import.meta.url), { workerData: job });
 }

@@ -9,7 +9,12 @@ import { redactUrl } from '../util/redact.js';
  * Runs one probe under a hard deadline. The deadline is enforced here, not trusted to the client
  * library: whatever the probe is stuck on, the result is back within the timeout and says where it stuck.
  */
-export async function probeOne(target: TargetBase, timeoutMs: number, outer?: AbortSignal, o: { liveness?: boolean } = {}): Promise<ProbeResult> {
+export async function probeOne(
+  target: TargetBase,
+  timeoutMs: number,
+  outer?: AbortSignal,
+  o: { liveness?: boolean } = {},
+): Promise<ProbeResult> {
   const kind = probeKind(target.kind);
   const controller = new AbortController();
   let stage = 'starting';
@@ -34,7 +39,14 @@ export async function probeOne(target: TargetBase, timeoutMs: number, outer?: Ab
     }, timeoutMs);
   });
   const work = kind
-    .run(target, { signal: controller.signal, timeoutMs, liveness: o.liveness, stage: (s) => { stage = s; } })
+    .run(target, {
+      signal: controller.signal,
+      timeoutMs,
+      liveness: o.liveness,
+      stage: (s) => {
+        stage = s;
+      },
+    })
     .catch((err): ProbeOutcome => ({
       status: 'fail',
       latencyMs: null,

@@ -37,8 +37,14 @@ export async function runFaults(config: Config, phases: PhaseResult[], o: FaultR
 }
 
 /** One experiment; `hooks` hear of its injection and its end (a bus scenario marks its traffic then). */
-export function runOneFault(f: FaultConfig, config: Config, o: Pick<FaultRunOptions, 'signal' | 'say'>, hooks: { onInject?(): void; onEnd?(): void } = {}): Promise<FaultResult> {
-  const check = (t: TargetBase, timeoutMs: number, c: { liveness: boolean; signal?: AbortSignal }) => probeOne(t, timeoutMs, c.signal, { liveness: c.liveness });
+export function runOneFault(
+  f: FaultConfig,
+  config: Config,
+  o: Pick<FaultRunOptions, 'signal' | 'say'>,
+  hooks: { onInject?(): void; onEnd?(): void } = {},
+): Promise<FaultResult> {
+  const check = (t: TargetBase, timeoutMs: number, c: { liveness: boolean; signal?: AbortSignal }) =>
+    probeOne(t, timeoutMs, c.signal, { liveness: c.liveness });
   return runFault(f, { targets: config.targets, timeoutMs: config.defaults.timeout, signal: o.signal, say: o.say, check, ...hooks });
 }
 
@@ -46,7 +52,22 @@ export function runOneFault(f: FaultConfig, config: Config, o: Pick<FaultRunOpti
 function skipped(f: FaultConfig, why: string, deliberately = false): FaultResult {
   return {
     ...(deliberately && { notRun: true }),
-    name: f.name, type: f.fault.type, action: '', status: 'skip', error: why, watched: f.watch, steadyBefore: false, steadyAfter: false,
-    recovered: false, recoveryMs: null, disruptionSeen: false, tookEffect: false, affected: [], isolated: true, checks: 0, durationMs: 0, measurements: [],
+    name: f.name,
+    type: f.fault.type,
+    action: '',
+    status: 'skip',
+    error: why,
+    watched: f.watch,
+    steadyBefore: false,
+    steadyAfter: false,
+    recovered: false,
+    recoveryMs: null,
+    disruptionSeen: false,
+    tookEffect: false,
+    affected: [],
+    isolated: true,
+    checks: 0,
+    durationMs: 0,
+    measurements: [],
   };
 }

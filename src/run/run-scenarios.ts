@@ -30,7 +30,10 @@ export interface ScenarioRunOptions {
 }
 
 /** One scenario's run, wherever the load happens: its results, given how to reach the rest of the run. */
-type RunOne = (spec: ScenarioBase, o: { startAt?: number; sampleInfra?: () => Promise<InfraSample[]>; onTraffic: (w: Witness) => void }) => Promise<ScenarioResult[]>;
+type RunOne = (
+  spec: ScenarioBase,
+  o: { startAt?: number; sampleInfra?: () => Promise<InfraSample[]>; onTraffic: (w: Witness) => void },
+) => Promise<ScenarioResult[]>;
 
 /**
  * Scenarios run one after another, never together: each measures the platform alone. The load runs in
@@ -38,12 +41,21 @@ type RunOne = (spec: ScenarioBase, o: { startAt?: number; sampleInfra?: () => Pr
  * again, up to `retries` times, and its results say so.
  */
 export async function runScenarios(config: Config, opts: ScenarioRunOptions): Promise<ScenarioResult[]> {
-  const thread = opts.thread === false ? undefined : new LoadThread({ targets: config.targets, limits: config.generator, shard: opts.shard }, opts.signal);
+  const thread =
+    opts.thread === false
+      ? undefined
+      : new LoadThread({ targets: config.targets, limits: config.generator, shard: opts.shard }, opts.signal);
   const runOne: RunOne = thread
-    ? (spec, o) => thread.run(spec, { startAtUnixMs: o.startAt === undefined ? undefined : o.startAt + performance.timeOrigin, onStart: opts.onStart, sampleInfra: o.sampleInfra, onTraffic: o.onTraffic })
+    ? (spec, o) =>
+        thread.run(spec, {
+          startAtUnixMs: o.startAt === undefined ? undefined : o.startAt + performance.timeOrigin,
+          onStart: opts.onStart,
+          sampleInfra: o.sampleInfra,
+          onTraffic: o.onTraffic,
+        })
     : inThisThread(config, opts);
   // Shards must keep to one schedule: a shard measuring again would load alone, out of step with the others.
-  const retries = opts.shard && opts.shard.total > 1 ? 0 : opts.retries ?? 0;
+  const retries = opts.shard && opts.shard.total > 1 ? 0 : (opts.retries ?? 0);
   const out: ScenarioResult[] = [];
   let startAt = opts.startAt;
   try {
@@ -57,11 +69,15 @@ export async function runScenarios(config: Config, opts: ScenarioRunOptions): Pr
         // The common start is the run's first load; every later one, this scenario's next attempt too, follows the previous.
         const at = startAt;
         startAt = undefined;
-        results = await withFaultsDuring(spec.name, opts.faults, monitor, (onTraffic) => runOne(spec, { startAt: at, sampleInfra, onTraffic }));
+        results = await withFaultsDuring(spec.name, opts.faults, monitor, (onTraffic) =>
+          runOne(spec, { startAt: at, sampleInfra, onTraffic }),
+        );
         const doubtful = results.filter(worthAnotherTry);
         if (doubtful.length === 0 || attempt > retries || opts.signal?.aborted) break;
         for (const r of doubtful) retried.push(`attempt ${attempt}: ${r.name} INVALID (${r.invalidReason})`);
-        opts.say?.(`validate: ${doubtful.map((r) => r.name).join(', ')} INVALID (the generator could not vouch for it); measuring ${spec.name} again (attempt ${attempt + 1} of ${retries + 1})`);
+        opts.say?.(
+          `validate: ${doubtful.map((r) => r.name).join(', ')} INVALID (the generator could not vouch for it); measuring ${spec.name} again (attempt ${attempt + 1} of ${retries + 1})`,
+        );
       }
       if (retried.length) for (const r of results) Object.assign(r, { attempts: retried.length + 1, retried });
       out.push(...results);

@@ -21,7 +21,11 @@ const LEAD_MS = 1000;
  * it has: all start at one instant (their schedules are slices of one), and their reports come back to be
  * merged exactly as `validate merge` merges shard files, judged with the config's criteria.
  */
-export async function runInWorkers(config: Config, n: number, o: { chaos?: boolean; signal: AbortSignal; say(line: string): void; redactor: Redactor }): Promise<Report> {
+export async function runInWorkers(
+  config: Config,
+  n: number,
+  o: { chaos?: boolean; signal: AbortSignal; say(line: string): void; redactor: Redactor },
+): Promise<Report> {
   const startAt = new Date(Date.now() + LEAD_MS + 50 * n).toISOString();
   o.say(`validate: ${n} workers, each a shard of the load, starting together at ${startAt}`);
   const job = (i: number): WorkerJob => ({ config, chaos: o.chaos, shard: { index: i + 1, total: n }, startAt });
@@ -31,7 +35,15 @@ export async function runInWorkers(config: Config, n: number, o: { chaos?: boole
   try {
     const shards = await Promise.all(workers.map((w, i) => reportOf(w, `worker ${i + 1}/${n}`, o.say)));
     const input = mergeReports(shards, { allowPartial: false, config });
-    return finishReport({ ...input, notes: (input.notes ?? []).map((x) => x.replace(/^merged from (\d+) of (\d+) shard reports: .*$/, 'the load ran in $1 worker threads, merged')) }, o.redactor);
+    return finishReport(
+      {
+        ...input,
+        notes: (input.notes ?? []).map((x) =>
+          x.replace(/^merged from (\d+) of (\d+) shard reports: .*$/, 'the load ran in $1 worker threads, merged'),
+        ),
+      },
+      o.redactor,
+    );
   } finally {
     o.signal.removeEventListener('abort', stop);
     await Promise.all(workers.map((w) => w.terminate()));

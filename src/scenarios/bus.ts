@@ -18,11 +18,31 @@ const schema = z.strictObject({
   ...scenarioBase,
   target: name.meta({ description: 'The bus: a redis or nats target' }),
   channel: z.string().min(1).optional().meta({ description: 'Pub/sub: publish on this channel (a NATS subject), receive on a subscriber' }),
-  stream: z.string().min(1).optional().meta({ description: 'Instead of a channel, a stream: Redis XADD, or a NATS JetStream subject; read and acknowledged by a consumer (group) of the run' }),
+  stream: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({
+      description:
+        'Instead of a channel, a stream: Redis XADD, or a NATS JetStream subject; read and acknowledged by a consumer (group) of the run',
+    }),
   rate: z.number().positive().max(1_000_000).meta({ description: 'Messages per second, on a fixed schedule' }),
   duration,
-  size: z.number().int().min(1).max(1024 * 1024).default(128).meta({ description: 'Bytes per message' }),
-  clientName: z.string().min(1).default('validate-bus').meta({ description: "The name its connections give the bus (CLIENT SETNAME), plus -publisher/-subscriber: a fault aimed at the platform's clients by name cuts this traffic too" }),
+  size: z
+    .number()
+    .int()
+    .min(1)
+    .max(1024 * 1024)
+    .default(128)
+    .meta({ description: 'Bytes per message' }),
+  clientName: z
+    .string()
+    .min(1)
+    .default('validate-bus')
+    .meta({
+      description:
+        "The name its connections give the bus (CLIENT SETNAME), plus -publisher/-subscriber: a fault aimed at the platform's clients by name cuts this traffic too",
+    }),
 });
 export type BusScenario = z.output<typeof schema>;
 
@@ -31,8 +51,10 @@ const FENCE_WAIT_MS = 2000;
 
 /** Each bus kind's transports, by target kind: a new bus kind is a transport and a line here. */
 const TRANSPORTS: Record<string, (t: TargetBase, s: BusScenario) => BusTransport> = {
-  redis: (t, s) => (s.stream ? redisStream(t.url, s.stream, s.timeout, s.clientName) : redisPubSub(t.url, s.channel!, s.timeout, s.clientName)),
-  nats: (t, s) => (s.stream ? natsJetStream(t.url, s.stream, s.timeout, s.clientName) : natsCore(t.url, s.channel!, s.timeout, s.clientName)),
+  redis: (t, s) =>
+    s.stream ? redisStream(t.url, s.stream, s.timeout, s.clientName) : redisPubSub(t.url, s.channel!, s.timeout, s.clientName),
+  nats: (t, s) =>
+    s.stream ? natsJetStream(t.url, s.stream, s.timeout, s.clientName) : natsCore(t.url, s.channel!, s.timeout, s.clientName),
 };
 
 /** What a bus result has beyond a load result's metrics. */
@@ -54,20 +76,28 @@ const BUS_RESULT_METRICS: Record<string, MetricSpec> = {
 export const busScenario = defineScenario<BusScenario>({
   kind: 'bus',
   section: { title: 'Bus traffic', order: 16 },
-  summary: 'Messages on a fixed schedule over pub/sub or a stream: delivery latency from the due time, delivered, lost, duplicated, out of order, gaps',
+  summary:
+    'Messages on a fixed schedule over pub/sub or a stream: delivery latency from the due time, delivered, lost, duplicated, out of order, gaps',
   schema,
   results: (s) => [s.name],
   references: (s) => [{ name: s.target, path: ['target'], kinds: Object.keys(TRANSPORTS) }],
   resultMetrics: (s) => ({ [s.name]: BUS_RESULT_METRICS }),
   remeasure: (results) => results.map((r) => (r.delivery ? deliveryMeasurements(r.delivery) : [])),
-  check: (s) => (Boolean(s.channel) === Boolean(s.stream) ? [{ path: [], message: 'give "channel" (pub/sub) or "stream", not both or neither' }] : []),
+  check: (s) =>
+    Boolean(s.channel) === Boolean(s.stream) ? [{ path: [], message: 'give "channel" (pub/sub) or "stream", not both or neither' }] : [],
   async run(s, ctx) {
     const target = ctx.targets.get(s.target)!;
     // Each shard on a channel (or stream) of its own: every shard's subscriber sees only its own messages.
     const shard = ctx.load.shard;
-    const own = shard && shard.total > 1 ? { ...s, channel: s.channel && `${s.channel}:shard-${shard.index}`, stream: s.stream && `${s.stream}:shard-${shard.index}` } : s;
+    const own =
+      shard && shard.total > 1
+        ? { ...s, channel: s.channel && `${s.channel}:shard-${shard.index}`, stream: s.stream && `${s.stream}:shard-${shard.index}` }
+        : s;
     const transport = TRANSPORTS[target.kind](target, own);
-    const opened = await transport.open().then(() => undefined, (err: Error) => err);
+    const opened = await transport.open().then(
+      () => undefined,
+      (err: Error) => err,
+    );
     const bus = busFactory(opened ? failing(transport, opened) : transport, s.size);
     if (!opened) ctx.onTraffic?.(bus.witness);
     let result;
@@ -80,7 +110,13 @@ export const busScenario = defineScenario<BusScenario>({
         url: target.url,
         factory: bus.factory,
         // Every message in flight holds a handle, not a connection: the cap only bounds memory.
-        model: { type: 'open', schedule: new Schedule([{ from: s.rate, to: s.rate, durationMs: s.duration }]), maxConnections: 1_000_000, lateAfterMs: 5, drainMs: s.timeout },
+        model: {
+          type: 'open',
+          schedule: new Schedule([{ from: s.rate, to: s.rate, durationMs: s.duration }]),
+          maxConnections: 1_000_000,
+          lateAfterMs: 5,
+          drainMs: s.timeout,
+        },
         ...ctx.load,
         successPct: s.success,
       });
@@ -91,7 +127,15 @@ export const busScenario = defineScenario<BusScenario>({
     }
     result.targetName = s.target;
     const d = bus.counts();
-    result.delivery = { published: d.published, delivered: d.delivered, lost: d.lost, publishFailed: d.publishFailed, duplicated: d.duplicated, outOfOrder: d.outOfOrder, maxGapMs: d.maxGapMs };
+    result.delivery = {
+      published: d.published,
+      delivered: d.delivered,
+      lost: d.lost,
+      publishFailed: d.publishFailed,
+      duplicated: d.duplicated,
+      outOfOrder: d.outOfOrder,
+      maxGapMs: d.maxGapMs,
+    };
     result.measurements.push(...deliveryMeasurements(result.delivery));
     const left = transport.leftBehind?.();
     if (left) result.notes = [left];
@@ -100,7 +144,15 @@ export const busScenario = defineScenario<BusScenario>({
 });
 
 function deliveryMeasurements(d: Delivery): Measurement[] {
-  const values: Record<string, number> = { published: d.published, delivered: d.delivered, lost: d.lost, publish_failed: d.publishFailed, duplicated: d.duplicated, out_of_order: d.outOfOrder, max_gap_ms: d.maxGapMs };
+  const values: Record<string, number> = {
+    published: d.published,
+    delivered: d.delivered,
+    lost: d.lost,
+    publish_failed: d.publishFailed,
+    duplicated: d.duplicated,
+    out_of_order: d.outOfOrder,
+    max_gap_ms: d.maxGapMs,
+  };
   return Object.entries(values).map(([metric, value]) => ({ metric, value, unit: BUS_RESULT_METRICS[metric].unit }));
 }
 

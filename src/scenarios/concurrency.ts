@@ -11,7 +11,10 @@ const schema = z
     kind: z.literal('concurrency'),
     ...scenarioBase,
     ...httpRequestFields,
-    levels: z.array(z.number().int().min(1).max(10_000)).min(1).meta({ description: 'User counts, e.g. [10, 25, 50, 100]; one result each' }),
+    levels: z
+      .array(z.number().int().min(1).max(10_000))
+      .min(1)
+      .meta({ description: 'User counts, e.g. [10, 25, 50, 100]; one result each' }),
     duration: duration.optional().meta({ description: 'How long each level runs' }),
     requests: z.number().int().min(1).optional().meta({ description: 'Requests per level (instead of a duration)' }),
   })

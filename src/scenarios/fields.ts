@@ -9,7 +9,10 @@ export const httpRequestFields = {
   path: requestPath.optional(),
   method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
   headers: z.record(z.string(), z.string()).default({}),
-  body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional().meta({ description: 'A string, or a mapping/list sent as JSON' }),
+  body: z
+    .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
+    .optional()
+    .meta({ description: 'A string, or a mapping/list sent as JSON' }),
   expect: expectSchema,
 };
 
@@ -17,7 +20,11 @@ export const httpRequestFields = {
 export const requestTimeout = duration.default(10_000).meta({ description: 'Per-request timeout' });
 
 /** The error budget: below this share of successful requests, a result's latency and throughput do not count. */
-export const successField = percent.default(99.9).meta({ description: 'Share of requests that must succeed (default 99.9%); below it, latency and throughput criteria on the result are NOT MET' });
+export const successField = percent
+  .default(99.9)
+  .meta({
+    description: 'Share of requests that must succeed (default 99.9%); below it, latency and throughput criteria on the result are NOT MET',
+  });
 
 export const scenarioBase = { name, timeout: requestTimeout, success: successField };
 
@@ -28,14 +35,25 @@ export const TARGET_OR_URL = { message: 'give either "target" (a target name) or
  * Open model: connections open on demand up to this cap (like k6's maxVUs). When it binds, requests wait
  * for a connection in the generator itself; beyond 1% of requests that makes the result INVALID.
  */
-export const maxConnectionsField = z.number().int().min(1).max(100_000).default(1000).meta({ description: 'Connections opened on demand at most (open model); past 1% of requests waiting for one, the result is INVALID' });
+export const maxConnectionsField = z
+  .number()
+  .int()
+  .min(1)
+  .max(100_000)
+  .default(1000)
+  .meta({ description: 'Connections opened on demand at most (open model); past 1% of requests waiting for one, the result is INVALID' });
 
 /** A closed run of a fixed count of requests, or for a fixed time: the two are exclusive. */
 export function countOrDuration(s: { requests?: number; duration?: number }): { path: (string | number)[]; message: string }[] {
-  return s.requests !== undefined && s.duration !== undefined ? [{ path: ['duration'], message: 'give "requests" (a count) or "duration" (a time), not both' }] : [];
+  return s.requests !== undefined && s.duration !== undefined
+    ? [{ path: ['duration'], message: 'give "requests" (a count) or "duration" (a time), not both' }]
+    : [];
 }
 
 /** The closed model's stop condition: the duration when given, else the count (or the kind's default count). */
-export function countOrDurationModel(s: { requests?: number; duration?: number }, defaultRequests: number): { requests?: number; durationMs?: number } {
+export function countOrDurationModel(
+  s: { requests?: number; duration?: number },
+  defaultRequests: number,
+): { requests?: number; durationMs?: number } {
   return s.duration !== undefined ? { durationMs: s.duration } : { requests: s.requests ?? defaultRequests };
 }

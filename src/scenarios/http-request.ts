@@ -16,7 +16,11 @@ export interface HttpRequestConfig {
 }
 
 /** Resolves a scenario's request against the config's targets into a connection factory. */
-export function httpLoad(req: HttpRequestConfig, targets: Map<string, TargetBase>, timeoutMs: number): { factory: ConnectionFactory; url: string; describe: string } {
+export function httpLoad(
+  req: HttpRequestConfig,
+  targets: Map<string, TargetBase>,
+  timeoutMs: number,
+): { factory: ConnectionFactory; url: string; describe: string } {
   let url: string;
   let headers = req.headers;
   if (req.target) {
@@ -30,7 +34,8 @@ export function httpLoad(req: HttpRequestConfig, targets: Map<string, TargetBase
   let body: string | undefined;
   if (req.body !== undefined) {
     body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
-    if (typeof req.body !== 'string' && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers = { ...headers, 'content-type': 'application/json' };
+    if (typeof req.body !== 'string' && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+      headers = { ...headers, 'content-type': 'application/json' };
   }
   const check = bodyChecker(req.expect);
   const checkBody = check ? (buf: Buffer) => check(buf, false)[0] : undefined;

@@ -12,7 +12,7 @@ const schema = z.strictObject({
   kind: z.literal('latency'),
   ...scenarioBase,
   targets: z.array(name).min(1).meta({ description: 'Targets of kind engine or http, each measured on its own' }),
-  requests: z.number().int().min(1).optional().meta({ description: 'Sequential requests per target (default 50, the reference\'s)' }),
+  requests: z.number().int().min(1).optional().meta({ description: "Sequential requests per target (default 50, the reference's)" }),
   duration: duration.optional().meta({ description: 'Instead of a count: sequential requests to each target for this long' }),
 });
 export type LatencyScenario = z.output<typeof schema>;
@@ -35,8 +35,24 @@ export const latencyScenario = defineScenario<LatencyScenario>({
     const out: ScenarioResult[] = [];
     for (const t of s.targets) {
       if (ctx.signal?.aborted) break;
-      const { factory, url, describe } = httpLoad({ target: t, method: 'GET', headers: {}, expect: targetExpect(ctx.targets.get(t)) }, ctx.targets, s.timeout);
-      out.push(await measure({ name: `${s.name}-${t}`, kind: 'latency', scenario: s.name, target: describe, url, factory, model: { type: 'closed', connections: 1, ...countOrDurationModel(s, 50) }, ...ctx.load, successPct: s.success }));
+      const { factory, url, describe } = httpLoad(
+        { target: t, method: 'GET', headers: {}, expect: targetExpect(ctx.targets.get(t)) },
+        ctx.targets,
+        s.timeout,
+      );
+      out.push(
+        await measure({
+          name: `${s.name}-${t}`,
+          kind: 'latency',
+          scenario: s.name,
+          target: describe,
+          url,
+          factory,
+          model: { type: 'closed', connections: 1, ...countOrDurationModel(s, 50) },
+          ...ctx.load,
+          successPct: s.success,
+        }),
+      );
     }
     return out;
   },

@@ -1,7 +1,12 @@
 import type { MetricSpec } from '../results/measurement.js';
 
 /** Latency and throughput count only with the success of the same requests (see MetricSpec.performance). */
-const perf = (unit: MetricSpec['unit'], aggregate: MetricSpec['aggregate'], label: string): MetricSpec => ({ unit, aggregate, label, performance: true });
+const perf = (unit: MetricSpec['unit'], aggregate: MetricSpec['aggregate'], label: string): MetricSpec => ({
+  unit,
+  aggregate,
+  label,
+  performance: true,
+});
 
 /** What criteria can read from any scenario result: `scenario.<result>.<metric>`, or `scenario.<metric>` over all. */
 export const SCENARIO_METRICS: Record<string, MetricSpec> = {

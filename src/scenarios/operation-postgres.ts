@@ -10,6 +10,10 @@ export const postgresOperation: OperationProtocol = {
   fields: { query: z.string().optional().meta({ description: 'PostgreSQL: the SQL to run' }) },
   required: { field: 'query', example: 'query: "SELECT 1"' },
   async open(op, target, timeoutMs) {
-    return { factory: await postgresFactory(target.url, op.query as string, timeoutMs), url: target.url, describe: `SQL on ${redactUrl(target.url)}` };
+    return {
+      factory: await postgresFactory(target.url, op.query as string, timeoutMs),
+      url: target.url,
+      describe: `SQL on ${redactUrl(target.url)}`,
+    };
   },
 };

@@ -11,6 +11,10 @@ export const redisOperation: OperationProtocol = {
   required: { field: 'command', example: 'command: [GET, "orders:last"]' },
   async open(op, target, timeoutMs) {
     const command = op.command as string[];
-    return { factory: await redisFactory(target.url, command, timeoutMs), url: target.url, describe: `${command[0]} on ${redactUrl(target.url)}` };
+    return {
+      factory: await redisFactory(target.url, command, timeoutMs),
+      url: target.url,
+      describe: `${command[0]} on ${redactUrl(target.url)}`,
+    };
   },
 };

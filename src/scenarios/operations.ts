@@ -8,17 +8,16 @@ import type { TargetBase } from '../fields/target.js';
 import { article } from '../util/words.js';
 import { OPERATION_PROTOCOLS, protocolFor } from './operation-protocols.js';
 
-const operation = z
-  .strictObject({
-    name: name.meta({ description: 'Result name: scenario.<name>.p99_ms' }),
-    ...httpRequestFields,
-    target: name.meta({ description: `The target it loads: ${OPERATION_PROTOCOLS.map((p) => `${article(p.what)} ${p.what}`).join(', ')}` }),
-    // Each protocol's own fields (a Redis command, a SQL query).
-    ...(Object.assign({}, ...OPERATION_PROTOCOLS.map((p) => p.fields)) as Record<never, never>),
-    sla: duration.optional().meta({ description: 'p99 must stay under this, with the success rate met (becomes a criterion)' }),
-    success: successField.optional().meta({ description: 'Share of requests that must succeed; default: the scenario\'s (99.9%)' }),
-    requests: z.number().int().min(1).optional(),
-  });
+const operation = z.strictObject({
+  name: name.meta({ description: 'Result name: scenario.<name>.p99_ms' }),
+  ...httpRequestFields,
+  target: name.meta({ description: `The target it loads: ${OPERATION_PROTOCOLS.map((p) => `${article(p.what)} ${p.what}`).join(', ')}` }),
+  // Each protocol's own fields (a Redis command, a SQL query).
+  ...(Object.assign({}, ...OPERATION_PROTOCOLS.map((p) => p.fields)) as Record<never, never>),
+  sla: duration.optional().meta({ description: 'p99 must stay under this, with the success rate met (becomes a criterion)' }),
+  success: successField.optional().meta({ description: "Share of requests that must succeed; default: the scenario's (99.9%)" }),
+  requests: z.number().int().min(1).optional(),
+});
 
 const schema = z.strictObject({
   kind: z.literal('operations'),
@@ -38,14 +37,23 @@ export const operationsScenario = defineScenario<OperationsScenario>({
   summary: 'Named operations (HTTP request, Redis command, SQL query), each with its own SLA on p99',
   schema,
   results: (s) => s.operations.map((o) => o.name),
-  references: (s) => s.operations.map((o, i) => ({ name: o.target, path: ['operations', i, 'target'], kinds: OPERATION_PROTOCOLS.flatMap((p) => p.targetKinds) })),
+  references: (s) =>
+    s.operations.map((o, i) => ({
+      name: o.target,
+      path: ['operations', i, 'target'],
+      kinds: OPERATION_PROTOCOLS.flatMap((p) => p.targetKinds),
+    })),
   check(s, { targets }) {
     const issues: { path: (string | number)[]; message: string }[] = countOrDuration(s);
-    s.operations.forEach((op, i) => issues.push(...fitsItsProtocol(op as unknown as Record<string, unknown> & Operation, i, targets.get(op.target)?.kind)));
+    s.operations.forEach((op, i) =>
+      issues.push(...fitsItsProtocol(op as unknown as Record<string, unknown> & Operation, i, targets.get(op.target)?.kind)),
+    );
     return issues;
   },
   impliedCriteria: (s) =>
-    s.operations.filter((o) => o.sla !== undefined).map((o) => ({ name: `${o.name} SLA`, expect: `scenario.${o.name}.p99_ms < ${o.sla}ms`, severity: 'critical' as const })),
+    s.operations
+      .filter((o) => o.sla !== undefined)
+      .map((o) => ({ name: `${o.name} SLA`, expect: `scenario.${o.name}.p99_ms < ${o.sla}ms`, severity: 'critical' as const })),
   async run(s, ctx) {
     const out: ScenarioResult[] = [];
     for (const op of s.operations) {
@@ -59,7 +67,11 @@ export const operationsScenario = defineScenario<OperationsScenario>({
           target: describe,
           url,
           factory,
-          model: { type: 'closed', connections: s.connections, ...(op.requests ? { requests: op.requests } : countOrDurationModel(s, 100)) },
+          model: {
+            type: 'closed',
+            connections: s.connections,
+            ...(op.requests ? { requests: op.requests } : countOrDurationModel(s, 100)),
+          },
           ...ctx.load,
           successPct: op.success ?? s.success,
           slaMs: op.sla,
@@ -71,13 +83,29 @@ export const operationsScenario = defineScenario<OperationsScenario>({
 });
 
 /** An operation gives what its target's protocol needs, and nothing another protocol's. */
-function fitsItsProtocol(op: Record<string, unknown> & Operation, i: number, kind: string | undefined): { path: (string | number)[]; message: string }[] {
+function fitsItsProtocol(
+  op: Record<string, unknown> & Operation,
+  i: number,
+  kind: string | undefined,
+): { path: (string | number)[]; message: string }[] {
   const own = protocolFor(kind);
-  if (own?.required && op[own.required.field] === undefined) return [{ path: ['operations', i], message: `operation "${op.name}" loads ${own.what} "${op.target}": give "${own.required.field}", e.g. ${own.required.example}` }];
+  if (own?.required && op[own.required.field] === undefined)
+    return [
+      {
+        path: ['operations', i],
+        message: `operation "${op.name}" loads ${own.what} "${op.target}": give "${own.required.field}", e.g. ${own.required.example}`,
+      },
+    ];
   for (const p of OPERATION_PROTOCOLS) {
     if (p === own) continue;
     for (const field of Object.keys(p.fields)) {
-      if (op[field] !== undefined) return [{ path: ['operations', i, field], message: `"${field}" is for ${article(p.what)} ${p.what}; "${op.target}" is ${article(kind)} ${kind} target` }];
+      if (op[field] !== undefined)
+        return [
+          {
+            path: ['operations', i, field],
+            message: `"${field}" is for ${article(p.what)} ${p.what}; "${op.target}" is ${article(kind)} ${kind} target`,
+          },
+        ];
     }
   }
   return [];

@@ -21,7 +21,9 @@ const schema = z
     lateAfter: duration.default(5).meta({ description: 'A request sent this long after it was due counts as late' }),
   })
   .refine(oneOfTargetOrUrl, TARGET_OR_URL)
-  .refine((s) => (s.rate !== undefined && s.duration !== undefined) !== (s.stages !== undefined), { message: 'give "rate" with "duration", or "stages", not both' });
+  .refine((s) => (s.rate !== undefined && s.duration !== undefined) !== (s.stages !== undefined), {
+    message: 'give "rate" with "duration", or "stages", not both',
+  });
 export type RateScenario = z.output<typeof schema>;
 
 export function stagesOf(s: Pick<RateScenario, 'rate' | 'duration' | 'stages' | 'startRate'>): Stage[] {

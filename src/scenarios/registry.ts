@@ -9,7 +9,16 @@ import { stressScenario } from './stress.js';
 import type { ScenarioBase, ScenarioKind } from './types.js';
 
 /** Every scenario kind by its key: a new kind is one file and one line here. */
-export const SCENARIOS: ScenarioKind[] = [latencyScenario, concurrencyScenario, rateScenario, operationsScenario, soakScenario, stressScenario, busScenario, websocketScenario];
+export const SCENARIOS: ScenarioKind[] = [
+  latencyScenario,
+  concurrencyScenario,
+  rateScenario,
+  operationsScenario,
+  soakScenario,
+  stressScenario,
+  busScenario,
+  websocketScenario,
+];
 
 export function scenarioKind(kind: string): ScenarioKind<ScenarioBase> {
   const found = SCENARIOS.find((s) => s.kind === kind);

@@ -9,7 +9,11 @@ import { httpLoad } from './http-request.js';
 import { defineScenario } from './types.js';
 
 const mixEntry = z
-  .strictObject({ weight: z.number().positive().meta({ description: 'Share of the rate, relative to the other entries' }), name: z.string().optional(), ...httpRequestFields })
+  .strictObject({
+    weight: z.number().positive().meta({ description: 'Share of the rate, relative to the other entries' }),
+    name: z.string().optional(),
+    ...httpRequestFields,
+  })
   .refine(oneOfTargetOrUrl, TARGET_OR_URL);
 
 const schema = z.strictObject({
@@ -55,11 +59,18 @@ export const soakScenario = defineScenario<SoakScenario>({
   results: (s) => [s.name],
   resultMetrics: (s) => ({ [s.name]: conditionMetrics(s.conditions) }),
   // Windows merge exactly (histograms added): stability is recomputed; the conditions need the config.
-  remeasure: (results, s) => results.map((r) => (r.windows ? [...stability(r.windows), ...(s ? sustained(s.conditions, r.windows) : [])] : [])),
+  remeasure: (results, s) =>
+    results.map((r) => (r.windows ? [...stability(r.windows), ...(s ? sustained(s.conditions, r.windows) : [])] : [])),
   references: (s) => s.mix.flatMap((m, i) => (m.target ? [{ name: m.target, path: ['mix', i, 'target'], kinds: ['engine', 'http'] }] : [])),
   async run(s, ctx) {
     const loads = s.mix.map((m) => httpLoad(m, ctx.targets, s.timeout));
-    const mix = loads.map((l, i) => ({ name: entryName(s.mix[i], i), target: l.describe, url: l.url, factory: l.factory, weight: s.mix[i].weight }));
+    const mix = loads.map((l, i) => ({
+      name: entryName(s.mix[i], i),
+      target: l.describe,
+      url: l.url,
+      factory: l.factory,
+      weight: s.mix[i].weight,
+    }));
     // Read once: the common start (--start-at), when this is the run's first load, is the windows' origin.
     const load = { ...ctx.load };
     const origin = load.startAt ?? performance.now();
@@ -69,13 +80,16 @@ export const soakScenario = defineScenario<SoakScenario>({
     let boundary = 0;
     let ticker: NodeJS.Timeout | undefined;
     // Window ends count from the origin, which a common start may put a little ahead.
-    const first = setTimeout(() => {
-      ticker = setInterval(() => {
-        const now = performance.now();
-        if (now < origin + s.duration - s.window / 4) windows.sample(boundary++, sample());
-        windows.closeSettled(now, s.timeout + 250);
-      }, s.window);
-    }, Math.max(0, origin - performance.now()));
+    const first = setTimeout(
+      () => {
+        ticker = setInterval(() => {
+          const now = performance.now();
+          if (now < origin + s.duration - s.window / 4) windows.sample(boundary++, sample());
+          windows.closeSettled(now, s.timeout + 250);
+        }, s.window);
+      },
+      Math.max(0, origin - performance.now()),
+    );
     let result;
     try {
       result = await measure({
@@ -87,7 +101,14 @@ export const soakScenario = defineScenario<SoakScenario>({
         factory: loads[0].factory,
         mix,
         // The windows count from the schedule's own start.
-        model: { type: 'open', schedule: new Schedule([{ from: s.rate, to: s.rate, durationMs: s.duration }]), maxConnections: s.maxConnections, lateAfterMs: s.lateAfter, drainMs: s.timeout, startAt: origin },
+        model: {
+          type: 'open',
+          schedule: new Schedule([{ from: s.rate, to: s.rate, durationMs: s.duration }]),
+          maxConnections: s.maxConnections,
+          lateAfterMs: s.lateAfter,
+          drainMs: s.timeout,
+          startAt: origin,
+        },
         tap: (ms, failed, answered, dueAt) => windows.record(ms, failed, answered, dueAt),
         ...load,
         successPct: s.success,

@@ -17,7 +17,11 @@ const schema = z
     multiple: z.number().min(1).default(3).meta({ description: 'The stress run is this many times the nominal rate' }),
     duration: duration.meta({ description: 'Length of each run' }),
     maxConnections: maxConnectionsField,
-    maxP99Increase: z.number().nonnegative().default(50).meta({ description: 'Percent the p99 may grow under stress and still count as no degradation' }),
+    maxP99Increase: z
+      .number()
+      .nonnegative()
+      .default(50)
+      .meta({ description: 'Percent the p99 may grow under stress and still count as no degradation' }),
     maxErrorRate: z.number().nonnegative().default(1).meta({ description: 'Percent of errors allowed under stress' }),
   })
   .refine(oneOfTargetOrUrl, TARGET_OR_URL);
@@ -30,7 +34,10 @@ function degradation(results: ScenarioResult[], s: StressScenario): Measurement[
   if (!base || !stressed) return out;
   const growth = base.latencyMs.p99 > 0 ? ((stressed.latencyMs.p99 - base.latencyMs.p99) / base.latencyMs.p99) * 100 : 0;
   const degraded = growth > s.maxP99Increase || 100 - stressed.successRate > s.maxErrorRate;
-  out[1] = [{ metric: 'p99_increase_pct', value: growth, unit: 'percent' }, { metric: 'degraded', value: degraded ? 1 : 0, unit: 'count' }];
+  out[1] = [
+    { metric: 'p99_increase_pct', value: growth, unit: 'percent' },
+    { metric: 'degraded', value: degraded ? 1 : 0, unit: 'count' },
+  ];
   return out;
 }
 
@@ -53,11 +60,26 @@ export const stressScenario = defineScenario<StressScenario>({
   }),
   async run(s, ctx) {
     const out: ScenarioResult[] = [];
-    for (const [name, rate] of [[`${s.name}-baseline`, s.rate], [s.name, s.rate * s.multiple]] as const) {
+    for (const [name, rate] of [
+      [`${s.name}-baseline`, s.rate],
+      [s.name, s.rate * s.multiple],
+    ] as const) {
       if (ctx.signal?.aborted) break;
       const { factory, url, describe } = httpLoad(s, ctx.targets, s.timeout);
       const schedule = new Schedule([{ from: rate, to: rate, durationMs: s.duration }]);
-      out.push(await measure({ name, kind: 'stress', scenario: s.name, target: describe, url, factory, model: { type: 'open', schedule, maxConnections: s.maxConnections, lateAfterMs: 5, drainMs: s.timeout }, ...ctx.load, successPct: s.success }));
+      out.push(
+        await measure({
+          name,
+          kind: 'stress',
+          scenario: s.name,
+          target: describe,
+          url,
+          factory,
+          model: { type: 'open', schedule, maxConnections: s.maxConnections, lateAfterMs: 5, drainMs: s.timeout },
+          ...ctx.load,
+          successPct: s.success,
+        }),
+      );
     }
     degradation(out, s).forEach((m, i) => out[i].measurements.push(...m));
     return out;

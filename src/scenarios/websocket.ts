@@ -22,7 +22,12 @@ const schema = z
     connectRate: z.number().positive().default(100).meta({ description: 'Connections opened per second' }),
     duration,
     messageRate: z.number().positive().meta({ description: 'Messages per second across all connections, on a fixed schedule' }),
-    message: z.union([z.string(), z.record(z.string(), z.unknown())]).optional().meta({ description: 'Each message (a mapping is sent as JSON); the next frame received is its reply. Default: a ping, the pong its reply' }),
+    message: z
+      .union([z.string(), z.record(z.string(), z.unknown())])
+      .optional()
+      .meta({
+        description: 'Each message (a mapping is sent as JSON); the next frame received is its reply. Default: a ping, the pong its reply',
+      }),
     expect: z.strictObject({ body: z.array(z.string()).default([]), contains: z.string().optional() }).default({ body: [] }),
     headers: z.record(z.string(), z.string()).default({}),
   })
@@ -37,7 +42,12 @@ const SESSION_METRICS: Record<string, MetricSpec> = {
 };
 
 function sessionMeasurements(c: Sessions): Measurement[] {
-  const values: Record<string, number> = { connections_opened: c.opened, connections_failed: c.failed, disconnects: c.disconnects, open_p99_ms: c.openP99Ms };
+  const values: Record<string, number> = {
+    connections_opened: c.opened,
+    connections_failed: c.failed,
+    disconnects: c.disconnects,
+    open_p99_ms: c.openP99Ms,
+  };
   return Object.entries(values).map(([metric, value]) => ({ metric, value, unit: SESSION_METRICS[metric].unit }));
 }
 
@@ -57,7 +67,12 @@ export const websocketScenario = defineScenario<WebSocketScenario>({
   remeasure: (results) => results.map((r) => (r.sessions ? sessionMeasurements(r.sessions) : [])),
   check: (s) =>
     s.connections / s.connectRate > s.duration / 1000
-      ? [{ path: ['connectRate'], message: `${s.connections} connections at ${s.connectRate}/s take ${(s.connections / s.connectRate).toFixed(1)} s to open, longer than the duration (${s.duration / 1000} s); raise connectRate or the duration` }]
+      ? [
+          {
+            path: ['connectRate'],
+            message: `${s.connections} connections at ${s.connectRate}/s take ${(s.connections / s.connectRate).toFixed(1)} s to open, longer than the duration (${s.duration / 1000} s); raise connectRate or the duration`,
+          },
+        ]
       : [],
   async run(s, ctx) {
     const t = s.target ? (ctx.targets.get(s.target) as TargetBase & { headers?: Record<string, string>; tlsVerify?: boolean }) : undefined;
@@ -84,7 +99,13 @@ export const websocketScenario = defineScenario<WebSocketScenario>({
         target: `${connections} clients of ${redactUrl(url)}, ${s.message === undefined ? 'pings' : 'messages'}`,
         url,
         factory: pool.factory,
-        model: { type: 'open', schedule: new Schedule([{ from: s.messageRate, to: s.messageRate, durationMs: s.duration }]), maxConnections: connections, lateAfterMs: 5, drainMs: s.timeout },
+        model: {
+          type: 'open',
+          schedule: new Schedule([{ from: s.messageRate, to: s.messageRate, durationMs: s.duration }]),
+          maxConnections: connections,
+          lateAfterMs: 5,
+          drainMs: s.timeout,
+        },
         ...ctx.load,
         successPct: s.success,
       });

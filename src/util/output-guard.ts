@@ -11,7 +11,8 @@ export function guardOutput(stream: NodeJS.WriteStream, scrub: (text: string) =>
   raw.set(stream, write);
   stream.write = ((chunk: unknown, encoding?: unknown, cb?: unknown) => {
     if (typeof chunk === 'string') return write(scrub(chunk), encoding, cb);
-    if (Buffer.isBuffer(chunk) || chunk instanceof Uint8Array) return write(scrub(Buffer.from(chunk).toString('utf8')), typeof encoding === 'function' ? encoding : cb);
+    if (Buffer.isBuffer(chunk) || chunk instanceof Uint8Array)
+      return write(scrub(Buffer.from(chunk).toString('utf8')), typeof encoding === 'function' ? encoding : cb);
     return write(chunk, encoding, cb);
   }) as typeof stream.write;
 }

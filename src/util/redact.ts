@@ -101,11 +101,13 @@ export function redactUrl(url: string): string {
  * should have been percent-encoded) is still masked whole. Masking too much is harmless; too little is not.
  */
 export function redactUrlsInText(text: string): string {
-  return text
-    .replace(/([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>`]*:)([^\s"'<>`]*)@/gi, `$1${MASK}@`)
-    // A token in the user position (nats://TOKEN@host), where a user part alone is a credential.
-    .replace(/\b((?!rediss?:|postgres(?:ql)?:)[a-z][a-z0-9+.-]*:\/\/)([^\s:/@"'<>`*]+)@/gi, `$1${MASK}@`)
-    .replace(/([?&](?:password|passwd|pwd|token|access_token|api_key|apikey|secret)=)[^&\s]+/gi, `$1${MASK}`);
+  return (
+    text
+      .replace(/([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>`]*:)([^\s"'<>`]*)@/gi, `$1${MASK}@`)
+      // A token in the user position (nats://TOKEN@host), where a user part alone is a credential.
+      .replace(/\b((?!rediss?:|postgres(?:ql)?:)[a-z][a-z0-9+.-]*:\/\/)([^\s:/@"'<>`*]+)@/gi, `$1${MASK}@`)
+      .replace(/([?&](?:password|passwd|pwd|token|access_token|api_key|apikey|secret)=)[^&\s]+/gi, `$1${MASK}`)
+  );
 }
 
 /** Header names whose values are credentials. */

@@ -15,7 +15,10 @@ const SRC = join(ROOT, 'src');
 const CONTRACTS = new Set(['errors.ts', 'exit-codes.ts', 'version.ts']);
 const NODE = new Set(builtinModules);
 
-interface Row { folders: Set<string>; packages: Set<string> }
+interface Row {
+  folders: Set<string>;
+  packages: Set<string>;
+}
 
 function layersTable(): Map<string, Row> {
   const text = readFileSync(join(ROOT, 'ARCHITECTURE.md'), 'utf8');
@@ -34,13 +37,19 @@ function sourceFiles(dir = SRC): string[] {
 
 const folderOf = (path: string) => (path.includes('/') ? path.split('/')[0] : '(top)');
 
-interface Edge { from: string; to?: string; pkg?: string; typeOnly: boolean }
+interface Edge {
+  from: string;
+  to?: string;
+  pkg?: string;
+  typeOnly: boolean;
+}
 
 function edges(): Edge[] {
   return sourceFiles().flatMap((file) =>
     importsOf(file, readFileSync(file, 'utf8')).flatMap((i): Edge[] => {
       const from = relative(SRC, file);
-      if (i.spec.startsWith('.')) return [{ from, to: relative(SRC, resolve(dirname(file), i.spec)).replace(/\.js$/, '.ts'), typeOnly: i.typeOnly }];
+      if (i.spec.startsWith('.'))
+        return [{ from, to: relative(SRC, resolve(dirname(file), i.spec)).replace(/\.js$/, '.ts'), typeOnly: i.typeOnly }];
       const pkg = packageOf(i.spec);
       return pkg && !NODE.has(pkg) ? [{ from, pkg, typeOnly: i.typeOnly }] : [];
     }),
@@ -100,7 +109,9 @@ describe('the layering written in ARCHITECTURE.md holds', () => {
 
   it('the table allows nothing that no code uses', () => {
     const used = new Set(all.map((e) => `${folderOf(e.from)} ${e.pkg ?? folderOf(e.to!)}`));
-    const unused = [...table].flatMap(([folder, row]) => [...row.folders, ...row.packages].filter((x) => !used.has(`${folder} ${x}`)).map((x) => `${folder}/ -> ${x}`));
+    const unused = [...table].flatMap(([folder, row]) =>
+      [...row.folders, ...row.packages].filter((x) => !used.has(`${folder} ${x}`)).map((x) => `${folder}/ -> ${x}`),
+    );
     expect(unused).toEqual([]);
   });
 

@@ -8,7 +8,10 @@ describe('doc tables made from the registries', () => {
   it('every generated table is current, and each is on some page', () => {
     const pages = docPages().map((page) => ({ page, text: readFileSync(new URL(`../../${page}`, import.meta.url), 'utf8') }));
     for (const name of Object.keys(docsTables())) {
-      expect(pages.some((p) => p.text.includes(`<!-- generated:${name} -->`)), `a page has the generated table "${name}"`).toBe(true);
+      expect(
+        pages.some((p) => p.text.includes(`<!-- generated:${name} -->`)),
+        `a page has the generated table "${name}"`,
+      ).toBe(true);
     }
     for (const { page, text } of pages) expect(renderDoc(text, page), `${page} tables are stale: run npm run docs`).toBe(text);
   });

@@ -83,13 +83,18 @@ describe('CI and scheduled use', () => {
     const summary = join(dir, 'summary.md');
     writeFileSync(summary, '# earlier step\n');
     const port = await freePort();
-    const r = await runCli(['probe', '--engine', `risk=${url}`, '--engine', `gone=http://127.0.0.1:${port}`, '--criteria', 'engines.available >= 100%'], {
-      env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary },
-    });
+    const r = await runCli(
+      ['probe', '--engine', `risk=${url}`, '--engine', `gone=http://127.0.0.1:${port}`, '--criteria', 'engines.available >= 100%'],
+      {
+        env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary },
+      },
+    );
     expect(r.code).toBe(1);
     const written = readFileSync(summary, 'utf8');
     expect(written.startsWith('# earlier step\n# ad-hoc probe: production readiness report')).toBe(true);
-    expect(r.stdout).toContain('::error title=validate NO-GO%3A engines.available >= 100%25::engines.available >= 100%25 NOT MET (actual 50%25)');
+    expect(r.stdout).toContain(
+      '::error title=validate NO-GO%3A engines.available >= 100%25::engines.available >= 100%25 NOT MET (actual 50%25)',
+    );
     // With a machine format on stdout the annotations go to stderr, and stdout stays valid JSON.
     const j = await runCli(['probe', '--engine', `gone=http://127.0.0.1:${port}`, '--format', 'json'], { env: { GITHUB_ACTIONS: 'true' } });
     expect(JSON.parse(j.stdout).verdict).toBe('NO-GO');

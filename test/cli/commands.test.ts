@@ -20,7 +20,9 @@ describe('usage and config errors exit 2 with a located message', () => {
     const p = file('bad.yaml', 'targets:\n  - name: risk\n    kind: engine\n    urll: http://localhost:8200\n');
     const r = await runCli(['run', '--config', p]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`validate: the config has 1 problem; nothing was probed.\n${p}:4:5: targets[0]: unknown key "urll" (did you mean "url"?); expected one of: kind, name, url, required, phase, timeout, metrics, path, method, headers, expect, maxBodyBytes, tlsVerify\n`);
+    expect(r.stderr).toBe(
+      `validate: the config has 1 problem; nothing was probed.\n${p}:4:5: targets[0]: unknown key "urll" (did you mean "url"?); expected one of: kind, name, url, required, phase, timeout, metrics, path, method, headers, expect, maxBodyBytes, tlsVerify\n`,
+    );
     expect(r.stdout).toBe('');
   });
 
@@ -37,10 +39,16 @@ describe('usage and config errors exit 2 with a located message', () => {
     [['probe'], 'validate: nothing to probe: give URLs'],
     [['probe', 'ftp://host/x'], 'cannot tell what "ftp://host/x" is from its scheme "ftp:"'],
     [['probe', 'not a url'], '"not a url" is not a URL'],
-    [['probe', 'redis://localhost:1', '--timeout', 'soon'], `error: option '-t, --timeout <duration>' argument 'soon' is invalid. expected a duration like 500ms, 2s, 1m or 1h30m, found "soon"`],
+    [
+      ['probe', 'redis://localhost:1', '--timeout', 'soon'],
+      `error: option '-t, --timeout <duration>' argument 'soon' is invalid. expected a duration like 500ms, 2s, 1m or 1h30m, found "soon"`,
+    ],
     [['probe', 'redis://localhost:1', '--format', 'xml'], 'unknown format "xml"; expected one of: table, markdown, json'],
     [['probe', 'redis://localhost:1', '--out', 'report.pdf'], 'cannot tell the format of --out report.pdf'],
-    [['probe', '--redis', 'cache=http://localhost:6379'], 'url of "cache=http://localhost:6379": expected a URL starting with redis:// or rediss://'],
+    [
+      ['probe', '--redis', 'cache=http://localhost:6379'],
+      'url of "cache=http://localhost:6379": expected a URL starting with redis:// or rediss://',
+    ],
     [['probe', 'redis://localhost:1', '--criteria', 'redis.pnig_ms < 5'], 'unknown measurement "redis.pnig_ms" (did you mean "ping_ms"?)'],
   ])('validate %j', async (args, message) => {
     const r = await runCli(args);
@@ -56,7 +64,9 @@ describe('commands', () => {
     expect(r.code).toBe(0);
     const schema = JSON.parse(r.stdout);
     expect(schema.properties.targets.type).toBe('array');
-    expect(schema.properties.targets.items.oneOf.map((o: { properties: { kind: { const: string } } }) => o.properties.kind.const)).toEqual(PROBES.map((k) => k.kind));
+    expect(schema.properties.targets.items.oneOf.map((o: { properties: { kind: { const: string } } }) => o.properties.kind.const)).toEqual(
+      PROBES.map((k) => k.kind),
+    );
   });
 
   it('init writes a starter config that loads, and will not overwrite it', async () => {
@@ -82,13 +92,19 @@ describe('commands', () => {
     expect(long, 'lines over 80 columns').toEqual([]);
     expect(r.stdout).toContain('(not shown at 80 columns:');
     for (const e of report.probes.filter((p: { kind: string }) => p.kind === 'engine')) expect(r.stdout).toContain(e.name);
-    const unmet = report.criteria.filter((c: { status: string }) => c.status === 'fail').map((c: { name: string; actual: unknown; reason?: string }) => `${c.name}: ${c.actual} ${c.reason ?? ''}`);
+    const unmet = report.criteria
+      .filter((c: { status: string }) => c.status === 'fail')
+      .map((c: { name: string; actual: unknown; reason?: string }) => `${c.name}: ${c.actual} ${c.reason ?? ''}`);
     expect(unmet, 'criteria not met').toEqual([]);
     expect(report.verdict).toBe('GO');
     expect(r.code).toBe(0);
     expect(report.summary.optionalFailing).toEqual(['features']);
     expect(report.probes.filter((p: { kind: string }) => p.kind === 'engine')).toHaveLength(10);
-    expect(report.criteria.find((c: { name: string }) => c.name === 'Engine health')).toMatchObject({ actual: 90, outcome: 'MET', status: 'pass' });
+    expect(report.criteria.find((c: { name: string }) => c.name === 'Engine health')).toMatchObject({
+      actual: 90,
+      outcome: 'MET',
+      status: 'pass',
+    });
     expect(report.criteria.find((c: { name: string }) => c.name === 'Monitoring coverage')).toMatchObject({ actual: 0, outcome: 'MET' });
     console.log(`demo wall time: ${r.wallMs.toFixed(0)} ms`);
   });
@@ -101,7 +117,9 @@ describe('demo: monitoring coverage', () => {
     const report = JSON.parse(readFileSync(json, 'utf8'));
     const coverage = report.criteria.find((c: { name: string }) => c.name === 'Monitoring coverage');
     expect(coverage).toMatchObject({ outcome: 'NOT MET', actual: 1, status: 'fail' });
-    expect(report.probes.find((p: { kind: string }) => p.kind === 'prometheus').warnings).toContain('alerting rule(s) not loaded: ResponseSLA');
+    expect(report.probes.find((p: { kind: string }) => p.kind === 'prometheus').warnings).toContain(
+      'alerting rule(s) not loaded: ResponseSLA',
+    );
     expect(r.code).toBe(1);
   });
 });
@@ -110,7 +128,12 @@ describe('demo --chaos', () => {
   it('restarts an engine, cuts a bus and resets the database of the simulated platform; every fault recovers, isolated', async () => {
     const r = await runCli(['demo', '--chaos', '--format', 'json'], { env: { DEMO_SOAK_DURATION: '2s' } });
     const report = JSON.parse(r.stdout);
-    expect(report.criteria.filter((c: { status: string }) => c.status === 'fail').map((c: { name: string; actual: unknown; reason?: string }) => `${c.name}: ${c.actual} ${c.reason ?? ''}`), 'criteria not met').toEqual([]);
+    expect(
+      report.criteria
+        .filter((c: { status: string }) => c.status === 'fail')
+        .map((c: { name: string; actual: unknown; reason?: string }) => `${c.name}: ${c.actual} ${c.reason ?? ''}`),
+      'criteria not met',
+    ).toEqual([]);
     expect(report.faults.map((f: { name: string; status: string; isolated: boolean }) => [f.name, f.status, f.isolated])).toEqual([
       ['engine-restart', 'pass', true],
       ['bus-interruption', 'pass', true],
@@ -126,7 +149,9 @@ describe('demo --chaos', () => {
     expect(cut.traffic.lost).toBeLessThanOrEqual(feed.delivery.lost);
     expect(cut.traffic.gapMs).toBeGreaterThan(0);
     expect(feed.delivery.published).toBe(feed.delivery.delivered + feed.delivery.lost);
-    console.log(`demo --chaos bus interruption: ${cut.traffic.lost} of ${cut.traffic.published} lost, longest gap ${cut.traffic.gapMs.toFixed(1)} ms`);
+    console.log(
+      `demo --chaos bus interruption: ${cut.traffic.lost} of ${cut.traffic.published} lost, longest gap ${cut.traffic.gapMs.toFixed(1)} ms`,
+    );
     expect(report.verdict).toBe('GO');
     expect(r.code).toBe(0);
   });
@@ -147,24 +172,41 @@ describe('phases, outputs and interruption', () => {
   });
 
   it('a failed phase skips the later phases; the report says why', async () => {
-    const p = file('phased.yaml', `phases: [infrastructure, engines]
+    const p = file(
+      'phased.yaml',
+      `phases: [infrastructure, engines]
 targets:
   - { name: bus, kind: redis, url: "redis://127.0.0.1:${closed}", phase: infrastructure }
   - { name: risk, kind: engine, url: "${engine.url}", phase: engines }
 criteria:
   - engines.available >= 90%
-`);
+`,
+    );
     const r = await runCli(['run', '--config', p, '--format', 'json']);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
-    expect(report.phases.map((x: { name: string; status: string }) => [x.name, x.status])).toEqual([['infrastructure', 'fail'], ['engines', 'skip']]);
-    expect(report.probes.find((x: { name: string }) => x.name === 'risk')).toMatchObject({ status: 'skip', error: 'skipped: phase "infrastructure" failed' });
-    expect(report.criteria[1]).toMatchObject({ status: 'fail', outcome: 'NOT RUN', actual: null, reason: 'not measured: risk skipped: phase "infrastructure" failed' });
+    expect(report.phases.map((x: { name: string; status: string }) => [x.name, x.status])).toEqual([
+      ['infrastructure', 'fail'],
+      ['engines', 'skip'],
+    ]);
+    expect(report.probes.find((x: { name: string }) => x.name === 'risk')).toMatchObject({
+      status: 'skip',
+      error: 'skipped: phase "infrastructure" failed',
+    });
+    expect(report.criteria[1]).toMatchObject({
+      status: 'fail',
+      outcome: 'NOT RUN',
+      actual: null,
+      reason: 'not measured: risk skipped: phase "infrastructure" failed',
+    });
   });
 
   it('writes every output atomically, from the config and from --out, and keeps stdout JSON clean', async () => {
     const out = join(dir, 'out');
-    const p = file('outputs.yaml', `targets:\n  - { name: risk, kind: engine, url: "${engine.url}" }\noutputs:\n  - { format: markdown, path: "${out}/nested/report.md" }\n`);
+    const p = file(
+      'outputs.yaml',
+      `targets:\n  - { name: risk, kind: engine, url: "${engine.url}" }\noutputs:\n  - { format: markdown, path: "${out}/nested/report.md" }\n`,
+    );
     const r = await runCli(['run', '--config', p, '--format', 'json', '--out', `${out}/report.json`, '--out', `table:${out}/report.log`]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).verdict).toBe('GO');
@@ -177,7 +219,10 @@ criteria:
 
   it('Ctrl-C stops the run, writes a partial report marked aborted, and exits 130', async () => {
     const out = join(dir, 'aborted.json');
-    const p = file('slow.yaml', `targets:\n  - { name: stuck, kind: engine, url: "${hanging.url}", timeout: 60s }\n  - { name: risk, kind: engine, url: "${engine.url}" }\n`);
+    const p = file(
+      'slow.yaml',
+      `targets:\n  - { name: stuck, kind: engine, url: "${hanging.url}", timeout: 60s }\n  - { name: risk, kind: engine, url: "${engine.url}" }\n`,
+    );
     let pid = 0;
     const running = runCli(['run', '--config', p, '--out', out, '--format', 'json'], { onSpawn: (id) => (pid = id) });
     await new Promise((r) => setTimeout(r, 700));
@@ -202,6 +247,8 @@ describe('a report file that cannot be written', () => {
     await engine.close();
     expect(JSON.parse(r.stdout).verdict).toBe('GO');
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`validate: the run finished (GO) but a report file could not be written: ${blocker}/report.md: a file stands where its folder should be\n`);
+    expect(r.stderr).toBe(
+      `validate: the run finished (GO) but a report file could not be written: ${blocker}/report.md: a file stands where its folder should be\n`,
+    );
   });
 });

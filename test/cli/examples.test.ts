@@ -26,7 +26,10 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   config = join(dir, 'validate.yaml');
-  writeFileSync(config, `targets:\n  - { name: api, kind: http, url: "${url}/health" }\nscenarios:\n  - { name: steady, kind: rate, target: api, rate: 200, duration: 1s }\ncriteria:\n  - scenario.steady.p99_ms < 500ms\n`);
+  writeFileSync(
+    config,
+    `targets:\n  - { name: api, kind: http, url: "${url}/health" }\nscenarios:\n  - { name: steady, kind: rate, target: api, rate: 200, duration: 1s }\ncriteria:\n  - scenario.steady.p99_ms < 500ms\n`,
+  );
 });
 afterAll(() => server?.close());
 
@@ -39,7 +42,11 @@ function sh(cwd: string, script: string): Promise<{ status: number | null; stder
   mkdirSync(bin, { recursive: true });
   writeFileSync(join(bin, 'validate'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, { mode: 0o755 });
   writeFileSync(join(bin, 'npx'), `#!/bin/sh\nshift\nexec "${process.execPath}" "${BIN}" "$@"\n`, { mode: 0o755 });
-  const child = spawn('sh', ['-c', script], { cwd, env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('sh', ['-c', script], {
+    cwd,
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   return new Promise((resolve) => child.on('close', (status) => resolve({ status, stderr })));
@@ -80,12 +87,20 @@ describe('examples/kubernetes/sharded-readiness.yaml', () => {
     const at = startAt();
     const runs = Array.from({ length: n }, (_, index) => {
       // Kubernetes expands $(VAR) in args from the container's env; envsubst filled ${START_AT} before apply.
-      const args = (c.args as string[]).map((a) => a.replace('${START_AT}', at).replace('$(JOB_COMPLETION_INDEX)', String(index)).replace('/config/validate.yaml', config).replace('/reports/', `${out}/`));
+      const args = (c.args as string[]).map((a) =>
+        a
+          .replace('${START_AT}', at)
+          .replace('$(JOB_COMPLETION_INDEX)', String(index))
+          .replace('/config/validate.yaml', config)
+          .replace('/reports/', `${out}/`),
+      );
       return `JOB_COMPLETION_INDEX=${index} VALIDATE_SHARDS=${n} validate ${args.map((a) => `'${a}'`).join(' ')} &`;
     });
     const shardRun = await sh(out, `${runs.join('\n')}\nwait`);
     expect(shardRun.status, shardRun.stderr).toBe(0);
-    const mergeCmd = (merge.spec.template.spec.containers[0].args[0] as string).replaceAll('/reports/', `${out}/`).replace('/config/validate.yaml', config);
+    const mergeCmd = (merge.spec.template.spec.containers[0].args[0] as string)
+      .replaceAll('/reports/', `${out}/`)
+      .replace('/config/validate.yaml', config);
     const merged = await sh(out, mergeCmd);
     const report = JSON.parse(readFileSync(join(out, 'readiness.json'), 'utf8'));
     // GO, or INCONCLUSIVE (exit 3) when a shard's generator was held up on this busy machine; never NO-GO.
@@ -111,12 +126,15 @@ describe('examples/github/sharded-readiness.yml', () => {
     expect(download.with).toMatchObject({ pattern: 'shard-*', 'merge-multiple': true });
   });
 
-  it('its shard steps, with the matrix filled in, and its merge step: the merge\'s exit code is the gate', async () => {
+  it("its shard steps, with the matrix filled in, and its merge step: the merge's exit code is the gate", async () => {
     const out = folder('github');
     const shards = wf.jobs.shard.strategy.matrix.shard as number[];
     const step = wf.jobs.shard.steps.find((s: { run?: string }) => s.run?.includes('--shard')).run as string;
     const at = startAt();
-    const cmds = shards.map((i) => `${step.replaceAll('${{ matrix.shard }}', String(i)).replace('${{ needs.start.outputs.at }}', at).replace('validate.yaml', config)} &`);
+    const cmds = shards.map(
+      (i) =>
+        `${step.replaceAll('${{ matrix.shard }}', String(i)).replace('${{ needs.start.outputs.at }}', at).replace('validate.yaml', config)} &`,
+    );
     const ran = await sh(out, `${cmds.join('\n')}\nwait`);
     expect(ran.status, ran.stderr).toBe(0);
     const mergeStep = wf.jobs.merge.steps.find((s: { run?: string }) => s.run?.includes('validate merge')).run as string;

@@ -29,7 +29,13 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 });
-afterAll(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+afterAll(
+  () =>
+    new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+);
 
 const PW = encodeURIComponent('s3/cr@t#pw');
 const leaks = (r: { stdout: string; stderr: string }, secret: string) => r.stdout.includes(secret) || r.stderr.includes(secret);
@@ -56,8 +62,11 @@ describe('credentials are used, and never printed', () => {
     const nats = await startNats({ token: TOKEN, jetstream: false });
     try {
       const wrong = nats.url.replace(TOKEN, WRONG);
-      const config = file('nats-token.yaml', `targets:\n  - { name: bus, kind: nats, url: "${nats.url}" }\n  - { name: stale, kind: nats, url: "${wrong}", required: false }\n` +
-        `scenarios:\n  - { name: quotes, kind: bus, target: bus, channel: md.quotes, rate: 100, duration: 1s }\n`);
+      const config = file(
+        'nats-token.yaml',
+        `targets:\n  - { name: bus, kind: nats, url: "${nats.url}" }\n  - { name: stale, kind: nats, url: "${wrong}", required: false }\n` +
+          `scenarios:\n  - { name: quotes, kind: bus, target: bus, channel: md.quotes, rate: 100, duration: 1s }\n`,
+      );
       const outs = ['json', 'md', 'txt', 'html', 'xml', 'prom'].map((ext) => join(dir, `nats-token.${ext}`));
       const r = await runCli(['run', config, '--retries', '0', ...outs.flatMap((o) => ['--out', o])]);
       const everything = [r.stdout, r.stderr, ...outs.map((o) => readFileSync(o, 'utf8'))];
@@ -66,7 +75,10 @@ describe('credentials are used, and never printed', () => {
       }
       const report = JSON.parse(readFileSync(outs[0], 'utf8'));
       // The token was used: the server let the probe and the traffic in, and refused the wrong one.
-      expect(report.probes.map((p: { name: string; status: string }) => [p.name, p.status])).toEqual([['bus', 'pass'], ['stale', 'fail']]);
+      expect(report.probes.map((p: { name: string; status: string }) => [p.name, p.status])).toEqual([
+        ['bus', 'pass'],
+        ['stale', 'fail'],
+      ]);
       expect(report.probes[1].error).toMatch(/^authorization violation/);
       expect(report.scenarios[0].delivery).toMatchObject({ published: 100, delivered: 100 });
       expect(report.scenarios[0].target).toBe(`channel md.quotes on nats://***@127.0.0.1:${nats.port}, 128 B messages`);
@@ -76,7 +88,10 @@ describe('credentials are used, and never printed', () => {
   });
 
   it('--dry-run masks the ${SECRET} values in fault commands and URLs', async () => {
-    const p = file('dry.yaml', `targets:\n  - { name: api, kind: engine, url: "${url}" }\nfaults:\n  - { name: r, fault: { type: restart, command: "curl -H 'x-token: \${API_TOKEN}' https://admin:\${ADMIN_PASS}@ops.example/restart" }, watch: [api] }\n`);
+    const p = file(
+      'dry.yaml',
+      `targets:\n  - { name: api, kind: engine, url: "${url}" }\nfaults:\n  - { name: r, fault: { type: restart, command: "curl -H 'x-token: \${API_TOKEN}' https://admin:\${ADMIN_PASS}@ops.example/restart" }, watch: [api] }\n`,
+    );
     const r = await runCli(['run', '--config', p, '--dry-run'], { env: { API_TOKEN: 'tok-Live-8842', ADMIN_PASS: 'Adm1n-Pass' } });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("would run `curl -H 'x-token: ***' https://admin:***@ops.example/restart`");
@@ -88,25 +103,53 @@ describe('credentials are used, and never printed', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('percent-encode the reserved characters of a password (/ is %2F');
     expect(leaks(r, 'Secret/Part') || leaks(r, 'Secret')).toBe(false);
-    const c = await runCli(['check', '--config', file('bad-url.yaml', 'targets:\n  - { name: bus, kind: redis, url: "redis://:Secret/Part@127.0.0.1:6379" }\n')]);
+    const c = await runCli([
+      'check',
+      '--config',
+      file('bad-url.yaml', 'targets:\n  - { name: bus, kind: redis, url: "redis://:Secret/Part@127.0.0.1:6379" }\n'),
+    ]);
     expect(c.code).toBe(2);
-    expect(c.stderr).toContain('bad-url.yaml:2:36: targets[0].url: expected a URL starting with redis:// or rediss://: it does not parse; percent-encode');
+    expect(c.stderr).toContain(
+      'bad-url.yaml:2:36: targets[0].url: expected a URL starting with redis:// or rediss://: it does not parse; percent-encode',
+    );
     expect(leaks(c, 'Secret')).toBe(false);
   });
 });
 
 describe('no input ends in a stack trace', () => {
   it.each([
-    ['a config over 1 MiB', () => file('big.yaml', `platform: x\n# ${'x'.repeat(2 * 1024 * 1024)}\n`), /big\.yaml: is 2048 KiB; a config is at most 1024 KiB/],
-    ['an alias bomb', () => {
-      let y = 'a: &a [x,x,x,x,x,x,x,x,x,x]\n';
-      let prev = 'a';
-      for (let i = 0; i < 9; i++) { y += `l${i}: &l${i} [${Array(10).fill(`*${prev}`).join(',')}]\n`; prev = `l${i}`; }
-      return file('bomb.yaml', `${y}targets: *l8\n`);
-    }, /bomb\.yaml:2:10: YAML aliases expand to too much/],
+    [
+      'a config over 1 MiB',
+      () => file('big.yaml', `platform: x\n# ${'x'.repeat(2 * 1024 * 1024)}\n`),
+      /big\.yaml: is 2048 KiB; a config is at most 1024 KiB/,
+    ],
+    [
+      'an alias bomb',
+      () => {
+        let y = 'a: &a [x,x,x,x,x,x,x,x,x,x]\n';
+        let prev = 'a';
+        for (let i = 0; i < 9; i++) {
+          y += `l${i}: &l${i} [${Array(10).fill(`*${prev}`).join(',')}]\n`;
+          prev = `l${i}`;
+        }
+        return file('bomb.yaml', `${y}targets: *l8\n`);
+      },
+      /bomb\.yaml:2:10: YAML aliases expand to too much/,
+    ],
     ['a binary file', () => file('bin.yaml', Buffer.from([0x74, 0x3a, 0, 0xff])), /bin\.yaml: is not a text file \(it holds NUL bytes\)/],
-    ['lists nested 20,000 deep', () => file('deep.yaml', `targets: ${'['.repeat(20000)}${']'.repeat(20000)}\n`), /deep\.yaml:1:\d+: YAML syntax: nested too deeply to read/],
-    ['a folder', () => { mkdirSync(join(dir, 'a-folder'), { recursive: true }); return join(dir, 'a-folder'); }, /a-folder: is a folder, not a file/],
+    [
+      'lists nested 20,000 deep',
+      () => file('deep.yaml', `targets: ${'['.repeat(20000)}${']'.repeat(20000)}\n`),
+      /deep\.yaml:1:\d+: YAML syntax: nested too deeply to read/,
+    ],
+    [
+      'a folder',
+      () => {
+        mkdirSync(join(dir, 'a-folder'), { recursive: true });
+        return join(dir, 'a-folder');
+      },
+      /a-folder: is a folder, not a file/,
+    ],
   ])('%s: one located line, exit 2', async (_what, make, message) => {
     const r = await runCli(['check', '--config', make()]);
     expect(r.code).toBe(2);
@@ -127,7 +170,9 @@ describe('no input ends in a stack trace', () => {
     const code = exitOnError(new TypeError("Cannot read properties of null (reading 'alerts')"), (l) => out.push(l), false);
     expect(code).toBe(70);
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatch(/^validate: internal error \(a bug; please report it with the command that caused it\): TypeError: Cannot read properties of null \(reading 'alerts'\)/);
+    expect(out[0]).toMatch(
+      /^validate: internal error \(a bug; please report it with the command that caused it\): TypeError: Cannot read properties of null \(reading 'alerts'\)/,
+    );
     expect(out[0].split('\n').filter(Boolean)).toHaveLength(1);
     const debug: string[] = [];
     exitOnError(new TypeError('x'), (l) => debug.push(l), true);
@@ -147,9 +192,15 @@ describe('outputs and numbers that would do harm', () => {
   });
 
   it('a duration longer than a timer can wait (it would fire at once) is refused, in a config and a flag', async () => {
-    const c = await runCli(['check', '--config', file('huge.yaml', `defaults: { timeout: 9999h }\ntargets:\n  - { name: a, kind: tcp, url: "tcp://127.0.0.1:1" }\n`)]);
+    const c = await runCli([
+      'check',
+      '--config',
+      file('huge.yaml', `defaults: { timeout: 9999h }\ntargets:\n  - { name: a, kind: tcp, url: "tcp://127.0.0.1:1" }\n`),
+    ]);
     expect(c.code).toBe(2);
-    expect(c.stderr).toContain('huge.yaml:1:22: defaults.timeout: "9999h" is longer than 24 days, the longest wait a timer can take; is the unit right?');
+    expect(c.stderr).toContain(
+      'huge.yaml:1:22: defaults.timeout: "9999h" is longer than 24 days, the longest wait a timer can take; is the unit right?',
+    );
     const f = await runCli(['load', `${url}/health`, '-d', '9999h']);
     expect(f.code).toBe(2);
     expect(f.stderr).toContain('"9999h" is longer than 24 days');
@@ -157,7 +208,22 @@ describe('outputs and numbers that would do harm', () => {
 
   it('a rate the generator can never keep: it gives up the schedule, in bounded memory, INVALID and saying why; INCONCLUSIVE (exit 3), with the rate it really got answered', async () => {
     const before = seen.length;
-    const r = await runCli(['load', `http://ops:${PW}@${url.slice(7)}/health`, '-R', '10000000', '-d', '20s', '--max-connections', '2', '--timeout', '1s', '--retries', '0', '--format', 'json']);
+    const r = await runCli([
+      'load',
+      `http://ops:${PW}@${url.slice(7)}/health`,
+      '-R',
+      '10000000',
+      '-d',
+      '20s',
+      '--max-connections',
+      '2',
+      '--timeout',
+      '1s',
+      '--retries',
+      '0',
+      '--format',
+      'json',
+    ]);
     const answered = seen.length - before;
     expect(r.code).toBe(3);
     const report = JSON.parse(r.stdout);
@@ -170,39 +236,46 @@ describe('outputs and numbers that would do harm', () => {
     expect(answered - (s.requests - s.errors)).toBeLessThanOrEqual(2);
     expect(s.rps * (s.durationMs / 1000)).toBeLessThanOrEqual(answered * 1.01);
     expect(s.abandoned).toBeGreaterThan(199_000_000);
-    expect(s.invalidReason).toMatch(/^(the generator fell [\d.]+ s behind its schedule|[\d,]+ requests were waiting for a connection), so it gave up: [\d,]+ of the 200,000,000 requests due were never sent/);
+    expect(s.invalidReason).toMatch(
+      /^(the generator fell [\d.]+ s behind its schedule|[\d,]+ requests were waiting for a connection), so it gave up: [\d,]+ of the 200,000,000 requests due were never sent/,
+    );
     expect(s.generator.maxRssMb).toBeLessThan(400); // a queue of every due request would take gigabytes
   });
 });
 
 describe('quiet and signals', () => {
-  it.each(['redis', 'nats', 'postgres', 'http', 'prometheus'])('a %s probe stuck on a server that never answers stops at SIGTERM, not at its 30 s timeout: exit 143, skipped, INCONCLUSIVE', async (kind) => {
-    // A socket server of the test's own that accepts and then says nothing, as a black-holed service does.
-    const { createServer: tcp } = await import('node:net');
-    let connected: () => void = () => undefined;
-    const stuck = new Promise<void>((r) => (connected = r));
-    const silent = tcp(() => connected());
-    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
-    const at = `127.0.0.1:${(silent.address() as { port: number }).port}`;
-    const scheme = kind === 'prometheus' ? 'http' : kind;
-    const out = join(dir, `stuck-${kind}.json`);
-    const child = spawn(process.execPath, [BIN, 'probe', `--${kind}`, `x=${scheme}://${at}`, '--timeout', '30s', '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let said = '';
-    child.stderr.on('data', (d) => (said += d));
-    try {
-      // Once its connection has reached the server that will never answer, it is stuck: stop it.
-      await stuck;
-      const t0 = performance.now();
-      child.kill('SIGTERM');
-      const code = await new Promise((r) => child.on('close', r));
-      expect([code, performance.now() - t0 < 5000], said).toEqual([143, true]);
-      const report = JSON.parse(readFileSync(out, 'utf8'));
-      expect(report).toMatchObject({ aborted: true, verdict: 'INCONCLUSIVE' });
-      expect(report.probes[0]).toMatchObject({ status: 'skip', error: expect.stringMatching(/^interrupted .*: not measured$/) });
-    } finally {
-      silent.close();
-    }
-  });
+  it.each(['redis', 'nats', 'postgres', 'http', 'prometheus'])(
+    'a %s probe stuck on a server that never answers stops at SIGTERM, not at its 30 s timeout: exit 143, skipped, INCONCLUSIVE',
+    async (kind) => {
+      // A socket server of the test's own that accepts and then says nothing, as a black-holed service does.
+      const { createServer: tcp } = await import('node:net');
+      let connected: () => void = () => undefined;
+      const stuck = new Promise<void>((r) => (connected = r));
+      const silent = tcp(() => connected());
+      await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+      const at = `127.0.0.1:${(silent.address() as { port: number }).port}`;
+      const scheme = kind === 'prometheus' ? 'http' : kind;
+      const out = join(dir, `stuck-${kind}.json`);
+      const child = spawn(process.execPath, [BIN, 'probe', `--${kind}`, `x=${scheme}://${at}`, '--timeout', '30s', '--out', out], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let said = '';
+      child.stderr.on('data', (d) => (said += d));
+      try {
+        // Once its connection has reached the server that will never answer, it is stuck: stop it.
+        await stuck;
+        const t0 = performance.now();
+        child.kill('SIGTERM');
+        const code = await new Promise((r) => child.on('close', r));
+        expect([code, performance.now() - t0 < 5000], said).toEqual([143, true]);
+        const report = JSON.parse(readFileSync(out, 'utf8'));
+        expect(report).toMatchObject({ aborted: true, verdict: 'INCONCLUSIVE' });
+        expect(report.probes[0]).toMatchObject({ status: 'skip', error: expect.stringMatching(/^interrupted .*: not measured$/) });
+      } finally {
+        silent.close();
+      }
+    },
+  );
 
   it('-q: nothing on stdout or stderr when all is well, files still written', async () => {
     const out = join(dir, 'quiet.json');
@@ -213,9 +286,14 @@ describe('quiet and signals', () => {
     expect(JSON.parse(readFileSync(out, 'utf8')).scenarios[0].requests).toBe(10);
   });
 
-  it.each([['SIGTERM', 143], ['SIGHUP', 129]] as const)('%s stops a load within a second, writes the partial report marked aborted, and exits %i', async (signal, exit) => {
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)('%s stops a load within a second, writes the partial report marked aborted, and exits %i', async (signal, exit) => {
     const out = join(dir, `${signal}.json`);
-    const child = spawn(process.execPath, [BIN, 'load', `http://ops:${PW}@${url.slice(7)}/health`, '-d', '30s', '-n', '2', '--out', out], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [BIN, 'load', `http://ops:${PW}@${url.slice(7)}/health`, '-d', '30s', '-n', '2', '--out', out], {
+      stdio: 'ignore',
+    });
     await new Promise((r) => setTimeout(r, 800));
     const t0 = performance.now();
     child.kill(signal);

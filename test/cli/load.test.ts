@@ -21,7 +21,13 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
 });
-afterAll(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+afterAll(
+  () =>
+    new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+);
 
 describe('validate load', () => {
   it('closed model: one scenario in the same report model, clean JSON on stdout', async () => {
@@ -30,7 +36,15 @@ describe('validate load', () => {
     const report = JSON.parse(r.stdout);
     expect(report.schemaVersion).toBe(1);
     expect(report.scenarios).toHaveLength(1);
-    expect(report.scenarios[0]).toMatchObject({ name: 'load-4', kind: 'concurrency', model: 'closed', connections: 4, requests: 400, errors: 0, validity: 'VALID' });
+    expect(report.scenarios[0]).toMatchObject({
+      name: 'load-4',
+      kind: 'concurrency',
+      model: 'closed',
+      connections: 4,
+      requests: 400,
+      errors: 0,
+      validity: 'VALID',
+    });
     expect(Object.keys(report.scenarios[0].latencyMs)).toEqual(['min', 'mean', 'p50', 'p90', 'p99', 'p999', 'max']);
   });
 
@@ -65,17 +79,32 @@ describe('validate load', () => {
   });
 
   it('a --criteria on success replaces the default error budget', async () => {
-    const r = await runCli(['load', `${url}flaky`, '-n', '2', '-r', '300', '--criteria', 'scenario.success_rate >= 60%', '--format', 'json']);
+    const r = await runCli([
+      'load',
+      `${url}flaky`,
+      '-n',
+      '2',
+      '-r',
+      '300',
+      '--criteria',
+      'scenario.success_rate >= 60%',
+      '--format',
+      'json',
+    ]);
     expect(r.stderr).toContain('errors are judged by your --criteria');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
-    expect(report.recommendation).toBe(`GO: every critical criterion is met. Follow up before or soon after go-live: load results with errors within their budget: load-2 (${(100 - report.scenarios[0].successRate).toFixed(2)}%).`);
+    expect(report.recommendation).toBe(
+      `GO: every critical criterion is met. Follow up before or soon after go-live: load results with errors within their budget: load-2 (${(100 - report.scenarios[0].successRate).toFixed(2)}%).`,
+    );
   });
 
   it('a generator paused mid-run (as a stalled VM is) makes the result INVALID and the verdict INCONCLUSIVE, exit 3, naming a pause as the cause', async () => {
     const { spawn } = await import('node:child_process');
     const { BIN } = await import('../helpers/cli.js');
-    const child = spawn(process.execPath, [BIN, 'load', url, '-R', '200', '-d', '2s', '--retries', '0', '--format', 'json'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, [BIN, 'load', url, '-R', '200', '-d', '2s', '--retries', '0', '--format', 'json'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
     // Every thread of the process stops, the generator's too: 300 ms of its schedule go by unsent.
@@ -89,9 +118,15 @@ describe('validate load', () => {
     expect(code).toBe(3);
     expect(s.validity).toBe('INVALID');
     expect(s.generator.scheduleLagP99Ms).toBeGreaterThan(100);
-    expect(s.invalidReason).toMatch(/^the load generator sent requests [\d.]+ ms late \(p99\), over the 10 ms limit, so the asked rate was not the one sent; /);
+    expect(s.invalidReason).toMatch(
+      /^the load generator sent requests [\d.]+ ms late \(p99\), over the 10 ms limit, so the asked rate was not the one sent; /,
+    );
     expect(report.verdict).toBe('INCONCLUSIVE');
-    expect(report.criteria.find((c: { key?: string }) => c.key === 'valid-load')).toMatchObject({ status: 'inconclusive', outcome: 'INCONCLUSIVE', actual: 1 });
+    expect(report.criteria.find((c: { key?: string }) => c.key === 'valid-load')).toMatchObject({
+      status: 'inconclusive',
+      outcome: 'INCONCLUSIVE',
+      actual: 1,
+    });
   });
 
   it('a criterion not met exits 1', async () => {
@@ -109,14 +144,19 @@ describe('validate load', () => {
     const s = report.scenarios[0];
     expect(s).toMatchObject({ validity: 'VALID', status: 'fail', requests: 20, errors: 20, rps: 0 });
     expect(s.errorCauses).toEqual({ [`connection refused: nothing is listening on 127.0.0.1:${port}`]: 20 });
-    expect(report.criteria.find((c: { key?: string }) => c.key === 'error-budget').reason).toBe(`not met by: load-10 (100.0% of 20 requests failed (connection refused: nothing is listening on 127.0.0.1:${port} x20); success 0.0% is under the required 99.9%)`);
+    expect(report.criteria.find((c: { key?: string }) => c.key === 'error-budget').reason).toBe(
+      `not met by: load-10 (100.0% of 20 requests failed (connection refused: nothing is listening on 127.0.0.1:${port} x20); success 0.0% is under the required 99.9%)`,
+    );
   });
 
   it.each([
     [['load', 'http://127.0.0.1:1/', '-R', '10', '-r', '5'], '--requests goes with the closed model; with --rate, give --duration'],
     [['load', 'http://127.0.0.1:1/', '-H', 'no-colon'], '--header "no-colon": expected NAME: VALUE'],
     [['load', 'ftp://x/'], 'URL: expected a URL'],
-    [['load', 'http://127.0.0.1:1/', '-n', '0'], "error: option '-n, --connections <n>' argument '0' is invalid. expected a whole number of at least 1"],
+    [
+      ['load', 'http://127.0.0.1:1/', '-n', '0'],
+      "error: option '-n, --connections <n>' argument '0' is invalid. expected a whole number of at least 1",
+    ],
   ])('validate %j exits 2', async (args, message) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);

@@ -34,18 +34,32 @@ function sh(script: string, env: NodeJS.ProcessEnv = {}, cwd = dir) {
     cwd,
     encoding: 'utf8',
     timeout: 240_000,
-    env: { ...process.env, npm_config_prefix: prefix, npm_config_update_notifier: 'false', PATH: `${prefix}/bin:${process.env.PATH}`, ...env },
+    env: {
+      ...process.env,
+      npm_config_prefix: prefix,
+      npm_config_update_notifier: 'false',
+      PATH: `${prefix}/bin:${process.env.PATH}`,
+      ...env,
+    },
   });
 }
 
 beforeAll(async () => {
   redisServer = await startRedis();
-  const out = execFileSync('npm', ['pack', '--pack-destination', dir, '--json'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = execFileSync('npm', ['pack', '--pack-destination', dir, '--json'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const [packed] = JSON.parse(out) as { filename: string; files: { path: string }[] }[];
   tarball = join(dir, packed.filename);
   writeFileSync(join(dir, 'files.json'), JSON.stringify(packed.files.map((f) => f.path)));
   // The Dockerfile's install line, with the image's /tmp being this test's folder.
-  const install = sh(dockerInstallLine().replaceAll('/tmp/', `${dir}/`).replace(/ && rm .*$/, ''));
+  const install = sh(
+    dockerInstallLine()
+      .replaceAll('/tmp/', `${dir}/`)
+      .replace(/ && rm .*$/, ''),
+  );
   expect(install.status, install.stderr).toBe(0);
 }, 300_000);
 
@@ -54,11 +68,21 @@ afterAll(() => redisServer?.stop());
 describe('the packed package', () => {
   it('ships dist, the runnable fixtures, README and LICENSE; no sources, tests or source maps', () => {
     const files: string[] = JSON.parse(readFileSync(join(dir, 'files.json'), 'utf8'));
-    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'bin/validate', 'dist/main.js', 'fixtures/demo.yaml', 'fixtures/trading-platform.yaml']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'LICENSE',
+        'README.md',
+        'package.json',
+        'bin/validate',
+        'dist/main.js',
+        'fixtures/demo.yaml',
+        'fixtures/trading-platform.yaml',
+      ]),
+    );
     expect(files.filter((f) => f.endsWith('.map') || f.startsWith('src/') || f.startsWith('test/'))).toEqual([]);
   });
 
-  it('installed from the tarball into an empty prefix (the Dockerfile\'s step), both bins run and probe a real Redis', () => {
+  it("installed from the tarball into an empty prefix (the Dockerfile's step), both bins run and probe a real Redis", () => {
     const redis = redisServer.url;
     expect(readdirSync(join(prefix, 'bin')).sort()).toEqual(['readiness-gate', 'validate']);
     const version = sh('validate --version');
@@ -70,9 +94,11 @@ describe('the packed package', () => {
     expect(JSON.parse(probe.stdout)).toMatchObject({ verdict: 'GO', probes: [{ kind: 'redis', status: 'pass' }] });
   });
 
-  it('the GitHub Action\'s steps, run as a runner runs them: job summary, annotations on the config\'s lines, and the exit code passed through', () => {
+  it("the GitHub Action's steps, run as a runner runs them: job summary, annotations on the config's lines, and the exit code passed through", () => {
     const redis = redisServer.url;
-    const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { runs: { using: string; steps: { shell: string; run: string; env?: Record<string, string> }[] } };
+    const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
+      runs: { using: string; steps: { shell: string; run: string; env?: Record<string, string> }[] };
+    };
     expect(action.runs.using).toBe('composite');
     const workspace = join(dir, 'workspace');
     mkdirSync(join(workspace, 'ops'), { recursive: true });
@@ -95,13 +121,17 @@ describe('the packed package', () => {
     for (const step of action.runs.steps) {
       expect(step.shell).toBe('bash');
       // The runner fills `${{ inputs.x }}` in the step's env; the script reads them as variables.
-      const env = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, v.replace(/\$\{\{ inputs\.(\w+) \}\}/g, (_m, name: string) => inputs[name])]));
+      const env = Object.fromEntries(
+        Object.entries(step.env ?? {}).map(([k, v]) => [k, v.replace(/\$\{\{ inputs\.(\w+) \}\}/g, (_m, name: string) => inputs[name])]),
+      );
       expect(step.run).not.toContain('${{');
       last = sh(step.run, { ...github, ...env }, workspace);
     }
     expect(last.status, last.stderr).toBe(1);
     expect(readFileSync(summary, 'utf8')).toMatch(/^# Gate test: production readiness report\n\n\*\*Verdict: ❌ NO-GO\*\*/);
-    expect(last.stdout).toContain('::error file=ops/gate.yaml,line=9,title=validate NO-GO%3A Buses up::redis.available >= 90%25 NOT MET (actual 80%25)');
+    expect(last.stdout).toContain(
+      '::error file=ops/gate.yaml,line=9,title=validate NO-GO%3A Buses up::redis.available >= 90%25 NOT MET (actual 80%25)',
+    );
     const written = JSON.parse(readFileSync(join(workspace, 'readiness.json'), 'utf8'));
     expect(written.verdict).toBe('NO-GO');
     const schema = JSON.parse(sh('validate schema report').stdout);

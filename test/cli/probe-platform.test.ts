@@ -22,7 +22,10 @@ describe('validate probe: a whole platform from the command line', () => {
   beforeAll(async () => {
     for (let i = 0; i < ENGINES.length; i++) engines.push(await engineServer());
     const primary = await startRedis();
-    redis.push(primary, ...(await Promise.all([startRedis({ replicaOf: primary.port }), startRedis({ password: PASSWORD }), startRedis()])));
+    redis.push(
+      primary,
+      ...(await Promise.all([startRedis({ replicaOf: primary.port }), startRedis({ password: PASSWORD }), startRedis()])),
+    );
     prom = await startPrometheus();
     hanging = await hangingServer();
     downPort = await freePort();
@@ -34,8 +37,10 @@ describe('validate probe: a whole platform from the command line', () => {
       `--redis=gpu-bus=${redis[3].url}`,
       `--postgres=db=${POSTGRES_URL}`,
       `--prometheus=monitoring=${prom.url}`,
-      '--criteria', 'engines.available >= 100%',
-      '--criteria', 'engine.latency_ms < 1s',
+      '--criteria',
+      'engines.available >= 100%',
+      '--criteria',
+      'engine.latency_ms < 1s',
     ];
   });
   afterAll(async () => {
@@ -58,7 +63,9 @@ describe('validate probe: a whole platform from the command line', () => {
     const report = JSON.parse(json.stdout);
     expect(report.verdict).toBe('NO-GO');
     expect(report.summary.requiredFailing).toEqual(['collateral']);
-    expect(report.probes.find((p: { name: string }) => p.name === 'collateral').error).toBe(`connection refused: nothing is listening on 127.0.0.1:${downPort}`);
+    expect(report.probes.find((p: { name: string }) => p.name === 'collateral').error).toBe(
+      `connection refused: nothing is listening on 127.0.0.1:${downPort}`,
+    );
     console.log(`16-target probe with one down: ${r.wallMs.toFixed(0)} ms wall`);
   });
 
@@ -82,7 +89,9 @@ describe('validate probe: a whole platform from the command line', () => {
 
   it('the bus password appears in no output format, even in error messages', async () => {
     const wrong = `redis://:${PASSWORD}-wrong@127.0.0.1:${redis[2].port}`;
-    const dir = (await import('node:fs')).mkdtempSync((await import('node:path')).join((await import('node:os')).tmpdir(), 'validate-redact-'));
+    const dir = (await import('node:fs')).mkdtempSync(
+      (await import('node:path')).join((await import('node:os')).tmpdir(), 'validate-redact-'),
+    );
     const outs = ['json', 'md', 'txt'].map((ext) => `${dir}/report.${ext}`);
     const r = await runCli(['probe', `--redis=ok=${redis[2].url}`, `--redis=wrong=${wrong}`, ...outs.flatMap((o) => ['--out', o])]);
     const { readFileSync } = await import('node:fs');
@@ -92,6 +101,8 @@ describe('validate probe: a whole platform from the command line', () => {
       expect(text).not.toContain(encodeURIComponent(PASSWORD));
     }
     expect(everything[2]).toContain(`redis://:***@127.0.0.1:${redis[2].port}`);
-    expect(JSON.parse(everything[2]).probes.find((p: { name: string }) => p.name === 'wrong').error).toMatch(/^authentication failed for Redis/);
+    expect(JSON.parse(everything[2]).probes.find((p: { name: string }) => p.name === 'wrong').error).toMatch(
+      /^authentication failed for Redis/,
+    );
   });
 });

@@ -10,7 +10,11 @@ const load = (name: string, env: NodeJS.ProcessEnv = {}) =>
 describe('shipped configs load and say what they should', () => {
   it('the reference trading platform: 10 engines at their real ports, 4 Redis buses, PostgreSQL, Prometheus, Grafana', () => {
     const c = load('trading-platform.yaml');
-    const ports = (kind: string) => c.targets.filter((t) => t.kind === kind).map((t) => Number(new URL(t.url).port)).sort();
+    const ports = (kind: string) =>
+      c.targets
+        .filter((t) => t.kind === kind)
+        .map((t) => Number(new URL(t.url).port))
+        .sort();
     expect(ports('engine')).toEqual([8100, 8200, 8300, 8400, 8500, 8600, 8700, 8800, 8900, 9000]);
     expect(ports('redis')).toEqual([6379, 6380, 6381, 6382]);
     expect(ports('postgres')).toEqual([5432]);
@@ -25,7 +29,15 @@ describe('shipped configs load and say what they should', () => {
 
   it('the demo config', () => {
     const env = Object.fromEntries(DEMO_ENGINES.map((e, i) => [`DEMO_${e.toUpperCase()}_URL`, `http://127.0.0.1:${9100 + i}`]));
-    const c = load('demo.yaml', { ...env, DEMO_PROMETHEUS_URL: 'http://127.0.0.1:9999', DEMO_GRAFANA_URL: 'http://127.0.0.1:9998', DEMO_GRAFANA_TOKEN: 't', DEMO_WS_URL: 'ws://127.0.0.1:9105/ws', DEMO_SOAK_DURATION: '5s', DEMO_PG_APPLICATION: 'demo-portfolio' });
+    const c = load('demo.yaml', {
+      ...env,
+      DEMO_PROMETHEUS_URL: 'http://127.0.0.1:9999',
+      DEMO_GRAFANA_URL: 'http://127.0.0.1:9998',
+      DEMO_GRAFANA_TOKEN: 't',
+      DEMO_WS_URL: 'ws://127.0.0.1:9105/ws',
+      DEMO_SOAK_DURATION: '5s',
+      DEMO_PG_APPLICATION: 'demo-portfolio',
+    });
     expect(c.faults.map((f) => f.name)).toEqual(['engine-restart', 'bus-interruption', 'database-reset']);
     expect(c.faults[1]).toMatchObject({ during: 'md-feed', at: 1000 });
     expect(c.targets.filter((t) => t.kind === 'engine')).toHaveLength(10);

@@ -36,7 +36,10 @@ describe('a config without some targets, through the kinds own references', () =
     const { config, dropped } = withoutTargets(full, new Set(['bus']));
     expect(config.targets.map((t) => t.name)).toEqual(['risk', 'db', 'prom']);
     expect(config.scenarios.map((s) => s.name)).toEqual(['ops']);
-    expect((config.scenarios[0] as unknown as { operations: { name: string }[] }).operations.map((o) => o.name)).toEqual(['order', 'query']);
+    expect((config.scenarios[0] as unknown as { operations: { name: string }[] }).operations.map((o) => o.name)).toEqual([
+      'order',
+      'query',
+    ]);
     // db-reset acts on db, which stays, and still has risk to watch once bus is gone.
     expect(config.faults.map((f) => [f.name, f.watch])).toEqual([['db-reset', ['risk']]]);
     expect(config.criteria.filter((c) => !c.implicit).map((c) => c.name)).toEqual(['Query SLA', 'Engines']);

@@ -11,7 +11,13 @@ const ENGINES = ['analytics', 'risk', 'factor', 'ml', 'features', 'websocket', '
 const targets: TargetBase[] = [
   ...ENGINES.map((name) => ({ name, kind: 'engine', url: 'http://x', required: name !== 'features' })),
   { name: 'primary', kind: 'redis', url: 'redis://x', required: true },
-  { name: 'monitoring', kind: 'prometheus', url: 'http://p', required: true, queries: [{ name: 'error_rate_pct', query: 'x', unit: 'percent' }] } as TargetBase,
+  {
+    name: 'monitoring',
+    kind: 'prometheus',
+    url: 'http://p',
+    required: true,
+    queries: [{ name: 'error_rate_pct', query: 'x', unit: 'percent' }],
+  } as TargetBase,
 ];
 const catalog = targetCatalog(targets);
 
@@ -23,7 +29,11 @@ function compile(expect: string, severity: 'critical' | 'warning' = 'critical'):
 
 function engine(name: string, up: boolean, latency: number): MeasuredItem {
   return {
-    kind: 'engine', name, status: up ? 'pass' : 'fail', required: name !== 'features', error: up ? undefined : 'HTTP 503, expected 2xx',
+    kind: 'engine',
+    name,
+    status: up ? 'pass' : 'fail',
+    required: name !== 'features',
+    error: up ? undefined : 'HTTP 503, expected 2xx',
     measurements: [
       { metric: 'available', value: up ? 100 : 0, unit: 'percent' },
       { metric: 'latency_ms', value: latency, unit: 'ms' },
@@ -33,12 +43,26 @@ function engine(name: string, up: boolean, latency: number): MeasuredItem {
 
 const nineOfTen = ENGINES.map((e, i) => engine(e, e !== 'features', 1 + i));
 const infra: MeasuredItem[] = [
-  { kind: 'redis', name: 'primary', status: 'pass', required: true, measurements: [{ metric: 'memory_used_pct', value: 42, unit: 'percent' }] },
   {
-    kind: 'prometheus', name: 'monitoring', status: 'warn', required: true,
+    kind: 'redis',
+    name: 'primary',
+    status: 'pass',
+    required: true,
+    measurements: [{ metric: 'memory_used_pct', value: 42, unit: 'percent' }],
+  },
+  {
+    kind: 'prometheus',
+    name: 'monitoring',
+    status: 'warn',
+    required: true,
     measurements: [
       { metric: 'alerts_firing', value: 1, unit: 'count' },
-      { metric: 'alerts_firing', labels: { alertname: 'EngineMaintenance', severity: 'warning', instance: 'features:8500' }, value: 1, unit: 'count' },
+      {
+        metric: 'alerts_firing',
+        labels: { alertname: 'EngineMaintenance', severity: 'warning', instance: 'features:8500' },
+        value: 1,
+        unit: 'count',
+      },
       { metric: 'error_rate_pct', value: 0.4, unit: 'percent' },
     ],
     // The rules say what could fire: a critical EngineDown exists, it is just not firing.
@@ -49,9 +73,22 @@ const infra: MeasuredItem[] = [
 describe('expression parser', () => {
   it('parses references with labels, numbers with units, and strings', () => {
     const e = parseExpression('prometheus.alerts_firing{severity="critical", team=\'core\'} == 0');
-    expect(e.left).toMatchObject({ type: 'ref', path: ['prometheus', 'alerts_firing'], matchers: [{ name: 'severity', op: '=', value: 'critical' }, { name: 'team', op: '=', value: 'core' }] });
+    expect(e.left).toMatchObject({
+      type: 'ref',
+      path: ['prometheus', 'alerts_firing'],
+      matchers: [
+        { name: 'severity', op: '=', value: 'critical' },
+        { name: 'team', op: '=', value: 'core' },
+      ],
+    });
     const ops = parseExpression('a.alerts_firing{job!="batch", instance=~"10\\..*", env!~"dev|test"} == 0').left;
-    expect(ops).toMatchObject({ matchers: [{ name: 'job', op: '!=' }, { name: 'instance', op: '=~', value: '10\\..*' }, { name: 'env', op: '!~', value: 'dev|test' }] });
+    expect(ops).toMatchObject({
+      matchers: [
+        { name: 'job', op: '!=' },
+        { name: 'instance', op: '=~', value: '10\\..*' },
+        { name: 'env', op: '!~', value: 'dev|test' },
+      ],
+    });
     expect(e.op).toBe('==');
     expect(parseExpression('engine.risk.latency_ms<0.1s').right).toMatchObject({ type: 'number', value: 0.1, unit: 's' });
   });
@@ -102,9 +139,15 @@ describe('compiling against what the config measures', () => {
 
 describe('evaluation and verdict', () => {
   it('9 of 10 engines healthy, the down one optional, meets engines.available >= 90%: GO', () => {
-    const criteria = [{ ...(compileCriterion(REQUIRED_PROBES_CRITERION, catalog) as Criterion), implicit: true }, compile('engines.available >= 90%')];
+    const criteria = [
+      { ...(compileCriterion(REQUIRED_PROBES_CRITERION, catalog) as Criterion), implicit: true },
+      compile('engines.available >= 90%'),
+    ];
     const results = evaluateCriteria(criteria, [...nineOfTen, ...infra]);
-    expect(results.map((r) => [r.actual, r.outcome, r.status])).toEqual([[0, 'MET', 'pass'], [90, 'MET', 'pass']]);
+    expect(results.map((r) => [r.actual, r.outcome, r.status])).toEqual([
+      [0, 'MET', 'pass'],
+      [90, 'MET', 'pass'],
+    ]);
     expect(decideVerdict(results)).toBe('GO');
   });
 
@@ -123,44 +166,92 @@ describe('evaluation and verdict', () => {
   });
 
   it('aggregates by the metric kind: worst latency, summed counts', () => {
-    const [lat, alerts] = evaluateCriteria([compile('engine.latency_ms < 100ms'), compile('prometheus.alerts_firing < 5')], [...nineOfTen, ...infra]);
+    const [lat, alerts] = evaluateCriteria(
+      [compile('engine.latency_ms < 100ms'), compile('prometheus.alerts_firing < 5')],
+      [...nineOfTen, ...infra],
+    );
     expect(lat.actual).toBe(10); // the slowest engine, collateral (index 9)
     expect(alerts.actual).toBe(1);
   });
 
   it('grades by margin: far beyond A+, beyond A, just met B', () => {
-    const rs = evaluateCriteria([compile('engine.latency_ms < 100'), compile('engine.latency_ms < 10.6'), compile('engine.latency_ms <= 10')], nineOfTen);
-    expect(rs.map((r) => [r.outcome, r.grade])).toEqual([['EXCEEDED', 'A+'], ['EXCEEDED', 'A'], ['MET', 'B']]);
+    const rs = evaluateCriteria(
+      [compile('engine.latency_ms < 100'), compile('engine.latency_ms < 10.6'), compile('engine.latency_ms <= 10')],
+      nineOfTen,
+    );
+    expect(rs.map((r) => [r.outcome, r.grade])).toEqual([
+      ['EXCEEDED', 'A+'],
+      ['EXCEEDED', 'A'],
+      ['MET', 'B'],
+    ]);
   });
 
   it('a severity some rule has but none fires is zero; one no rule has is NOT RUN; a target that failed is NOT MET with the reason', () => {
     const [crit, page, dead] = evaluateCriteria(
-      [compile('prometheus.alerts_firing{severity="critical"} == 0'), compile('prometheus.alerts_firing{severity="page"} == 0'), compile('engine.features.latency_ms < 100')],
-      [...infra, engine('features', false, NaN)].map((i) => (i.name === 'features' ? { ...i, measurements: i.measurements.filter((m) => m.metric !== 'latency_ms') } : i)),
+      [
+        compile('prometheus.alerts_firing{severity="critical"} == 0'),
+        compile('prometheus.alerts_firing{severity="page"} == 0'),
+        compile('engine.features.latency_ms < 100'),
+      ],
+      [...infra, engine('features', false, NaN)].map((i) =>
+        i.name === 'features' ? { ...i, measurements: i.measurements.filter((m) => m.metric !== 'latency_ms') } : i,
+      ),
     );
     expect(crit).toMatchObject({ actual: 0, status: 'pass', outcome: 'MET' });
-    expect(page).toMatchObject({ actual: null, status: 'fail', outcome: 'NOT RUN', reason: 'no alerts_firing series of monitoring can have severity="page"; severity is one of: critical, warning' });
-    expect(dead).toMatchObject({ actual: null, status: 'fail', outcome: 'NOT MET', grade: 'F', reason: 'not measured: features failed (HTTP 503, expected 2xx)' });
+    expect(page).toMatchObject({
+      actual: null,
+      status: 'fail',
+      outcome: 'NOT RUN',
+      reason: 'no alerts_firing series of monitoring can have severity="page"; severity is one of: critical, warning',
+    });
+    expect(dead).toMatchObject({
+      actual: null,
+      status: 'fail',
+      outcome: 'NOT MET',
+      grade: 'F',
+      reason: 'not measured: features failed (HTTP 503, expected 2xx)',
+    });
   });
 
   it('a selector on a metric without labels is a config error', () => {
-    expect(compileCriterion({ expect: 'engine.latency_ms{job="x"} < 1', severity: 'critical' }, catalog)).toBe('"engine.latency_ms{job="x"}": latency_ms has no labels to select; remove the {...}');
+    expect(compileCriterion({ expect: 'engine.latency_ms{job="x"} < 1', severity: 'critical' }, catalog)).toBe(
+      '"engine.latency_ms{job="x"}": latency_ms has no labels to select; remove the {...}',
+    );
   });
 
   it('over many targets: a required one that measured nothing stops the claim; an optional one that failed is left out', () => {
     const down = { ...engine('risk', false, NaN), measurements: [{ metric: 'available', value: 0, unit: 'percent' as const }] };
-    const [r] = evaluateCriteria([compile('engine.latency_ms < 100ms')], nineOfTen.map((i) => (i.name === 'risk' ? down : i)));
+    const [r] = evaluateCriteria(
+      [compile('engine.latency_ms < 100ms')],
+      nineOfTen.map((i) => (i.name === 'risk' ? down : i)),
+    );
     expect(r).toMatchObject({ outcome: 'NOT MET', status: 'fail', reason: 'not measured: risk failed (HTTP 503, expected 2xx)' });
     const optionalDown = { ...down, name: 'features', required: false };
-    const [o] = evaluateCriteria([compile('engine.latency_ms < 100ms')], nineOfTen.map((i) => (i.name === 'features' ? optionalDown : i)));
+    const [o] = evaluateCriteria(
+      [compile('engine.latency_ms < 100ms')],
+      nineOfTen.map((i) => (i.name === 'features' ? optionalDown : i)),
+    );
     expect(o).toMatchObject({ outcome: 'EXCEEDED', actual: 10 });
   });
 
   it('a target that said it could not measure a metric makes a criterion on it NOT RUN, even among others that did', () => {
     const replicas: MeasuredItem[] = [
       { kind: 'redis', name: 'primary', status: 'pass', required: true, measurements: [] },
-      { kind: 'redis', name: 'replica-1', status: 'pass', required: true, measurements: [{ metric: 'replication_lag_s', value: 0.1, unit: 'seconds' }] },
-      { kind: 'redis', name: 'replica-2', status: 'warn', required: true, measurements: [], unmeasured: { replication_lag_s: 'the replication link is down' } },
+      {
+        kind: 'redis',
+        name: 'replica-1',
+        status: 'pass',
+        required: true,
+        measurements: [{ metric: 'replication_lag_s', value: 0.1, unit: 'seconds' }],
+      },
+      {
+        kind: 'redis',
+        name: 'replica-2',
+        status: 'warn',
+        required: true,
+        measurements: [],
+        unmeasured: { replication_lag_s: 'the replication link is down' },
+      },
     ];
     const [r] = evaluateCriteria([compile('redis.replication_lag_s < 5s')], replicas);
     expect(r).toMatchObject({ outcome: 'NOT RUN', status: 'fail', reason: 'not measured: replica-2: the replication link is down' });
@@ -169,8 +260,14 @@ describe('evaluation and verdict', () => {
   });
 
   it('a warning criterion not met is reported but still GO', () => {
-    const rs = evaluateCriteria([compile('redis.memory_used_pct < 40%', 'warning'), compile('prometheus.monitoring.error_rate_pct < 1%')], infra);
-    expect(rs.map((r) => [r.status, r.grade])).toEqual([['warn', 'D'], ['pass', 'A+']]);
+    const rs = evaluateCriteria(
+      [compile('redis.memory_used_pct < 40%', 'warning'), compile('prometheus.monitoring.error_rate_pct < 1%')],
+      infra,
+    );
+    expect(rs.map((r) => [r.status, r.grade])).toEqual([
+      ['warn', 'D'],
+      ['pass', 'A+'],
+    ]);
     expect(decideVerdict(rs)).toBe('GO');
   });
 });

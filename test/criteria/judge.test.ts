@@ -14,8 +14,27 @@ import { SCENARIO_METRICS } from '../../src/scenarios/metrics.js';
 // (NO-GO), what the tool could not vouch for is INCONCLUSIVE, and nothing that measured nothing passes.
 
 const catalog = new MetricCatalog([
-  { kind: 'scenario', aliases: [], metrics: SCENARIO_METRICS, members: new Map([['md-feed', {}], ['orders', {}], ['quotes', {}]]), category: 'Load' },
-  { kind: 'fault', aliases: [], metrics: FAULT_METRICS, members: new Map([['bus-cut', {}], ['restart', {}]]), category: 'Fault tolerance' },
+  {
+    kind: 'scenario',
+    aliases: [],
+    metrics: SCENARIO_METRICS,
+    members: new Map([
+      ['md-feed', {}],
+      ['orders', {}],
+      ['quotes', {}],
+    ]),
+    category: 'Load',
+  },
+  {
+    kind: 'fault',
+    aliases: [],
+    metrics: FAULT_METRICS,
+    members: new Map([
+      ['bus-cut', {}],
+      ['restart', {}],
+    ]),
+    category: 'Fault tolerance',
+  },
 ]);
 
 function compile(expect: string, severity: 'critical' | 'warning' = 'critical'): Criterion {
@@ -25,14 +44,33 @@ function compile(expect: string, severity: 'critical' | 'warning' = 'critical'):
 }
 
 const load = (name: string, p99: number, o: { invalid?: string; overBudget?: string } = {}): MeasuredItem => ({
-  family: 'scenario', kind: 'scenario', name, status: o.overBudget ? 'fail' : o.invalid ? 'inconclusive' : 'pass', required: true,
-  measurements: [{ metric: 'p99_ms', value: p99, unit: 'ms' }, { metric: 'invalid', value: o.invalid ? 1 : 0, unit: 'count' }, { metric: 'over_error_budget', value: o.overBudget ? 1 : 0, unit: 'count' }],
-  ...(o.invalid && { inconclusive: `INVALID: ${o.invalid}` }), ...(o.overBudget && { qualified: o.overBudget }),
+  family: 'scenario',
+  kind: 'scenario',
+  name,
+  status: o.overBudget ? 'fail' : o.invalid ? 'inconclusive' : 'pass',
+  required: true,
+  measurements: [
+    { metric: 'p99_ms', value: p99, unit: 'ms' },
+    { metric: 'invalid', value: o.invalid ? 1 : 0, unit: 'count' },
+    { metric: 'over_error_budget', value: o.overBudget ? 1 : 0, unit: 'count' },
+  ],
+  ...(o.invalid && { inconclusive: `INVALID: ${o.invalid}` }),
+  ...(o.overBudget && { qualified: o.overBudget }),
 });
 
 const fault = (name: string, o: { noEffect?: boolean; recovered?: boolean }): MeasuredItem => ({
-  family: 'fault', kind: 'fault', name, required: true, status: o.noEffect ? 'inconclusive' : o.recovered === false ? 'fail' : 'pass',
-  measurements: o.noEffect ? [{ metric: 'took_effect', value: 0, unit: 'count' }] : [{ metric: 'took_effect', value: 1, unit: 'count' }, { metric: 'passed', value: o.recovered === false ? 0 : 1, unit: 'count' }, { metric: 'recovery_ms', value: 800, unit: 'ms' }],
+  family: 'fault',
+  kind: 'fault',
+  name,
+  required: true,
+  status: o.noEffect ? 'inconclusive' : o.recovered === false ? 'fail' : 'pass',
+  measurements: o.noEffect
+    ? [{ metric: 'took_effect', value: 0, unit: 'count' }]
+    : [
+        { metric: 'took_effect', value: 1, unit: 'count' },
+        { metric: 'passed', value: o.recovered === false ? 0 : 1, unit: 'count' },
+        { metric: 'recovery_ms', value: 800, unit: 'ms' },
+      ],
   ...(o.noEffect && { inconclusive: 'the fault did not take effect: CLIENT KILL disconnected 0 clients' }),
 });
 
@@ -51,7 +89,7 @@ describe('the judge: GO, NO-GO or INCONCLUSIVE', () => {
     expect(r.outcome).toBe('INCONCLUSIVE');
   });
 
-  it('errors over the budget are the platform\'s whatever the generator did: NOT MET, NO-GO', () => {
+  it("errors over the budget are the platform's whatever the generator did: NOT MET, NO-GO", () => {
     const item = load('orders', 3, { invalid: LAG, overBudget: '50% of 2,000 requests failed (HTTP 500 x1,000)' });
     const rs = evaluateCriteria([compile('scenario.orders.p99_ms < 50ms'), compile('scenario.over_error_budget == 0')], [item]);
     expect(rs.map((r) => r.outcome)).toEqual(['NOT MET', 'NOT MET']);
@@ -87,7 +125,9 @@ describe('the judge: GO, NO-GO or INCONCLUSIVE', () => {
     expect(both).toMatchObject({ outcome: 'NOT MET', status: 'fail', actual: 0 });
     const fine = evaluateCriteria([c], [fault('bus-cut', { noEffect: true }), fault('restart', { recovered: true })])[0];
     expect(fine.outcome).toBe('INCONCLUSIVE');
-    expect(evaluateCriteria([compile('fault.bus-cut.recovery_ms < 1s')], [fault('bus-cut', { noEffect: true })])[0].outcome).toBe('INCONCLUSIVE');
+    expect(evaluateCriteria([compile('fault.bus-cut.recovery_ms < 1s')], [fault('bus-cut', { noEffect: true })])[0].outcome).toBe(
+      'INCONCLUSIVE',
+    );
     expect(evaluateCriteria([compile('fault.took_effect == 1')], [fault('bus-cut', { noEffect: true })])[0].outcome).toBe('INCONCLUSIVE');
   });
 
@@ -108,13 +148,38 @@ describe('the judge: GO, NO-GO or INCONCLUSIVE', () => {
   });
 
   it('results become items as they are: an INVALID result within budget doubts, over budget fails; a fault without effect doubts', () => {
-    const base = { name: 'md-feed', kind: 'rate', scenario: 'md-feed', target: 't', model: 'open', connections: 1, errors: 0, successRequired: 99.9, rps: 1, durationMs: 1, measurements: [] };
-    const invalid = { ...base, status: 'inconclusive', validity: 'INVALID', invalidReason: LAG, requests: 100, successRate: 100 } as unknown as ScenarioResult;
+    const base = {
+      name: 'md-feed',
+      kind: 'rate',
+      scenario: 'md-feed',
+      target: 't',
+      model: 'open',
+      connections: 1,
+      errors: 0,
+      successRequired: 99.9,
+      rps: 1,
+      durationMs: 1,
+      measurements: [],
+    };
+    const invalid = {
+      ...base,
+      status: 'inconclusive',
+      validity: 'INVALID',
+      invalidReason: LAG,
+      requests: 100,
+      successRate: 100,
+    } as unknown as ScenarioResult;
     expect(scenarioItem(invalid)).toMatchObject({ inconclusive: `INVALID: ${LAG}` });
     expect(scenarioItem(invalid).qualified).toBeUndefined();
     const failing = { ...invalid, successRate: 50, errorCauses: { 'HTTP 500': 50 } } as ScenarioResult;
     expect(scenarioItem(failing).qualified).toContain('50.0% of 100 requests failed');
-    const noEffect = { name: 'bus-cut', type: 'redis-client-kill', status: 'inconclusive', inconclusive: 'did not take effect', measurements: [] } as unknown as FaultResult;
+    const noEffect = {
+      name: 'bus-cut',
+      type: 'redis-client-kill',
+      status: 'inconclusive',
+      inconclusive: 'did not take effect',
+      measurements: [],
+    } as unknown as FaultResult;
     expect(faultItem(noEffect)).toMatchObject({ inconclusive: 'did not take effect', status: 'inconclusive' });
     const judged = judgeRun([compile('fault.passed == 1')], { probes: [], scenarios: [], faults: [noEffect] });
     expect(judged.verdict).toBe('INCONCLUSIVE');

@@ -15,7 +15,11 @@ import { POSTGRES_URL, redisCli, startRedis, type Running } from '../helpers/ser
 const ENGINE = fileURLToPath(new URL('../helpers/engine-process.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'validate-effect-'));
 
-interface Engine { port: number; pidFile: string; command: string }
+interface Engine {
+  port: number;
+  pidFile: string;
+  command: string;
+}
 
 async function startEngine(name: string, redisUrl: string): Promise<Engine> {
   const port = await freePort();
@@ -31,7 +35,11 @@ async function startEngine(name: string, redisUrl: string): Promise<Engine> {
   return { port, pidFile, command };
 }
 
-const up = (e: Engine) => fetch(`http://127.0.0.1:${e.port}/health`).then((r) => r.status === 200, () => false);
+const up = (e: Engine) =>
+  fetch(`http://127.0.0.1:${e.port}/health`).then(
+    (r) => r.status === 200,
+    () => false,
+  );
 const kill = (e: Engine) => {
   try {
     process.kill(Number(readFileSync(e.pidFile, 'utf8')), 'SIGKILL');
@@ -39,7 +47,8 @@ const kill = (e: Engine) => {
     // already gone
   }
 };
-const run = (yaml: string) => checkedExecute(parseConfigText(yaml, 'effect.yaml', new Redactor(), {}), new Redactor(), { chaos: true, say: () => undefined });
+const run = (yaml: string) =>
+  checkedExecute(parseConfigText(yaml, 'effect.yaml', new Redactor(), {}), new Redactor(), { chaos: true, say: () => undefined });
 
 describe('a fault proves it took effect', () => {
   let bus: Running;
@@ -65,7 +74,11 @@ targets:
   it('a session filter that matches nothing terminated nothing: the experiment tested nothing, so its criteria and the verdict are INCONCLUSIVE', async () => {
     const app = 'no-session-has-this-name';
     // psql, independently: no session of that application is connected.
-    expect(execFileSync('psql', [POSTGRES_URL, '-Atc', `SELECT count(*) FROM pg_stat_activity WHERE application_name = '${app}'`], { encoding: 'utf8' }).trim()).toBe('0');
+    expect(
+      execFileSync('psql', [POSTGRES_URL, '-Atc', `SELECT count(*) FROM pg_stat_activity WHERE application_name = '${app}'`], {
+        encoding: 'utf8',
+      }).trim(),
+    ).toBe('0');
     const report = await run(`${targets()}
 faults:
   - { name: db-reset, fault: { type: postgres-terminate, target: db, application: ${app} }, watch: [a], interval: 50ms, settle: 300ms }
@@ -73,11 +86,22 @@ criteria:
   - { name: Database reset, expect: "fault.db-reset.recovery_ms < 3s" }
 `);
     const f = report.faults[0];
-    expect(f).toMatchObject({ status: 'inconclusive', tookEffect: false, recoveryMs: null, error: `the fault did not take effect: terminated no session: none of application ${app} was connected to db` });
-    expect(report.criteria.find((c) => c.name === 'Database reset')).toMatchObject({ outcome: 'INCONCLUSIVE', status: 'inconclusive', actual: null });
+    expect(f).toMatchObject({
+      status: 'inconclusive',
+      tookEffect: false,
+      recoveryMs: null,
+      error: `the fault did not take effect: terminated no session: none of application ${app} was connected to db`,
+    });
+    expect(report.criteria.find((c) => c.name === 'Database reset')).toMatchObject({
+      outcome: 'INCONCLUSIVE',
+      status: 'inconclusive',
+      actual: null,
+    });
     expect(report.criteria.find((c) => c.key === 'faults-pass')).toMatchObject({ outcome: 'INCONCLUSIVE', status: 'inconclusive' });
     expect(report.verdict).toBe('INCONCLUSIVE');
-    expect(report.inconclusive).toEqual([`fault experiment db-reset (the fault did not take effect: terminated no session: none of application ${app} was connected to db)`]);
+    expect(report.inconclusive).toEqual([
+      `fault experiment db-reset (the fault did not take effect: terminated no session: none of application ${app} was connected to db)`,
+    ]);
   });
 
   it('a restart command that restarts nothing did not take effect (no watched target was ever seen failing)', async () => {
@@ -88,11 +112,13 @@ criteria:
   - fault.restart-a.recovery_ms < 5s
 `);
     expect(report.faults[0]).toMatchObject({ status: 'inconclusive', tookEffect: false, disruptionSeen: false, recoveryMs: null });
-    expect(report.faults[0].error).toBe('the fault did not take effect: no watched target (a) was seen failing or restarting within 500 ms; is it the right command or target?');
+    expect(report.faults[0].error).toBe(
+      'the fault did not take effect: no watched target (a) was seen failing or restarting within 500 ms; is it the right command or target?',
+    );
     expect(report.verdict).toBe('INCONCLUSIVE');
   });
 
-  it('a bus cut disconnects subscribers too, never a replica nor the tool\'s own probes, and counts each kind', async () => {
+  it("a bus cut disconnects subscribers too, never a replica nor the tool's own probes, and counts each kind", async () => {
     // Stands for a probe of validate's own that is connected at the moment of the cut.
     const ownProbe = new Redis(bus.url, { connectionName: 'validate-probe', retryStrategy: () => null });
     let ownProbeClosed = false;
@@ -105,7 +131,9 @@ criteria:
     subscriber.on('end', () => (subscriberClosed = true));
     const replicaId = (await redisCli(bus.port, 'CLIENT', 'LIST', 'TYPE', 'replica')).match(/id=(\d+)/)![1];
     expect(await redisCli(bus.port, 'PUBSUB', 'NUMSUB', 'md:quotes')).toBe('md:quotes\n1');
-    const normal = (await redisCli(bus.port, 'CLIENT', 'LIST', 'TYPE', 'normal')).split('\n').filter((l) => l && !/ cmd=client\|list/.test(l) && !/ name=validate-/.test(l)).length;
+    const normal = (await redisCli(bus.port, 'CLIENT', 'LIST', 'TYPE', 'normal'))
+      .split('\n')
+      .filter((l) => l && !/ cmd=client\|list/.test(l) && !/ name=validate-/.test(l)).length;
     const report = await run(`${targets()}
 faults:
   - { name: bus-cut, fault: { type: redis-client-kill, target: bus }, watch: [a], interval: 50ms }
@@ -137,10 +165,15 @@ describe('an interrupted fault restores what it broke, or says what is left down
     await bus?.stop();
   });
 
-  it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s during a stop/start restart: the start still runs, the report says so, exit %i', async (signal, code) => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s during a stop/start restart: the start still runs, the report says so, exit %i', async (signal, code) => {
     const config = join(dir, `restart-${signal}.yaml`);
     const out = join(dir, `restart-${signal}.json`);
-    writeFileSync(config, `
+    writeFileSync(
+      config,
+      `
 targets:
   - { name: b, kind: engine, url: "http://127.0.0.1:${engine.port}" }
 faults:
@@ -148,7 +181,8 @@ faults:
     fault: { type: restart, stop: "kill $(cat ${engine.pidFile})", start: "${engine.command}", downFor: 20s }
     watch: [b]
     interval: 50ms
-`);
+`,
+    );
     const child = spawn(process.execPath, [BIN, 'run', '--config', config, '--chaos', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
@@ -170,12 +204,15 @@ faults:
     const config = join(dir, 'restart-command.yaml');
     const out = join(dir, 'restart-command.json');
     const command = `kill $(cat ${engine.pidFile}); sleep 1.5; ${engine.command}`;
-    writeFileSync(config, `
+    writeFileSync(
+      config,
+      `
 targets:
   - { name: b, kind: engine, url: "http://127.0.0.1:${engine.port}" }
 faults:
   - { name: restart-b, fault: { type: restart, command: "${command}" }, watch: [b], interval: 50ms }
-`);
+`,
+    );
     const child = spawn(process.execPath, [BIN, 'run', '--config', config, '--chaos', '--out', out], { stdio: 'ignore' });
     await waitFor('the engine to be stopped', async () => !(await up(engine)), 10_000);
     child.kill('SIGINT');

@@ -17,7 +17,12 @@ const RECONNECT_MS = 600;
 const RESTART_GAP_S = 0.8;
 const dir = mkdtempSync(join(tmpdir(), 'validate-faults-'));
 
-interface Engine { port: number; readyFile: string; pidFile: string; args: string[] }
+interface Engine {
+  port: number;
+  readyFile: string;
+  pidFile: string;
+  args: string[];
+}
 
 async function startEngine(name: string, redisUrl: string): Promise<Engine> {
   const port = await freePort();
@@ -83,7 +88,9 @@ criteria:
     const report = await checkedExecute(parseConfigText(yaml, 'f.yaml', new Redactor(), {}), new Redactor());
     expect(report.faults.map((f) => f.status)).toEqual(['skip', 'skip', 'skip']);
     // The config's four and the implicit "Fault experiments pass": none judged, none failed.
-    expect(report.criteria.filter((c) => c.expression.startsWith('fault.')).map((c) => [c.outcome, c.status])).toEqual(Array(5).fill(['NOT RUN', 'skip']));
+    expect(report.criteria.filter((c) => c.expression.startsWith('fault.')).map((c) => [c.outcome, c.status])).toEqual(
+      Array(5).fill(['NOT RUN', 'skip']),
+    );
     expect(report.verdict).toBe('GO');
     expect(report.notes).toContain('3 fault experiment(s) not run: fault experiments are destructive and run only with --chaos');
     expect(readyTimes(a)).toHaveLength(before);
@@ -92,16 +99,32 @@ criteria:
   it('measures each recovery within 100 ms of when the engine really became ready, and sees the others unaffected (a target down before the fault is not its doing)', async () => {
     const said: string[] = [];
     // The clients the bus cut should disconnect: everything but validate's own, as Redis itself lists them.
-    const others = (await redisCli(bus.port, 'CLIENT', 'LIST')).split('\n').filter((l) => l && !/ name=validate-/.test(l) && !/ cmd=client\|list/.test(l)).length; // not redis-cli itself
-    const report = await checkedExecute(parseConfigText(yaml, 'f.yaml', new Redactor(), {}), new Redactor(), { chaos: true, say: (l) => said.push(l) });
+    const others = (await redisCli(bus.port, 'CLIENT', 'LIST'))
+      .split('\n')
+      .filter((l) => l && !/ name=validate-/.test(l) && !/ cmd=client\|list/.test(l)).length; // not redis-cli itself
+    const report = await checkedExecute(parseConfigText(yaml, 'f.yaml', new Redactor(), {}), new Redactor(), {
+      chaos: true,
+      say: (l) => said.push(l),
+    });
     const ready = readyTimes(a);
     const byName = Object.fromEntries(report.faults.map((f) => [f.name, f])) as Record<string, FaultResult>;
     // Ready times after the initial start: one per fault, in order.
     const [afterRestart, afterBus, afterDb] = ready.slice(-3);
     const expected = (f: FaultResult, readyAt: number) => readyAt - Date.parse(f.injectedAt!);
-    for (const [name, readyAt] of [['restart-a', afterRestart], ['bus-cut', afterBus], ['db-reset', afterDb]] as const) {
+    for (const [name, readyAt] of [
+      ['restart-a', afterRestart],
+      ['bus-cut', afterBus],
+      ['db-reset', afterDb],
+    ] as const) {
       const f = byName[name];
-      expect(f, name).toMatchObject({ status: 'pass', recovered: true, disruptionSeen: true, isolated: true, affected: [], steadyAfter: true });
+      expect(f, name).toMatchObject({
+        status: 'pass',
+        recovered: true,
+        disruptionSeen: true,
+        isolated: true,
+        affected: [],
+        steadyAfter: true,
+      });
       console.log(`${name}: recovery ${f.recoveryMs!.toFixed(0)} ms, engine ready after ${expected(f, readyAt)} ms`);
       expect(Math.abs(f.recoveryMs! - expected(f, readyAt)), name).toBeLessThan(100);
     }
@@ -110,11 +133,19 @@ criteria:
     expect(byName['bus-cut'].recoveryMs!).toBeGreaterThan(RECONNECT_MS - 50);
     expect(byName['bus-cut'].witnessRecoveryMs).toBeGreaterThanOrEqual(0);
     expect(others).toBeGreaterThan(0);
-    expect(byName['bus-cut'].detail).toBe(`CLIENT KILL disconnected ${others} normal and 0 pub/sub client(s) of bus, besides the tool's own witness`);
+    expect(byName['bus-cut'].detail).toBe(
+      `CLIENT KILL disconnected ${others} normal and 0 pub/sub client(s) of bus, besides the tool's own witness`,
+    );
     expect(byName['db-reset'].detail).toBe('terminated 1 session(s) on db');
     expect(said[0]).toMatch(/^fault restart-a: about to run `kill .*`; watching a$/);
     expect(report.verdict).toBe('GO');
-    expect(report.criteria.filter((c) => c.expression.startsWith('fault.')).map((c) => c.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass']);
+    expect(report.criteria.filter((c) => c.expression.startsWith('fault.')).map((c) => c.status)).toEqual([
+      'pass',
+      'pass',
+      'pass',
+      'pass',
+      'pass',
+    ]);
   });
 
   it('--dry-run says what each fault would do and touches nothing', async () => {
@@ -123,7 +154,9 @@ criteria:
     const before = readyTimes(a).length;
     const r = await runCli(['run', '--config', file, '--dry-run']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`fault bus-cut: would disconnect all normal and pub/sub clients of Redis "bus" (${bus.url}) with CLIENT KILL; watching a (only with --chaos)`);
+    expect(r.stdout).toContain(
+      `fault bus-cut: would disconnect all normal and pub/sub clients of Redis "bus" (${bus.url}) with CLIENT KILL; watching a (only with --chaos)`,
+    );
     expect(r.stdout).toContain('fault db-reset: would terminate the sessions of application test-engine-a on PostgreSQL "db"');
     expect(readyTimes(a)).toHaveLength(before);
   });

@@ -14,7 +14,9 @@ const validate = new Ajv2020({ strict: true, allErrors: true }).compile(reportSc
 
 export function checkReport<T>(report: T, what = 'report'): T {
   if (!validate(JSON.parse(JSON.stringify(report)))) {
-    const problems = ((validate.errors ?? []) as { instancePath: string; message?: string; params?: unknown }[]).slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
+    const problems = ((validate.errors ?? []) as { instancePath: string; message?: string; params?: unknown }[])
+      .slice(0, 5)
+      .map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
     throw new Error(`${what} does not match the report schema: ${problems.join('; ')}`);
   }
   return report;

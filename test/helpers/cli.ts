@@ -14,12 +14,19 @@ export interface CliResult {
 }
 
 /** Runs the real executable, as a user or CI would (the build comes from `npm test`'s pretest). */
-export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; onSpawn?: (pid: number) => void; under?: string[] } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; onSpawn?: (pid: number) => void; under?: string[] } = {},
+): Promise<CliResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     // `under`: a command that runs the process elsewhere, e.g. ip netns exec NS (another host, to the network).
     const [cmd, ...rest] = [...(opts.under ?? []), process.execPath, BIN, ...args];
-    const child = spawn(cmd, rest, { cwd: opts.cwd, env: { ...process.env, NO_COLOR: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, rest, {
+      cwd: opts.cwd,
+      env: { ...process.env, NO_COLOR: '1', ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

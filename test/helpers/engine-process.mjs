@@ -19,17 +19,39 @@ const mark = () => {
   wasReady = ready;
 };
 
-const redis = new Redis(redisUrl, { connectionName: appName, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => delay });
-redis.on('ready', () => { redisUp = true; mark(); });
-redis.on('close', () => { redisUp = false; mark(); });
+const redis = new Redis(redisUrl, {
+  connectionName: appName,
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 0,
+  retryStrategy: () => delay,
+});
+redis.on('ready', () => {
+  redisUp = true;
+  mark();
+});
+redis.on('close', () => {
+  redisUp = false;
+  mark();
+});
 redis.on('error', () => undefined);
 
 let db;
 function connectDb() {
   const c = new pg.Client({ connectionString: pgUrl, application_name: appName });
   c.on('error', () => undefined);
-  c.on('end', () => { pgUp = false; mark(); setTimeout(connectDb, delay); });
-  c.connect().then(() => { db = c; pgUp = true; mark(); }, () => setTimeout(connectDb, delay));
+  c.on('end', () => {
+    pgUp = false;
+    mark();
+    setTimeout(connectDb, delay);
+  });
+  c.connect().then(
+    () => {
+      db = c;
+      pgUp = true;
+      mark();
+    },
+    () => setTimeout(connectDb, delay),
+  );
 }
 connectDb();
 

@@ -43,21 +43,65 @@ criteria:
     { metric: 'restarts_seen', value: restarts, unit: 'count' },
   ];
   const probe = (name: string, kind: string, status: ProbeResult['status'], extra: Partial<ProbeResult> = {}): ProbeResult => ({
-    name, kind, status, target: `${kind}://${name}`, phase: 'checks', required: name !== 'features', latencyMs: status === 'fail' ? null : 1.5,
-    warnings: [], details: {}, startedAt: at, durationMs: 2, measurements: [{ metric: 'available', value: status === 'fail' ? 0 : 100, unit: 'percent' }], ...extra,
+    name,
+    kind,
+    status,
+    target: `${kind}://${name}`,
+    phase: 'checks',
+    required: name !== 'features',
+    latencyMs: status === 'fail' ? null : 1.5,
+    warnings: [],
+    details: {},
+    startedAt: at,
+    durationMs: 2,
+    measurements: [{ metric: 'available', value: status === 'fail' ? 0 : 100, unit: 'percent' }],
+    ...extra,
   });
   const probes = [
-    probe('risk', 'engine', 'pass', { details: { status: 'healthy', version: '2.4.1' }, measurements: [{ metric: 'available', value: 100, unit: 'percent' }, ...stability(100, 12, 1)] }),
+    probe('risk', 'engine', 'pass', {
+      details: { status: 'healthy', version: '2.4.1' },
+      measurements: [{ metric: 'available', value: 100, unit: 'percent' }, ...stability(100, 12, 1)],
+    }),
     probe('features', 'engine', 'fail', { error: 'engine reports status "maintenance"; HTTP 503, expected 2xx' }),
-    probe('bus', 'redis', 'pass', { target: 'redis://:***@bus:6379', details: { role: 'master' }, measurements: [{ metric: 'available', value: 100, unit: 'percent' }, { metric: 'memory_used_pct', value: 42, unit: 'percent' }, { metric: 'cpu_pct', value: 3.25, unit: 'percent' }, { metric: 'used_memory_bytes', value: 12_582_912, unit: 'bytes' }, { metric: 'connected_clients', value: 17, unit: 'count' }, ...stability(91.7, 12, 0)] }),
+    probe('bus', 'redis', 'pass', {
+      target: 'redis://:***@bus:6379',
+      details: { role: 'master' },
+      measurements: [
+        { metric: 'available', value: 100, unit: 'percent' },
+        { metric: 'memory_used_pct', value: 42, unit: 'percent' },
+        { metric: 'cpu_pct', value: 3.25, unit: 'percent' },
+        { metric: 'used_memory_bytes', value: 12_582_912, unit: 'bytes' },
+        { metric: 'connected_clients', value: 17, unit: 'count' },
+        ...stability(91.7, 12, 0),
+      ],
+    }),
   ];
   const h = newHistogram();
   for (let i = 1; i <= 1000; i++) recordMs(h, i / 100);
   const latencyMs = summarize(h);
   const scenario: ScenarioResult = {
-    name: 'peak', kind: 'rate', scenario: 'peak', target: 'GET http://risk:8200/health', status: 'pass', validity: 'VALID', model: 'open', connections: 100,
-    requests: 10000, errors: 0, successRate: 100, successRequired: 99.9, rps: 1000, durationMs: 10000, latencyMs, uncorrectedLatencyMs: latencyMs, targetRps: 1000, late: 3, dropped: 0,
-    statusCounts: { 200: 10000 }, errorCauses: {}, generator: { eventLoopDelayP99Ms: 0.5, eventLoopDelayMaxMs: 2, maxRssMb: 80, scheduleLagP99Ms: 0.3 },
+    name: 'peak',
+    kind: 'rate',
+    scenario: 'peak',
+    target: 'GET http://risk:8200/health',
+    status: 'pass',
+    validity: 'VALID',
+    model: 'open',
+    connections: 100,
+    requests: 10000,
+    errors: 0,
+    successRate: 100,
+    successRequired: 99.9,
+    rps: 1000,
+    durationMs: 10000,
+    latencyMs,
+    uncorrectedLatencyMs: latencyMs,
+    targetRps: 1000,
+    late: 3,
+    dropped: 0,
+    statusCounts: { 200: 10000 },
+    errorCauses: {},
+    generator: { eventLoopDelayP99Ms: 0.5, eventLoopDelayMaxMs: 2, maxRssMb: 80, scheduleLagP99Ms: 0.3 },
     histograms: { latency: encodeHistogram(h) },
     // Ten seconds at 1,000/s; the sixth slower.
     timeline: {
@@ -67,13 +111,38 @@ criteria:
       p50Ms: [5, 5, 5.1, 5, 4.9, 7.5, 5, 5, 5, 5],
       p99Ms: [9.9, 9.8, 9.9, 9.9, 9.8, 14.2, 9.9, 9.9, 9.9, 9.9],
     },
-    measurements: [{ metric: 'p99_ms', value: latencyMs.p99, unit: 'ms' }, { metric: 'rps', value: 1000, unit: 'per_second' }, { metric: 'invalid', value: 0, unit: 'count' }, { metric: 'over_error_budget', value: 0, unit: 'count' }],
+    measurements: [
+      { metric: 'p99_ms', value: latencyMs.p99, unit: 'ms' },
+      { metric: 'rps', value: 1000, unit: 'per_second' },
+      { metric: 'invalid', value: 0, unit: 'count' },
+      { metric: 'over_error_budget', value: 0, unit: 'count' },
+    ],
   };
   const fault: FaultResult = {
-    name: 'bus-cut', type: 'redis-client-kill', action: 'disconnect all normal clients of Redis "bus" (redis://:***@bus:6379) with CLIENT KILL',
-    detail: 'CLIENT KILL disconnected 4 client(s) of bus', status: 'pass', watched: ['risk'], steadyBefore: true, steadyAfter: true, recovered: true,
-    recoveryMs: 350, disruptionSeen: true, tookEffect: true, affected: [], isolated: true, witnessRecoveryMs: 12, checks: 9, injectedAt: at, durationMs: 2600,
-    measurements: [{ metric: 'took_effect', value: 1, unit: 'count' }, { metric: 'passed', value: 1, unit: 'count' }, { metric: 'recovery_ms', value: 350, unit: 'ms' }, { metric: 'isolated', value: 1, unit: 'count' }],
+    name: 'bus-cut',
+    type: 'redis-client-kill',
+    action: 'disconnect all normal clients of Redis "bus" (redis://:***@bus:6379) with CLIENT KILL',
+    detail: 'CLIENT KILL disconnected 4 client(s) of bus',
+    status: 'pass',
+    watched: ['risk'],
+    steadyBefore: true,
+    steadyAfter: true,
+    recovered: true,
+    recoveryMs: 350,
+    disruptionSeen: true,
+    tookEffect: true,
+    affected: [],
+    isolated: true,
+    witnessRecoveryMs: 12,
+    checks: 9,
+    injectedAt: at,
+    durationMs: 2600,
+    measurements: [
+      { metric: 'took_effect', value: 1, unit: 'count' },
+      { metric: 'passed', value: 1, unit: 'count' },
+      { metric: 'recovery_ms', value: 350, unit: 'ms' },
+      { metric: 'isolated', value: 1, unit: 'count' },
+    ],
   };
   const criteria = evaluateCriteria(config.criteria, [...probes, scenarioItem(scenario), faultItem(fault)]);
   const redactor = new Redactor();
@@ -81,7 +150,20 @@ criteria:
   addHeadlines(probes);
   addSections([scenario]);
   return buildReport(
-    { platform: config.platform, source: 'fixed.yaml', version: '0.0.0', startedAt: new Date(at), finishedAt: new Date('2026-11-24T06:00:14.250Z'), aborted: false, verdict: decideVerdict(criteria), phases: [{ name: 'checks', status: 'fail' }], probes, scenarios: [scenario], faults: [fault], criteria },
+    {
+      platform: config.platform,
+      source: 'fixed.yaml',
+      version: '0.0.0',
+      startedAt: new Date(at),
+      finishedAt: new Date('2026-11-24T06:00:14.250Z'),
+      aborted: false,
+      verdict: decideVerdict(criteria),
+      phases: [{ name: 'checks', status: 'fail' }],
+      probes,
+      scenarios: [scenario],
+      faults: [fault],
+      criteria,
+    },
     redactor,
   );
 }

@@ -17,10 +17,11 @@ function track(server: Server | HttpServer): () => Promise<void> {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  return () => new Promise((resolve) => {
-    for (const s of sockets) s.destroy();
-    server.close(() => resolve());
-  });
+  return () =>
+    new Promise((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    });
 }
 
 async function listen(server: Server | HttpServer, scheme = 'http'): Promise<TestServer> {
@@ -88,19 +89,23 @@ export async function delayedServer(delay: { ms: number }): Promise<TestServer> 
 
 /** Starts an answer and then sends headers forever. */
 export function endlessHeadersServer(): Promise<TestServer> {
-  return listen(createServer((s) => {
-    s.on('error', () => undefined);
-    s.once('data', () => {
-      s.write('HTTP/1.1 200 OK\r\n');
-      const t = setInterval(() => (s.destroyed ? clearInterval(t) : s.write(`x-junk: ${'a'.repeat(1000)}\r\n`)), 1);
-    });
-  }));
+  return listen(
+    createServer((s) => {
+      s.on('error', () => undefined);
+      s.once('data', () => {
+        s.write('HTTP/1.1 200 OK\r\n');
+        const t = setInterval(() => (s.destroyed ? clearInterval(t) : s.write(`x-junk: ${'a'.repeat(1000)}\r\n`)), 1);
+      });
+    }),
+  );
 }
 
 /** Promises a 100-byte body, sends 5 bytes, closes. */
 export function shortBodyServer(): Promise<TestServer> {
-  return listen(createServer((s) => {
-    s.on('error', () => undefined);
-    s.once('data', () => s.end('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nshort'));
-  }));
+  return listen(
+    createServer((s) => {
+      s.on('error', () => undefined);
+      s.once('data', () => s.end('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nshort'));
+    }),
+  );
 }

@@ -30,37 +30,117 @@ function drip(socket: Socket, text: string, size = 3): void {
 
 export const CORPUS: Behaviour[] = [
   { name: 'keep-alive with content-length', expect: { status: 200 }, respond: (s) => s.write(ok()) },
-  { name: 'chunked, with extensions and trailers', expect: { status: 200 }, respond: (s) => s.write('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2;ext=1\r\nok\r\n3;a=b;c\r\n!!!\r\n0\r\nx-trailer: yes\r\nx-more: 1\r\n\r\n') },
-  { name: 'chunked, split into single bytes', expect: { status: 200 }, respond: (s) => drip(s, 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n', 1) },
-  { name: 'HTTP/1.0, closes after each answer (python http.server)', expect: { status: 200 }, respond: (s) => s.end('HTTP/1.0 200 OK\r\nServer: SimpleHTTP/0.6\r\ncontent-length: 2\r\n\r\nok') },
-  { name: 'HTTP/1.0, body delimited by the close', expect: { status: 200 }, respond: (s) => s.end('HTTP/1.0 200 OK\r\ncontent-type: text/plain\r\n\r\nhello, until close') },
-  { name: 'HTTP/1.0 with keep-alive', expect: { status: 200 }, respond: (s) => s.write('HTTP/1.0 200 OK\r\nConnection: keep-alive\r\ncontent-length: 2\r\n\r\nok') },
-  { name: 'HTTP/1.1 Connection: close', expect: { status: 200 }, respond: (s) => s.end('HTTP/1.1 200 OK\r\nConnection: close\r\ncontent-length: 2\r\n\r\nok') },
-  { name: 'HTTP/1.1 body delimited by the close', expect: { status: 200 }, respond: (s) => s.end('HTTP/1.1 200 OK\r\n\r\nuntil the close') },
+  {
+    name: 'chunked, with extensions and trailers',
+    expect: { status: 200 },
+    respond: (s) =>
+      s.write(
+        'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2;ext=1\r\nok\r\n3;a=b;c\r\n!!!\r\n0\r\nx-trailer: yes\r\nx-more: 1\r\n\r\n',
+      ),
+  },
+  {
+    name: 'chunked, split into single bytes',
+    expect: { status: 200 },
+    respond: (s) => drip(s, 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n', 1),
+  },
+  {
+    name: 'HTTP/1.0, closes after each answer (python http.server)',
+    expect: { status: 200 },
+    respond: (s) => s.end('HTTP/1.0 200 OK\r\nServer: SimpleHTTP/0.6\r\ncontent-length: 2\r\n\r\nok'),
+  },
+  {
+    name: 'HTTP/1.0, body delimited by the close',
+    expect: { status: 200 },
+    respond: (s) => s.end('HTTP/1.0 200 OK\r\ncontent-type: text/plain\r\n\r\nhello, until close'),
+  },
+  {
+    name: 'HTTP/1.0 with keep-alive',
+    expect: { status: 200 },
+    respond: (s) => s.write('HTTP/1.0 200 OK\r\nConnection: keep-alive\r\ncontent-length: 2\r\n\r\nok'),
+  },
+  {
+    name: 'HTTP/1.1 Connection: close',
+    expect: { status: 200 },
+    respond: (s) => s.end('HTTP/1.1 200 OK\r\nConnection: close\r\ncontent-length: 2\r\n\r\nok'),
+  },
+  {
+    name: 'HTTP/1.1 body delimited by the close',
+    expect: { status: 200 },
+    respond: (s) => s.end('HTTP/1.1 200 OK\r\n\r\nuntil the close'),
+  },
   { name: '100 Continue, then the answer', expect: { status: 200 }, respond: (s) => s.write(`HTTP/1.1 100 Continue\r\n\r\n${ok()}`) },
-  { name: '103 Early Hints, apart from the answer', expect: { status: 200 }, respond: (s) => {
-    s.write('HTTP/1.1 103 Early Hints\r\nlink: </style.css>; rel=preload\r\n\r\n');
-    setTimeout(() => s.destroyed || s.write(ok()), 5);
-  } },
-  { name: 'odd header case', expect: { status: 200 }, respond: (s) => s.write('HTTP/1.1 200 OK\r\nCoNtEnT-LeNgTh: 2\r\nCONNECTION: Keep-Alive\r\n\r\nok') },
+  {
+    name: '103 Early Hints, apart from the answer',
+    expect: { status: 200 },
+    respond: (s) => {
+      s.write('HTTP/1.1 103 Early Hints\r\nlink: </style.css>; rel=preload\r\n\r\n');
+      setTimeout(() => s.destroyed || s.write(ok()), 5);
+    },
+  },
+  {
+    name: 'odd header case',
+    expect: { status: 200 },
+    respond: (s) => s.write('HTTP/1.1 200 OK\r\nCoNtEnT-LeNgTh: 2\r\nCONNECTION: Keep-Alive\r\n\r\nok'),
+  },
   { name: 'head split across reads', expect: { status: 200 }, respond: (s) => drip(s, ok('split head'), 4) },
   { name: '204 No Content', expect: { status: 204 }, respond: (s) => s.write('HTTP/1.1 204 No Content\r\nx-a: b\r\n\r\n') },
-  { name: '304 with a content-length and no body', expect: { status: 304 }, respond: (s) => s.write('HTTP/1.1 304 Not Modified\r\ncontent-length: 1234\r\n\r\n') },
-  { name: 'HEAD: a content-length and no body', method: 'HEAD', expect: { status: 200 }, respond: (s) => s.write('HTTP/1.1 200 OK\r\ncontent-length: 5000\r\n\r\n') },
-  { name: 'transfer-encoding and content-length together', expect: { error: true }, respond: (s) => s.write('HTTP/1.1 200 OK\r\ncontent-length: 99\r\ntransfer-encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n') },
-  { name: 'a status line that is not HTTP/1.x DDD', expect: { error: true }, respond: (s) => s.write('HTTP/1.1 2OO OK\r\ncontent-length: 2\r\n\r\nok') },
+  {
+    name: '304 with a content-length and no body',
+    expect: { status: 304 },
+    respond: (s) => s.write('HTTP/1.1 304 Not Modified\r\ncontent-length: 1234\r\n\r\n'),
+  },
+  {
+    name: 'HEAD: a content-length and no body',
+    method: 'HEAD',
+    expect: { status: 200 },
+    respond: (s) => s.write('HTTP/1.1 200 OK\r\ncontent-length: 5000\r\n\r\n'),
+  },
+  {
+    name: 'transfer-encoding and content-length together',
+    expect: { error: true },
+    respond: (s) => s.write('HTTP/1.1 200 OK\r\ncontent-length: 99\r\ntransfer-encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n'),
+  },
+  {
+    name: 'a status line that is not HTTP/1.x DDD',
+    expect: { error: true },
+    respond: (s) => s.write('HTTP/1.1 2OO OK\r\ncontent-length: 2\r\n\r\nok'),
+  },
   { name: 'garbage instead of a status line', expect: { error: true }, respond: (s) => s.write('HELLO THERE\r\n') },
-  { name: 'a content-length that is not a number', expect: { error: true }, respond: (s) => s.write('HTTP/1.1 200 OK\r\ncontent-length: 2x\r\n\r\nok') },
-  { name: 'two different content-lengths', expect: { error: true }, respond: (s) => s.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-length: 3\r\n\r\nok!') },
-  { name: 'a chunk size that is not hex', expect: { error: true }, respond: (s) => s.write('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\nok\r\n0\r\n\r\n') },
-  { name: 'bytes after a complete answer (content-length too small)', expect: { error: true }, respond: (s) => s.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nokEXTRA') },
-  { name: 'a 500', expect: { status: 500 }, respond: (s) => s.write('HTTP/1.1 500 Internal Server Error\r\ncontent-length: 5\r\n\r\nerror') },
+  {
+    name: 'a content-length that is not a number',
+    expect: { error: true },
+    respond: (s) => s.write('HTTP/1.1 200 OK\r\ncontent-length: 2x\r\n\r\nok'),
+  },
+  {
+    name: 'two different content-lengths',
+    expect: { error: true },
+    respond: (s) => s.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-length: 3\r\n\r\nok!'),
+  },
+  {
+    name: 'a chunk size that is not hex',
+    expect: { error: true },
+    respond: (s) => s.write('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\nok\r\n0\r\n\r\n'),
+  },
+  {
+    name: 'bytes after a complete answer (content-length too small)',
+    expect: { error: true },
+    respond: (s) => s.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nokEXTRA'),
+  },
+  {
+    name: 'a 500',
+    expect: { status: 500 },
+    respond: (s) => s.write('HTTP/1.1 500 Internal Server Error\r\ncontent-length: 5\r\n\r\nerror'),
+  },
   // Keep-alive by the headers, but the server drops the connection after each answer (an idle timeout
   // of zero): the next request races the close, and must not fail for it.
-  { name: 'keep-alive answer, then the connection dropped', expect: { status: 200 }, respond: (s) => {
-    s.write(ok());
-    s.destroySoon();
-  } },
+  {
+    name: 'keep-alive answer, then the connection dropped',
+    expect: { status: 200 },
+    respond: (s) => {
+      s.write(ok());
+      s.destroySoon();
+    },
+  },
 ];
 
 export interface CorpusServer {
@@ -97,9 +177,10 @@ export async function corpusServer(b: Behaviour): Promise<CorpusServer> {
   return {
     url: `http://127.0.0.1:${(server.address() as { port: number }).port}/`,
     received: () => received,
-    close: () => new Promise((r) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
 }

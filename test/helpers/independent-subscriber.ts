@@ -8,7 +8,10 @@ import { fileURLToPath } from 'node:url';
  */
 const SUBSCRIBER = fileURLToPath(new URL('./bus-subscriber.mjs', import.meta.url));
 
-export function independent(url: string, channel: string): Promise<{ proc: ChildProcess; end(): Promise<{ received: number; distinct: number; p50: number; p99: number }> }> {
+export function independent(
+  url: string,
+  channel: string,
+): Promise<{ proc: ChildProcess; end(): Promise<{ received: number; distinct: number; p50: number; p99: number }> }> {
   const proc = spawn(process.execPath, [SUBSCRIBER, url, channel], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));

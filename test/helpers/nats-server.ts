@@ -26,13 +26,40 @@ export async function startNats(opts: { jetstream?: boolean; user?: string; pass
   const [port, mport] = [await freePort(), await freePort()];
   const dir = mkdtempSync(join(tmpdir(), 'validate-nats-'));
   const pid = join(dir, 'pid');
-  const args = ['-a', '127.0.0.1', '-p', port, '-m', mport, '-P', pid, ...(opts.jetstream === false ? [] : ['-js', '-sd', join(dir, 'js')]), ...(opts.user ? ['--user', opts.user, '--pass', opts.pass ?? ''] : []), ...(opts.token ? ['--auth', opts.token] : [])];
+  const args = [
+    '-a',
+    '127.0.0.1',
+    '-p',
+    port,
+    '-m',
+    mport,
+    '-P',
+    pid,
+    ...(opts.jetstream === false ? [] : ['-js', '-sd', join(dir, 'js')]),
+    ...(opts.user ? ['--user', opts.user, '--pass', opts.pass ?? ''] : []),
+    ...(opts.token ? ['--auth', opts.token] : []),
+  ];
   const startCommand = `${bin} ${args.map((a) => `'${a}'`).join(' ')} >>'${join(dir, 'log')}' 2>&1 &`;
   const stopCommand = `kill -9 $(cat '${pid}') && rm -f '${pid}' && while (exec 3<>/dev/tcp/127.0.0.1/${port}) 2>/dev/null; do sleep 0.01; done`;
-  const up = () => waitFor(`nats-server on ${port}`, () => new Promise((r) => { const s = createConnection({ port, host: '127.0.0.1' }, () => { s.destroy(); r(existsSync(pid)); }); s.on('error', () => r(false)); }));
+  const up = () =>
+    waitFor(
+      `nats-server on ${port}`,
+      () =>
+        new Promise((r) => {
+          const s = createConnection({ port, host: '127.0.0.1' }, () => {
+            s.destroy();
+            r(existsSync(pid));
+          });
+          s.on('error', () => r(false));
+        }),
+    );
   execFileSync('sh', ['-c', startCommand]);
   await up();
-  const auth = opts.user ? `${encodeURIComponent(opts.user)}:${encodeURIComponent(opts.pass ?? '')}@` : opts.token ? `${encodeURIComponent(opts.token)}@` : '';
+  const auth = opts.user
+    ? `${encodeURIComponent(opts.user)}:${encodeURIComponent(opts.pass ?? '')}@`
+    : opts.token
+      ? `${encodeURIComponent(opts.token)}@`
+      : '';
   return {
     url: `nats://${auth}127.0.0.1:${port}`,
     port,

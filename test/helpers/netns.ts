@@ -23,12 +23,25 @@ export function virtualHosts(n: number): VirtualHosts {
   const tag = String(process.pid % 100_000);
   const net = `10.213.${process.pid % 250}`;
   const bridge = `brv${tag}`;
-  const hosts = Array.from({ length: n }, (_, i) => ({ ns: `vs${tag}-${i + 1}`, ip: `${net}.${11 + i}`, veth: `vh${tag}${i + 1}`, peer: `vn${tag}${i + 1}` }));
+  const hosts = Array.from({ length: n }, (_, i) => ({
+    ns: `vs${tag}-${i + 1}`,
+    ip: `${net}.${11 + i}`,
+    veth: `vh${tag}${i + 1}`,
+    peer: `vn${tag}${i + 1}`,
+  }));
   const remove = () => {
     for (const h of hosts) {
-      try { ip('netns', 'del', h.ns); } catch { /* not made */ }
+      try {
+        ip('netns', 'del', h.ns);
+      } catch {
+        /* not made */
+      }
     }
-    try { ip('link', 'del', bridge); } catch { /* not made */ }
+    try {
+      ip('link', 'del', bridge);
+    } catch {
+      /* not made */
+    }
   };
   try {
     ip('link', 'add', bridge, 'type', 'bridge');
@@ -45,7 +58,9 @@ export function virtualHosts(n: number): VirtualHosts {
     }
   } catch (err) {
     remove();
-    throw new Error(`could not make ${n} network namespaces: ${(err as { stderr?: Buffer }).stderr?.toString().trim() || (err as Error).message}`);
+    throw new Error(
+      `could not make ${n} network namespaces: ${(err as { stderr?: Buffer }).stderr?.toString().trim() || (err as Error).message}`,
+    );
   }
   return {
     gateway: `${net}.1`,

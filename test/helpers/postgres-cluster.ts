@@ -23,8 +23,15 @@ export interface Cluster {
 /** The newest PostgreSQL server installed from Debian's packages (initdb, postgres, pg_basebackup). */
 function serverBin(): string {
   const root = '/usr/lib/postgresql';
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'postgres'))).sort((a, b) => Number(b) - Number(a)) : [];
-  if (!versions.length) throw new Error('the PostgreSQL server binaries are not installed (no /usr/lib/postgresql/*/bin/postgres); this test needs them: apt-get install -y postgresql (.ci/run does this)');
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => existsSync(join(root, v, 'bin', 'postgres')))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  if (!versions.length)
+    throw new Error(
+      'the PostgreSQL server binaries are not installed (no /usr/lib/postgresql/*/bin/postgres); this test needs them: apt-get install -y postgresql (.ci/run does this)',
+    );
   return join(root, versions[0], 'bin');
 }
 const BIN = serverBin();
@@ -43,22 +50,36 @@ function privateDir(): string {
 }
 
 function startServer(data: string, port: number, settings: Record<string, string | number>): ChildProcess {
-  const args = ['-D', data, '-p', String(port), '-k', data, '-c', 'listen_addresses=127.0.0.1', ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
+  const args = [
+    '-D',
+    data,
+    '-p',
+    String(port),
+    '-k',
+    data,
+    '-c',
+    'listen_addresses=127.0.0.1',
+    ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+  ];
   return spawn(join(BIN, 'postgres'), args, { ...asPostgres(), stdio: 'ignore' });
 }
 
 async function ready(url: string): Promise<void> {
-  await waitFor(`postgres at ${url}`, async () => {
-    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 500 });
-    c.on('error', () => undefined);
-    try {
-      await c.connect();
-      await c.query('SELECT 1');
-      return true;
-    } finally {
-      await c.end().catch(() => undefined);
-    }
-  }, 30_000);
+  await waitFor(
+    `postgres at ${url}`,
+    async () => {
+      const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 500 });
+      c.on('error', () => undefined);
+      try {
+        await c.connect();
+        await c.query('SELECT 1');
+        return true;
+      } finally {
+        await c.end().catch(() => undefined);
+      }
+    },
+    30_000,
+  );
 }
 
 function stopper(proc: ChildProcess, dir: string): () => Promise<void> {
@@ -79,7 +100,13 @@ export async function startCluster(settings: Record<string, string | number> = {
   appendFileSync(join(data, 'pg_hba.conf'), 'host replication all 127.0.0.1/32 trust\n');
   const port = await freePort();
   const proc = startServer(data, port, { wal_level: 'replica', max_wal_senders: 5, fsync: 'off', ...settings });
-  const cluster = { port, url: `postgres://postgres@127.0.0.1:${port}/postgres`, appUrl: `postgres://app@127.0.0.1:${port}/postgres`, dir, stop: stopper(proc, dir) };
+  const cluster = {
+    port,
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    appUrl: `postgres://app@127.0.0.1:${port}/postgres`,
+    dir,
+    stop: stopper(proc, dir),
+  };
   try {
     await ready(cluster.url);
     const c = new pg.Client({ connectionString: cluster.url });
@@ -97,11 +124,25 @@ export async function startCluster(settings: Record<string, string | number> = {
 export async function startReplica(primary: Cluster): Promise<Cluster> {
   const dir = privateDir();
   const data = join(dir, 'data');
-  execFileSync(join(BIN, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', data, '-R', '-X', 'stream'], { ...asPostgres(), stdio: 'ignore' });
-  writeFileSync(join(data, 'postgresql.auto.conf'), `primary_conninfo = 'host=127.0.0.1 port=${primary.port} user=postgres application_name=replica1'\n`, { flag: 'a' });
+  execFileSync(
+    join(BIN, 'pg_basebackup'),
+    ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', data, '-R', '-X', 'stream'],
+    { ...asPostgres(), stdio: 'ignore' },
+  );
+  writeFileSync(
+    join(data, 'postgresql.auto.conf'),
+    `primary_conninfo = 'host=127.0.0.1 port=${primary.port} user=postgres application_name=replica1'\n`,
+    { flag: 'a' },
+  );
   const port = await freePort();
   const proc = startServer(data, port, { hot_standby: 'on', fsync: 'off' });
-  const replica = { port, url: `postgres://postgres@127.0.0.1:${port}/postgres`, appUrl: `postgres://app@127.0.0.1:${port}/postgres`, dir, stop: stopper(proc, dir) };
+  const replica = {
+    port,
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    appUrl: `postgres://app@127.0.0.1:${port}/postgres`,
+    dir,
+    stop: stopper(proc, dir),
+  };
   try {
     await ready(replica.url);
   } catch (err) {

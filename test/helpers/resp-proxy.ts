@@ -54,10 +54,11 @@ export async function duplicatingProxy(redisPort: number, duplicate: (seq: numbe
   return {
     url: `redis://127.0.0.1:${port}`,
     counts,
-    close: () => new Promise((r) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 

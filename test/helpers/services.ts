@@ -11,7 +11,8 @@ import { freePort, waitFor } from './ports.js';
  */
 export function requireBinary(name: string, debianPackage: string): string {
   const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
-  if (!found) throw new Error(`${name} is not installed; this test needs a real one: apt-get install -y ${debianPackage} (.ci/run does this)`);
+  if (!found)
+    throw new Error(`${name} is not installed; this test needs a real one: apt-get install -y ${debianPackage} (.ci/run does this)`);
   return found;
 }
 
@@ -48,7 +49,22 @@ export async function startRedis(opts: RedisOptions = {}): Promise<Running> {
   const bin = requireBinary('redis-server', 'redis-server');
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'validate-redis-'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--logfile', join(dir, 'log')];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
+    '--logfile',
+    join(dir, 'log'),
+  ];
   if (opts.password) args.push('--requirepass', opts.password);
   if (opts.replicaOf) args.push('--replicaof', '127.0.0.1', String(opts.replicaOf));
   args.push(...(opts.extra ?? []));
@@ -56,7 +72,14 @@ export async function startRedis(opts: RedisOptions = {}): Promise<Running> {
   const stop = stopper(proc, dir);
   try {
     await waitFor(`redis-server on ${port}`, async () => {
-      const c = new Redis({ port, host: '127.0.0.1', password: opts.password, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+      const c = new Redis({
+        port,
+        host: '127.0.0.1',
+        password: opts.password,
+        lazyConnect: true,
+        retryStrategy: () => null,
+        maxRetriesPerRequest: 0,
+      });
       c.on('error', () => undefined);
       try {
         await c.connect();
@@ -122,18 +145,41 @@ scrape_configs:
     static_configs: [{ targets: ['127.0.0.1:${downPort}'] }]
 ${(opts.scrape ?? []).map((s) => `  - job_name: ${s.job}\n    static_configs: [{ targets: ['${s.target}'] }]\n`).join('')}`,
   );
-  const proc = spawn(bin, [`--config.file=${join(dir, 'prometheus.yml')}`, `--web.listen-address=127.0.0.1:${port}`, `--storage.tsdb.path=${join(dir, 'data')}`, '--web.enable-lifecycle', '--log.level=error'], { cwd: dir, stdio: 'ignore' });
+  const proc = spawn(
+    bin,
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      '--web.enable-lifecycle',
+      '--log.level=error',
+    ],
+    { cwd: dir, stdio: 'ignore' },
+  );
   const stop = stopper(proc, dir);
   const url = `http://127.0.0.1:${port}`;
-  const firing = (name: string) => (alerts: { state: string; labels: Record<string, string> }[]) => alerts.some((a) => a.labels.alertname === name && a.state === 'firing');
-  const ready = opts.ready ?? (opts.rules ? (alerts) => alerts.some((a) => a.state === 'firing') : (alerts) => firing('AlwaysFiring')(alerts) && firing('EngineDown')(alerts));
+  const firing = (name: string) => (alerts: { state: string; labels: Record<string, string> }[]) =>
+    alerts.some((a) => a.labels.alertname === name && a.state === 'firing');
+  const ready =
+    opts.ready ??
+    (opts.rules
+      ? (alerts) => alerts.some((a) => a.state === 'firing')
+      : (alerts) => firing('AlwaysFiring')(alerts) && firing('EngineDown')(alerts));
   try {
     // Ready, both targets scraped once, and the alerts in the state the test expects.
-    await waitFor('prometheus with its alerts firing and a down target', async () => {
-      const alerts = await (await fetch(`${url}/api/v1/alerts`)).json();
-      const targets = await (await fetch(`${url}/api/v1/targets?state=active`)).json();
-      return ready(alerts.data.alerts) && targets.data.activeTargets.length === 2 + (opts.scrape?.length ?? 0) && targets.data.activeTargets.every((t: { health: string }) => t.health !== 'unknown');
-    }, 30_000);
+    await waitFor(
+      'prometheus with its alerts firing and a down target',
+      async () => {
+        const alerts = await (await fetch(`${url}/api/v1/alerts`)).json();
+        const targets = await (await fetch(`${url}/api/v1/targets?state=active`)).json();
+        return (
+          ready(alerts.data.alerts) &&
+          targets.data.activeTargets.length === 2 + (opts.scrape?.length ?? 0) &&
+          targets.data.activeTargets.every((t: { health: string }) => t.health !== 'unknown')
+        );
+      },
+      30_000,
+    );
   } catch (err) {
     await stop();
     throw err;
@@ -173,7 +219,14 @@ http {
   const stop = stopper(proc, dir, 'SIGTERM');
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitFor(`nginx on ${port}`, async () => (await fetch(`${url}/`).then((r) => r.status, () => 0)) > 0);
+    await waitFor(
+      `nginx on ${port}`,
+      async () =>
+        (await fetch(`${url}/`).then(
+          (r) => r.status,
+          () => 0,
+        )) > 0,
+    );
   } catch (err) {
     await stop();
     throw err;

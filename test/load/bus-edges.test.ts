@@ -36,16 +36,28 @@ describe('the bus numbers on a bad day', () => {
     try {
       await c.xgroup('CREATE', 'claimed', 'risk', '$', 'MKSTREAM');
       for (let i = 0; i < 4; i++) await c.xadd('claimed', '*', 'n', String(i));
-      const read = (await c.xreadgroup('GROUP', 'risk', 'dead-consumer', 'COUNT', 4, 'STREAMS', 'claimed', '>')) as [string, [string, string[]][]][];
+      const read = (await c.xreadgroup('GROUP', 'risk', 'dead-consumer', 'COUNT', 4, 'STREAMS', 'claimed', '>')) as [
+        string,
+        [string, string[]][],
+      ][];
       const ids = read[0][1].map(([id]) => id);
       // Three entries a dead consumer has held for 5 s (XCLAIM ... IDLE sets it); a living consumer takes over the lowest, whose idle time starts again.
       await c.call('XCLAIM', 'claimed', 'risk', 'dead-consumer', '0', ...ids.slice(1), 'IDLE', '5000');
       await c.call('XCLAIM', 'claimed', 'risk', 'live-consumer', '0', ids[0]);
       // What the old reading (the lowest ID) would now say.
       const lowestIdAfterClaim = Number((await redisCli(redis.port, 'XPENDING', 'claimed', 'risk', '-', '+', '1')).split('\n')[2]);
-      const maxIdle = async () => Math.max(...(await redisCli(redis.port, 'XPENDING', 'claimed', 'risk', '-', '+', '10')).split('\n').filter((_, i) => i % 4 === 2).map(Number));
+      const maxIdle = async () =>
+        Math.max(
+          ...(await redisCli(redis.port, 'XPENDING', 'claimed', 'risk', '-', '+', '10'))
+            .split('\n')
+            .filter((_, i) => i % 4 === 2)
+            .map(Number),
+        );
       const before = await maxIdle();
-      const file = config('claimed.yaml', `targets:\n  - { name: bus, kind: redis, url: "${redis.url}", bus: { roundTrip: false, streams: [{ key: claimed, group: risk }] } }\ncriteria:\n  - 'redis.bus.stream_oldest_pending_s < 2s'\n`);
+      const file = config(
+        'claimed.yaml',
+        `targets:\n  - { name: bus, kind: redis, url: "${redis.url}", bus: { roundTrip: false, streams: [{ key: claimed, group: risk }] } }\ncriteria:\n  - 'redis.bus.stream_oldest_pending_s < 2s'\n`,
+      );
       const r = await runCli(['run', file, '--format', 'json']);
       const after = await maxIdle();
       const report = JSON.parse(r.stdout);
@@ -73,15 +85,36 @@ describe('the bus numbers on a bad day', () => {
       clients[0].on('message', () => got[0]++);
       clients[1].on('pmessage', () => got[1]++);
       clients[2].on('pmessage', () => got[2]++);
-      const crit = "criteria:\n  - 'redis.bus.subscribers{channel=\"md:quotes\"} >= 3'\n";
-      const plain = JSON.parse((await runCli(['run', config('numsub.yaml', `targets:\n  - { name: bus, kind: redis, url: "${redis.url}", bus: { roundTrip: false, channels: [md:quotes] } }\n${crit}`), '--format', 'json'])).stdout);
+      const crit = 'criteria:\n  - \'redis.bus.subscribers{channel="md:quotes"} >= 3\'\n';
+      const plain = JSON.parse(
+        (
+          await runCli([
+            'run',
+            config(
+              'numsub.yaml',
+              `targets:\n  - { name: bus, kind: redis, url: "${redis.url}", bus: { roundTrip: false, channels: [md:quotes] } }\n${crit}`,
+            ),
+            '--format',
+            'json',
+          ])
+        ).stdout,
+      );
       // PUBSUB NUMSUB alone says 1: the patterns' receivers are unknown, so the criterion is not judged on a false count.
-      const mine = (r: { criteria: { implicit?: boolean }[] }) => r.criteria.find((c) => !c.implicit) as { outcome: string; actual: number | null; reason?: string };
+      const mine = (r: { criteria: { implicit?: boolean }[] }) =>
+        r.criteria.find((c) => !c.implicit) as { outcome: string; actual: number | null; reason?: string };
       expect(mine(plain)).toMatchObject({ outcome: 'NOT RUN', actual: null });
       expect(mine(plain).reason).toContain('2 pattern subscription(s)');
       expect(mine(plain).reason).toContain('bus.probeMessage: true');
       expect(got).toEqual([0, 0, 0]); // nothing was published on the platform's channel
-      const probed = await runCli(['run', config('probe.yaml', `targets:\n  - { name: bus, kind: redis, url: "${redis.url}", bus: { roundTrip: false, channels: [md:quotes], probeMessage: true } }\n${crit}`), '--format', 'json']);
+      const probed = await runCli([
+        'run',
+        config(
+          'probe.yaml',
+          `targets:\n  - { name: bus, kind: redis, url: "${redis.url}", bus: { roundTrip: false, channels: [md:quotes], probeMessage: true } }\n${crit}`,
+        ),
+        '--format',
+        'json',
+      ]);
       const report = JSON.parse(probed.stdout);
       await waitFor('the probe message to reach every receiver', async () => got.every((n) => n === 1), 2000);
       expect(measurement(report.probes[0], 'subscribers', { channel: 'md:quotes' })).toBe(got.reduce((a, b) => a + b, 0));
@@ -92,7 +125,7 @@ describe('the bus numbers on a bad day', () => {
     }
   });
 
-  it("a fault that outlives the traffic: its delivery gap is the longest silence while messages were published, not the quiet after the last one", async () => {
+  it('a fault that outlives the traffic: its delivery gap is the longest silence while messages were published, not the quiet after the last one', async () => {
     // An engine that a fault's admin call takes down for 1.2 s: long after the 0.8 s of bus traffic ended.
     let downUntil = 0;
     const engine: Server = createServer((req, res) => {
@@ -130,7 +163,10 @@ describe('the bus numbers on a bad day', () => {
     // 1,000 messages (seq 0 to 999); the proxy delivers every 100th twice, 999 (the last) among them.
     const proxy = await duplicatingProxy(redis.port, (seq) => seq % 100 === 99);
     try {
-      const file = config('dup.yaml', `targets:\n  - { name: bus, kind: redis, url: "${proxy.url}", bus: { roundTrip: false } }\nscenarios:\n  - { name: quotes, kind: bus, target: bus, channel: "md:dup", rate: 1000, duration: 1s, timeout: 2s }\n`);
+      const file = config(
+        'dup.yaml',
+        `targets:\n  - { name: bus, kind: redis, url: "${proxy.url}", bus: { roundTrip: false } }\nscenarios:\n  - { name: quotes, kind: bus, target: bus, channel: "md:dup", rate: 1000, duration: 1s, timeout: 2s }\n`,
+      );
       const r = await runCli(['run', file, '--retries', '0', '--format', 'json']);
       const [quotes] = JSON.parse(r.stdout).scenarios;
       expect(proxy.counts.duplicated).toBe(10);

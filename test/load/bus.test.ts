@@ -29,16 +29,28 @@ function config(name: string, text: string): string {
 describe('the bus scenario', () => {
   it('5,000 messages/s over pub/sub: delivered = published, lost 0, as an independent subscriber counts them; the latencies agree', async () => {
     const sub = await independent(redis.url, 'md:quotes');
-    const file = config('pubsub.yaml', `targets:\n  - { name: md-bus, kind: redis, url: "${redis.url}" }\nscenarios:\n  - { name: quotes, kind: bus, target: md-bus, channel: "md:quotes", rate: 5000, duration: 2s, timeout: 2s }\n`);
+    const file = config(
+      'pubsub.yaml',
+      `targets:\n  - { name: md-bus, kind: redis, url: "${redis.url}" }\nscenarios:\n  - { name: quotes, kind: bus, target: md-bus, channel: "md:quotes", rate: 5000, duration: 2s, timeout: 2s }\n`,
+    );
     const r = await runCli(['run', file, '--format', 'json']);
     const seen = await sub.end();
     expect(r.code, r.stderr).toBe(0);
     const [result] = JSON.parse(r.stdout).scenarios;
-    expect(result.delivery).toMatchObject({ published: 10_000, delivered: 10_000, lost: 0, duplicated: 0, outOfOrder: 0, publishFailed: 0 });
+    expect(result.delivery).toMatchObject({
+      published: 10_000,
+      delivered: 10_000,
+      lost: 0,
+      duplicated: 0,
+      outOfOrder: 0,
+      publishFailed: 0,
+    });
     expect(seen).toMatchObject({ received: 10_000, distinct: 10_000 });
     // The same messages timed twice, in two processes, from the send: the medians lie within a millisecond.
     expect(Math.abs(result.uncorrectedLatencyMs.p50 - seen.p50)).toBeLessThan(1);
-    console.log(`bus 5,000/s pub/sub: p50 ${result.uncorrectedLatencyMs.p50} ms (independent subscriber ${seen.p50.toFixed(3)} ms), p99 ${result.latencyMs.p99} ms`);
+    console.log(
+      `bus 5,000/s pub/sub: p50 ${result.uncorrectedLatencyMs.p50} ms (independent subscriber ${seen.p50.toFixed(3)} ms), p99 ${result.latencyMs.p99} ms`,
+    );
   });
 
   it('a bus cut in the middle: pub/sub loses what the subscriber missed (the independent one, spared, counts it), a stream loses nothing; the fault reports both', async () => {
@@ -66,12 +78,17 @@ describe('the bus scenario', () => {
     expect(cutQuotes.traffic.gapMs).toBeGreaterThan(0);
     expect(orders.delivery).toMatchObject({ published: 15_000, delivered: 15_000, lost: 0 });
     expect(cutOrders.traffic).toMatchObject({ scenario: 'orders', lost: 0 });
-    expect(report.criteria.filter((c: { implicit?: boolean }) => !c.implicit).map((c: { outcome: string }) => c.outcome)).toEqual(['MET', expect.stringMatching(/MET|EXCEEDED/)]);
+    expect(report.criteria.filter((c: { implicit?: boolean }) => !c.implicit).map((c: { outcome: string }) => c.outcome)).toEqual([
+      'MET',
+      expect.stringMatching(/MET|EXCEEDED/),
+    ]);
     // The lost messages are errors: pub/sub fails its error budget (100%: how many a cut loses varies, under 15 to over 100 of 15,000 seen), and the run is NO-GO.
     expect(quotes.status).toBe('fail');
     expect(r.code).toBe(1);
     expect(await redisCli(redis.port, 'EXISTS', 'orders:cut')).toBe('0'); // the stream the run created is gone
-    console.log(`bus cut: pub/sub lost ${quotes.delivery.lost} of ${quotes.delivery.published}, longest gap ${cutQuotes.traffic.gapMs.toFixed(1)} ms; stream lost 0, gap ${cutOrders.traffic.gapMs.toFixed(1)} ms`);
+    console.log(
+      `bus cut: pub/sub lost ${quotes.delivery.lost} of ${quotes.delivery.published}, longest gap ${cutQuotes.traffic.gapMs.toFixed(1)} ms; stream lost 0, gap ${cutOrders.traffic.gapMs.toFixed(1)} ms`,
+    );
   });
 });
 
@@ -86,11 +103,17 @@ describe('the bus probe', () => {
       await c.xgroup('CREATE', 'orders', 'risk', '$', 'MKSTREAM');
       for (let i = 0; i < 5; i++) await c.xadd('orders', '*', 'n', String(i));
       await c.xreadgroup('GROUP', 'risk', 'r1', 'COUNT', 3, 'STREAMS', 'orders', '>'); // 3 delivered, unacked
-      const file = config('probe.yaml', `targets:\n  - { name: md-bus, kind: redis, url: "${redis.url}", bus: { channels: [md:quotes, md:empty], streams: [{ key: orders }] } }\ncriteria:\n  - 'redis.md-bus.subscribers{channel="md:quotes"} >= 2'\n  - 'redis.md-bus.stream_pending{group="risk"} == 3'\n  - 'redis.md-bus.subscribers{channel="md:trades"} >= 1'\n`);
+      const file = config(
+        'probe.yaml',
+        `targets:\n  - { name: md-bus, kind: redis, url: "${redis.url}", bus: { channels: [md:quotes, md:empty], streams: [{ key: orders }] } }\ncriteria:\n  - 'redis.md-bus.subscribers{channel="md:quotes"} >= 2'\n  - 'redis.md-bus.stream_pending{group="risk"} == 3'\n  - 'redis.md-bus.subscribers{channel="md:trades"} >= 1'\n`,
+      );
       const r = await runCli(['run', file, '--format', 'json']);
       const report = JSON.parse(r.stdout);
       const probe = report.probes[0];
-      const value = (metric: string, labels?: object) => probe.measurements.find((m: { metric: string; labels?: object }) => m.metric === metric && JSON.stringify(m.labels) === JSON.stringify(labels))?.value;
+      const value = (metric: string, labels?: object) =>
+        probe.measurements.find(
+          (m: { metric: string; labels?: object }) => m.metric === metric && JSON.stringify(m.labels) === JSON.stringify(labels),
+        )?.value;
       const numsub = (await redisCli(redis.port, 'PUBSUB', 'NUMSUB', 'md:quotes', 'md:empty')).split('\n');
       expect(value('subscribers', { channel: 'md:quotes' })).toBe(Number(numsub[1]));
       expect(value('subscribers', { channel: 'md:empty' })).toBe(Number(numsub[3]));

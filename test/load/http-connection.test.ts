@@ -27,7 +27,13 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 });
-afterAll(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+afterAll(
+  () =>
+    new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+);
 
 /** Sends `n` requests one after another on one connection and collects what each call reported. */
 function sendMany(spec: Partial<HttpRequestSpec> & { url: string }, n: number): Promise<{ err: Error | null; status: number }[]> {
@@ -59,9 +65,17 @@ describe('the raw HTTP/1.1 load connection', () => {
 
   it('sends the method, path, headers and body it was given, with a content-length', async () => {
     seen.length = 0;
-    await sendMany({ url: `${base}/orders?x=1`, method: 'POST', headers: { 'content-type': 'application/json', 'x-trace': 't1' }, body: '{"qty":100}' }, 2);
+    await sendMany(
+      { url: `${base}/orders?x=1`, method: 'POST', headers: { 'content-type': 'application/json', 'x-trace': 't1' }, body: '{"qty":100}' },
+      2,
+    );
     expect(seen).toHaveLength(2);
-    expect(seen[0]).toMatchObject({ method: 'POST', url: '/orders?x=1', body: '{"qty":100}', headers: { 'x-trace': 't1', 'content-length': '11' } });
+    expect(seen[0]).toMatchObject({
+      method: 'POST',
+      url: '/orders?x=1',
+      body: '{"qty":100}',
+      headers: { 'x-trace': 't1', 'content-length': '11' },
+    });
   });
 
   it('checks the body when asked, across chunks', async () => {

@@ -59,7 +59,7 @@ async function theirs(b: Behaviour, url: string) {
   return tally;
 }
 
-describe('the load client frames HTTP/1.x as the RFC says: a differential test against the server\'s count and undici', () => {
+describe("the load client frames HTTP/1.x as the RFC says: a differential test against the server's count and undici", () => {
   it.each(CORPUS.map((b) => [b.name, b] as const))('%s', async (_name, b) => {
     const server = await corpusServer(b);
     try {
@@ -91,13 +91,22 @@ describe('real servers that frame differently', () => {
     const dir = mkdtempSync(join(tmpdir(), 'validate-pyhttp-'));
     writeFileSync(join(dir, 'health'), 'ok');
     const port = await freePort();
-    const py = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    const py = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1'], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let log = '';
     py.stderr.on('data', (d) => (log += d));
     try {
       await waitFor('python http.server', async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok);
       log = '';
-      const factory = httpFactory({ url: `http://127.0.0.1:${port}/health`, method: 'GET', headers: {}, timeoutMs: 2000, ok: (s) => s === 200 });
+      const factory = httpFactory({
+        url: `http://127.0.0.1:${port}/health`,
+        method: 'GET',
+        headers: {},
+        timeoutMs: 2000,
+        ok: (s) => s === 200,
+      });
       const recorder = new Recorder(false);
       await runClosed({ factory, connections: 4, requests: 200, recorder });
       await new Promise((r) => setTimeout(r, 100));
@@ -111,8 +120,28 @@ describe('real servers that frame differently', () => {
 
   it('plain HTTP to a TLS port says "it speaks TLS: use https://", in a probe and in load', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'validate-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-subj', '/CN=localhost', '-days', '1'], { stdio: 'ignore' });
-    const server = createHttpsServer({ key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) }, (_req, res) => res.end('ok'));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(dir, 'k.pem'),
+        '-out',
+        join(dir, 'c.pem'),
+        '-subj',
+        '/CN=localhost',
+        '-days',
+        '1',
+      ],
+      { stdio: 'ignore' },
+    );
+    const server = createHttpsServer({ key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) }, (_req, res) =>
+      res.end('ok'),
+    );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const port = (server.address() as { port: number }).port;
     try {

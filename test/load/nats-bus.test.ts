@@ -31,17 +31,28 @@ interface Conn {
   in_msgs: number;
   out_msgs: number;
 }
-const closedConnections = async (): Promise<Conn[]> => (await (await fetch(`${nats.monitor}/connz?state=closed&limit=10000`)).json()).connections;
+const closedConnections = async (): Promise<Conn[]> =>
+  (await (await fetch(`${nats.monitor}/connz?state=closed&limit=10000`)).json()).connections;
 
 describe('the bus scenario on NATS', () => {
   it('5,000 messages/s on core NATS: delivered = published, lost 0, exactly as many as the server took and gave', async () => {
-    const file = config('core.yaml', `targets:\n  - { name: md-bus, kind: nats, url: "${nats.url}" }\nscenarios:\n  - { name: quotes, kind: bus, target: md-bus, channel: "md.quotes", rate: 5000, duration: 2s, timeout: 2s, clientName: nats-core }\n`);
+    const file = config(
+      'core.yaml',
+      `targets:\n  - { name: md-bus, kind: nats, url: "${nats.url}" }\nscenarios:\n  - { name: quotes, kind: bus, target: md-bus, channel: "md.quotes", rate: 5000, duration: 2s, timeout: 2s, clientName: nats-core }\n`,
+    );
     const sub = await independent(nats.url, 'md.quotes');
     const r = await runCli(['run', file, '--format', 'json']);
     const seen = await sub.end();
     expect(r.code, r.stderr).toBe(0);
     const [result] = JSON.parse(r.stdout).scenarios;
-    expect(result.delivery).toMatchObject({ published: 10_000, delivered: 10_000, lost: 0, duplicated: 0, outOfOrder: 0, publishFailed: 0 });
+    expect(result.delivery).toMatchObject({
+      published: 10_000,
+      delivered: 10_000,
+      lost: 0,
+      duplicated: 0,
+      outOfOrder: 0,
+      publishFailed: 0,
+    });
     expect(seen).toMatchObject({ received: 10_000, distinct: 10_000 });
     // The same messages timed twice, in two processes, from the send: the medians lie within a millisecond.
     expect(Math.abs(result.uncorrectedLatencyMs.p50 - seen.p50)).toBeLessThan(1);
@@ -49,7 +60,9 @@ describe('the bus scenario on NATS', () => {
     // The server took every message, and gave them all to the subscriber; and one more each way: the run's end marker (a fence it waits for).
     expect(conns.find((c) => c.name === 'nats-core-publisher')!.in_msgs).toBe(result.delivery.published + 1);
     expect(conns.find((c) => c.name === 'nats-core-subscriber')!.out_msgs).toBe(result.delivery.delivered + 1);
-    console.log(`nats core 5,000/s: p50 ${result.uncorrectedLatencyMs.p50} ms from the send (independent subscriber ${seen.p50.toFixed(3)} ms), p99 ${result.latencyMs.p99} ms from the schedule`);
+    console.log(
+      `nats core 5,000/s: p50 ${result.uncorrectedLatencyMs.p50} ms from the send (independent subscriber ${seen.p50.toFixed(3)} ms), p99 ${result.latencyMs.p99} ms from the schedule`,
+    );
   });
 
   it('a JetStream stream across a server restart: nothing lost, the gap covers the time the server was down, and the run removes its stream', async () => {
@@ -72,9 +85,13 @@ describe('the bus scenario on NATS', () => {
     expect(fault.traffic).toMatchObject({ scenario: 'orders', lost: 0, refused: orders.delivery.publishFailed }); // every refusal fell in the fault's window
     // No delivery while the server was down: the longest gap is at least the downtime the commands saw.
     expect(orders.delivery.maxGapMs).toBeGreaterThanOrEqual(up - down);
-    expect(report.criteria.find((c: { expression: string }) => c.expression === 'fault.nats-restart.messages_lost == 0').outcome).toBe('MET');
+    expect(report.criteria.find((c: { expression: string }) => c.expression === 'fault.nats-restart.messages_lost == 0').outcome).toBe(
+      'MET',
+    );
     const jsz = await (await fetch(`${nats.monitor}/jsz`)).json();
     expect(jsz.streams).toBe(0);
-    console.log(`nats JetStream restart: ${orders.delivery.published} published (${orders.delivery.publishFailed} refused while down), lost 0, server down ${up - down} ms, longest gap ${orders.delivery.maxGapMs.toFixed(0)} ms, fault gap ${fault.traffic.gapMs?.toFixed(0)} ms; window ${JSON.stringify(fault.traffic)}`);
+    console.log(
+      `nats JetStream restart: ${orders.delivery.published} published (${orders.delivery.publishFailed} refused while down), lost 0, server down ${up - down} ms, longest gap ${orders.delivery.maxGapMs.toFixed(0)} ms, fault gap ${fault.traffic.gapMs?.toFixed(0)} ms; window ${JSON.stringify(fault.traffic)}`,
+    );
   });
 });

@@ -8,7 +8,10 @@ import { POSTGRES_URL, startRedis, type Running } from '../helpers/services.js';
 
 /** A server that holds every request arriving in [stallAt, stallAt + stallFor) until that window ends. */
 /** Answers at once except during a stall; counts what it received, the independent count tests compare with. */
-function stallingServer(stallAtMs: number, stallForMs: number): Promise<{ url: string; server: Server; start(): void; received(): number }> {
+function stallingServer(
+  stallAtMs: number,
+  stallForMs: number,
+): Promise<{ url: string; server: Server; start(): void; received(): number }> {
   let t0 = 0;
   let received = 0;
   const server = createServer((req, res) => {
@@ -19,7 +22,16 @@ function stallingServer(stallAtMs: number, stallForMs: number): Promise<{ url: s
     if (t0 && t >= stallAtMs && t < stallAtMs + stallForMs) setTimeout(reply, stallAtMs + stallForMs - t);
     else reply();
   });
-  return new Promise((r) => server.listen(0, '127.0.0.1', () => r({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server, start: () => (t0 = performance.now()), received: () => received })));
+  return new Promise((r) =>
+    server.listen(0, '127.0.0.1', () =>
+      r({
+        url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+        server,
+        start: () => (t0 = performance.now()),
+        received: () => received,
+      }),
+    ),
+  );
 }
 
 const run = (yaml: string) => checkedExecute(parseConfigText(yaml, 'test.yaml', new Redactor(), {}), new Redactor());
@@ -43,8 +55,17 @@ scenarios:
   - { name: ok, kind: concurrency, url: "${plain.url}/", levels: [1, 7], requests: 301 }
   - { name: bad, kind: concurrency, url: "${plain.url}/fail", levels: [3], requests: 30 }
 `);
-    expect(report.scenarios.map((s) => [s.name, s.requests, s.errors, s.connections])).toEqual([['ok-1', 301, 0, 1], ['ok-7', 301, 0, 7], ['bad-3', 30, 30, 3]]);
-    expect(report.scenarios[2]).toMatchObject({ status: 'fail', successRate: 0, statusCounts: { 500: 30 }, errorCauses: { 'HTTP 500': 30 } });
+    expect(report.scenarios.map((s) => [s.name, s.requests, s.errors, s.connections])).toEqual([
+      ['ok-1', 301, 0, 1],
+      ['ok-7', 301, 0, 7],
+      ['bad-3', 30, 30, 3],
+    ]);
+    expect(report.scenarios[2]).toMatchObject({
+      status: 'fail',
+      successRate: 0,
+      statusCounts: { 500: 30 },
+      errorCauses: { 'HTTP 500': 30 },
+    });
     expect(decodeHistogram(report.scenarios[0].histograms.latency).totalCount).toBe(301);
   });
 
@@ -114,21 +135,27 @@ criteria:
     const stall = await stallingServer(1000, 1000);
     stall.start();
     // The stall happens once: the first attempt is INVALID; the one measured again (generator.retries: 1) is not.
-    const retried = await run(`scenarios:\n  - { name: capped, kind: rate, url: "${stall.url}/", rate: 200, duration: 3s, maxConnections: 20 }\n`);
+    const retried = await run(
+      `scenarios:\n  - { name: capped, kind: rate, url: "${stall.url}/", rate: 200, duration: 3s, maxConnections: 20 }\n`,
+    );
     const again = retried.scenarios[0];
     expect(again).toMatchObject({ validity: 'VALID', attempts: 2, requests: 600, queued: 0 });
     expect(again.retried).toHaveLength(1);
     expect(again.retried![0]).toMatch(/^attempt 1: capped INVALID \([\d,]+ requests \([\d.]+%\) waited for a free connection/);
     expect(retried.verdict).toBe('GO');
     stall.start();
-    const report = await run(`generator: { retries: 0 }\nscenarios:\n  - { name: capped, kind: rate, url: "${stall.url}/", rate: 200, duration: 3s, maxConnections: 20 }\n`);
+    const report = await run(
+      `generator: { retries: 0 }\nscenarios:\n  - { name: capped, kind: rate, url: "${stall.url}/", rate: 200, duration: 3s, maxConnections: 20 }\n`,
+    );
     stall.server.close();
     const r = report.scenarios[0];
     expect(r.attempts).toBeUndefined();
     // ~200 requests were due during the stall and 20 connections were all busy: the rest waited for one.
     expect(r.queued).toBeGreaterThan(100);
     expect(r.validity).toBe('INVALID');
-    expect(r.invalidReason).toBe(`${r.queued!.toLocaleString('en-US')} requests (${((r.queued! / (r.requests + (r.dropped ?? 0))) * 100).toFixed(1)}%) waited for a free connection (the generator opens 32 at a time, up to maxConnections 20): their latency includes the generator's own queue, not only the server's; raise maxConnections (--max-connections) if it was reached, or lower the rate per process (--shard, --workers)`);
+    expect(r.invalidReason).toBe(
+      `${r.queued!.toLocaleString('en-US')} requests (${((r.queued! / (r.requests + (r.dropped ?? 0))) * 100).toFixed(1)}%) waited for a free connection (the generator opens 32 at a time, up to maxConnections 20): their latency includes the generator's own queue, not only the server's; raise maxConnections (--max-connections) if it was reached, or lower the rate per process (--shard, --workers)`,
+    );
     // What waited was still timed from its due time, and nothing due was left out.
     expect(r.requests + (r.dropped ?? 0)).toBe(600);
     expect(r.uncorrectedLatencyMs!.p90).toBeLessThan(r.latencyMs.p90);
@@ -152,8 +179,16 @@ scenarios:
       - { name: cache, target: bus, command: [INCR, "validate:test:counter"], sla: 500ms }
       - { name: query, target: db, query: "SELECT 1", sla: 500ms }
 `);
-    expect(report.scenarios.map((s) => [s.name, s.requests, s.errors, s.slaMs])).toEqual([['order', 40, 0, 500], ['cache', 40, 0, 500], ['query', 40, 0, 500]]);
-    expect(report.criteria.filter((c) => c.name.endsWith('SLA')).map((c) => [c.name, c.status])).toEqual([['order SLA', 'pass'], ['cache SLA', 'pass'], ['query SLA', 'pass']]);
+    expect(report.scenarios.map((s) => [s.name, s.requests, s.errors, s.slaMs])).toEqual([
+      ['order', 40, 0, 500],
+      ['cache', 40, 0, 500],
+      ['query', 40, 0, 500],
+    ]);
+    expect(report.criteria.filter((c) => c.name.endsWith('SLA')).map((c) => [c.name, c.status])).toEqual([
+      ['order SLA', 'pass'],
+      ['cache SLA', 'pass'],
+      ['query SLA', 'pass'],
+    ]);
     const { Redis } = await import('ioredis');
     const c = new Redis(redis.port, '127.0.0.1');
     expect(await c.get('validate:test:counter')).toBe('40');
@@ -178,7 +213,9 @@ scenarios:
     expect(report.scenarios[0]).toMatchObject({ requests: 30, errors: 30 });
     expect(sla('flaky-orders')).toMatchObject({ outcome: 'NOT MET', status: 'fail' });
     expect(sla('flaky-orders').actual!).toBeLessThan(50);
-    expect(sla('flaky-orders').reason).toBe('flaky-orders: 100.0% of 30 requests failed (HTTP 500 x30); success 0.0% is under the required 99.9%');
+    expect(sla('flaky-orders').reason).toBe(
+      'flaky-orders: 100.0% of 30 requests failed (HTTP 500 x30); success 0.0% is under the required 99.9%',
+    );
     expect(sla('broken-cache')).toMatchObject({ outcome: 'NOT MET', status: 'fail' });
     expect(sla('broken-cache').reason).toMatch(/^broken-cache: 100\.0% of 30 requests failed \(ERR unknown command/);
     expect(report.verdict).toBe('NO-GO');

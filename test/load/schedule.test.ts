@@ -10,7 +10,15 @@ describe('open-model schedule', () => {
   });
 
   it('a ramp: the count is the area under the rate, times only increase, and the ramp ends at its duration', () => {
-    const s = new Schedule(stagesOf({ startRate: 0, stages: [{ rate: 100, duration: 10_000 }, { rate: 100, duration: 5_000 }] }));
+    const s = new Schedule(
+      stagesOf({
+        startRate: 0,
+        stages: [
+          { rate: 100, duration: 10_000 },
+          { rate: 100, duration: 5_000 },
+        ],
+      }),
+    );
     expect(s.total).toBe(500 + 500);
     const times = Array.from({ length: s.total }, (_, i) => s.timeOf(i));
     expect(times.every((t, i) => i === 0 || t > times[i - 1])).toBe(true);
@@ -20,7 +28,14 @@ describe('open-model schedule', () => {
   });
 
   it('stages start from the previous stage rate when no startRate is given', () => {
-    expect(stagesOf({ stages: [{ rate: 50, duration: 1000 }, { rate: 150, duration: 1000 }] })).toEqual([
+    expect(
+      stagesOf({
+        stages: [
+          { rate: 50, duration: 1000 },
+          { rate: 150, duration: 1000 },
+        ],
+      }),
+    ).toEqual([
       { from: 50, to: 50, durationMs: 1000 },
       { from: 50, to: 150, durationMs: 1000 },
     ]);

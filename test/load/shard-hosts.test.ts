@@ -38,7 +38,11 @@ describe('shards on four network hosts, merged', () => {
   it('each host sent its exact slice, the target counted the same from each address, and the merge is their union', async () => {
     const startAt = new Date(Date.now() + 3000).toISOString();
     const files = [1, 2, 3, 4].map((i) => join(dir, `s${i}.json`));
-    const shards = await Promise.all([0, 1, 2, 3].map((i) => hosts.validate(i, ['load', url, '-R', '1000', '-d', '5s', '--shard', `${i + 1}/4`, '--start-at', startAt, '-q', '-o', files[i]])));
+    const shards = await Promise.all(
+      [0, 1, 2, 3].map((i) =>
+        hosts.validate(i, ['load', url, '-R', '1000', '-d', '5s', '--shard', `${i + 1}/4`, '--start-at', startAt, '-q', '-o', files[i]]),
+      ),
+    );
     for (const s of shards) expect(s.code, s.stderr).toBe(0);
     const parts = files.map((f) => JSON.parse(readFileSync(f, 'utf8')).scenarios[0]);
     // The target's own count, per source address, is each shard's request count.
@@ -53,6 +57,8 @@ describe('shards on four network hosts, merged', () => {
     expect(m.errors).toBe(0);
     expect(m.latencyMs).toEqual(addHistograms(parts.map((p) => p.histograms.latency)).summary);
     expect(Math.abs(m.rps - 1000) / 1000).toBeLessThan(0.01);
-    console.log(`4 hosts (network namespaces) x 250/s merged: ${m.requests} requests, ${m.rps.toFixed(1)}/s, p50 ${m.latencyMs.p50} ms, p99 ${m.latencyMs.p99} ms; target counted ${[...bySource.values()].join(', ')} from ${[...bySource.keys()].join(', ')}`);
+    console.log(
+      `4 hosts (network namespaces) x 250/s merged: ${m.requests} requests, ${m.rps.toFixed(1)}/s, p50 ${m.latencyMs.p50} ms, p99 ${m.latencyMs.p99} ms; target counted ${[...bySource.values()].join(', ')} from ${[...bySource.keys()].join(', ')}`,
+    );
   }, 60_000);
 });

@@ -12,8 +12,11 @@ import { decodeHistogram, encodeHistogram, newHistogram, recordMs, summarize } f
 import { runCli } from '../helpers/cli.js';
 
 describe('a shard is an exact slice', () => {
-  it('the shards\' arrivals, and the lane each goes to, are together exactly the one schedule\'s', () => {
-    const whole = new Schedule([{ from: 100, to: 900, durationMs: 7_000 }, { from: 900, to: 900, durationMs: 3_000 }]);
+  it("the shards' arrivals, and the lane each goes to, are together exactly the one schedule's", () => {
+    const whole = new Schedule([
+      { from: 100, to: 900, durationMs: 7_000 },
+      { from: 900, to: 900, durationMs: 3_000 },
+    ]);
     const lanes = laneByIndex([7, 2, 1]);
     const wanted = Array.from({ length: whole.total }, (_, i) => `${whole.timeOf(i).toFixed(6)}:${lanes(i)}`).sort();
     const union: string[] = [];
@@ -30,7 +33,7 @@ describe('a shard is an exact slice', () => {
     expect([1, 2, 3].map((index) => shareOf(1, { index, total: 3 }))).toEqual([1, 0, 0]);
   });
 
-  it('merging the shards\' histograms is recording their union: every percentile the same', () => {
+  it("merging the shards' histograms is recording their union: every percentile the same", () => {
     const all = newHistogram();
     const parts = [0, 1, 2, 3].map(() => newHistogram());
     for (let i = 0; i < 40_000; i++) {
@@ -56,15 +59,21 @@ describe('shards in four processes, merged, against one process', () => {
   let target: ChildProcess;
   let url = '';
   beforeAll(async () => {
-    target = spawn(process.execPath, [fileURLToPath(new URL('../../bench/target-server.mjs', import.meta.url)), '10'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    target = spawn(process.execPath, [fileURLToPath(new URL('../../bench/target-server.mjs', import.meta.url)), '10'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const port = await new Promise<number>((r) => target.stdout!.once('data', (d) => r(Number(String(d)))));
     url = `http://127.0.0.1:${port}/`;
   });
   afterAll(() => target?.kill());
 
-  it('the merge is the exact union: requests summed, the asked rate within 1%, percentiles those of the shards\' histograms added', async () => {
+  it("the merge is the exact union: requests summed, the asked rate within 1%, percentiles those of the shards' histograms added", async () => {
     const startAt = new Date(Date.now() + 3000).toISOString();
-    const shards = await Promise.all([1, 2, 3, 4].map((i) => runCli(['load', url, '-R', '1000', '-d', '5s', '--shard', `${i}/4`, '--start-at', startAt, '-q', '-o', join(dir, `s${i}.json`)])));
+    const shards = await Promise.all(
+      [1, 2, 3, 4].map((i) =>
+        runCli(['load', url, '-R', '1000', '-d', '5s', '--shard', `${i}/4`, '--start-at', startAt, '-q', '-o', join(dir, `s${i}.json`)]),
+      ),
+    );
     for (const s of shards) expect(s.code, s.stderr).toBe(0);
     const single = await runCli(['load', url, '-R', '1000', '-d', '5s', '--format', 'json']);
     const files = [1, 2, 3, 4].map((i) => join(dir, `s${i}.json`));
@@ -83,7 +92,9 @@ describe('shards in four processes, merged, against one process', () => {
     expect(m.latencyMs).toEqual(addHistograms(parts.map((p) => p.histograms.latency)).summary);
     // The target answers after 10 ms: no percentile of either run can be under it.
     expect(Math.min(m.latencyMs.p50, one.latencyMs.p50)).toBeGreaterThanOrEqual(10);
-    console.log(`4 shards x 250/s merged: ${m.requests} requests, ${m.rps.toFixed(1)}/s, p50 ${m.latencyMs.p50} ms, p99 ${m.latencyMs.p99} ms; one process: ${one.rps.toFixed(1)}/s, p50 ${one.latencyMs.p50} ms, p99 ${one.latencyMs.p99} ms; started late by ${parts.map((p) => p.startLateMs.toFixed(1)).join(', ')} ms`);
+    console.log(
+      `4 shards x 250/s merged: ${m.requests} requests, ${m.rps.toFixed(1)}/s, p50 ${m.latencyMs.p50} ms, p99 ${m.latencyMs.p99} ms; one process: ${one.rps.toFixed(1)}/s, p50 ${one.latencyMs.p50} ms, p99 ${one.latencyMs.p99} ms; started late by ${parts.map((p) => p.startLateMs.toFixed(1)).join(', ')} ms`,
+    );
   }, 60_000);
 
   it('--workers N: the shards as worker threads of one process, merged the same way', async () => {
@@ -104,7 +115,10 @@ describe('shards in four processes, merged, against one process', () => {
     const partial = await runCli(['merge', ...files, '--format', 'json']);
     expect(partial.code).toBe(1);
     const report = JSON.parse(partial.stdout);
-    expect(report.criteria.find((c: { key?: string }) => c.key === 'complete-shards')).toMatchObject({ outcome: 'NOT MET', reason: 'incomplete: shard 4/4 missing' });
+    expect(report.criteria.find((c: { key?: string }) => c.key === 'complete-shards')).toMatchObject({
+      outcome: 'NOT MET',
+      reason: 'incomplete: shard 4/4 missing',
+    });
     expect(report.mergedFrom).toMatchObject({ shards: 4, missing: [4] });
     const allowed = await runCli(['merge', ...files, '--allow-partial', '--format', 'json']);
     const three = JSON.parse(allowed.stdout);
@@ -117,7 +131,9 @@ describe('shards in four processes, merged, against one process', () => {
     expect(r.code, r.stderr).toBe(0);
     const mixed = await runCli(['merge', ...files, other]);
     expect(mixed.code).toBe(2);
-    expect(mixed.stderr).toMatch(/shards of different loads .*s1\.json, .*s2\.json, .*s3\.json \(config \w+\) vs .*other\.json \(config \w+\)/);
+    expect(mixed.stderr).toMatch(
+      /shards of different loads .*s1\.json, .*s2\.json, .*s3\.json \(config \w+\) vs .*other\.json \(config \w+\)/,
+    );
     const twice = await runCli(['merge', files[0], files[0]]);
     expect(twice.code).toBe(2);
     expect(twice.stderr).toContain('shard 1/4 given twice');
@@ -136,11 +152,26 @@ describe('shards in four processes, merged, against one process', () => {
       return file;
     };
     const cases: [string, (r: Record<string, any>) => void, RegExp][] = [
-      ['later.json', (r) => (r.shard.startAt = new Date(Date.parse(r.shard.startAt) + 2000).toISOString()), /shards of different runs: they were given different common starts/],
+      [
+        'later.json',
+        (r) => (r.shard.startAt = new Date(Date.parse(r.shard.startAt) + 2000).toISOString()),
+        /shards of different runs: they were given different common starts/,
+      ],
       ['version.json', (r) => (r.tool.version = '0.0.1'), /written by different versions of validate.*version\.json \(0\.0\.1\)/],
-      ['corrupt.json', (r) => (r.scenarios[0].histograms.latency = 'eJyTYGBg' + 'A'.repeat(40)), /corrupt\.json: load result "load" has a corrupt histogram/],
+      [
+        'corrupt.json',
+        (r) => (r.scenarios[0].histograms.latency = 'eJyTYGBg' + 'A'.repeat(40)),
+        /corrupt\.json: load result "load" has a corrupt histogram/,
+      ],
       ['bare.json', (r) => delete r.scenarios[0].histograms, /bare\.json: load result "load" has no latency histogram/],
-      ['apart.json', (r) => { r.startedAt = '2020-01-01T00:00:00.000Z'; r.finishedAt = '2020-01-01T00:00:05.000Z'; }, /not shards of one run: .*apart\.json ended .* before/],
+      [
+        'apart.json',
+        (r) => {
+          r.startedAt = '2020-01-01T00:00:00.000Z';
+          r.finishedAt = '2020-01-01T00:00:05.000Z';
+        },
+        /not shards of one run: .*apart\.json ended .* before/,
+      ],
     ];
     for (const [name, change, why] of cases) {
       const r = await runCli(['merge', files[0], variant(name, change), files[2], join(dir, 's4.json')]);

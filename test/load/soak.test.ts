@@ -18,7 +18,9 @@ function degradingServer(changeAtMs: number, slowMs: number): Promise<{ url: str
     if (late && req.url !== '/health') setTimeout(reply, slowMs);
     else reply();
   });
-  return new Promise((r) => server.listen(0, '127.0.0.1', () => r({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server })));
+  return new Promise((r) =>
+    server.listen(0, '127.0.0.1', () => r({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server })),
+  );
 }
 
 const run = (yaml: string) => checkedExecute(parseConfigText(yaml, 'soak.yaml', new Redactor(), {}), new Redactor());
@@ -72,7 +74,7 @@ criteria:
     expect(ws.at(-1)!.errorRate).toBeGreaterThan(20); // a quarter of the mix fails once the server degrades
     expect(ws.at(-1)!.latencyMs.p50).toBeGreaterThanOrEqual(95);
     expect(metric(report, 'p99_drift_pct')).toBeGreaterThan(100);
-    expect(metric(report, "worst_window_p99_ms")).toBeGreaterThanOrEqual(100);
+    expect(metric(report, 'worst_window_p99_ms')).toBeGreaterThanOrEqual(100);
     expect(metric(report, 'worst_window_error_pct')).toBe(Math.max(...ws.map((w) => w.errorRate)));
     expect(report.criteria.find((c) => c.expression === 'scenario.day.p99_drift_pct < 50%')).toMatchObject({ status: 'fail' });
   });
@@ -89,14 +91,25 @@ criteria:
   });
 
   it('a condition on something a window does not have is a config error', () => {
-    expect(() => parseConfigText('scenarios:\n  - { name: d, kind: soak, rate: 1, duration: 1s, mix: [{ weight: 1, url: "http://h/" }], conditions: [{ name: x, when: "latency > 5", for: 1s }] }\n', 'c.yaml', new Redactor(), {})).toThrow(
+    expect(() =>
+      parseConfigText(
+        'scenarios:\n  - { name: d, kind: soak, rate: 1, duration: 1s, mix: [{ weight: 1, url: "http://h/" }], conditions: [{ name: x, when: "latency > 5", for: 1s }] }\n',
+        'c.yaml',
+        new Redactor(),
+        {},
+      ),
+    ).toThrow(
       'c.yaml:2:121: scenarios[0].conditions[0].when: invalid condition: the left side must be one of p50_ms, p90_ms, p99_ms, max_ms, mean_ms, error_pct, rps, e.g. "p99_ms > 500"',
     );
   });
 });
 
 /** Freezes every answer between `fromMs` and `toMs` after its first request (answers then at `toMs`); counts requests by path. */
-function freezingServer(fromMs: number, toMs: number, healthDelayMs = 0): Promise<{ url: string; server: Server; byPath: Map<string, number> }> {
+function freezingServer(
+  fromMs: number,
+  toMs: number,
+  healthDelayMs = 0,
+): Promise<{ url: string; server: Server; byPath: Map<string, number> }> {
   let first = 0;
   const byPath = new Map<string, number>();
   const server = createServer((req, res) => {
@@ -109,7 +122,9 @@ function freezingServer(fromMs: number, toMs: number, healthDelayMs = 0): Promis
     if (t >= fromMs && t < toMs) setTimeout(reply, toMs - t);
     else reply();
   });
-  return new Promise((r) => server.listen(0, '127.0.0.1', () => r({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server, byPath })));
+  return new Promise((r) =>
+    server.listen(0, '127.0.0.1', () => r({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server, byPath })),
+  );
 }
 
 describe('soak windows by when requests were due', () => {
@@ -162,9 +177,12 @@ scenarios:
       const r = report.scenarios[0];
       const delivered = (s.byPath.get('/quotes') ?? 0) + (s.byPath.get('/orders') ?? 0);
       expect(r.requests).toBe(delivered);
-      expect(r.rps).toBeGreaterThan(delivered / 2 * 0.98); // ~200/s, not ~150/s with the 700 ms sample counted
-      expect(r.rps).toBeLessThanOrEqual(delivered / 2 * 1.001);
-      expect(r.endpoints!.map((e) => [e.name, e.requests])).toEqual([['day/quotes', s.byPath.get('/quotes')], ['day/orders', s.byPath.get('/orders')]]);
+      expect(r.rps).toBeGreaterThan((delivered / 2) * 0.98); // ~200/s, not ~150/s with the 700 ms sample counted
+      expect(r.rps).toBeLessThanOrEqual((delivered / 2) * 1.001);
+      expect(r.endpoints!.map((e) => [e.name, e.requests])).toEqual([
+        ['day/quotes', s.byPath.get('/quotes')],
+        ['day/orders', s.byPath.get('/orders')],
+      ]);
       expect(s.byPath.get('/quotes')).toBe(300); // weights 3:1 of 400 arrivals, exactly
     } finally {
       s.server.closeAllConnections();
@@ -185,7 +203,9 @@ describe('stress: the nominal rate, then a multiple of it', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
-    const report = await run(`scenarios:\n  - { name: high-load, kind: stress, url: "${url}", rate: 50, multiple: 10, duration: 1s }\ncriteria:\n  - scenario.high-load.degraded == 0\n`);
+    const report = await run(
+      `scenarios:\n  - { name: high-load, kind: stress, url: "${url}", rate: 50, multiple: 10, duration: 1s }\ncriteria:\n  - scenario.high-load.degraded == 0\n`,
+    );
     server.closeAllConnections();
     server.close();
     const [base, stressed] = report.scenarios;

@@ -31,7 +31,7 @@ describe('a load result over time, in fixed memory', () => {
     expect(out.coarsened).toBeUndefined();
   });
 
-  it('a step\'s p50 and p99 are those of the requests that finished in it', () => {
+  it("a step's p50 and p99 are those of the requests that finished in it", () => {
     const t = new TimelineRecorder(0, 3000);
     for (let i = 1; i <= 100; i++) t.add(10, i, false); // step 0: 1..100 ms
     for (let i = 1; i <= 100; i++) t.add(2600, 1000 + i, false); // a later step: 1001..1100 ms
@@ -49,7 +49,7 @@ describe('a load result over time, in fixed memory', () => {
     expect(stepFor(3000)).toBe(50);
     expect(stepFor(60_000)).toBe(1000);
     expect(stepFor(8 * 3600_000)).toBe(16_000);
-    expect(8 * 3600_000 / stepFor(8 * 3600_000)).toBeLessThanOrEqual(MAX_POINTS);
+    expect((8 * 3600_000) / stepFor(8 * 3600_000)).toBeLessThanOrEqual(MAX_POINTS);
   });
 
   it('without a plan, a long run merges steps in pairs: counts stay exact, points stay bounded, percentiles become upper bounds', () => {
@@ -74,7 +74,7 @@ describe('a load result over time, in fixed memory', () => {
   });
 });
 
-describe('the timeline of a real run, against the server\'s own log', () => {
+describe("the timeline of a real run, against the server's own log", () => {
   it('errors sit in the steps where the server says it failed requests, and the counts add up to its log', async () => {
     const { createServer } = await import('node:http');
     const { runCli } = await import('../helpers/cli.js');

@@ -41,7 +41,7 @@ afterAll(() => server?.close());
 const value = (r: { measurements: { metric: string; value: number; labels?: object }[] }, metric: string, labels?: object) =>
   r.measurements.find((m) => m.metric === metric && JSON.stringify(m.labels) === JSON.stringify(labels))?.value;
 
-describe('the grafana probe (against a stand-in answering as Grafana\'s documented API)', () => {
+describe("the grafana probe (against a stand-in answering as Grafana's documented API)", () => {
   it('without a token: the health endpoint only, database and version', async () => {
     const r = await probeOne(target('grafana', { url }), 2000);
     expect(r.status).toBe('pass');
@@ -49,7 +49,7 @@ describe('the grafana probe (against a stand-in answering as Grafana\'s document
     expect(value(r, 'database_ok')).toBe(1);
   });
 
-  it('with a token: each datasource\'s health, dashboards by UID, Grafana-managed alerts with their labels', async () => {
+  it("with a token: each datasource's health, dashboards by UID, Grafana-managed alerts with their labels", async () => {
     const r = await probeOne(target('grafana', { url, token: TOKEN, dashboards: ['platform-overview', 'bus-lag'] }), 2000);
     expect(r.status).toBe('warn');
     expect(value(r, 'datasource_up', { datasource: 'Prometheus', uid: 'prom', type: 'prometheus' })).toBe(1);
@@ -57,19 +57,25 @@ describe('the grafana probe (against a stand-in answering as Grafana\'s document
     expect(value(r, 'datasources_unhealthy')).toBe(1);
     expect(value(r, 'dashboards_missing')).toBe(1);
     expect(value(r, 'alerts_firing')).toBe(1);
-    expect(r.warnings).toEqual(expect.arrayContaining([
-      'datasource Trading DB unhealthy: dial tcp 10.0.0.5:5432: connect: connection refused',
-      'datasource Tempo (tempo) has no health check',
-      'dashboard(s) not found: bus-lag (HTTP 404)',
-    ]));
+    expect(r.warnings).toEqual(
+      expect.arrayContaining([
+        'datasource Trading DB unhealthy: dial tcp 10.0.0.5:5432: connect: connection refused',
+        'datasource Tempo (tempo) has no health check',
+        'dashboard(s) not found: bus-lag (HTTP 404)',
+      ]),
+    );
     expect(r.alerts).toEqual([expect.objectContaining({ name: 'BusLag', state: 'firing', severity: 'warning' })]);
   });
 
   it('a token Grafana refuses, a database that fails, and something that is not Grafana are each named', async () => {
-    expect((await probeOne(target('grafana', { url, token: 'wrong' }), 2000)).error).toBe('the token is not accepted: /api/datasources answered HTTP 401 (a service-account token with the Viewer role reads it)');
+    expect((await probeOne(target('grafana', { url, token: 'wrong' }), 2000)).error).toBe(
+      'the token is not accepted: /api/datasources answered HTTP 401 (a service-account token with the Viewer role reads it)',
+    );
     state.database = 'failing';
     try {
-      expect((await probeOne(target('grafana', { url }), 2000)).error).toBe('Grafana is not healthy: /api/health answered HTTP 503, database "failing"');
+      expect((await probeOne(target('grafana', { url }), 2000)).error).toBe(
+        'Grafana is not healthy: /api/health answered HTTP 503, database "failing"',
+      );
     } finally {
       state.database = 'ok';
     }
@@ -80,7 +86,10 @@ describe('the grafana probe (against a stand-in answering as Grafana\'s document
   it('criteria select alerts and datasources by label; the token never appears in any output', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'validate-grafana-'));
     const file = join(dir, 'g.yaml');
-    writeFileSync(file, `targets:\n  - { name: dashboards, kind: grafana, url: "${url}", token: "${TOKEN}" }\ncriteria:\n  - 'grafana.dashboards.alerts_firing{severity="critical"} == 0'\n  - 'grafana.dashboards.datasource_up{type="prometheus"} >= 1'\n  - 'grafana.dashboards.datasource_up{uid="pg"} >= 1'\n  - 'grafana.dashboards.alerts_firing{alertname="EngineDwn"} == 0'\n`);
+    writeFileSync(
+      file,
+      `targets:\n  - { name: dashboards, kind: grafana, url: "${url}", token: "${TOKEN}" }\ncriteria:\n  - 'grafana.dashboards.alerts_firing{severity="critical"} == 0'\n  - 'grafana.dashboards.datasource_up{type="prometheus"} >= 1'\n  - 'grafana.dashboards.datasource_up{uid="pg"} >= 1'\n  - 'grafana.dashboards.alerts_firing{alertname="EngineDwn"} == 0'\n`,
+    );
     const r = await runCli(['run', file, '--format', 'json', '--out', join(dir, 'r.md'), '--out', join(dir, 'r.html')]);
     const report = JSON.parse(r.stdout);
     expect(report.criteria.slice(1).map((c: { outcome: string }) => c.outcome)).toEqual(['MET', 'MET', 'NOT MET', 'NOT RUN']);

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeOne } from '../../src/run/probe-one.js';
-import { drippingServer, endlessHeadersServer, engineServer, hangingServer, hugeBodyServer, notHttpServer, shortBodyServer, type TestServer } from '../helpers/hostile.js';
+import {
+  drippingServer,
+  endlessHeadersServer,
+  engineServer,
+  hangingServer,
+  hugeBodyServer,
+  notHttpServer,
+  shortBodyServer,
+  type TestServer,
+} from '../helpers/hostile.js';
 import { freePort } from '../helpers/ports.js';
 import { target } from '../helpers/targets.js';
 import { startNginx, type Running } from '../helpers/services.js';
@@ -23,7 +32,10 @@ describe('engine probe', () => {
   });
 
   it('passes a healthy engine and reads its health document', async () => {
-    const r = await probeOne(target('engine', { url: healthy.url, expect: { body: ['status == healthy', 'checks.redis == "ok"', 'uptime_seconds > 60'] } }), 2000);
+    const r = await probeOne(
+      target('engine', { url: healthy.url, expect: { body: ['status == healthy', 'checks.redis == "ok"', 'uptime_seconds > 60'] } }),
+      2000,
+    );
     expect(r.status).toBe('pass');
     expect(r.details).toMatchObject({ status: 'healthy', version: '3.1.0', status_code: 200 });
     expect(r.measurements).toContainEqual({ metric: 'uptime_seconds', value: 7200, unit: 'seconds' });
@@ -52,8 +64,16 @@ describe('engine probe', () => {
 describe('engine health documents: what the engine says about itself', () => {
   it.each([
     [{ status: 'degraded' }, 'warn', 'engine reports status "degraded"'],
-    [{ status: 'warn', checks: { 'redis:connections': [{ status: 'warn' }], 'db:latency': [{ status: 'pass' }] } }, 'warn', 'engine reports status "warn": redis:connections warn'],
-    [{ status: 'pass', checks: { 'disk:free': [{ status: 'fail' }] } }, 'warn', 'engine reports status "pass" but its checks do not all pass: disk:free fail'],
+    [
+      { status: 'warn', checks: { 'redis:connections': [{ status: 'warn' }], 'db:latency': [{ status: 'pass' }] } },
+      'warn',
+      'engine reports status "warn": redis:connections warn',
+    ],
+    [
+      { status: 'pass', checks: { 'disk:free': [{ status: 'fail' }] } },
+      'warn',
+      'engine reports status "pass" but its checks do not all pass: disk:free fail',
+    ],
     [{ status: 'purple' }, 'warn', 'engine reports status "purple", which is not a word known to mean healthy'],
     [{ status: 'Major Outage' }, 'fail', undefined],
     [{ status: 'UP' }, 'pass', undefined],
@@ -75,8 +95,9 @@ describe('probe response time is that of a warm connection, as curl measures it'
     await nginx?.stop();
   });
 
-  it('within 1 ms of curl\'s time_total on loopback; connect reported apart', async () => {
-    const curl = () => Number(execFileSync('curl', ['-s', '-o', '/dev/null', '-w', '%{time_total}', `${nginx.url}/health`], { encoding: 'utf8' })) * 1000;
+  it("within 1 ms of curl's time_total on loopback; connect reported apart", async () => {
+    const curl = () =>
+      Number(execFileSync('curl', ['-s', '-o', '/dev/null', '-w', '%{time_total}', `${nginx.url}/health`], { encoding: 'utf8' })) * 1000;
     const probes: number[] = [];
     const curls: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -140,12 +161,16 @@ describe('http probe against misbehaving servers', () => {
 
   it("endless headers are named as such, not as a parser's code", async () => {
     const s = await start(endlessHeadersServer());
-    expect((await probeOne(target('http', { url: s.url }), 2000)).error).toBe(`the response head from 127.0.0.1:${s.port} is too large (over 16 KiB of headers): not a sane HTTP answer`);
+    expect((await probeOne(target('http', { url: s.url }), 2000)).error).toBe(
+      `the response head from 127.0.0.1:${s.port} is too large (over 16 KiB of headers): not a sane HTTP answer`,
+    );
   });
 
   it('a body cut short is that, not a server that never answered', async () => {
     const s = await start(shortBodyServer());
-    expect((await probeOne(target('http', { url: s.url }), 2000)).error).toBe('the connection closed in the middle of the response body (status 200 received)');
+    expect((await probeOne(target('http', { url: s.url }), 2000)).error).toBe(
+      'the connection closed in the middle of the response body (status 200 received)',
+    );
   });
 
   it('a closed port is connection refused', async () => {

@@ -18,7 +18,9 @@ describe('postgres probe against the real server', () => {
   beforeAll(async () => {
     const c = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
     await c.connect().catch((err) => {
-      throw new Error(`PostgreSQL is not reachable at ${POSTGRES_URL} (${err.message}); the tests need it (set TEST_POSTGRES_URL to use another)`);
+      throw new Error(
+        `PostgreSQL is not reachable at ${POSTGRES_URL} (${err.message}); the tests need it (set TEST_POSTGRES_URL to use another)`,
+      );
     });
     await c.end();
     others = [await engineServer(), await hangingServer()];
@@ -70,7 +72,9 @@ describe('postgres probe against the real server', () => {
   it('an HTTP server is not PostgreSQL', async () => {
     const r = await probeOne(target('postgres', { url: `postgres://u@127.0.0.1:${others[0].port}/db` }), 2000);
     expect(r.status).toBe('fail');
-    expect(r.error).toBe(`connection closed by 127.0.0.1:${others[0].port} during the handshake (not PostgreSQL, or it refused this client)`);
+    expect(r.error).toBe(
+      `connection closed by 127.0.0.1:${others[0].port} during the handshake (not PostgreSQL, or it refused this client)`,
+    );
   });
 
   it('a server that accepts and never answers times out, saying it was connected', async () => {
@@ -80,7 +84,9 @@ describe('postgres probe against the real server', () => {
 
   it('a closed port is connection refused', async () => {
     const port = await freePort();
-    expect((await probeOne(target('postgres', { url: `postgres://u@127.0.0.1:${port}/db` }), 2000)).error).toBe(`connection refused: nothing is listening on 127.0.0.1:${port}`);
+    expect((await probeOne(target('postgres', { url: `postgres://u@127.0.0.1:${port}/db` }), 2000)).error).toBe(
+      `connection refused: nothing is listening on 127.0.0.1:${port}`,
+    );
   });
 });
 
@@ -113,7 +119,10 @@ describe('postgres probe against a private cluster and its streaming replica', (
       const extra = new pg.Client({ connectionString: primary.appUrl });
       await extra.connect();
       held.push(extra);
-      const refused = await new pg.Client({ connectionString: primary.appUrl }).connect().then(() => 'connected', (err: Error) => err.message);
+      const refused = await new pg.Client({ connectionString: primary.appUrl }).connect().then(
+        () => 'connected',
+        (err: Error) => err.message,
+      );
       expect(refused).toMatch(/remaining connection slots are reserved/);
     } finally {
       await Promise.all(held.map((c) => c.end().catch(() => undefined)));
@@ -129,7 +138,9 @@ describe('postgres probe against a private cluster and its streaming replica', (
     expect(value(r, 'replication_lag_bytes')).toBe(bytes);
     expect(value(r, 'replication_lag_s')).toBeLessThan(1);
     // The primary sees it too.
-    expect(value(await probeOne(target('postgres', { url: primary.url }), 3000), 'replicas')).toBe(Number(psql(primary.url, 'SELECT count(*) FROM pg_stat_replication')));
+    expect(value(await probeOne(target('postgres', { url: primary.url }), 3000), 'replicas')).toBe(
+      Number(psql(primary.url, 'SELECT count(*) FROM pg_stat_replication')),
+    );
   });
 
   it('a replica whose primary is gone has no WAL receiver: a warning, and its lag is unknown (NOT RUN), never 0', async () => {
@@ -138,11 +149,17 @@ describe('postgres probe against a private cluster and its streaming replica', (
     const r = await probeOne(target('postgres', { url: replica.url }), 3000);
     expect(psql(replica.url, 'SELECT count(*) FROM pg_stat_wal_receiver')).toBe('0');
     expect(r.status).toBe('warn');
-    expect(r.warnings).toContain('replica with no WAL receiver: it is not streaming from a primary (primary gone, or primary_conninfo wrong)');
+    expect(r.warnings).toContain(
+      'replica with no WAL receiver: it is not streaming from a primary (primary gone, or primary_conninfo wrong)',
+    );
     expect(r.measurements.some((m) => m.metric === 'replication_lag_s')).toBe(false);
     const t = target('postgres', { url: replica.url });
     const c = compileCriterion({ expect: 'postgres.replication_lag_s < 10s', severity: 'critical' }, targetCatalog([t])) as Criterion;
-    expect(evaluateCriteria([c], [r])[0]).toMatchObject({ outcome: 'NOT RUN', status: 'fail', reason: 'not measured: t: the replica has no WAL receiver: it is not streaming from a primary' });
+    expect(evaluateCriteria([c], [r])[0]).toMatchObject({
+      outcome: 'NOT RUN',
+      status: 'fail',
+      reason: 'not measured: t: the replica has no WAL receiver: it is not streaming from a primary',
+    });
   });
 });
 
@@ -153,5 +170,9 @@ async function waitForStreaming(c: Cluster): Promise<void> {
 
 async function waitForNoReceiver(c: Cluster): Promise<void> {
   const { waitFor } = await import('../helpers/ports.js');
-  await waitFor('the replica to lose its WAL receiver', async () => psql(c.url, 'SELECT count(*) FROM pg_stat_wal_receiver') === '0', 20_000);
+  await waitFor(
+    'the replica to lose its WAL receiver',
+    async () => psql(c.url, 'SELECT count(*) FROM pg_stat_wal_receiver') === '0',
+    20_000,
+  );
 }

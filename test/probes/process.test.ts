@@ -58,8 +58,12 @@ describe('process probe', () => {
     await new Promise((r) => dead.on('exit', r));
     const stale = join(dir, 'stale.pid');
     writeFileSync(stale, String(dead.pid));
-    expect((await probeOne(target('process', { url: `pidfile://${stale}` }), 2000)).error).toBe(`pidfile ${stale} names pid ${dead.pid}, which is not running`);
-    expect((await probeOne(target('process', { url: 'process://redis-server', min: 999 }), 2000)).error).toMatch(/^\d+ process\(es\) named "redis-server" running, expected at least 999$/);
+    expect((await probeOne(target('process', { url: `pidfile://${stale}` }), 2000)).error).toBe(
+      `pidfile ${stale} names pid ${dead.pid}, which is not running`,
+    );
+    expect((await probeOne(target('process', { url: 'process://redis-server', min: 999 }), 2000)).error).toMatch(
+      /^\d+ process\(es\) named "redis-server" running, expected at least 999$/,
+    );
   });
 
   it('a restart during the run is seen: the identity changed between checks', async () => {
@@ -74,7 +78,12 @@ describe('process probe', () => {
       worker = startWorker(); // the supervisor brings it back: same name, new pid
     }, 700);
     const report = await checkedExecute(
-      parseConfigText(`targets:\n  - { name: worker, kind: process, url: "pidfile://${pidfile}" }\nmonitor: { interval: 150ms }\nscenarios:\n  - { name: bg, kind: rate, url: "${url}", rate: 20, duration: 1500ms }\ncriteria:\n  - process.worker.restarts_seen == 0\n`, 'p.yaml', new Redactor(), {}),
+      parseConfigText(
+        `targets:\n  - { name: worker, kind: process, url: "pidfile://${pidfile}" }\nmonitor: { interval: 150ms }\nscenarios:\n  - { name: bg, kind: rate, url: "${url}", rate: 20, duration: 1500ms }\ncriteria:\n  - process.worker.restarts_seen == 0\n`,
+        'p.yaml',
+        new Redactor(),
+        {},
+      ),
       new Redactor(),
     );
     server.close();

@@ -42,7 +42,15 @@ describe('prometheus probe against a real Prometheus', () => {
 
   it('selects firing alerts by any label, like PromQL, and the count is what Prometheus itself reports', async () => {
     const r = await probeOne(target('prometheus', { url: prom.url }), 3000);
-    for (const selector of ['{alertname="EngineDown"}', '{severity="critical"}', '{severity="critical",job="gone"}', '{team!="trading"}', '{alertname=~"Engine.*|Always.*"}', '{alertname!~"Engine.*"}', '{alertname="HighLatency"}']) {
+    for (const selector of [
+      '{alertname="EngineDown"}',
+      '{severity="critical"}',
+      '{severity="critical",job="gone"}',
+      '{team!="trading"}',
+      '{alertname=~"Engine.*|Always.*"}',
+      '{alertname!~"Engine.*"}',
+      '{alertname="HighLatency"}',
+    ]) {
       expect({ selector, value: select(r, selector) }).toEqual({ selector, value: await firingFromApi(prom.url, selector) });
     }
     // The selected alert is really firing (the comparison above is not 0 == 0 throughout).
@@ -52,17 +60,30 @@ describe('prometheus probe against a real Prometheus', () => {
 
   it('a selector no alert could ever match measured nothing: NOT RUN with the labels and values that exist', async () => {
     const r = await probeOne(target('prometheus', { url: prom.url }), 3000);
-    expect(select(r, '{severty="critical"}')).toEqual({ missing: 'no alerts_firing series of t carries the label "severty" (did you mean "severity"?); its labels are: alertname, instance, job, severity, team' });
-    expect(select(r, '{alertname="EngineDwn"}')).toEqual({ missing: 'no alerts_firing series of t can have alertname="EngineDwn" (did you mean "EngineDown"?); alertname is one of: AlwaysFiring, EngineDown, HighLatency' });
-    expect(select(r, '{severity="critical",job="missing-engine"}')).toEqual({ missing: 'no alerts_firing series of t can have job="missing-engine"; job is one of: gone, self' });
+    expect(select(r, '{severty="critical"}')).toEqual({
+      missing:
+        'no alerts_firing series of t carries the label "severty" (did you mean "severity"?); its labels are: alertname, instance, job, severity, team',
+    });
+    expect(select(r, '{alertname="EngineDwn"}')).toEqual({
+      missing:
+        'no alerts_firing series of t can have alertname="EngineDwn" (did you mean "EngineDown"?); alertname is one of: AlwaysFiring, EngineDown, HighLatency',
+    });
+    expect(select(r, '{severity="critical",job="missing-engine"}')).toEqual({
+      missing: 'no alerts_firing series of t can have job="missing-engine"; job is one of: gone, self',
+    });
   });
 
-  it('says which config target each firing alert is about: its instance label against the targets\' host:port', async () => {
-    const config = parseConfigText(`
+  it("says which config target each firing alert is about: its instance label against the targets' host:port", async () => {
+    const config = parseConfigText(
+      `
 targets:
   - { name: monitoring, kind: prometheus, url: "${prom.url}" }
   - { name: gone-engine, kind: engine, url: "http://localhost:${prom.downPort}", required: false }
-`, 'p.yaml', new Redactor(), {});
+`,
+      'p.yaml',
+      new Redactor(),
+      {},
+    );
     const report = await checkedExecute(config, new Redactor());
     const alerts = report.probes.find((p) => p.name === 'monitoring')!.alerts!;
     const api: { labels: Record<string, string> }[] = (await (await fetch(`${prom.url}/api/v1/alerts`)).json()).data.alerts;
@@ -84,7 +105,12 @@ targets:
     expect(value(r, 'targets_total')).toBe(2);
     expect(value(r, 'targets_down')).toBe(1);
     expect(value(r, 'alerts_firing')).toBe(await firingFromApi(prom.url, ''));
-    expect(r.alerts!.filter((a) => a.state === 'firing').map((a) => a.name).sort()).toEqual(['AlwaysFiring', 'EngineDown']);
+    expect(
+      r
+        .alerts!.filter((a) => a.state === 'firing')
+        .map((a) => a.name)
+        .sort(),
+    ).toEqual(['AlwaysFiring', 'EngineDown']);
     expect(value(r, 'answer')).toBe(42);
     expect(r.measurements).toContainEqual({ metric: 'ratio_pct', value: 12.5, unit: 'percent' });
     expect(r.status).toBe('warn');
@@ -97,7 +123,7 @@ targets:
     expect(Object.keys(r.unmeasured ?? {})).toEqual(['many', 'nothing']);
   });
 
-  it('a PromQL syntax error is reported with Prometheus\'s own explanation, and that query measured nothing', async () => {
+  it("a PromQL syntax error is reported with Prometheus's own explanation, and that query measured nothing", async () => {
     const r = await probeOne(target('prometheus', { url: prom.url, queries: [{ name: 'bad', query: 'sum(' }] }), 3000);
     expect(r.status).toBe('warn');
     expect(r.unmeasured).toEqual({ bad: 'query "bad" failed: 1:5: parse error: unclosed left parenthesis' });
@@ -106,13 +132,17 @@ targets:
 
   it('an HTTP server that is not Prometheus is named as such', async () => {
     const r = await probeOne(target('prometheus', { url: notProm.url }), 2000);
-    expect(r.error).toBe('/api/v1/targets answered HTTP 200 with JSON that is not the Prometheus API (expected {"status":"success","data":{...}})');
+    expect(r.error).toBe(
+      '/api/v1/targets answered HTTP 200 with JSON that is not the Prometheus API (expected {"status":"success","data":{...}})',
+    );
   });
 
   it('counts remote restarts: a scraped process whose start time changes, and a target that came up', async () => {
     // The "gone" scrape target comes to life (an up flap), then restarts (its start time changes).
     let startTime = 1_000;
-    const exporter = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(`process_start_time_seconds ${startTime}\n`));
+    const exporter = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(`process_start_time_seconds ${startTime}\n`),
+    );
     await new Promise<void>((r) => exporter.listen(prom.downPort, '127.0.0.1', () => r()));
     try {
       const probe = () => probeOne(target('prometheus', { url: prom.url, restartWindow: '10m' }), 3000);
@@ -129,11 +159,19 @@ targets:
   });
 
   it.each([
-    ['{"status":"success","data":null}', '/api/v1/targets answered HTTP 200 with JSON that is not the Prometheus API (expected {"status":"success","data":{...}})'],
-    ['{"status":"success","data":{"activeTargets":"nope"}}', '/api/v1/targets answered without a "activeTargets" list: not the Prometheus API'],
+    [
+      '{"status":"success","data":null}',
+      '/api/v1/targets answered HTTP 200 with JSON that is not the Prometheus API (expected {"status":"success","data":{...}})',
+    ],
+    [
+      '{"status":"success","data":{"activeTargets":"nope"}}',
+      '/api/v1/targets answered without a "activeTargets" list: not the Prometheus API',
+    ],
     ['<html>login</html>', '/api/v1/targets answered HTTP 200 with something that is not JSON: not the Prometheus API'],
   ])('an API answer that is not the Prometheus API (%s) is named so, never a TypeError', async (body, error) => {
-    const liar = createServer((req, res) => (req.url === '/-/ready' ? res.end('ready') : res.writeHead(200, { 'content-type': 'application/json' }).end(body)));
+    const liar = createServer((req, res) =>
+      req.url === '/-/ready' ? res.end('ready') : res.writeHead(200, { 'content-type': 'application/json' }).end(body),
+    );
     await new Promise<void>((r) => liar.listen(0, '127.0.0.1', () => r()));
     try {
       const r = await probeOne(target('prometheus', { url: `http://127.0.0.1:${(liar.address() as { port: number }).port}` }), 2000);
@@ -145,6 +183,8 @@ targets:
 
   it('nothing listening is connection refused', async () => {
     const port = await freePort();
-    expect((await probeOne(target('prometheus', { url: `http://127.0.0.1:${port}` }), 2000)).error).toBe(`connection refused: nothing is listening on 127.0.0.1:${port}`);
+    expect((await probeOne(target('prometheus', { url: `http://127.0.0.1:${port}` }), 2000)).error).toBe(
+      `connection refused: nothing is listening on 127.0.0.1:${port}`,
+    );
   });
 });

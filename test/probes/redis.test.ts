@@ -22,12 +22,19 @@ async function holdingProxy(port: number): Promise<{ port: number; hold(ms: numb
       if (wait > 0) setTimeout(() => client.write(d), wait);
       else client.write(d);
     });
-    const end = () => { client.destroy(); upstream.destroy(); };
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
     client.on('error', end).on('close', end);
     upstream.on('error', end).on('close', end);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { port: (server.address() as { port: number }).port, hold: (ms) => (heldUntil = performance.now() + ms), close: () => server.close() };
+  return {
+    port: (server.address() as { port: number }).port,
+    hold: (ms) => (heldUntil = performance.now() + ms),
+    close: () => server.close(),
+  };
 }
 
 const value = (r: ProbeResult, metric: string) => r.measurements.find((m) => m.metric === metric && !m.labels)?.value;
@@ -68,7 +75,8 @@ describe('redis probe against real redis-server instances', () => {
 
   it('reads an in-sync replica: role, link up, and no lag, as the offsets redis-cli shows say', async () => {
     const r = await probeOne(target('redis', { url: replica.url }), 2000);
-    const offset = (port: number, key: string) => redisCli(port, 'INFO', 'replication').then((t) => Number(new RegExp(`^${key}:(\\d+)`, 'm').exec(t)![1]));
+    const offset = (port: number, key: string) =>
+      redisCli(port, 'INFO', 'replication').then((t) => Number(new RegExp(`^${key}:(\\d+)`, 'm').exec(t)![1]));
     expect(await offset(replica.port, 'slave_repl_offset')).toBe(await offset(primary.port, 'master_repl_offset'));
     expect(r.status).toBe('pass');
     expect(r.details).toMatchObject({ role: 'replica', master: `127.0.0.1:${primary.port}` });
@@ -110,7 +118,9 @@ describe('redis probe against real redis-server instances', () => {
     try {
       const r = await probeOne(target('redis', { url: full.url }), 2000);
       expect(r.status).toBe('fail');
-      expect(r.error).toBe(`Redis at 127.0.0.1:${full.port} refuses new clients: maxclients reached (raise maxclients, or find what holds the connections: CLIENT LIST)`);
+      expect(r.error).toBe(
+        `Redis at 127.0.0.1:${full.port} refuses new clients: maxclients reached (raise maxclients, or find what holds the connections: CLIENT LIST)`,
+      );
       // What Redis itself says to a new client now: redis-cli gets the same refusal.
       expect(await redisCli(full.port, 'PING')).toMatch(/max number of clients reached/);
     } finally {
@@ -139,7 +149,8 @@ describe('redis probe against real redis-server instances', () => {
     const c = new Redis(broken.port, '127.0.0.1');
     await c.config('SET', 'dir', '/proc'); // nothing can be written there, not even by root
     await c.bgsave();
-    for (let i = 0; i < 50 && !(await c.info('persistence')).includes('rdb_last_bgsave_status:err'); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 50 && !(await c.info('persistence')).includes('rdb_last_bgsave_status:err'); i++)
+      await new Promise((r) => setTimeout(r, 50));
     c.disconnect();
     const r = await probeOne(target('redis', { url: broken.url }), 2000);
     await broken.stop();
@@ -156,7 +167,9 @@ describe('redis probe against real redis-server instances', () => {
 
   it('a missing password says how to give one', async () => {
     const r = await probeOne(target('redis', { url: `redis://127.0.0.1:${secured.port}` }), 2000);
-    expect(r.error).toBe(`authentication required by Redis at 127.0.0.1:${secured.port}: add a password to the URL (redis://:PASSWORD@host)`);
+    expect(r.error).toBe(
+      `authentication required by Redis at 127.0.0.1:${secured.port}: add a password to the URL (redis://:PASSWORD@host)`,
+    );
   });
 
   it('a wrong password is an authentication failure that does not echo the password', async () => {
@@ -173,6 +186,8 @@ describe('redis probe against real redis-server instances', () => {
 
   it('a server that never answers times out at the first command', async () => {
     const r = await probeOne(target('redis', { url: `redis://127.0.0.1:${others[1].port}` }), 400);
-    expect(r.error).toBe('timeout after 400 ms waiting for the handshake (AUTH, CLIENT SETNAME) to be answered (connected, but it never answered)');
+    expect(r.error).toBe(
+      'timeout after 400 ms waiting for the handshake (AUTH, CLIENT SETNAME) to be answered (connected, but it never answered)',
+    );
   });
 });

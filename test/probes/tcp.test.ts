@@ -15,7 +15,9 @@ describe('tcp probe', () => {
 
   it('fails a closed port with the cause', async () => {
     const port = await freePort();
-    expect((await probeOne(target('tcp', { url: `tcp://127.0.0.1:${port}` }), 2000)).error).toBe(`connection refused: nothing is listening on 127.0.0.1:${port}`);
+    expect((await probeOne(target('tcp', { url: `tcp://127.0.0.1:${port}` }), 2000)).error).toBe(
+      `connection refused: nothing is listening on 127.0.0.1:${port}`,
+    );
   });
 
   it('a URL without a port says how to write one', async () => {

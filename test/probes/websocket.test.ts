@@ -57,7 +57,12 @@ let refusing: WsServer;
 let deaf: WsServer;
 let hanging: TestServer;
 beforeAll(async () => {
-  [good, refusing, deaf, hanging] = await Promise.all([wsServer(), wsServer({ refuse: 403 }), wsServer({ autoPong: false }), hangingServer()]);
+  [good, refusing, deaf, hanging] = await Promise.all([
+    wsServer(),
+    wsServer({ refuse: 403 }),
+    wsServer({ autoPong: false }),
+    hangingServer(),
+  ]);
 });
 afterAll(() => {
   for (const s of [good, refusing, deaf]) if (s) close(s);
@@ -66,13 +71,23 @@ afterAll(() => {
 
 describe('the websocket probe', () => {
   it('opens, times ping/pong round trips, sends a message and checks its reply', async () => {
-    const r = await probeOne(target('websocket', { url: good.url, send: { type: 'subscribe', symbol: 'AAPL' }, expect: { body: ['type == subscribed', 'symbol == AAPL'] } }), 2000);
+    const r = await probeOne(
+      target('websocket', {
+        url: good.url,
+        send: { type: 'subscribe', symbol: 'AAPL' },
+        expect: { body: ['type == subscribed', 'symbol == AAPL'] },
+      }),
+      2000,
+    );
     expect(r.status, r.error).toBe('pass');
     const metric = (m: string) => r.measurements.find((x) => x.metric === m)?.value;
     expect(metric('open_ms')).toBeGreaterThan(0);
     expect(metric('ping_ms')).toBeGreaterThan(0);
     expect(metric('reply_ms')).toBeGreaterThan(0);
-    const bad = await probeOne(target('websocket', { url: good.url, send: { type: 'subscribe', symbol: 'AAPL' }, expect: { body: ['type == unsubscribed'] } }), 2000);
+    const bad = await probeOne(
+      target('websocket', { url: good.url, send: { type: 'subscribe', symbol: 'AAPL' }, expect: { body: ['type == unsubscribed'] } }),
+      2000,
+    );
     expect(bad.error).toBe('the reply: body assertion failed: type == unsubscribed (found "subscribed")');
   });
 
@@ -81,12 +96,18 @@ describe('the websocket probe', () => {
     await new Promise<void>((r) => httpOnly.listen(0, '127.0.0.1', () => r()));
     const port = (httpOnly.address() as { port: number }).port;
     try {
-      expect((await probeOne(target('websocket', { url: `ws://127.0.0.1:${port}/` }), 2000)).error).toBe(`not a WebSocket endpoint: 127.0.0.1:${port} answered the upgrade request with HTTP 200, not 101 Switching Protocols`);
+      expect((await probeOne(target('websocket', { url: `ws://127.0.0.1:${port}/` }), 2000)).error).toBe(
+        `not a WebSocket endpoint: 127.0.0.1:${port} answered the upgrade request with HTTP 200, not 101 Switching Protocols`,
+      );
     } finally {
       httpOnly.close();
     }
-    expect((await probeOne(target('websocket', { url: refusing.url }), 2000)).error).toBe('the WebSocket upgrade was refused: HTTP 403 (credentials? add headers)');
-    expect((await probeOne(target('websocket', { url: deaf.url }), 1000)).error).toMatch(/^no pong within \d+ ms: the server does not answer WebSocket pings$/);
+    expect((await probeOne(target('websocket', { url: refusing.url }), 2000)).error).toBe(
+      'the WebSocket upgrade was refused: HTTP 403 (credentials? add headers)',
+    );
+    expect((await probeOne(target('websocket', { url: deaf.url }), 1000)).error).toMatch(
+      /^no pong within \d+ ms: the server does not answer WebSocket pings$/,
+    );
     const hung = await probeOne(target('websocket', { url: `ws://127.0.0.1:${hanging.port}/` }), 500);
     expect(hung.error).toBe('timeout after 500 ms waiting for the WebSocket upgrade (connected, but it never answered)');
     const nothing = await probeOne(target('websocket', { url: 'ws://127.0.0.1:1/' }), 1000);
@@ -96,20 +117,28 @@ describe('the websocket probe', () => {
   it('ad hoc: validate probe ws://... works, and its name says what it is', async () => {
     const r = await runCli(['probe', good.url, '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).probes[0]).toMatchObject({ kind: 'websocket', status: 'pass', name: expect.stringMatching(/^websocket-\d+$/) });
+    expect(JSON.parse(r.stdout).probes[0]).toMatchObject({
+      kind: 'websocket',
+      status: 'pass',
+      name: expect.stringMatching(/^websocket-\d+$/),
+    });
   });
 });
 
 describe('the websocket scenario', () => {
   // Measured once (--retries 0): the server's own counts must equal one attempt's. A healthy server is never
   // NO-GO; on a busy machine the generator may not vouch for its timing (INCONCLUSIVE, exit 3), and the counts still hold.
-  const judged = (code: number | null, verdict: string) => expect([code, verdict]).toEqual(verdict === 'GO' ? [0, 'GO'] : [3, 'INCONCLUSIVE']);
+  const judged = (code: number | null, verdict: string) =>
+    expect([code, verdict]).toEqual(verdict === 'GO' ? [0, 'GO'] : [3, 'INCONCLUSIVE']);
 
-  it('holds its connections and sends its messages: the counts are the server\'s own', async () => {
+  it("holds its connections and sends its messages: the counts are the server's own", async () => {
     const s = await wsServer();
     const dir = mkdtempSync(join(tmpdir(), 'validate-ws-'));
     const file = join(dir, 'ws.yaml');
-    writeFileSync(file, `scenarios:\n  - { name: clients, kind: websocket, url: "${s.url}", connections: 40, connectRate: 200, duration: 2s, messageRate: 300, message: { type: quote }, expect: { body: ["type == ack"] } }\n`);
+    writeFileSync(
+      file,
+      `scenarios:\n  - { name: clients, kind: websocket, url: "${s.url}", connections: 40, connectRate: 200, duration: 2s, messageRate: 300, message: { type: quote }, expect: { body: ["type == ack"] } }\n`,
+    );
     try {
       const r = await runCli(['run', file, '--retries', '0', '--format', 'json']);
       const report = JSON.parse(r.stdout);
@@ -129,7 +158,10 @@ describe('the websocket scenario', () => {
     const s = await wsServer();
     const dir = mkdtempSync(join(tmpdir(), 'validate-ws-'));
     const file = join(dir, 'ws.yaml');
-    writeFileSync(file, `scenarios:\n  - { name: clients, kind: websocket, url: "${s.url}", connections: 20, connectRate: 100, duration: 3s, messageRate: 100, message: { type: quote } }\n`);
+    writeFileSync(
+      file,
+      `scenarios:\n  - { name: clients, kind: websocket, url: "${s.url}", connections: 20, connectRate: 100, duration: 3s, messageRate: 100, message: { type: quote } }\n`,
+    );
     // The server drops five clients once all twenty are held.
     let dropped = false;
     const dropper = setInterval(() => {

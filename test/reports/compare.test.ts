@@ -82,14 +82,26 @@ describe('validate compare on real runs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'validate-compare-'));
     const base = join(dir, 'base.json');
     const cur = join(dir, 'cur.json');
-    writeFileSync(base, JSON.stringify({ ...report, verdict: 'GO', criteria: report.criteria.filter((c) => c.name !== 'Bus interruption'), faults: [] }));
+    writeFileSync(
+      base,
+      JSON.stringify({ ...report, verdict: 'GO', criteria: report.criteria.filter((c) => c.name !== 'Bus interruption'), faults: [] }),
+    );
     const failed = report.faults.map((f) => ({ ...f, status: 'fail', error: 'risk did not recover within 30000 ms' }));
     const newCriterion = { ...report.criteria[0], name: 'Quote feed latency', status: 'fail', outcome: 'NOT MET' };
-    writeFileSync(cur, JSON.stringify({ ...report, verdict: 'NO-GO', criteria: [...report.criteria.filter((c) => c.name !== 'Peak p99'), newCriterion], faults: [...failed, { ...failed[0], name: 'db-reset' }] }));
+    writeFileSync(
+      cur,
+      JSON.stringify({
+        ...report,
+        verdict: 'NO-GO',
+        criteria: [...report.criteria.filter((c) => c.name !== 'Peak p99'), newCriterion],
+        faults: [...failed, { ...failed[0], name: 'db-reset' }],
+      }),
+    );
     const r = await runCli(['compare', base, cur, '--format', 'json']);
     const c = JSON.parse(r.stdout);
     expect(r.code).toBe(1);
-    const changed = (what: string, name: string) => c.changes.find((x: { what: string; name: string }) => x.what === what && x.name === name);
+    const changed = (what: string, name: string) =>
+      c.changes.find((x: { what: string; name: string }) => x.what === what && x.name === name);
     expect(changed('verdict', 'verdict')).toMatchObject({ before: 'GO', after: 'NO-GO', regression: true });
     expect(changed('criterion', 'Quote feed latency')).toMatchObject({ before: 'absent', after: 'fail', regression: true });
     expect(changed('fault', 'bus-cut')).toMatchObject({ before: 'absent', after: 'fail', regression: true });
@@ -104,7 +116,12 @@ describe('validate compare on real runs', () => {
     const base = join(dir, 'base.json');
     const cur = join(dir, 'cur.json');
     writeFileSync(base, JSON.stringify(report));
-    const slowInvalid = { ...report.scenarios[0], validity: 'INVALID', invalidReason: 'the load generator sent requests 64.9 ms late (p99)', latencyMs: { ...report.scenarios[0].latencyMs, p99: 500 } };
+    const slowInvalid = {
+      ...report.scenarios[0],
+      validity: 'INVALID',
+      invalidReason: 'the load generator sent requests 64.9 ms late (p99)',
+      latencyMs: { ...report.scenarios[0].latencyMs, p99: 500 },
+    };
     writeFileSync(cur, JSON.stringify({ ...report, verdict: 'INCONCLUSIVE', scenarios: [slowInvalid] }));
     const r = await runCli(['compare', base, cur, '--format', 'json']);
     const c = JSON.parse(r.stdout);

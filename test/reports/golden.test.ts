@@ -30,9 +30,15 @@ describe('golden files: every format from a fixed report', () => {
 
   it('JUnit: one test case per probe, scenario, fault and criterion; failures and skips where they belong', async () => {
     const xml = await renderReport(report, 'junit', { color: false });
-    expect(xml.match(/<testcase /g)).toHaveLength(report.probes.length + report.scenarios.length + report.faults.length + report.criteria.length);
-    expect(xml).toContain(`<testsuites name="validate: Trading platform" tests="${report.probes.length + report.scenarios.length + report.faults.length + report.criteria.length}" failures="0" errors="0" skipped="1"`);
-    expect(xml).toContain('<skipped message="optional target failing: engine reports status &quot;maintenance&quot;; HTTP 503, expected 2xx"/>');
+    expect(xml.match(/<testcase /g)).toHaveLength(
+      report.probes.length + report.scenarios.length + report.faults.length + report.criteria.length,
+    );
+    expect(xml).toContain(
+      `<testsuites name="validate: Trading platform" tests="${report.probes.length + report.scenarios.length + report.faults.length + report.criteria.length}" failures="0" errors="0" skipped="1"`,
+    );
+    expect(xml).toContain(
+      '<skipped message="optional target failing: engine reports status &quot;maintenance&quot;; HTTP 503, expected 2xx"/>',
+    );
     // Well-formed: every opened element is closed, in order.
     const stack: string[] = [];
     for (const [, close, name, selfClose] of xml.matchAll(/<(\/?)([a-z-]+)[^>]*?(\/?)>/g)) {

@@ -26,8 +26,17 @@ criteria:
 function probe(name: string, kind: string, status: ProbeResult['status'], extra: Partial<ProbeResult> = {}): ProbeResult {
   const up = status !== 'fail';
   return {
-    name, kind, status, target: `${kind}://h`, phase: 'checks', required: name !== 'features', latencyMs: up ? 1.5 : null, warnings: [], details: {},
-    startedAt: '2026-11-24T10:00:00.000Z', durationMs: 2,
+    name,
+    kind,
+    status,
+    target: `${kind}://h`,
+    phase: 'checks',
+    required: name !== 'features',
+    latencyMs: up ? 1.5 : null,
+    warnings: [],
+    details: {},
+    startedAt: '2026-11-24T10:00:00.000Z',
+    durationMs: 2,
     measurements: [{ metric: 'available', value: up ? 100 : 0, unit: 'percent' }],
     ...extra,
   };
@@ -36,14 +45,32 @@ function probe(name: string, kind: string, status: ProbeResult['status'], extra:
 const probes = [
   probe('risk', 'engine', 'pass', { details: { status: 'healthy', version: '1.2.3' } }),
   probe('features', 'engine', 'fail', { error: 'HTTP 503, expected 2xx' }),
-  probe('bus', 'redis', 'pass', { details: { role: 'master' }, measurements: [{ metric: 'available', value: 100, unit: 'percent' }, { metric: 'memory_used_pct', value: 42, unit: 'percent' }, { metric: 'used_memory_bytes', value: 3 * 1024 * 1024, unit: 'bytes' }] }),
+  probe('bus', 'redis', 'pass', {
+    details: { role: 'master' },
+    measurements: [
+      { metric: 'available', value: 100, unit: 'percent' },
+      { metric: 'memory_used_pct', value: 42, unit: 'percent' },
+      { metric: 'used_memory_bytes', value: 3 * 1024 * 1024, unit: 'bytes' },
+    ],
+  }),
 ];
 const criteria = evaluateCriteria(config.criteria, probes);
 addHeadlines(probes);
 const redactor = new Redactor();
 redactor.add('pw-123');
 const report = buildReport(
-  { platform: config.platform, source: 'fixed.yaml', version: '0.0.0', startedAt: new Date('2026-11-24T10:00:00Z'), finishedAt: new Date('2026-11-24T10:00:01.250Z'), aborted: false, verdict: decideVerdict(criteria), phases: [{ name: 'checks', status: 'fail' }], probes, criteria },
+  {
+    platform: config.platform,
+    source: 'fixed.yaml',
+    version: '0.0.0',
+    startedAt: new Date('2026-11-24T10:00:00Z'),
+    finishedAt: new Date('2026-11-24T10:00:01.250Z'),
+    aborted: false,
+    verdict: decideVerdict(criteria),
+    phases: [{ name: 'checks', status: 'fail' }],
+    probes,
+    criteria,
+  },
   redactor,
 );
 
@@ -52,13 +79,22 @@ describe('renderers', () => {
     expect(report.verdict).toBe('GO');
     expect(report.durationMs).toBe(1250);
     expect(report.summary).toMatchObject({ requiredFailing: [], optionalFailing: ['features'], probes: { total: 3, pass: 2, fail: 1 } });
-    expect(report.recommendation).toBe('GO: every critical criterion is met. Follow up before or soon after go-live: optional target(s) failing: features; warning criteria not met: Redis memory.');
+    expect(report.recommendation).toBe(
+      'GO: every critical criterion is met. Follow up before or soon after go-live: optional target(s) failing: features; warning criteria not met: Redis memory.',
+    );
   });
 
   it('markdown has the reference report sections, in order', async () => {
     const md = await renderReport(report, 'markdown', { color: false });
     const headings = md.split('\n').filter((l) => l.startsWith('#'));
-    expect(headings).toEqual(['# Test platform: production readiness report', '## Executive summary (2/3 criteria met)', '## Infrastructure health (1/1 healthy)', '## Engine matrix (1/2 healthy)', '## Decision matrix (2/3 met)', '## Recommendation (GO)']);
+    expect(headings).toEqual([
+      '# Test platform: production readiness report',
+      '## Executive summary (2/3 criteria met)',
+      '## Infrastructure health (1/1 healthy)',
+      '## Engine matrix (1/2 healthy)',
+      '## Decision matrix (2/3 met)',
+      '## Recommendation (GO)',
+    ]);
     expect(md).toContain('| ❌ FAIL | features (optional) | engine | engine://h | — | HTTP 503, expected 2xx |');
     expect(md).toContain('| Redis memory | redis.memory_used_pct < 10% | 42% | ⚠️ NOT MET (warning) | D | warning |');
     // Memory is a column of its own; the details keep the rest.

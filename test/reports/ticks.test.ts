@@ -16,7 +16,7 @@ describe('axis ticks people read at a glance', () => {
     }
   });
 
-  it('labels are round: the reference report\'s 54.8k / 41.1k / 27.4k become 0 / 20k / 40k / 60k', () => {
+  it("labels are round: the reference report's 54.8k / 41.1k / 27.4k become 0 / 20k / 40k / 60k", () => {
     const t = niceTicks(54_823);
     expect(t.ticks.map((v) => tickLabel(v, t.step))).toEqual(['0', '20k', '40k', '60k']);
     const small = niceTicks(1.4);

@@ -58,7 +58,11 @@ export function bodyChecker(expect: Pick<Expectation, 'body' | 'contains'>): ((b
     try {
       json = JSON.parse(text);
     } catch {
-      problems.push(truncated ? `body is larger than maxBodyBytes (${buf.length}); cannot check "${assertions[0].source}"` : `body is not JSON; cannot check "${assertions[0].source}"`);
+      problems.push(
+        truncated
+          ? `body is larger than maxBodyBytes (${buf.length}); cannot check "${assertions[0].source}"`
+          : `body is not JSON; cannot check "${assertions[0].source}"`,
+      );
       return problems;
     }
     for (const a of assertions) {

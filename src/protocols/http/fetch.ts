@@ -65,17 +65,26 @@ export async function fetchCapped(o: FetchOptions): Promise<FetchResult> {
     bodyTimeout: o.timeoutMs,
     connect: (_opts, cb) => {
       timing.connects++;
-      openSocket(url, o, timing).then((s) => cb(null, s), (err: Error) => cb(err, null));
+      openSocket(url, o, timing).then(
+        (s) => cb(null, s),
+        (err: Error) => cb(err, null),
+      );
     },
   });
   const request = async () => {
     const t0 = performance.now();
-    const res: Dispatcher.ResponseData = await client.request({ path: url.pathname + url.search, method: o.method as Dispatcher.HttpMethod, headers, signal: o.signal });
+    const res: Dispatcher.ResponseData = await client.request({
+      path: url.pathname + url.search,
+      method: o.method as Dispatcher.HttpMethod,
+      headers,
+      signal: o.signal,
+    });
     const ttfbMs = performance.now() - t0;
     o.stage(`reading the response body (status ${res.statusCode} received)`);
     const { body, truncated } = await readCapped(res.body, o.maxBodyBytes).catch((err: Error) => {
       // The answer began: a close now is a body cut short, not a server that never answered.
-      if (o.signal.aborted || !/UND_ERR_SOCKET|ECONNRESET|other side closed/.test(`${(err as { code?: string }).code} ${err.message}`)) throw err;
+      if (o.signal.aborted || !/UND_ERR_SOCKET|ECONNRESET|other side closed/.test(`${(err as { code?: string }).code} ${err.message}`))
+        throw err;
       throw new Error(`the connection closed in the middle of the response body (status ${res.statusCode} received)`);
     });
     return { res, body, truncated, ttfbMs, ms: performance.now() - t0 };
@@ -124,18 +133,35 @@ async function openSocket(url: URL, o: FetchOptions, timing: { connectMs: number
   const t0 = performance.now();
   const tcp = await new Promise<Socket>((resolve, reject) => {
     const s = netConnect({ host, port });
-    const timer = setTimeout(() => { s.destroy(); reject(Object.assign(new Error(`connect timeout after ${o.timeoutMs} ms`), { code: 'ETIMEDOUT' })); }, o.timeoutMs);
-    s.once('connect', () => { clearTimeout(timer); resolve(s); });
-    s.once('error', (err) => { clearTimeout(timer); reject(err); });
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(Object.assign(new Error(`connect timeout after ${o.timeoutMs} ms`), { code: 'ETIMEDOUT' }));
+    }, o.timeoutMs);
+    s.once('connect', () => {
+      clearTimeout(timer);
+      resolve(s);
+    });
+    s.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
   });
   timing.connectMs = performance.now() - t0;
   if (url.protocol !== 'https:') return tcp;
   o.stage('TLS handshake');
   const t1 = performance.now();
   const secure = await new Promise<Socket>((resolve, reject) => {
-    const s = tlsConnect({ socket: tcp, servername: /^[\d.:]+$/.test(host) ? undefined : host, rejectUnauthorized: o.tlsVerify, ALPNProtocols: ['http/1.1'] });
+    const s = tlsConnect({
+      socket: tcp,
+      servername: /^[\d.:]+$/.test(host) ? undefined : host,
+      rejectUnauthorized: o.tlsVerify,
+      ALPNProtocols: ['http/1.1'],
+    });
     s.once('secureConnect', () => resolve(s));
-    s.once('error', (err) => { tcp.destroy(); reject(err); });
+    s.once('error', (err) => {
+      tcp.destroy();
+      reject(err);
+    });
   });
   timing.tlsMs = performance.now() - t1;
   return secure;

@@ -16,15 +16,35 @@ export function busSection(report: Report): Block[] {
   const named = new Set(buses.map((b) => b.name));
   const unlisted = traffic.filter((s) => !s.targetName || !named.has(s.targetName));
   if (buses.length === 0 && traffic.length === 0) return [];
-  const rows = buses.map((p) => ({ cells: busCells(p, traffic.filter((s) => s.targetName === p.name)), status: p.status }));
-  for (const s of unlisted) rows.push({ cells: [STATUS_WORD[s.status], s.targetName ?? s.target, '', '', '', '', '', trafficText([s])], status: s.status });
+  const rows = buses.map((p) => ({
+    cells: busCells(
+      p,
+      traffic.filter((s) => s.targetName === p.name),
+    ),
+    status: p.status,
+  }));
+  for (const s of unlisted)
+    rows.push({ cells: [STATUS_WORD[s.status], s.targetName ?? s.target, '', '', '', '', '', trafficText([s])], status: s.status });
   const columns: TableColumn[] = [
     { head: 'Status', status: true },
     { head: 'Bus', wrap: true },
-    ...(Object.keys(BUS_COLUMNS) as BusColumn[]).map((k) => ({ head: BUS_COLUMNS[k], wrap: true, optional: true, drop: k === 'pending' ? 2 : undefined })),
+    ...(Object.keys(BUS_COLUMNS) as BusColumn[]).map((k) => ({
+      head: BUS_COLUMNS[k],
+      wrap: true,
+      optional: true,
+      drop: k === 'pending' ? 2 : undefined,
+    })),
     { head: 'Traffic', wrap: true, optional: true },
   ];
-  return [{ type: 'heading', level: 2, text: 'Message buses', aside: `${buses.filter((b) => b.status !== 'fail').length}/${buses.length} healthy` }, { type: 'table', table: table(columns, rows) }];
+  return [
+    {
+      type: 'heading',
+      level: 2,
+      text: 'Message buses',
+      aside: `${buses.filter((b) => b.status !== 'fail').length}/${buses.length} healthy`,
+    },
+    { type: 'table', table: table(columns, rows) },
+  ];
 }
 
 function busCells(p: ProbeResult, traffic: ScenarioResult[]): string[] {
@@ -45,6 +65,9 @@ function labelText(f: BusFact): string {
 
 function trafficText(results: ScenarioResult[]): string {
   return results
-    .map((s) => `${s.name}: ${fmtCount(s.delivery!.delivered)} of ${fmtCount(s.delivery!.published)} delivered, ${fmtCount(s.delivery!.lost)} lost, p99 ${formatValue(s.latencyMs.p99, 'ms')}`)
+    .map(
+      (s) =>
+        `${s.name}: ${fmtCount(s.delivery!.delivered)} of ${fmtCount(s.delivery!.published)} delivered, ${fmtCount(s.delivery!.lost)} lost, p99 ${formatValue(s.latencyMs.p99, 'ms')}`,
+    )
     .join('; ');
 }

@@ -17,5 +17,9 @@ export function decisionMatrix(report: Report): Block[] {
     { head: 'Severity', drop: 1 },
   ];
   const why = report.criteria.filter((c) => c.status !== 'pass' && c.reason && c.actual !== null).map((c) => `${c.name}: ${c.reason}`);
-  return [{ type: 'heading', level: 2, text: 'Decision matrix', aside: `${report.summary.criteria.met}/${report.summary.criteria.total} met` }, { type: 'table', table: table(columns, rows) }, ...(why.length ? [{ type: 'notes' as const, items: why }] : [])];
+  return [
+    { type: 'heading', level: 2, text: 'Decision matrix', aside: `${report.summary.criteria.met}/${report.summary.criteria.total} met` },
+    { type: 'table', table: table(columns, rows) },
+    ...(why.length ? [{ type: 'notes' as const, items: why }] : []),
+  ];
 }

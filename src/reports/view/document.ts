@@ -15,11 +15,24 @@ import { stabilitySection, targetSections } from './targets.js';
  * fault tolerance, the decision matrix, and the recommendation.
  */
 export function reportDocument(report: Report): Block[] {
-  return [...executiveSummary(report), ...phaseBlocks(report), ...targetSections(report), ...busSection(report), ...loadBlocks(report), ...stabilitySection(report), ...faultBlocks(report), ...decisionMatrix(report), ...recommendation(report)];
+  return [
+    ...executiveSummary(report),
+    ...phaseBlocks(report),
+    ...targetSections(report),
+    ...busSection(report),
+    ...loadBlocks(report),
+    ...stabilitySection(report),
+    ...faultBlocks(report),
+    ...decisionMatrix(report),
+    ...recommendation(report),
+  ];
 }
 
 function phaseBlocks(report: Report): Block[] {
   if (report.phases.length <= 1) return [];
   const rows = report.phases.map((p) => ({ cells: [p.name, STATUS_WORD[p.status], p.reason ?? p.description ?? ''], status: p.status }));
-  return [{ type: 'heading', level: 2, text: 'Phases' }, { type: 'table', table: table([{ head: 'Phase' }, { head: 'Status', status: true }, { head: 'Notes', wrap: true }], rows) }];
+  return [
+    { type: 'heading', level: 2, text: 'Phases' },
+    { type: 'table', table: table([{ head: 'Phase' }, { head: 'Status', status: true }, { head: 'Notes', wrap: true }], rows) },
+  ];
 }

@@ -15,11 +15,24 @@ export function faultBlocks(report: Report): Block[] {
   const rows = report.faults.map((f) => {
     const on = report.criteria.filter((c) => c.subjects?.includes(`fault.${f.name}`));
     const status = f.status === 'skip' ? 'skip' : worstStatus([f.status, ...on.map((c) => c.status)]);
-    return { cells: [f.name, f.status === 'skip' ? f.type : f.detail ?? f.action, f.watched.join(', '), recovery(f), impact(f), traffic(f), criteriaCell(on), STATUS_WORD[status]], status };
+    return {
+      cells: [
+        f.name,
+        f.status === 'skip' ? f.type : (f.detail ?? f.action),
+        f.watched.join(', '),
+        recovery(f),
+        impact(f),
+        traffic(f),
+        criteriaCell(on),
+        STATUS_WORD[status],
+      ],
+      status,
+    };
   });
   const notes: string[] = [];
   for (const f of report.faults) {
-    if (f.witnessRecoveryMs !== undefined) notes.push(`${f.name}: the tool's own connection was back after ${formatMs(f.witnessRecoveryMs)}`);
+    if (f.witnessRecoveryMs !== undefined)
+      notes.push(`${f.name}: the tool's own connection was back after ${formatMs(f.witnessRecoveryMs)}`);
     if (f.error) notes.push(`${f.name}: ${f.error}`);
   }
   const columns = [
@@ -33,7 +46,11 @@ export function faultBlocks(report: Report): Block[] {
     { head: 'Status', status: true },
   ];
   const passed = rows.filter((r) => r.status === 'pass').length;
-  return [{ type: 'heading', level: 2, text: 'Fault tolerance', aside: `${passed}/${rows.length} passed` }, { type: 'table', table: table(columns, rows) }, ...(notes.length ? [{ type: 'notes' as const, items: notes }] : [])];
+  return [
+    { type: 'heading', level: 2, text: 'Fault tolerance', aside: `${passed}/${rows.length} passed` },
+    { type: 'table', table: table(columns, rows) },
+    ...(notes.length ? [{ type: 'notes' as const, items: notes }] : []),
+  ];
 }
 
 /** What the messages published during the fault went through, when it ran during a bus scenario. */

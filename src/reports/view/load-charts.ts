@@ -29,7 +29,11 @@ export function spectrumCharts(section: string, results: ScenarioResult[]): Bloc
       xTicks: SPECTRUM_TICKS,
       series: part.map((r, k) => {
         const h = decodeHistogram(r.histograms.latency);
-        return { name: r.name, color: k, points: SPECTRUM.map((p) => [spectrumX(p), h.getValueAtPercentile(p) / 1000] as [number, number]) };
+        return {
+          name: r.name,
+          color: k,
+          points: SPECTRUM.map((p) => [spectrumX(p), h.getValueAtPercentile(p) / 1000] as [number, number]),
+        };
       }),
     });
   }
@@ -42,13 +46,25 @@ export function spectrumCharts(section: string, results: ScenarioResult[]): Bloc
 export function levelCharts(results: ScenarioResult[]): Block[] {
   const byScenario = new Map<string, ScenarioResult[]>();
   for (const r of results.filter((x) => x.level !== undefined)) byScenario.set(r.scenario, [...(byScenario.get(r.scenario) ?? []), r]);
-  return [...byScenario].filter(([, ls]) => ls.length > 1).map(([name, ls]) => ({
-    type: 'charts',
-    charts: [
-      { title: `${name}: throughput by users`, xLabel: 'concurrent users', yLabel: 'requests/s', series: [{ name: 'requests/s', points: ls.map((l) => [l.level!, l.rps]), color: 0 }] },
-      { title: `${name}: p99 by users`, xLabel: 'concurrent users', yLabel: 'ms', series: [{ name: 'p99', points: ls.map((l) => [l.level!, l.latencyMs.p99]), color: 1 }] },
-    ],
-  }));
+  return [...byScenario]
+    .filter(([, ls]) => ls.length > 1)
+    .map(([name, ls]) => ({
+      type: 'charts',
+      charts: [
+        {
+          title: `${name}: throughput by users`,
+          xLabel: 'concurrent users',
+          yLabel: 'requests/s',
+          series: [{ name: 'requests/s', points: ls.map((l) => [l.level!, l.rps]), color: 0 }],
+        },
+        {
+          title: `${name}: p99 by users`,
+          xLabel: 'concurrent users',
+          yLabel: 'ms',
+          series: [{ name: 'p99', points: ls.map((l) => [l.level!, l.latencyMs.p99]), color: 1 }],
+        },
+      ],
+    }));
 }
 
 /** One result over time: p50 and p99 per step, and answers and errors per second. */
@@ -56,7 +72,15 @@ export function timeCharts(r: ScenarioResult): Block[] {
   const t = r.timeline;
   if (!t) return r.requests > 0 ? [{ type: 'notes', items: [`${r.name}: no timeline in this report (written by an older version).`] }] : [];
   const steps = t.requests.filter((n) => n > 0).length;
-  if (steps < MIN_STEPS) return [{ type: 'notes', items: [`${r.name}: ran ${formatMs(r.durationMs)}, too short for a chart over time (${steps} step${steps === 1 ? '' : 's'} of ${formatMs(t.stepMs)} with answers).`] }];
+  if (steps < MIN_STEPS)
+    return [
+      {
+        type: 'notes',
+        items: [
+          `${r.name}: ran ${formatMs(r.durationMs)}, too short for a chart over time (${steps} step${steps === 1 ? '' : 's'} of ${formatMs(t.stepMs)} with answers).`,
+        ],
+      },
+    ];
   const at = (i: number) => (i * t.stepMs) / 1000;
   // The last step is usually partial: its rate is over the part the run covered, and a sliver of a step (the
   // last answers trickling in) is left out of the rate chart rather than drawn as a spike.
@@ -64,13 +88,26 @@ export function timeCharts(r: ScenarioResult): Block[] {
   const rated = t.requests.map((_, i) => i).filter((i) => span(i) >= t.stepMs / 4000);
   const latency = (xs: (number | null)[]) => xs.flatMap((v, i) => (v === null ? [] : [[at(i), v] as [number, number]]));
   const step = t.stepMs === 1000 ? 'per second' : `per ${formatMs(t.stepMs)} step`;
-  const sliver = rated.length < t.requests.length ? `The last ${formatMs(r.durationMs - rated.length * t.stepMs)} (a partial step) is not in the rate chart.` : undefined;
+  const sliver =
+    rated.length < t.requests.length
+      ? `The last ${formatMs(r.durationMs - rated.length * t.stepMs)} (a partial step) is not in the rate chart.`
+      : undefined;
   const note = t.coarsened ? 'Points were merged in pairs to bound memory: each latency point is the larger of the two merged.' : undefined;
   return [
     {
       type: 'charts',
       charts: [
-        { title: `${r.name}: latency ${step}`, xLabel: 'time', yLabel: 'ms', xTime: true, series: [{ name: 'p99', points: latency(t.p99Ms), color: 1 }, { name: 'p50', points: latency(t.p50Ms), color: 0 }], note },
+        {
+          title: `${r.name}: latency ${step}`,
+          xLabel: 'time',
+          yLabel: 'ms',
+          xTime: true,
+          series: [
+            { name: 'p99', points: latency(t.p99Ms), color: 1 },
+            { name: 'p50', points: latency(t.p50Ms), color: 0 },
+          ],
+          note,
+        },
         {
           title: `${r.name}: throughput and errors ${step}`,
           xLabel: 'time',

@@ -8,7 +8,6 @@ import { worstGrade } from './rank.js';
 import { windowBlocks } from './soak.js';
 import { fmtCount, fmtPct, fmtRate } from './format-load.js';
 
-
 const COLUMNS: TableColumn[] = [
   { head: 'Result', wrap: true },
   { head: 'Users', optional: true, drop: 8 },
@@ -44,7 +43,10 @@ function loadSections(results: ScenarioResult[]): [string, ScenarioResult[]][] {
 export function loadBlocks(report: Report): Block[] {
   const out: Block[] = [];
   for (const [title, results] of loadSections(report.scenarios)) {
-    const rows = results.flatMap((r) => [resultRow(r, report.criteria), ...(r.endpoints ?? []).map((e) => ({ ...resultRow(e, report.criteria), child: true }))]);
+    const rows = results.flatMap((r) => [
+      resultRow(r, report.criteria),
+      ...(r.endpoints ?? []).map((e) => ({ ...resultRow(e, report.criteria), child: true })),
+    ]);
     const valid = results.filter((r) => r.status === 'pass' || r.status === 'warn').length;
     out.push({ type: 'heading', level: 2, text: title, aside: `${valid}/${results.length} within budget` });
     out.push({ type: 'table', table: table(COLUMNS, rows) });
@@ -100,12 +102,30 @@ function gradeOf(r: ScenarioResult, criteria: CriterionResult[]): string {
 
 /** Status codes and error causes per result (and per endpoint of a mix), with what was loaded. */
 function responsesTable(results: ScenarioResult[]) {
-  const rows: TableRow[] = results.flatMap((r) => [r, ...(r.endpoints ?? [])]).map((r) => {
-    const codes = Object.entries(r.statusCounts).map(([s, n]) => `${s} x${fmtCount(n)}`).join(', ');
-    const causes = Object.entries(r.errorCauses).sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} (x${fmtCount(n)})`).join('; ');
-    return { cells: [r.name, r.target, codes || '—', causes || 'none'], status: r.errors ? (r.status === 'fail' ? 'fail' : 'warn') : undefined };
-  });
-  return table([{ head: 'Result', wrap: true }, { head: 'Loaded', wrap: true }, { head: 'Status codes', wrap: true }, { head: 'Errors by cause', wrap: true }], rows);
+  const rows: TableRow[] = results
+    .flatMap((r) => [r, ...(r.endpoints ?? [])])
+    .map((r) => {
+      const codes = Object.entries(r.statusCounts)
+        .map(([s, n]) => `${s} x${fmtCount(n)}`)
+        .join(', ');
+      const causes = Object.entries(r.errorCauses)
+        .sort((a, b) => b[1] - a[1])
+        .map(([c, n]) => `${c} (x${fmtCount(n)})`)
+        .join('; ');
+      return {
+        cells: [r.name, r.target, codes || '—', causes || 'none'],
+        status: r.errors ? (r.status === 'fail' ? 'fail' : 'warn') : undefined,
+      };
+    });
+  return table(
+    [
+      { head: 'Result', wrap: true },
+      { head: 'Loaded', wrap: true },
+      { head: 'Status codes', wrap: true },
+      { head: 'Errors by cause', wrap: true },
+    ],
+    rows,
+  );
 }
 
 /** What a row cannot say: the open model's schedule and uncorrected view, and why a result is INVALID. */
@@ -121,12 +141,20 @@ function resultNotes(r: ScenarioResult): string[] {
   }
   if (r.sessions) {
     const s = r.sessions;
-    const why = Object.entries(s.causes).map(([c, n]) => `${c} (x${fmtCount(n)})`).join('; ');
-    notes.push(`${r.name}: ${fmtCount(s.opened)} of ${fmtCount(s.opened + s.failed)} connections opened (open p50 ${formatMs(s.openP50Ms)}, p99 ${formatMs(s.openP99Ms)}), ${fmtCount(s.disconnects)} dropped while held${why ? `: ${why}` : ''}`);
+    const why = Object.entries(s.causes)
+      .map(([c, n]) => `${c} (x${fmtCount(n)})`)
+      .join('; ');
+    notes.push(
+      `${r.name}: ${fmtCount(s.opened)} of ${fmtCount(s.opened + s.failed)} connections opened (open p50 ${formatMs(s.openP50Ms)}, p99 ${formatMs(s.openP99Ms)}), ${fmtCount(s.disconnects)} dropped while held${why ? `: ${why}` : ''}`,
+    );
   }
   for (const n of r.notes ?? []) notes.push(`${r.name}: ${n}`);
-  if (r.attempts && r.attempts > 1) notes.push(`${r.name}: measured ${r.attempts} times, this attempt kept; before it: ${(r.retried ?? []).join('; ')}`);
+  if (r.attempts && r.attempts > 1)
+    notes.push(`${r.name}: measured ${r.attempts} times, this attempt kept; before it: ${(r.retried ?? []).join('; ')}`);
   if (r.invalidReason) notes.push(`${r.name} INVALID: ${r.invalidReason}`);
-  else if (r.status === 'fail') notes.push(`${r.name}: success ${fmtPct(r.successRate)} is under the required ${r.successRequired}%: its latency and throughput do not count`);
+  else if (r.status === 'fail')
+    notes.push(
+      `${r.name}: success ${fmtPct(r.successRate)} is under the required ${r.successRequired}%: its latency and throughput do not count`,
+    );
   return notes;
 }

@@ -11,12 +11,26 @@ export function windowBlocks(r: ScenarioResult): Block[] {
     const down = w.infra.filter((i) => i.status === 'fail').map((i) => i.name);
     const infra = w.infra.length === 0 ? '—' : down.length ? `down: ${down.join(', ')}` : `${w.infra.length}/${w.infra.length} up`;
     return {
-      cells: [String(w.index), timeLabel(w.startMs / 1000, w.durationMs / 1000), fmtCount(w.requests), w.errors ? `${fmtCount(w.errors)} (${w.errorRate.toFixed(2)}%)` : '0', fmtRate(w.rps), formatMs(w.latencyMs.p50), formatMs(w.latencyMs.p99), formatMs(w.latencyMs.max), infra],
+      cells: [
+        String(w.index),
+        timeLabel(w.startMs / 1000, w.durationMs / 1000),
+        fmtCount(w.requests),
+        w.errors ? `${fmtCount(w.errors)} (${w.errorRate.toFixed(2)}%)` : '0',
+        fmtRate(w.rps),
+        formatMs(w.latencyMs.p50),
+        formatMs(w.latencyMs.p99),
+        formatMs(w.latencyMs.max),
+        infra,
+      ],
       status: down.length || w.errors ? ('warn' as const) : undefined,
     };
   });
   const m = Object.fromEntries(r.measurements.map((x) => [x.metric, x.value]));
-  const cols = ['Window', 'From', 'Requests', 'Errors', 'RPS', 'p50', 'p99', 'Max', 'Infrastructure'].map((head) => ({ head, wrap: head === 'Infrastructure', drop: head === 'Max' ? 1 : head === 'From' ? 2 : undefined }));
+  const cols = ['Window', 'From', 'Requests', 'Errors', 'RPS', 'p50', 'p99', 'Max', 'Infrastructure'].map((head) => ({
+    head,
+    wrap: head === 'Infrastructure',
+    drop: head === 'Max' ? 1 : head === 'From' ? 2 : undefined,
+  }));
   return [
     { type: 'heading', level: 3, text: `${r.name}: stability over ${ws.length} windows` },
     { type: 'table', table: table(cols, rows) },
@@ -29,8 +43,21 @@ export function windowBlocks(r: ScenarioResult): Block[] {
     {
       type: 'charts',
       charts: [
-        { title: `${r.name}: latency per window`, xLabel: 'window', yLabel: 'ms', series: [{ name: 'p99', points: ws.map((w) => [w.index, w.latencyMs.p99]), color: 1 }, { name: 'p50', points: ws.map((w) => [w.index, w.latencyMs.p50]), color: 0 }] },
-        { title: `${r.name}: throughput per window`, xLabel: 'window', yLabel: 'requests/s', series: [{ name: 'requests/s', points: ws.map((w) => [w.index, w.rps]), color: 2 }] },
+        {
+          title: `${r.name}: latency per window`,
+          xLabel: 'window',
+          yLabel: 'ms',
+          series: [
+            { name: 'p99', points: ws.map((w) => [w.index, w.latencyMs.p99]), color: 1 },
+            { name: 'p50', points: ws.map((w) => [w.index, w.latencyMs.p50]), color: 0 },
+          ],
+        },
+        {
+          title: `${r.name}: throughput per window`,
+          xLabel: 'window',
+          yLabel: 'requests/s',
+          series: [{ name: 'requests/s', points: ws.map((w) => [w.index, w.rps]), color: 2 }],
+        },
       ],
     },
   ];

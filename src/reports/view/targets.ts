@@ -52,7 +52,9 @@ export function targetSections(report: Report): Block[] {
         p.kind,
         p.target,
         formatMs(p.latencyMs),
-        ...(Object.keys(PROBE_COLUMNS) as ProbeColumn[]).map((k) => (p.columns?.[k] ? formatValue(p.columns[k]!.value, p.columns[k]!.unit) : '')),
+        ...(Object.keys(PROBE_COLUMNS) as ProbeColumn[]).map((k) =>
+          p.columns?.[k] ? formatValue(p.columns[k]!.value, p.columns[k]!.unit) : '',
+        ),
         probeSummary(p),
       ],
       status: p.status,
@@ -62,7 +64,8 @@ export function targetSections(report: Report): Block[] {
   return out;
 }
 
-const valueOf = (p: { measurements: { metric: string; value: number; labels?: unknown }[] }, metric: string) => p.measurements.find((m) => m.metric === metric && !m.labels)?.value;
+const valueOf = (p: { measurements: { metric: string; value: number; labels?: unknown }[] }, metric: string) =>
+  p.measurements.find((m) => m.metric === metric && !m.labels)?.value;
 
 /**
  * Process stability over the run: how often each target answered the monitor's checks, restarts seen
@@ -89,10 +92,27 @@ export function stabilitySection(report: Report): Block[] {
       status: stable ? ('pass' as const) : ('warn' as const),
     };
   });
-  const columns: TableColumn[] = [{ head: 'Target', wrap: true }, { head: 'Checks', drop: 2 }, { head: 'Uptime' }, { head: 'Restarts seen', wrap: true }, { head: 'Memory (soak start -> end)', optional: true, wrap: true, drop: 1 }, { head: 'Stability', status: true, wrap: true }];
+  const columns: TableColumn[] = [
+    { head: 'Target', wrap: true },
+    { head: 'Checks', drop: 2 },
+    { head: 'Uptime' },
+    { head: 'Restarts seen', wrap: true },
+    { head: 'Memory (soak start -> end)', optional: true, wrap: true, drop: 1 },
+    { head: 'Stability', status: true, wrap: true },
+  ];
   return [
-    { type: 'heading', level: 2, text: 'Process stability', aside: `${rows.filter((r) => r.status === 'pass').length}/${rows.length} stable` },
-    { type: 'notes', items: ['Every target re-checked at the monitor interval while the load ran; a restart is a changed process identity (pid, start time) between checks.'] },
+    {
+      type: 'heading',
+      level: 2,
+      text: 'Process stability',
+      aside: `${rows.filter((r) => r.status === 'pass').length}/${rows.length} stable`,
+    },
+    {
+      type: 'notes',
+      items: [
+        'Every target re-checked at the monitor interval while the load ran; a restart is a changed process identity (pid, start time) between checks.',
+      ],
+    },
     { type: 'table', table: table(columns, rows) },
   ];
 }
