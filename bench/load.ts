@@ -51,10 +51,6 @@ function validateLoad(args: string[]) {
   return JSON.parse(out).scenarios[0];
 }
 
-function autocannon(args: string[]) {
-  return JSON.parse(execFileSync(AUTOCANNON, [...args, '-j'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
-}
-
 /** Runs a command under GNU time: its stdout, and the CPU seconds (user + system) it used. */
 function timedCpu(cmd: string, args: string[]): { out: string; cpuS: number } {
   const r = spawnSync('/usr/bin/time', ['-f', 'CPU %U %S', cmd, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });

@@ -1,10 +1,23 @@
 #!/usr/bin/env node
-// Run by `npm test` before the tests: every program the tests start or compare against is found, or
-// installed from Debian's packages when this is root on a Debian-like machine, or named with the exact
-// command to install it. Then the PostgreSQL the tests use must answer. Nothing is skipped later.
+// Run by `npm test` before the tests: every program the tests start or compare against is found; or,
+// with consent (CI=true, --yes, or a yes at the prompt) and as root on a Debian-like machine, installed
+// from Debian's packages; or named with the exact command to install it. Then the PostgreSQL the tests
+// use must answer. Nothing is skipped later.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { createInterface } from 'node:readline/promises';
+
+/** A yes from a person at a terminal; never from a pipe or a CI log. */
+async function ask(question) {
+  if (!process.stdin.isTTY || !process.stderr.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
 
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 const pgServer = () => existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/postgres`));
@@ -26,9 +39,13 @@ const NEEDS = [
 const missing = NEEDS.filter((n) => !n.ok());
 if (missing.length > 0) {
   const pkgs = [...new Set(missing.map((n) => n.pkg))];
+  const command = `apt-get install -y ${pkgs.join(' ')}`;
   const canInstall = process.getuid?.() === 0 && has('apt-get');
-  if (!canInstall) {
-    process.stderr.write(`npm test needs programs this machine does not have:\n${missing.map((n) => `  ${n.pkg}: ${n.why}`).join('\n')}\ninstall them (as root): apt-get install -y ${pkgs.join(' ')}\n`);
+  const list = missing.map((n) => `  ${n.pkg}: ${n.why}`).join('\n');
+  // System packages are installed only with consent: in CI (CI=true, as .ci/run runs), with --yes, or a yes at the prompt.
+  const consent = process.argv.includes('--yes') || /^(1|true)$/i.test(process.env.CI ?? '') || (canInstall && (await ask(`npm test needs programs this machine does not have:\n${list}\nInstall them now with \`${command}\`? [y/N] `)));
+  if (!canInstall || !consent) {
+    process.stderr.write(`npm test needs programs this machine does not have:\n${list}\ninstall them (as root): ${command}\n(or run npm test with CI=true, or node scripts/test-deps.mjs --yes, to have them installed)\n`);
     process.exit(1);
   }
   process.stderr.write(`npm test: installing ${pkgs.join(' ')} (${missing.map((n) => n.why).join('; ')})\n`);

@@ -22,11 +22,9 @@ const criterion = z.union([
       .min(1)
       .optional()
       .meta({ description: 'The executive-summary row it is counted in (default: the section of what it reads, e.g. Engine matrix)' }),
-    for: duration
-      .optional()
-      .meta({
-        description: "For validate alerts: how long the condition must hold in production before the alert fires (the rule's for:)",
-      }),
+    for: duration.optional().meta({
+      description: "For validate alerts: how long the condition must hold in production before the alert fires (the rule's for:)",
+    }),
   }),
 ]);
 
@@ -87,16 +85,9 @@ export const configSchema = z.strictObject({
     .strictObject({
       maxScheduleLag: duration.default(10).meta({ description: 'Open model: generator dispatch delay (p99) past which a run is INVALID' }),
       maxEventLoopDelay: duration.default(20).meta({ description: 'Generator event-loop delay (p99) past which a run is INVALID' }),
-      retries: z
-        .number()
-        .int()
-        .min(0)
-        .max(10)
-        .default(1)
-        .meta({
-          description:
-            'A scenario with an INVALID result (the generator could not vouch for it) is measured again, at most this many times',
-        }),
+      retries: z.number().int().min(0).max(10).default(1).meta({
+        description: 'A scenario with an INVALID result (the generator could not vouch for it) is measured again, at most this many times',
+      }),
     })
     .default({ maxScheduleLag: 10, maxEventLoopDelay: 20, retries: 1 }),
   monitor: z

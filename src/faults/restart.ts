@@ -6,13 +6,9 @@ import { defineFault } from './types.js';
 const schema = z
   .strictObject({
     type: z.literal('restart'),
-    command: z
-      .string()
-      .min(1)
-      .optional()
-      .meta({
-        description: 'Shell command that restarts the engine, e.g. "systemctl restart risk" or "kubectl rollout restart deploy/risk"',
-      }),
+    command: z.string().min(1).optional().meta({
+      description: 'Shell command that restarts the engine, e.g. "systemctl restart risk" or "kubectl rollout restart deploy/risk"',
+    }),
     stop: z.string().min(1).optional().meta({ description: 'Instead of command: the stop half ("systemctl stop risk")' }),
     start: z.string().min(1).optional().meta({ description: 'With stop: the start half, also run if the run is interrupted after stop' }),
     downFor: duration.default(0).meta({ description: 'With stop/start: how long the service stays down between them' }),

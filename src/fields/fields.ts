@@ -81,12 +81,9 @@ export function targetBase(schemes: string[]) {
     required: z.boolean().default(true).meta({ description: 'When false, a failure is reported but does not alone make NO-GO' }),
     phase: z.string().optional().meta({ description: 'Name of the phase this target belongs to' }),
     timeout: duration.optional().meta({ description: 'Overrides defaults.timeout for this target' }),
-    metrics: z
-      .record(z.string(), z.string().min(1))
-      .optional()
-      .meta({
-        description:
-          "For validate alerts: PromQL giving a measurement in production, in its unit, e.g. latency_ms: 1000 * histogram_quantile(0.99, ...); $target is the target's name",
-      }),
+    metrics: z.record(z.string(), z.string().min(1)).optional().meta({
+      description:
+        "For validate alerts: PromQL giving a measurement in production, in its unit, e.g. latency_ms: 1000 * histogram_quantile(0.99, ...); $target is the target's name",
+    }),
   };
 }

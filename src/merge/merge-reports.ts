@@ -1,7 +1,7 @@
 import type { Config } from '../config/config.js';
 import type { Criterion } from '../criteria/compile.js';
 import { judgeRun } from '../criteria/judge.js';
-import type { Report, ReportInput } from '../reports/model.js';
+import type { ReportInput } from '../reports/model.js';
 import type { CriterionResult } from '../results/criterion-result.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 import { criteriaOfReport } from './merge-criteria.js';

@@ -28,13 +28,9 @@ const schema = z.strictObject({
   monitor: urlWithSchemes(['http', 'https'])
     .optional()
     .meta({ description: "The server's monitoring endpoint (nats-server -m 8222): what subscribers are counted from" }),
-  subjects: z
-    .array(z.string().min(1))
-    .default([])
-    .meta({
-      description:
-        'Subjects that must have subscribers (wildcard and queue subscriptions count): subscribers{subject="..."}; needs monitor',
-    }),
+  subjects: z.array(z.string().min(1)).default([]).meta({
+    description: 'Subjects that must have subscribers (wildcard and queue subscriptions count): subscribers{subject="..."}; needs monitor',
+  }),
 });
 export type NatsTarget = z.output<typeof schema>;
 

@@ -18,13 +18,10 @@ export const busSchema = z
       .array(z.string().min(1))
       .default([])
       .meta({ description: 'Channels that must have subscribers: subscribers{channel="..."}' }),
-    probeMessage: z
-      .boolean()
-      .default(false)
-      .meta({
-        description:
-          'Count each channel\'s receivers by publishing a probe message on it (PUBLISH says how many clients got it): exact with pattern subscribers (PSUBSCRIBE), which PUBSUB NUMSUB cannot count; the platform\'s subscribers receive {"validate":"probe"}',
-      }),
+    probeMessage: z.boolean().default(false).meta({
+      description:
+        'Count each channel\'s receivers by publishing a probe message on it (PUBLISH says how many clients got it): exact with pattern subscribers (PSUBSCRIBE), which PUBSUB NUMSUB cannot count; the platform\'s subscribers receive {"validate":"probe"}',
+    }),
     streams: z
       .array(
         z.strictObject({

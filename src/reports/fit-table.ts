@@ -99,6 +99,7 @@ function layout(columns: Column[], rows: string[][], keep: number[], width: numb
 function breakLongWords(text: string, room: number): string {
   if (room < 4 || visibleLength(text) <= room) return text;
   // A cell painted in one colour is broken inside the paint; other escapes are left whole.
+  // eslint-disable-next-line no-control-regex -- ANSI colour codes begin with ESC: matching them is the point.
   const painted = /^(\x1b\[[0-9;]*m)([^\x1b]*)(\x1b\[[0-9;]*m)$/.exec(text);
   if (painted) return painted[1] + breakLongWords(painted[2], room) + painted[3];
   if (text.includes('\x1b')) return text;

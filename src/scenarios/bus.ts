@@ -18,14 +18,10 @@ const schema = z.strictObject({
   ...scenarioBase,
   target: name.meta({ description: 'The bus: a redis or nats target' }),
   channel: z.string().min(1).optional().meta({ description: 'Pub/sub: publish on this channel (a NATS subject), receive on a subscriber' }),
-  stream: z
-    .string()
-    .min(1)
-    .optional()
-    .meta({
-      description:
-        'Instead of a channel, a stream: Redis XADD, or a NATS JetStream subject; read and acknowledged by a consumer (group) of the run',
-    }),
+  stream: z.string().min(1).optional().meta({
+    description:
+      'Instead of a channel, a stream: Redis XADD, or a NATS JetStream subject; read and acknowledged by a consumer (group) of the run',
+  }),
   rate: z.number().positive().max(1_000_000).meta({ description: 'Messages per second, on a fixed schedule' }),
   duration,
   size: z
@@ -35,14 +31,10 @@ const schema = z.strictObject({
     .max(1024 * 1024)
     .default(128)
     .meta({ description: 'Bytes per message' }),
-  clientName: z
-    .string()
-    .min(1)
-    .default('validate-bus')
-    .meta({
-      description:
-        "The name its connections give the bus (CLIENT SETNAME), plus -publisher/-subscriber: a fault aimed at the platform's clients by name cuts this traffic too",
-    }),
+  clientName: z.string().min(1).default('validate-bus').meta({
+    description:
+      "The name its connections give the bus (CLIENT SETNAME), plus -publisher/-subscriber: a fault aimed at the platform's clients by name cuts this traffic too",
+  }),
 });
 export type BusScenario = z.output<typeof schema>;
 

@@ -20,11 +20,9 @@ export const httpRequestFields = {
 export const requestTimeout = duration.default(10_000).meta({ description: 'Per-request timeout' });
 
 /** The error budget: below this share of successful requests, a result's latency and throughput do not count. */
-export const successField = percent
-  .default(99.9)
-  .meta({
-    description: 'Share of requests that must succeed (default 99.9%); below it, latency and throughput criteria on the result are NOT MET',
-  });
+export const successField = percent.default(99.9).meta({
+  description: 'Share of requests that must succeed (default 99.9%); below it, latency and throughput criteria on the result are NOT MET',
+});
 
 export const scenarioBase = { name, timeout: requestTimeout, success: successField };
 

@@ -144,14 +144,21 @@ describe('shards in four processes, merged, against one process', () => {
     expect(plain.code).toBe(2);
     expect(plain.stderr).toContain('not a shard report');
     // Each of these was once merged (or crashed with exit 70): a shard changed after the run, named with why.
-    const variant = (name: string, change: (r: Record<string, any>) => void) => {
+    type Shard = {
+      shard: { startAt: string };
+      tool: { version: string };
+      startedAt: string;
+      finishedAt: string;
+      scenarios: { histograms?: { latency: string } }[];
+    };
+    const variant = (name: string, change: (r: Shard) => void) => {
       const report = JSON.parse(readFileSync(files[1], 'utf8'));
       change(report);
       const file = join(dir, name);
       writeFileSync(file, JSON.stringify(report));
       return file;
     };
-    const cases: [string, (r: Record<string, any>) => void, RegExp][] = [
+    const cases: [string, (r: Shard) => void, RegExp][] = [
       [
         'later.json',
         (r) => (r.shard.startAt = new Date(Date.parse(r.shard.startAt) + 2000).toISOString()),
@@ -160,7 +167,7 @@ describe('shards in four processes, merged, against one process', () => {
       ['version.json', (r) => (r.tool.version = '0.0.1'), /written by different versions of validate.*version\.json \(0\.0\.1\)/],
       [
         'corrupt.json',
-        (r) => (r.scenarios[0].histograms.latency = 'eJyTYGBg' + 'A'.repeat(40)),
+        (r) => (r.scenarios[0].histograms!.latency = 'eJyTYGBg' + 'A'.repeat(40)),
         /corrupt\.json: load result "load" has a corrupt histogram/,
       ],
       ['bare.json', (r) => delete r.scenarios[0].histograms, /bare\.json: load result "load" has no latency histogram/],

@@ -1,6 +1,5 @@
 import type { CriterionResult } from '../../results/criterion-result.js';
 import type { FaultResult } from '../../results/fault-result.js';
-import type { Status } from '../../results/result.js';
 import { formatMs, STATUS_WORD } from '../format-values.js';
 import type { Report } from '../model.js';
 import { table, type Block } from './blocks.js';
