@@ -6,12 +6,15 @@ import type { Report } from '../../src/reports/model.js';
 import { checkedExecute } from '../helpers/checked.js';
 import { Redactor } from '../../src/util/redact.js';
 
-/** After `changeAtMs` (from the first request), answers slower by `slowMs` and fails /flaky requests. */
+/**
+ * After `changeAtMs` (from the load's first request: the probes' /health before it does not start the
+ * clock), answers slower by `slowMs` and fails /flaky requests.
+ */
 function degradingServer(changeAtMs: number, slowMs: number): Promise<{ url: string; server: Server }> {
   let first = 0;
   const server = createServer((req, res) => {
     req.resume();
-    first ||= performance.now();
+    if (req.url !== '/health') first ||= performance.now();
     const late = performance.now() - first > changeAtMs;
     const status = late && req.url === '/flaky' ? 500 : 200;
     const reply = () => res.writeHead(status, { 'content-length': '2' }).end('ok');
