@@ -88,7 +88,7 @@ export async function buildCli(argv: string[], signal: AbortSignal, setExit: Set
       collect,
       [],
     )
-    .option('--progress', 'print progress even when stderr is not a terminal')
+    .option('--progress', 'print progress even when stderr is not a terminal (a line a second)')
     .action(async (url, flags) => setExit(await (await import('./commands/load.js')).load(url, flags, signal)));
 
   loading(reporting(program.command('demo'), 'start a simulated trading platform in-process and validate it'))
@@ -167,7 +167,8 @@ function reporting(cmd: Command, description: string): Command {
 function gate(cmd: Command, description: string): Command {
   return reporting(cmd, description)
     .addOption(new Option('-t, --timeout <duration>', 'per-probe timeout, e.g. 2s').argParser(durationArg))
-    .addOption(new Option('-c, --concurrency <n>', 'probes in flight at once').argParser(positiveInt));
+    .addOption(new Option('-c, --concurrency <n>', 'probes in flight at once').argParser(positiveInt))
+    .option('--progress', 'print progress even when stderr is not a terminal (a line per probe, a line a second per load)');
 }
 
 /** A command that runs load: how often a result the generator could not vouch for is measured again. */

@@ -15,6 +15,7 @@ export interface ProbeFlags extends OutputFlags {
   timeout?: number;
   wait?: number;
   concurrency?: number;
+  progress?: boolean;
 }
 
 interface AdHocTarget {
@@ -52,7 +53,7 @@ export async function probe(urls: string[], flags: ProbeFlags, signal: AbortSign
     if (err instanceof ConfigError) throw pointAtArguments(err, targets);
     throw err;
   }
-  const progress = probeProgress(config.targets.length);
+  const progress = probeProgress(config.targets.length, flags.progress ? 'always' : 'auto');
   const report = await execute(config, redactor, { signal, waitMs: flags.wait, onResult: progress.onResult });
   progress.end();
   return emitReport(report, flags);

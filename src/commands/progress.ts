@@ -9,10 +9,13 @@ function fit(line: string, width: number | undefined): string {
 }
 
 /**
- * A one-line progress counter on stderr while probes run. Only on a terminal: logs and CI output
- * stay clean, and stdout is never touched so `--format json` pipes stay valid.
+ * Progress while probes run, on stderr (stdout is never touched, so `--format json` pipes stay valid).
+ * On a terminal, one line rewriting itself; with --progress elsewhere (a CI log), one line per finished
+ * probe. Otherwise nothing: logs stay clean.
  */
-export function probeProgress(total: number, enabled = Boolean(process.stderr.isTTY) && !isQuiet()) {
+export function probeProgress(total: number, mode: 'auto' | 'always' = 'auto') {
+  const tty = Boolean(process.stderr.isTTY);
+  const enabled = mode === 'always' || (tty && !isQuiet());
   let done = 0;
   let failed = 0;
   const started = performance.now();
@@ -22,12 +25,13 @@ export function probeProgress(total: number, enabled = Boolean(process.stderr.is
       if (r.status === 'fail') failed++;
       if (!enabled) return;
       const secs = ((performance.now() - started) / 1000).toFixed(1);
+      if (!tty) return void process.stderr.write(`probed ${done}/${total}  ${r.name} ${r.status}  ${secs}s\n`);
       process.stderr.write(
         `\r\x1b[2K${fit(`probing ${done}/${total}  ${failed} failed  ${secs}s  last: ${r.name} ${r.status}`, process.stderr.columns)}`,
       );
     },
     end() {
-      if (enabled && done > 0) process.stderr.write('\r\x1b[2K');
+      if (enabled && tty && done > 0) process.stderr.write('\r\x1b[2K');
     },
   };
 }

@@ -21,6 +21,7 @@ export interface RunFlags extends OutputFlags, ShardFlags {
   wait?: number;
   concurrency?: number;
   retries?: number;
+  progress?: boolean;
 }
 
 /** `validate run --config FILE`: the gate. */
@@ -37,8 +38,8 @@ export async function run(flags: RunFlags, signal: AbortSignal): Promise<ExitCod
   if (workers) {
     return emitReport(await runInWorkers(config, workers, { chaos: flags.chaos, signal, say: note, redactor }), flags, config.outputs);
   }
-  const progress = probeProgress(config.targets.length);
-  const load = loadProgress('auto', plannedResults(config));
+  const progress = probeProgress(config.targets.length, flags.progress ? 'always' : 'auto');
+  const load = loadProgress(flags.progress ? 'always' : 'auto', plannedResults(config));
   const shard = resolveShard(flags);
   const startAt = resolveStartAt(flags);
   const report = await execute(config, redactor, {

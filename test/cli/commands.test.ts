@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { PROBES } from '../../src/probes/registry.js';
 import { engineServer, hangingServer, type TestServer } from '../helpers/hostile.js';
 import { freePort } from '../helpers/ports.js';
@@ -149,11 +149,11 @@ criteria:
       'slow.yaml',
       `targets:\n  - { name: stuck, kind: engine, url: "${hanging.url}", timeout: 60s }\n  - { name: risk, kind: engine, url: "${engine.url}" }\n`,
     );
-    let pid = 0;
-    const running = runCli(['run', '--config', p, '--out', out, '--format', 'json'], { onSpawn: (id) => (pid = id) });
-    await new Promise((r) => setTimeout(r, 700));
-    process.kill(pid, 'SIGINT');
-    const r = await running;
+    const running = startCli(['run', '--config', p, '--out', out, '--format', 'json', '--progress']);
+    // Interrupted once risk has answered, while stuck still hangs: the report must keep the one and skip the other.
+    await running.stderrMatches(/^probed 1\/2 {2}risk pass/m);
+    running.kill('SIGINT');
+    const r = await running.done;
     expect(r.code).toBe(130);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(report.aborted).toBe(true);
@@ -161,6 +161,10 @@ criteria:
     expect(report.verdict).toBe('INCONCLUSIVE');
     expect(report.recommendation).toBe('Run interrupted: this report is partial and cannot support a go-live decision.');
     expect(report.probes.find((x: { name: string }) => x.name === 'risk').status).toBe('pass');
+    expect(report.probes.find((x: { name: string }) => x.name === 'stuck')).toMatchObject({
+      status: 'skip',
+      error: expect.stringMatching(/^interrupted/),
+    });
     expect(r.wallMs).toBeLessThan(30_000); // far below the 60 s probe timeout: the interrupt, not the timeout, ended it
   });
 });
