@@ -12,8 +12,7 @@ import {
 } from '../helpers/hostile.js';
 import { freePort } from '../helpers/ports.js';
 import { target } from '../helpers/targets.js';
-import { startNginx, type Running } from '../helpers/services.js';
-import { execFileSync } from 'node:child_process';
+import { createServer as createHttpServer } from 'node:http';
 
 const servers: TestServer[] = [];
 const start = async (s: Promise<TestServer>) => {
@@ -86,30 +85,33 @@ describe('engine health documents: what the engine says about itself', () => {
   });
 });
 
-describe('probe response time is that of a warm connection, as curl measures it', () => {
-  let nginx: Running;
-  beforeAll(async () => {
-    nginx = await startNginx(`location /health { default_type application/json; return 200 '{"status":"healthy"}'; }`);
-  });
-  afterAll(async () => {
-    await nginx?.stop();
-  });
-
-  it("within 1 ms of curl's time_total on loopback; connect reported apart", async () => {
-    const curl = () =>
-      Number(execFileSync('curl', ['-s', '-o', '/dev/null', '-w', '%{time_total}', `${nginx.url}/health`], { encoding: 'utf8' })) * 1000;
-    const probes: number[] = [];
-    const curls: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const r = await probeOne(target('engine', { url: nginx.url }), 2000);
+describe('probe response time is the request on a warm connection; connect is reported apart', () => {
+  // The comparison with curl's time_total is a timing, so it is a figure in bench/probe-vs-curl.ts, not an
+  // assertion here. What cannot be noise: the time includes the server's own delay, and connect is its own row.
+  it("the response time holds the server's 40 ms and comes from repeats on the same connection", async () => {
+    // A real HTTP server that counts its connections and requests: warm means two requests, one connection.
+    const seen = { connections: 0, requests: 0 };
+    const server = createHttpServer((req, res) => {
+      seen.requests++;
+      req.resume();
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"healthy"}'), 40);
+    }).on('connection', () => seen.connections++);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const r = await probeOne(target('engine', { url }), 2000);
       expect(r.status).toBe('pass');
-      expect(r.measurements.find((m) => m.metric === 'connect_ms')?.value).toBeGreaterThan(0);
-      probes.push(r.latencyMs!);
-      curls.push(curl());
+      expect(seen.connections).toBe(1);
+      expect(seen.requests).toBeGreaterThanOrEqual(2); // the first, then the warm repeats
+
+      const m = (name: string) => r.measurements.find((x) => x.metric === name)?.value;
+      expect(m('connect_ms')).toBeGreaterThan(0);
+      expect(m('first_response_ms')).toBeGreaterThanOrEqual(40);
+      expect(r.latencyMs).toBeGreaterThanOrEqual(40);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
     }
-    const median = (xs: number[]) => xs.sort((a, b) => a - b)[2];
-    console.log(`probe latency median ${median(probes).toFixed(3)} ms, curl time_total median ${median(curls).toFixed(3)} ms`);
-    expect(Math.abs(median(probes) - median(curls))).toBeLessThan(1);
   });
 });
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeOne } from '../../src/run/probe-one.js';
 import type { ProbeResult } from '../../src/results/result.js';
 import { engineServer, hangingServer, type TestServer } from '../helpers/hostile.js';
-import { freePort } from '../helpers/ports.js';
+import { freePort, waitFor } from '../helpers/ports.js';
 import { POSTGRES_URL } from '../helpers/services.js';
 import { psql, startCluster, startReplica, type Cluster } from '../helpers/postgres-cluster.js';
 import { evaluateCriteria } from '../../src/criteria/evaluate.js';
@@ -116,6 +116,12 @@ describe('postgres probe against a private cluster and its streaming replica', (
       expect(value(r, 'connections_used_pct')).toBe(100);
       expect(r.warnings[0]).toBe('connections at 100% of the 7 slots non-superusers may use (7 client connections)');
       // The independent proof: with the six still held, one more ordinary connection and the probe's are all there is.
+      // The probe's backend leaves when its client ends, but PostgreSQL frees the slot only once the backend
+      // process has exited: on a busy machine that is later, so wait for it rather than race it.
+      await waitFor(
+        'the probe backend to exit',
+        async () => psql(primary.url, "SELECT count(*) FROM pg_stat_activity WHERE usename = 'app'") === '6',
+      );
       const extra = new pg.Client({ connectionString: primary.appUrl });
       await extra.connect();
       held.push(extra);
