@@ -60,17 +60,24 @@ export function redisStream(url: string, key: string, timeoutMs: number, name: s
   let added = 0;
   const group = `validate-${randomBytes(4).toString('hex')}`;
   const at = endpointOf(url, 6379);
+  // After a cut, the consumer reads its own pending entries first (ID 0), as a real one must: an entry the
+  // group handed out in a read whose reply the cut lost is never handed out again by '>'. ioredis resends
+  // that read on the new connection without an error, so the reconnect itself is the signal.
+  let from: '0' | '>' = '>';
   const readLoop = async () => {
     while (reading) {
+      const id = from;
       try {
-        const reply = (await reader!.xreadgroup('GROUP', group, 'validate', 'COUNT', 1000, 'BLOCK', 100, 'STREAMS', key, '>')) as
+        const reply = (await reader!.xreadgroup('GROUP', group, 'validate', 'COUNT', 1000, 'BLOCK', 100, 'STREAMS', key, id)) as
           [string, [string, string[]][]][] | null;
         const entries = reply?.[0]?.[1] ?? [];
+        if (entries.length === 0 && id === '0') from = '>'; // nothing of ours pending any more
         if (entries.length === 0) continue;
         for (const [, fields] of entries) receive(seqOf(fields[1]));
-        await reader!.xack(key, group, ...entries.map(([id]) => id));
+        await reader!.xack(key, group, ...entries.map(([entry]) => entry));
       } catch {
-        // Cut off: the client reconnects, and the group still holds every entry not yet read.
+        // Cut off: the client reconnects, and the group still holds every entry not yet acknowledged.
+        from = '0';
         if (reading) await new Promise((r) => setTimeout(r, 20));
       }
     }
@@ -78,6 +85,7 @@ export function redisStream(url: string, key: string, timeoutMs: number, name: s
   return {
     async open() {
       [producer, reader] = await Promise.all([client(url, `${name}-producer`, timeoutMs), client(url, `${name}-consumer`, timeoutMs)]);
+      reader.on('ready', () => void (from = '0'));
       existed = (await producer.exists(key)) === 1;
       await producer.xgroup('CREATE', key, group, '$', 'MKSTREAM');
       reading = true;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { independent } from '../helpers/independent-subscriber.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, whyNot } from '../helpers/cli.js';
 import { redisCli, startRedis, type Running } from '../helpers/services.js';
 
 /**
@@ -27,15 +27,15 @@ function config(name: string, text: string): string {
 }
 
 describe('the bus scenario', () => {
-  it('5,000 messages/s over pub/sub: delivered = published, lost 0, as an independent subscriber counts them; the latencies agree', async () => {
+  it('5,000 messages/s over pub/sub: delivered = published, lost 0, as an independent subscriber counts them', async () => {
     const sub = await independent(redis.url, 'md:quotes');
     const file = config(
       'pubsub.yaml',
       `targets:\n  - { name: md-bus, kind: redis, url: "${redis.url}" }\nscenarios:\n  - { name: quotes, kind: bus, target: md-bus, channel: "md:quotes", rate: 5000, duration: 2s, timeout: 2s }\n`,
     );
-    const r = await runCli(['run', file, '--format', 'json']);
+    const r = await runCli(['run', file, '--format', 'json', '--retries', '0']);
     const seen = await sub.end();
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, whyNot(r)).toBe(0);
     const [result] = JSON.parse(r.stdout).scenarios;
     expect(result.delivery).toMatchObject({
       published: 10_000,
@@ -46,11 +46,7 @@ describe('the bus scenario', () => {
       publishFailed: 0,
     });
     expect(seen).toMatchObject({ received: 10_000, distinct: 10_000 });
-    // The same messages timed twice, in two processes, from the send: the medians lie within a millisecond.
-    expect(Math.abs(result.uncorrectedLatencyMs.p50 - seen.p50)).toBeLessThan(1);
-    console.log(
-      `bus 5,000/s pub/sub: p50 ${result.uncorrectedLatencyMs.p50} ms (independent subscriber ${seen.p50.toFixed(3)} ms), p99 ${result.latencyMs.p99} ms`,
-    );
+    // How the two processes' timings of the same messages compare is a figure: bench/bus-latency.ts.
   });
 
   it('a bus cut in the middle: pub/sub loses what the subscriber missed (the independent one, spared, counts it), a stream loses nothing; the fault reports both', async () => {
@@ -65,7 +61,7 @@ describe('the bus scenario', () => {
         `  - { name: cut-orders, fault: { type: redis-client-kill, target: md-bus }, watch: [md-bus], during: orders, at: 1s, settle: 300ms }\n` +
         `criteria:\n  - fault.cut-orders.messages_lost == 0\n  - fault.cut-quotes.delivery_gap_ms < 1s\n`,
     );
-    const r = await runCli(['run', file, '--chaos', '--format', 'json']);
+    const r = await runCli(['run', file, '--chaos', '--format', 'json', '--retries', '0']);
     const seen = await sub.end();
     const report = JSON.parse(r.stdout);
     const [quotes, orders] = report.scenarios;
@@ -78,9 +74,11 @@ describe('the bus scenario', () => {
     expect(cutQuotes.traffic.gapMs).toBeGreaterThan(0);
     expect(orders.delivery).toMatchObject({ published: 15_000, delivered: 15_000, lost: 0 });
     expect(cutOrders.traffic).toMatchObject({ scenario: 'orders', lost: 0 });
-    expect(report.criteria.filter((c: { implicit?: boolean }) => !c.implicit).map((c: { outcome: string }) => c.outcome)).toEqual([
-      'MET',
-      expect.stringMatching(/MET|EXCEEDED/),
+    const written = report.criteria.filter((c: { implicit?: boolean }) => !c.implicit);
+    expect(written.map((c: { status: string; actual: number }) => [c.status, c.actual])).toEqual([
+      ['pass', 0],
+      // Judged on the gap the fault measured, whichever side of the second it fell.
+      [cutQuotes.traffic.gapMs < 1000 ? 'pass' : 'fail', cutQuotes.traffic.gapMs],
     ]);
     // The lost messages are errors: pub/sub fails its error budget (100%: how many a cut loses varies, under 15 to over 100 of 15,000 seen), and the run is NO-GO.
     expect(quotes.status).toBe('fail');
