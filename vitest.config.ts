@@ -1,25 +1,28 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three groups, one after the other. First the quick tests (pure, or talking to servers of their own), two
- * files at a time. Then the tests that generate load, two at a time: each must hold on a machine that is
- * busy with other work (a CI runner), so a second load test beside it is what they are made to bear.
- * Last, the demo on its own: it is a whole platform and its load in one process, and its verdict is the
- * platform's speed on this machine. (The few pure tests under test/load and test/faults run with the load
- * ones: under a second in all.)
+ * Three groups, one after the other. First the quick tests, two files at a time: pure ones, and those that
+ * talk to real servers without judging the generator's timing (probes, CLI errors, signals, rendering).
+ * Then the load tests, one file at a time: their assertions rest on the generator keeping its schedule
+ * (VALID results, rates, latencies), and two at once starve each other; each must hold on a machine that
+ * is busy with other work (a CI runner). Last, the demo on its own: a whole platform and its load in one
+ * process, whose verdict is the platform's speed on this machine.
  */
 const LOAD = [
-  'test/alerts/alerts.test.ts',
-  'test/cli/commands.test.ts',
   'test/cli/examples.test.ts',
-  'test/cli/hostile-input.test.ts',
   'test/cli/load.test.ts',
   'test/faults/**/*.test.ts',
   'test/load/**/*.test.ts',
   'test/probes/process.test.ts',
   'test/probes/websocket.test.ts',
-  'test/reports/compare.test.ts',
-  'test/reports/html-browser.test.ts',
+];
+// Pure tests that live beside the load tests (schedules, traffic logs, one connection's parser): they run
+// with the quick group, not in series, where each file would cost its start-up time.
+const PURE = [
+  'test/faults/fault-traffic.test.ts',
+  'test/load/http-connection.test.ts',
+  'test/load/schedule.test.ts',
+  'test/load/traffic-log.test.ts',
 ];
 const ALONE = ['test/cli/demo.test.ts'];
 
@@ -33,7 +36,8 @@ export default defineConfig({
         extends: true,
         test: { name: 'quick', include: ['test/**/*.test.ts'], exclude: [...LOAD, ...ALONE], maxWorkers: 2, sequence: { groupOrder: 0 } },
       },
-      { extends: true, test: { name: 'load', include: LOAD, maxWorkers: 2, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'pure', include: PURE, maxWorkers: 2, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'load', include: LOAD, exclude: PURE, maxWorkers: 1, sequence: { groupOrder: 1 } } },
       { extends: true, test: { name: 'alone', include: ALONE, maxWorkers: 1, sequence: { groupOrder: 2 } } },
     ],
   },

@@ -46,7 +46,8 @@ function sh(script: string, env: NodeJS.ProcessEnv = {}, cwd = dir) {
 
 beforeAll(async () => {
   redisServer = await startRedis();
-  const out = execFileSync('npm', ['pack', '--pack-destination', dir, '--json'], {
+  // --ignore-scripts: `npm test` has just built dist/ (its pretest); pack it as it is rather than build it again.
+  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', dir, '--json'], {
     cwd: ROOT,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],

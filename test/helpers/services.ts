@@ -64,6 +64,9 @@ export async function startRedis(opts: RedisOptions = {}): Promise<Running> {
     'no',
     '--logfile',
     join(dir, 'log'),
+    // A primary waits 5 s by default for more replicas before a diskless sync: a test's replica need not.
+    '--repl-diskless-sync-delay',
+    '0',
   ];
   if (opts.password) args.push('--requirepass', opts.password);
   if (opts.replicaOf) args.push('--replicaof', '127.0.0.1', String(opts.replicaOf));

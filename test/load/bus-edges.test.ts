@@ -58,7 +58,7 @@ describe('the bus numbers on a bad day', () => {
         'claimed.yaml',
         `targets:\n  - { name: bus, kind: redis, url: "${redis.url}", bus: { roundTrip: false, streams: [{ key: claimed, group: risk }] } }\ncriteria:\n  - 'redis.bus.stream_oldest_pending_s < 2s'\n`,
       );
-      const r = await runCli(['run', file, '--format', 'json']);
+      const r = await runCli(['run', file, '--retries', '0', '--format', 'json']);
       const after = await maxIdle();
       const report = JSON.parse(r.stdout);
       const oldest = measurement(report.probes[0], 'stream_oldest_pending_s', { stream: 'claimed', group: 'risk' })!;
@@ -144,7 +144,7 @@ describe('the bus numbers on a bad day', () => {
           `  - { name: quotes, kind: bus, target: bus, channel: "md:outlives", rate: 1000, duration: 800ms, timeout: 2s }\n` +
           `faults:\n  - { name: risk-chaos, fault: { type: http-call, url: "${eng}/chaos" }, watch: [risk], during: quotes, at: 300ms, interval: 50ms }\n`,
       );
-      const r = await runCli(['run', file, '--chaos', '--format', 'json']);
+      const r = await runCli(['run', file, '--chaos', '--retries', '0', '--format', 'json']);
       const report = JSON.parse(r.stdout);
       const [quotes] = report.scenarios;
       const [fault] = report.faults;

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, whyNot } from '../helpers/cli.js';
 import { independent } from '../helpers/independent-subscriber.js';
 import { startNats, type NatsServer } from '../helpers/nats-server.js';
 
@@ -41,9 +41,9 @@ describe('the bus scenario on NATS', () => {
       `targets:\n  - { name: md-bus, kind: nats, url: "${nats.url}" }\nscenarios:\n  - { name: quotes, kind: bus, target: md-bus, channel: "md.quotes", rate: 5000, duration: 2s, timeout: 2s, clientName: nats-core }\n`,
     );
     const sub = await independent(nats.url, 'md.quotes');
-    const r = await runCli(['run', file, '--format', 'json']);
+    const r = await runCli(['run', file, '--format', 'json', '--retries', '0']);
     const seen = await sub.end();
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, whyNot(r)).toBe(0);
     const [result] = JSON.parse(r.stdout).scenarios;
     expect(result.delivery).toMatchObject({
       published: 10_000,
@@ -54,15 +54,11 @@ describe('the bus scenario on NATS', () => {
       publishFailed: 0,
     });
     expect(seen).toMatchObject({ received: 10_000, distinct: 10_000 });
-    // The same messages timed twice, in two processes, from the send: the medians lie within a millisecond.
-    expect(Math.abs(result.uncorrectedLatencyMs.p50 - seen.p50)).toBeLessThan(1);
+    // How the two processes' timings of the same messages compare is a figure: bench/bus-latency.ts.
     const conns = await closedConnections();
     // The server took every message, and gave them all to the subscriber; and one more each way: the run's end marker (a fence it waits for).
     expect(conns.find((c) => c.name === 'nats-core-publisher')!.in_msgs).toBe(result.delivery.published + 1);
     expect(conns.find((c) => c.name === 'nats-core-subscriber')!.out_msgs).toBe(result.delivery.delivered + 1);
-    console.log(
-      `nats core 5,000/s: p50 ${result.uncorrectedLatencyMs.p50} ms from the send (independent subscriber ${seen.p50.toFixed(3)} ms), p99 ${result.latencyMs.p99} ms from the schedule`,
-    );
   });
 
   it('a JetStream stream across a server restart: nothing lost, the gap covers the time the server was down, and the run removes its stream', async () => {
@@ -75,7 +71,7 @@ describe('the bus scenario on NATS', () => {
         `    watch: [order-bus]\n    interval: 50ms\n    during: orders\n    at: 1s\n` +
         `criteria:\n  - fault.nats-restart.messages_lost == 0\n`,
     );
-    const r = await runCli(['run', file, '--chaos', '--format', 'json']);
+    const r = await runCli(['run', file, '--chaos', '--format', 'json', '--retries', '0']);
     const report = JSON.parse(r.stdout);
     const [orders] = report.scenarios;
     const [fault] = report.faults;

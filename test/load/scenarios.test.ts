@@ -6,18 +6,24 @@ import { checkedExecute } from '../helpers/checked.js';
 import { Redactor } from '../../src/util/redact.js';
 import { POSTGRES_URL, startRedis, type Running } from '../helpers/services.js';
 
-/** A server that holds every request arriving in [stallAt, stallAt + stallFor) until that window ends. */
-/** Answers at once except during a stall; counts what it received, the independent count tests compare with. */
+/**
+ * Answers at once except during a stall: every request arriving in [stallAt, stallAt + stallFor) is held
+ * until the window ends. The window is timed from the first request after start(), not from start()
+ * itself: a busy machine may take a while to begin the load, and the stall must land inside it. Counts
+ * what it received, the independent count tests compare with.
+ */
 function stallingServer(
   stallAtMs: number,
   stallForMs: number,
 ): Promise<{ url: string; server: Server; start(): void; received(): number }> {
+  let armed = false;
   let t0 = 0;
   let received = 0;
   const server = createServer((req, res) => {
     received++;
     req.resume();
     const reply = () => res.writeHead(req.url === '/fail' ? 500 : 200, { 'content-length': '2' }).end('ok');
+    if (armed && !t0) t0 = performance.now();
     const t = performance.now() - t0;
     if (t0 && t >= stallAtMs && t < stallAtMs + stallForMs) setTimeout(reply, stallAtMs + stallForMs - t);
     else reply();
@@ -27,7 +33,10 @@ function stallingServer(
       r({
         url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
         server,
-        start: () => (t0 = performance.now()),
+        start: () => {
+          armed = true;
+          t0 = 0;
+        },
         received: () => received,
       }),
     ),
@@ -89,7 +98,9 @@ criteria:
   it('open model: a stall shows in every request that was due during it (coordinated-omission correction)', async () => {
     const stall = await stallingServer(1000, 1000);
     stall.start();
-    const report = await run(`scenarios:\n  - { name: co, kind: rate, url: "${stall.url}/", rate: 200, duration: 3s }\n`);
+    const report = await run(
+      `generator: { retries: 0 }\nscenarios:\n  - { name: co, kind: rate, url: "${stall.url}/", rate: 200, duration: 3s }\n`,
+    );
     stall.server.close();
     const r = report.scenarios[0];
     expect(r.requests).toBe(600);
@@ -107,7 +118,9 @@ criteria:
     // The stall starts 1.5 s in and lasts 2 s; the run is 2 s long.
     const stall = await stallingServer(1500, 2000);
     stall.start();
-    const drained = await run(`scenarios:\n  - { name: drained, kind: rate, url: "${stall.url}/", rate: 200, duration: 2s }\n`);
+    const drained = await run(
+      `generator: { retries: 0 }\nscenarios:\n  - { name: drained, kind: rate, url: "${stall.url}/", rate: 200, duration: 2s }\n`,
+    );
     const r = drained.scenarios[0];
     expect(r.requests).toBe(400);
     expect(stall.received()).toBe(400);
@@ -120,7 +133,9 @@ criteria:
     // unanswered when it ends is a failure, timed at least to then, never left out.
     const stall2 = await stallingServer(1500, 2000);
     stall2.start();
-    const cut = await run(`scenarios:\n  - { name: cut, kind: rate, url: "${stall2.url}/", rate: 200, duration: 2s, timeout: 700ms }\n`);
+    const cut = await run(
+      `generator: { retries: 0 }\nscenarios:\n  - { name: cut, kind: rate, url: "${stall2.url}/", rate: 200, duration: 2s, timeout: 700ms }\n`,
+    );
     const c = cut.scenarios[0];
     expect(c.requests).toBe(400);
     expect(c.errors).toBeGreaterThan(90); // those due in the stall: none answered within the drain

@@ -9,7 +9,7 @@ import { Schedule } from '../../src/load/schedule.js';
 import { shardSchedule, shareOf } from '../../src/load/shard.js';
 import { addHistograms } from '../../src/merge/merge-result.js';
 import { decodeHistogram, encodeHistogram, newHistogram, recordMs, summarize } from '../../src/results/histogram.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, whyNot } from '../helpers/cli.js';
 
 describe('a shard is an exact slice', () => {
   it("the shards' arrivals, and the lane each goes to, are together exactly the one schedule's", () => {
@@ -99,7 +99,7 @@ describe('shards in four processes, merged, against one process', () => {
 
   it('--workers N: the shards as worker threads of one process, merged the same way', async () => {
     const r = await runCli(['load', url, '-R', '1000', '-d', '2s', '--workers', '2', '--format', 'json']);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, whyNot(r)).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.mergedFrom).toMatchObject({ files: ['worker 1/2', 'worker 2/2'], shards: 2, missing: [] });
     expect(report.scenarios[0]).toMatchObject({ requests: 2000, validity: 'VALID' });
@@ -128,7 +128,7 @@ describe('shards in four processes, merged, against one process', () => {
     // Another load (a different rate is a different schedule) cannot be merged into this one.
     const other = join(dir, 'other.json');
     const r = await runCli(['load', url, '-R', '500', '-d', '1s', '--shard', '4/4', '-q', '-o', other]);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, whyNot(r)).toBe(0);
     const mixed = await runCli(['merge', ...files, other]);
     expect(mixed.code).toBe(2);
     expect(mixed.stderr).toMatch(

@@ -93,7 +93,20 @@ describe("the timeline of a real run, against the server's own log", () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
-    const r = await runCli(['load', url, '-R', '400', '-d', '3s', '--format', 'json', '--criteria', 'scenario.errors >= 0']);
+    const r = await runCli([
+      'load',
+      url,
+      '-R',
+      '400',
+      '-d',
+      '3s',
+      '--format',
+      'json',
+      '--retries',
+      '0',
+      '--criteria',
+      'scenario.errors >= 0',
+    ]);
     server.close();
     const [result] = JSON.parse(r.stdout).scenarios;
     const t = result.timeline;
