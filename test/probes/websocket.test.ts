@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { runCli } from '../helpers/cli.js';
+import { runCli, whyNot } from '../helpers/cli.js';
 import { hangingServer, type TestServer } from '../helpers/hostile.js';
 import { probeOne } from '../../src/run/probe-one.js';
 import { target } from '../helpers/targets.js';
@@ -116,7 +116,7 @@ describe('the websocket probe', () => {
 
   it('ad hoc: validate probe ws://... works, and its name says what it is', async () => {
     const r = await runCli(['probe', good.url, '--format', 'json']);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, whyNot(r)).toBe(0);
     expect(JSON.parse(r.stdout).probes[0]).toMatchObject({
       kind: 'websocket',
       status: 'pass',
