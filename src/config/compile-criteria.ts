@@ -12,6 +12,7 @@ export { FAULT_CATEGORY, LOAD_CATEGORY } from './catalog.js';
 /** Implicit in every run: a required target that fails is NO-GO, whatever else is asked. */
 export const REQUIRED_PROBES_CRITERION = {
   key: 'required-probes',
+  inWords: 'no required target failing',
   name: 'Required probes pass',
   expect: 'targets.required_failed == 0',
   severity: 'critical' as const,
@@ -19,6 +20,7 @@ export const REQUIRED_PROBES_CRITERION = {
 /** Implicit when load runs: numbers from a generator that could not keep up are not the server's. */
 export const VALID_LOAD_CRITERION = {
   key: 'valid-load',
+  inWords: 'every load result VALID (the generator kept its schedule)',
   name: 'Load results valid',
   expect: 'scenario.invalid == 0',
   severity: 'critical' as const,
@@ -26,6 +28,7 @@ export const VALID_LOAD_CRITERION = {
 /** Implicit when load runs: errors count as much as latency; each result's success must meet its requirement (99.9% unless set). */
 export const ERROR_BUDGET_CRITERION = {
   key: 'error-budget',
+  inWords: 'every load result within its error budget',
   name: 'Errors within budget',
   expect: 'scenario.over_error_budget == 0',
   severity: 'critical' as const,
@@ -37,6 +40,7 @@ export const ERROR_BUDGET_CRITERION = {
  */
 export const FAULTS_PASS_CRITERION = {
   key: 'faults-pass',
+  inWords: 'every fault experiment recovers, isolated, and leaves the platform steady',
   name: 'Fault experiments pass',
   expect: 'fault.passed == 1',
   severity: 'critical' as const,

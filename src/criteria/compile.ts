@@ -17,6 +17,8 @@ export interface CriterionSpec {
   location?: SourceLocation;
   /** How long it must be violated in production before its alert fires (`validate alerts`), in ms. */
   for?: number;
+  /** The requirement in words, where the measurement's own words would not say it (the implicit criteria). */
+  inWords?: string;
 }
 
 export interface SourceLocation {
@@ -42,6 +44,7 @@ export interface Criterion {
   category: string;
   location?: SourceLocation;
   for?: number;
+  inWords?: string;
 }
 
 /** Compiles one criterion, or says what is wrong with it (quoting the expression). */
@@ -78,6 +81,7 @@ export function compileCriterion(spec: CriterionSpec, catalog: MetricCatalog): C
     boundText: right.text,
     category: spec.category ?? ref.category,
     ...(spec.for !== undefined && { for: spec.for }),
+    ...(spec.inWords && { inWords: spec.inWords }),
     ...(spec.location && { location: spec.location }),
   };
 }

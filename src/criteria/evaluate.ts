@@ -1,10 +1,11 @@
-import { compare, type Comparator } from './expression.js';
+import { compare, matches, type Comparator } from './expression.js';
 import type { Criterion } from './compile.js';
 import type { ResolvedRef } from './catalog.js';
 import type { CriterionResult } from '../results/criterion-result.js';
 import type { Aggregate } from '../results/measurement.js';
 import type { MeasuredItem } from '../results/result.js';
 import { aggregate } from './aggregate.js';
+import { requirementInWords } from './in-words.js';
 import { selectSeries, type Missing } from './select.js';
 
 /** Margin by which a met criterion beats its bound, relative to the bound, from which it counts as exceeded. */
@@ -28,6 +29,7 @@ function evaluateOne(c: Criterion, items: MeasuredItem[]): CriterionResult {
     expression: c.expression,
     severity: c.severity,
     requirement: `${c.op} ${c.boundText}`,
+    inWords: c.inWords ?? requirementInWords(c.ref, c.op, c.bound, c.boundText),
     unit: c.ref.spec.unit,
     description: c.description,
     implicit: c.implicit,
@@ -124,15 +126,46 @@ function gradeOf(margin: number): string {
   return 'B';
 }
 
-/** For a failed aggregate, the members whose own value breaks the bound: the first thing a reader wants to know. */
+/**
+ * For a failed criterion, what breaks the bound: the members whose own value does (for an aggregate), and
+ * for labelled series the series themselves (the alert and its instance), the first thing a reader wants.
+ */
 function culprits(c: Criterion, items: MeasuredItem[]): string | undefined {
-  if (c.ref.scope.type === 'member') return undefined;
   const failing = readsFrom(c.ref, items).filter((i) => {
     const v = valueOf(i, c.ref);
     return typeof v === 'number' && !compare(v, c.op, c.bound);
   });
   if (failing.length === 0) return undefined;
+  const series = breakingSeries(c, failing);
+  if (series.length) return `not met by: ${series.join('; ')}`;
+  if (c.ref.scope.type === 'member') return undefined;
   return `not met by: ${failing.map((i) => `${i.name}${i.error ? ` (${i.error})` : ''}`).join('; ')}`;
+}
+
+const SERIES_SHOWN = 3;
+
+/**
+ * The labelled series (all, or those the selector picks) whose own value breaks the bound, with their
+ * labels: `prometheus: EngineDown{instance="..."}`, or the rule a `rules_missing == 0` misses.
+ */
+function breakingSeries(c: Criterion, items: MeasuredItem[]): string[] {
+  const named = items.flatMap((i) =>
+    i.measurements
+      .filter((m) => m.metric === c.ref.metric && m.labels && (c.ref.matchers ?? []).every((x) => matches(x, m.labels![x.name])))
+      .filter((m) => !compare(m.value, c.op, c.bound))
+      .map((m) => `${i.name}: ${seriesName(m.labels!)}`),
+  );
+  const more = named.length - SERIES_SHOWN;
+  return more > 0 ? [...named.slice(0, SERIES_SHOWN), `and ${more} more`] : named;
+}
+
+/** `EngineDown{instance="10.0.0.5:8080", severity="critical"}`: an alert's name first, as Prometheus shows it. */
+function seriesName(labels: Record<string, string>): string {
+  const { alertname, ...rest } = labels;
+  const inner = Object.entries(rest)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(', ');
+  return inner ? `${alertname ?? ''}{${inner}}` : (alertname ?? '{}');
 }
 
 /** The items a reference reads. */

@@ -4,7 +4,7 @@ import type { FaultResult, FaultTraffic } from '../results/fault-result.js';
 /** What criteria read of a fault experiment: `fault.<name>.recovery_ms`, or over all faults `fault.isolated`. */
 export const FAULT_METRICS: Record<string, MetricSpec> = {
   /** 1 when it recovered, was isolated and left the platform steady; absent when it tested nothing. */
-  passed: { unit: 'count', aggregate: 'min', label: 'passed' },
+  passed: { unit: 'count', aggregate: 'min', label: 'experiments passed' },
   took_effect: { unit: 'count', aggregate: 'min', label: 'took effect', selfCheck: true },
   recovery_ms: { unit: 'ms', aggregate: 'max', label: 'recovery time' },
   recovered: { unit: 'count', aggregate: 'min', label: 'recovered' },

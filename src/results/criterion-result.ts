@@ -17,6 +17,8 @@ export interface CriterionResult {
   severity: 'critical' | 'warning';
   /** e.g. `>= 90%` */
   requirement: string;
+  /** The requirement as a sentence, e.g. "no required targets failing", "p99 under 50 ms on md-feed". */
+  inWords?: string;
   actual: number | null;
   unit: Unit;
   /**

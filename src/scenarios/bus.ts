@@ -53,7 +53,7 @@ const TRANSPORTS: Record<string, (t: TargetBase, s: BusScenario) => BusTransport
 const BUS_RESULT_METRICS: Record<string, MetricSpec> = {
   published: { unit: 'count', aggregate: 'sum', label: 'published' },
   delivered: { unit: 'count', aggregate: 'sum', label: 'delivered' },
-  lost: { unit: 'count', aggregate: 'sum', label: 'lost' },
+  lost: { unit: 'count', aggregate: 'sum', label: 'messages lost' },
   publish_failed: { unit: 'count', aggregate: 'sum', label: 'publish failed' },
   duplicated: { unit: 'count', aggregate: 'sum', label: 'duplicated' },
   out_of_order: { unit: 'count', aggregate: 'sum', label: 'out of order' },

@@ -30,7 +30,7 @@ export const SCENARIO_METRICS: Record<string, MetricSpec> = {
   late: { unit: 'count', aggregate: 'sum', label: 'late' },
   dropped: { unit: 'count', aggregate: 'sum', label: 'dropped' },
   queued: { unit: 'count', aggregate: 'sum', label: 'waited for a connection' },
-  invalid: { unit: 'count', aggregate: 'sum', label: 'invalid', selfCheck: true },
+  invalid: { unit: 'count', aggregate: 'sum', label: 'INVALID load results', selfCheck: true },
   // Soak stability, across windows.
   windows: { unit: 'count', aggregate: 'min', label: 'windows' },
   p99_drift_pct: perf('percent', 'max', 'p99 drift first to last window'),

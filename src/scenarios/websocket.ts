@@ -37,7 +37,7 @@ export type WebSocketScenario = z.output<typeof schema>;
 const SESSION_METRICS: Record<string, MetricSpec> = {
   connections_opened: { unit: 'count', aggregate: 'min', label: 'connections opened' },
   connections_failed: { unit: 'count', aggregate: 'sum', label: 'connections failed' },
-  disconnects: { unit: 'count', aggregate: 'sum', label: 'disconnects' },
+  disconnects: { unit: 'count', aggregate: 'sum', label: 'disconnects while held' },
   open_p99_ms: { unit: 'ms', aggregate: 'max', label: 'open p99', performance: true },
 };
 

@@ -1,0 +1,42 @@
+import type { ResolvedRef } from './catalog.js';
+import type { Comparator } from './expression.js';
+
+const OP_WORDS: Record<Comparator, string> = {
+  '<': 'under',
+  '<=': 'at most',
+  '>': 'over',
+  '>=': 'at least',
+  '==': 'exactly',
+  '!=': 'not',
+};
+
+/**
+ * A criterion's requirement as a sentence a go-live meeting reads: "no required targets failing",
+ * "p99 latency under 50 ms on md-feed", "available at least 100% on every engine". A criterion's own name
+ * says what it is about ("Engine down"); glued to a bare `>= 100%` it reads as the opposite of what it
+ * means, so the executive summary shows these words instead.
+ */
+export function requirementInWords(ref: ResolvedRef, op: Comparator, bound: number, boundText: string): string {
+  const label = ref.spec.label + selector(ref);
+  const none = bound === 0 && (op === '==' || op === '<=' || op === '<');
+  const condition = none ? `no ${label}` : `${label} ${OP_WORDS[op]} ${boundText}`;
+  return `${condition}${where(ref, op)}`;
+}
+
+function selector(ref: ResolvedRef): string {
+  if (!ref.matchers?.length) return '';
+  return ` {${ref.matchers.map((m) => `${m.name}${m.op}"${m.value}"`).join(', ')}}`;
+}
+
+/** Over which targets: one named, every one of a kind (a min or max bound holds for each), or all together. */
+function where(ref: ResolvedRef, op: Comparator): string {
+  const s = ref.scope;
+  if (s.type === 'member') return ` on ${s.name}`;
+  if (s.type === 'all' && ref.spec.aggregate === 'sum') return ''; // "no required targets failing" says it all
+  const whom = s.type === 'kind' ? s.kind : s.requiredOnly ? 'required target' : 'target';
+  const agg = ref.spec.aggregate;
+  const bounding = (agg === 'max' && (op === '<' || op === '<=')) || (agg === 'min' && (op === '>' || op === '>='));
+  if (bounding) return ` on every ${whom}`;
+  if (agg === 'mean') return ` on average over ${whom}s`;
+  return ` (all ${whom}s together)`;
+}
