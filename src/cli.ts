@@ -133,10 +133,11 @@ export async function buildCli(argv: string[], signal: AbortSignal, setExit: Set
       setExit(await (await import('./commands/alerts.js')).alerts({ config: configFile(file, flags.config), out: flags.out })),
     );
 
-  described(program.command('init'), 'write a commented starter config')
+  described(program.command('init'), 'write a commented starter config (and the JSON Schema editors complete it from)')
     .argument('[file]', 'where to write it', 'validate.yaml')
+    .option('--from-probe <url...>', 'probe these URLs and write a starter with them as targets, a latency scenario and a commented fault')
     .option('--force', 'overwrite an existing file')
-    .action(async (file, flags) => setExit(await (await import('./commands/init.js')).init(file, flags)));
+    .action(async (file, flags) => setExit(await (await import('./commands/init.js')).init(file, flags, signal)));
 
   return program;
 }
@@ -160,7 +161,8 @@ function reporting(cmd: Command, description: string): Command {
       [],
     )
     .option('--no-color', 'no ANSI colours (also NO_COLOR=1)')
-    .option('-q, --quiet', 'nothing on stdout or stderr unless something fails (files and exit code only)');
+    .option('--detail', 'every table in the terminal output, not only the summary (the .md and .html reports always have them)')
+    .option('-q, --quiet', 'print only what blocks GO: nothing at all on a GO (files and exit code only)');
 }
 
 /** A command that probes targets: reporting, plus the probes' own timeout and concurrency. */

@@ -14,6 +14,8 @@ export interface OutputFlags {
   out?: string[];
   color?: boolean;
   quiet?: boolean;
+  /** Every table in the terminal view instead of its summary. */
+  detail?: boolean;
   /** Re-rendering an old report must not post to the current job's summary. */
   noGithub?: boolean;
 }
@@ -52,7 +54,8 @@ export async function emitReport(report: Report, flags: OutputFlags, configured:
   let htmlPath: string | undefined;
   for (const f of files) {
     try {
-      const text = await renderReport(report, f.format, { color: false });
+      // A file is read later and whole: in the table format it holds every table, not the summary.
+      const text = await renderReport(report, f.format, { color: false, detail: true });
       // The process's own streams by name: opening /dev/stdout fails when it is a socket (as under a supervisor).
       if (f.path === '-' || f.path === '/dev/stdout') writeReportOut(text);
       else if (f.path === '/dev/stderr') process.stderr.write(text);
@@ -65,9 +68,13 @@ export async function emitReport(report: Report, flags: OutputFlags, configured:
       failed.push(`${f.path}: ${WRITE_ERRORS[(err as NodeJS.ErrnoException).code ?? ''] ?? (err as Error).message}`);
     }
   }
-  const color = stdoutFormat === 'table' && wantsColor(flags);
-  if (!flags.quiet || stdoutFormat !== 'table')
-    writeReportOut(await renderReport(report, stdoutFormat, { color, width: terminalWidth(), ...(htmlPath && { htmlPath }) }));
+  // A page of HTML is never what a person at a terminal wants to read: they get the summary, and the page only where they ask for it.
+  const shown = stdoutFormat === 'html' && process.stdout.isTTY ? 'table' : stdoutFormat;
+  if (shown !== stdoutFormat) note('HTML is not printed to a terminal: write it with --out report.html, or redirect stdout to a file');
+  const color = shown === 'table' && wantsColor(flags);
+  const opts = { color, width: terminalWidth(), detail: flags.detail, blockersOnly: flags.quiet, ...(htmlPath && { htmlPath }) };
+  const text = await renderReport(report, shown, opts);
+  if (text) writeReportOut(text);
   if (!flags.noGithub) await toGithub(report, stdoutFormat !== 'table' && stdoutFormat !== 'markdown');
   if (failed.length > 0) throw new OutputError(failed, report.verdict);
   if (report.aborted) return ExitCode.INTERRUPTED;

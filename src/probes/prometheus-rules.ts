@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { LabelValues, Measurement, MetricSpec } from '../results/measurement.js';
 import { labelsOf } from '../protocols/prometheus-api.js';
 import { parseDuration } from '../util/duration.js';
+import type { RuleCheck } from '../results/result.js';
 import type { RuleLike } from './prometheus-alerts.js';
 
 /** Rules a Prometheus must have: listed, or `generated` (every rule `validate alerts` writes from this config). */
@@ -52,7 +53,7 @@ export function ruleCoverage(
   required: RequiredRule[],
   rules: RuleLike[],
   now = Date.now(),
-): { measurements: Measurement[]; warnings: string[]; labelValues: LabelValues } {
+): { checks: RuleCheck[]; measurements: Measurement[]; warnings: string[]; labelValues: LabelValues } {
   const found = required.map((req) => ({
     req,
     rule: rules.find((r) => r.name === req.alert && (!req.severity || labelsOf(r.labels).severity === req.severity)),
@@ -91,7 +92,18 @@ export function ruleCoverage(
     ),
   ];
   const universe = { alertname: required.map((r) => r.alert) };
+  const stateOf = (alert: string): RuleCheck['state'] =>
+    missing.includes(alert)
+      ? 'missing'
+      : unhealthy.some((f) => f.req.alert === alert)
+        ? 'unhealthy'
+        : stale.some((f) => f.req.alert === alert)
+          ? 'stale'
+          : drifted.some((d) => d.alert === alert)
+            ? 'drifted'
+            : 'loaded';
   return {
+    checks: required.map((r) => ({ alert: r.alert, severity: r.severity, expr: r.expr, for: r.for, state: stateOf(r.alert) })),
     measurements,
     warnings,
     labelValues: {

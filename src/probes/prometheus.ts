@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { duration, targetBase, name } from '../fields/fields.js';
 import type { LabelValues, Measurement, MetricSpec, Unit } from '../results/measurement.js';
+import type { RuleCheck } from '../results/result.js';
 
 /** Coverage cannot be measured: every rules_* criterion is NOT RUN, with why. */
 const ruleUnmeasured = (why: string) =>
@@ -116,6 +117,7 @@ async function run(target: PrometheusTarget, ctx: ProbeContext): Promise<ProbeOu
       }
     }
     let labelValues: LabelValues = { alerts_firing: alerts.universe, alerts_pending: alerts.universe };
+    let rules: RuleCheck[] | undefined;
     if (target.rules) {
       const required = Array.isArray(target.rules) ? target.rules : undefined;
       if (!required)
@@ -127,6 +129,9 @@ async function run(target: PrometheusTarget, ctx: ProbeContext): Promise<ProbeOu
         warnings.push(...coverage.warnings);
         labelValues = { ...labelValues, ...coverage.labelValues };
         const unseen = await rulesWithoutSeries(api, required, ctx);
+        rules = coverage.checks.map((c) =>
+          c.state === 'loaded' && unseen.some((u) => u.alert === c.alert) ? { ...c, state: 'no series' } : c,
+        );
         m.push(
           { metric: 'rules_without_series', value: unseen.length, unit: 'count' },
           ...unseen.map((u) => ({ metric: 'rules_without_series', value: 1, unit: 'count' as const, labels: { alertname: u.alert } })),
@@ -148,6 +153,7 @@ async function run(target: PrometheusTarget, ctx: ProbeContext): Promise<ProbeOu
       labelValues,
       unmeasured,
       alerts: alerts.alerts,
+      ...(rules && { rules }),
     };
   } catch (err) {
     if (ctx.signal.aborted) throw err;

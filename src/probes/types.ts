@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { LabelValues, Measurement, MetricSpec } from '../results/measurement.js';
-import type { AlertSeen, Section } from '../results/result.js';
+import type { AlertSeen, RuleCheck, Section } from '../results/result.js';
 import type { TargetBase } from '../fields/target.js';
 
 export type { TargetBase };
@@ -27,6 +27,8 @@ export interface ProbeOutcome {
   unmeasured?: Record<string, string>;
   /** Alerts a monitoring system reported. */
   alerts?: AlertSeen[];
+  /** Alerting rules it checked, and what it found of each. */
+  rules?: RuleCheck[];
 }
 
 export interface ProbeContext {

@@ -25,7 +25,9 @@ export function formatMs(ms: number | null): string {
   if (ms === null) return '—';
   if (ms < 1) return `${ms.toFixed(2)} ms`;
   if (ms < 100) return `${ms.toFixed(1)} ms`;
-  if (ms < 10_000) return `${Math.round(ms)} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  // From a second on, seconds: "1.60 s" and "20.0 s" read alike, never "3000 ms" beside "20.0 s".
+  if (ms < 10_000) return `${(ms / 1000).toFixed(2)} s`;
   return `${(ms / 1000).toFixed(1)} s`;
 }
 

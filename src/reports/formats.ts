@@ -7,6 +7,10 @@ export interface RenderOptions {
   width?: number;
   /** Where this run's HTML report is being written, if it is: the table points there for its charts. */
   htmlPath?: string;
+  /** The terminal view: every table (--detail) instead of the summary. */
+  detail?: boolean;
+  /** The terminal view under -q: only what stands in the way of GO, nothing when GO. */
+  blockersOnly?: boolean;
 }
 
 export type Renderer = (report: Report, opts: RenderOptions) => string;
@@ -27,7 +31,7 @@ interface FormatSpec {
 export const FORMATS = {
   table: {
     extensions: ['.txt'],
-    summary: 'a person at a terminal (colour only on a TTY, never with NO_COLOR)',
+    summary: 'a person at a terminal: the verdict, blockers and a line per section (every table with --detail; colour only on a TTY)',
     load: () => import('./table.js'),
   },
   markdown: {

@@ -86,6 +86,18 @@ const defs: Record<string, Schema> = {
           ['name', 'state', 'labels'],
         ),
       ),
+      rules: arr(
+        obj(
+          {
+            alert: str,
+            severity: str,
+            expr: str,
+            for: str,
+            state: oneOf('loaded', 'missing', 'unhealthy', 'stale', 'drifted', 'no series'),
+          },
+          ['alert', 'state'],
+        ),
+      ),
       section,
       headline: arr(fact),
       columns: obj(Object.fromEntries(Object.keys(PROBE_COLUMNS).map((k) => [k, fact])), []),
@@ -281,6 +293,7 @@ const defs: Record<string, Schema> = {
       expression: str,
       severity: oneOf('critical', 'warning'),
       requirement: str,
+      inWords: str,
       actual: nullable(num),
       unit,
       status,

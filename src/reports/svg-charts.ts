@@ -60,7 +60,7 @@ export function lineChart(spec: ChartSpec): string {
     const name = s.name.slice(prefix.length);
     if (s.points.length)
       out.push(
-        `<path d="${s.points.map((p, j) => `${j ? 'L' : 'M'}${f(sx(p[0]))},${f(sy(p[1]))}`).join(' ')}" fill="none" stroke="${color}" stroke-width="2"/>`,
+        `<path d="${s.points.map((p, j) => `${j ? 'L' : 'M'}${f(sx(p[0]))},${f(sy(p[1]))}`).join(' ')}" fill="none" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
       );
     // Markers only where they can be told apart; a long timeline is a line.
     if (s.points.length <= 60)

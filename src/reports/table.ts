@@ -4,19 +4,25 @@ import { formatMs, VERDICT_LOOK } from './format-values.js';
 import type { RenderOptions } from './formats.js';
 import type { Report } from './model.js';
 import type { Block, TableBlock } from './view/blocks.js';
+import { renderSummary } from './terminal-summary.js';
 import { reportDocument } from './view/document.js';
 
 /** Without a terminal to ask (a pipe, a file), the width a CI log shows comfortably. */
 const DEFAULT_WIDTH = 120;
 
-/**
- * The terminal view: the report's sections as tables sized to the terminal (80 columns stay readable:
- * cells wrap, then the least important columns go, and the table says which), the verdict last, where
- * the eye lands. Charts are the HTML report's; the numbers behind them are in these tables.
- */
+/** The terminal view: the summary (terminal-summary.ts), or with --detail every table. */
 export function render(report: Report, opts: RenderOptions): string {
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const width = Math.max(40, Math.min(opts.width ?? DEFAULT_WIDTH, 240));
+  return opts.detail ? renderDetail(report, opts, c, width) : renderSummary(report, opts, c, width);
+}
+
+/**
+ * Every section as tables sized to the terminal (80 columns stay readable: cells wrap, then the least
+ * important columns go, and the table says which), the verdict last, where the eye lands. Charts are the
+ * HTML report's; the numbers behind them are in these tables.
+ */
+function renderDetail(report: Report, opts: RenderOptions, c: ChalkInstance, width: number): string {
   const out: string[] = [
     c.bold(`${report.platform}: production readiness`) + c.gray(`  ${report.startedAt}  ${formatMs(report.durationMs)}`),
   ];

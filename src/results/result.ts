@@ -51,6 +51,15 @@ export interface AlertSeen {
   targetOptional?: boolean;
 }
 
+/** An alerting rule a monitoring probe was asked to find loaded, and what it found: the report's alert thresholds. */
+export interface RuleCheck {
+  alert: string;
+  severity?: string;
+  expr?: string;
+  for?: string;
+  state: 'loaded' | 'missing' | 'unhealthy' | 'stale' | 'drifted' | 'no series';
+}
+
 /** A measurement as a person reads it in a table row: its label and unit, decided by the kind that measured it. */
 export interface Fact {
   label: string;
@@ -79,6 +88,8 @@ export interface ProbeResult extends MeasuredItem {
   details: Record<string, string | number | boolean | null>;
   /** Alerts a monitoring system reported (Prometheus, Grafana). */
   alerts?: AlertSeen[];
+  /** The alerting rules it checked (the gate's alert thresholds) and whether each is loaded and evaluating. */
+  rules?: RuleCheck[];
   /** The report section its kind belongs in (the reference report's engine matrix, infrastructure health). */
   section?: Section;
   /** The measurements its kind shows in the one-line summary of a row. */

@@ -74,6 +74,7 @@ export async function probeOne(
     ...(outcome.labelValues && { labelValues: outcome.labelValues }),
     ...(outcome.unmeasured && Object.keys(outcome.unmeasured).length > 0 && { unmeasured: outcome.unmeasured }),
     ...(outcome.alerts && { alerts: outcome.alerts }),
+    ...(outcome.rules && { rules: outcome.rules }),
     startedAt: startedAt.toISOString(),
     durationMs: performance.now() - t0,
   };

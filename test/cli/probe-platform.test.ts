@@ -48,17 +48,30 @@ describe('validate probe: a whole platform from the command line', () => {
     await Promise.all([...redis, prom].filter(Boolean).map((r) => r.stop()));
   });
 
-  it('with one engine down: exactly one failing line, the down engine, and exit 1', async () => {
+  it('with one engine down: exactly one blocker, the down engine with its error, one failing line in the engine matrix, and exit 1', async () => {
     const r = await runCli(['probe', ...args, `--engine=collateral=http://127.0.0.1:${downPort}`]);
-    // The engine matrix's rows: from its heading to the end of its table.
-    const start = r.stdout.search(/^Engine matrix {2}\d+\/\d+ healthy$/m);
-    const matrix = r.stdout.slice(start, r.stdout.indexOf('└', start));
+    // The summary: the verdict first, and the one blocker with the fact that explains it.
+    // The summary: the verdict first, and the blockers each with the fact that explains it; all of them the down engine.
+    expect(r.stdout.split('\n')[0]).toMatch(/^ NO-GO {2}3 blockers/);
+    const blockers = r.stdout.slice(r.stdout.indexOf('Blockers'), r.stdout.indexOf('Go-live criteria')).replace(/\n {4}/g, ' ');
+    expect(blockers.split('\n').filter((l) => l.startsWith('✗'))).toEqual([
+      `✗ collateral (engine): required target failing: connection refused: nothing is listening on 127.0.0.1:${downPort}`,
+      expect.stringMatching(
+        /^✗ engines\.available >= 100%: 90%, needed available at least 100% on average over engines; not met by: collateral/,
+      ),
+      expect.stringMatching(
+        /^✗ engine\.latency_ms < 1s: NOT MET, needed latency under 1s on every engine; not measured: collateral failed/,
+      ),
+    ]);
+    expect(r.code).toBe(1);
+    // --detail: the engine matrix's rows, from its heading to the end of its table.
+    const detail = await runCli(['probe', ...args, `--engine=collateral=http://127.0.0.1:${downPort}`, '--detail']);
+    const start = detail.stdout.search(/^Engine matrix {2}\d+\/\d+ healthy$/m);
+    const matrix = detail.stdout.slice(start, detail.stdout.indexOf('└', start));
     const failing = matrix.split('\n').filter((l) => /\bFAIL\b/.test(l));
     expect(failing).toHaveLength(1);
     expect(failing[0]).toContain('collateral');
     expect(failing[0]).toContain('connection refused');
-    expect(r.stdout).toContain('NO-GO');
-    expect(r.code).toBe(1);
     const json = await runCli(['probe', ...args, `--engine=collateral=http://127.0.0.1:${downPort}`, '--format', 'json']);
     const report = JSON.parse(json.stdout);
     expect(report.verdict).toBe('NO-GO');

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireBinary } from './services.js';
@@ -35,4 +35,43 @@ export function inChromium(html: string, name: string, size = '1200,1600'): { do
   });
   if (statSync(pngPath).size < 20_000) throw new Error(`${name}: Chromium drew a blank page (${statSync(pngPath).size} bytes)`);
   return { dom, png: readFileSync(pngPath), pngPath };
+}
+
+/**
+ * How tall the page lays out at a width, in CSS pixels: measured on a copy with one line of script added
+ * (the report itself runs none), read back from the DOM Chromium dumps.
+ */
+export function pageHeight(html: string, width = 1280): number {
+  const chromium = requireBinary('chromium', 'chromium');
+  const copy = join(dir, `measure-${Date.now()}.html`);
+  const probe = `<script>addEventListener('load',()=>{document.body.dataset.height=String(document.documentElement.scrollHeight)})</script>`;
+  writeFileSync(copy, readFileSync(html, 'utf8').replace('</body>', `${probe}</body>`));
+  const dom = execFileSync(
+    chromium,
+    [...FLAGS, ...profile(`measure-${width}`), `--window-size=${width},900`, '--dump-dom', `file://${copy}`],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  const m = /data-height="(\d+)"/.exec(dom);
+  if (!m) throw new Error(`${html}: Chromium did not lay the page out`);
+  return Number(m[1]);
+}
+
+/** Pages of the PDF Chromium prints the page to (the browser's print to PDF). */
+export function printedPages(html: string): number {
+  const chromium = requireBinary('chromium', 'chromium');
+  const pdf = join(dir, `print-${Date.now()}.pdf`);
+  execFileSync(chromium, [...FLAGS, ...profile('print'), `--print-to-pdf=${pdf}`, '--no-pdf-header-footer', `file://${html}`], {
+    stdio: 'ignore',
+    timeout: 60_000,
+  });
+  return (
+    readFileSync(pdf)
+      .toString('latin1')
+      .match(/\/Type\s*\/Page[^s]/g) ?? []
+  ).length;
 }

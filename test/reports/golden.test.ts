@@ -19,6 +19,13 @@ describe('golden files: every format from a fixed report', () => {
     expect(out).not.toContain('s3cret-pw');
   });
 
+  it('table --detail: every section as a table', async () => {
+    const out = await renderReport(report, 'table', { color: false, width: 120, detail: true });
+    const file = new URL('../../fixtures/golden/report.detail.txt', import.meta.url);
+    if (process.env.UPDATE_GOLDEN) writeFileSync(file, out);
+    expect(out).toBe(readFileSync(file, 'utf8'));
+  });
+
   it('the Prometheus textfile passes promtool check metrics', async () => {
     const out = await renderReport(report, 'prometheus', { color: false });
     // promtool prints lint findings and exits non-zero on a format error.

@@ -99,16 +99,23 @@ describe('renderers', () => {
     expect(md).toContain('| Redis memory | redis.memory_used_pct < 10% | 42% | ⚠️ NOT MET (warning) | D | warning |');
     // Memory is a column of its own; the details keep the rest.
     expect(md).toContain('| ✅ PASS | bus | redis | redis://h | 1.5 ms | 3.0 MiB | role master, memory used 42% |');
-    expect(md).toContain('| Infrastructure health | Redis memory < 10% | 42% | ⚠️ WARN | D |');
+    // The requirement in words, never the criterion's name glued to its bound.
+    expect(md).toContain('| Infrastructure health | memory used under 10% on every redis | 42% | ⚠️ WARN | D |');
+    expect(md).toContain('| All targets | no required target failing | 0 | ✅ PASS | A |');
   });
 
   it('the terminal table has colour only when asked', async () => {
-    const plain = await renderReport(report, 'table', { color: false, width: 100 });
-    const colored = await renderReport(report, 'table', { color: true, width: 100 });
+    const plain = await renderReport(report, 'table', { color: false, width: 100, detail: true });
+    const colored = await renderReport(report, 'table', { color: true, width: 100, detail: true });
     // eslint-disable-next-line no-control-regex
     expect(plain).not.toMatch(/\x1b\[/);
     // eslint-disable-next-line no-control-regex
     expect(colored).toMatch(/\x1b\[32mPASS/);
+    // The summary too: its marks are coloured by their status, and only when asked.
+    // eslint-disable-next-line no-control-regex
+    expect(await renderReport(report, 'table', { color: true, width: 100 })).toMatch(/\x1b\[32m✓/);
+    // eslint-disable-next-line no-control-regex
+    expect(await renderReport(report, 'table', { color: false, width: 100 })).not.toMatch(/\x1b\[/);
     expect(plain.trimEnd().split('\n').at(-1)).toBe(' GO  every critical criterion is met');
     expect(plain).toContain('Follow-ups (not blocking)\n- optional target(s) failing: features\n- warning criteria not met: Redis memory');
     for (const line of plain.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);

@@ -37,6 +37,8 @@ export interface TableBlock {
 export interface ChartSeries {
   name: string;
   points: [number, number][];
+  /** Drawn dashed: numbers the tool could not vouch for (an INVALID result). */
+  dashed?: boolean;
   /** Index into the palette; the same series keeps its colour across charts. */
   color?: number;
 }

@@ -1,8 +1,10 @@
 import type { ScenarioResult } from '../../results/scenario-result.js';
+import type { WindowResult } from '../../results/window-result.js';
 import { formatMs } from '../format-values.js';
 import { timeLabel } from '../ticks.js';
 import { table, type Block } from './blocks.js';
 import { fmtCount, fmtRate } from './format-load.js';
+import { MIN_TIMED_MS } from './load-charts.js';
 
 /** A soak's windows: one row each, with how the infrastructure stood at the window's end; and its drift. */
 export function windowBlocks(r: ScenarioResult): Block[] {
@@ -40,6 +42,14 @@ export function windowBlocks(r: ScenarioResult): Block[] {
         `${r.name}: p99 drift first to last window ${(m.p99_drift_pct ?? 0).toFixed(1)}%, worst window p99 ${formatMs(m.worst_window_p99_ms ?? 0)}, worst window error rate ${(m.worst_window_error_pct ?? 0).toFixed(2)}%, largest throughput drop between windows ${(m.max_throughput_drop_pct ?? 0).toFixed(1)}%`,
       ],
     },
+    // Charts over windows only for a soak of ten seconds or more, as for every chart over time (load-charts.ts).
+    ...windowCharts(r, ws),
+  ];
+}
+
+function windowCharts(r: ScenarioResult, ws: WindowResult[]): Block[] {
+  if (r.durationMs < MIN_TIMED_MS) return [];
+  return [
     {
       type: 'charts',
       charts: [

@@ -2,7 +2,7 @@ import type { CriterionResult } from '../../results/criterion-result.js';
 import type { Status } from '../../results/result.js';
 import { formatMs, formatValue, STATUS_WORD } from '../format-values.js';
 import type { Report } from '../model.js';
-import { table, type Block, type TableRow } from './blocks.js';
+import { table, type Block } from './blocks.js';
 import { worstGrade, worstStatus } from './rank.js';
 
 /** Categories that are not a report section, placed around the sections. */
@@ -25,7 +25,7 @@ export function executiveSummary(report: Report): Block[] {
   ]
     .filter(Boolean)
     .join(' · ');
-  const rows = categories(report).map(([category, cs]) => summaryRow(category, cs));
+  const rows = summaryRows(report).map((r) => ({ cells: [r.category, r.requirement, r.actual, r.word, r.grade], status: r.status }));
   return [
     { type: 'heading', level: 2, text: 'Executive summary', aside: `${s.criteria.met}/${s.criteria.total} criteria met` },
     { type: 'notes', items: [facts, ...report.notes.map((n) => `Note: ${n}`)] },
@@ -34,7 +34,7 @@ export function executiveSummary(report: Report): Block[] {
       table: table(
         [
           { head: 'Category', wrap: true },
-          { head: 'Target', wrap: true },
+          { head: 'Requirement', wrap: true },
           { head: 'Actual', wrap: true },
           { head: 'Status', status: true },
           { head: 'Grade' },
@@ -59,8 +59,31 @@ function categories(report: Report): [string, CriterionResult[]][] {
   return [...groups].sort((a, b) => rank(a[0]) - rank(b[0]));
 }
 
+export interface SummaryRow {
+  category: string;
+  /** The deciding criterion's requirement in words (and how many more the row holds). */
+  requirement: string;
+  actual: string;
+  /** PASS, FAIL, NOT RUN..., with `(n/m met)` for a row of several. */
+  word: string;
+  status: Status;
+  grade: string;
+}
+
+/**
+ * The executive summary's rows: one per category of criteria, and one for each section of results that
+ * no criterion covers (fault experiments without a criterion still say whether they recovered), so every
+ * category the config covers has its row.
+ */
+export function summaryRows(report: Report): SummaryRow[] {
+  const rows = categories(report).map(([category, cs]) => summaryRow(category, cs));
+  const covered = new Set(rows.map((r) => r.category));
+  if (report.faults.length && !covered.has('Fault tolerance')) rows.push(faultRow(report));
+  return rows;
+}
+
 /** The row's deciding criterion is the first that blocks, else one not judged, else the first NOT RUN, else a warning, else the first. */
-function summaryRow(category: string, cs: CriterionResult[]): TableRow {
+function summaryRow(category: string, cs: CriterionResult[]): SummaryRow {
   const decides =
     cs.find((c) => c.status === 'fail') ??
     cs.find((c) => c.status === 'inconclusive') ??
@@ -71,14 +94,27 @@ function summaryRow(category: string, cs: CriterionResult[]): TableRow {
   const met = cs.filter((c) => c.status === 'pass').length;
   const word = decides.outcome === 'NOT RUN' && status !== 'pass' && status !== 'inconclusive' ? 'NOT RUN' : STATUS_WORD[status];
   return {
-    cells: [
-      category,
-      `${decides.name === decides.expression ? decides.expression : `${decides.name} ${decides.requirement}`}${cs.length > 1 ? ` (+${cs.length - 1} more)` : ''}`,
-      decides.actual === null ? 'not measured' : formatValue(decides.actual, decides.unit),
-      cs.length > 1 ? `${word} (${met}/${cs.length} met)` : word,
-      status === 'inconclusive' ? '-' : worstGrade(cs.map((c) => c.grade)),
-    ],
+    category,
+    requirement: `${decides.inWords ?? `${decides.name} ${decides.requirement}`}${cs.length > 1 ? ` (+${cs.length - 1} more)` : ''}`,
+    actual: decides.actual !== null ? formatValue(decides.actual, decides.unit) : decides.status === 'skip' ? 'not run' : 'not measured',
+    word: cs.length > 1 ? `${word} (${met}/${cs.length} met)` : word,
     status,
+    grade: status === 'inconclusive' ? '-' : worstGrade(cs.map((c) => c.grade)),
+  };
+}
+
+/** Fault experiments no criterion names: each must take effect and recover, as their own rows in the fault table say. */
+function faultRow(report: Report): SummaryRow {
+  const ran = report.faults.filter((f) => !f.notRun);
+  const good = ran.filter((f) => f.status === 'pass').length;
+  const status = ran.length ? worstStatus(ran.map((f) => f.status)) : 'skip';
+  return {
+    category: 'Fault tolerance',
+    requirement: 'every fault experiment takes effect and recovers (no criterion written)',
+    actual: ran.length ? `${good}/${ran.length} recovered` : 'not run',
+    word: ran.length ? STATUS_WORD[status] : 'NOT RUN',
+    status,
+    grade: '-',
   };
 }
 
