@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'validate-ci-'));
@@ -104,12 +104,16 @@ describe('CI and scheduled use', () => {
   it('--wait re-probes a target that comes up after the deploy, and says how long it waited', async () => {
     const port = await freePort();
     const late = createServer((req, res) => res.writeHead(200).end('ok'));
-    setTimeout(() => late.listen(port, '127.0.0.1'), 1500);
-    const r = await runCli(['probe', '--http', `api=http://127.0.0.1:${port}/`, '--wait', '10s', '--format', 'json']);
+    // The target comes up once the first round has seen it fail, however long the process took to start.
+    const cli = startCli(['probe', '--http', `api=http://127.0.0.1:${port}/`, '--wait', '20s', '--format', 'json', '--progress']);
+    await cli.stderrMatches(/^probed 1\/1 {2}api fail/m);
+    late.listen(port, '127.0.0.1');
+    const r = await cli.done;
     late.close();
     const report = JSON.parse(r.stdout);
-    expect(r.code).toBe(0);
-    expect(report.waitedMs).toBeGreaterThan(1000);
+    expect(r.code, r.stderr).toBe(0);
+    expect(report.probes[0].status).toBe('pass');
+    expect(report.waitedMs).toBeGreaterThan(0);
     expect(report.notes[0]).toMatch(/^waited [\d.]+ s for the required targets to pass$/);
     const never = await runCli(['probe', '--http', `api=http://127.0.0.1:${await freePort()}/`, '--wait', '1500ms', '--format', 'json']);
     expect(never.code).toBe(1);

@@ -35,8 +35,10 @@ describe('the bus scenario', () => {
     );
     const r = await runCli(['run', file, '--format', 'json', '--retries', '0']);
     const seen = await sub.end();
-    expect(r.code, whyNot(r)).toBe(0);
+    // GO, or INCONCLUSIVE (exit 3) when the generator was held up on a busy machine: never NO-GO, and
+    // the bus's counts stand either way (an INVALID result's timing is doubted, not its deliveries).
     const [result] = JSON.parse(r.stdout).scenarios;
+    expect(r.code, whyNot(r)).toBe(result.validity === 'VALID' ? 0 : 3);
     expect(result.delivery).toMatchObject({
       published: 10_000,
       delivered: 10_000,

@@ -43,8 +43,9 @@ describe('the bus scenario on NATS', () => {
     const sub = await independent(nats.url, 'md.quotes');
     const r = await runCli(['run', file, '--format', 'json', '--retries', '0']);
     const seen = await sub.end();
-    expect(r.code, whyNot(r)).toBe(0);
+    // GO, or INCONCLUSIVE (exit 3) when the generator was held up on a busy machine; the counts stand either way.
     const [result] = JSON.parse(r.stdout).scenarios;
+    expect(r.code, whyNot(r)).toBe(result.validity === 'VALID' ? 0 : 3);
     expect(result.delivery).toMatchObject({
       published: 10_000,
       delivered: 10_000,
