@@ -3,6 +3,7 @@ import { validateConfig } from '../config/validate.js';
 import { ConfigError, UsageError } from '../errors.js';
 import type { ExitCodeValue } from '../exit-codes.js';
 import { PROBES } from '../probes/registry.js';
+import type { Report } from '../reports/model.js';
 import { execute } from '../run/execute.js';
 import { SECRETS, redactUrl, registerSecrets } from '../util/redact.js';
 import { checkOutputs, emitReport, type OutputFlags } from './output.js';
@@ -18,7 +19,7 @@ export interface ProbeFlags extends OutputFlags {
   progress?: boolean;
 }
 
-interface AdHocTarget {
+export interface AdHocTarget {
   kind: string;
   name: string;
   url: string;
@@ -30,6 +31,16 @@ interface AdHocTarget {
 /** `validate probe URL... [--engine NAME=URL]...`: no config file; kinds from flags or URL schemes. */
 export async function probe(urls: string[], flags: ProbeFlags, signal: AbortSignal): Promise<ExitCodeValue> {
   checkOutputs(flags);
+  const { report } = await probeTargets(urls, flags, signal);
+  return emitReport(report, flags);
+}
+
+/** The targets the URLs and flags name, probed once (as `validate probe`, and `init --from-probe`, see them). */
+export async function probeTargets(
+  urls: string[],
+  flags: ProbeFlags,
+  signal: AbortSignal,
+): Promise<{ targets: AdHocTarget[]; report: Report }> {
   const redactor = SECRETS;
   registerSecrets([urls, flags], redactor);
   const targets = adHocTargets(urls, flags);
@@ -56,7 +67,7 @@ export async function probe(urls: string[], flags: ProbeFlags, signal: AbortSign
   const progress = probeProgress(config.targets.length, flags.progress ? 'always' : 'auto');
   const report = await execute(config, redactor, { signal, waitMs: flags.wait, onResult: progress.onResult });
   progress.end();
-  return emitReport(report, flags);
+  return { targets, report };
 }
 
 function kindFlag(flags: ProbeFlags, kind: string): string[] {

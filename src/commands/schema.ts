@@ -3,15 +3,15 @@ import { UsageError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { reportSchema } from '../reports/report-schema.js';
 
-const SCHEMAS = {
-  config: () => ({
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: 'https://validate.dev/schema/config-v1.json',
-    title: 'validate config',
-    ...(jsonSchema() as object),
-  }),
-  report: reportSchema,
-};
+/** The config's JSON Schema, as `validate schema` prints it and `validate init` writes it. */
+export const configJsonSchema = () => ({
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://validate.dev/schema/config-v1.json',
+  title: 'validate config',
+  ...(jsonSchema() as object),
+});
+
+const SCHEMAS = { config: configJsonSchema, report: reportSchema };
 
 /**
  * `validate schema [config|report]`: the config's JSON Schema, for editor completion

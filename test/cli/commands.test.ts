@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +81,32 @@ describe('commands', () => {
     const run = await runCli(['run', '--config', p, '--timeout', '300ms', '--format', 'json']);
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout).verdict).toBe('NO-GO');
+    // The schema its first line points editors at is written beside it, and is the one validate schema prints.
+    expect(readFileSync(p, 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=./validate.schema.json');
+    expect(JSON.parse(readFileSync(join(dir, 'validate.schema.json'), 'utf8'))).toEqual(JSON.parse((await runCli(['schema'])).stdout));
+  });
+
+  it('init --from-probe writes a starter from the targets as they answer: their kinds, a latency scenario, a commented fault, no password', async () => {
+    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"healthy"}'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const api = `http://127.0.0.1:${(server.address() as { port: number }).port}/health`;
+    const folder = mkdtempSync(join(dir, 'from-probe-'));
+    const p = join(folder, 'validate.yaml');
+    // A Redis URL with a password (the server needs none: the probe still passes), and a port nothing listens on.
+    const r = await runCli(['init', p, '--from-probe', api, 'redis://:s3cret-pw@127.0.0.1:6379', 'http://127.0.0.1:9/']);
+    server.close();
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(p, 'utf8');
+    expect(text).not.toContain('s3cret-pw');
+    expect(text).toContain('url: "redis://:${REDIS_6379_PASSWORD}@127.0.0.1:6379" }   # pass when probed');
+    expect(text).toMatch(/kind: http, url: "http:\/\/127\.0\.0\.1:9\/" } {3}# FAILED when probed: connection refused/);
+    expect(text).toMatch(/kind: latency, targets: \[http-\d+, http-9\]/);
+    expect(text).toContain('# faults:\n#   - { name: redis-6379-cut, fault: { type: redis-client-kill, target: redis-6379 }');
+    expect(r.stderr).toContain('set REDIS_6379_PASSWORD in the environment');
+    // What it wrote is a config validate accepts as it is.
+    const check = await runCli(['check', p], { env: { REDIS_6379_PASSWORD: 'x' } });
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stderr + check.stdout).toContain('3 targets, 1 scenario');
   });
 });
 
