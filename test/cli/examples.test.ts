@@ -62,42 +62,60 @@ const startAt = () => new Date(Date.now() + 2500).toISOString();
 
 describe('examples/kubernetes/sharded-readiness.yaml', () => {
   const docs = parseAllDocuments(readFileSync(join(ROOT, 'examples/kubernetes/sharded-readiness.yaml'), 'utf8')).map((d) => d.toJS());
-  const [shards, merge] = docs;
+  const byKind = (kind: string, name: string) => docs.find((d) => d.kind === kind && d.metadata.name === name);
+  const shards = byKind('Job', 'readiness-shards');
+  const merge = byKind('Job', 'readiness-merge');
 
-  it('an Indexed Job of N shards (what the cluster requires), then a merge Job', () => {
-    expect(docs).toHaveLength(2);
-    for (const job of docs) {
-      expect(job).toMatchObject({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: expect.any(String) } });
-      expect(job.spec.template.spec.restartPolicy).toBe('Never');
-      const mounts = job.spec.template.spec.containers[0].volumeMounts.map((m: { name: string }) => m.name);
-      expect(job.spec.template.spec.volumes.map((v: { name: string }) => v.name).sort()).toEqual([...mounts].sort());
+  it('every object is valid against the Kubernetes API schema (kubernetes-models), and everything it refers to is in the file', async () => {
+    for (const d of docs) {
+      const group = d.apiVersion.includes('/') ? d.apiVersion : `v1`;
+      const Model = (await import(`kubernetes-models/${group}/${d.kind}`))[d.kind];
+      expect(() => new Model(d).validate(), `${d.kind} ${d.metadata.name}`).not.toThrow();
     }
+    // What a pod would wait on for ever if it were missing: its ConfigMap, its Secret, its ServiceAccount.
+    for (const job of [shards, merge]) {
+      const pod = job.spec.template.spec;
+      for (const v of pod.volumes) if (v.configMap) expect(byKind('ConfigMap', v.configMap.name), v.configMap.name).toBeDefined();
+      for (const v of pod.volumes) expect(v.persistentVolumeClaim, 'no claim a cluster may not be able to bind').toBeUndefined();
+      for (const c of [...(pod.initContainers ?? []), ...pod.containers])
+        for (const e of c.envFrom ?? []) expect(byKind('Secret', e.secretRef.name), e.secretRef.name).toBeDefined();
+      if (pod.serviceAccountName) expect(byKind('ServiceAccount', pod.serviceAccountName)).toBeDefined();
+    }
+    const binding = docs.find((d) => d.kind === 'RoleBinding');
+    expect(binding.subjects).toContainEqual({ kind: 'ServiceAccount', name: merge.spec.template.spec.serviceAccountName });
+    expect(byKind('Role', binding.roleRef.name).rules).toContainEqual({ apiGroups: [''], resources: ['pods/log'], verbs: ['get'] });
+    // The config in the ConfigMap is one validate accepts.
+    const cfg = join(dir, 'k8s-config.yaml');
+    writeFileSync(cfg, byKind('ConfigMap', 'readiness-config').data['validate.yaml']);
+    const checked = await sh(dir, `REDIS_PASSWORD=x DATABASE_URL=postgres://u:x@db:5432/t validate check '${cfg}'`);
+    expect(checked.status, checked.stderr).toBe(0);
     const n = shards.spec.completions;
     expect(shards.spec).toMatchObject({ completionMode: 'Indexed', parallelism: n });
-    const c = shards.spec.template.spec.containers[0];
-    expect(c.env).toContainEqual({ name: 'VALIDATE_SHARDS', value: String(n) });
-    expect(c.args).toEqual(expect.arrayContaining(['run', '--start-at', '--out']));
-    expect(merge.spec.template.spec.containers[0].args[0]).toMatch(/^validate merge /);
+    expect(shards.spec.template.spec.containers[0].env).toContainEqual({ name: 'VALIDATE_SHARDS', value: String(n) });
   });
 
-  it('its shard command, run for every index as Kubernetes would, and its merge command, give one GO', async () => {
+  it('its shards, run as Kubernetes would, print their reports to their logs; the merge collects the logs and gives one GO', async () => {
     const out = folder('k8s');
+    const logs = folder('k8s-logs');
     const c = shards.spec.template.spec.containers[0];
     const n = shards.spec.completions;
     const at = startAt();
     const runs = Array.from({ length: n }, (_, index) => {
       // Kubernetes expands $(VAR) in args from the container's env; envsubst filled ${START_AT} before apply.
-      const args = (c.args as string[]).map((a) =>
-        a
-          .replace('${START_AT}', at)
-          .replace('$(JOB_COMPLETION_INDEX)', String(index))
-          .replace('/config/validate.yaml', config)
-          .replace('/reports/', `${out}/`),
-      );
-      return `JOB_COMPLETION_INDEX=${index} VALIDATE_SHARDS=${n} validate ${args.map((a) => `'${a}'`).join(' ')} &`;
+      const args = (c.args as string[]).map((a) => a.replace('${START_AT}', at).replace('/config/validate.yaml', config));
+      return `JOB_COMPLETION_INDEX=${index} VALIDATE_SHARDS=${n} validate ${args.map((a) => `'${a}'`).join(' ')} > '${logs}/readiness-shards-${index}' &`;
     });
     const shardRun = await sh(out, `${runs.join('\n')}\nwait`);
     expect(shardRun.status, shardRun.stderr).toBe(0);
+    // The collecting script, with a kubectl that answers from those logs (no cluster here: the stand-in only lists and cats).
+    writeFileSync(
+      join(dir, 'bin', 'kubectl'),
+      `#!/bin/sh\nif [ "$1" = get ]; then ls '${logs}' | tr '\\n' ' '; else cat '${logs}'/"$2"; fi\n`,
+      { mode: 0o755 },
+    );
+    const collect = (merge.spec.template.spec.initContainers[0].args[0] as string).replaceAll('/reports/', `${out}/`);
+    const collected = await sh(out, collect);
+    expect(collected.status, collected.stderr).toBe(0);
     const mergeCmd = (merge.spec.template.spec.containers[0].args[0] as string)
       .replaceAll('/reports/', `${out}/`)
       .replace('/config/validate.yaml', config);
@@ -119,7 +137,10 @@ describe('examples/github/sharded-readiness.yml', () => {
     expect(run).toContain(`--shard \${{ matrix.shard }}/${shards.length}`);
     expect(shards).toEqual(Array.from({ length: shards.length }, (_, i) => i + 1));
     expect(wf.jobs.shard.needs).toBe('start');
-    expect(wf.jobs.merge).toMatchObject({ needs: 'shard', if: 'always()' });
+    expect(wf.jobs.merge).toMatchObject({ needs: ['start', 'shard'], if: "always() && needs.start.result == 'success'" });
+    // deployment_status fires for pending and failed deployments too: only a successful one starts a run.
+    expect(wf.on).toContain('deployment_status');
+    expect(wf.jobs.start.if).toBe("github.event_name == 'workflow_dispatch' || github.event.deployment_status.state == 'success'");
     const upload = wf.jobs.shard.steps.find((s: { uses?: string }) => s.uses?.startsWith('actions/upload-artifact'));
     const download = wf.jobs.merge.steps.find((s: { uses?: string }) => s.uses?.startsWith('actions/download-artifact'));
     expect(upload.with.name).toBe('shard-${{ matrix.shard }}');

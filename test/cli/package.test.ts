@@ -98,9 +98,13 @@ describe('the packed package', () => {
   it("the GitHub Action's steps, run as a runner runs them: job summary, annotations on the config's lines, and the exit code passed through", () => {
     const redis = redisServer.url;
     const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
-      runs: { using: string; steps: { shell: string; run: string; env?: Record<string, string> }[] };
+      runs: { using: string; steps: { uses?: string; shell: string; run: string; env?: Record<string, string> }[] };
+      outputs: Record<string, { value: string }>;
     };
     expect(action.runs.using).toBe('composite');
+    // Node is set up by the action itself (a runner image without it, or with an old one, still works); here it is this Node.
+    expect(action.runs.steps[0].uses).toMatch(/^actions\/setup-node@v\d+$/);
+    expect(action.outputs.verdict.value).toBe('${{ steps.gate.outputs.verdict }}');
     const workspace = join(dir, 'workspace');
     mkdirSync(join(workspace, 'ops'), { recursive: true });
     // Line 9 asks what these five cannot give: 4 of 5 up is 80%, not >= 90%.
@@ -117,9 +121,16 @@ describe('the packed package', () => {
     );
     const summary = join(dir, 'summary.md');
     const inputs: Record<string, string> = { package: tarball, config: 'ops/gate.yaml', args: '--out readiness.json' };
-    const github = { GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: workspace, GITHUB_STEP_SUMMARY: summary };
+    const outputs = join(dir, 'github-output');
+    const github = {
+      GITHUB_ACTIONS: 'true',
+      GITHUB_WORKSPACE: workspace,
+      GITHUB_STEP_SUMMARY: summary,
+      GITHUB_OUTPUT: outputs,
+      RUNNER_TEMP: dir,
+    };
     let last = { status: -1 as number | null, stdout: '', stderr: '' };
-    for (const step of action.runs.steps) {
+    for (const step of action.runs.steps.filter((x) => !x.uses)) {
       expect(step.shell).toBe('bash');
       // The runner fills `${{ inputs.x }}` in the step's env; the script reads them as variables.
       const env = Object.fromEntries(
@@ -135,6 +146,7 @@ describe('the packed package', () => {
     );
     const written = JSON.parse(readFileSync(join(workspace, 'readiness.json'), 'utf8'));
     expect(written.verdict).toBe('NO-GO');
+    expect(readFileSync(outputs, 'utf8')).toBe('verdict=NO-GO\n');
     const schema = JSON.parse(sh('validate schema report').stdout);
     const validate = new Ajv2020({ strict: true }).compile(schema);
     expect(validate(written), JSON.stringify(validate.errors)).toBe(true);
