@@ -37,6 +37,6 @@ function where(ref: ResolvedRef, op: Comparator): string {
   const agg = ref.spec.aggregate;
   const bounding = (agg === 'max' && (op === '<' || op === '<=')) || (agg === 'min' && (op === '>' || op === '>='));
   if (bounding) return ` on every ${whom}`;
-  if (agg === 'mean') return ` on average over ${whom}s`;
+  if (agg === 'mean') return ` on average over ${s.type === 'kind' ? `${whom} targets` : `${whom}s`}`;
   return ` (all ${whom}s together)`;
 }
