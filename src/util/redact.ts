@@ -103,7 +103,10 @@ export function redactUrl(url: string): string {
 export function redactUrlsInText(text: string): string {
   return (
     text
-      .replace(/([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>`]*:)([^\s"'<>`]*)@/gi, `$1${MASK}@`)
+      // A reference to a variable ($REDIS_PASSWORD, ${REDIS_PASSWORD}) is no secret: help texts and examples keep it.
+      .replace(/([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>`]*:)([^\s"'<>`]*)@/gi, (_m, head: string, pw: string) =>
+        /^\$(?:[A-Z_][A-Z0-9_]*|\{[A-Z_][A-Z0-9_]*\})$/.test(pw) ? `${head}${pw}@` : `${head}${MASK}@`,
+      )
       // A token in the user position (nats://TOKEN@host), where a user part alone is a credential.
       .replace(/\b((?!rediss?:|postgres(?:ql)?:)[a-z][a-z0-9+.-]*:\/\/)([^\s:/@"'<>`*]+)@/gi, `$1${MASK}@`)
       .replace(/([?&](?:password|passwd|pwd|token|access_token|api_key|apikey|secret)=)[^&\s]+/gi, `$1${MASK}`)

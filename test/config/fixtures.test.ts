@@ -21,9 +21,12 @@ describe('shipped configs load and say what they should', () => {
     expect(ports('prometheus')).toEqual([9090]);
     expect(ports('grafana')).toEqual([3002]);
     expect(ports('websocket')).toEqual([8600]);
-    // Every bus is checked as a bus, and traffic runs over two of them and the WebSocket engine.
+    // Every bus is checked as a bus; the reference report's load runs (engines, users, the go-live rate,
+    // the mission-critical operations, traffic on two buses and the WebSocket engine, the trading-day soak),
+    // and its three fault experiments.
     expect(c.targets.filter((t) => t.kind === 'redis').every((t) => (t as { bus?: unknown }).bus)).toBe(true);
-    expect(c.scenarios.map((s) => s.kind)).toEqual(['bus', 'bus', 'websocket']);
+    expect(c.scenarios.map((s) => s.kind)).toEqual(['latency', 'concurrency', 'rate', 'operations', 'bus', 'bus', 'websocket', 'soak']);
+    expect(c.faults.map((f) => f.name)).toEqual(['engine-restart', 'bus-interruption', 'database-reset']);
     expect(c.targets.find((t) => t.name === 'features')!.required).toBe(false);
   });
 

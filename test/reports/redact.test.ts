@@ -13,6 +13,17 @@ describe('credential redaction', () => {
     expect(redactUrlsInText('connect to rediss://user:s3cret@h:1 failed')).toBe('connect to rediss://user:***@h:1 failed');
   });
 
+  it('keeps a reference to a variable (help texts, starters), masks a default that may be the secret itself', () => {
+    expect(redactUrlsInText('redis://:$REDIS_PASSWORD@h:1 and redis://:${DB_PW}@h:2')).toBe(
+      'redis://:$REDIS_PASSWORD@h:1 and redis://:${DB_PW}@h:2',
+    );
+    expect(redactUrlsInText('redis://:${DB_PW:-hunter2}@h:2')).toBe('redis://:***@h:2');
+    // A real password that looks like a reference is still a registered secret: the second layer masks it.
+    const r = new Redactor();
+    r.addFromUrl('redis://:$ABC@h:1');
+    expect(r.scrub('auth with redis://:$ABC@h:1 failed')).toBe('auth with redis://:***@h:1 failed');
+  });
+
   it('scrubs registered secrets everywhere in a nested report, raw and URL-encoded', () => {
     const r = new Redactor();
     r.addFromUrl('redis://:p@ss word@h:1'.replace(' ', '%20'));
