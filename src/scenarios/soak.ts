@@ -41,9 +41,17 @@ const schema = z.strictObject({
 });
 export type SoakScenario = z.output<typeof schema>;
 
-/** A mix entry's own row: its name, else its method and path. */
-function entryName(m: SoakScenario['mix'][number], i: number): string {
-  return m.name ?? `${m.method} ${m.path ?? m.target ?? `entry ${i + 1}`}`;
+/**
+ * A mix entry's own row: its name, else its method, target and path (`GET marketdata`, `GET risk /health`);
+ * two entries that would still read the same are told apart by their position (`#2`).
+ */
+function entryNames(mix: SoakScenario['mix']): string[] {
+  const where = (m: SoakScenario['mix'][number]) => [
+    m.target,
+    m.path ?? (m.url && URL.canParse(m.url) ? new URL(m.url).pathname : undefined),
+  ];
+  const base = mix.map((m, i) => m.name ?? `${m.method} ${where(m).filter(Boolean).join(' ') || `entry ${i + 1}`}`);
+  return base.map((n, i) => (base.indexOf(n) !== i || base.lastIndexOf(n) !== i ? `${n} #${i + 1}` : n));
 }
 
 /**
@@ -64,8 +72,9 @@ export const soakScenario = defineScenario<SoakScenario>({
   references: (s) => s.mix.flatMap((m, i) => (m.target ? [{ name: m.target, path: ['mix', i, 'target'], kinds: ['engine', 'http'] }] : [])),
   async run(s, ctx) {
     const loads = s.mix.map((m) => httpLoad(m, ctx.targets, s.timeout));
+    const names = entryNames(s.mix);
     const mix = loads.map((l, i) => ({
-      name: entryName(s.mix[i], i),
+      name: names[i],
       target: l.describe,
       url: l.url,
       factory: l.factory,

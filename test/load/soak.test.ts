@@ -64,6 +64,8 @@ criteria:
     const r = report.scenarios[0];
     expect(r.kind).toBe('soak');
     expect(r.windows).toHaveLength(5);
+    // Each entry's row is named by its method, target and path: two entries on one target never share a name.
+    expect(r.endpoints!.map((e) => e.name)).toEqual(['day/GET api /quotes', 'day/GET api /flaky']);
     expect(r.windows!.reduce((a, w) => a + w.requests, 0)).toBe(r.requests);
     expect(r.requests).toBe(400);
     for (const w of r.windows!) {
@@ -188,7 +190,8 @@ scenarios:
       const r = report.scenarios[0];
       const delivered = (s.byPath.get('/quotes') ?? 0) + (s.byPath.get('/orders') ?? 0);
       expect(r.requests).toBe(delivered);
-      expect(r.rps).toBeGreaterThan((delivered / 2) * 0.98); // ~200/s, not ~150/s with the 700 ms sample counted
+      // ~200/s over the 2 s the requests were due; with the 700 ms sample counted it would be at most 400 / 2.7 s = 148/s.
+      expect(r.rps).toBeGreaterThan(delivered / 2.5);
       expect(r.rps).toBeLessThanOrEqual((delivered / 2) * 1.001);
       expect(r.endpoints!.map((e) => [e.name, e.requests])).toEqual([
         ['day/quotes', s.byPath.get('/quotes')],
