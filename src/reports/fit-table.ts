@@ -19,7 +19,7 @@ const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 /** The least a wrapping column is squeezed to before columns are dropped instead. */
 const MIN_WRAP = 12;
 /** A wrapping column is not squeezed below its longest word up to this (a name broken mid-word reads badly). */
-const WORD_CAP = 26;
+const WORD_CAP = 36;
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
@@ -70,9 +70,21 @@ function natural(columns: Column[], rows: string[][], i: number): number {
   return Math.max(visibleLength(columns[i].head), ...rows.map((r) => visibleLength(r[i] ?? ''))) + 2;
 }
 
+/**
+ * The longest word a column must keep whole: a name (engine-latency-portfolio) broken mid-word reads as two
+ * things. A URL or a path is not such a word: it breaks after a `/`, where it still reads as one.
+ */
 function longestWord(columns: Column[], rows: string[][], i: number): number {
   const words = [columns[i].head, ...rows.map((r) => r[i] ?? '')].flatMap((s) => s.replace(ANSI, '').split(/\s+/));
-  return Math.max(0, ...words.map((w) => w.length));
+  return Math.max(0, ...words.filter((w) => !w.includes('/')).map((w) => w.length));
+}
+
+/** A word longer than the room, in pieces that fit: a URL or path after a `/`, `?` or `&`; anything else anywhere. */
+function pieces(word: string, room: number): string[] {
+  if (word.length <= room) return [word];
+  const cut = Math.max(...['/', '?', '&'].map((c) => word.lastIndexOf(c, room - 1)));
+  const at = cut > 0 ? cut + 1 : room;
+  return [word.slice(0, at), ...pieces(word.slice(at), room)];
 }
 
 /**
@@ -105,6 +117,6 @@ function breakLongWords(text: string, room: number): string {
   if (text.includes('\x1b')) return text;
   return text
     .split(' ')
-    .map((w) => (w.length <= room ? w : (w.match(new RegExp(`.{1,${room}}`, 'g')) ?? [w]).join(' ')))
+    .map((w) => pieces(w, room).join(' '))
     .join(' ');
 }

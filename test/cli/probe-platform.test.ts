@@ -57,7 +57,7 @@ describe('validate probe: a whole platform from the command line', () => {
     expect(blockers.split('\n').filter((l) => l.startsWith('✗'))).toEqual([
       `✗ collateral (engine): required target failing: connection refused: nothing is listening on 127.0.0.1:${downPort}`,
       expect.stringMatching(
-        /^✗ engines\.available >= 100%: 90%, needed available at least 100% on average over engines; not met by: collateral/,
+        /^✗ engines\.available >= 100%: 90%, needed available at least 100% on average over engine targets; not met by: collateral/,
       ),
       expect.stringMatching(
         /^✗ engine\.latency_ms < 1s: NOT MET, needed latency under 1s on every engine; not measured: collateral failed/,

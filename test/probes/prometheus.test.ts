@@ -93,6 +93,29 @@ targets:
     expect(alerts.find((a) => a.name === 'AlwaysFiring')!.target).toBeUndefined(); // about nothing the config knows
   });
 
+  it('a criterion on firing alerts names each alert that breaks it, with its labels as Prometheus reports them', async () => {
+    const report = await checkedExecute(
+      parseConfigText(
+        `targets:\n  - { name: monitoring, kind: prometheus, url: "${prom.url}" }\ncriteria:\n  - { name: No engine down, expect: 'prometheus.alerts_firing{alertname="EngineDown"} == 0' }\n`,
+        'alerts.yaml',
+        new Redactor(),
+        {},
+      ),
+      new Redactor(),
+    );
+    const api: { state: string; labels: Record<string, string> }[] = (await (await fetch(`${prom.url}/api/v1/alerts`)).json()).data.alerts;
+    const down = api.find((a) => a.state === 'firing' && a.labels.alertname === 'EngineDown')!.labels;
+    const c = report.criteria.find((x) => x.name === 'No engine down')!;
+    expect(c).toMatchObject({ status: 'fail', actual: 1 });
+    // Every label but the name, as the API gives them: the instance says which engine is down.
+    const labels = Object.entries(down)
+      .filter(([k]) => k !== 'alertname')
+      .map(([k, v]) => `${k}="${v}"`)
+      .join(', ');
+    expect(c.reason).toBe(`not met by: monitoring: EngineDown{${labels}}`);
+    expect(c.reason).toContain(`instance="127.0.0.1:${prom.downPort}"`);
+  });
+
   it('reports readiness, down targets, firing alerts, and PromQL scalars', async () => {
     const queries = [
       { name: 'answer', query: 'test_answer' },
