@@ -1,4 +1,4 @@
-import { connect as netConnect, type Socket } from 'node:net';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { COMPLETE, FAILED, NEED_MORE, ProtocolError, ResponseParser } from './http-parser.js';
 import type { ConnectionFactory, LoadConnection } from './types.js';
@@ -119,7 +119,8 @@ class HttpConnection implements LoadConnection {
     const host = this.url.hostname.replace(/^\[|\]$/g, '');
     let socket: Socket;
     if (this.url.protocol === 'https:') {
-      socket = tlsConnect({ host, port, servername: host, rejectUnauthorized: false });
+      // No SNI for an address (RFC 6066; Node warns on stderr when given one).
+      socket = tlsConnect({ host, port, servername: isIP(host) ? undefined : host, rejectUnauthorized: false });
       socket.on('data', (chunk: Buffer) => this.socket === socket && this.onData(chunk));
     } else {
       // Reads land in one reused buffer and go straight to the parser: no Buffer and no stream event per response.

@@ -1,4 +1,4 @@
-import { connect as netConnect, type Socket } from 'node:net';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { Dispatcher } from 'undici';
 
@@ -151,9 +151,13 @@ async function openSocket(url: URL, o: FetchOptions, timing: { connectMs: number
   o.stage('TLS handshake');
   const t1 = performance.now();
   const secure = await new Promise<Socket>((resolve, reject) => {
+    // The identity is checked against `host`: an IP address against the certificate's IP SANs (never sent as
+    // SNI, which RFC 6066 forbids), a name against its DNS SANs and sent as SNI. Without `host`, Node checks
+    // a socket it did not open against "localhost".
     const s = tlsConnect({
       socket: tcp,
-      servername: /^[\d.:]+$/.test(host) ? undefined : host,
+      host,
+      servername: isIP(host) ? undefined : host,
       rejectUnauthorized: o.tlsVerify,
       ALPNProtocols: ['http/1.1'],
     });

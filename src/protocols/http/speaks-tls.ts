@@ -1,4 +1,5 @@
 import { connect } from 'node:tls';
+import { isIP } from 'node:net';
 
 /**
  * Does host:port complete a TLS handshake? Asked only after a plain-HTTP request failed there (closed
@@ -6,7 +7,7 @@ import { connect } from 'node:tls';
  */
 export function speaksTls(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = connect({ host, port, rejectUnauthorized: false, servername: /^[\d.:]+$/.test(host) ? undefined : host });
+    const s = connect({ host, port, rejectUnauthorized: false, servername: isIP(host) ? undefined : host });
     const done = (yes: boolean) => {
       clearTimeout(timer);
       s.destroy();

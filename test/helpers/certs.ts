@@ -1,0 +1,60 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { requireBinary } from './services.js';
+
+export interface Certificate {
+  /** PEM files: the key and certificate, and the CA that signed it (trust it with NODE_EXTRA_CA_CERTS). */
+  key: string;
+  cert: string;
+  ca: string;
+}
+
+/**
+ * A private CA and a server certificate it signs for the given subjectAltNames (`IP:127.0.0.1`,
+ * `DNS:localhost`), made with openssl as an operator would: a certificate chain that is valid, not a
+ * self-signed one that every client must be told to ignore.
+ */
+export function certificateFor(altNames: string[], days = 30): Certificate {
+  const openssl = requireBinary('openssl', 'openssl');
+  const dir = mkdtempSync(join(tmpdir(), 'validate-certs-'));
+  const run = (...args: string[]) => execFileSync(openssl, args, { cwd: dir, stdio: 'pipe' });
+  run(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '30',
+    '-subj',
+    '/CN=validate test CA',
+  );
+  run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=validate test server');
+  writeFileSync(join(dir, 'ext.cnf'), `subjectAltName=${altNames.join(',')}\n`);
+  run(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.pem',
+    '-days',
+    String(days),
+    '-extfile',
+    'ext.cnf',
+  );
+  return { key: join(dir, 'server.key'), cert: join(dir, 'server.pem'), ca: join(dir, 'ca.pem') };
+}
+
+export const pem = (file: string) => readFileSync(file);
