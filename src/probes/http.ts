@@ -6,6 +6,7 @@ import { SPEAKS_TLS, speaksTls } from '../protocols/http/speaks-tls.js';
 import type { Measurement, MetricSpec } from '../results/measurement.js';
 import { classifyError, endpointOf } from '../protocols/network-errors.js';
 import { fetchCapped, jsonOf, type FetchResult } from '../protocols/http/fetch.js';
+import { CERTIFICATE_METRICS, certificateField, judgeCertificate } from './http-certificate.js';
 import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
 
 /** Fields shared by `http` and `engine` targets. */
@@ -25,6 +26,7 @@ export function httpFields(defaultPath: string | undefined) {
       .default(1024 * 1024)
       .meta({ description: 'Body bytes read at most; the rest is discarded' }),
     tlsVerify: z.boolean().default(true),
+    certificate: certificateField,
   };
 }
 
@@ -38,6 +40,7 @@ export const httpMetrics: Record<string, MetricSpec> = {
   tls_ms: { unit: 'ms', aggregate: 'max', label: 'TLS handshake' },
   first_response_ms: { unit: 'ms', aggregate: 'max', label: 'first response' },
   body_bytes: { unit: 'bytes', aggregate: 'max', label: 'body' },
+  ...CERTIFICATE_METRICS,
 };
 
 /**
@@ -102,6 +105,7 @@ export async function runHttp(
   if (!statusMatches(res.status, target.expect.status))
     problems.push(`HTTP ${res.status}, expected ${describeExpected(target.expect.status)}`);
   problems.push(...(bodyChecker(target.expect)?.(res.body, res.truncated) ?? []));
+  if (res.tls) judgeCertificate(res.tls, target.certificate, outcome);
   if (inspect) inspect(jsonOf(res.body), outcome);
   if (problems.length > 0) {
     outcome.error = [outcome.status === 'fail' ? outcome.error : undefined, ...problems].filter(Boolean).join('; ');

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,3 +77,47 @@ async function runCurl(url: string, ca: string): Promise<number | null> {
   const { spawn } = await import('node:child_process');
   return new Promise((resolve) => spawn('curl', ['-sS', '-o', '/dev/null', '--cacert', ca, url], { stdio: 'ignore' }).on('close', resolve));
 }
+
+describe('https certificate expiry: warn from 21 days, block under 7 (the defaults), as openssl reads the certificate', () => {
+  const endDate = (cert: string) => {
+    const out = execFileSync('openssl', ['x509', '-enddate', '-noout', '-in', cert], { encoding: 'utf8' });
+    return Date.parse(out.trim().replace(/^notAfter=/, ''));
+  };
+  const served: Served[] = [];
+  afterAll(() => served.forEach((s) => s.server.close()));
+  const expiringIn = async (days: number) => {
+    const cert = certificateFor(['IP:127.0.0.1'], days);
+    const s = await serve(cert);
+    served.push(s);
+    const before = Date.now();
+    const r = await probe(`https://127.0.0.1:${s.port}/`, cert.ca);
+    const expected = (endDate(cert.cert) - before) / 86_400_000;
+    return { r, p: JSON.parse(r.stdout).probes[0], expected };
+  };
+  const daysLeft = (p: { measurements: { metric: string; value: number }[] }) =>
+    p.measurements.find((m) => m.metric === 'tls_expires_in_days')!.value;
+
+  it('5 days left: the target fails, and the verdict is NO-GO, saying when and what to do', async () => {
+    const { r, p, expected } = await expiringIn(5);
+    expect(daysLeft(p)).toBeCloseTo(expected, 1);
+    expect(p.status).toBe('fail');
+    expect(p.error).toMatch(
+      /^TLS certificate expires in 5\.0 days \(\d{4}-\d\d-\d\d\): under the 7 days required; renew it before go-live$/,
+    );
+    expect(r.code).toBe(1);
+  });
+
+  it('15 days left: a warning, still GO; 60 days: nothing to say, and the protocol is shown', async () => {
+    const soon = await expiringIn(15);
+    expect(daysLeft(soon.p)).toBeCloseTo(soon.expected, 1);
+    expect(soon.p.status).toBe('warn');
+    expect(soon.p.warnings).toEqual([
+      expect.stringMatching(/^TLS certificate expires in 1[45]\.\d days .*: renew it within 21 days of expiry$/),
+    ]);
+    expect(soon.r.code).toBe(0);
+    const fine = await expiringIn(60);
+    expect(fine.p).toMatchObject({ status: 'pass', warnings: [] });
+    expect(fine.p.details.tls).toMatch(/^TLSv1\.3 /);
+    expect(daysLeft(fine.p)).toBeCloseTo(fine.expected, 1);
+  });
+});

@@ -1,5 +1,5 @@
 import { isIP, connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { Dispatcher } from 'undici';
 
 export interface FetchOptions {
@@ -27,6 +27,8 @@ export interface FetchResult {
   connectMs: number;
   /** TLS handshake, https only. */
   tlsMs?: number;
+  /** What the TLS handshake showed, https only: the server's certificate and the session's protocol. */
+  tls?: TlsFacts;
   /** First request: from writing it to its first response byte, and to its last. */
   ttfbMs: number;
   firstMs: number;
@@ -34,6 +36,15 @@ export interface FetchResult {
   warmMs?: number;
   /** Connect + TLS + first request: what a one-shot client sees. */
   totalMs: number;
+}
+
+export interface TlsFacts {
+  protocol: string;
+  cipher: string;
+  /** When the server's certificate stops being valid (Unix time, ms). */
+  expiresAt: number;
+  /** Its issuer is its subject: no CA vouches for it. */
+  selfSigned: boolean;
 }
 
 /**
@@ -59,7 +70,7 @@ export async function fetchCapped(o: FetchOptions): Promise<FetchResult> {
   const { Client } = await import('undici');
   const url = new URL(o.url);
   const headers = withUrlCredentials(url, o.headers);
-  const timing = { connectMs: 0, tlsMs: undefined as number | undefined, connects: 0 };
+  const timing = { connectMs: 0, tlsMs: undefined as number | undefined, tls: undefined as TlsFacts | undefined, connects: 0 };
   const client = new Client(url.origin, {
     headersTimeout: o.timeoutMs,
     bodyTimeout: o.timeoutMs,
@@ -101,6 +112,7 @@ export async function fetchCapped(o: FetchOptions): Promise<FetchResult> {
       truncated: first.truncated,
       connectMs: timing.connectMs,
       tlsMs: timing.tlsMs,
+      ...(timing.tls && { tls: timing.tls }),
       ttfbMs: Math.max(0, first.ttfbMs - setupMs),
       firstMs: Math.max(0, first.ms - setupMs),
       totalMs: performance.now() - started,
@@ -127,7 +139,7 @@ function keptAlive(res: Dispatcher.ResponseData): boolean {
   return !(typeof c === 'string' && /close/i.test(c));
 }
 
-async function openSocket(url: URL, o: FetchOptions, timing: { connectMs: number; tlsMs?: number }): Promise<Socket> {
+async function openSocket(url: URL, o: FetchOptions, timing: { connectMs: number; tlsMs?: number; tls?: TlsFacts }): Promise<Socket> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
   const t0 = performance.now();
@@ -161,7 +173,10 @@ async function openSocket(url: URL, o: FetchOptions, timing: { connectMs: number
       rejectUnauthorized: o.tlsVerify,
       ALPNProtocols: ['http/1.1'],
     });
-    s.once('secureConnect', () => resolve(s));
+    s.once('secureConnect', () => {
+      timing.tls = tlsFacts(s);
+      resolve(s);
+    });
     s.once('error', (err) => {
       tcp.destroy();
       reject(err);
@@ -195,4 +210,15 @@ export function jsonOf(body: Buffer): unknown {
   } catch {
     return undefined;
   }
+}
+
+function tlsFacts(s: TLSSocket): TlsFacts {
+  const cert = s.getPeerCertificate();
+  const name = (x: object | undefined) => JSON.stringify(x ?? {});
+  return {
+    protocol: s.getProtocol() ?? 'unknown',
+    cipher: s.getCipher()?.name ?? 'unknown',
+    expiresAt: Date.parse(cert.valid_to),
+    selfSigned: name(cert.subject) === name(cert.issuer),
+  };
 }
