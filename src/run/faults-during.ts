@@ -26,6 +26,7 @@ const DEFAULT_AT_MS = 1000;
  */
 export async function withFaultsDuring<T>(
   scenario: string,
+  carriesTraffic: boolean,
   faults: DuringFaults | undefined,
   monitor: Monitor | undefined,
   run: (onTraffic: (w: Witness) => void) => Promise<T>,
@@ -33,29 +34,39 @@ export async function withFaultsDuring<T>(
   const planned = faults?.planned(scenario) ?? [];
   if (!faults || planned.length === 0) return run(() => undefined);
   let witness: Witness | undefined;
-  const experiments = planned.map(
-    (f) =>
-      new Promise<{ f: FaultConfig; r: FaultResult; mark?: number }>((resolve, reject) => {
-        setTimeout(() => {
-          let mark: number | undefined;
-          let release: (() => void) | undefined;
-          const hooks = {
-            onInject: () => {
-              release = monitor?.hold();
-              mark = witness?.mark();
-            },
-            onEnd: () => {
-              if (mark !== undefined) witness?.close(mark);
-            },
-          };
-          faults.run(f, hooks).then((r) => {
-            release?.();
-            resolve({ f, r, mark });
-          }, reject);
-        }, f.at ?? DEFAULT_AT_MS);
-      }),
+  // Offsets count from the traffic's start where the scenario has traffic, else from now.
+  let begin: () => void = () => undefined;
+  const begun = new Promise<void>((r) => (begin = r));
+  if (!carriesTraffic) begin();
+  const experiments = planned.map((f) =>
+    begun.then(
+      () =>
+        new Promise<{ f: FaultConfig; r: FaultResult; mark?: number }>((resolve, reject) => {
+          setTimeout(() => {
+            let mark: number | undefined;
+            let release: (() => void) | undefined;
+            const hooks = {
+              onInject: () => {
+                release = monitor?.hold();
+                mark = witness?.mark();
+              },
+              onEnd: () => {
+                if (mark !== undefined) witness?.close(mark);
+              },
+            };
+            faults.run(f, hooks).then((r) => {
+              release?.();
+              resolve({ f, r, mark });
+            }, reject);
+          }, f.at ?? DEFAULT_AT_MS);
+        }),
+    ),
   );
-  const result = await run((w) => (witness = w));
+  const result = await run((w) => {
+    witness = w;
+    begin();
+  });
+  begin(); // a scenario whose traffic never started: its faults run now, after it, and say so
   for (const { f, r, mark } of await Promise.all(experiments)) {
     if (witness && mark !== undefined) {
       const t = await witness.read(mark);
@@ -63,6 +74,9 @@ export async function withFaultsDuring<T>(
       const traffic = trafficMeasurements(r.traffic);
       r.measurements.push(...traffic.measurements);
       r.unmeasured = traffic.unmeasured;
+    } else if (carriesTraffic) {
+      const why = `injected after the traffic of ${scenario} had ended (or never started): nothing of it went through the fault`;
+      r.unmeasured = Object.fromEntries(Object.keys(trafficMeasurements(undefined).unmeasured).map((k) => [k, why]));
     }
     faults.results.set(f.name, r);
   }

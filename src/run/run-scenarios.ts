@@ -69,7 +69,8 @@ export async function runScenarios(config: Config, opts: ScenarioRunOptions): Pr
         // The common start is the run's first load; every later one, this scenario's next attempt too, follows the previous.
         const at = startAt;
         startAt = undefined;
-        results = await withFaultsDuring(spec.name, opts.faults, monitor, (onTraffic) =>
+        const traffic = scenarioKind(spec.kind).carriesTraffic === true;
+        results = await withFaultsDuring(spec.name, traffic, opts.faults, monitor, (onTraffic) =>
           runOne(spec, { startAt: at, sampleInfra, onTraffic }),
         );
         const doubtful = results.filter(worthAnotherTry);

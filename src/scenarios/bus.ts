@@ -68,6 +68,7 @@ const BUS_RESULT_METRICS: Record<string, MetricSpec> = {
 export const busScenario = defineScenario<BusScenario>({
   kind: 'bus',
   section: { title: 'Bus traffic', order: 16 },
+  carriesTraffic: true,
   summary:
     'Messages on a fixed schedule over pub/sub or a stream: delivery latency from the due time, delivered, lost, duplicated, out of order, gaps',
   schema,

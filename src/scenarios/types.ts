@@ -30,6 +30,12 @@ export interface ScenarioKind<S extends ScenarioBase = ScenarioBase> {
   summary: string;
   /** The report section its results are shown in (the reference report's engine response times, ...). */
   section: Section;
+  /**
+   * Its run hands over a traffic witness (`ctx.onTraffic`) once its messages flow: a fault injected during
+   * it counts its offset from then, so a slow start (a busy machine, a far broker) never puts the fault
+   * before the traffic it is meant to cut.
+   */
+  carriesTraffic?: boolean;
   schema: z.ZodType<S>;
   /** The names of the results it will produce, known before running (criteria are checked against them). */
   results(spec: S): string[];

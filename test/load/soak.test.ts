@@ -86,8 +86,9 @@ criteria:
     expect(drift).toBeCloseTo(((ws.at(-1)!.latencyMs.p99 - ws[0].latencyMs.p99) / ws[0].latencyMs.p99) * 100, 6);
     expect(metric(report, 'worst_window_p99_ms')).toBeGreaterThanOrEqual(100);
     expect(metric(report, 'worst_window_error_pct')).toBe(Math.max(...ws.map((w) => w.errorRate)));
+    // NOT MET either way: a quarter of the second half failed, so no latency figure of this run is met.
     expect(report.criteria.find((c) => c.expression === 'scenario.day.p99_drift_pct < 50%')).toMatchObject({
-      status: drift < 50 ? 'pass' : 'fail',
+      status: 'fail',
       actual: drift,
     });
   });
