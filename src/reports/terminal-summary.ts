@@ -9,6 +9,7 @@ import { sectionHeadlines } from './view/headlines.js';
 import { summaryRows } from './view/summary.js';
 
 const FOLLOW_UPS_SHOWN = 4;
+const FINDINGS_SHOWN = 8;
 const MARK: Record<Status, string> = { pass: '✓', fail: '✗', warn: '!', skip: '-', inconclusive: '?' };
 
 /**
@@ -33,7 +34,8 @@ export function renderSummary(report: Report, opts: RenderOptions, c: ChalkInsta
     out.push('', `${c.bold('Go-live criteria'.padEnd(nameWidth + 2))}  ${c.gray(`${'actual'.padEnd(actualWidth)} requirement`)}`);
     for (const r of rows) {
       const head = `${paint(r.status, MARK[r.status])} ${r.category.padEnd(nameWidth)}  ${r.actual.padEnd(actualWidth)} `;
-      out.push(...hanging(head, r.requirement, width, nameWidth + actualWidth + 5));
+      // One line each: a category's whole requirement is in the blockers when it fails, and in --detail.
+      out.push(`${head}${oneLine(r.requirement, Math.max(12, width - (nameWidth + actualWidth + 5)))}`);
     }
   }
   out.push('', c.bold('Sections'));
@@ -68,7 +70,24 @@ function verdictLine(report: Report, blockers: number, c: ChalkInstance): string
 }
 
 function findingLines(found: ReturnType<typeof findings>, paint: ReturnType<typeof painter>, width: number): string[] {
-  return found.flatMap((f) => hanging(`${paint(f.status, MARK[f.status])} ${f.subject}:`, f.fact, width, 4));
+  const lines = found
+    .slice(0, FINDINGS_SHOWN)
+    .flatMap((f) => hanging(`${paint(f.status, MARK[f.status])} ${f.subject}:`, f.fact, width, 4));
+  const more = found.length - FINDINGS_SHOWN;
+  return more > 0 ? [...lines, `  and ${more} more: --detail, or the .md/.html report`] : lines;
+}
+
+/**
+ * The text on one line of `room` characters, cut between words with an ellipsis (never inside a name),
+ * keeping a closing `(+3 more)`: how many more criteria the row holds is the part worth keeping.
+ */
+function oneLine(text: string, room: number): string {
+  if (text.length <= room) return text;
+  const more = / \(\+\d+ more\)$/.exec(text)?.[0] ?? '';
+  const body = text.slice(0, text.length - more.length);
+  const fit = room - more.length - 1;
+  const cut = body.lastIndexOf(' ', fit);
+  return `${body.slice(0, cut > 0 ? cut : fit)}…${more}`;
 }
 
 /** `head text...` wrapped between words within `width`, continuation lines indented by `indent`. */
