@@ -1,5 +1,5 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { Client } from 'undici';
 import { probeOne } from '../../src/run/probe-one.js';
 import { freePort, waitFor } from '../helpers/ports.js';
 import { target } from '../helpers/targets.js';
+import { certificateFor, pem } from '../helpers/certs.js';
 import { describe, expect, it } from 'vitest';
 import { runClosed } from '../../src/load/closed-loop.js';
 import { httpFactory } from '../../src/load/http-connection.js';
@@ -119,29 +120,8 @@ describe('real servers that frame differently', () => {
   });
 
   it('plain HTTP to a TLS port says "it speaks TLS: use https://", in a probe and in load', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'validate-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        join(dir, 'k.pem'),
-        '-out',
-        join(dir, 'c.pem'),
-        '-subj',
-        '/CN=localhost',
-        '-days',
-        '1',
-      ],
-      { stdio: 'ignore' },
-    );
-    const server = createHttpsServer({ key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) }, (_req, res) =>
-      res.end('ok'),
-    );
+    const cert = certificateFor(['DNS:localhost'], 1);
+    const server = createHttpsServer({ key: pem(cert.key), cert: pem(cert.cert) }, (_req, res) => res.end('ok'));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const port = (server.address() as { port: number }).port;
     try {
