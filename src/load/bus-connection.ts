@@ -24,6 +24,8 @@ export function busFactory(
   const waiting = new Map<number, (err: Error | null, status: number) => void>();
   const log = new TrafficLog();
   const c = { delivered: 0, publishFailed: 0, duplicated: 0, outOfOrder: 0, maxGapMs: 0 };
+  /** Publishes the bus refused (to the publisher): one delivered after all is counted delivered, not duplicated. */
+  const refused = new Set<number>();
   let next = 0;
   let highest = -1;
   let lastDeliveryAt = 0;
@@ -32,6 +34,12 @@ export function busFactory(
     const now = performance.now();
     if (seq === FENCE) return fenced?.();
     const done = waiting.get(seq);
+    if (!done && refused.delete(seq)) {
+      // Refused to the publisher (its acknowledgement lost, as in a server restart), yet the bus had it.
+      c.publishFailed--;
+      c.delivered++;
+      return;
+    }
     if (!done) {
       c.duplicated++;
       return;
@@ -55,9 +63,12 @@ export function busFactory(
       transport.publish(seq, payloadOf(seq, size)).then(
         () => undefined,
         (err: Error) => {
+          // Already delivered: the bus took it, only its acknowledgement was lost. Not a failed publish.
+          if (!waiting.delete(seq)) return;
           c.publishFailed++;
+          refused.add(seq);
           log.onRefused(seq);
-          if (waiting.delete(seq)) done(err, 0);
+          done(err, 0);
         },
       );
     },
