@@ -28,7 +28,11 @@ export const EXAMPLES: Record<string, string[]> = {
   ],
   check: ['validate check validate.yaml', 'validate check - < platform.yaml'],
   schema: ['validate schema > validate.schema.json', 'validate schema report > report.schema.json'],
-  init: ['validate init', 'validate init --from-probe http://localhost:8200/health redis://localhost:6379', 'validate init platform.yaml --force'],
+  init: [
+    'validate init',
+    'validate init --from-probe http://localhost:8200/health redis://localhost:6379',
+    'validate init platform.yaml --force',
+  ],
   alerts: ['validate alerts platform.yaml -o /etc/prometheus/rules/go-live.yml && promtool check rules /etc/prometheus/rules/go-live.yml'],
 };
 

@@ -15,13 +15,18 @@ export const STARTER = new URL('../../fixtures/starter.yaml', import.meta.url);
  */
 export async function init(file: string, flags: { force?: boolean; fromProbe?: string[] }, signal: AbortSignal): Promise<ExitCodeValue> {
   if (existsSync(file) && !flags.force) throw new UsageError(`${file} already exists; choose another name or pass --force to overwrite it`);
-  const fromProbe = flags.fromProbe?.length
-    ? await (await import('./init-from-probe.js')).starterFromProbe(flags.fromProbe, signal)
-    : undefined;
+  const fromProbe = flags.fromProbe?.length ? await probedStarter(flags.fromProbe, signal) : undefined;
   await writeFileAtomic(file, fromProbe?.text ?? (await readFile(STARTER, 'utf8')));
   const schemaFile = join(dirname(file), 'validate.schema.json');
   if (!existsSync(schemaFile) || flags.force) await writeFileAtomic(schemaFile, `${JSON.stringify(configJsonSchema(), null, 2)}\n`);
   const secrets = fromProbe?.env.length ? ` (set ${fromProbe.env.join(', ')} in the environment: passwords are never written)` : '';
   note(`wrote ${file} and ${schemaFile}${secrets}: edit the targets, then run \`validate run ${file}\``);
   return ExitCode.GO;
+}
+
+/** The targets the URLs name, probed once, written as a starter. */
+async function probedStarter(urls: string[], signal: AbortSignal): Promise<{ text: string; env: string[] }> {
+  const [{ probeTargets }, { starterFromProbe }] = await Promise.all([import('./probe.js'), import('../config/starter-from-probe.js')]);
+  const { targets, report } = await probeTargets(urls, {}, signal);
+  return starterFromProbe(targets, report.probes, report.startedAt);
 }

@@ -1,6 +1,12 @@
 import type { ProbeResult } from '../results/result.js';
 import { formatMs } from '../reports/format-values.js';
-import { probeTargets } from './probe.js';
+
+/** A target as the user named it on the command line, its kind decided. */
+export interface NamedTarget {
+  name: string;
+  kind: string;
+  url: string;
+}
 
 /** Faults a starter suggests for a target of this kind, commented out: destructive, and only with --chaos. */
 const SUGGESTED_FAULT: Record<string, (name: string) => string> = {
@@ -10,16 +16,15 @@ const SUGGESTED_FAULT: Record<string, (name: string) => string> = {
 const LOADABLE = new Set(['http', 'engine']);
 
 /**
- * `validate init --from-probe URL...`: a starter written from the user's own targets as they answer now
- * (each with what the probe found), a latency scenario on the HTTP ones, the criteria a go-live needs, and a
- * commented fault. A password in a URL is never written: it becomes ${NAME_PASSWORD}, read from the environment.
+ * A starter config written from the user's own targets as they answered (each with what the probe found),
+ * a latency scenario on the HTTP ones, the criteria a go-live needs, and a commented fault. A password in
+ * a URL is never written: it becomes ${NAME_PASSWORD}, read from the environment (`env` lists them).
  */
-export async function starterFromProbe(urls: string[], signal: AbortSignal): Promise<{ text: string; env: string[] }> {
-  const { targets, report } = await probeTargets(urls, {}, signal);
+export function starterFromProbe(targets: NamedTarget[], probes: ProbeResult[], probedAt: string): { text: string; env: string[] } {
   const env: string[] = [];
   const lines = [
     '# yaml-language-server: $schema=./validate.schema.json',
-    `# Written by validate init --from-probe on ${report.startedAt.slice(0, 10)} from the targets as they answered then.`,
+    `# Written by validate init --from-probe on ${probedAt.slice(0, 10)} from the targets as they answered then.`,
     '# Edit it, check it with `validate check validate.yaml`, then run it: `validate run validate.yaml`.',
     'version: 1',
     'platform: My platform',
@@ -29,7 +34,7 @@ export async function starterFromProbe(urls: string[], signal: AbortSignal): Pro
   for (const t of targets) {
     const { url, variable } = withoutPassword(t.url, t.name);
     if (variable) env.push(variable);
-    const found = report.probes.find((p) => p.name === t.name);
+    const found = probes.find((p) => p.name === t.name);
     lines.push(`  - { name: ${t.name}, kind: ${t.kind}, url: ${JSON.stringify(url)} }${found ? `   # ${foundText(found)}` : ''}`);
   }
   const http = targets.filter((t) => LOADABLE.has(t.kind)).map((t) => t.name);
