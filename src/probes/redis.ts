@@ -5,6 +5,7 @@ import { endpointOf } from '../protocols/network-errors.js';
 import { connectRedis, explainRedis, serverGreeting } from '../protocols/redis.js';
 import { parseInfo } from '../protocols/redis-info.js';
 import { judgeRedis, REDIS_METRICS } from './redis-judge.js';
+import { REDIS_ACCESS_METRICS, requiresPassword } from './redis-access.js';
 import { replicaLag } from './redis-replication.js';
 import { REDIS_BUS_METRICS, busSchema, probeBus, type BusReading } from './redis-bus.js';
 import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
@@ -89,6 +90,9 @@ async function run(target: RedisTarget, ctx: ProbeContext): Promise<ProbeOutcome
       });
     }
     const judged = judgeRedis({ before, info, pings, elapsedS, lag });
+    ctx.stage('connecting without credentials');
+    const access = await requiresPassword(target.url, { timeoutMs: Math.min(1000, ctx.timeoutMs), tlsVerify: target.tlsVerify });
+    if (access !== undefined) judged.measurements.push({ metric: 'auth_required', value: access, unit: 'count' });
     if (!target.bus) return judged;
     const budgetMs = Math.max(100, ctx.timeoutMs - (performance.now() - t0) - 50);
     const connect = () => connectRedis(target.url, { timeoutMs: budgetMs, tlsVerify: target.tlsVerify, name: 'validate-probe' });
@@ -128,7 +132,7 @@ export const redisProbe = defineProbe<RedisTarget>({
   summary:
     'Redis: PING samples, memory, clients, persistence, replication lag from offsets, CPU over the window; as a bus: pub/sub round trip, subscribers, stream consumer groups',
   schema,
-  metrics: { ...REDIS_METRICS, ...REDIS_BUS_METRICS },
+  metrics: { ...REDIS_METRICS, ...REDIS_ACCESS_METRICS, ...REDIS_BUS_METRICS },
   // As redis_exporter exports them, scraped under a job named like the target.
   promql: (_t, metric) =>
     ({

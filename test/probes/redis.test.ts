@@ -165,6 +165,18 @@ describe('redis probe against real redis-server instances', () => {
     expect(r.target).toBe(`redis://:***@127.0.0.1:${secured.port}`);
   });
 
+  it('says whether the server lets in a client without credentials, as redis-cli without a password finds', async () => {
+    const value = (r: ProbeResult) => r.measurements.find((m) => m.metric === 'auth_required')?.value;
+    const secure = await probeOne(target('redis', { url: secured.url }), 2000);
+    expect(await redisCli(secured.port, 'PING')).toMatch(/NOAUTH/);
+    expect(value(secure)).toBe(1);
+    // A password in the URL proves nothing when the server needs none: it still lets anyone in.
+    const open = await probeOne(target('redis', { url: `redis://:not-needed@127.0.0.1:${primary.port}` }), 2000);
+    expect(await redisCli(primary.port, 'PING')).toBe('PONG');
+    expect(value(open)).toBe(0);
+    expect(value(await probeOne(target('redis', { url: primary.url }), 2000))).toBe(0);
+  });
+
   it('a missing password says how to give one', async () => {
     const r = await probeOne(target('redis', { url: `redis://127.0.0.1:${secured.port}` }), 2000);
     expect(r.error).toBe(
