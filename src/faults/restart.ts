@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { duration } from '../fields/fields.js';
 import { runShell, shellFailure } from '../util/shell.js';
 import { defineFault } from './types.js';
+import { sleep } from '../util/sleep.js';
 
 const schema = z
   .strictObject({
@@ -58,17 +59,3 @@ export const restartFault = defineFault<RestartFault>({
       : { detail: `ran \`${f.stop}\`, ${f.downFor} ms down, then \`${f.start}\`` };
   },
 });
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
-  });
-}

@@ -6,6 +6,7 @@ import { Recorder } from './recorder.js';
 import { shardSchedule, shareOf, type ScheduleLike, type Shard } from './shard.js';
 import { toScenarioResult } from './to-result.js';
 import type { ConnectionFactory } from './types.js';
+import { sleep } from '../util/sleep.js';
 
 export type LoadModel =
   | { type: 'closed'; connections: number; durationMs?: number; requests?: number }
@@ -190,18 +191,4 @@ function emptyShare(o: MeasureOptions): ScenarioResult {
   const result = toScenarioResult(info, recorder, { eventLoopDelayP99Ms: 0, eventLoopDelayMaxMs: 0, maxRssMb: 0 });
   const why = `shard ${o.shard!.index}/${o.shard!.total} has no share of this load (its users or arrivals went to the other shards)`;
   return { ...result, status: 'skip', validity: 'VALID', invalidReason: undefined, measurements: [], notes: [why] };
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }

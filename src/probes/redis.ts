@@ -9,6 +9,7 @@ import { REDIS_ACCESS_METRICS, requiresPassword } from './redis-access.js';
 import { replicaLag } from './redis-replication.js';
 import { REDIS_BUS_METRICS, busSchema, probeBus, type BusReading } from './redis-bus.js';
 import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
+import { sleep } from '../util/sleep.js';
 
 const schema = z.strictObject({
   kind: z.literal('redis'),
@@ -21,19 +22,6 @@ const schema = z.strictObject({
   bus: busSchema.optional(),
 });
 export type RedisTarget = z.output<typeof schema>;
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 
 async function run(target: RedisTarget, ctx: ProbeContext): Promise<ProbeOutcome> {
   const at = endpointOf(target.url, 6379);
