@@ -64,26 +64,7 @@ export async function runFault(f: FaultConfig, ctx: ExperimentContext): Promise<
   const failingBefore = before.filter((r) => r.required && r.status === 'fail');
   if (failingBefore.length) {
     const error = `steady state not met before the fault, so it was not injected: ${failingBefore.map((r) => `${r.name} (${r.error})`).join('; ')}`;
-    return finish(
-      {
-        name: f.name,
-        type: f.fault.type,
-        action,
-        watched: f.watch,
-        status: 'fail',
-        error,
-        steadyBefore: false,
-        steadyAfter: false,
-        recovered: false,
-        recoveryMs: null,
-        disruptionSeen: false,
-        tookEffect: false,
-        affected: [],
-        isolated: true,
-        checks: 0,
-      },
-      t0,
-    );
+    return finish({ ...notInjected(f, 'fail', error), action }, t0);
   }
 
   ctx.say(`fault ${f.name}: about to ${action}; watching ${f.watch.join(', ')}`);
@@ -255,6 +236,27 @@ async function afterInterrupt(
   const error = `interrupted: ${down.join(', ')} left down${hint ? `; restore with: ${hint}` : '; check it by hand'}`;
   ctx.say(`fault ${f.name} ${error}`);
   return { status: 'fail', error, leftDown: down, restoreWith: hint };
+}
+
+/** An experiment that injected nothing (its steady state was not met, it was not run): nothing seen, nothing claimed. */
+export function notInjected(f: FaultConfig, status: 'fail' | 'skip', error: string): Omit<FaultResult, 'durationMs' | 'measurements'> {
+  return {
+    name: f.name,
+    type: f.fault.type,
+    action: '',
+    watched: f.watch,
+    status,
+    error,
+    steadyBefore: false,
+    steadyAfter: false,
+    recovered: false,
+    recoveryMs: null,
+    disruptionSeen: false,
+    tookEffect: false,
+    affected: [],
+    isolated: true,
+    checks: 0,
+  };
 }
 
 function finish(r: Omit<FaultResult, 'durationMs' | 'measurements'>, t0: number): FaultResult {

@@ -1,5 +1,5 @@
 import type { Config } from '../config/config.js';
-import { runFault, type FaultConfig } from '../faults/experiment.js';
+import { notInjected, runFault, type FaultConfig } from '../faults/experiment.js';
 import type { FaultResult } from '../results/fault-result.js';
 import type { PhaseResult } from '../results/result.js';
 import type { TargetBase } from '../fields/target.js';
@@ -50,24 +50,5 @@ export function runOneFault(
 
 /** A fault experiment not run: deliberately (no --chaos: its criteria are NOT RUN, not failed), or because what it needs did not run. */
 function skipped(f: FaultConfig, why: string, deliberately = false): FaultResult {
-  return {
-    ...(deliberately && { notRun: true }),
-    name: f.name,
-    type: f.fault.type,
-    action: '',
-    status: 'skip',
-    error: why,
-    watched: f.watch,
-    steadyBefore: false,
-    steadyAfter: false,
-    recovered: false,
-    recoveryMs: null,
-    disruptionSeen: false,
-    tookEffect: false,
-    affected: [],
-    isolated: true,
-    checks: 0,
-    durationMs: 0,
-    measurements: [],
-  };
+  return { ...(deliberately && { notRun: true }), ...notInjected(f, 'skip', why), durationMs: 0, measurements: [] };
 }
