@@ -29,6 +29,13 @@ export type WebSocketTarget = z.output<typeof schema>;
 async function run(target: WebSocketTarget, ctx: ProbeContext): Promise<ProbeOutcome> {
   const at = wsEndpoint(target.url);
   const measurements: Measurement[] = [];
+  const failed = (err: unknown): ProbeOutcome => ({
+    status: 'fail',
+    latencyMs: null,
+    error: err instanceof WebSocketError ? err.message : classifyError(err, at),
+    details: {},
+    measurements,
+  });
   const started = performance.now();
   // Its own waits end before the probe's deadline, so a missing pong is named as such, not as a timeout.
   const remaining = () => Math.round(Math.max(50, ctx.timeoutMs - (performance.now() - started) - 100));
@@ -43,13 +50,7 @@ async function run(target: WebSocketTarget, ctx: ProbeContext): Promise<ProbeOut
     });
   } catch (err) {
     if (ctx.signal.aborted) throw err;
-    return {
-      status: 'fail',
-      latencyMs: null,
-      error: err instanceof WebSocketError ? err.message : classifyError(err, at),
-      details: {},
-      measurements,
-    };
+    return failed(err);
   }
   const { ws, openMs } = opened;
   measurements.push({ metric: 'open_ms', value: openMs, unit: 'ms' });
@@ -72,13 +73,7 @@ async function run(target: WebSocketTarget, ctx: ProbeContext): Promise<ProbeOut
     return { status: 'pass', latencyMs, details: {}, measurements };
   } catch (err) {
     if (ctx.signal.aborted) throw err;
-    return {
-      status: 'fail',
-      latencyMs: null,
-      error: err instanceof WebSocketError ? err.message : classifyError(err, at),
-      details: {},
-      measurements,
-    };
+    return failed(err);
   } finally {
     ws.terminate();
   }
