@@ -37,7 +37,7 @@ function block(b: Block): string {
 }
 
 /** Sections shown open: what a go-live meeting reads first. Every other section is folded, one click away. */
-const OPEN = new Set(['Executive summary', 'Decision matrix']);
+const OPEN = ['Executive summary', 'Decision matrix'];
 
 /**
  * One self-contained page for the go-live meeting: the verdict, what blocks it (each with its fact), the
@@ -47,7 +47,7 @@ const OPEN = new Set(['Executive summary', 'Decision matrix']);
 export function render(report: Report, _opts: RenderOptions): string {
   const header = `<header class="${VERDICT_LOOK[report.verdict].tone}"><h1>${esc(report.platform)}: ${esc(report.verdict)}</h1><p>${esc(report.recommendation)}</p><p class="meta">${esc(report.startedAt)} · ${formatMs(report.durationMs)} · ${esc(report.source)}${report.aborted ? ' · run interrupted: partial report' : ''}</p></header>`;
   const sections = bySection(reportDocument(report));
-  const first = ['Executive summary', 'Decision matrix'].flatMap((t) => sections.filter((x) => x.title === t));
+  const first = OPEN.flatMap((t) => sections.filter((x) => x.title === t));
   const rest = sections.filter((x) => !first.includes(x));
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -82,7 +82,7 @@ function sectionHtml(s: Section): string {
   const body = s.blocks.map(block).join('\n');
   if (!s.head) return body;
   const aside = s.head.aside ? ` <small>${esc(s.head.aside)}</small>` : '';
-  if (OPEN.has(s.title)) return `<section><h2>${esc(s.title)}${aside}</h2>${body}</section>`;
+  if (OPEN.includes(s.title)) return `<section><h2>${esc(s.title)}${aside}</h2>${body}</section>`;
   return `<details><summary><h2>${esc(s.title)}${aside}</h2></summary>${body}</details>`;
 }
 

@@ -39,8 +39,9 @@ export function renderSummary(report: Report, opts: RenderOptions, c: ChalkInsta
     }
   }
   out.push('', c.bold('Sections'));
-  const sectionWidth = Math.min(30, Math.max(...sectionHeadlines(report).map((h) => h.section.length)));
-  for (const h of sectionHeadlines(report))
+  const headlines = sectionHeadlines(report);
+  const sectionWidth = Math.min(30, Math.max(...headlines.map((h) => h.section.length)));
+  for (const h of headlines)
     out.push(...hanging(`${paint(h.status, MARK[h.status])} ${h.section.padEnd(sectionWidth)}  `, h.text, width, sectionWidth + 4));
   if (report.followUps.length) {
     out.push('', c.bold('Follow-ups (not blocking)'));

@@ -75,24 +75,22 @@ function loadHeadline(results: ScenarioResult[]): string {
     .join(', ');
 }
 
-/** `3 experiments: 3 recovered, slowest 1.52 s (restart)`, and what did not take effect. */
+/** `3 experiments: 3 recovered, slowest 1.60 s (restart)`, and what did not take effect or was not isolated. */
 function faultHeadline(report: Report): string {
   const f = report.faults;
-  const notRun = f.filter((x) => x.notRun).length;
   const ran = f.filter((x) => !x.notRun);
   const recovered = ran.filter((x) => x.recovered && x.tookEffect);
   const slowest = recovered.reduce<(typeof f)[number] | undefined>(
     (w, x) => (!w || (x.recoveryMs ?? 0) > (w.recoveryMs ?? 0) ? x : w),
     undefined,
   );
-  return [
-    `${f.length} experiment${f.length === 1 ? '' : 's'}`,
-    notRun === f.length ? 'not run (give --chaos)' : `${recovered.length} recovered`,
+  const noEffect = ran.filter((x) => !x.tookEffect).length;
+  const leaked = ran.filter((x) => !x.isolated).length;
+  const facts = [
+    ran.length === 0 ? 'not run (give --chaos)' : `${recovered.length} recovered`,
     slowest && `slowest ${formatMs(slowest.recoveryMs)} (${slowest.name})`,
-    ran.filter((x) => !x.tookEffect).length && `${ran.filter((x) => !x.tookEffect).length} did not take effect`,
-    ran.filter((x) => !x.isolated).length && `${ran.filter((x) => !x.isolated).length} not isolated`,
-  ]
-    .filter(Boolean)
-    .join(', ')
-    .replace(/^(\d+ experiments?), /, '$1: ');
+    noEffect && `${noEffect} did not take effect`,
+    leaked && `${leaked} not isolated`,
+  ].filter(Boolean);
+  return `${f.length} experiment${f.length === 1 ? '' : 's'}: ${facts.join(', ')}`;
 }
