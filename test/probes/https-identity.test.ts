@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { certificateFor, pem, type Certificate } from '../helpers/certs.js';
+import { certificateFor, pem, selfSignedFor, type Certificate } from '../helpers/certs.js';
 import { runCli } from '../helpers/cli.js';
 
 /**
@@ -105,6 +105,24 @@ describe('https certificate expiry: warn from 21 days, block under 7 (the defaul
       /^TLS certificate expires in 5\.0 days \(\d{4}-\d\d-\d\d\): under the 7 days required; renew it before go-live$/,
     );
     expect(r.code).toBe(1);
+  });
+
+  it('a self-signed certificate is named so (issuer = subject, as openssl prints them); one from a CA is not', async () => {
+    const own = selfSignedFor(['IP:127.0.0.1']);
+    const s = await serve({ ...own, ca: own.cert });
+    served.push(s);
+    const subject = execFileSync('openssl', ['x509', '-noout', '-subject', '-issuer', '-in', own.cert], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
+    expect(subject[0].replace(/^subject=/, '')).toBe(subject[1].replace(/^issuer=/, ''));
+    const r = await runCli(['probe', '--format', 'json', '--http', `web=https://127.0.0.1:${s.port}/`], {
+      env: { NODE_EXTRA_CA_CERTS: own.cert },
+    });
+    const p = JSON.parse(r.stdout).probes[0];
+    expect(p.measurements.find((m: { metric: string }) => m.metric === 'tls_self_signed').value).toBe(1);
+    expect(p.details.self_signed_certificate).toBe(true);
+    const { p: signed } = await expiringIn(60);
+    expect(signed.measurements.find((m: { metric: string }) => m.metric === 'tls_self_signed').value).toBe(0);
   });
 
   it('15 days left: a warning, still GO; 60 days: nothing to say, and the protocol is shown', async () => {
