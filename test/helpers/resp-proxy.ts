@@ -3,7 +3,8 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 /**
  * A TCP proxy in front of a real Redis that misbehaves on purpose, as a bus on a bad day does: it
  * delivers some pub/sub messages twice (those whose payload starts with a sequence number `duplicate`
- * picks), and counts every message it delivered and every duplicate it added. Commands go to Redis
+ * picks), and counts every message it delivered and every duplicate it added; with `hold`, chosen
+ * connections are held a while before they reach Redis. Commands go to Redis
  * untouched; only what Redis pushes to subscribers is read, frame by frame (RESP2).
  */
 export interface DuplicatingProxy {
@@ -13,12 +14,27 @@ export interface DuplicatingProxy {
   close(): Promise<void>;
 }
 
-export async function duplicatingProxy(redisPort: number, duplicate: (seq: number) => boolean): Promise<DuplicatingProxy> {
+export async function duplicatingProxy(
+  redisPort: number,
+  duplicate: (seq: number) => boolean,
+  opts: { hold?: (firstBytes: string) => number } = {},
+): Promise<DuplicatingProxy> {
   const counts = { delivered: 0, duplicated: 0 };
   const sockets = new Set<Socket>();
+  // `hold`: how long a connection waits before it reaches Redis, from what its client sent first (ioredis
+  // names itself first: CLIENT SETNAME), as some clients meet a slow network or a far broker.
   const server: Server = createServer((client) => {
+    if (!opts.hold) return relay(client, Buffer.alloc(0));
+    client.once('data', (first: Buffer) => {
+      client.pause();
+      setTimeout(() => relay(client, first), opts.hold!(first.toString('latin1')));
+    });
+  });
+  function relay(client: Socket, first: Buffer) {
+    if (client.destroyed) return;
     const upstream = createConnection({ host: '127.0.0.1', port: redisPort });
     sockets.add(client).add(upstream);
+    if (first.length) upstream.write(first);
     client.pipe(upstream);
     let pending = Buffer.alloc(0);
     upstream.on('data', (chunk: Buffer) => {
@@ -48,7 +64,7 @@ export async function duplicatingProxy(redisPort: number, duplicate: (seq: numbe
     };
     client.on('error', end).on('close', end);
     upstream.on('error', end).on('close', end);
-  });
+  }
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as { port: number }).port;
   return {

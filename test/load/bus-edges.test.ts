@@ -160,6 +160,45 @@ describe('the bus numbers on a bad day', () => {
     }
   });
 
+  it('a fault during a bus scenario that is slow to connect lands in its traffic: its offset counts from when messages flow', async () => {
+    // The scenario's own clients (validate-bus-publisher, -subscriber) are held 1.5 s before they reach
+    // Redis; the probes' are not. The fault is due 300 ms into the scenario: long before its first message,
+    // if counted from when the scenario began.
+    const proxy = await duplicatingProxy(redis.port, () => false, {
+      hold: (first) => (/validate-bus-(publisher|subscriber)/.test(first) ? 1500 : 0),
+    });
+    let downUntil = 0;
+    const engine: Server = createServer((req, res) => {
+      if (req.url === '/chaos') {
+        downUntil = performance.now() + 300;
+        return res.writeHead(202).end();
+      }
+      res.writeHead(performance.now() < downUntil ? 503 : 200, { 'content-type': 'application/json' }).end('{"status":"healthy"}');
+    });
+    await new Promise<void>((r) => engine.listen(0, '127.0.0.1', () => r()));
+    const eng = `http://127.0.0.1:${(engine.address() as { port: number }).port}`;
+    try {
+      const file = config(
+        'slow-start.yaml',
+        `targets:\n  - { name: bus, kind: redis, url: "${proxy.url}", timeout: 5s, bus: { roundTrip: false } }\n  - { name: risk, kind: engine, url: "${eng}" }\nscenarios:\n` +
+          `  - { name: quotes, kind: bus, target: bus, channel: "md:slow", rate: 500, duration: 1s, timeout: 2s }\n` +
+          `faults:\n  - { name: risk-chaos, fault: { type: http-call, url: "${eng}/chaos" }, watch: [risk], during: quotes, at: 300ms, interval: 50ms }\n`,
+      );
+      const r = await runCli(['run', file, '--chaos', '--retries', '0', '--format', 'json']);
+      const report = JSON.parse(r.stdout);
+      const [quotes] = report.scenarios;
+      const [fault] = report.faults;
+      expect(quotes.delivery).toMatchObject({ published: 500, lost: 0 });
+      expect(fault.traffic, JSON.stringify(fault.unmeasured)).toMatchObject({ scenario: 'quotes' });
+      expect(fault.traffic.published).toBeGreaterThan(0);
+      expect(fault.unmeasured).toEqual({});
+    } finally {
+      engine.closeAllConnections();
+      engine.close();
+      await proxy.close();
+    }
+  });
+
   it('a message the bus delivers twice is counted, the very last one too: the proxy that duplicated them says how many', async () => {
     // 1,000 messages (seq 0 to 999); the proxy delivers every 100th twice, 999 (the last) among them.
     const proxy = await duplicatingProxy(redis.port, (seq) => seq % 100 === 99);
