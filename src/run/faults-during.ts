@@ -75,7 +75,7 @@ export async function withFaultsDuring<T>(
       r.measurements.push(...traffic.measurements);
       r.unmeasured = traffic.unmeasured;
     } else if (carriesTraffic) {
-      const why = `injected after the traffic of ${scenario} had ended (or never started): nothing of it went through the fault`;
+      const why = `injected after the traffic of ${scenario} had ended (or never started): nothing of it went through the fault; give it an at: well inside the scenario's duration, and check that the scenario ran`;
       r.unmeasured = Object.fromEntries(Object.keys(trafficMeasurements(undefined).unmeasured).map((k) => [k, why]));
     }
     faults.results.set(f.name, r);
