@@ -4,6 +4,7 @@ import type { TargetBase } from '../fields/target.js';
 import { probeKindOrUndefined } from '../probes/registry.js';
 import type { MetricSpec } from '../results/measurement.js';
 import { metricCatalog } from './catalog.js';
+import { securityCriteria } from './security-criteria.js';
 import type { PathIssue } from './cross-check.js';
 import type { View } from './view.js';
 import type { Path } from './locate.js';
@@ -67,6 +68,7 @@ export function compileCriteria(
   if (view.targets.length > 0 || view.scenarios.length === 0) implied.push(REQUIRED_PROBES_CRITERION);
   if (view.scenarios.length > 0) implied.push(VALID_LOAD_CRITERION, ERROR_BUDGET_CRITERION);
   if (names.faults.size > 0) implied.push(FAULTS_PASS_CRITERION);
+  implied.push(...securityCriteria(view, issues).map(({ path, ...c }) => ({ ...c, location: where(path) })));
   for (const x of view.scenarios)
     implied.push(...(x.kind.impliedCriteria?.(x.spec) ?? []).map((c) => ({ ...c, location: where(['scenarios', x.index]) })));
   const criteria: Criterion[] = [];

@@ -3,7 +3,7 @@ import { PROBES } from '../probes/registry.js';
 import { SCENARIOS } from '../scenarios/registry.js';
 import { FAULTS } from '../faults/registry.js';
 import { FORMAT_NAMES } from '../reports/formats.js';
-import { duration, name } from '../fields/fields.js';
+import { duration, name, security } from '../fields/fields.js';
 
 const phase = z.union([name, z.strictObject({ name, description: z.string().optional() })]);
 
@@ -78,6 +78,7 @@ export const configSchema = z.strictObject({
       concurrency: z.number().int().min(1).max(256).default(16).meta({ description: 'Probes in flight at once' }),
     })
     .default({ timeout: 2000, concurrency: 16 }),
+  security: security.optional().meta({ description: "What every target that can tell must refuse (a target's own security overrides it)" }),
   phases: z.array(phase).default([]).meta({ description: 'Ordered phases; when one fails, later ones are skipped' }),
   targets: z.array(target).default([]),
   scenarios: z.array(scenario).default([]).meta({ description: 'Load scenarios, run in order after every phase passed' }),

@@ -1,6 +1,6 @@
 import type { CriterionSpec } from '../criteria/compile.js';
 import type { FaultConfig } from '../faults/experiment.js';
-import type { TargetBase } from '../fields/target.js';
+import type { Security, TargetBase } from '../fields/target.js';
 import { probeKindOrUndefined } from '../probes/registry.js';
 import { SCENARIOS } from '../scenarios/registry.js';
 import { FAULTS } from '../faults/registry.js';
@@ -13,6 +13,8 @@ import type { RawConfig } from './schema.js';
 export interface View {
   /** defaults.timeout, for checks that compare a target's fields with its timeout. */
   timeoutMs: number;
+  /** Top-level security: what every target that can tell must refuse. */
+  security?: Security;
   /** `parsed`: the fault's own fields as its type's schema made them, when they passed it (its own rules need them). */
   faults: {
     spec: Pick<FaultConfig, 'name' | 'watch' | 'fault' | 'during'> & { recoveryTimeout?: number };
@@ -29,6 +31,7 @@ export interface View {
 export function viewOf(raw: RawConfig): View {
   return {
     timeoutMs: raw.defaults.timeout,
+    security: raw.security,
     targets: raw.targets.map((t, index) => ({ ...t, index })),
     scenarios: raw.scenarios.map((spec, index) => ({ spec, kind: SCENARIOS.find((k) => k.kind === spec.kind)!, index })),
     faults: raw.faults.map((spec, index) => ({ spec, index, parsed: spec.fault })),

@@ -73,6 +73,21 @@ export function urlProblem(v: string, schemes: string[]): string | undefined {
   return schemes.includes(u.protocol.replace(/:$/, '')) ? undefined : 'scheme';
 }
 
+/**
+ * What a target must refuse: clients without credentials (`auth`), clients in the clear (`tls`). Each
+ * `required` becomes a criterion on the target's `auth_required` / `tls_enabled` (and `tls_required`
+ * where the protocol can tell), so an open Redis or a plaintext PostgreSQL is a NO-GO with its reason.
+ */
+export const security = z
+  .strictObject({
+    auth: z.enum(['required', 'optional']).optional().meta({ description: 'required: clients without credentials must be refused' }),
+    tls: z
+      .enum(['required', 'optional'])
+      .optional()
+      .meta({ description: 'required: the target must speak TLS and refuse clients in the clear' }),
+  })
+  .meta({ description: 'What the target must refuse; top-level security sets it for every target that can tell' });
+
 /** The fields every target kind shares. Kinds extend this with `kind: z.literal(...)` and their own fields. */
 export function targetBase(schemes: string[]) {
   return {
@@ -81,6 +96,7 @@ export function targetBase(schemes: string[]) {
     required: z.boolean().default(true).meta({ description: 'When false, a failure is reported but does not alone make NO-GO' }),
     phase: z.string().optional().meta({ description: 'Name of the phase this target belongs to' }),
     timeout: duration.optional().meta({ description: 'Overrides defaults.timeout for this target' }),
+    security: security.optional(),
     metrics: z.record(z.string(), z.string().min(1)).optional().meta({
       description:
         "For validate alerts: PromQL giving a measurement in production, in its unit, e.g. latency_ms: 1000 * histogram_quantile(0.99, ...); $target is the target's name",

@@ -1,3 +1,9 @@
+/** What a target must refuse (the config's `security`). */
+export interface Security {
+  auth?: 'required' | 'optional';
+  tls?: 'required' | 'optional';
+}
+
 /** Fields every target has, whatever its kind. */
 export interface TargetBase {
   name: string;
@@ -7,6 +13,8 @@ export interface TargetBase {
   phase?: string;
   /** Per-target timeout in ms (defaults.timeout when absent). */
   timeout?: number;
+  /** What it must refuse; see `security` in fields.ts. */
+  security?: Security;
   /** PromQL giving each of its measurements in production, in the measurement's unit (for `validate alerts`). */
   metrics?: Record<string, string>;
 }

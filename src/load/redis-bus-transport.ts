@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { endpointOf } from '../protocols/network-errors.js';
-import { explainRedis } from '../protocols/redis.js';
+import { explainRedis, quietPasswordNotice } from '../protocols/redis.js';
 import { seqOf, type BusTransport } from './bus-transport.js';
 
 /**
@@ -10,6 +10,7 @@ import { seqOf, type BusTransport } from './bus-transport.js';
  */
 async function client(url: string, name: string, timeoutMs: number): Promise<Redis> {
   const { Redis } = await import('ioredis');
+  quietPasswordNotice();
   const c = new Redis(url, {
     connectionName: name,
     connectTimeout: timeoutMs,

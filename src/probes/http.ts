@@ -6,7 +6,7 @@ import { SPEAKS_TLS, speaksTls } from '../protocols/http/speaks-tls.js';
 import type { Measurement, MetricSpec } from '../results/measurement.js';
 import { classifyError, endpointOf } from '../protocols/network-errors.js';
 import { fetchCapped, jsonOf, type FetchResult } from '../protocols/http/fetch.js';
-import { CERTIFICATE_METRICS, certificateField, judgeCertificate } from './http-certificate.js';
+import { CERTIFICATE_METRICS, certificateField, judgeCertificate } from './tls-posture.js';
 import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
 
 /** Fields shared by `http` and `engine` targets. */
@@ -41,7 +41,16 @@ export const httpMetrics: Record<string, MetricSpec> = {
   first_response_ms: { unit: 'ms', aggregate: 'max', label: 'first response' },
   body_bytes: { unit: 'bytes', aggregate: 'max', label: 'body' },
   ...CERTIFICATE_METRICS,
+  // https only: how long browsers must keep to https (Strict-Transport-Security max-age); 0 without the header.
+  hsts_max_age_s: { unit: 'seconds', aggregate: 'min', label: 'HSTS max-age' },
 };
+
+/** max-age of a Strict-Transport-Security header (RFC 6797); 0 when absent or unreadable, as a browser treats it. */
+export function hstsMaxAge(header: string | string[] | undefined): number {
+  const first = Array.isArray(header) ? header[0] : header;
+  const m = /(?:^|;)\s*max-age\s*=\s*"?(\d+)"?\s*(?:;|$)/i.exec(first ?? '');
+  return m ? Number(m[1]) : 0;
+}
 
 /**
  * An HTTP service in production as Prometheus usually sees it: `up` for its scrape job, and the request
@@ -105,7 +114,10 @@ export async function runHttp(
   if (!statusMatches(res.status, target.expect.status))
     problems.push(`HTTP ${res.status}, expected ${describeExpected(target.expect.status)}`);
   problems.push(...(bodyChecker(target.expect)?.(res.body, res.truncated) ?? []));
-  if (res.tls) judgeCertificate(res.tls, target.certificate, outcome);
+  if (res.tls) {
+    judgeCertificate(res.tls, target.certificate, outcome);
+    outcome.measurements.push({ metric: 'hsts_max_age_s', value: hstsMaxAge(res.headers['strict-transport-security']), unit: 'seconds' });
+  } else outcome.measurements.push({ metric: 'tls_enabled', value: 0, unit: 'count' });
   if (inspect) inspect(jsonOf(res.body), outcome);
   if (problems.length > 0) {
     outcome.error = [outcome.status === 'fail' ? outcome.error : undefined, ...problems].filter(Boolean).join('; ');

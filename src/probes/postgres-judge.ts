@@ -25,7 +25,17 @@ SELECT current_setting('server_version') AS version,
        CASE WHEN pg_is_in_recovery() THEN
          CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
               ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp()) END
-       END::float8 AS replay_lag_s`;
+       END::float8 AS replay_lag_s,
+       current_setting('archive_mode') AS archive_mode,
+       a.failed_count::int AS archive_failed_count,
+       extract(epoch FROM now() - a.last_archived_time)::float8 AS last_archive_age_s,
+       coalesce(a.last_failed_time > coalesce(a.last_archived_time, '-infinity'), false) AS archive_failing,
+       a.last_failed_wal,
+       (SELECT string_agg(slot_name, ',' ORDER BY slot_name) FROM pg_replication_slots WHERE NOT active) AS inactive_slots,
+       CASE WHEN NOT pg_is_in_recovery() THEN
+         (SELECT coalesce(max(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)), 0) FROM pg_replication_slots WHERE NOT active)
+       END::float8 AS slot_retained_bytes
+FROM pg_stat_archiver a`;
 
 export interface StateRow {
   version: string;
@@ -42,6 +52,14 @@ export interface StateRow {
   wal_sender: string | null;
   replay_lag_bytes: number | null;
   replay_lag_s: number | null;
+  archive_mode: string;
+  archive_failed_count: number;
+  last_archive_age_s: number | null;
+  archive_failing: boolean;
+  last_failed_wal: string | null;
+  /** Names, comma-separated: slots no consumer reads, which hold WAL on the primary until one does. */
+  inactive_slots: string | null;
+  slot_retained_bytes: number | null;
 }
 
 export function judgePostgres(row: StateRow, o: { connectMs: number; queryMs: number; longTransactionWarnMs: number }): ProbeOutcome {
@@ -63,6 +81,7 @@ export function judgePostgres(row: StateRow, o: { connectMs: number; queryMs: nu
 
   const warnings: string[] = [];
   const unmeasured: Record<string, string> = {};
+  judgeArchiving(row, put, warnings, unmeasured);
   if (row.in_recovery) {
     if (!row.wal_receiver) {
       // Replay stops with nothing to replay, so receive = replay and the lag would read 0: it is unknown.
@@ -94,4 +113,36 @@ export function judgePostgres(row: StateRow, o: { connectMs: number; queryMs: nu
     measurements: m,
     unmeasured,
   };
+}
+
+/**
+ * Backups by WAL archiving (what point-in-time recovery needs): whether it is on, failing (the last
+ * failure is newer than the last success, as pg_stat_archiver tells), how old the newest archived segment
+ * is, and replication slots nobody reads, which keep WAL on the primary's disk until it fills.
+ */
+function judgeArchiving(
+  row: StateRow,
+  put: (metric: string, value: number | null | undefined, unit: Unit) => void,
+  warnings: string[],
+  unmeasured: Record<string, string>,
+): void {
+  const on = row.archive_mode === 'on' || row.archive_mode === 'always';
+  put('wal_archiving', on ? 1 : 0, 'count');
+  put('archive_failed_count', row.archive_failed_count, 'count');
+  put('archive_failing', row.archive_failing ? 1 : 0, 'count');
+  if (row.last_archive_age_s !== null) put('last_archive_age_s', row.last_archive_age_s, 'seconds');
+  else unmeasured.last_archive_age_s = on ? 'no WAL segment has been archived yet' : 'WAL archiving is off (archive_mode)';
+  const slots = row.inactive_slots ? row.inactive_slots.split(',') : [];
+  put('inactive_slots', slots.length, 'count');
+  if (row.slot_retained_bytes !== null) put('slot_retained_wal_bytes', row.slot_retained_bytes, 'bytes');
+  if (row.archive_failing)
+    warnings.push(
+      `WAL archiving is failing: ${row.archive_failed_count} failed, the last on segment ${row.last_failed_wal}` +
+        (row.last_archive_age_s === null ? '; none archived yet' : `; the newest archived is ${Math.round(row.last_archive_age_s)} s old`),
+    );
+  if (slots.length)
+    warnings.push(
+      `replication slot${slots.length > 1 ? 's' : ''} ${slots.slice(0, 3).join(', ')} not in use: WAL is kept for ${slots.length > 1 ? 'them' : 'it'}` +
+        (row.slot_retained_bytes ? ` (${Math.round(row.slot_retained_bytes / 1048576)} MiB)` : ''),
+    );
 }

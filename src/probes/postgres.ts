@@ -4,11 +4,14 @@ import type { MetricSpec } from '../results/measurement.js';
 import { endpointOf } from '../protocols/network-errors.js';
 import { connectPostgres, explainPostgres } from '../protocols/postgres.js';
 import { judgePostgres, STATE_SQL, type StateRow } from './postgres-judge.js';
+import { POSTGRES_ACCESS_METRICS, readPostgresAccess } from './postgres-access.js';
+import { CERTIFICATE_METRICS, certificateField, readTlsPosture } from './tls-posture.js';
 import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
 
 const schema = z.strictObject({
   kind: z.literal('postgres'),
   ...targetBase(['postgres', 'postgresql']),
+  certificate: certificateField,
   longTransactionWarn: duration.default(300_000).meta({ description: 'A transaction open longer than this makes the probe warn' }),
 });
 export type PostgresTarget = z.output<typeof schema>;
@@ -29,6 +32,15 @@ const metrics: Record<string, MetricSpec> = {
   // A replica only: how far its replay trails what it received, in time and bytes.
   replication_lag_s: { unit: 'seconds', aggregate: 'max', label: 'replication lag' },
   replication_lag_bytes: { unit: 'bytes', aggregate: 'max', label: 'replication lag (bytes)' },
+  wal_archiving: { unit: 'count', aggregate: 'min', label: 'WAL archiving on' },
+  // Failures since the statistics were reset; archive_failing says whether the latest attempt failed.
+  archive_failed_count: { unit: 'count', aggregate: 'sum', label: 'failed archives' },
+  archive_failing: { unit: 'count', aggregate: 'sum', label: 'archiving failing' },
+  last_archive_age_s: { unit: 'seconds', aggregate: 'max', label: 'newest archived WAL age' },
+  inactive_slots: { unit: 'count', aggregate: 'sum', label: 'unused replication slots' },
+  slot_retained_wal_bytes: { unit: 'bytes', aggregate: 'max', label: 'WAL held by unused slots' },
+  ...POSTGRES_ACCESS_METRICS,
+  ...CERTIFICATE_METRICS,
 };
 
 async function run(target: PostgresTarget, ctx: ProbeContext): Promise<ProbeOutcome> {
@@ -51,7 +63,14 @@ async function run(target: PostgresTarget, ctx: ProbeContext): Promise<ProbeOutc
       return { status: 'pass', latencyMs: queryMs, details: {}, measurements: [{ metric: 'query_ms', value: queryMs, unit: 'ms' }] };
     ctx.stage('reading server state');
     const row = (await client.query(STATE_SQL)).rows[0] as StateRow;
-    return judgePostgres(row, { connectMs, queryMs, longTransactionWarnMs: target.longTransactionWarn });
+    const outcome = judgePostgres(row, { connectMs, queryMs, longTransactionWarnMs: target.longTransactionWarn });
+    ctx.stage('reading the TLS certificate');
+    const budgetMs = Math.max(100, Math.min(1000, ctx.timeoutMs / 2));
+    await readTlsPosture(target.url, 'postgres', { defaultPort: 5432, bounds: target.certificate, budgetMs }, outcome);
+    ctx.stage('connecting without a password, and without TLS');
+    const tlsOffered = outcome.measurements.some((m) => m.metric === 'tls_enabled' && m.value === 1);
+    await readPostgresAccess(target.url, { timeoutMs: budgetMs, tlsOffered }, outcome);
+    return outcome;
   } catch (err) {
     if (ctx.signal.aborted) throw err;
     return { status: 'fail', latencyMs: null, error: explainPostgres(err, at), details: {}, measurements: [] };

@@ -6,10 +6,12 @@ import { connectRedis, explainRedis, serverGreeting } from '../protocols/redis.j
 import { parseInfo } from '../protocols/redis-info.js';
 import { judgeRedis, REDIS_METRICS } from './redis-judge.js';
 import { REDIS_ACCESS_METRICS, requiresPassword } from './redis-access.js';
+import { readPersistence, REDIS_PERSISTENCE_METRICS } from './redis-persistence.js';
 import { replicaLag } from './redis-replication.js';
 import { REDIS_BUS_METRICS, busSchema, probeBus, type BusReading } from './redis-bus.js';
 import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
 import { sleep } from '../util/sleep.js';
+import { CERTIFICATE_METRICS, certificateField, readTlsPosture } from './tls-posture.js';
 
 const schema = z.strictObject({
   kind: z.literal('redis'),
@@ -19,6 +21,7 @@ const schema = z.strictObject({
     .default(300)
     .meta({ description: 'Time the samples are spread over; CPU % is measured across it. Must be shorter than the timeout' }),
   tlsVerify: z.boolean().default(true),
+  certificate: certificateField,
   bus: busSchema.optional(),
 });
 export type RedisTarget = z.output<typeof schema>;
@@ -78,9 +81,23 @@ async function run(target: RedisTarget, ctx: ProbeContext): Promise<ProbeOutcome
       });
     }
     const judged = judgeRedis({ before, info, pings, elapsedS, lag });
+    ctx.stage('reading the save schedule');
+    const kept = await readPersistence(client, info);
+    judged.measurements.push(...kept.measurements);
+    Object.assign(judged.details, kept.details);
+    judged.unmeasured = { ...judged.unmeasured, ...kept.unmeasured };
     ctx.stage('connecting without credentials');
     const access = await requiresPassword(target.url, { timeoutMs: Math.min(1000, ctx.timeoutMs), tlsVerify: target.tlsVerify });
     if (access !== undefined) judged.measurements.push({ metric: 'auth_required', value: access, unit: 'count' });
+    if (access === 0 && new URL(target.url).password) {
+      judged.warnings = [...(judged.warnings ?? []), 'the password in the URL is not needed: this Redis lets in clients without one'];
+      if (judged.status === 'pass') judged.status = 'warn';
+    }
+    if (target.url.startsWith('rediss:')) {
+      ctx.stage('reading the TLS certificate');
+      const budgetMs = Math.max(100, Math.min(1000, ctx.timeoutMs - (performance.now() - t0)));
+      await readTlsPosture(target.url, 'direct', { defaultPort: 6379, bounds: target.certificate, budgetMs }, judged);
+    } else judged.measurements.push({ metric: 'tls_enabled', value: 0, unit: 'count' });
     if (!target.bus) return judged;
     const budgetMs = Math.max(100, ctx.timeoutMs - (performance.now() - t0) - 50);
     const connect = () => connectRedis(target.url, { timeoutMs: budgetMs, tlsVerify: target.tlsVerify, name: 'validate-probe' });
@@ -120,7 +137,7 @@ export const redisProbe = defineProbe<RedisTarget>({
   summary:
     'Redis: PING samples, memory, clients, persistence, replication lag from offsets, CPU over the window; as a bus: pub/sub round trip, subscribers, stream consumer groups',
   schema,
-  metrics: { ...REDIS_METRICS, ...REDIS_ACCESS_METRICS, ...REDIS_BUS_METRICS },
+  metrics: { ...REDIS_METRICS, ...REDIS_PERSISTENCE_METRICS, ...REDIS_ACCESS_METRICS, ...CERTIFICATE_METRICS, ...REDIS_BUS_METRICS },
   // As redis_exporter exports them, scraped under a job named like the target.
   promql: (_t, metric) =>
     ({
@@ -130,6 +147,8 @@ export const redisProbe = defineProbe<RedisTarget>({
         '100 * redis_memory_used_bytes{job="$target"} / (redis_memory_max_bytes{job="$target"} > 0 or redis_total_system_memory_bytes{job="$target"})',
       cpu_pct: '100 * (rate(redis_cpu_sys_seconds_total{job="$target"}[1m]) + rate(redis_cpu_user_seconds_total{job="$target"}[1m]))',
       connected_clients: 'redis_connected_clients{job="$target"}',
+      rdb_last_save_age_s: 'time() - redis_rdb_last_save_timestamp_seconds{job="$target"}',
+      aof_enabled: 'redis_aof_enabled{job="$target"}',
     })[metric],
   check(t, { timeoutMs }) {
     if (t.samples > 1 && t.window >= timeoutMs) {

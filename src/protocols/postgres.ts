@@ -31,7 +31,14 @@ export function explainPostgres(err: unknown, at: Endpoint): string {
  */
 export async function connectPostgres(
   url: string,
-  o: { timeoutMs: number; application: string; signal?: AbortSignal; stage?(s: string): void },
+  o: {
+    timeoutMs: number;
+    application: string;
+    signal?: AbortSignal;
+    stage?(s: string): void;
+    /** Asked only if the server wants a password: the URL's (or PGPASSWORD) otherwise. */
+    password?: () => string;
+  },
 ): Promise<Client> {
   const { default: pg } = await import('pg');
   const client = new pg.Client({
@@ -40,6 +47,7 @@ export async function connectPostgres(
     query_timeout: o.timeoutMs,
     statement_timeout: o.timeoutMs,
     application_name: o.application,
+    ...(o.password && { password: o.password }),
   });
   client.on('error', () => undefined); // a dropped connection is reported by the awaited query
   const internal = client as unknown as { connection?: { stream?: NodeJS.EventEmitter & { destroy(): void } } };

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -93,11 +93,25 @@ function stopper(proc: ChildProcess, dir: string): () => Promise<void> {
   };
 }
 
-export async function startCluster(settings: Record<string, string | number> = {}): Promise<Cluster> {
+export interface ClusterOptions {
+  /** pg_hba.conf as a whole (the default: trust, replication allowed from 127.0.0.1). */
+  hba?: string;
+  /** Files copied into the data directory, owned by postgres, mode 0600 (ssl_cert_file, ssl_key_file). */
+  files?: Record<string, string>;
+}
+
+export async function startCluster(settings: Record<string, string | number> = {}, opts: ClusterOptions = {}): Promise<Cluster> {
   const dir = privateDir();
   const data = join(dir, 'data');
   execFileSync(join(BIN, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync'], { ...asPostgres(), stdio: 'ignore' });
-  appendFileSync(join(data, 'pg_hba.conf'), 'host replication all 127.0.0.1/32 trust\n');
+  if (opts.hba) writeFileSync(join(data, 'pg_hba.conf'), opts.hba);
+  else appendFileSync(join(data, 'pg_hba.conf'), 'host replication all 127.0.0.1/32 trust\n');
+  const { uid, gid } = asPostgres();
+  for (const [name, from] of Object.entries(opts.files ?? {})) {
+    copyFileSync(from, join(data, name));
+    chownSync(join(data, name), uid, gid);
+    chmodSync(join(data, name), 0o600);
+  }
   const port = await freePort();
   const proc = startServer(data, port, { wal_level: 'replica', max_wal_senders: 5, fsync: 'off', ...settings });
   const cluster = {

@@ -159,6 +159,49 @@ describe('redis probe against real redis-server instances', () => {
     expect(value(r, 'rdb_last_save_ok')).toBe(0);
   });
 
+  it('says whether the data survives a restart, as redis-cli INFO persistence and CONFIG GET save say', async () => {
+    const kept = await startRedis({ extra: ['--save', '3600 1', '--appendonly', 'yes'] });
+    const c = new Redis(kept.port, '127.0.0.1');
+    await c.set('a', '1');
+    await c.set('b', '2');
+    c.disconnect();
+    const r = await probeOne(target('redis', { url: kept.url }), 2000);
+    const info = await redisCli(kept.port, 'INFO', 'persistence');
+    const field = (k: string) => Number(new RegExp(`^${k}:(\\d+)`, 'm').exec(info)![1]);
+    const serverNowS = Number(/^server_time_usec:(\d+)/m.exec(await redisCli(kept.port, 'INFO', 'server'))![1]) / 1e6;
+    await kept.stop();
+    expect(field('aof_enabled')).toBe(1);
+    expect(value(r, 'aof_enabled')).toBe(1);
+    expect(value(r, 'rdb_enabled')).toBe(1);
+    expect(value(r, 'persistence_enabled')).toBe(1);
+    expect(r.details.persistence).toBe('rdb+aof');
+    expect(value(r, 'rdb_changes_since_last_save')).toBe(field('rdb_changes_since_last_save'));
+    expect(value(r, 'rdb_changes_since_last_save')).toBeGreaterThanOrEqual(2);
+    // The age as the server's own clock gives it: it only grew between the probe and redis-cli.
+    const age = serverNowS - field('rdb_last_save_time');
+    expect(value(r, 'rdb_last_save_age_s')).toBeLessThanOrEqual(age);
+    expect(value(r, 'rdb_last_save_age_s')).toBeGreaterThan(age - 5);
+
+    // The test servers keep nothing (--save '' --appendonly no): a restart loses everything.
+    const none = await probeOne(target('redis', { url: primary.url }), 2000);
+    expect(await redisCli(primary.port, 'CONFIG', 'GET', 'save')).toBe('save');
+    expect(value(none, 'persistence_enabled')).toBe(0);
+    expect(none.details.persistence).toBe('none');
+  });
+
+  it('leaves the save schedule unknown, never off, when CONFIG is renamed away', async () => {
+    const locked = await startRedis({ extra: ['--rename-command', 'CONFIG', ''] });
+    const r = await probeOne(target('redis', { url: locked.url }), 2000);
+    await locked.stop();
+    expect(r.status).toBe('pass');
+    expect(value(r, 'rdb_enabled')).toBeUndefined();
+    expect(value(r, 'persistence_enabled')).toBeUndefined();
+    expect(r.unmeasured?.persistence_enabled).toMatch(
+      /^CONFIG GET save was refused \(.*unknown command.*\): whether RDB snapshots are scheduled is unknown$/i,
+    );
+    expect(value(r, 'aof_enabled')).toBe(0);
+  });
+
   it('authenticates with the password from the URL', async () => {
     const r = await probeOne(target('redis', { url: secured.url }), 2000);
     expect(r.status).toBe('pass');

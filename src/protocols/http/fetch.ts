@@ -1,5 +1,8 @@
 import { isIP, connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect } from 'node:tls';
+import { tlsFacts, type TlsFacts } from '../tls-handshake.js';
+
+export type { TlsFacts };
 import type { Dispatcher } from 'undici';
 
 export interface FetchOptions {
@@ -36,15 +39,6 @@ export interface FetchResult {
   warmMs?: number;
   /** Connect + TLS + first request: what a one-shot client sees. */
   totalMs: number;
-}
-
-export interface TlsFacts {
-  protocol: string;
-  cipher: string;
-  /** When the server's certificate stops being valid (Unix time, ms). */
-  expiresAt: number;
-  /** Its issuer is its subject: no CA vouches for it. */
-  selfSigned: boolean;
 }
 
 /**
@@ -210,15 +204,4 @@ export function jsonOf(body: Buffer): unknown {
   } catch {
     return undefined;
   }
-}
-
-function tlsFacts(s: TLSSocket): TlsFacts {
-  const cert = s.getPeerCertificate();
-  const name = (x: object | undefined) => JSON.stringify(x ?? {});
-  return {
-    protocol: s.getProtocol() ?? 'unknown',
-    cipher: s.getCipher()?.name ?? 'unknown',
-    expiresAt: Date.parse(cert.valid_to),
-    selfSigned: name(cert.subject) === name(cert.issuer),
-  };
 }
