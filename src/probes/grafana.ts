@@ -6,6 +6,7 @@ import { NotPrometheusError, prometheusApi } from '../protocols/prometheus-api.j
 import type { LabelValues, Measurement, MetricSpec } from '../results/measurement.js';
 import type { AlertSeen } from '../results/result.js';
 import { readAlerts } from './prometheus-alerts.js';
+import { ANONYMOUS_ACCESS_METRICS, readAnonymousAccess } from './http-access.js';
 import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
 
 const schema = z.strictObject({
@@ -24,6 +25,7 @@ const schema = z.strictObject({
 export type GrafanaTarget = z.output<typeof schema>;
 
 const metrics: Record<string, MetricSpec> = {
+  ...ANONYMOUS_ACCESS_METRICS,
   database_ok: { unit: 'count', aggregate: 'min', label: 'database ok' },
   datasources_total: { unit: 'count', aggregate: 'sum', label: 'datasources' },
   datasources_unhealthy: { unit: 'count', aggregate: 'sum', label: 'datasources unhealthy', headline: true },
@@ -71,7 +73,16 @@ async function run(target: GrafanaTarget, ctx: ProbeContext): Promise<ProbeOutco
         ...fail(`Grafana is not healthy: /api/health answered HTTP ${health.status}, database "${String(h.database)}"`, m),
         details,
       };
-    if (ctx.liveness || !target.token) return { status: 'pass', latencyMs: health.totalMs, details, measurements: m };
+    if (ctx.liveness) return { status: 'pass', latencyMs: health.totalMs, details, measurements: m };
+    const access: ProbeOutcome = { status: 'pass', latencyMs: health.totalMs, details, measurements: m };
+    // /api/health answers everyone; a search is what anonymous access (auth.anonymous) opens or not.
+    await readAnonymousAccess(
+      target.url,
+      '/api/search?limit=1',
+      { tlsVerify: target.tlsVerify, ctx, budgetMs: Math.min(1000, ctx.timeoutMs) },
+      access,
+    );
+    if (!target.token) return access;
     const warnings: string[] = [];
     const labelValues: LabelValues = {};
     let alerts: AlertSeen[] = [];
@@ -101,6 +112,7 @@ async function run(target: GrafanaTarget, ctx: ProbeContext): Promise<ProbeOutco
       measurements: m,
       labelValues,
       alerts,
+      unmeasured: access.unmeasured,
     };
   } catch (err) {
     if (ctx.signal.aborted) throw err;

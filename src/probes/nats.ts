@@ -8,6 +8,7 @@ import { connectNats, explainNats, NATS_PORT } from '../protocols/nats.js';
 import type { Measurement } from '../results/measurement.js';
 import { median } from '../util/median.js';
 import { BUS_METRICS } from './bus-metrics.js';
+import { CERTIFICATE_METRICS, certificateField, readTlsPosture } from './tls-posture.js';
 import { busRoundTrip } from './bus-round-trip.js';
 import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
 
@@ -20,6 +21,7 @@ import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
 const schema = z.strictObject({
   kind: z.literal('nats'),
   ...targetBase(['nats']),
+  certificate: certificateField,
   samples: z.number().int().min(1).max(100).default(5).meta({ description: 'PING round trips and pub/sub messages to sample' }),
   consumers: z
     .array(z.strictObject({ stream: z.string().min(1), consumer: z.string().min(1) }))
@@ -69,6 +71,15 @@ async function run(target: NatsTarget, ctx: ProbeContext): Promise<ProbeOutcome>
       ...(info.server_name !== info.server_id && { server: info.server_name }),
       jetstream: Boolean(info.jetstream),
     };
+    // The server's INFO says who it lets in: every client it greets reads the same.
+    out.measurements.push(
+      { metric: 'auth_required', value: info.auth_required ? 1 : 0, unit: 'count' },
+      { metric: 'tls_required', value: info.tls_required ? 1 : 0, unit: 'count' },
+    );
+    if (info.tls_required || (info as { tls_available?: boolean }).tls_available) {
+      const budgetMs = Math.max(100, Math.min(1000, ctx.timeoutMs - (performance.now() - t0)));
+      await readTlsPosture(target.url, 'nats', { defaultPort: NATS_PORT, bounds: target.certificate, budgetMs }, out);
+    } else out.measurements.push({ metric: 'tls_enabled', value: 0, unit: 'count' });
     ctx.stage(`waiting for ${target.samples} pub/sub round trip(s)`);
     // Lost messages are waited for with half of what is left, so the readings after it still fit in the timeout.
     const budgetMs = Math.max(50, (ctx.timeoutMs - (performance.now() - t0)) / 2);
@@ -195,7 +206,14 @@ export const natsProbe = defineProbe<NatsTarget>({
   summary:
     'NATS: PING round trips, a core pub/sub round trip, subscribers by subject (from the monitoring endpoint), JetStream consumers (not yet delivered, not yet acknowledged)',
   schema,
-  metrics: { ping_ms: { unit: 'ms', aggregate: 'max', label: 'PING', headline: true }, ...BUS_METRICS },
+  metrics: {
+    ping_ms: { unit: 'ms', aggregate: 'max', label: 'PING', headline: true },
+    // From the server's INFO: 1 when it refuses clients without credentials, or in the clear.
+    auth_required: { unit: 'count', aggregate: 'min', label: 'credentials required' },
+    tls_required: { unit: 'count', aggregate: 'min', label: 'plaintext refused' },
+    ...CERTIFICATE_METRICS,
+    ...BUS_METRICS,
+  },
   check: (t) =>
     t.subjects.length && !t.monitor
       ? [

@@ -12,6 +12,7 @@ import { classifyError, endpointOf } from '../protocols/network-errors.js';
 import { readAlerts } from './prometheus-alerts.js';
 import { requiredRulesSchema, RULE_METRICS, ruleCoverage, type RequiredRule } from './prometheus-rules.js';
 import { arrayField, labelsOf, NotPrometheusError, prometheusApi, scalarOf } from '../protocols/prometheus-api.js';
+import { ANONYMOUS_ACCESS_METRICS, readAnonymousAccess } from './http-access.js';
 import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
 
 const UNITS = ['ms', 'seconds', 'percent', 'count', 'bytes', 'per_second', 'number'] as const;
@@ -38,6 +39,7 @@ const schema = z.strictObject({
 export type PrometheusTarget = z.output<typeof schema>;
 
 const metrics: Record<string, MetricSpec> = {
+  ...ANONYMOUS_ACCESS_METRICS,
   ready: { unit: 'count', aggregate: 'min', label: 'ready' },
   targets_total: { unit: 'count', aggregate: 'sum', label: 'targets' },
   targets_down: { unit: 'count', aggregate: 'sum', label: 'targets down', headline: true },
@@ -144,7 +146,7 @@ async function run(target: PrometheusTarget, ctx: ProbeContext): Promise<ProbeOu
     }
     // Firing alerts are listed with the target each is about (the report shows them); they make a warning, not a failure.
     const firing = alerts.alerts.some((a) => a.state === 'firing');
-    return {
+    const out: ProbeOutcome = {
       status: warnings.length || firing ? 'warn' : 'pass',
       latencyMs: ready.totalMs,
       warnings,
@@ -155,6 +157,13 @@ async function run(target: PrometheusTarget, ctx: ProbeContext): Promise<ProbeOu
       alerts: alerts.alerts,
       ...(rules && { rules }),
     };
+    await readAnonymousAccess(
+      target.url,
+      '/api/v1/status/buildinfo',
+      { tlsVerify: target.tlsVerify, ctx, budgetMs: Math.min(1000, ctx.timeoutMs) },
+      out,
+    );
+    return out;
   } catch (err) {
     if (ctx.signal.aborted) throw err;
     const error = err instanceof NotPrometheusError ? err.message : classifyError(err, endpointOf(target.url, 9090));

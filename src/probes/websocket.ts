@@ -4,6 +4,7 @@ import { bodyChecker } from '../protocols/http/expect.js';
 import { classifyError } from '../protocols/network-errors.js';
 import { exchange, openWebSocket, pingPong, WebSocketError, wsEndpoint } from '../protocols/websocket.js';
 import type { Measurement } from '../results/measurement.js';
+import { CERTIFICATE_METRICS, certificateField, readTlsPosture } from './tls-posture.js';
 import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
 import { median } from '../util/median.js';
 
@@ -23,6 +24,7 @@ const schema = z.strictObject({
     })
     .default({ body: [] }),
   tlsVerify: z.boolean().default(true),
+  certificate: certificateField,
 });
 export type WebSocketTarget = z.output<typeof schema>;
 
@@ -70,7 +72,18 @@ async function run(target: WebSocketTarget, ctx: ProbeContext): Promise<ProbeOut
     }
     const latencyMs = pings.length ? median(pings) : openMs;
     if (problems.length) return { status: 'fail', latencyMs, error: `the reply: ${problems.join('; ')}`, details: {}, measurements };
-    return { status: 'pass', latencyMs, details: {}, measurements };
+    const out: ProbeOutcome = { status: 'pass', latencyMs, details: {}, measurements };
+    if (ctx.liveness) return out;
+    if (target.url.startsWith('wss:')) {
+      ctx.stage('reading the TLS certificate');
+      await readTlsPosture(
+        target.url,
+        'direct',
+        { defaultPort: 443, bounds: target.certificate, budgetMs: Math.min(1000, remaining()) },
+        out,
+      );
+    } else measurements.push({ metric: 'tls_enabled', value: 0, unit: 'count' });
+    return out;
   } catch (err) {
     if (ctx.signal.aborted) throw err;
     return failed(err);
@@ -91,6 +104,7 @@ export const websocketProbe = defineProbe<WebSocketTarget>({
     open_ms: { unit: 'ms', aggregate: 'max', label: 'open', headline: true },
     ping_ms: { unit: 'ms', aggregate: 'max', label: 'ping', headline: true },
     reply_ms: { unit: 'ms', aggregate: 'max', label: 'reply' },
+    ...CERTIFICATE_METRICS,
   },
   run,
 });

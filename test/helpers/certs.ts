@@ -86,3 +86,41 @@ export function selfSignedFor(altNames: string[], days = 30): Omit<Certificate, 
   );
   return { key: join(dir, 'key.pem'), cert: join(dir, 'cert.pem') };
 }
+
+/**
+ * A chain of `length` certificates, each CA signing the next (EC keys: fast to make), ending in a server
+ * certificate for `altNames`: what a misconfigured server that sends its whole bundle serves.
+ */
+export function longChainFor(altNames: string[], length: number): { key: string; chain: string } {
+  const openssl = requireBinary('openssl', 'openssl');
+  const dir = mkdtempSync(join(tmpdir(), 'validate-chain-'));
+  const run = (...args: string[]) => execFileSync(openssl, args, { cwd: dir, stdio: 'pipe' });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  run('req', '-x509', ...ec, '-keyout', 'ca0.key', '-out', 'ca0.pem', '-days', '30', '-subj', '/CN=chain 0');
+  writeFileSync(join(dir, 'ca.cnf'), 'basicConstraints=critical,CA:TRUE\n');
+  writeFileSync(join(dir, 'leaf.cnf'), `subjectAltName=${altNames.join(',')}\n`);
+  for (let i = 1; i < length; i++) {
+    const leaf = i === length - 1;
+    run('req', ...ec, '-keyout', `ca${i}.key`, '-out', `ca${i}.csr`, '-subj', `/CN=${leaf ? 'server' : `chain ${i}`}`);
+    run(
+      'x509',
+      '-req',
+      '-in',
+      `ca${i}.csr`,
+      '-CA',
+      `ca${i - 1}.pem`,
+      '-CAkey',
+      `ca${i - 1}.key`,
+      '-CAcreateserial',
+      '-out',
+      `ca${i}.pem`,
+      '-days',
+      '30',
+      '-extfile',
+      leaf ? 'leaf.cnf' : 'ca.cnf',
+    );
+  }
+  const pems = Array.from({ length }, (_, i) => readFileSync(join(dir, `ca${length - 1 - i}.pem`), 'utf8'));
+  writeFileSync(join(dir, 'chain.pem'), pems.join(''));
+  return { key: join(dir, `ca${length - 1}.key`), chain: join(dir, 'chain.pem') };
+}
