@@ -11,7 +11,7 @@
  *   labels      := "{" matcher ("," matcher)* "}"
  *   matcher     := segment ("=" | "!=" | "=~" | "!~") string      (as PromQL: =~ and !~ are anchored regexes)
  *   number      := ["-"] digits ["." digits]      (a unit may follow after spaces: `100 ms`)
- *   unit        := "%" | "ms" | "s" | "m" | "h" | "B" | "KB" | "MB" | "GB" | "KiB" | "MiB" | "GiB" | "/s"
+ *   unit        := "%" | "ms" | "s" | "m" | "h" | "d" | "B" | "KB" | "MB" | "GB" | "KiB" | "MiB" | "GiB" | "/s"
  *   string      := '"' any-but-quote* '"' | "'" any-but-quote* "'"
  *
  * Exactly one side of a criterion must be a reference. Parse errors quote the input and point at the column.
@@ -48,7 +48,7 @@ export class ExpressionError extends Error {
   }
 }
 
-export const UNITS = ['%', 'ms', 's', 'm', 'h', 'B', 'KB', 'MB', 'GB', 'KiB', 'MiB', 'GiB', '/s'];
+export const UNITS = ['%', 'ms', 's', 'm', 'h', 'd', 'B', 'KB', 'MB', 'GB', 'KiB', 'MiB', 'GiB', '/s'];
 const COMPARATORS: Comparator[] = ['<=', '>=', '==', '!=', '<', '>'];
 
 export function parseExpression(source: string): Expression {
@@ -99,7 +99,7 @@ class Parser {
     this.i += m[0].length;
     // A unit may follow after spaces (`100 ms`); any word there is a unit or a mistake, never a new term.
     const rest = /^\s*/.exec(this.s.slice(this.i))![0];
-    const unitMatch = /^(%|\/s|KiB|MiB|GiB|KB|MB|GB|ms|B|s|m|h)(?![A-Za-z0-9_])/.exec(this.s.slice(this.i + rest.length));
+    const unitMatch = /^(%|\/s|KiB|MiB|GiB|KB|MB|GB|ms|B|s|m|h|d)(?![A-Za-z0-9_])/.exec(this.s.slice(this.i + rest.length));
     let unit: string | undefined;
     if (unitMatch) {
       unit = unitMatch[1];

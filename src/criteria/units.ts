@@ -3,7 +3,7 @@ import type { Unit } from '../results/measurement.js';
 /** Converts a literal with a unit (`100ms`, `90%`, `2GB`) into the unit of the measurement it is compared with. */
 export function convertLiteral(value: number, unit: string | undefined, target: Unit): number | string {
   if (unit === undefined) return value;
-  const time: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const time: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
   const bytes: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
   if (unit === '%') return target === 'percent' ? value : mismatch(unit, target);
   if (unit in time) {

@@ -22,7 +22,7 @@ describe('usage and config errors exit 2 with a located message', () => {
     const r = await runCli(['run', '--config', p]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      `validate: the config has 1 problem; nothing was probed.\n${p}:4:5: targets[0]: unknown key "urll" (did you mean "url"?); expected one of: kind, name, url, required, phase, timeout, metrics, path, method, headers, expect, maxBodyBytes, tlsVerify, certificate\n`,
+      `validate: the config has 1 problem; nothing was probed.\n${p}:4:5: targets[0]: unknown key "urll" (did you mean "url"?); expected one of: kind, name, url, required, phase, timeout, security, metrics, path, method, headers, expect, maxBodyBytes, tlsVerify, certificate\n`,
     );
     expect(r.stdout).toBe('');
   });

@@ -94,7 +94,7 @@ describe('expression parser', () => {
   });
 
   it.each([
-    ['engine.risk.latency_ms < 100 zz', 'unknown unit "zz": use one of % ms s m h B KB MB GB KiB MiB GiB /s at column 30'],
+    ['engine.risk.latency_ms < 100 zz', 'unknown unit "zz": use one of % ms s m h d B KB MB GB KiB MiB GiB /s at column 30'],
     ['engine.risk.latency_ms <', 'expected a value or a measurement name, found the end of the expression at column 25'],
     ['engine.risk.latency_ms 100', 'expected a comparison (<, <=, >, >=, ==, !=), found "10" at column 24'],
     ['a{severity=critical} == 0', 'expected a quoted label value, e.g. severity="critical" at column 12'],
