@@ -24,6 +24,8 @@ export class DemoEngine {
     readonly name: string,
     private readonly maintenance: boolean,
     private readonly dependencyOk: () => Promise<boolean> = async () => true,
+    /** What the dependency is called in the health document's checks (health+json), when there is one. */
+    private readonly dependencyName?: string,
   ) {
     this.server = this.create();
   }
@@ -85,7 +87,9 @@ export class DemoEngine {
     const op = OPERATIONS[`${method} ${url}`];
     if (op && !this.maintenance) return json(200, op);
     if (url !== '/health') return void res.writeHead(404).end();
+    const t0 = performance.now();
     const dependencyUp = await this.dependencyOk();
+    const ms = Math.round((performance.now() - t0) * 100) / 100;
     const status = this.maintenance ? 'maintenance' : dependencyUp ? 'healthy' : 'degraded';
     json(status === 'healthy' ? 200 : 503, {
       status,
@@ -93,6 +97,11 @@ export class DemoEngine {
       version: '2.4.1',
       uptime_seconds: Math.round((Date.now() - this.started) / 1000) + 86_400,
       started_at: new Date(this.started).toISOString(),
+      ...(this.dependencyName && {
+        checks: {
+          [`${this.dependencyName}:responseTime`]: [{ status: dependencyUp ? 'pass' : 'fail', observedValue: ms, observedUnit: 'ms' }],
+        },
+      }),
     });
   }
 

@@ -68,7 +68,13 @@ export async function startDemoPlatform(o: DemoOptions = {}): Promise<DemoPlatfo
     if (d) deps.push(d);
     return d?.ok;
   };
-  const engines = await Promise.all(DEMO_ENGINES.map(async (name) => new DemoEngine(name, name === MAINTENANCE, await dependencyOf(name))));
+  const DEPENDENCY_NAMES: Record<string, string> = { marketdata: 'marketdata-bus', portfolio: 'portfolio-db' };
+  const engines = await Promise.all(
+    DEMO_ENGINES.map(async (name) => {
+      const ok = await dependencyOf(name);
+      return new DemoEngine(name, name === MAINTENANCE, ok, ok && DEPENDENCY_NAMES[name]);
+    }),
+  );
   await Promise.all(engines.map((e) => e.start()));
   const urls = Object.fromEntries(engines.map((e) => [e.name, e.url]));
   const sim = prometheusSim(urls, MAINTENANCE);

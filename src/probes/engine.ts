@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { readHealthDocument } from './health-document.js';
+import { DEPENDENCY_METRICS, dependencyEdges, edgeMeasurements } from './health-dependencies.js';
 import { HTTP_PROMQL, httpFields, httpMetrics, runHttp } from './http.js';
 import { defineProbe } from './types.js';
 
@@ -15,17 +16,22 @@ export const engineProbe = defineProbe<EngineTarget>({
   aliases: ['engines'],
   schemes: [],
   section: { title: 'Engine matrix', order: 2 },
-  summary: 'A platform engine: GET /health, expected status, the health document read (fail, degraded, unknown words)',
+  summary:
+    'A platform engine: GET /health, expected status, the health document read (fail, degraded, unknown words) and the dependencies it reports (health+json checks, Spring Boot components)',
   schema,
   metrics: {
     ...httpMetrics,
     uptime_seconds: { unit: 'seconds', aggregate: 'min', label: 'uptime' },
+    ...DEPENDENCY_METRICS,
   },
   promql: (_t, metric) => HTTP_PROMQL[metric],
   run: (target, ctx) =>
     runHttp(target, ctx, '/health', (json, outcome) => {
       const h = readHealthDocument(json);
       if (!h) return;
+      const edges = edgeMeasurements(dependencyEdges(json as Record<string, unknown>));
+      outcome.measurements.push(...edges.measurements);
+      outcome.labelValues = { ...outcome.labelValues, ...edges.labelValues };
       Object.assign(outcome.details, h.details);
       if (h.uptimeSeconds !== undefined) outcome.measurements.push({ metric: 'uptime_seconds', value: h.uptimeSeconds, unit: 'seconds' });
       if (h.verdict === 'fail') {

@@ -1,3 +1,4 @@
+import { dependencyEdges } from './health-dependencies.js';
 /**
  * What an engine says about itself in its health document: the IETF draft's `application/health+json`
  * (`status`: pass | warn | fail, `checks` keyed `component:measurement`) and the words engines use in
@@ -84,23 +85,20 @@ export function readHealthDocument(json: unknown): HealthReading | undefined {
           .toLowerCase()
           .replace(/[\s-]+/g, '_')
       : undefined;
-  if (word === undefined) return reading('pass');
-  if (FAIL.has(word)) return reading('fail', `engine reports status "${doc.status}"`);
-  const checks = failingChecks(doc.checks);
+  const edges = dependencyEdges(doc);
+  const down = edges.filter((e) => e.state === 'down').map((e) => e.dependency);
+  const warn = edges.filter((e) => e.state === 'warn').map((e) => e.dependency);
+  const list = (names: string[]) => names.slice(0, 5).join(', ');
+  if (word !== undefined && FAIL.has(word)) return reading('fail', `engine reports status "${doc.status}"`);
+  // Up while what it needs is down is not healthy: its requests will fail however well it answers /health.
+  if (down.length)
+    return reading(
+      'fail',
+      `${down.length > 1 ? 'dependencies' : 'dependency'} ${list(down)} down, as the engine's own health checks report`,
+    );
+  if (word === undefined) return warn.length ? reading('warn', `dependency ${list(warn)} degraded`) : reading('pass');
+  const checks = warn.length ? `${list(warn)} degraded` : undefined;
   if (WARN.has(word)) return reading('warn', `engine reports status "${doc.status}"${checks ? `: ${checks}` : ''}`);
   if (!PASS.has(word)) return reading('warn', `engine reports status "${doc.status}", which is not a word known to mean healthy`);
   return checks ? reading('warn', `engine reports status "${doc.status}" but its checks do not all pass: ${checks}`) : reading('pass');
-}
-
-/** health+json `checks`: `{ "redis:connections": [{ "status": "warn", ... }] }`; the components not passing. */
-function failingChecks(checks: unknown): string | undefined {
-  if (!checks || typeof checks !== 'object') return undefined;
-  const bad: string[] = [];
-  for (const [component, entries] of Object.entries(checks as Record<string, unknown>)) {
-    for (const e of Array.isArray(entries) ? entries : [entries]) {
-      const s = (e as { status?: unknown })?.status;
-      if (typeof s === 'string' && !PASS.has(s.toLowerCase())) bad.push(`${component} ${s}`);
-    }
-  }
-  return bad.length ? bad.slice(0, 5).join(', ') : undefined;
 }

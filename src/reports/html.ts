@@ -3,6 +3,7 @@ import { formatMs, VERDICT_LOOK } from './format-values.js';
 import type { RenderOptions } from './formats.js';
 import type { Report } from './model.js';
 import { lineChart } from './svg-charts.js';
+import { dependencyGraph } from './svg-graph.js';
 import type { Block, TableBlock } from './view/blocks.js';
 import { reportDocument } from './view/document.js';
 import { findings } from './view/findings.js';
@@ -33,6 +34,8 @@ function block(b: Block): string {
     case 'charts':
       // One above the other, each at its full size: side by side, their labels would shrink below legibility.
       return b.charts.map(lineChart).join('');
+    case 'graph':
+      return dependencyGraph(b.graph);
   }
 }
 

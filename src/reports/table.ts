@@ -29,6 +29,8 @@ function renderDetail(report: Report, opts: RenderOptions, c: ChalkInstance, wid
   let charts = 0;
   for (const b of reportDocument(report)) {
     if (b.type === 'chart' || b.type === 'charts') charts += b.type === 'chart' ? 1 : b.charts.length;
+    else if (b.type === 'graph')
+      charts += 1; // its edges are the table above it
     else out.push(...block(b, c, width));
   }
   const where = opts.htmlPath ? `the HTML report, ${opts.htmlPath}` : 'the HTML report: --out report.html';
@@ -49,7 +51,7 @@ function renderDetail(report: Report, opts: RenderOptions, c: ChalkInstance, wid
   return out.join('\n');
 }
 
-function block(b: Exclude<Block, { type: 'chart' | 'charts' }>, c: ChalkInstance, width: number): string[] {
+function block(b: Exclude<Block, { type: 'chart' | 'charts' | 'graph' }>, c: ChalkInstance, width: number): string[] {
   switch (b.type) {
     case 'heading':
       return ['', c.bold(b.text) + (b.aside ? c.gray(`  ${b.aside}`) : '')];

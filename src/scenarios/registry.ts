@@ -6,6 +6,7 @@ import { operationsScenario } from './operations.js';
 import { rateScenario } from './rate.js';
 import { soakScenario } from './soak.js';
 import { stressScenario } from './stress.js';
+import { scalingScenario } from './scaling.js';
 import type { ScenarioBase, ScenarioKind } from './types.js';
 
 /** Every scenario kind by its key: a new kind is one file and one line here. */
@@ -18,6 +19,7 @@ export const SCENARIOS: ScenarioKind[] = [
   stressScenario,
   busScenario,
   websocketScenario,
+  scalingScenario,
 ];
 
 export function scenarioKind(kind: string): ScenarioKind<ScenarioBase> {

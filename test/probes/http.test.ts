@@ -66,12 +66,18 @@ describe('engine health documents: what the engine says about itself', () => {
     [
       { status: 'warn', checks: { 'redis:connections': [{ status: 'warn' }], 'db:latency': [{ status: 'pass' }] } },
       'warn',
-      'engine reports status "warn": redis:connections warn',
+      'engine reports status "warn": redis degraded',
     ],
     [
-      { status: 'pass', checks: { 'disk:free': [{ status: 'fail' }] } },
+      {
+        status: 'pass',
+        checks: {
+          'engine-bus:responseTime': [{ status: 'pass', observedValue: 1.2, observedUnit: 'ms' }],
+          'disk:free': [{ status: 'warn' }],
+        },
+      },
       'warn',
-      'engine reports status "pass" but its checks do not all pass: disk:free fail',
+      'engine reports status "pass" but its checks do not all pass: disk degraded',
     ],
     [{ status: 'purple' }, 'warn', 'engine reports status "purple", which is not a word known to mean healthy'],
     [{ status: 'Major Outage' }, 'fail', undefined],
@@ -82,6 +88,38 @@ describe('engine health documents: what the engine says about itself', () => {
     expect(r.status).toBe(status);
     if (warning) expect(r.warnings).toEqual([warning]);
     if (status === 'fail') expect(r.error).toBe(`engine reports status "${doc.status}"`);
+  });
+
+  it('up while its bus is down is not healthy: each dependency an edge, its latency, a criterion over them', async () => {
+    const doc = {
+      status: 'pass',
+      checks: {
+        'engine-bus:responseTime': [{ status: 'fail', observedValue: 2, observedUnit: 's' }],
+        'orders-db:connections': [{ status: 'pass' }],
+        'orders-db:responseTime': [{ status: 'pass', observedValue: 0.8, observedUnit: 'ms' }],
+      },
+    };
+    const s = await start(engineServer(200, doc));
+    const r = await probeOne(target('engine', { url: s.url }), 2000);
+    expect(r.status).toBe('fail');
+    expect(r.error).toBe("dependency engine-bus down, as the engine's own health checks report");
+    const series = (metric: string) => r.measurements.filter((m) => m.metric === metric).map((m) => [m.labels?.dependency, m.value]);
+    expect(series('dependency_up')).toEqual([
+      ['engine-bus', 0],
+      ['orders-db', 1],
+    ]);
+    expect(series('dependency_latency_ms')).toEqual([
+      ['engine-bus', 2000],
+      ['orders-db', 0.8],
+    ]);
+    expect(series('dependencies_down')).toEqual([[undefined, 1]]);
+    // Spring Boot's actuator shape, composites flattened.
+    const spring = await start(
+      engineServer(200, { status: 'UP', components: { db: { status: 'UP' }, redis: { status: 'DOWN' }, ping: { status: 'UP' } } }),
+    );
+    const sr = await probeOne(target('engine', { url: spring.url }), 2000);
+    expect(sr.error).toBe("dependency redis down, as the engine's own health checks report");
+    expect(sr.measurements.find((m) => m.metric === 'dependencies')?.value).toBe(3);
   });
 });
 

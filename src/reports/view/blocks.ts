@@ -12,7 +12,14 @@ export type Block =
   | { type: 'notes'; items: string[] }
   | { type: 'list'; title: string; items: string[] }
   | { type: 'chart'; chart: ChartSpec }
-  | { type: 'charts'; charts: ChartSpec[] };
+  | { type: 'charts'; charts: ChartSpec[] }
+  | { type: 'graph'; graph: GraphSpec };
+
+/** Who talks to whom: drawn only by the HTML renderer (the text formats list the same edges in a table). */
+export interface GraphSpec {
+  title: string;
+  edges: { from: string; to: string; state: 'up' | 'warn' | 'down'; label?: string }[];
+}
 
 export interface TableColumn extends Column {
   /** The cell is a status word, painted by its row's status. */

@@ -6,6 +6,8 @@ import { faultBlocks } from './faults.js';
 import { loadBlocks } from './load.js';
 import { busSection } from './buses.js';
 import { monitoringSection } from './monitoring.js';
+import { checklistSection } from './checklist.js';
+import { communicationSection } from './communication.js';
 import { executiveSummary, recommendation } from './summary.js';
 import { stabilitySection, targetSections } from './targets.js';
 
@@ -24,7 +26,9 @@ export function reportDocument(report: Report): Block[] {
     ...loadBlocks(report),
     ...stabilitySection(report),
     ...faultBlocks(report),
+    ...communicationSection(report),
     ...monitoringSection(report),
+    ...checklistSection(report),
     ...decisionMatrix(report),
     ...recommendation(report),
   ];

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { duration, name as nameField, urlWithSchemes } from '../fields/fields.js';
+import { measure } from '../load/measure.js';
+import type { ConnectionFactory } from '../load/types.js';
+import type { Measurement, MetricSpec } from '../results/measurement.js';
+import type { ScenarioResult } from '../results/scenario-result.js';
+import { httpRequestFields, scenarioBase } from './fields.js';
+import { httpLoad } from './http-request.js';
+import { defineScenario } from './types.js';
+
+const { target: _target, url: _url, ...request } = httpRequestFields;
+
+const schema = z
+  .strictObject({
+    kind: z.literal('scaling'),
+    ...scenarioBase,
+    ...request,
+    targets: z.array(nameField).min(2).optional().meta({ description: 'Instances of one engine, as config targets (engine or http)' }),
+    urls: z
+      .array(urlWithSchemes(['http', 'https']))
+      .min(2)
+      .optional()
+      .meta({ description: 'Instances of one engine, by URL (instead of targets)' }),
+    connections: z.number().int().min(1).max(10_000).default(10).meta({ description: 'Users per instance, sending back to back' }),
+    duration: duration.default(5000).meta({ description: 'How long each step runs' }),
+    steps: z
+      .array(z.number().int().min(1))
+      .min(2)
+      .optional()
+      .meta({ description: 'Instance counts to measure, e.g. [1, 2, 4] (default every count from 1 to all); must start at 1' }),
+  })
+  .refine((s) => Boolean(s.targets) !== Boolean(s.urls), { message: 'give "targets" (target names) or "urls", not both or neither' });
+export type ScalingScenario = z.output<typeof schema>;
+
+const SCALING_METRICS: Record<string, MetricSpec> = {
+  instances: { unit: 'count', aggregate: 'min', label: 'instances' },
+  // rps(N) / (N x rps(1)): 100% when N instances serve N times what one does.
+  efficiency: { unit: 'percent', aggregate: 'min', label: 'scaling efficiency', headline: true },
+  rps_per_instance: { unit: 'per_second', aggregate: 'min', label: 'rps per instance' },
+};
+
+const stepsOf = (s: ScalingScenario) => s.steps ?? Array.from({ length: (s.targets ?? s.urls)!.length }, (_, i) => i + 1);
+/** The step with every instance is the scenario's own name (what `scenario.scale-out.efficiency` reads); the others carry their count. */
+const resultName = (s: ScalingScenario, k: number) => (k === Math.max(...stepsOf(s)) ? s.name : `${s.name}-${k}`);
+
+/** Connections spread over the instances in turn: one closed loop, as a client-side balancer would spread them. */
+function spread(factories: ConnectionFactory[]): ConnectionFactory {
+  let next = 0;
+  return {
+    open: () => factories[next++ % factories.length].open(),
+    ok: (status) => factories[0].ok(status),
+    explain: factories[0].explain,
+    settled: factories[0].settled,
+  };
+}
+
+/** Efficiency of each step against the one-instance step, from throughput the results already hold. */
+function efficiencies(results: ScenarioResult[]): Measurement[][] {
+  const rps = (r: ScenarioResult) => r.measurements.find((m) => m.metric === 'rps')?.value;
+  const one = results.find((r) => r.level === 1);
+  const base = one && rps(one);
+  return results.map((r) => {
+    const n = r.level ?? 1;
+    const v = rps(r);
+    const m: Measurement[] = [{ metric: 'instances', value: n, unit: 'count' }];
+    if (v !== undefined) m.push({ metric: 'rps_per_instance', value: v / n, unit: 'per_second' });
+    if (v !== undefined && base) m.push({ metric: 'efficiency', value: (v / (n * base)) * 100, unit: 'percent' });
+    return m;
+  });
+}
+
+/**
+ * Horizontal scaling, measured: the same closed load per instance against 1, 2, ... N instances of one
+ * engine at once, and how much of N times one instance's throughput N instances give (rps(N) / (N x rps(1))).
+ */
+export const scalingScenario = defineScenario<ScalingScenario>({
+  kind: 'scaling',
+  section: { title: 'Horizontal scaling', order: 13 },
+  summary: 'The same load per instance against 1..N instances of an engine: throughput per count and scaling efficiency',
+  schema,
+  results: (s) => stepsOf(s).map((k) => resultName(s, k)),
+  references: (s) => (s.targets ?? []).map((t, i) => ({ name: t, path: ['targets', i], kinds: ['engine', 'http'] })),
+  resultMetrics: (s) => Object.fromEntries(stepsOf(s).map((k) => [resultName(s, k), SCALING_METRICS])),
+  remeasure: (results) => efficiencies(results),
+  check(s) {
+    const n = (s.targets ?? s.urls ?? []).length;
+    const steps = stepsOf(s);
+    const bad = steps.find((k) => k > n);
+    if (bad) return [{ path: ['steps'], message: `step ${bad} asks for more instances than the ${n} listed` }];
+    if (steps[0] !== 1) return [{ path: ['steps'], message: 'steps must start at 1: efficiency is measured against one instance' }];
+    return [];
+  },
+  async run(s, ctx) {
+    const instances = (s.targets ?? s.urls)!.map((t) =>
+      httpLoad({ ...s, target: s.targets ? t : undefined, url: s.urls ? t : undefined }, ctx.targets, s.timeout),
+    );
+    const out: ScenarioResult[] = [];
+    for (const k of stepsOf(s)) {
+      if (ctx.signal?.aborted) break;
+      const used = instances.slice(0, k);
+      out.push(
+        await measure({
+          name: resultName(s, k),
+          kind: 'scaling',
+          scenario: s.name,
+          target: `${s.method} ${k} instance${k > 1 ? 's' : ''}`,
+          url: used[0].url,
+          factory: spread(used.map((i) => i.factory)),
+          model: { type: 'closed', connections: k * s.connections, durationMs: s.duration },
+          level: k,
+          ...ctx.load,
+          successPct: s.success,
+        }),
+      );
+    }
+    const extra = efficiencies(out);
+    return out.map((r, i) => ({ ...r, measurements: [...r.measurements, ...extra[i]] }));
+  },
+});
