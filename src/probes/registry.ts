@@ -8,6 +8,7 @@ import { processProbe } from './process.js';
 import { websocketProbe } from './websocket.js';
 import { grafanaProbe } from './grafana.js';
 import { natsProbe } from './nats.js';
+import { acceleratorProbe } from './accelerator.js';
 import type { ProbeKind, TargetBase } from './types.js';
 
 /**
@@ -26,6 +27,7 @@ export const PROBES: ProbeKind[] = [
   grafanaProbe,
   tcpProbe,
   processProbe,
+  acceleratorProbe,
 ];
 
 export function probeKind(kind: string): ProbeKind<TargetBase> {

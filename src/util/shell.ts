@@ -58,3 +58,41 @@ export function shellFailure(what: string, r: ShellResult, timeoutMs: number): s
   const why = r.code !== null ? `exit ${r.code}` : `killed by ${r.signal}`;
   return `${what} failed (${why})${r.stderr ? `: ${r.stderr.split('\n').at(-1)}` : ''}`;
 }
+
+export interface CaptureResult extends ShellResult {
+  stdout: string;
+  /** The program could not be started at all (ENOENT: not installed, or not on the PATH). */
+  missing: boolean;
+}
+
+/**
+ * Runs a program (no shell) and keeps what it prints, at most `maxBytes` of stdout: a probe reading a
+ * tool's report (nvidia-smi). Bounded in time like runShell: on timeout its process group is killed.
+ */
+export function runCapture(file: string, args: string[], timeoutMs: number, maxBytes = 1024 * 1024): Promise<CaptureResult> {
+  return new Promise((resolve) => {
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.on('data', (d: Buffer) => {
+      if (stdout.length < maxBytes) stdout += d.toString('utf8').slice(0, maxBytes - stdout.length);
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      if (stderr.length < MAX_STDERR) stderr += d.toString('utf8');
+    });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid, 'SIGKILL');
+    }, timeoutMs);
+    let missing = false;
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      missing = err.code === 'ENOENT';
+      stderr += err.message;
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: missing ? 127 : code, signal, stdout, stderr: stderr.trim(), timedOut, missing });
+    });
+  });
+}
