@@ -7,6 +7,7 @@ import type { MeasuredItem } from '../results/result.js';
 import { aggregate } from './aggregate.js';
 import { requirementInWords } from './in-words.js';
 import { selectSeries, type Missing } from './select.js';
+import { heldLevel } from '../results/held.js';
 
 /** Margin by which a met criterion beats its bound, relative to the bound, from which it counts as exceeded. */
 const EXCEEDED_MARGIN = 0.05;
@@ -72,7 +73,7 @@ function judge(c: Criterion, base: Base, read: MeasuredItem[]): Judged {
   const ran = read.filter((i) => !i.notRun);
   if (read.length > 0 && ran.length === 0)
     return { ...base, actual: null, status: 'skip', outcome: 'NOT RUN', grade: '-', reason: read[0].error };
-  const r = lookup(c.ref, ran);
+  const r = lookup(c.ref, ran, c.for);
   if ('missing' in r) {
     if (r.failed) return notMet(null, r.missing);
     const doubted = ran.filter((i) => i.inconclusive);
@@ -177,12 +178,12 @@ function readsFrom(ref: ResolvedRef, items: MeasuredItem[]): MeasuredItem[] {
 }
 
 /** The measured value and what it came from, or why there is none. */
-export function lookup(ref: ResolvedRef, items: MeasuredItem[]): Reading | Missing {
+export function lookup(ref: ResolvedRef, items: MeasuredItem[], forMs?: number): Reading | Missing {
   const { scope, metric } = ref;
   const members = readsFrom(ref, items);
   if (scope.type === 'member') {
     if (members.length === 0) return { missing: `not measured: no ${scope.kind} "${scope.name}" ran` };
-    const v = valueOf(members[0], ref);
+    const v = valueOf(members[0], ref, forMs);
     return typeof v === 'number' ? { value: v, from: members, leftOut: [] } : v;
   }
   if (scope.type === 'all') {
@@ -196,7 +197,7 @@ export function lookup(ref: ResolvedRef, items: MeasuredItem[]): Reading | Missi
   const leftOut: MeasuredItem[] = [];
   let firstMissing: Missing | undefined;
   for (const item of members) {
-    const v = valueOf(item, ref);
+    const v = valueOf(item, ref, forMs);
     if (typeof v === 'number') {
       values.push(v);
       from.push(item);
@@ -220,7 +221,7 @@ function blocks(item: MeasuredItem, ref: ResolvedRef): boolean {
   return item.required && (item.status === 'fail' || item.status === 'skip');
 }
 
-function valueOf(item: MeasuredItem, ref: ResolvedRef): number | Missing {
+function valueOf(item: MeasuredItem, ref: ResolvedRef, forMs?: number): number | Missing {
   if (item.status === 'skip') return { missing: `not measured: ${item.name} ${item.error ?? 'was skipped'}` };
   const why = item.unmeasured?.[ref.metric];
   if (why !== undefined) return { missing: `not measured: ${item.name}: ${why}` };
@@ -229,6 +230,8 @@ function valueOf(item: MeasuredItem, ref: ResolvedRef): number | Missing {
     return selectSeries(item, ref.metric, ref.matchers, ref.spec);
   }
   const match = item.measurements.find((m) => m.metric === ref.metric && !m.labels);
+  const series = forMs !== undefined ? item.samples?.[ref.metric] : undefined;
+  if (match && series?.length) return heldLevel(series, forMs!, ref.spec.aggregate !== 'min') ?? match.value;
   if (match) return match.value;
   if (item.status === 'fail') return failed(item);
   return { missing: `not measured: ${item.name} reported no ${ref.metric}` };

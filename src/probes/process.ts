@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { targetBase } from '../fields/fields.js';
+import { duration, targetBase } from '../fields/fields.js';
+import { sleep } from '../util/sleep.js';
 import type { Measurement, MetricSpec } from '../results/measurement.js';
 import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
 
@@ -9,12 +10,17 @@ const schema = z.strictObject({
   kind: z.literal('process'),
   ...targetBase(['process', 'pidfile', 'systemd']),
   min: z.number().int().min(1).default(1).meta({ description: 'How many matching processes must be running' }),
+  window: duration.default(500).meta({ description: 'CPU % is measured across this long (two readings of /proc)' }),
 });
 export type ProcessTarget = z.output<typeof schema>;
 
 const metrics: Record<string, MetricSpec> = {
   processes: { unit: 'count', aggregate: 'sum', label: 'processes', headline: true },
-  rss_bytes: { unit: 'bytes', aggregate: 'sum', label: 'memory', headline: true, column: 'memory' },
+  rss_bytes: { unit: 'bytes', aggregate: 'sum', label: 'memory', headline: true, column: 'memory', sustained: true },
+  // Of one core, as top shows it: 150% is one and a half cores busy.
+  cpu_pct: { unit: 'percent', aggregate: 'max', label: 'CPU', headline: true, column: 'cpu', sustained: true },
+  // RSS of the machine's memory (MemTotal), as the reference alert "memory usage > 90%" reads it.
+  memory_used_pct: { unit: 'percent', aggregate: 'max', label: 'memory used', sustained: true },
   process_uptime_s: { unit: 'seconds', aggregate: 'min', label: 'running for', headline: true },
   systemd_restarts: { unit: 'count', aggregate: 'sum', label: 'systemd restarts' },
 };
@@ -23,6 +29,8 @@ interface Proc {
   pid: number;
   startedAt: number;
   rssBytes: number;
+  /** utime + stime, in clock ticks. */
+  cpuTicks: number;
 }
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
@@ -57,7 +65,9 @@ async function run(t: ProcessTarget, ctx: ProbeContext): Promise<ProbeOutcome> {
   const procs = (await Promise.all(pids.map(inspect))).filter((p): p is Proc => p !== undefined);
   const m: Measurement[] = [{ metric: 'processes', value: procs.length, unit: 'count' }];
   if (procs.length) {
-    m.push({ metric: 'rss_bytes', value: procs.reduce((a, p) => a + p.rssBytes, 0), unit: 'bytes' });
+    const used = ctx.liveness ? undefined : await usage(procs, Math.min(t.window, Math.max(50, ctx.timeoutMs - 200)), ctx);
+    m.push(...(used?.measurements ?? []));
+    m.push({ metric: 'rss_bytes', value: used?.rssBytes ?? procs.reduce((a, p) => a + p.rssBytes, 0), unit: 'bytes' });
     m.push({ metric: 'process_uptime_s', value: Math.min(...procs.map((p) => Date.now() / 1000 - p.startedAt)), unit: 'seconds' });
   }
   if (systemd?.NRestarts !== undefined) m.push({ metric: 'systemd_restarts', value: Number(systemd.NRestarts), unit: 'count' });
@@ -91,6 +101,27 @@ async function run(t: ProcessTarget, ctx: ProbeContext): Promise<ProbeOutcome> {
   return { status: 'pass', latencyMs: null, details, measurements: m };
 }
 
+/**
+ * CPU across `windowMs` (the ticks the same processes used between two readings, as top computes it)
+ * and memory as a share of the machine's. A process that ended in between counts what it used until then.
+ */
+async function usage(procs: Proc[], windowMs: number, ctx: ProbeContext): Promise<{ measurements: Measurement[]; rssBytes: number }> {
+  ctx.stage(`measuring CPU over ${windowMs} ms`);
+  const t0 = performance.now();
+  await sleep(windowMs, ctx.signal);
+  const later = await Promise.all(procs.map((p) => inspect(p.pid)));
+  const elapsedS = (performance.now() - t0) / 1000;
+  const ticks = procs.reduce(
+    (a, p, i) => a + Math.max(0, (later[i]?.startedAt === p.startedAt ? later[i]!.cpuTicks : p.cpuTicks) - p.cpuTicks),
+    0,
+  );
+  const m: Measurement[] = [{ metric: 'cpu_pct', value: (ticks / CLOCK_TICKS / elapsedS) * 100, unit: 'percent' }];
+  const total = Number(/^MemTotal:\s+(\d+)/m.exec(await readFile('/proc/meminfo', 'utf8'))?.[1]) * 1024;
+  const rss = procs.reduce((a, p, i) => a + (later[i] ?? p).rssBytes, 0);
+  if (total > 0) m.push({ metric: 'memory_used_pct', value: (rss / total) * 100, unit: 'percent' });
+  return { measurements: m, rssBytes: rss };
+}
+
 async function pidsByName(name: string): Promise<number[]> {
   const out: number[] = [];
   for (const entry of await readdir('/proc')) {
@@ -118,7 +149,8 @@ async function inspect(pid: number): Promise<Proc | undefined> {
     if (fields[0] === 'Z') return undefined; // a zombie is not running
     const bootTime = Number(/^btime (\d+)/m.exec(procStat)![1]);
     const rssKb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-    return { pid, startedAt: bootTime + Number(fields[19]) / CLOCK_TICKS, rssBytes: rssKb * 1024 };
+    const cpuTicks = Number(fields[11]) + Number(fields[12]);
+    return { pid, startedAt: bootTime + Number(fields[19]) / CLOCK_TICKS, rssBytes: rssKb * 1024, cpuTicks };
   } catch {
     return undefined;
   }
@@ -144,7 +176,7 @@ export const processProbe = defineProbe<ProcessTarget>({
   kind: 'process',
   aliases: ['processes'],
   schemes: ['process', 'pidfile', 'systemd'],
-  summary: 'Local processes by name, pidfile or systemd unit: running, how many, memory, age, restarts',
+  summary: 'Local processes by name, pidfile or systemd unit: running, how many, CPU and memory (held over the run), age, restarts',
   schema,
   metrics,
   run,

@@ -66,6 +66,7 @@ const defs: Record<string, Schema> = {
       measurements: arr(ref('measurement')),
       unmeasured: map(str),
       labelValues: map(map(arr(str))),
+      samples: map(arr({ type: 'array', items: num, minItems: 2, maxItems: 2 })),
       qualified: str,
       target: str,
       phase: str,

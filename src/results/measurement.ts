@@ -33,6 +33,11 @@ export interface MetricSpec {
    * the platform's NOT MET.
    */
   selfCheck?: boolean;
+  /**
+   * A resource that matters as it is held (CPU, memory): every repeat of the probe during the run keeps a
+   * sample; the value reported is the worst seen, and a criterion with `for:` reads the level held that long.
+   */
+  sustained?: boolean;
   /** Shown in its own column of the infrastructure table rather than in the details. */
   column?: ProbeColumn;
   /** Shown in the message buses table, in this column. */

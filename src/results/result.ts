@@ -25,6 +25,8 @@ export interface MeasuredItem {
   unmeasured?: Record<string, string>;
   /** The universe of label values of its labelled metrics, by metric. */
   labelValues?: LabelValues;
+  /** Its sustained metrics over the run, as [seconds since the first sample, value] (the monitor's repeats). */
+  samples?: Record<string, [number, number][]>;
   /**
    * Why its performance numbers (latency, throughput) cannot be judged on their own: errors over the
    * budget, or a generator that could not keep up. Criteria on those numbers are then NOT MET with this.

@@ -17,6 +17,7 @@ import type { LiveView } from '../load/measure.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 import type { Shard } from '../load/shard.js';
 import { configHash } from '../config/hash.js';
+import { probeKindOrUndefined } from '../probes/registry.js';
 
 export interface ExecuteOptions {
   signal?: AbortSignal;
@@ -132,8 +133,30 @@ async function runLoad(
     say: opts.say,
   });
   // Stopped before the fault experiments: a deliberate restart is judged by its recovery, not held against uptime.
-  if (monitor) addUptime(probes, await monitor.stop());
+  if (monitor) {
+    addUptime(probes, await monitor.stop());
+    addSustained(probes, monitor.sampled());
+  }
   return scenarios;
+}
+
+/**
+ * Each target's sustained metrics over the run: the samples kept for `for:` criteria, and the value shown
+ * made the worst one seen (CPU under load, not CPU before it).
+ */
+function addSustained(probes: ProbeResult[], sampled: Map<string, Record<string, [number, number][]>>): void {
+  for (const p of probes) {
+    const kept = sampled.get(p.name);
+    if (!kept) continue;
+    for (const [metric, series] of Object.entries(kept)) {
+      if (series.length < 2) continue;
+      const m = p.measurements.find((x) => x.metric === metric && !x.labels);
+      if (!m) continue;
+      const higherIsWorse = probeKindOrUndefined(p.kind)?.metrics[metric]?.aggregate !== 'min';
+      m.value = (higherIsWorse ? Math.max : Math.min)(...series.map((s) => s[1]));
+      (p.samples ??= {})[metric] = series;
+    }
+  }
 }
 
 /** Adds each target's availability over the run to its probe result, as measurements criteria can read. */

@@ -1,5 +1,6 @@
 import type { TargetBase } from '../fields/target.js';
 import type { ProbeResult } from '../results/result.js';
+import { probeKindOrUndefined } from '../probes/registry.js';
 import { probeOne } from './probe-one.js';
 
 export interface Availability {
@@ -16,6 +17,9 @@ export interface Availability {
  */
 export class Monitor {
   private readonly stats = new Map<string, Availability>();
+  /** Sustained metrics of each target, sampled at every round: [seconds since the first round, value]. */
+  private readonly samples = new Map<string, Record<string, [number, number][]>>();
+  private t0: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<ProbeResult[]> | undefined;
   /** Fault experiments under way: a round that overlaps one is not counted. */
@@ -33,9 +37,12 @@ export class Monitor {
 
   /** Counts an earlier round (the probe phase) toward availability. */
   count(results: ProbeResult[]): void {
+    this.t0 ??= performance.now();
+    const at = Math.round((performance.now() - this.t0) / 100) / 10;
     for (const r of results) {
       const s = this.stats.get(r.name);
       if (!s || r.status === 'skip') continue;
+      this.keepSamples(r, at);
       s.checks++;
       if (r.status !== 'fail') s.passes++;
       const identity = typeof r.details.identity === 'string' ? r.details.identity : undefined;
@@ -44,6 +51,18 @@ export class Monitor {
         s.identity = identity;
       }
     }
+  }
+
+  private keepSamples(r: ProbeResult, at: number): void {
+    const specs = probeKindOrUndefined(r.kind)?.metrics ?? {};
+    const kept = this.samples.get(r.name) ?? {};
+    for (const m of r.measurements) if (!m.labels && specs[m.metric]?.sustained) (kept[m.metric] ??= []).push([at, m.value]);
+    this.samples.set(r.name, kept);
+  }
+
+  /** What the rounds saw of each target's sustained metrics (CPU, memory), by target name. */
+  sampled(): Map<string, Record<string, [number, number][]>> {
+    return this.samples;
   }
 
   start(): void {

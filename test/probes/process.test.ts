@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { checkedExecute } from '../helpers/checked.js';
 import { probeOne } from '../../src/run/probe-one.js';
 import { Redactor } from '../../src/util/redact.js';
 import { startRedis, type Running } from '../helpers/services.js';
+import { waitFor } from '../helpers/ports.js';
 import { target } from '../helpers/targets.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'validate-proc-'));
@@ -90,5 +91,79 @@ describe('process probe', () => {
     const seen = report.probes[0].measurements.find((m) => m.metric === 'restarts_seen')!.value;
     expect(seen).toBe(1);
     expect(report.criteria.at(-1)).toMatchObject({ status: 'fail', actual: 1 });
+  });
+
+  it('CPU over its window and RSS, as ps counts them for the same processes', async () => {
+    const spin = spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' });
+    const spinFile = join(dir, 'spin.pid');
+    writeFileSync(spinFile, `${spin.pid}\n`);
+    try {
+      const psCpu = () => Number(execFileSync('ps', ['-o', 'cputimes=', '-p', String(spin.pid)], { encoding: 'utf8' }).trim());
+      await waitFor('the spinning process to be running its loop', async () => psCpu() >= 1);
+      const before = psCpu();
+      const t0 = performance.now();
+      const r = await probeOne(target('process', { url: `pidfile://${spinFile}`, window: '1s' }), 3000);
+      const after = psCpu();
+      const wallS = (performance.now() - t0) / 1000;
+      const cpu = r.measurements.find((m) => m.metric === 'cpu_pct')!.value;
+      // The probe's window lies inside [before, after]: its CPU seconds cannot exceed what ps saw in all of it.
+      expect((cpu / 100) * 1).toBeLessThanOrEqual(after - before + 0.02);
+      expect(cpu).toBeLessThanOrEqual(101); // one thread: at most one core
+      expect(cpu).toBeGreaterThan(0);
+      expect(after - before).toBeLessThanOrEqual(wallS + 0.02);
+      const rssKiB = Number(execFileSync('ps', ['-o', 'rss=', '-p', String(spin.pid)], { encoding: 'utf8' }).trim());
+      const rss = r.measurements.find((m) => m.metric === 'rss_bytes')!.value / 1024;
+      expect(Math.abs(rss - rssKiB)).toBeLessThan(rssKiB * 0.2); // a live process's RSS moves a little between readings
+      const total = Number(/^MemTotal:\s+(\d+)/m.exec(readFileSync('/proc/meminfo', 'utf8'))![1]);
+      expect(r.measurements.find((m) => m.metric === 'memory_used_pct')!.value).toBeCloseTo((rss / total) * 100, 6);
+      // A sleeping process uses none.
+      const idle = await probeOne(target('process', { url: `pidfile://${pidfile}`, window: '300ms' }), 3000);
+      expect(idle.measurements.find((m) => m.metric === 'cpu_pct')!.value).toBe(0);
+    } finally {
+      spin.kill('SIGKILL');
+    }
+  });
+
+  it('CPU held under load: every monitor round keeps a sample, and a for: criterion reads the level held that long', async () => {
+    const server = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-length': '2' }).end('ok');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    // Busy for the first part of the run only: a spike, not a sustained load.
+    const spin = spawn(process.execPath, ['-e', 'const end = Date.now() + 800; while (Date.now() < end) {} setTimeout(() => {}, 30000);'], {
+      stdio: 'ignore',
+    });
+    const spinFile = join(dir, 'spike.pid');
+    writeFileSync(spinFile, `${spin.pid}\n`);
+    const report = await checkedExecute(
+      parseConfigText(
+        `targets:\n  - { name: spike, kind: process, url: "pidfile://${spinFile}", window: 200ms, required: false }\nmonitor: { interval: 250ms }\nscenarios:\n  - { name: bg, kind: rate, url: "${url}", rate: 20, duration: 2500ms }\ncriteria:\n  - { expect: "process.spike.cpu_pct < 50%", for: 2s }\n  - { expect: "process.spike.cpu_pct < 50%" }\n`,
+        'p.yaml',
+        new Redactor(),
+        {},
+      ),
+      new Redactor(),
+    );
+    server.close();
+    spin.kill('SIGKILL');
+    const p = report.probes[0];
+    const series = p.samples?.cpu_pct ?? [];
+    expect(series.length).toBeGreaterThanOrEqual(3);
+    // The value shown is the worst sample; the held level over 2 s is what the samples say, recomputed here.
+    const worst = Math.max(...series.map((s) => s[1]));
+    expect(p.measurements.find((m) => m.metric === 'cpu_pct')!.value).toBe(worst);
+    const [held, peak] = report.criteria.slice(-2);
+    expect(peak.actual).toBe(worst);
+    let expected = -Infinity;
+    for (let i = 0; i < series.length; i++) {
+      let j = i;
+      let min = series[i][1];
+      while (j + 1 < series.length && series[j][0] - series[i][0] < 2) min = Math.min(min, series[++j][1]);
+      if (series[j][0] - series[i][0] >= 2) expected = Math.max(expected, min);
+    }
+    expect(held.actual).toBe(expected);
+    expect(held.actual!).toBeLessThanOrEqual(peak.actual!);
   });
 });
