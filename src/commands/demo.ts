@@ -49,6 +49,8 @@ export async function demo(flags: DemoFlags, signal: AbortSignal): Promise<ExitC
       DEMO_SOAK_DURATION: process.env.DEMO_SOAK_DURATION ?? (flags.chaos ? '1m' : '5s'),
     };
     for (const e of DEMO_ENGINES) env[`DEMO_${e.toUpperCase()}_URL`] = platform.engines[e];
+    platform.replicas.forEach((url, i) => (env[`DEMO_RISK_REPLICA_${i + 1}`] = url));
+    env.DEMO_PIDFILE = platform.pidfile;
     const redactor = SECRETS;
     const loaded = await loadConfigFile(DEMO_CONFIG, redactor, env);
     const { gone, notes } = notAnswering(loaded, { redis: redisUp, postgres: postgresUp }, { redis: redisUrl, postgres: postgresUrl });

@@ -26,6 +26,8 @@ export class DemoEngine {
     private readonly dependencyOk: () => Promise<boolean> = async () => true,
     /** What the dependency is called in the health document's checks (health+json), when there is one. */
     private readonly dependencyName?: string,
+    /** Time each answer takes, as a service's own work (a replica behind the balancer: what scaling measures). */
+    private readonly serviceMs = 0,
   ) {
     this.server = this.create();
   }
@@ -84,6 +86,7 @@ export class DemoEngine {
       res.on('finish', () => void this.restart());
       return;
     }
+    if (this.serviceMs) await new Promise((r) => setTimeout(r, this.serviceMs));
     const op = OPERATIONS[`${method} ${url}`];
     if (op && !this.maintenance) return json(200, op);
     if (url !== '/health') return void res.writeHead(404).end();

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { postgresDependency, redisDependency, type Dependency } from './dependencies.js';
 import { DemoEngine } from './engine.js';
@@ -44,6 +47,10 @@ export const DEMO_PG_APPLICATION = 'demo-portfolio';
 
 export interface DemoPlatform {
   engines: Record<string, string>;
+  /** Three replicas of the risk engine, each taking 2 ms an answer: what the scaling scenario spreads its load over. */
+  replicas: string[];
+  /** A file holding this process's pid: the demo's engines run in it, so its CPU and memory are theirs. */
+  pidfile: string;
   prometheusUrl: string;
   grafanaUrl: string;
   /** Rules for the simulated Prometheus to have loaded (what `validate alerts` writes from the demo's config). */
@@ -75,7 +82,10 @@ export async function startDemoPlatform(o: DemoOptions = {}): Promise<DemoPlatfo
       return new DemoEngine(name, name === MAINTENANCE, ok, ok && DEPENDENCY_NAMES[name]);
     }),
   );
-  await Promise.all(engines.map((e) => e.start()));
+  const replicas = [1, 2, 3].map(() => new DemoEngine('risk', false, undefined, undefined, 2));
+  await Promise.all([...engines, ...replicas].map((e) => e.start()));
+  const pidfile = join(mkdtempSync(join(tmpdir(), 'validate-demo-')), 'demo.pid');
+  writeFileSync(pidfile, `${process.pid}\n`);
   const urls = Object.fromEntries(engines.map((e) => [e.name, e.url]));
   const sim = prometheusSim(urls, MAINTENANCE);
   const prometheus = sim.server;
@@ -85,6 +95,8 @@ export async function startDemoPlatform(o: DemoOptions = {}): Promise<DemoPlatfo
   const urlOf = (s: typeof grafana) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
   return {
     engines: urls,
+    replicas: replicas.map((r) => r.url),
+    pidfile,
     prometheusUrl: urlOf(prometheus),
     grafanaUrl: urlOf(grafana),
     loadAlertRules: sim.loadRules,
@@ -93,7 +105,11 @@ export async function startDemoPlatform(o: DemoOptions = {}): Promise<DemoPlatfo
       for (const d of deps) d.close();
       const servers = [prometheus, grafana];
       for (const s of servers) s.closeAllConnections();
-      await Promise.all([...engines.map((e) => e.stop()), ...servers.map((s) => new Promise<void>((r) => s.close(() => r())))]);
+      rmSync(dirname(pidfile), { recursive: true, force: true });
+      await Promise.all([
+        ...[...engines, ...replicas].map((e) => e.stop()),
+        ...servers.map((s) => new Promise<void>((r) => s.close(() => r()))),
+      ]);
     },
   };
 }

@@ -45,6 +45,8 @@ export function prometheusSim(engines: Record<string, string>, maintenance: stri
     const json = (body: unknown) =>
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', data: body }));
     if (path === '/-/ready') res.writeHead(200).end('Prometheus Server is Ready.\n');
+    // Open to anyone, as a Prometheus without web.config basic_auth is: the probe reports auth_required 0.
+    else if (path === '/api/v1/status/buildinfo') json({ version: '2.53.0', revision: 'demo', branch: 'HEAD' });
     else if (path === '/api/v1/targets') {
       json({
         activeTargets: Object.keys(engines).map((e) => ({
@@ -90,8 +92,28 @@ export function prometheusSim(engines: Record<string, string>, maintenance: stri
     } else if (path === '/api/v1/query') {
       // No restarts or flaps on the simulated platform; any other query is its error rate, 0.02%.
       const query = new URL(req.url ?? '/', 'http://x').searchParams.get('query') ?? '';
-      json({ resultType: 'vector', result: [{ metric: {}, value: [Date.now() / 1000, query.includes('changes(') ? '0' : '0.02'] }] });
+      const now = Date.now() / 1000;
+      const gpu = /^(DCGM_FI_DEV_\w+)/.exec(query)?.[1];
+      if (gpu) return json({ resultType: 'vector', result: dcgmSeries(gpu).map(([metric, v]) => ({ metric, value: [now, String(v)] })) });
+      // The nightly backup finished 5 hours ago.
+      if (query.includes('backup_last_success')) return json({ resultType: 'vector', result: [{ metric: {}, value: [now, '18000'] }] });
+      json({ resultType: 'vector', result: [{ metric: {}, value: [now, query.includes('changes(') ? '0' : '0.02'] }] });
     } else res.writeHead(404).end();
   });
   return { server, loadRules: (rules) => void (loaded = rules) };
+}
+
+/** Two healthy H100s of the ML engine's node, as dcgm-exporter exports them. */
+function dcgmSeries(metric: string): [Record<string, string>, number][] {
+  const values: Record<string, [number, number]> = {
+    DCGM_FI_DEV_GPU_UTIL: [64, 71],
+    DCGM_FI_DEV_FB_USED: [41_000, 43_500],
+    DCGM_FI_DEV_FB_FREE: [40_920, 38_420],
+    DCGM_FI_DEV_GPU_TEMP: [61, 63],
+    DCGM_FI_DEV_ECC_DBE_VOL_TOTAL: [0, 0],
+    DCGM_FI_DEV_XID_ERRORS: [0, 0],
+  };
+  const v = values[metric];
+  if (!v) return [];
+  return v.map((x, i) => [{ gpu: String(i), UUID: `GPU-demo-${i}`, modelName: 'NVIDIA H100 80GB HBM3', Hostname: 'neural-gpu-1' }, x]);
 }

@@ -70,6 +70,8 @@ export interface MeasureOptions {
   limits?: GeneratorLimits;
   /** One level of a series (e.g. the user count), for charts by level. */
   level?: number;
+  /** What the level counts, when not users: `instances` (a scaling scenario). */
+  levelName?: string;
   /** Percent of requests that must succeed (the result's error budget); default 99.9. */
   successPct?: number;
   slaMs?: number;

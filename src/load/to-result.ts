@@ -24,6 +24,7 @@ export interface ResultInfo {
   successPct: number;
   slaMs?: number;
   level?: number;
+  levelName?: string;
   /** A mix entry's share of the schedule's arrivals (its rate asked is that share of the whole). */
   share?: number;
   /** With a common start (--start-at): how late this process began its schedule. */
@@ -82,6 +83,7 @@ export function toScenarioResult(o: ResultInfo, r: Recorder, gen: GeneratorHealt
     histograms: { latency: encodeHistogram(r.latency), uncorrected: r.uncorrected ? encodeHistogram(r.uncorrected) : undefined },
     slaMs: o.slaMs,
     ...(o.level !== undefined && { level: o.level }),
+    ...(o.levelName && { levelName: o.levelName }),
     measurements: [],
   };
   result.measurements = scenarioMeasurements(result, overBudget);

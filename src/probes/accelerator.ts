@@ -140,6 +140,7 @@ export const acceleratorProbe = defineProbe<AcceleratorTarget>({
       gpu_utilization_pct: 'max(DCGM_FI_DEV_GPU_UTIL)',
       gpu_temperature_c: 'max(DCGM_FI_DEV_GPU_TEMP)',
       gpu_ecc_errors: 'sum(DCGM_FI_DEV_ECC_DBE_VOL_TOTAL)',
+      gpus_unhealthy: 'count(DCGM_FI_DEV_XID_ERRORS > 0 or DCGM_FI_DEV_ECC_DBE_VOL_TOTAL > 0) or vector(0)',
     })[metric],
   run,
 });

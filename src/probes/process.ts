@@ -179,5 +179,12 @@ export const processProbe = defineProbe<ProcessTarget>({
   summary: 'Local processes by name, pidfile or systemd unit: running, how many, CPU and memory (held over the run), age, restarts',
   schema,
   metrics,
+  // As a process's own Prometheus client exports it (process_* metrics), scraped under a job named like the target.
+  promql: (_t, metric) =>
+    ({
+      cpu_pct: '100 * rate(process_cpu_seconds_total{job="$target"}[1m])',
+      memory_used_pct: '100 * process_resident_memory_bytes{job="$target"} / on() group_left() max(node_memory_MemTotal_bytes)',
+      rss_bytes: 'process_resident_memory_bytes{job="$target"}',
+    })[metric],
   run,
 });

@@ -167,6 +167,7 @@ const defs: Record<string, Schema> = {
       histograms: obj({ latency: str, uncorrected: str }, ['latency']),
       slaMs: num,
       level: num,
+      levelName: str,
       windows: arr(ref('window')),
       endpoints: arr(ref('scenario')),
       delivery: obj({ published: int, delivered: int, lost: int, publishFailed: int, duplicated: int, outOfOrder: int, maxGapMs: num }, [

@@ -70,6 +70,8 @@ export interface ScenarioResult {
   slaMs?: number;
   /** One level of a series (users in a concurrency ramp): results of one scenario with levels chart by level. */
   level?: number;
+  /** What the level counts, when not users (`instances`). */
+  levelName?: string;
   /** A soak's windows, in order. */
   windows?: WindowResult[];
   /** A mix's entries, each with its own counts and latency (the same run, split by request). */

@@ -108,6 +108,7 @@ export const scalingScenario = defineScenario<ScalingScenario>({
           factory: spread(used.map((i) => i.factory)),
           model: { type: 'closed', connections: k * s.connections, durationMs: s.duration },
           level: k,
+          levelName: 'instances',
           ...ctx.load,
           successPct: s.success,
         }),

@@ -25,7 +25,17 @@ describe('shipped configs load and say what they should', () => {
     // the mission-critical operations, traffic on two buses and the WebSocket engine, the trading-day soak),
     // and its three fault experiments.
     expect(c.targets.filter((t) => t.kind === 'redis').every((t) => (t as { bus?: unknown }).bus)).toBe(true);
-    expect(c.scenarios.map((s) => s.kind)).toEqual(['latency', 'concurrency', 'rate', 'operations', 'bus', 'bus', 'websocket', 'soak']);
+    expect(c.scenarios.map((s) => s.kind)).toEqual([
+      'latency',
+      'concurrency',
+      'rate',
+      'operations',
+      'bus',
+      'bus',
+      'websocket',
+      'scaling',
+      'soak',
+    ]);
     expect(c.faults.map((f) => f.name)).toEqual(['engine-restart', 'bus-interruption', 'database-reset']);
     expect(c.targets.find((t) => t.name === 'features')!.required).toBe(false);
   });
@@ -39,6 +49,10 @@ describe('shipped configs load and say what they should', () => {
       DEMO_GRAFANA_TOKEN: 't',
       DEMO_WS_URL: 'ws://127.0.0.1:9105/ws',
       DEMO_SOAK_DURATION: '5s',
+      DEMO_PIDFILE: '/run/demo.pid',
+      DEMO_RISK_REPLICA_1: 'http://127.0.0.1:9201',
+      DEMO_RISK_REPLICA_2: 'http://127.0.0.1:9202',
+      DEMO_RISK_REPLICA_3: 'http://127.0.0.1:9203',
       DEMO_PG_APPLICATION: 'demo-portfolio',
     });
     expect(c.faults.map((f) => f.name)).toEqual(['engine-restart', 'bus-interruption', 'database-reset']);

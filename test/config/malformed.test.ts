@@ -24,12 +24,12 @@ const CASES: [string, string, string][] = [
   [
     'misspelt key',
     'targets:\n  - name: risk\n    kind: engine\n    urll: http://localhost:8200\n',
-    'c.yaml:4:5: targets[0]: unknown key "urll" (did you mean "url"?); expected one of: kind, name, url, required, phase, timeout, metrics, path, method, headers, expect, maxBodyBytes, tlsVerify, certificate',
+    'c.yaml:4:5: targets[0]: unknown key "urll" (did you mean "url"?); expected one of: kind, name, url, required, phase, timeout, security, metrics, path, method, headers, expect, maxBodyBytes, tlsVerify, certificate',
   ],
   [
     'misspelt top-level key',
     `target:\n  - ${TCP}\n`,
-    'c.yaml:1:1: unknown key "target" (did you mean "targets"?); expected one of: version, platform, defaults, phases, targets, scenarios, generator, monitor, faults, criteria, outputs',
+    'c.yaml:1:1: unknown key "target" (did you mean "targets"?); expected one of: version, platform, defaults, security, phases, targets, scenarios, generator, monitor, faults, criteria, outputs',
   ],
   [
     'unknown kind',
@@ -125,7 +125,7 @@ describe('malformed configs', () => {
       'c.yaml:3:70: targets[0].phase: unknown phase "infar" (did you mean "infra"?); declared: infra, engines',
       'c.yaml:4:5: targets[1]: missing "phase": this config declares phases (infra, engines), so each target names its phase',
       'c.yaml:6:5: criteria[0]: unknown engine "rsik" in "engine.rsik.latency_ms" (did you mean "risk"?); this config has: risk',
-      'c.yaml:7:5: criteria[1]: unknown measurement "latncy_ms" for engine "risk" (did you mean "latency_ms"?); it has: available, healthy, failed, latency_ms, uptime_pct, uptime_checks, restarts_seen, status_code, ttfb_ms, connect_ms, tls_ms, first_response_ms, body_bytes, tls_expires_in_days, tls_self_signed, uptime_seconds',
+      'c.yaml:7:5: criteria[1]: unknown measurement "latncy_ms" for engine "risk" (did you mean "latency_ms"?); it has: available, healthy, failed, latency_ms, uptime_pct, uptime_checks, restarts_seen, status_code, ttfb_ms, connect_ms, tls_ms, first_response_ms, body_bytes, tls_enabled, tls_valid, tls_version, tls_expires_in_days, tls_self_signed, hsts_max_age_s, uptime_seconds, dependency_up, dependency_latency_ms, dependencies, dependencies_down',
       'c.yaml:8:5: criteria[2]: "engine.latency_ms < 90%": a value in "%" cannot be compared with a measurement in ms; use ms or s',
     ]);
   });

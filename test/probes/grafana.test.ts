@@ -47,6 +47,10 @@ describe("the grafana probe (against a stand-in answering as Grafana's documente
     expect(r.status).toBe('pass');
     expect(r.details.version).toBe('11.2.0');
     expect(value(r, 'database_ok')).toBe(1);
+    // Whether a stranger gets in, as a request with no credentials finds: this Grafana wants its token.
+    const stranger = await fetch(`${url}/api/search?limit=1`);
+    expect(stranger.status).toBe(401);
+    expect(value(r, 'auth_required')).toBe(1);
   });
 
   it("with a token: each datasource's health, dashboards by UID, Grafana-managed alerts with their labels", async () => {

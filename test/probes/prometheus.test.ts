@@ -125,6 +125,9 @@ targets:
     ];
     const r = await probeOne(target('prometheus', { url: prom.url, queries }), 3000);
     expect(value(r, 'ready')).toBe(1);
+    // A Prometheus without web.config basic_auth answers anyone, as a request with no credentials finds.
+    expect((await fetch(`${prom.url}/api/v1/status/buildinfo`)).status).toBe(200);
+    expect(value(r, 'auth_required')).toBe(0);
     expect(value(r, 'targets_total')).toBe(2);
     expect(value(r, 'targets_down')).toBe(1);
     expect(value(r, 'alerts_firing')).toBe(await firingFromApi(prom.url, ''));

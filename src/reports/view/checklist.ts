@@ -21,7 +21,7 @@ interface Fact {
  */
 const ITEMS: { requirement: string; facts: Fact[]; hint: string }[] = [
   {
-    requirement: 'Security framework',
+    requirement: 'Security',
     facts: [
       { metric: 'auth_required', words: 'credentials required' },
       { metric: 'tls_enabled', words: 'TLS' },
@@ -33,7 +33,7 @@ const ITEMS: { requirement: string; facts: Fact[]; hint: string }[] = [
     hint: 'security: { auth: required, tls: required }',
   },
   {
-    requirement: 'Backup systems',
+    requirement: 'Backups',
     facts: [
       { metric: 'persistence_enabled', words: 'Redis persistence' },
       { metric: 'rdb_last_save_age_s', words: 'oldest RDB save', worst: 'max', unit: 's' },
@@ -56,7 +56,7 @@ const ITEMS: { requirement: string; facts: Fact[]; hint: string }[] = [
     hint: 'an accelerator target and accelerator.gpus_unhealthy == 0',
   },
   {
-    requirement: 'Network connectivity (engines communicating)',
+    requirement: 'Engines communicating',
     facts: [],
     hint: 'engines that publish their dependency checks, and engine.dependencies_down == 0',
   },
@@ -76,7 +76,12 @@ const ITEMS: { requirement: string; facts: Fact[]; hint: string }[] = [
 ];
 
 function show(v: number, unit?: Fact['unit']): string {
-  if (unit === 's') return v >= 86_400 ? `${(v / 86_400).toFixed(1)} d` : formatMs(v * 1000);
+  if (unit === 's') {
+    if (v >= 2 * 86_400) return `${(v / 86_400).toFixed(1)} days`;
+    if (v >= 2 * 3600) return `${(v / 3600).toFixed(1)} h`;
+    if (v >= 120) return `${(v / 60).toFixed(0)} min`;
+    return formatMs(v * 1000);
+  }
   if (unit === 'days') return `${v.toFixed(1)} days`;
   if (unit === '%') return `${v.toFixed(0)}%`;
   return String(Math.round(v * 100) / 100);
@@ -105,7 +110,7 @@ function outcomeOf(criteria: CriterionResult[], hasFacts: boolean): { word: stri
 
 /** The lines of the checklist that only other sections know how to read (edges, scaling results). */
 function specialEvidence(report: Report, requirement: string): { facts: string[]; metrics: string[] } {
-  if (requirement.startsWith('Network')) {
+  if (requirement.startsWith('Engines')) {
     const edges = dependencyEdgesOf(report);
     const down = edges.filter((e) => e.state === 'down').map((e) => `${e.from} → ${e.to}`);
     return {

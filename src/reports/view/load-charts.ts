@@ -67,16 +67,18 @@ export function levelCharts(results: ScenarioResult[]): Block[] {
         { name: label, points: of(pick, true), color },
         ...(invalid.length ? [{ name: `${label} (INVALID)`, points: of(pick, false), color, dashed: true }] : []),
       ];
+      const unit = ls[0].levelName ?? 'users';
+      const axis = ls[0].levelName ?? 'concurrent users';
       return {
         type: 'charts' as const,
         charts: [
           {
-            title: `${name}: throughput by users`,
-            xLabel: 'concurrent users',
+            title: `${name}: throughput by ${unit}`,
+            xLabel: axis,
             yLabel: 'requests/s',
             series: series('requests/s', (l) => l.rps, 0),
           },
-          { title: `${name}: p99 by users`, xLabel: 'concurrent users', yLabel: 'ms', series: series('p99', (l) => l.latencyMs.p99, 1) },
+          { title: `${name}: p99 by ${unit}`, xLabel: axis, yLabel: 'ms', series: series('p99', (l) => l.latencyMs.p99, 1) },
         ],
       };
     });

@@ -49,7 +49,11 @@ export function loadBlocks(report: Report): Block[] {
     ]);
     const valid = results.filter((r) => r.status === 'pass' || r.status === 'warn').length;
     out.push({ type: 'heading', level: 2, text: title, aside: `${valid}/${results.length} within budget` });
-    out.push({ type: 'table', table: table(COLUMNS, rows) });
+    const levelName = results.find((r) => r.levelName)?.levelName;
+    const columns = levelName
+      ? COLUMNS.map((c) => (c.head === 'Users' ? { ...c, head: levelName[0].toUpperCase() + levelName.slice(1) } : c))
+      : COLUMNS;
+    out.push({ type: 'table', table: table(columns, rows) });
     const notes = results.flatMap(resultNotes);
     if (notes.length) out.push({ type: 'notes', items: notes });
     out.push({ type: 'table', table: responsesTable(results) });
