@@ -16,6 +16,8 @@ export const FAULT_METRICS: Record<string, MetricSpec> = {
   messages_lost: { unit: 'count', aggregate: 'sum', label: 'messages lost during the fault' },
   messages_refused: { unit: 'count', aggregate: 'sum', label: 'publishes the bus refused during the fault' },
   delivery_gap_ms: { unit: 'ms', aggregate: 'max', label: 'longest time without a delivery during the fault' },
+  // Injected during an HTTP scenario: successful requests per second while in effect, against before it.
+  throughput_drop_pct: { unit: 'percent', aggregate: 'max', label: 'throughput drop during the fault' },
 };
 
 /** The traffic a fault cost, as measurements; and what cannot be said without traffic. */

@@ -76,7 +76,9 @@ async function run(target: NatsTarget, ctx: ProbeContext): Promise<ProbeOutcome>
       { metric: 'auth_required', value: info.auth_required ? 1 : 0, unit: 'count' },
       { metric: 'tls_required', value: info.tls_required ? 1 : 0, unit: 'count' },
     );
-    if (info.tls_required || (info as { tls_available?: boolean }).tls_available) {
+    if (ctx.repeat) {
+      // Its certificate was read by the first probe: a repeat under load does not handshake again.
+    } else if (info.tls_required || (info as { tls_available?: boolean }).tls_available) {
       const budgetMs = Math.max(100, Math.min(1000, ctx.timeoutMs - (performance.now() - t0)));
       await readTlsPosture(target.url, 'nats', { defaultPort: NATS_PORT, bounds: target.certificate, budgetMs }, out);
     } else out.measurements.push({ metric: 'tls_enabled', value: 0, unit: 'count' });

@@ -64,6 +64,7 @@ async function run(target: PostgresTarget, ctx: ProbeContext): Promise<ProbeOutc
     ctx.stage('reading server state');
     const row = (await client.query(STATE_SQL)).rows[0] as StateRow;
     const outcome = judgePostgres(row, { connectMs, queryMs, longTransactionWarnMs: target.longTransactionWarn });
+    if (ctx.repeat) return outcome;
     ctx.stage('reading the TLS certificate');
     const budgetMs = Math.max(100, Math.min(1000, ctx.timeoutMs / 2));
     await readTlsPosture(target.url, 'postgres', { defaultPort: 5432, bounds: target.certificate, budgetMs }, outcome);

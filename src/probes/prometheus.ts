@@ -157,12 +157,13 @@ async function run(target: PrometheusTarget, ctx: ProbeContext): Promise<ProbeOu
       alerts: alerts.alerts,
       ...(rules && { rules }),
     };
-    await readAnonymousAccess(
-      target.url,
-      '/api/v1/status/buildinfo',
-      { tlsVerify: target.tlsVerify, ctx, budgetMs: Math.min(1000, ctx.timeoutMs) },
-      out,
-    );
+    if (!ctx.repeat)
+      await readAnonymousAccess(
+        target.url,
+        '/api/v1/status/buildinfo',
+        { tlsVerify: target.tlsVerify, ctx, budgetMs: Math.min(1000, ctx.timeoutMs) },
+        out,
+      );
     return out;
   } catch (err) {
     if (ctx.signal.aborted) throw err;

@@ -81,23 +81,9 @@ async function run(target: RedisTarget, ctx: ProbeContext): Promise<ProbeOutcome
       });
     }
     const judged = judgeRedis({ before, info, pings, elapsedS, lag });
-    ctx.stage('reading the save schedule');
-    const kept = await readPersistence(client, info);
-    judged.measurements.push(...kept.measurements);
-    Object.assign(judged.details, kept.details);
-    judged.unmeasured = { ...judged.unmeasured, ...kept.unmeasured };
-    ctx.stage('connecting without credentials');
-    const access = await requiresPassword(target.url, { timeoutMs: Math.min(1000, ctx.timeoutMs), tlsVerify: target.tlsVerify });
-    if (access !== undefined) judged.measurements.push({ metric: 'auth_required', value: access, unit: 'count' });
-    if (access === 0 && new URL(target.url).password) {
-      judged.warnings = [...(judged.warnings ?? []), 'the password in the URL is not needed: this Redis lets in clients without one'];
-      if (judged.status === 'pass') judged.status = 'warn';
-    }
-    if (target.url.startsWith('rediss:')) {
-      ctx.stage('reading the TLS certificate');
-      const budgetMs = Math.max(100, Math.min(1000, ctx.timeoutMs - (performance.now() - t0)));
-      await readTlsPosture(target.url, 'direct', { defaultPort: 6379, bounds: target.certificate, budgetMs }, judged);
-    } else judged.measurements.push({ metric: 'tls_enabled', value: 0, unit: 'count' });
+    // Who it lets in, its certificate and its save schedule: asked once, not again in every round under load.
+    if (!ctx.repeat)
+      await readPosture(client, target, info, judged, ctx, Math.max(100, Math.min(1000, ctx.timeoutMs - (performance.now() - t0))));
     if (!target.bus) return judged;
     const budgetMs = Math.max(100, ctx.timeoutMs - (performance.now() - t0) - 50);
     const connect = () => connectRedis(target.url, { timeoutMs: budgetMs, tlsVerify: target.tlsVerify, name: 'validate-probe' });
@@ -114,6 +100,33 @@ async function run(target: RedisTarget, ctx: ProbeContext): Promise<ProbeOutcome
   } finally {
     client?.disconnect();
   }
+}
+
+/** What the first probe of a Redis establishes once: persistence, who it lets in, its TLS. */
+async function readPosture(
+  client: Redis,
+  target: RedisTarget,
+  info: Map<string, string>,
+  judged: ProbeOutcome,
+  ctx: ProbeContext,
+  budgetMs: number,
+): Promise<void> {
+  ctx.stage('reading the save schedule');
+  const kept = await readPersistence(client, info);
+  judged.measurements.push(...kept.measurements);
+  Object.assign(judged.details, kept.details);
+  judged.unmeasured = { ...judged.unmeasured, ...kept.unmeasured };
+  ctx.stage('connecting without credentials');
+  const access = await requiresPassword(target.url, { timeoutMs: budgetMs, tlsVerify: target.tlsVerify });
+  if (access !== undefined) judged.measurements.push({ metric: 'auth_required', value: access, unit: 'count' });
+  if (access === 0 && new URL(target.url).password) {
+    judged.warnings = [...(judged.warnings ?? []), 'the password in the URL is not needed: this Redis lets in clients without one'];
+    if (judged.status === 'pass') judged.status = 'warn';
+  }
+  if (target.url.startsWith('rediss:')) {
+    ctx.stage('reading the TLS certificate');
+    await readTlsPosture(target.url, 'direct', { defaultPort: 6379, bounds: target.certificate, budgetMs }, judged);
+  } else judged.measurements.push({ metric: 'tls_enabled', value: 0, unit: 'count' });
 }
 
 /** The server's judgement with the bus's added: its numbers, and its warnings (a bus that drops messages works, but not as a bus). */

@@ -39,6 +39,12 @@ export interface ProbeContext {
    * fault experiment polls every 100 ms, where a full probe's sampling would set the pace.
    */
   liveness?: boolean;
+  /**
+   * A repeat during load (the monitor's rounds): what the first probe already established and load cannot
+   * change (who the target lets in, its certificate, its save schedule) is not asked again, so the
+   * monitor opens no more connections to the platform under test than its health takes.
+   */
+  repeat?: boolean;
   /** Tells the runner what the probe is waiting for, so a timeout can say where it got stuck. */
   stage(what: string): void;
 }

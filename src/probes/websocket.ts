@@ -73,7 +73,7 @@ async function run(target: WebSocketTarget, ctx: ProbeContext): Promise<ProbeOut
     const latencyMs = pings.length ? median(pings) : openMs;
     if (problems.length) return { status: 'fail', latencyMs, error: `the reply: ${problems.join('; ')}`, details: {}, measurements };
     const out: ProbeOutcome = { status: 'pass', latencyMs, details: {}, measurements };
-    if (ctx.liveness) return out;
+    if (ctx.liveness || ctx.repeat) return out;
     if (target.url.startsWith('wss:')) {
       ctx.stage('reading the TLS certificate');
       await readTlsPosture(

@@ -39,8 +39,8 @@ function block(b: Block): string {
   }
 }
 
-/** Sections shown open: what a go-live meeting reads first. Every other section is folded, one click away. */
-const OPEN = ['Executive summary', 'Decision matrix'];
+/** Sections shown open: what a go-live meeting reads first (the summary, the checklist, the matrix). Every other section is folded, one click away. */
+const OPEN = ['Executive summary', 'Go-live checklist', 'Decision matrix'];
 
 /**
  * One self-contained page for the go-live meeting: the verdict, what blocks it (each with its fact), the

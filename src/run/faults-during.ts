@@ -3,6 +3,8 @@ import { trafficMeasurements } from '../faults/fault-metrics.js';
 import type { TrafficWindow, TrafficWitness } from '../load/bus-connection.js';
 import type { FaultResult } from '../results/fault-result.js';
 import type { Monitor } from './monitor.js';
+import { throughputDrop } from '../faults/throughput-drop.js';
+import type { ScenarioResult } from '../results/scenario-result.js';
 
 /** A scenario's traffic witness as this thread holds it: in the load thread, its reads come back later. */
 export type Witness = Omit<TrafficWitness, 'read'> & { read(id: number): TrafficWindow | Promise<TrafficWindow> };
@@ -24,13 +26,13 @@ const DEFAULT_AT_MS = 1000;
  * marked from the injection to the recovery. Once the scenario has drained, each fault gets what its
  * window of messages went through: how many were lost, and the longest time nothing got through.
  */
-export async function withFaultsDuring<T>(
+export async function withFaultsDuring(
   scenario: string,
   carriesTraffic: boolean,
   faults: DuringFaults | undefined,
   monitor: Monitor | undefined,
-  run: (onTraffic: (w: Witness) => void) => Promise<T>,
-): Promise<T> {
+  run: (onTraffic: (w: Witness) => void) => Promise<ScenarioResult[]>,
+): Promise<ScenarioResult[]> {
   const planned = faults?.planned(scenario) ?? [];
   if (!faults || planned.length === 0) return run(() => undefined);
   let witness: Witness | undefined;
@@ -74,6 +76,17 @@ export async function withFaultsDuring<T>(
       const traffic = trafficMeasurements(r.traffic);
       r.measurements.push(...traffic.measurements);
       r.unmeasured = traffic.unmeasured;
+    } else if (!carriesTraffic) {
+      const from = r.injectedAt ? Date.parse(r.injectedAt) : NaN;
+      const to = from + (r.recoveryMs ?? r.durationMs);
+      const drop = Number.isFinite(from)
+        ? throughputDrop(
+            result.flatMap((x) => (x.timeline ? [x.timeline] : [])),
+            { from, to },
+          )
+        : 'it was not injected';
+      if (typeof drop === 'number') r.measurements.push({ metric: 'throughput_drop_pct', value: drop, unit: 'percent' });
+      else r.unmeasured = { ...r.unmeasured, throughput_drop_pct: drop };
     } else if (carriesTraffic) {
       const why = `injected after the traffic of ${scenario} had ended (or never started): nothing of it went through the fault; give it an at: well inside the scenario's duration, and check that the scenario ran`;
       r.unmeasured = Object.fromEntries(Object.keys(trafficMeasurements(undefined).unmeasured).map((k) => [k, why]));

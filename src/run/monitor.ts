@@ -2,6 +2,7 @@ import type { TargetBase } from '../fields/target.js';
 import type { ProbeResult } from '../results/result.js';
 import { probeKindOrUndefined } from '../probes/registry.js';
 import { probeOne } from './probe-one.js';
+import { sleep } from '../util/sleep.js';
 
 export interface Availability {
   checks: number;
@@ -66,8 +67,11 @@ export class Monitor {
   }
 
   start(): void {
+    // A periodic round spreads its probes over a quarter of the interval (at most a second): the whole
+    // platform probed in one burst is a burst of connections and work the load under way would feel.
+    const spreadMs = Math.min(1000, this.intervalMs / 4);
     const tick = async () => {
-      await this.sampleNow();
+      await this.sampleNow(spreadMs);
       if (!this.signal?.aborted) this.timer = setTimeout(tick, this.intervalMs);
     };
     this.timer = setTimeout(tick, this.intervalMs);
@@ -88,12 +92,17 @@ export class Monitor {
     };
   }
 
-  /** Probes every target now (or joins a round already under way) and counts the results. */
-  sampleNow(): Promise<ProbeResult[]> {
+  /** Probes every target now, or spread over `spreadMs` (or joins a round already under way), and counts the results. */
+  sampleNow(spreadMs = 0): Promise<ProbeResult[]> {
     if (!this.running) {
       const epoch = this.epoch;
       const held = this.holds > 0;
-      this.running = Promise.all(this.targets.map((t) => probeOne(t, t.timeout ?? this.timeoutMs, this.signal))).then((rs) => {
+      const gap = this.targets.length > 1 ? spreadMs / this.targets.length : 0;
+      const one = async (t: TargetBase, i: number) => {
+        if (gap) await sleep(i * gap, this.signal);
+        return probeOne(t, t.timeout ?? this.timeoutMs, this.signal, { repeat: true });
+      };
+      this.running = Promise.all(this.targets.map(one)).then((rs) => {
         this.running = undefined;
         if (!this.signal?.aborted && !held && this.holds === 0 && epoch === this.epoch) this.count(rs);
         return rs;

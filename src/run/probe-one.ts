@@ -13,7 +13,7 @@ export async function probeOne(
   target: TargetBase,
   timeoutMs: number,
   outer?: AbortSignal,
-  o: { liveness?: boolean } = {},
+  o: { liveness?: boolean; repeat?: boolean } = {},
 ): Promise<ProbeResult> {
   const kind = probeKind(target.kind);
   const controller = new AbortController();
@@ -43,6 +43,7 @@ export async function probeOne(
       signal: controller.signal,
       timeoutMs,
       liveness: o.liveness,
+      repeat: o.repeat,
       stage: (s) => {
         stage = s;
       },

@@ -103,7 +103,7 @@ export const scalingScenario = defineScenario<ScalingScenario>({
           name: resultName(s, k),
           kind: 'scaling',
           scenario: s.name,
-          target: `${s.method} ${k} instance${k > 1 ? 's' : ''}`,
+          target: k === 1 ? used[0].describe : `${used[0].describe} and ${k - 1} more instance${k > 2 ? 's' : ''}`,
           url: used[0].url,
           factory: spread(used.map((i) => i.factory)),
           model: { type: 'closed', connections: k * s.connections, durationMs: s.duration },

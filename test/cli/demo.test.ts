@@ -100,21 +100,25 @@ describe('validate demo', () => {
     );
   });
 
-  it('the HTML report: blockers, summary and decision matrix first, every other section folded (under 6,000 px at 1280), unfolded in print; charts only where they say something', () => {
+  it('the HTML report: blockers, summary, checklist and decision matrix first, every other section folded (under 6,000 px at 1280), unfolded in print; charts only where they say something', () => {
     const { dom } = inChromium(demo.html, 'demo', '1280,2400');
     const headings = [...dom.matchAll(/<h2>([^<]+)/g)].map((m) => m[1].trim());
     expect(headings).toEqual([
       'Blockers',
       'Executive summary',
+      'Go-live checklist',
       'Decision matrix',
       'Phased deployment',
       'Infrastructure health',
       'Engine matrix',
       'WebSocket endpoints',
+      'Hardware acceleration',
+      'Engines communicating',
       'Message buses',
       'Engine response times',
       'Concurrent load',
       'Arrival rate',
+      'Horizontal scaling',
       'Mission-critical operations',
       'Soak',
       'Bus traffic',
@@ -124,7 +128,7 @@ describe('validate demo', () => {
       'Monitoring: alert thresholds',
       'Recommendation',
     ]);
-    expect(dom.match(/<details>/g)).toHaveLength(headings.length - 3);
+    expect(dom.match(/<details>/g)).toHaveLength(headings.length - 4);
     expect(pageHeight(demo.html)).toBeLessThan(6000);
     // Print unfolds every section: the same page without its print rule prints fewer pages.
     const folded = join(dir, 'folded.html');

@@ -12,21 +12,21 @@ import { executiveSummary, recommendation } from './summary.js';
 import { stabilitySection, targetSections } from './targets.js';
 
 /**
- * The reference report's sections, in its order: executive summary, phases, infrastructure and engines,
- * message buses,
- * load (engine response times, concurrent load, arrival rate, operations, soak), process stability,
- * fault tolerance, the decision matrix, and the recommendation.
+ * The reference report's sections, in its order: executive summary, phases, infrastructure and engines
+ * (and the edges between them), message buses, load (engine response times, concurrent load, arrival
+ * rate, scaling, operations, soak), process stability, fault tolerance, monitoring, the go-live checklist,
+ * the decision matrix, and the recommendation.
  */
 export function reportDocument(report: Report): Block[] {
   return [
     ...executiveSummary(report),
     ...phaseBlocks(report),
     ...targetSections(report),
+    ...communicationSection(report),
     ...busSection(report),
     ...loadBlocks(report),
     ...stabilitySection(report),
     ...faultBlocks(report),
-    ...communicationSection(report),
     ...monitoringSection(report),
     ...checklistSection(report),
     ...decisionMatrix(report),
