@@ -6,6 +6,11 @@ export const EXAMPLES: Record<string, string[]> = {
     'validate run platform.yaml --wait 2m -q --out readiness.json --out readiness.xml',
     'cat platform.yaml | validate run -',
     'validate run platform.yaml --shard 2/4 --start-at 2026-11-26T10:00:00Z -q --out shard-2.json',
+    'validate run platform.yaml -q --history .validate/history --label env=prod --keep 1y',
+  ],
+  history: [
+    'validate history .validate/history',
+    'validate history postgres://validate@db/readiness --last 60 --label env=prod --format markdown',
   ],
   probe: [
     'validate probe redis://localhost:6379 postgres://postgres@localhost/app http://localhost:8100/health',

@@ -40,6 +40,10 @@ export async function buildCli(argv: string[], signal: AbortSignal, setExit: Set
       ).argParser(durationArg),
     )
     .option('--dry-run', 'say what would be probed, loaded and injected, and do nothing')
+    .option('--history <place>', 'keep the run in a history: a folder (e.g. .validate/history) or postgres://... (also VALIDATE_HISTORY)')
+    .option('--label <name=value>', 'a label the run is kept with in the history, e.g. env=staging; repeatable', collect, [])
+    .option('--keep <runs|age>', 'prune the history to the newest N runs (400) or to an age (90d, 12w, 1y)')
+    .option('--history-required', 'exit 4 when the run cannot be kept in its history (by default: one line, the verdict decides)')
     .action(async (file, flags) =>
       setExit(await (await import('./commands/run.js')).run({ ...flags, config: configFile(file, flags.config) }, signal)),
     );
@@ -115,6 +119,13 @@ export async function buildCli(argv: string[], signal: AbortSignal, setExit: Set
     .addOption(new Option('--min-p99-increase <ms>', 'and the least p99 growth, in ms, that counts').default(1).argParser(nonNegative))
     .addOption(new Option('--max-rps-decrease <percent>', 'throughput drop that counts as a regression').default(10).argParser(nonNegative))
     .action(async (baseline, current, flags) => setExit(await (await import('./commands/compare.js')).compare(baseline, current, flags)));
+
+  described(program.command('history'), 'the runs a history keeps (validate run --history PLACE), one row each, oldest first')
+    .argument('[place]', 'a folder or a postgres:// URL (default VALIDATE_HISTORY)')
+    .option('-f, --format <format>', 'table, markdown or json', 'table')
+    .addOption(new Option('--last <n>', 'the newest n runs (default 30)').argParser(positiveInt))
+    .option('--label <name=value>', 'only runs with this label; repeatable (all must match)', collect, [])
+    .action(async (place, flags) => setExit(await (await import('./commands/history.js')).history(place, flags)));
 
   described(program.command('check'), 'validate a config file only (no network): exit 0 when valid, 2 with every problem located')
     .argument('[config]', 'the config file (YAML), or - for stdin; default validate.yaml')

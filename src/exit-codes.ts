@@ -9,6 +9,8 @@ export const ExitCode = {
    * needed (its load generator fell behind, a fault experiment did not take effect). Nagios's UNKNOWN is 3 too.
    */
   INCONCLUSIVE: 3,
+  /** With --history-required: the run finished and its reports were written, but its history could not be. */
+  HISTORY: 4,
   /** A bug in validate (one line on stderr; VALIDATE_DEBUG=1 for the stack): never the usage code. */
   INTERNAL: 70,
   /** Stopped by SIGHUP (the terminal or session closed): a partial report, marked aborted, was written. */

@@ -9,10 +9,13 @@ import type { Config } from '../config/config.js';
 import { faultType } from '../faults/registry.js';
 import { ExitCode } from '../exit-codes.js';
 import { checkOutputs, emitReport, type OutputFlags } from './output.js';
+import { planHistory, recordHistory, type HistoryFlags, type HistoryPlan } from './history-flags.js';
+import type { Report } from '../reports/model.js';
+import { configHash } from '../config/hash.js';
 import { loadProgress, probeProgress } from './progress.js';
 import { checkWorkers, probesOnEveryShard, resolveShard, resolveStartAt, type ShardFlags } from './shard-flags.js';
 
-export interface RunFlags extends OutputFlags, ShardFlags {
+export interface RunFlags extends OutputFlags, ShardFlags, HistoryFlags {
   workers?: number;
   config: string;
   chaos?: boolean;
@@ -33,10 +36,12 @@ export async function run(flags: RunFlags, signal: AbortSignal): Promise<ExitCod
   if (flags.concurrency !== undefined) config.defaults.concurrency = flags.concurrency;
   if (flags.retries !== undefined) config.retries = flags.retries;
   checkOutputs(flags, config.outputs);
+  const history = planHistory(flags);
   if (flags.dryRun) return dryRun(config);
   const workers = checkWorkers(flags.workers, flags);
   if (workers) {
-    return emitReport(await runInWorkers(config, workers, { chaos: flags.chaos, signal, say: note, redactor }), flags, config.outputs);
+    const merged = await runInWorkers(config, workers, { chaos: flags.chaos, signal, say: note, redactor });
+    return withHistory(merged, flags, config, history);
   }
   const progress = probeProgress(config.targets.length, flags.progress ? 'always' : 'auto');
   const load = loadProgress(flags.progress ? 'always' : 'auto', plannedResults(config));
@@ -55,7 +60,21 @@ export async function run(flags: RunFlags, signal: AbortSignal): Promise<ExitCod
   });
   progress.end();
   load.end();
-  return emitReport(report, flags, config.outputs);
+  return withHistory(report, flags, config, history);
+}
+
+/** Writes the reports, then keeps the run in its history (an aborted run or a shard's slice is not kept). */
+async function withHistory(report: Report, flags: RunFlags, config: Config, history: HistoryPlan | undefined): Promise<ExitCodeValue> {
+  let code: ExitCodeValue | undefined;
+  let failure: unknown;
+  try {
+    code = await emitReport(report, flags, config.outputs);
+  } catch (err) {
+    failure = err;
+  }
+  if (history && !report.aborted && !report.shard) await recordHistory(report, history, configHash(config));
+  if (failure) throw failure;
+  return code!;
 }
 
 /** `--dry-run`: says what would be probed, loaded and injected, and touches nothing. */

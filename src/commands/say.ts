@@ -16,3 +16,8 @@ export function isQuiet(): boolean {
 export function note(line: string): void {
   if (!quiet) process.stderr.write(`${line}\n`);
 }
+
+/** Something went wrong that does not stop the command (a history that could not be written): said even with -q. */
+export function warn(line: string): void {
+  process.stderr.write(`validate: ${line}\n`);
+}

@@ -1,0 +1,68 @@
+import { UsageError } from '../errors.js';
+import type { Report } from '../reports/model.js';
+import { historyRun, parseLabel } from '../history/record.js';
+import { openHistory, parseKeep } from '../history/open.js';
+import { HistoryError } from '../history/store.js';
+import { SECRETS } from '../util/redact.js';
+import { note, warn } from './say.js';
+
+/** Flags of a run that is kept in a history (scheduled runs). */
+export interface HistoryFlags {
+  /** A folder (embedded store) or a postgres:// URL; VALIDATE_HISTORY when absent. */
+  history?: string;
+  label?: string[];
+  keep?: string;
+  historyRequired?: boolean;
+}
+
+export interface HistoryPlan {
+  place: string;
+  labels: Record<string, string>;
+  keep?: { runs?: number; olderThanMs?: number };
+  required: boolean;
+}
+
+/** The flags checked before the run (a typo in --label must not cost a night's run); undefined without a history. */
+export function planHistory(flags: HistoryFlags): HistoryPlan | undefined {
+  const place = flags.history ?? process.env.VALIDATE_HISTORY;
+  if (!place) {
+    if (flags.label?.length || flags.keep || flags.historyRequired)
+      throw new UsageError(
+        '--label, --keep and --history-required need a history: --history PLACE (a folder or postgres://...) or VALIDATE_HISTORY',
+      );
+    return undefined;
+  }
+  const labels: Record<string, string> = {};
+  for (const spec of flags.label ?? []) {
+    const kv = parseLabel(spec);
+    if (!kv) throw new UsageError(`--label ${spec}: expected NAME=VALUE, e.g. --label env=staging`);
+    labels[kv[0]] = kv[1];
+  }
+  const keep = flags.keep === undefined ? undefined : parseKeep(flags.keep);
+  if (flags.keep !== undefined && !keep)
+    throw new UsageError(`--keep ${flags.keep}: expected a number of runs (400) or an age (90d, 12w, 1y)`);
+  if (/^postgres(ql)?:/.test(place)) SECRETS.addFromUrl(place);
+  return { place, labels, keep, required: Boolean(flags.historyRequired) };
+}
+
+/**
+ * Appends the run to its history, after its reports are written: a history that cannot be written costs one
+ * line on stderr, never the reports or the verdict's exit code (unless --history-required, then HistoryError).
+ */
+export async function recordHistory(report: Report, plan: HistoryPlan | undefined, configHash: string): Promise<void> {
+  if (!plan) return;
+  try {
+    const store = await openHistory(plan.place);
+    try {
+      const id = await store.append(historyRun(report, { configHash, labels: plan.labels }));
+      const pruned = plan.keep ? await store.prune(plan.keep) : 0;
+      note(`kept run ${id} in the history ${store.place}${pruned ? ` (${pruned} older run(s) pruned)` : ''}`);
+    } finally {
+      await store.close();
+    }
+  } catch (err) {
+    const why = err instanceof HistoryError ? err.message : `history ${plan.place}: ${(err as Error).message}`;
+    if (plan.required) throw new HistoryError(`the run finished (${report.verdict}) and its reports were written, but ${why}`);
+    warn(`the run was not kept in its history: ${why}`);
+  }
+}

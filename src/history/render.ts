@@ -1,0 +1,44 @@
+import { fitTable, type Column } from '../reports/fit-table.js';
+import type { RunSummary } from './store.js';
+
+export type HistoryFormat = 'table' | 'markdown' | 'json';
+export const HISTORY_FORMATS: HistoryFormat[] = ['table', 'markdown', 'json'];
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+const COLUMNS: Column[] = [
+  { head: 'When (UTC)' },
+  { head: 'Verdict' },
+  { head: 'Blockers', wrap: true, drop: 3 },
+  { head: 'Worst p99', drop: 2 },
+  { head: 'Labels', wrap: true, drop: 1 },
+];
+
+/** The load result with the highest p99: the headline number of a run. */
+function worst(r: RunSummary): string {
+  if (!r.loads.length) return '';
+  const w = r.loads.reduce((a, b) => (b.p99Ms > a.p99Ms ? b : a));
+  return `${w.p99Ms < 10 ? w.p99Ms.toFixed(2) : w.p99Ms.toFixed(1)} ms ${w.name}`;
+}
+
+function cells(r: RunSummary): string[] {
+  const first = r.blockers[0] ?? '';
+  const clipped = first.length > 70 ? `${first.slice(0, 69)}…` : first;
+  const blockers = r.blockers.length > 1 ? `${clipped} (+${r.blockers.length - 1} more)` : clipped;
+  const labels = Object.entries(r.labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  return [r.startedAt.slice(0, 16).replace('T', ' '), r.verdict, blockers, worst(r), labels];
+}
+
+/** One row per run, oldest first: when, the verdict, what blocked it, its headline number, its labels. */
+export function renderHistory(runs: RunSummary[], format: HistoryFormat, width = 80): string {
+  if (format === 'json') return `${JSON.stringify(runs, null, 2)}\n`;
+  if (format === 'markdown') {
+    const head = `| ${COLUMNS.map((c) => c.head).join(' | ')} |\n|${COLUMNS.map(() => '---').join('|')}|\n`;
+    return head + runs.map((r) => `| ${cells(r).map(cell).join(' | ')} |`).join('\n') + '\n';
+  }
+  if (!runs.length) return 'no runs in this history yet\n';
+  const go = runs.filter((r) => r.verdict === 'GO').length;
+  return `${fitTable(COLUMNS, runs.map(cells), width, { head: [], border: [] })}\n${runs.length} run(s), ${go} GO\n`;
+}

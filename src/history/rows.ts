@@ -1,0 +1,40 @@
+import type { HistoryRun } from './record.js';
+import type { CHILD_TABLES } from './schema.js';
+import type { RunSummary } from './store.js';
+
+/** The values of each child table's columns (schema.ts's order), one array per row. */
+export function childRows(run: HistoryRun, table: keyof typeof CHILD_TABLES): (string | number | null)[][] {
+  switch (table) {
+    case 'criteria':
+      return run.criteria.map((c) => [c.name, c.expression, c.actual, c.outcome, c.status, c.unit]);
+    case 'probes':
+      return run.probes.map((p) => [p.name, p.kind, p.status, p.latencyMs]);
+    case 'loads':
+      return run.loads.map((l) => [l.name, l.p50Ms, l.p90Ms, l.p99Ms, l.maxMs, l.rps, l.errors, l.successRate, l.validity]);
+    case 'faults':
+      return run.faults.map((f) => [f.name, f.status, f.recoveryMs]);
+  }
+}
+
+export interface RunRow {
+  id: string;
+  started_at: string;
+  verdict: string;
+  platform: string;
+  labels: string;
+  blockers: string;
+  duration_ms: number;
+}
+
+export function summaryOf(r: RunRow, loads: { name: string; p99_ms: number; rps: number }[]): RunSummary {
+  return {
+    id: r.id,
+    startedAt: r.started_at,
+    verdict: r.verdict,
+    platform: r.platform,
+    labels: JSON.parse(r.labels) as Record<string, string>,
+    blockers: JSON.parse(r.blockers) as string[],
+    durationMs: Number(r.duration_ms),
+    loads: loads.map((l) => ({ name: l.name, p99Ms: Number(l.p99_ms), rps: Number(l.rps) })),
+  };
+}

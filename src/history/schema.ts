@@ -1,0 +1,45 @@
+/**
+ * The history's tables, the same for the embedded store (SQLite) and the team store (PostgreSQL): plain
+ * types both read alike (TEXT for times in ISO 8601 and for JSON, DOUBLE PRECISION for numbers), so one
+ * set of queries serves both. `meta.schema_version` says which version wrote it: a newer one is refused.
+ */
+export const SCHEMA_VERSION = 1;
+
+export const DDL = [
+  `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS runs (
+     id TEXT PRIMARY KEY,
+     started_at TEXT NOT NULL,
+     verdict TEXT NOT NULL,
+     platform TEXT NOT NULL,
+     config_hash TEXT NOT NULL,
+     labels TEXT NOT NULL,
+     tool_version TEXT NOT NULL,
+     duration_ms DOUBLE PRECISION NOT NULL,
+     blockers TEXT NOT NULL,
+     report TEXT NOT NULL)`,
+  `CREATE INDEX IF NOT EXISTS runs_started ON runs (started_at)`,
+  `CREATE TABLE IF NOT EXISTS criteria (
+     run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+     name TEXT NOT NULL, expression TEXT NOT NULL, actual DOUBLE PRECISION, outcome TEXT NOT NULL,
+     status TEXT NOT NULL, unit TEXT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS probes (
+     run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+     name TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, latency_ms DOUBLE PRECISION)`,
+  `CREATE TABLE IF NOT EXISTS loads (
+     run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+     name TEXT NOT NULL, p50_ms DOUBLE PRECISION, p90_ms DOUBLE PRECISION, p99_ms DOUBLE PRECISION,
+     max_ms DOUBLE PRECISION, rps DOUBLE PRECISION, errors DOUBLE PRECISION, success_rate DOUBLE PRECISION,
+     validity TEXT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS faults (
+     run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+     name TEXT NOT NULL, status TEXT NOT NULL, recovery_ms DOUBLE PRECISION)`,
+];
+
+/** Each child table, its columns after run_id, and how a HistoryRun fills them. */
+export const CHILD_TABLES = {
+  criteria: ['name', 'expression', 'actual', 'outcome', 'status', 'unit'],
+  probes: ['name', 'kind', 'status', 'latency_ms'],
+  loads: ['name', 'p50_ms', 'p90_ms', 'p99_ms', 'max_ms', 'rps', 'errors', 'success_rate', 'validity'],
+  faults: ['name', 'status', 'recovery_ms'],
+} as const;

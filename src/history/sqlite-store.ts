@@ -1,0 +1,148 @@
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import type { HistoryRun } from './record.js';
+import { CHILD_TABLES, DDL, SCHEMA_VERSION } from './schema.js';
+import { HistoryError, matchesLabels, runId, type HistoryStore, type RunFilter, type RunSummary } from './store.js';
+import { childRows, summaryOf, type RunRow } from './rows.js';
+
+/** SQLite's own codes, in words a user can act on. */
+const SQLITE_WORDS: Record<string, string> = {
+  SQLITE_NOTADB: 'is not a SQLite database (corrupted, or another file): move it aside and a new history is started',
+  SQLITE_CORRUPT: 'is corrupted: move it aside and a new history is started (or recover it with sqlite3 .recover)',
+  SQLITE_READONLY: 'is read-only: give the process write access, or another --history',
+  SQLITE_CANTOPEN: 'cannot be opened (a read-only folder, or a path that is not a folder)',
+  SQLITE_FULL: 'is on a full disk: free space, or prune it with --keep',
+  SQLITE_IOERR: 'could not be written (an I/O error: a full or failing disk?)',
+  SQLITE_BUSY: 'stayed locked by another writer for 10 s',
+};
+
+function explain(place: string, err: unknown): HistoryError {
+  const e = err as { code?: string; message?: string };
+  const code = Object.keys(SQLITE_WORDS).find((k) => e.code === k || e.code?.startsWith(`${k}_`));
+  if (code) return new HistoryError(`history ${place} ${SQLITE_WORDS[code]} (${e.message})`);
+  const fs = e.code && ['EACCES', 'EROFS', 'ENOSPC', 'ENOTDIR', 'EEXIST'].includes(e.code);
+  return new HistoryError(`history ${place}: ${fs ? `the folder cannot be made (${e.message})` : (e.message ?? String(err))}`);
+}
+
+/**
+ * The embedded history: one SQLite file in a folder (`.validate/history/history.db`), in WAL mode with a
+ * busy timeout, so several processes on one machine (two CI jobs finishing together) append without
+ * losing a run: SQLite's own locking serializes their writes.
+ */
+export async function openSqlite(folder: string): Promise<HistoryStore> {
+  const file = join(folder, 'history.db');
+  let db: Database;
+  makeFolder(folder);
+  try {
+    const { default: Sqlite } = await import('better-sqlite3');
+    db = new Sqlite(file, { timeout: 10_000 });
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db, file);
+  } catch (err) {
+    if (err instanceof HistoryError) throw err;
+    throw explain(file, err);
+  }
+  const guard = <T>(f: () => T): Promise<T> => {
+    try {
+      return Promise.resolve(f());
+    } catch (err) {
+      return Promise.reject(err instanceof HistoryError ? err : explain(file, err));
+    }
+  };
+  return {
+    place: file,
+    append: (run) => guard(() => append(db, run)),
+    list: (filter) => guard(() => list(db, filter)),
+    report: (id) => guard(() => (db.prepare('SELECT report FROM runs WHERE id = ?').get(id) as { report: string } | undefined)?.report),
+    prune: (keep) => guard(() => prune(db, keep)),
+    close: async () => void db.close(),
+  };
+}
+
+/** The folder, or why it cannot be made, asked of its nearest existing parent (mkdir -p says only ENOENT on a read-only mount). */
+function makeFolder(folder: string): void {
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (err) {
+    let parent = dirname(folder);
+    while (!existsSync(parent) && parent !== dirname(parent)) parent = dirname(parent);
+    let why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    try {
+      accessSync(parent, constants.W_OK);
+    } catch (e) {
+      why = (e as NodeJS.ErrnoException).code ?? why;
+    }
+    const words: Record<string, string> = {
+      EROFS: 'its filesystem is read-only',
+      EACCES: 'no permission to write there',
+      ENOSPC: 'the disk is full',
+    };
+    throw new HistoryError(`history folder ${folder} cannot be made: ${words[why] ?? why} (in ${parent}); give a writable folder`);
+  }
+}
+
+function migrate(db: Database, file: string): void {
+  db.transaction(() => {
+    for (const ddl of DDL) db.exec(ddl);
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
+    const found = Number(row?.value ?? 0);
+    if (found > SCHEMA_VERSION)
+      throw new HistoryError(
+        `history ${file} was written by a newer validate (history schema ${found}; this one knows up to ${SCHEMA_VERSION}): upgrade validate, or use another --history`,
+      );
+    if (found < SCHEMA_VERSION)
+      db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+  }).immediate();
+}
+
+function append(db: Database, run: HistoryRun): string {
+  const id = runId(run);
+  db.transaction(() => {
+    db.prepare(
+      'INSERT INTO runs (id, started_at, verdict, platform, config_hash, labels, tool_version, duration_ms, blockers, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(
+      id,
+      run.startedAt,
+      run.verdict,
+      run.platform,
+      run.configHash,
+      JSON.stringify(run.labels),
+      run.toolVersion,
+      run.durationMs,
+      JSON.stringify(run.blockers),
+      run.report,
+    );
+    for (const [table, columns] of Object.entries(CHILD_TABLES)) {
+      const insert = db.prepare(`INSERT INTO ${table} (run_id, ${columns.join(', ')}) VALUES (?, ${columns.map(() => '?').join(', ')})`);
+      for (const values of childRows(run, table as keyof typeof CHILD_TABLES)) insert.run(id, ...values);
+    }
+  }).immediate();
+  return id;
+}
+
+function list(db: Database, filter: RunFilter): RunSummary[] {
+  const rows = db
+    .prepare('SELECT id, started_at, verdict, platform, labels, blockers, duration_ms FROM runs ORDER BY started_at, id')
+    .all() as RunRow[];
+  const wanted = rows.filter((r) => matchesLabels(JSON.parse(r.labels), filter.labels));
+  const chosen = filter.last ? wanted.slice(-filter.last) : wanted;
+  const loads = db.prepare('SELECT name, p99_ms, rps FROM loads WHERE run_id = ?');
+  return chosen.map((r) => summaryOf(r, loads.all(r.id) as { name: string; p99_ms: number; rps: number }[]));
+}
+
+function prune(db: Database, keep: { runs?: number; olderThanMs?: number }): number {
+  let gone = 0;
+  db.transaction(() => {
+    if (keep.olderThanMs !== undefined) {
+      const cutoff = new Date(Date.now() - keep.olderThanMs).toISOString();
+      gone += db.prepare('DELETE FROM runs WHERE started_at < ?').run(cutoff).changes;
+    }
+    if (keep.runs !== undefined)
+      gone += db
+        .prepare('DELETE FROM runs WHERE id NOT IN (SELECT id FROM runs ORDER BY started_at DESC, id DESC LIMIT ?)')
+        .run(keep.runs).changes;
+  }).immediate();
+  return gone;
+}

@@ -1,0 +1,114 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { historyRun } from '../../src/history/record.js';
+import { openHistory } from '../../src/history/open.js';
+import type { HistoryStore } from '../../src/history/store.js';
+import { fixedReport } from '../helpers/fixed-report.js';
+import { psql, startCluster, type Cluster } from '../helpers/postgres-cluster.js';
+
+/**
+ * The two stores behind `--history`: a folder (SQLite, nothing else installed) and a PostgreSQL of the
+ * test's own. The same tests run on both: what goes in comes out, labels and retention, and two processes
+ * appending at once lose nothing (counted in the database itself, with sqlite3 and psql's own view too).
+ */
+const run = promisify(execFile);
+const at = (day: number, labels: Record<string, string> = {}) => {
+  const report = { ...fixedReport(), startedAt: new Date(Date.UTC(2026, 10, day, 2, 0, 0)).toISOString() };
+  return historyRun(report, { configHash: 'abc', labels });
+};
+
+let cluster: Cluster;
+beforeAll(async () => {
+  cluster = await startCluster();
+  psql(cluster.url, 'CREATE DATABASE history');
+}, 60_000);
+afterAll(() => cluster?.stop());
+
+const places: [string, () => string][] = [
+  ['a folder (SQLite)', () => mkdtempSync(join(tmpdir(), 'validate-history-'))],
+  ['PostgreSQL', () => cluster.url.replace(/\/postgres$/, `/h${Math.random().toString(36).slice(2, 8)}`)],
+];
+
+describe.each(places)('the history in %s', (_name, place) => {
+  let store: HistoryStore;
+  let where: string;
+  beforeAll(async () => {
+    where = place();
+    if (where.startsWith('postgres')) psql(cluster.url, `CREATE DATABASE ${where.split('/').pop()}`);
+    store = await openHistory(where);
+  });
+  afterAll(() => store?.close());
+
+  it('keeps each run whole: its report comes back byte for byte, its rows say its headline numbers', async () => {
+    const first = at(1, { env: 'staging' });
+    const id = await store.append(first);
+    await store.append(at(2, { env: 'prod' }));
+    await store.append(at(3, { env: 'staging', git: 'abc123' }));
+    expect(await store.report(id)).toBe(first.report);
+    const runs = await store.list({});
+    expect(runs.map((r) => r.startedAt.slice(0, 10))).toEqual(['2026-11-01', '2026-11-02', '2026-11-03']);
+    const report = fixedReport();
+    expect(runs[0]).toMatchObject({ verdict: report.verdict, blockers: report.blockers, labels: { env: 'staging' } });
+    expect(runs[0].loads).toEqual(report.scenarios.map((s) => ({ name: s.name, p99Ms: s.latencyMs.p99, rps: s.rps })));
+  });
+
+  it('filters by label (all must match) and keeps the newest --last', async () => {
+    expect((await store.list({ labels: { env: 'staging' } })).length).toBe(2);
+    expect((await store.list({ labels: { env: 'staging', git: 'abc123' } })).map((r) => r.startedAt.slice(8, 10))).toEqual(['03']);
+    expect((await store.list({ last: 2 })).map((r) => r.startedAt.slice(8, 10))).toEqual(['02', '03']);
+  });
+
+  it('prunes to the newest N runs, or to an age, and their rows go with them', async () => {
+    for (const day of [10, 11, 12]) await store.append(at(day));
+    expect(await store.prune({ runs: 4 })).toBe(2);
+    expect((await store.list({})).map((r) => r.startedAt.slice(8, 10))).toEqual(['03', '10', '11', '12']);
+    const ageMs = Date.now() - Date.UTC(2026, 10, 11);
+    expect(await store.prune({ olderThanMs: ageMs })).toBe(2);
+    expect((await store.list({})).map((r) => r.startedAt.slice(8, 10))).toEqual(['11', '12']);
+  });
+
+  it('two processes appending at once lose nothing', async () => {
+    const before = (await store.list({})).length;
+    const writer = `const { openHistory } = await import(${JSON.stringify(join(process.cwd(), 'dist/history/open.js'))});
+      const s = await openHistory(process.argv[1]);
+      const base = ${JSON.stringify(at(20))};
+      for (let i = 0; i < 40; i++) await s.append({ ...base, labels: { writer: process.argv[2] } });
+      await s.close();`;
+    await Promise.all(['a', 'b'].map((w) => run(process.execPath, ['--input-type=module', '-e', writer, where, w], { timeout: 60_000 })));
+    expect((await store.list({ labels: { writer: 'a' } })).length).toBe(40);
+    expect((await store.list({ labels: { writer: 'b' } })).length).toBe(40);
+    const counted = where.startsWith('postgres')
+      ? Number(psql(where, 'SELECT count(*) FROM runs'))
+      : Number((await run('sqlite3', [join(where, 'history.db'), 'SELECT count(*) FROM runs'])).stdout.trim());
+    expect(counted).toBe(before + 80);
+  });
+});
+
+describe('a history that cannot be used says so in one line, naming it and the fix', () => {
+  it('a corrupted file, and one written by a newer validate', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'validate-history-'));
+    writeFileSync(join(dir, 'history.db'), 'this is not a database, just text that a crash or a copy left behind\n'.repeat(100));
+    await expect(openHistory(dir)).rejects.toThrow(
+      /^history .*history\.db is not a SQLite database \(corrupted, or another file\): move it aside/,
+    );
+    const newer = mkdtempSync(join(tmpdir(), 'validate-history-'));
+    await run('sqlite3', [
+      join(newer, 'history.db'),
+      "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema_version', '99');",
+    ]);
+    await expect(openHistory(newer)).rejects.toThrow(
+      /was written by a newer validate \(history schema 99; this one knows up to 1\): upgrade validate/,
+    );
+  });
+
+  it('a database that is down, and a URL of something else', async () => {
+    await expect(openHistory('postgres://validate:pw-9@127.0.0.1:1/history')).rejects.toThrow(
+      /^history postgres:\/\/validate:\*\*\*@127\.0\.0\.1:1\/history: connection refused/,
+    );
+    await expect(openHistory('mysql://h/x')).rejects.toThrow('a history is a folder or a postgres:// URL');
+  });
+});
