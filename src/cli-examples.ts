@@ -8,6 +8,7 @@ export const EXAMPLES: Record<string, string[]> = {
     'validate run platform.yaml --shard 2/4 --start-at 2026-11-26T10:00:00Z -q --out shard-2.json',
     'validate run platform.yaml -q --history .validate/history --label env=prod --keep 1y',
   ],
+  trend: ['validate trend .validate/history', 'validate trend postgres://validate@db/readiness --label env=prod --out trend.md'],
   history: [
     'validate history .validate/history',
     'validate history postgres://validate@db/readiness --last 60 --label env=prod --format markdown',

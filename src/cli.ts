@@ -127,6 +127,17 @@ export async function buildCli(argv: string[], signal: AbortSignal, setExit: Set
     .option('--label <name=value>', 'only runs with this label; repeatable (all must match)', collect, [])
     .action(async (place, flags) => setExit(await (await import('./commands/history.js')).history(place, flags)));
 
+  described(
+    program.command('trend'),
+    'each measurement across the runs of a history, with its change points (where a level shifted, and by how much)',
+  )
+    .argument('[place]', 'a folder or a postgres:// URL (default VALIDATE_HISTORY)')
+    .option('-f, --format <format>', 'table, markdown or json', 'table')
+    .option('-o, --out <file>', 'write it to a file instead (format from .md or .json)')
+    .addOption(new Option('--last <n>', 'the newest n runs (default 90)').argParser(positiveInt))
+    .option('--label <name=value>', 'only runs with this label; repeatable (all must match)', collect, [])
+    .action(async (place, flags) => setExit(await (await import('./commands/trend.js')).trend(place, flags)));
+
   described(program.command('check'), 'validate a config file only (no network): exit 0 when valid, 2 with every problem located')
     .argument('[config]', 'the config file (YAML), or - for stdin; default validate.yaml')
     .option('--config <file>', 'the same, as an option')

@@ -113,8 +113,11 @@ async function list(client: Client, filter: RunFilter): Promise<RunSummary[]> {
   const wanted = rows.filter((r) => matchesLabels(JSON.parse(r.labels), filter.labels));
   const chosen = filter.last ? wanted.slice(-filter.last) : wanted;
   const out: RunSummary[] = [];
-  for (const r of chosen)
-    out.push(summaryOf(r, (await client.query('SELECT name, p99_ms, rps FROM loads WHERE run_id = $1', [r.id])).rows));
+  for (const r of chosen) {
+    const loads = (await client.query('SELECT name, p99_ms, rps FROM loads WHERE run_id = $1', [r.id])).rows;
+    const criteria = (await client.query('SELECT name, actual, outcome FROM criteria WHERE run_id = $1', [r.id])).rows;
+    out.push(summaryOf(r, loads, criteria));
+  }
   return out;
 }
 

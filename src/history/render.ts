@@ -1,5 +1,6 @@
 import { fitTable, type Column } from '../reports/fit-table.js';
 import type { RunSummary } from './store.js';
+import type { TrendSeries } from './trend.js';
 
 export type HistoryFormat = 'table' | 'markdown' | 'json';
 export const HISTORY_FORMATS: HistoryFormat[] = ['table', 'markdown', 'json'];
@@ -41,4 +42,30 @@ export function renderHistory(runs: RunSummary[], format: HistoryFormat, width =
   if (!runs.length) return 'no runs in this history yet\n';
   const go = runs.filter((r) => r.verdict === 'GO').length;
   return `${fitTable(COLUMNS, runs.map(cells), width, { head: [], border: [] })}\n${runs.length} run(s), ${go} GO\n`;
+}
+
+/** The trend of each series: its runs, its latest value, and its latest change point (when, and how big). */
+export function renderTrend(series: TrendSeries[], format: HistoryFormat, width = 80): string {
+  if (format === 'json') return `${JSON.stringify(series, null, 2)}\n`;
+  const rows = series.map((s) => {
+    const last = s.points.at(-1)!;
+    const cp = s.changePoints.at(-1);
+    return [
+      s.key,
+      String(s.points.length),
+      `${Number(last.value.toPrecision(4))}${last.notMet ? ' (NOT MET)' : ''}`,
+      cp ? `${cp.shiftPct > 0 ? '+' : ''}${cp.shiftPct.toFixed(1)}% from ${cp.startedAt.slice(0, 10)}` : 'none',
+    ];
+  });
+  const columns: Column[] = [
+    { head: 'Series', wrap: true },
+    { head: 'Runs', drop: 1 },
+    { head: 'Latest' },
+    { head: 'Latest change point', wrap: true },
+  ];
+  if (format === 'markdown')
+    return `| ${columns.map((c) => c.head).join(' | ')} |\n|${columns.map(() => '---').join('|')}|\n${rows.map((r) => `| ${r.map(cell).join(' | ')} |`).join('\n')}\n`;
+  if (!rows.length) return 'no runs in this history yet\n';
+  const shifted = series.filter((s) => s.changePoints.length).length;
+  return `${fitTable(columns, rows, width, { head: [], border: [] })}\n${series.length} series, ${shifted} with a change point\n`;
 }

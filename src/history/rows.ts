@@ -26,7 +26,11 @@ export interface RunRow {
   duration_ms: number;
 }
 
-export function summaryOf(r: RunRow, loads: { name: string; p99_ms: number; rps: number }[]): RunSummary {
+export function summaryOf(
+  r: RunRow,
+  loads: { name: string; p99_ms: number; rps: number }[],
+  criteria: { name: string; actual: number | null; outcome: string }[] = [],
+): RunSummary {
   return {
     id: r.id,
     startedAt: r.started_at,
@@ -36,5 +40,6 @@ export function summaryOf(r: RunRow, loads: { name: string; p99_ms: number; rps:
     blockers: JSON.parse(r.blockers) as string[],
     durationMs: Number(r.duration_ms),
     loads: loads.map((l) => ({ name: l.name, p99Ms: Number(l.p99_ms), rps: Number(l.rps) })),
+    criteria: criteria.map((c) => ({ name: c.name, actual: c.actual === null ? null : Number(c.actual), outcome: c.outcome })),
   };
 }

@@ -129,7 +129,14 @@ function list(db: Database, filter: RunFilter): RunSummary[] {
   const wanted = rows.filter((r) => matchesLabels(JSON.parse(r.labels), filter.labels));
   const chosen = filter.last ? wanted.slice(-filter.last) : wanted;
   const loads = db.prepare('SELECT name, p99_ms, rps FROM loads WHERE run_id = ?');
-  return chosen.map((r) => summaryOf(r, loads.all(r.id) as { name: string; p99_ms: number; rps: number }[]));
+  const criteria = db.prepare('SELECT name, actual, outcome FROM criteria WHERE run_id = ?');
+  return chosen.map((r) =>
+    summaryOf(
+      r,
+      loads.all(r.id) as { name: string; p99_ms: number; rps: number }[],
+      criteria.all(r.id) as { name: string; actual: number | null; outcome: string }[],
+    ),
+  );
 }
 
 function prune(db: Database, keep: { runs?: number; olderThanMs?: number }): number {

@@ -13,6 +13,8 @@ export interface RunSummary {
   durationMs: number;
   /** Each load result's p99 and rps, by name. */
   loads: { name: string; p99Ms: number; rps: number }[];
+  /** Each criterion's actual value (null: not measured) and outcome. */
+  criteria: { name: string; actual: number | null; outcome: string }[];
 }
 
 export interface RunFilter {

@@ -1,0 +1,46 @@
+import { UsageError } from '../errors.js';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { openHistory } from '../history/open.js';
+import { parseLabel } from '../history/record.js';
+import { HISTORY_FORMATS, renderTrend, type HistoryFormat } from '../history/render.js';
+import { trendSeries } from '../history/trend.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { SECRETS } from '../util/redact.js';
+import { writeReportOut } from '../util/output-guard.js';
+import { terminalWidth } from './output.js';
+import { note } from './say.js';
+
+export interface TrendFlags {
+  format: string;
+  last?: number;
+  label?: string[];
+  out?: string;
+}
+
+/** `validate trend [PLACE]`: each series across the runs, with its change points (E-divisive means). */
+export async function trend(placeArg: string | undefined, flags: TrendFlags): Promise<ExitCodeValue> {
+  const place = placeArg ?? process.env.VALIDATE_HISTORY;
+  if (!place) throw new UsageError('which history? give a folder or a postgres:// URL, or set VALIDATE_HISTORY');
+  const format = (flags.out?.endsWith('.md') ? 'markdown' : flags.out?.endsWith('.json') ? 'json' : flags.format) as HistoryFormat;
+  if (!HISTORY_FORMATS.includes(format))
+    throw new UsageError(`unknown format "${flags.format}" for trend; expected one of: ${HISTORY_FORMATS.join(', ')}`);
+  const labels: Record<string, string> = {};
+  for (const spec of flags.label ?? []) {
+    const kv = parseLabel(spec);
+    if (!kv) throw new UsageError(`--label ${spec}: expected NAME=VALUE, e.g. --label env=staging`);
+    labels[kv[0]] = kv[1];
+  }
+  if (/^postgres(ql)?:/.test(place)) SECRETS.addFromUrl(place);
+  const store = await openHistory(place);
+  let text: string;
+  try {
+    text = renderTrend(trendSeries(await store.list({ last: flags.last ?? 90, labels })), format, terminalWidth());
+  } finally {
+    await store.close();
+  }
+  if (flags.out) {
+    await writeFileAtomic(flags.out, text);
+    note(`wrote the trend to ${flags.out}`);
+  } else writeReportOut(text);
+  return ExitCode.GO;
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { changePoints } from '../../src/history/change-points.js';
+
+/**
+ * Change points on series whose truth is known: the shifts and where they start are put there, and the
+ * noise comes from a seeded generator, so the series is the same on every machine. The detection rates
+ * over many series are figures in bench/change-points.ts; here, single cases that must hold.
+ */
+let seed = 7;
+const rnd = () => {
+  seed = (seed * 1664525 + 1013904223) >>> 0;
+  return seed / 4294967296;
+};
+const gauss = () => Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.PI * rnd());
+const noisy = (level: number, n: number, noise = 0.05) => Array.from({ length: n }, () => level * (1 + noise * gauss()));
+
+describe('change points (E-divisive means, permutation test)', () => {
+  it('a 50% step after 30 runs: found at the step, with its size', () => {
+    const xs = [...noisy(100, 30), ...noisy(150, 10)];
+    const step = changePoints(xs).find((c) => c.index === 30);
+    expect(step).toBeDefined();
+    expect(step!.shiftPct).toBeGreaterThan(40);
+    expect(step!.shiftPct).toBeLessThan(60);
+    expect(step!.p).toBeLessThanOrEqual(0.1);
+    // Its size is the means on either side, as the series says.
+    const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
+    expect(step!.meanAfter).toBeCloseTo(mean(xs.slice(30)), 9);
+  });
+
+  it('two steps, up then back down: both found, in order, with their signs', () => {
+    const xs = [...noisy(100, 20), ...noisy(130, 20), ...noisy(100, 20)];
+    const cps = changePoints(xs);
+    expect(cps.map((c) => c.index)).toEqual([20, 40]);
+    expect(cps[0].shiftPct).toBeGreaterThan(0);
+    expect(cps[1].shiftPct).toBeLessThan(0);
+  });
+
+  it('noise alone, and a constant series: no change point', () => {
+    expect(changePoints(noisy(100, 60))).toEqual([]);
+    expect(changePoints(Array(40).fill(12.5))).toEqual([]);
+  });
+
+  it('a slow drift that no two runs show (3% a run for 10 runs) is still a change in level', () => {
+    const drift = Array.from({ length: 10 }, (_, i) => 100 * (1 + 0.03 * (i + 1)) * (1 + 0.01 * gauss()));
+    const xs = [...noisy(100, 20, 0.01), ...drift, ...noisy(130, 10, 0.01)];
+    const cps = changePoints(xs);
+    expect(cps.length).toBeGreaterThanOrEqual(1);
+    expect(cps[0].index).toBeGreaterThanOrEqual(18);
+    expect(cps[0].index).toBeLessThanOrEqual(30);
+  });
+
+  it('the same series gives the same answer (a seeded test), and a series too short to split gives none', () => {
+    const xs = [...noisy(100, 15), ...noisy(112, 6)];
+    expect(changePoints(xs)).toEqual(changePoints(xs));
+    expect(changePoints([1, 2, 3, 4, 5])).toEqual([]);
+  });
+});
