@@ -34,6 +34,7 @@ const NEEDS = [
   { ok: () => has('curl'), pkg: 'curl', why: 'the independent timing of a request' },
   { ok: () => has('openssl'), pkg: 'openssl', why: 'a TLS server for "it speaks TLS" cases' },
   { ok: () => has('python3'), pkg: 'python3', why: "Python's http.server, an HTTP/1.0 server" },
+  { ok: () => has('prometheus-pushgateway'), pkg: 'prometheus-pushgateway', why: 'a real Pushgateway that --push sends to and Prometheus scrapes' },
   { ok: () => has('sqlite3'), pkg: 'sqlite3', why: "sqlite3, the independent count of the embedded history's runs" },
   // better-sqlite3 builds from source when no prebuilt binary fits (node-gyp): a compiler and make.
   { ok: () => has('g++') && has('make'), pkg: 'build-essential', why: 'better-sqlite3 (the embedded history) compiles its SQLite when no prebuilt binary fits' },

@@ -43,6 +43,7 @@ export async function buildCli(argv: string[], signal: AbortSignal, setExit: Set
     .option('--history <place>', 'keep the run in a history: a folder (e.g. .validate/history) or postgres://... (also VALIDATE_HISTORY)')
     .option('--label <name=value>', 'a label the run is kept with in the history, e.g. env=staging; repeatable', collect, [])
     .option('--keep <runs|age>', 'prune the history to the newest N runs (400) or to an age (90d, 12w, 1y)')
+    .option('--push <url>', "send the run's metrics to a Prometheus Pushgateway (job validate, grouped by platform and --label)")
     .option('--history-required', 'exit 4 when the run cannot be kept in its history (by default: one line, the verdict decides)')
     .action(async (file, flags) =>
       setExit(await (await import('./commands/run.js')).run({ ...flags, config: configFile(file, flags.config) }, signal)),

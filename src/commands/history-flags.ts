@@ -22,21 +22,30 @@ export interface HistoryPlan {
   required: boolean;
 }
 
-/** The flags checked before the run (a typo in --label must not cost a night's run); undefined without a history. */
-export function planHistory(flags: HistoryFlags): HistoryPlan | undefined {
-  const place = flags.history ?? process.env.VALIDATE_HISTORY;
-  if (!place) {
-    if (flags.label?.length || flags.keep || flags.historyRequired)
-      throw new UsageError(
-        '--label, --keep and --history-required need a history: --history PLACE (a folder or postgres://...) or VALIDATE_HISTORY',
-      );
-    return undefined;
-  }
+/** `--label k=v` flags as a map, or a UsageError naming the one that is not NAME=VALUE. */
+export function labelsOf(specs: string[]): Record<string, string> {
   const labels: Record<string, string> = {};
-  for (const spec of flags.label ?? []) {
+  for (const spec of specs) {
     const kv = parseLabel(spec);
     if (!kv) throw new UsageError(`--label ${spec}: expected NAME=VALUE, e.g. --label env=staging`);
     labels[kv[0]] = kv[1];
+  }
+  return labels;
+}
+
+/** The flags checked before the run (a typo in --label must not cost a night's run); undefined without a history. */
+export function planHistory(flags: HistoryFlags & { push?: string }): HistoryPlan | undefined {
+  const place = flags.history ?? process.env.VALIDATE_HISTORY;
+  const labels = labelsOf(flags.label ?? []);
+  if (!place) {
+    if (flags.keep || flags.historyRequired)
+      throw new UsageError(
+        '--keep and --history-required need a history: --history PLACE (a folder or postgres://...) or VALIDATE_HISTORY',
+      );
+    if (flags.label?.length && !flags.push)
+      throw new UsageError('--label needs somewhere to keep it: --history PLACE (or VALIDATE_HISTORY), or --push URL');
+    // Labels alone group what is pushed.
+    return flags.label?.length ? { place: '', labels, required: false } : undefined;
   }
   const keep = flags.keep === undefined ? undefined : parseKeep(flags.keep);
   if (flags.keep !== undefined && !keep)
@@ -50,7 +59,7 @@ export function planHistory(flags: HistoryFlags): HistoryPlan | undefined {
  * line on stderr, never the reports or the verdict's exit code (unless --history-required, then HistoryError).
  */
 export async function recordHistory(report: Report, plan: HistoryPlan | undefined, configHash: string): Promise<void> {
-  if (!plan) return;
+  if (!plan?.place) return;
   try {
     const store = await openHistory(plan.place);
     try {

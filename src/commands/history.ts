@@ -1,11 +1,11 @@
 import { UsageError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
-import { parseLabel } from '../history/record.js';
 import { openHistory } from '../history/open.js';
 import { HISTORY_FORMATS, renderHistory, type HistoryFormat } from '../history/render.js';
 import { SECRETS } from '../util/redact.js';
 import { writeReportOut } from '../util/output-guard.js';
 import { terminalWidth } from './output.js';
+import { labelsOf } from './history-flags.js';
 
 export interface HistoryCommandFlags {
   format: string;
@@ -19,12 +19,7 @@ export async function history(placeArg: string | undefined, flags: HistoryComman
   if (!place) throw new UsageError('which history? give a folder or a postgres:// URL, or set VALIDATE_HISTORY');
   if (!HISTORY_FORMATS.includes(flags.format as HistoryFormat))
     throw new UsageError(`unknown format "${flags.format}" for history; expected one of: ${HISTORY_FORMATS.join(', ')}`);
-  const labels: Record<string, string> = {};
-  for (const spec of flags.label ?? []) {
-    const kv = parseLabel(spec);
-    if (!kv) throw new UsageError(`--label ${spec}: expected NAME=VALUE, e.g. --label env=staging`);
-    labels[kv[0]] = kv[1];
-  }
+  const labels = labelsOf(flags.label ?? []);
   if (/^postgres(ql)?:/.test(place)) SECRETS.addFromUrl(place);
   const store = await openHistory(place);
   try {

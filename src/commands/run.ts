@@ -12,10 +12,13 @@ import { checkOutputs, emitReport, type OutputFlags } from './output.js';
 import { planHistory, recordHistory, type HistoryFlags, type HistoryPlan } from './history-flags.js';
 import type { Report } from '../reports/model.js';
 import { configHash } from '../config/hash.js';
+import { checkPush, pushMetrics } from './push.js';
 import { loadProgress, probeProgress } from './progress.js';
 import { checkWorkers, probesOnEveryShard, resolveShard, resolveStartAt, type ShardFlags } from './shard-flags.js';
 
 export interface RunFlags extends OutputFlags, ShardFlags, HistoryFlags {
+  /** A Prometheus Pushgateway to send the run's metrics to. */
+  push?: string;
   workers?: number;
   config: string;
   chaos?: boolean;
@@ -37,6 +40,7 @@ export async function run(flags: RunFlags, signal: AbortSignal): Promise<ExitCod
   if (flags.retries !== undefined) config.retries = flags.retries;
   checkOutputs(flags, config.outputs);
   const history = planHistory(flags);
+  checkPush(flags.push);
   if (flags.dryRun) return dryRun(config);
   const workers = checkWorkers(flags.workers, flags);
   if (workers) {
@@ -63,7 +67,7 @@ export async function run(flags: RunFlags, signal: AbortSignal): Promise<ExitCod
   return withHistory(report, flags, config, history);
 }
 
-/** Writes the reports, then keeps the run in its history (an aborted run or a shard's slice is not kept). */
+/** Writes the reports, then keeps the run in its history and pushes its metrics (a shard's slice is neither). */
 async function withHistory(report: Report, flags: RunFlags, config: Config, history: HistoryPlan | undefined): Promise<ExitCodeValue> {
   let code: ExitCodeValue | undefined;
   let failure: unknown;
@@ -73,6 +77,7 @@ async function withHistory(report: Report, flags: RunFlags, config: Config, hist
     failure = err;
   }
   if (history && !report.aborted && !report.shard) await recordHistory(report, history, configHash(config));
+  if (flags.push && !report.shard) await pushMetrics(report, flags.push, history?.labels);
   if (failure) throw failure;
   return code!;
 }

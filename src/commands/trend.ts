@@ -1,13 +1,13 @@
 import { UsageError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { openHistory } from '../history/open.js';
-import { parseLabel } from '../history/record.js';
 import { HISTORY_FORMATS, renderTrend, type HistoryFormat } from '../history/render.js';
 import { trendSeries } from '../history/trend.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { SECRETS } from '../util/redact.js';
 import { writeReportOut } from '../util/output-guard.js';
 import { terminalWidth } from './output.js';
+import { labelsOf } from './history-flags.js';
 import { note } from './say.js';
 
 export interface TrendFlags {
@@ -24,12 +24,7 @@ export async function trend(placeArg: string | undefined, flags: TrendFlags): Pr
   const format = (flags.out?.endsWith('.md') ? 'markdown' : flags.out?.endsWith('.json') ? 'json' : flags.format) as HistoryFormat;
   if (!HISTORY_FORMATS.includes(format))
     throw new UsageError(`unknown format "${flags.format}" for trend; expected one of: ${HISTORY_FORMATS.join(', ')}`);
-  const labels: Record<string, string> = {};
-  for (const spec of flags.label ?? []) {
-    const kv = parseLabel(spec);
-    if (!kv) throw new UsageError(`--label ${spec}: expected NAME=VALUE, e.g. --label env=staging`);
-    labels[kv[0]] = kv[1];
-  }
+  const labels = labelsOf(flags.label ?? []);
   if (/^postgres(ql)?:/.test(place)) SECRETS.addFromUrl(place);
   const store = await openHistory(place);
   let text: string;

@@ -30,6 +30,7 @@ function evaluateOne(c: Criterion, items: MeasuredItem[]): CriterionResult {
     expression: c.expression,
     severity: c.severity,
     requirement: `${c.op} ${c.boundText}`,
+    bound: c.bound,
     inWords: c.inWords ?? requirementInWords(c.ref, c.op, c.bound, c.boundText),
     unit: c.ref.spec.unit,
     description: c.description,

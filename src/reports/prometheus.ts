@@ -53,6 +53,11 @@ export function render(report: Report, _opts: RenderOptions): string {
     report.criteria.filter((c) => c.actual !== null).map((c) => [{ criterion: c.name, unit: c.unit }, c.actual as number]),
   );
   metric(
+    'validate_criterion_bound',
+    "The criterion's bound, in its measurement's unit: the line its actual must stay on the right side of",
+    report.criteria.filter((c) => c.bound !== undefined).map((c) => [{ criterion: c.name, unit: c.unit }, c.bound as number]),
+  );
+  metric(
     'validate_probe_up',
     '1 when the probe passed or warned, 0 when it failed',
     report.probes.filter((x) => x.status !== 'skip').map((x) => [{ target: x.name, kind: x.kind }, x.status === 'fail' ? 0 : 1]),

@@ -295,6 +295,7 @@ const defs: Record<string, Schema> = {
       expression: str,
       severity: oneOf('critical', 'warning'),
       requirement: str,
+      bound: num,
       inWords: str,
       actual: nullable(num),
       unit,

@@ -17,6 +17,8 @@ export interface CriterionResult {
   severity: 'critical' | 'warning';
   /** e.g. `>= 90%` */
   requirement: string;
+  /** The bound in the measurement's unit (90 for `>= 90%`, 100 for `< 0.1s` on a value in ms): what a chart draws as its line. */
+  bound?: number;
   /** The requirement as a sentence, e.g. "no required targets failing", "p99 under 50 ms on md-feed". */
   inWords?: string;
   actual: number | null;

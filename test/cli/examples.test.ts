@@ -166,3 +166,35 @@ describe('examples/github/sharded-readiness.yml', () => {
     expect(report.mergedFrom.files).toEqual(shards.map((i) => `shard-${i}.json`));
   });
 });
+
+describe('examples/kubernetes/nightly-readiness.yaml', () => {
+  const docs = parseAllDocuments(readFileSync(join(ROOT, 'examples/kubernetes/nightly-readiness.yaml'), 'utf8')).map((d) => d.toJS());
+  const byKind = (kind: string) => docs.find((d) => d.kind === kind);
+
+  it('is valid against the Kubernetes API schema, and its run keeps each night in the history named by its Secret', async () => {
+    for (const d of docs) {
+      const group = d.apiVersion.includes('/') ? d.apiVersion : `v1`;
+      const Model = (await import(`kubernetes-models/${group}/${d.kind}`))[d.kind];
+      expect(() => new Model(d).validate(), `${d.kind} ${d.metadata.name}`).not.toThrow();
+    }
+    const pod = byKind('CronJob').spec.jobTemplate.spec.template.spec;
+    expect(byKind('ConfigMap').metadata.name).toBe(pod.volumes.find((v: { configMap?: unknown }) => v.configMap).configMap.name);
+    expect(byKind('Secret').metadata.name).toBe(pod.containers[0].envFrom[0].secretRef.name);
+    expect(byKind('Secret').stringData.VALIDATE_HISTORY).toMatch(/^postgres:\/\//);
+    // Its args, run here against this test's config, with the history in a folder and a gateway that is not there.
+    const out = folder('nightly');
+    const args = (pod.containers[0].args as string[]).map((a) =>
+      a
+        .replace('/config/validate.yaml', config)
+        .replace('/reports/', `${out}/`)
+        .replace('http://pushgateway.monitoring.svc:9091', 'http://127.0.0.1:9'),
+    );
+    const history = join(out, 'history');
+    const night = await sh(out, `VALIDATE_HISTORY='${history}' validate ${args.map((a) => `'${a}'`).join(' ')}`);
+    expect([0, 3], night.stderr).toContain(night.status);
+    expect(night.stderr).toContain("validate: the run's metrics were not pushed to http://127.0.0.1:9");
+    const listed = await sh(out, `validate history '${history}' --format json > listed.json`);
+    expect(listed.status, listed.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'listed.json'), 'utf8'))[0].labels).toEqual({ env: 'prod' });
+  });
+});
