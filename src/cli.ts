@@ -134,7 +134,7 @@ export async function buildCli(argv: string[], signal: AbortSignal, setExit: Set
   )
     .argument('[place]', 'a folder or a postgres:// URL (default VALIDATE_HISTORY)')
     .option('-f, --format <format>', 'table, markdown or json', 'table')
-    .option('-o, --out <file>', 'write it to a file instead (format from .md or .json)')
+    .option('-o, --out <file>', 'write it to a file instead: trend.html (a chart per series), .md or .json')
     .addOption(new Option('--last <n>', 'the newest n runs (default 90)').argParser(positiveInt))
     .option('--label <name=value>', 'only runs with this label; repeatable (all must match)', collect, [])
     .action(async (place, flags) => setExit(await (await import('./commands/trend.js')).trend(place, flags)));

@@ -3,6 +3,7 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { openHistory } from '../history/open.js';
 import { HISTORY_FORMATS, renderTrend, type HistoryFormat } from '../history/render.js';
 import { trendSeries } from '../history/trend.js';
+import { renderTrendHtml } from '../history/trend-html.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { SECRETS } from '../util/redact.js';
 import { writeReportOut } from '../util/output-guard.js';
@@ -21,15 +22,17 @@ export interface TrendFlags {
 export async function trend(placeArg: string | undefined, flags: TrendFlags): Promise<ExitCodeValue> {
   const place = placeArg ?? process.env.VALIDATE_HISTORY;
   if (!place) throw new UsageError('which history? give a folder or a postgres:// URL, or set VALIDATE_HISTORY');
+  const html = flags.out?.endsWith('.html') ?? false;
   const format = (flags.out?.endsWith('.md') ? 'markdown' : flags.out?.endsWith('.json') ? 'json' : flags.format) as HistoryFormat;
-  if (!HISTORY_FORMATS.includes(format))
+  if (!html && !HISTORY_FORMATS.includes(format))
     throw new UsageError(`unknown format "${flags.format}" for trend; expected one of: ${HISTORY_FORMATS.join(', ')}`);
   const labels = labelsOf(flags.label ?? []);
   if (/^postgres(ql)?:/.test(place)) SECRETS.addFromUrl(place);
   const store = await openHistory(place);
   let text: string;
   try {
-    text = renderTrend(trendSeries(await store.list({ last: flags.last ?? 90, labels })), format, terminalWidth());
+    const series = trendSeries(await store.list({ last: flags.last ?? 90, labels }));
+    text = html ? renderTrendHtml(series, store.place) : renderTrend(series, format, terminalWidth());
   } finally {
     await store.close();
   }

@@ -4,7 +4,7 @@ import { endpointOf } from '../protocols/network-errors.js';
 import { redactUrl } from '../util/redact.js';
 import type { HistoryRun } from './record.js';
 import { childRows, summaryOf, type RunRow } from './rows.js';
-import { CHILD_TABLES, DDL, SCHEMA_VERSION } from './schema.js';
+import { CHILD_TABLES, DDL, migrationsFrom, SCHEMA_VERSION } from './schema.js';
 import { HistoryError, matchesLabels, runId, type HistoryStore, type RunFilter, type RunSummary } from './store.js';
 
 /** Any number, the same for every validate: the lock two writers take while one of them makes the tables. */
@@ -71,6 +71,7 @@ async function migrate(client: Client, place: string): Promise<void> {
       throw new HistoryError(
         `history ${place} was written by a newer validate (history schema ${found}; this one knows up to ${SCHEMA_VERSION}): upgrade validate, or use another --history`,
       );
+    if (found < SCHEMA_VERSION) for (const step of migrationsFrom(found)) await client.query(step);
     if (found < SCHEMA_VERSION)
       await client.query(
         "INSERT INTO meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
@@ -115,7 +116,7 @@ async function list(client: Client, filter: RunFilter): Promise<RunSummary[]> {
   const out: RunSummary[] = [];
   for (const r of chosen) {
     const loads = (await client.query('SELECT name, p99_ms, rps FROM loads WHERE run_id = $1', [r.id])).rows;
-    const criteria = (await client.query('SELECT name, actual, outcome FROM criteria WHERE run_id = $1', [r.id])).rows;
+    const criteria = (await client.query('SELECT name, actual, bound, outcome FROM criteria WHERE run_id = $1', [r.id])).rows;
     out.push(summaryOf(r, loads, criteria));
   }
   return out;

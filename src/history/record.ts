@@ -10,7 +10,15 @@ export interface HistoryRun {
   toolVersion: string;
   durationMs: number;
   blockers: string[];
-  criteria: { name: string; expression: string; actual: number | null; outcome: string; status: string; unit: string }[];
+  criteria: {
+    name: string;
+    expression: string;
+    actual: number | null;
+    bound: number | null;
+    outcome: string;
+    status: string;
+    unit: string;
+  }[];
   probes: { name: string; kind: string; status: string; latencyMs: number | null }[];
   loads: {
     name: string;
@@ -43,6 +51,7 @@ export function historyRun(report: Report, o: { configHash: string; labels: Reco
       name: c.name,
       expression: c.expression,
       actual: c.actual,
+      bound: c.bound ?? null,
       outcome: c.outcome,
       status: c.status,
       unit: c.unit,

@@ -6,7 +6,7 @@ import type { RunSummary } from './store.js';
 export function childRows(run: HistoryRun, table: keyof typeof CHILD_TABLES): (string | number | null)[][] {
   switch (table) {
     case 'criteria':
-      return run.criteria.map((c) => [c.name, c.expression, c.actual, c.outcome, c.status, c.unit]);
+      return run.criteria.map((c) => [c.name, c.expression, c.actual, c.bound, c.outcome, c.status, c.unit]);
     case 'probes':
       return run.probes.map((p) => [p.name, p.kind, p.status, p.latencyMs]);
     case 'loads':
@@ -29,7 +29,7 @@ export interface RunRow {
 export function summaryOf(
   r: RunRow,
   loads: { name: string; p99_ms: number; rps: number }[],
-  criteria: { name: string; actual: number | null; outcome: string }[] = [],
+  criteria: { name: string; actual: number | null; bound: number | null; outcome: string }[] = [],
 ): RunSummary {
   return {
     id: r.id,
@@ -40,6 +40,11 @@ export function summaryOf(
     blockers: JSON.parse(r.blockers) as string[],
     durationMs: Number(r.duration_ms),
     loads: loads.map((l) => ({ name: l.name, p99Ms: Number(l.p99_ms), rps: Number(l.rps) })),
-    criteria: criteria.map((c) => ({ name: c.name, actual: c.actual === null ? null : Number(c.actual), outcome: c.outcome })),
+    criteria: criteria.map((c) => ({
+      name: c.name,
+      actual: c.actual === null ? null : Number(c.actual),
+      bound: c.bound === null ? null : Number(c.bound),
+      outcome: c.outcome,
+    })),
   };
 }

@@ -3,7 +3,7 @@
  * types both read alike (TEXT for times in ISO 8601 and for JSON, DOUBLE PRECISION for numbers), so one
  * set of queries serves both. `meta.schema_version` says which version wrote it: a newer one is refused.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const DDL = [
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
@@ -21,7 +21,7 @@ export const DDL = [
   `CREATE INDEX IF NOT EXISTS runs_started ON runs (started_at)`,
   `CREATE TABLE IF NOT EXISTS criteria (
      run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-     name TEXT NOT NULL, expression TEXT NOT NULL, actual DOUBLE PRECISION, outcome TEXT NOT NULL,
+     name TEXT NOT NULL, expression TEXT NOT NULL, actual DOUBLE PRECISION, bound DOUBLE PRECISION, outcome TEXT NOT NULL,
      status TEXT NOT NULL, unit TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS probes (
      run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -36,9 +36,26 @@ export const DDL = [
      name TEXT NOT NULL, status TEXT NOT NULL, recovery_ms DOUBLE PRECISION)`,
 ];
 
+/**
+ * What brings a history written by an older version up to this one, by the version each step makes. A new
+ * history gets DDL as it is now; one at version N gets the steps after N, in one transaction.
+ */
+export const MIGRATIONS: Record<number, string[]> = {
+  2: ['ALTER TABLE criteria ADD COLUMN bound DOUBLE PRECISION'],
+};
+
+/** The statements that bring a history at `found` to SCHEMA_VERSION (none for a new one: DDL made it current). */
+export function migrationsFrom(found: number): string[] {
+  if (found === 0) return [];
+  return Object.entries(MIGRATIONS)
+    .filter(([v]) => Number(v) > found && Number(v) <= SCHEMA_VERSION)
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .flatMap(([, steps]) => steps);
+}
+
 /** Each child table, its columns after run_id, and how a HistoryRun fills them. */
 export const CHILD_TABLES = {
-  criteria: ['name', 'expression', 'actual', 'outcome', 'status', 'unit'],
+  criteria: ['name', 'expression', 'actual', 'bound', 'outcome', 'status', 'unit'],
   probes: ['name', 'kind', 'status', 'latency_ms'],
   loads: ['name', 'p50_ms', 'p90_ms', 'p99_ms', 'max_ms', 'rps', 'errors', 'success_rate', 'validity'],
   faults: ['name', 'status', 'recovery_ms'],

@@ -2,7 +2,7 @@ import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { HistoryRun } from './record.js';
-import { CHILD_TABLES, DDL, SCHEMA_VERSION } from './schema.js';
+import { CHILD_TABLES, DDL, migrationsFrom, SCHEMA_VERSION } from './schema.js';
 import { HistoryError, matchesLabels, runId, type HistoryStore, type RunFilter, type RunSummary } from './store.js';
 import { childRows, summaryOf, type RunRow } from './rows.js';
 
@@ -92,8 +92,10 @@ function migrate(db: Database, file: string): void {
       throw new HistoryError(
         `history ${file} was written by a newer validate (history schema ${found}; this one knows up to ${SCHEMA_VERSION}): upgrade validate, or use another --history`,
       );
-    if (found < SCHEMA_VERSION)
+    if (found < SCHEMA_VERSION) {
+      for (const step of migrationsFrom(found)) db.exec(step);
       db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+    }
   }).immediate();
 }
 
@@ -129,12 +131,12 @@ function list(db: Database, filter: RunFilter): RunSummary[] {
   const wanted = rows.filter((r) => matchesLabels(JSON.parse(r.labels), filter.labels));
   const chosen = filter.last ? wanted.slice(-filter.last) : wanted;
   const loads = db.prepare('SELECT name, p99_ms, rps FROM loads WHERE run_id = ?');
-  const criteria = db.prepare('SELECT name, actual, outcome FROM criteria WHERE run_id = ?');
+  const criteria = db.prepare('SELECT name, actual, bound, outcome FROM criteria WHERE run_id = ?');
   return chosen.map((r) =>
     summaryOf(
       r,
       loads.all(r.id) as { name: string; p99_ms: number; rps: number }[],
-      criteria.all(r.id) as { name: string; actual: number | null; outcome: string }[],
+      criteria.all(r.id) as { name: string; actual: number | null; bound: number | null; outcome: string }[],
     ),
   );
 }

@@ -14,7 +14,7 @@ export interface RunSummary {
   /** Each load result's p99 and rps, by name. */
   loads: { name: string; p99Ms: number; rps: number }[];
   /** Each criterion's actual value (null: not measured) and outcome. */
-  criteria: { name: string; actual: number | null; outcome: string }[];
+  criteria: { name: string; actual: number | null; bound: number | null; outcome: string }[];
 }
 
 export interface RunFilter {

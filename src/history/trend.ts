@@ -5,7 +5,7 @@ import type { RunSummary } from './store.js';
 export interface TrendSeries {
   /** As criteria name it: `scenario.peak.p99_ms`, or the criterion's name. */
   key: string;
-  points: { runId: string; startedAt: string; value: number; notMet?: boolean }[];
+  points: { runId: string; startedAt: string; value: number; notMet?: boolean; bound?: number }[];
   changePoints: (ChangePoint & { startedAt: string })[];
 }
 
@@ -16,17 +16,17 @@ export interface TrendSeries {
  */
 export function trendSeries(runs: RunSummary[]): TrendSeries[] {
   const series = new Map<string, TrendSeries['points']>();
-  const add = (key: string, run: RunSummary, value: number | null, notMet?: boolean) => {
+  const add = (key: string, run: RunSummary, value: number | null, notMet?: boolean, bound?: number | null) => {
     if (value === null || !Number.isFinite(value)) return;
     if (!series.has(key)) series.set(key, []);
-    series.get(key)!.push({ runId: run.id, startedAt: run.startedAt, value, ...(notMet && { notMet }) });
+    series.get(key)!.push({ runId: run.id, startedAt: run.startedAt, value, ...(notMet && { notMet }), ...(bound != null && { bound }) });
   };
   for (const run of runs) {
     for (const l of run.loads) {
       add(`scenario.${l.name}.p99_ms`, run, l.p99Ms);
       add(`scenario.${l.name}.rps`, run, l.rps);
     }
-    for (const c of run.criteria) add(`criterion: ${c.name}`, run, c.actual, c.outcome === 'NOT MET');
+    for (const c of run.criteria) add(`criterion: ${c.name}`, run, c.actual, c.outcome === 'NOT MET', c.bound);
   }
   return [...series].map(([key, points]) => ({
     key,

@@ -98,7 +98,7 @@ function findingsBlock(report: Report): string {
   return `<section class="findings"><h2>${title} <small>${found.length}</small></h2><ul>${items}</ul></section>`;
 }
 
-const CSS = `
+export const CSS = `
 body{font:15px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:0 auto;max-width:1100px;padding:16px;color:#111}
 header{padding:16px 20px;border-radius:8px;color:#fff}header.good{background:#15803d}header.bad{background:#b91c1c}header.unsure{background:#6d28d9}
 header h1{margin:0 0 6px}header p{margin:4px 0}.meta{opacity:.9;font-size:13px}
@@ -115,6 +115,7 @@ tr.warn{background:#fffbeb}tr.warn td:first-child{border-left:4px solid #d97706}
 .chart{display:block;width:100%;max-width:760px;height:auto;background:#fafafa;border:1px solid #eee;border-radius:6px;margin:8px 0}
 figure{margin:0}figcaption{font-size:13px;color:#4b5563}
 .chart .grid{stroke:#e5e7eb}.chart .axis{stroke:#9ca3af}.chart .tick{font-size:12px;fill:#4b5563}.chart .legend{font-size:12px;font-weight:600}
+.chart .mark{stroke:#7c3aed;stroke-dasharray:4 3}.chart .marklabel{font-size:12px;fill:#7c3aed;font-weight:600}
 .chart .title{font-size:14px;font-weight:600;text-anchor:middle}.chart .label{font-size:12px;fill:#4b5563;text-anchor:middle}
 @media print{body{max-width:none;padding:0;font-size:11pt}details::details-content{content-visibility:visible;display:block}header,tr,.findings li{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 details>summary:before{content:''}section,details{break-inside:auto}h2{break-after:avoid}tr,svg,figure{break-inside:avoid}.scroll{overflow:visible}}

@@ -58,7 +58,7 @@ export function lineChart(spec: ChartSpec): string {
   spec.series.forEach((s, i) => {
     const color = PALETTE[(s.color ?? i) % PALETTE.length];
     const name = s.name.slice(prefix.length);
-    if (s.points.length)
+    if (s.points.length && !s.pointsOnly)
       out.push(
         `<path d="${s.points.map((p, j) => `${j ? 'L' : 'M'}${f(sx(p[0]))},${f(sy(p[1]))}`).join(' ')}" fill="none" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
       );
@@ -66,10 +66,17 @@ export function lineChart(spec: ChartSpec): string {
     if (s.points.length <= 60)
       for (const p of s.points)
         out.push(
-          `<circle cx="${f(sx(p[0]))}" cy="${f(sy(p[1]))}" r="2.5" fill="${color}"><title>${esc(s.name)}: ${tickLabel(p[1], p[1] / 100)}</title></circle>`,
+          `<circle cx="${f(sx(p[0]))}" cy="${f(sy(p[1]))}" r="${s.pointsOnly ? 5 : 2.5}" fill="${color}"><title>${esc(s.name)}: ${tickLabel(p[1], p[1] / 100)}</title></circle>`,
         );
     out.push(
       `<text x="${W - M.right + 10}" y="${M.top + 10 + i * 15}" class="legend" fill="${color}"><title>${esc(s.name)}</title>${esc(name.length > 28 ? `${name.slice(0, 27)}…` : name)}${s.points.length ? '' : ' (no points)'}</text>`,
+    );
+  });
+  (spec.marks ?? []).forEach((m, i) => {
+    const x = f(sx(m.x));
+    out.push(
+      `<line x1="${x}" x2="${x}" y1="${M.top}" y2="${H - M.bottom}" class="mark"/>`,
+      `<text x="${x}" y="${M.top + 12 + 14 * i}" class="marklabel" text-anchor="${sx(m.x) > W / 2 ? 'end' : 'start'}" dx="${sx(m.x) > W / 2 ? -4 : 4}">${esc(m.label)}</text>`,
     );
   });
   out.push('</svg>');

@@ -101,7 +101,30 @@ describe('a history that cannot be used says so in one line, naming it and the f
       "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema_version', '99');",
     ]);
     await expect(openHistory(newer)).rejects.toThrow(
-      /was written by a newer validate \(history schema 99; this one knows up to 1\): upgrade validate/,
+      /was written by a newer validate \(history schema 99; this one knows up to 2\): upgrade validate/,
+    );
+  });
+
+  it('a history written by the previous version is migrated in place, its runs kept', async () => {
+    const old = mkdtempSync(join(tmpdir(), 'validate-history-'));
+    // Version 1's tables, as validate 0.1 made them (criteria without bound), and one run in them.
+    await run('sqlite3', [
+      join(old, 'history.db'),
+      `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema_version', '1');
+       CREATE TABLE runs (id TEXT PRIMARY KEY, started_at TEXT NOT NULL, verdict TEXT NOT NULL, platform TEXT NOT NULL, config_hash TEXT NOT NULL, labels TEXT NOT NULL, tool_version TEXT NOT NULL, duration_ms DOUBLE PRECISION NOT NULL, blockers TEXT NOT NULL, report TEXT NOT NULL);
+       CREATE TABLE criteria (run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, name TEXT NOT NULL, expression TEXT NOT NULL, actual DOUBLE PRECISION, outcome TEXT NOT NULL, status TEXT NOT NULL, unit TEXT NOT NULL);
+       INSERT INTO runs VALUES ('r1', '2026-10-01T02:00:00.000Z', 'GO', 'p', 'h', '{}', '0.1.0', 1000, '[]', '{}');
+       INSERT INTO criteria VALUES ('r1', 'Peak p99', 'scenario.peak.p99_ms < 100ms', 12, 'MET', 'pass', 'ms');`,
+    ]);
+    const store = await openHistory(old);
+    await store.append(at(2));
+    const runs = await store.list({});
+    await store.close();
+    expect(runs.map((r) => r.id)[0]).toBe('r1');
+    expect(runs[0].criteria).toEqual([{ name: 'Peak p99', actual: 12, bound: null, outcome: 'MET' }]);
+    expect(runs[1].criteria.find((c) => c.name === 'Peak p99')?.bound).toBe(100);
+    expect((await run('sqlite3', [join(old, 'history.db'), "SELECT value FROM meta WHERE key = 'schema_version'"])).stdout.trim()).toBe(
+      '2',
     );
   });
 

@@ -7,6 +7,7 @@ import { historyRun } from '../../src/history/record.js';
 import { trendSeries } from '../../src/history/trend.js';
 import { fixedReport } from '../helpers/fixed-report.js';
 import { runCli } from '../helpers/cli.js';
+import { inChromium } from '../helpers/chromium.js';
 
 /**
  * `validate trend` on a history whose shift is known: 30 nights of the fixed report with the peak's p99 at
@@ -52,5 +53,15 @@ describe('validate trend', () => {
     expect(lines.at(-1)).toMatch(/^\d+ series, 1 with a change point$/);
     const out = join(place, 'trend.md');
     expect((await runCli(['trend', place, '--out', out])).code).toBe(0);
+  });
+
+  it("trend.html: a chart per series drawn by the report's SVG code, the change point marked with its size, in headless Chromium", async () => {
+    const out = join(place, 'trend.html');
+    expect((await runCli(['trend', place, '--out', out])).code).toBe(0);
+    const { dom } = inChromium(out, 'trend');
+    expect(dom.match(/<svg class="chart"/g)?.length).toBe(10);
+    expect(dom).toMatch(/<text[^>]*class="marklabel"[^>]*>\+3\d\.\d% from 2026-10-31<\/text>/);
+    expect(dom).toContain('1 of 10 series moved');
+    expect(dom).not.toMatch(/<script/);
   });
 });

@@ -48,6 +48,8 @@ export interface ChartSeries {
   dashed?: boolean;
   /** Index into the palette; the same series keeps its colour across charts. */
   color?: number;
+  /** Points marked, not joined (the runs whose criterion was NOT MET). */
+  pointsOnly?: boolean;
 }
 
 /** A line chart, drawn only by the HTML renderer (the text formats carry the same numbers in tables). */
@@ -63,6 +65,8 @@ export interface ChartSpec {
   xTime?: boolean;
   /** Said under the chart: what it leaves out, or how its points were made. */
   note?: string;
+  /** Vertical lines at these x values, each with its label (a change point: "+30% from 2026-10-31"). */
+  marks?: { x: number; label: string }[];
 }
 
 /** The table without its optional columns that no row fills: closed-model results have no "rate asked" column. */
