@@ -3,6 +3,7 @@ import type { Report } from '../reports/model.js';
 import { historyRun, parseLabel } from '../history/record.js';
 import { openHistory, parseKeep } from '../history/open.js';
 import { HistoryError } from '../history/store.js';
+import { sinceLastRuns } from '../history/since.js';
 import { SECRETS } from '../util/redact.js';
 import { note, warn } from './say.js';
 
@@ -73,5 +74,32 @@ export async function recordHistory(report: Report, plan: HistoryPlan | undefine
     const why = err instanceof HistoryError ? err.message : `history ${plan.place}: ${(err as Error).message}`;
     if (plan.required) throw new HistoryError(`the run finished (${report.verdict}) and its reports were written, but ${why}`);
     warn(`the run was not kept in its history: ${why}`);
+  }
+}
+
+/** How many earlier runs a report is compared with ("Since the last runs"). */
+const EARLIER_RUNS = 30;
+
+/**
+ * Adds "Since the last runs" to the report: compared with the earlier runs of the same platform in its
+ * history, and of the same `env` when the run has that label (staging with staging; a `git` label differs
+ * every night and does not split them). A history that cannot be read leaves the section out: the
+ * line saying why comes when the run is kept.
+ */
+export async function addSinceLastRuns(report: Report, plan: HistoryPlan | undefined): Promise<void> {
+  if (!plan?.place) return;
+  try {
+    const store = await openHistory(plan.place);
+    try {
+      const env: Record<string, string> = plan.labels.env === undefined ? {} : { env: plan.labels.env };
+      const earlier = (await store.list({ last: 10 * EARLIER_RUNS, labels: env }))
+        .filter((r) => r.platform === report.platform)
+        .slice(-EARLIER_RUNS);
+      report.sinceLastRuns = sinceLastRuns(report, earlier, store.place);
+    } finally {
+      await store.close();
+    }
+  } catch {
+    // Said once, by recordHistory, which fails the same way.
   }
 }

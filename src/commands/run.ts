@@ -9,7 +9,7 @@ import type { Config } from '../config/config.js';
 import { faultType } from '../faults/registry.js';
 import { ExitCode } from '../exit-codes.js';
 import { checkOutputs, emitReport, type OutputFlags } from './output.js';
-import { planHistory, recordHistory, type HistoryFlags, type HistoryPlan } from './history-flags.js';
+import { addSinceLastRuns, planHistory, recordHistory, type HistoryFlags, type HistoryPlan } from './history-flags.js';
 import type { Report } from '../reports/model.js';
 import { configHash } from '../config/hash.js';
 import { checkPush, pushMetrics } from './push.js';
@@ -71,6 +71,7 @@ export async function run(flags: RunFlags, signal: AbortSignal): Promise<ExitCod
 async function withHistory(report: Report, flags: RunFlags, config: Config, history: HistoryPlan | undefined): Promise<ExitCodeValue> {
   let code: ExitCodeValue | undefined;
   let failure: unknown;
+  if (history && !report.aborted && !report.shard) await addSinceLastRuns(report, history);
   try {
     code = await emitReport(report, flags, config.outputs);
   } catch (err) {

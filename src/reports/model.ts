@@ -3,6 +3,7 @@ import type { Verdict } from '../results/criterion-result.js';
 import type { PhaseResult, ProbeResult, Status } from '../results/result.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 import type { FaultResult } from '../results/fault-result.js';
+import type { SinceLastRuns } from '../results/since-last-runs.js';
 import type { Redactor } from '../util/redact.js';
 
 /** Bumped on any incompatible change of the JSON report; readers check it. */
@@ -61,6 +62,8 @@ export interface Report {
   shard?: ShardInfo;
   /** A merged report: the shards it was made from. */
   mergedFrom?: { files: string[]; shards: number; missing: number[] };
+  /** With --history: what changed since the last runs it keeps. */
+  sinceLastRuns?: SinceLastRuns;
 }
 
 export interface ShardInfo {

@@ -363,6 +363,16 @@ export function reportSchema(): Schema {
         waitedMs: num,
         shard: obj({ index: int, total: int, configHash: str, startAt: isoTime }, ['index', 'total', 'configHash']),
         mergedFrom: obj({ files: arr(str), shards: int, missing: arr(int) }, ['files', 'shards', 'missing']),
+        sinceLastRuns: obj(
+          {
+            place: str,
+            runs: int,
+            previous: obj({ startedAt: str, verdict: str }, ['startedAt', 'verdict']),
+            changed: arr(obj({ name: str, from: str, to: str }, ['name', 'from', 'to'])),
+            moved: arr(obj({ series: str, value: num, median: num, shiftPct: num }, ['series', 'value', 'median', 'shiftPct'])),
+          },
+          ['place', 'runs', 'changed', 'moved'],
+        ),
       },
       [
         'schemaVersion',

@@ -40,10 +40,15 @@ function mounted(options: string): string {
 describe('validate run --history, and validate history', () => {
   it('three nightly runs are kept with their labels; history lists them at 80 columns, filtered, and as JSON', async () => {
     const place = join(dir, 'h');
-    for (const git of ['a1', 'b2', 'c3']) {
-      const r = await runCli(['run', config, '--history', place, '--label', 'env=staging', '--label', `git=${git}`]);
+    for (const [i, git] of ['a1', 'b2', 'c3'].entries()) {
+      const out = join(dir, `night-${git}.json`);
+      const r = await runCli(['run', config, '--history', place, '--label', 'env=staging', '--label', `git=${git}`, '--out', out]);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toMatch(/kept run \d{14}-\w+ in the history .*history\.db/);
+      // Each report says how many earlier runs it was compared with, and the verdict of the one before.
+      const since = JSON.parse(readFileSync(out, 'utf8')).sinceLastRuns;
+      expect(since.runs).toBe(i);
+      if (i) expect(since.previous.verdict).toBe('GO');
     }
     const table = await runCli(['history', place], { env: { COLUMNS: '80' } });
     const lines = table.stdout.trimEnd().split('\n');

@@ -7,6 +7,7 @@ import { loadBlocks } from './load.js';
 import { busSection } from './buses.js';
 import { monitoringSection } from './monitoring.js';
 import { checklistSection } from './checklist.js';
+import { sinceSection } from './since.js';
 import { communicationSection } from './communication.js';
 import { executiveSummary, recommendation } from './summary.js';
 import { stabilitySection, targetSections } from './targets.js';
@@ -20,6 +21,7 @@ import { stabilitySection, targetSections } from './targets.js';
 export function reportDocument(report: Report): Block[] {
   return [
     ...executiveSummary(report),
+    ...sinceSection(report),
     ...phaseBlocks(report),
     ...targetSections(report),
     ...communicationSection(report),
