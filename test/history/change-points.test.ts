@@ -55,3 +55,28 @@ describe('change points (E-divisive means, permutation test)', () => {
     expect(changePoints([1, 2, 3, 4, 5])).toEqual([]);
   });
 });
+
+describe('change points over many series (seeded: the same series on every machine)', () => {
+  // The benchmark (bench/change-points.ts) measures these over 100 series each; here 40, as a floor a change must not break.
+  const series = (n: number, noise: number, shiftAt?: number, shift = 0) =>
+    Array.from({ length: n }, (_, i) => 100 * (1 + (shiftAt !== undefined && i >= shiftAt ? shift : 0)) * (1 + noise * gauss()));
+  const within5 = (xs: number[]) => {
+    for (let k = 3; k <= 5; k++)
+      if (changePoints(xs.slice(0, 30 + k)).some((c) => Math.abs(c.index - 30) <= 2 && c.shiftPct > 0)) return true;
+    return false;
+  };
+
+  it('a 10% shift under 5% noise is found within 5 runs in at least 85% of series', () => {
+    seed = 2026;
+    let found = 0;
+    for (let t = 0; t < 40; t++) if (within5(series(35, 0.05, 30, 0.1))) found++;
+    expect(found / 40).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it('no shift: under half a false alarm per 100 runs (the target is one), over 40 series of 100 runs', () => {
+    seed = 99;
+    let alarms = 0;
+    for (let t = 0; t < 40; t++) alarms += changePoints(series(100, 0.05)).length;
+    expect((alarms / 4000) * 100).toBeLessThan(0.5);
+  });
+});
