@@ -2,7 +2,7 @@ import { UsageError } from '../errors.js';
 import type { Report } from '../reports/model.js';
 import { historyRun, parseLabel } from '../history/record.js';
 import { openHistory, parseKeep } from '../history/open.js';
-import { HistoryError } from '../history/store.js';
+import { HistoryError, type RunSummary } from '../history/store.js';
 import { sinceLastRuns } from '../history/since.js';
 import { SECRETS } from '../util/redact.js';
 import { note, warn } from './say.js';
@@ -77,29 +77,34 @@ export async function recordHistory(report: Report, plan: HistoryPlan | undefine
   }
 }
 
-/** How many earlier runs a report is compared with ("Since the last runs"). */
-const EARLIER_RUNS = 30;
+/** How many earlier runs a run is compared with ("Since the last runs", trend criteria). */
+const EARLIER_RUNS = 90;
 
 /**
- * Adds "Since the last runs" to the report: compared with the earlier runs of the same platform in its
- * history, and of the same `env` when the run has that label (staging with staging; a `git` label differs
- * every night and does not split them). A history that cannot be read leaves the section out: the
- * line saying why comes when the run is kept.
+ * The earlier runs of the same platform in the run's history (of the same `env` when it has that label:
+ * staging with staging; a `git` label differs every night and does not split them), oldest first; or why
+ * there are none to read (no --history, a history that cannot be read: said again when the run is kept).
  */
-export async function addSinceLastRuns(report: Report, plan: HistoryPlan | undefined): Promise<void> {
-  if (!plan?.place) return;
+export async function earlierRuns(
+  plan: HistoryPlan | undefined,
+  platform: string,
+): Promise<{ runs: RunSummary[]; place: string } | string> {
+  if (!plan?.place) return 'no history: keep the runs with --history PLACE (or VALIDATE_HISTORY)';
   try {
     const store = await openHistory(plan.place);
     try {
       const env: Record<string, string> = plan.labels.env === undefined ? {} : { env: plan.labels.env };
-      const earlier = (await store.list({ last: 10 * EARLIER_RUNS, labels: env }))
-        .filter((r) => r.platform === report.platform)
-        .slice(-EARLIER_RUNS);
-      report.sinceLastRuns = sinceLastRuns(report, earlier, store.place);
+      const runs = (await store.list({ last: 10 * EARLIER_RUNS, labels: env })).filter((r) => r.platform === platform).slice(-EARLIER_RUNS);
+      return { runs, place: store.place };
     } finally {
       await store.close();
     }
-  } catch {
-    // Said once, by recordHistory, which fails the same way.
+  } catch (err) {
+    return `the history could not be read: ${(err as Error).message}`;
   }
+}
+
+/** "Since the last runs" in the report, when the history could be read. */
+export function addSinceLastRuns(report: Report, earlier: { runs: RunSummary[]; place: string } | string): void {
+  if (typeof earlier !== 'string') report.sinceLastRuns = sinceLastRuns(report, earlier.runs.slice(-30), earlier.place);
 }

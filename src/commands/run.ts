@@ -9,7 +9,8 @@ import type { Config } from '../config/config.js';
 import { faultType } from '../faults/registry.js';
 import { ExitCode } from '../exit-codes.js';
 import { checkOutputs, emitReport, type OutputFlags } from './output.js';
-import { addSinceLastRuns, planHistory, recordHistory, type HistoryFlags, type HistoryPlan } from './history-flags.js';
+import { addSinceLastRuns, earlierRuns, planHistory, recordHistory, type HistoryFlags, type HistoryPlan } from './history-flags.js';
+import { trendItems } from '../history/trend-items.js';
 import type { Report } from '../reports/model.js';
 import { configHash } from '../config/hash.js';
 import { checkPush, pushMetrics } from './push.js';
@@ -43,9 +44,11 @@ export async function run(flags: RunFlags, signal: AbortSignal): Promise<ExitCod
   checkPush(flags.push);
   if (flags.dryRun) return dryRun(config);
   const workers = checkWorkers(flags.workers, flags);
+  // Read before the run: trend criteria are judged with it, and the report says what changed since.
+  const earlier = await earlierRuns(history, config.platform);
   if (workers) {
     const merged = await runInWorkers(config, workers, { chaos: flags.chaos, signal, say: note, redactor });
-    return withHistory(merged, flags, config, history);
+    return withHistory(merged, flags, config, history, earlier);
   }
   const progress = probeProgress(config.targets.length, flags.progress ? 'always' : 'auto');
   const load = loadProgress(flags.progress ? 'always' : 'auto', plannedResults(config));
@@ -61,17 +64,24 @@ export async function run(flags: RunFlags, signal: AbortSignal): Promise<ExitCod
     shard,
     startAt,
     probesEverywhere: probesOnEveryShard(flags),
+    trends: (scenarios) => trendItems(typeof earlier === 'string' ? earlier : earlier.runs, scenarios),
   });
   progress.end();
   load.end();
-  return withHistory(report, flags, config, history);
+  return withHistory(report, flags, config, history, earlier);
 }
 
 /** Writes the reports, then keeps the run in its history and pushes its metrics (a shard's slice is neither). */
-async function withHistory(report: Report, flags: RunFlags, config: Config, history: HistoryPlan | undefined): Promise<ExitCodeValue> {
+async function withHistory(
+  report: Report,
+  flags: RunFlags,
+  config: Config,
+  history: HistoryPlan | undefined,
+  earlier: Awaited<ReturnType<typeof earlierRuns>>,
+): Promise<ExitCodeValue> {
   let code: ExitCodeValue | undefined;
   let failure: unknown;
-  if (history && !report.aborted && !report.shard) await addSinceLastRuns(report, history);
+  if (history && !report.aborted && !report.shard) addSinceLastRuns(report, earlier);
   try {
     code = await emitReport(report, flags, config.outputs);
   } catch (err) {

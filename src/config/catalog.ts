@@ -4,10 +4,12 @@ import { PROBES } from '../probes/registry.js';
 import { DEFAULT_SECTION } from '../probes/types.js';
 import type { MetricSpec } from '../results/measurement.js';
 import { SCENARIO_METRICS } from '../scenarios/metrics.js';
+import { TREND_METRICS, trendSeriesOf } from '../results/trend-metrics.js';
 
 /** Executive-summary categories of the families that are not probe kinds (those use their report section). */
 export const FAULT_CATEGORY = 'Fault tolerance';
 export const LOAD_CATEGORY = 'Load';
+export const TREND_CATEGORY = 'Trend';
 
 /** What a catalog is made of: the members of each family, each with the metrics it has beyond its kind's. */
 export interface CatalogMembers {
@@ -39,6 +41,15 @@ export function metricCatalog(m: CatalogMembers): MetricCatalog {
       category: (p.section ?? DEFAULT_SECTION).title,
       members: new Map(m.targets.filter((t) => t.kind === p.kind).map((t) => [t.name, t.extra ?? {}])),
     })),
+    {
+      // A history's series of each load result (with --history): `trend.scenario.peak.p99_ms.shift_pct`.
+      kind: 'trend',
+      aliases: ['trends'],
+      metrics: TREND_METRICS,
+      members: new Map(m.results.flatMap((r) => trendSeriesOf(r.name)).map((n) => [n, {}])),
+      category: TREND_CATEGORY,
+      dottedMembers: true,
+    },
     {
       kind: 'scenario',
       aliases: ['scenarios'],

@@ -15,6 +15,8 @@ export interface MetricSource {
   category: string;
   /** A member's own category, when it differs (a load result's, from its scenario kind). */
   memberCategory?: Map<string, string>;
+  /** Member names hold dots (a trend's series, `scenario.peak.p99_ms`): all but the last segment name the member. */
+  dottedMembers?: boolean;
 }
 
 /** Where a reference points: one member, every member of a kind, or every target. */
@@ -88,8 +90,9 @@ export class MetricCatalog {
       }
       return { scope: { type: 'kind', kind: source.kind }, metric, spec, category: source.category };
     }
-    if (rest.length === 2) {
-      const [name, metric] = rest;
+    if (rest.length === 2 || (source.dottedMembers && rest.length > 2)) {
+      const name = rest.slice(0, -1).join('.');
+      const metric = rest[rest.length - 1];
       const extra = source.members.get(name);
       if (!extra) {
         return `unknown ${source.kind} "${name}" in "${ref.text}"${didYouMean(name, source.members.keys())}; this config has: ${[...source.members.keys()].join(', ') || 'none'}`;

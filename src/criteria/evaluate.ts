@@ -175,7 +175,7 @@ function readsFrom(ref: ResolvedRef, items: MeasuredItem[]): MeasuredItem[] {
   const s = ref.scope;
   if (s.type === 'member') return items.filter((i) => i.kind === s.kind && i.name === s.name);
   if (s.type === 'kind') return items.filter((i) => i.kind === s.kind);
-  return items.filter((i) => i.family !== 'scenario' && i.family !== 'fault' && (!s.requiredOnly || i.required));
+  return items.filter((i) => (i.family ?? 'target') === 'target' && (!s.requiredOnly || i.required));
 }
 
 /** The measured value and what it came from, or why there is none. */

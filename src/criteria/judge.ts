@@ -1,7 +1,7 @@
 import type { CriterionResult, Verdict } from '../results/criterion-result.js';
 import type { FaultResult } from '../results/fault-result.js';
 import { faultItem, scenarioItem } from '../results/items.js';
-import type { ProbeResult } from '../results/result.js';
+import type { MeasuredItem, ProbeResult } from '../results/result.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 import type { Criterion } from './compile.js';
 import { evaluateCriteria } from './evaluate.js';
@@ -13,6 +13,8 @@ export interface Measured {
   probes: ProbeResult[];
   scenarios: ScenarioResult[];
   faults: FaultResult[];
+  /** Series across the runs of a history (`trend.*` criteria), when the run keeps one. */
+  trends?: MeasuredItem[];
 }
 
 export interface Judgement {
@@ -26,7 +28,12 @@ export interface Judgement {
  * catalog (a merge's missing shards).
  */
 export function judgeRun(criteria: Criterion[], measured: Measured, o: { aborted?: boolean; extra?: CriterionResult[] } = {}): Judgement {
-  const items = [...measured.probes, ...measured.scenarios.map(scenarioItem), ...measured.faults.map(faultItem)];
+  const items = [
+    ...measured.probes,
+    ...measured.scenarios.map(scenarioItem),
+    ...measured.faults.map(faultItem),
+    ...(measured.trends ?? []),
+  ];
   const results = [...evaluateCriteria(criteria, items), ...(o.extra ?? [])];
   return { criteria: results, verdict: decideVerdict(results, o.aborted ?? false) };
 }

@@ -9,7 +9,7 @@ export type Status = 'pass' | 'fail' | 'warn' | 'skip' | 'inconclusive';
 /** Anything criteria can read: a probe result now, scenario results later. */
 export interface MeasuredItem {
   /** `targets.*` criteria read targets only; scenario and fault results are read under their own names. */
-  family?: 'target' | 'scenario' | 'fault';
+  family?: 'target' | 'scenario' | 'fault' | 'trend';
   /** Deliberately not run (a destructive fault without --chaos): criteria on it are NOT RUN, not NOT MET. */
   notRun?: boolean;
   kind: string;

@@ -2,7 +2,7 @@ import type { Config } from '../config/config.js';
 import { judgeRun } from '../criteria/judge.js';
 import type { Report } from '../reports/model.js';
 import { finishReport } from '../finish/finish-report.js';
-import type { PhaseResult, ProbeResult } from '../results/result.js';
+import type { MeasuredItem, PhaseResult, ProbeResult } from '../results/result.js';
 import type { Redactor } from '../util/redact.js';
 import { toolVersion } from '../version.js';
 import { runProbes } from './run-probes.js';
@@ -37,6 +37,8 @@ export interface ExecuteOptions {
   startAt?: { perf: number; iso: string };
   /** Run the load in a thread of its own (default); off where this already is one (a --workers shard). */
   loadThread?: boolean;
+  /** What `trend.*` criteria read: the history's series with this run's results (the command reads the history). */
+  trends?: (scenarios: ScenarioResult[]) => MeasuredItem[];
 }
 
 /** The one way through: config -> run -> results -> criteria -> verdict -> report model. */
@@ -73,7 +75,8 @@ export async function execute(config: Config, redactor: Redactor, opts: ExecuteO
   const scenarios = await runLoad(config, phases, probes, { ...opts, during, monitor: !loadOnly }, notes);
   const faults = await runFaults(config, phases, { chaos, signal: opts.signal, say, notes, ranDuring });
   const aborted = opts.signal?.aborted ?? false;
-  const { criteria, verdict } = judgeRun(config.criteria, { probes, scenarios, faults }, { aborted });
+  const trends = opts.trends?.(scenarios);
+  const { criteria, verdict } = judgeRun(config.criteria, { probes, scenarios, faults, trends }, { aborted });
   return finishReport(
     {
       platform: config.platform,

@@ -1,0 +1,102 @@
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfigText } from '../../src/config/load.js';
+import { trendItems } from '../../src/history/trend-items.js';
+import type { RunSummary } from '../../src/history/store.js';
+import { Redactor } from '../../src/util/redact.js';
+import { checkedExecute } from '../helpers/checked.js';
+
+/**
+ * A gate on the trend: `trend.scenario.steady.p99_ms.shift_pct < 10%`, judged on a real run of a real
+ * server joined to earlier runs made by hand (p99 steady at a known level, then this run). The criterion
+ * reads the change point the series shows; without a history, or with too few runs, it measured nothing.
+ */
+let server: Server;
+let url = '';
+beforeAll(async () => {
+  server = createServer((_q, res) => setTimeout(() => res.end('ok'), 20));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+});
+afterAll(() => server?.close());
+
+const config = () =>
+  parseConfigText(
+    `scenarios:\n  - { name: steady, kind: rate, url: "${url}", rate: 50, duration: 1s }\ncriteria:\n  - { name: No p99 shift, expect: "trend.scenario.steady.p99_ms.shift_pct < 10%" }\n`,
+    't.yaml',
+    new Redactor(),
+    {},
+  );
+const earlier = (n: number, p99: (i: number) => number): RunSummary[] =>
+  Array.from({ length: n }, (_, i) => ({
+    id: `r${i}`,
+    startedAt: new Date(Date.UTC(2026, 9, i + 1)).toISOString(),
+    verdict: 'GO',
+    platform: 'platform',
+    labels: {},
+    blockers: [],
+    durationMs: 1000,
+    loads: [{ name: 'steady', p99Ms: p99(i), rps: 50 }],
+    criteria: [],
+  }));
+
+describe('trend criteria', () => {
+  it('the p99 was 10 ms for 12 nights and this run is ~20 ms: the shift is NOT MET, its size what the series says', async () => {
+    const before = earlier(12, (i) => 10 + (i % 3) * 0.1);
+    // Three nights already at the new level (a change point needs runs on both sides), then this run.
+    const runs = [
+      ...before,
+      ...earlier(3, () => 21).map((r, i) => ({ ...r, id: `n${i}`, startedAt: new Date(Date.UTC(2026, 9, 13 + i)).toISOString() })),
+    ];
+    const report = await checkedExecute(config(), new Redactor(), { trends: (s) => trendItems(runs, s) });
+    const c = report.criteria.find((x) => x.name === 'No p99 shift')!;
+    const p99 = report.scenarios[0].latencyMs.p99;
+    const levelBefore = before.reduce((a, r) => a + r.loads[0].p99Ms, 0) / before.length;
+    const levelAfter = (21 * 3 + p99) / 4;
+    expect(c.outcome).toBe('NOT MET');
+    expect(c.actual).toBeCloseTo(((levelAfter - levelBefore) / levelBefore) * 100, 6);
+    expect(c.subjects).toEqual(['trend.scenario.steady.p99_ms']);
+  });
+
+  it('a steady series: MET with 0; no history, or too few runs: NOT RUN, saying why', async () => {
+    const steady = await checkedExecute(config(), new Redactor(), {
+      trends: (s) =>
+        trendItems(
+          earlier(10, () => s[0].latencyMs.p99),
+          s,
+        ),
+    });
+    expect(steady.criteria.find((x) => x.name === 'No p99 shift')).toMatchObject({
+      outcome: expect.stringMatching(/MET|EXCEEDED/),
+      actual: 0,
+    });
+    const none = await checkedExecute(config(), new Redactor(), {
+      trends: (s) => trendItems('no history: keep the runs with --history PLACE (or VALIDATE_HISTORY)', s),
+    });
+    expect(none.criteria.find((x) => x.name === 'No p99 shift')).toMatchObject({
+      outcome: 'NOT RUN',
+      reason: 'not measured: scenario.steady.p99_ms: no history: keep the runs with --history PLACE (or VALIDATE_HISTORY)',
+    });
+    const few = await checkedExecute(config(), new Redactor(), {
+      trends: (s) =>
+        trendItems(
+          earlier(2, () => 10),
+          s,
+        ),
+    });
+    expect(few.criteria.find((x) => x.name === 'No p99 shift')!.reason).toBe(
+      'not measured: scenario.steady.p99_ms: the history has 3 run(s) of steady with this one; a change point needs at least 6',
+    );
+  });
+
+  it('a series the config does not have is a located config error', () => {
+    expect(() =>
+      parseConfigText(
+        `scenarios:\n  - { name: steady, kind: rate, url: "${url}", rate: 50, duration: 1s }\ncriteria:\n  - "trend.scenario.stedy.p99_ms.shift_pct < 10%"\n`,
+        't.yaml',
+        new Redactor(),
+        {},
+      ),
+    ).toThrow(/t\.yaml:4:5: criteria\[0\]: unknown trend "scenario\.stedy\.p99_ms".*did you mean "scenario\.steady\.p99_ms"/);
+  });
+});
