@@ -70,7 +70,12 @@ async function run(target: PostgresTarget, ctx: ProbeContext): Promise<ProbeOutc
     await readTlsPosture(target.url, 'postgres', { defaultPort: 5432, bounds: target.certificate, budgetMs }, outcome);
     ctx.stage('connecting without a password, and without TLS');
     const tlsOffered = outcome.measurements.some((m) => m.metric === 'tls_enabled' && m.value === 1);
-    await readPostgresAccess(target.url, { timeoutMs: budgetMs, tlsOffered }, outcome);
+    // A server with no free slot would refuse the test connections, and each attempt costs it a backend.
+    const full = (outcome.measurements.find((m) => m.metric === 'connections_used_pct')?.value ?? 0) >= 100;
+    if (full) {
+      const why = 'every connection slot is in use: a connection to test access would be refused, and cost the server one more';
+      outcome.unmeasured = { ...outcome.unmeasured, auth_required: why, tls_required: why };
+    } else await readPostgresAccess(target.url, { timeoutMs: budgetMs, tlsOffered }, outcome);
     return outcome;
   } catch (err) {
     if (ctx.signal.aborted) throw err;

@@ -115,6 +115,8 @@ describe('postgres probe against a private cluster and its streaming replica', (
       expect(value(r, 'client_connections')).toBe(7);
       expect(value(r, 'connections_used_pct')).toBe(100);
       expect(r.warnings[0]).toBe('connections at 100% of the 7 slots non-superusers may use (7 client connections)');
+      // No test connections to a server with no free slot: its access is left unknown, saying why.
+      expect(r.unmeasured?.auth_required).toMatch(/^every connection slot is in use/);
       // The independent proof: with the six still held, one more ordinary connection and the probe's are all there is.
       // The probe's backend leaves when its client ends, but PostgreSQL frees the slot only once the backend
       // process has exited: on a busy machine that is later, so wait for it rather than race it.
