@@ -3,9 +3,9 @@ import { explainPostgres } from '../protocols/postgres.js';
 import { endpointOf } from '../protocols/network-errors.js';
 import { redactUrl } from '../util/redact.js';
 import type { HistoryRun } from './record.js';
-import { childRows, summaryOf, type RunRow } from './rows.js';
+import { childRows, chooseRuns, RUN_COLUMNS, runRow, summaryOf, type RunRow } from './rows.js';
 import { CHILD_TABLES, DDL, migrationsFrom, SCHEMA_VERSION } from './schema.js';
-import { HistoryError, matchesLabels, runId, type HistoryStore, type RunFilter, type RunSummary } from './store.js';
+import { HistoryError, runId, type HistoryStore, type RunFilter, type RunSummary } from './store.js';
 
 /** Any number, the same for every validate: the lock two writers take while one of them makes the tables. */
 const MIGRATION_LOCK = 727_100_019;
@@ -84,19 +84,8 @@ async function append(client: Client, run: HistoryRun): Promise<string> {
   const id = runId(run);
   await inTransaction(client, async () => {
     await client.query(
-      'INSERT INTO runs (id, started_at, verdict, platform, config_hash, labels, tool_version, duration_ms, blockers, report) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
-      [
-        id,
-        run.startedAt,
-        run.verdict,
-        run.platform,
-        run.configHash,
-        JSON.stringify(run.labels),
-        run.toolVersion,
-        run.durationMs,
-        JSON.stringify(run.blockers),
-        run.report,
-      ],
+      `INSERT INTO runs (${RUN_COLUMNS.join(', ')}) VALUES (${RUN_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
+      runRow(id, run),
     );
     for (const [table, columns] of Object.entries(CHILD_TABLES)) {
       const marks = columns.map((_, i) => `$${i + 2}`).join(', ');
@@ -111,8 +100,7 @@ async function list(client: Client, filter: RunFilter): Promise<RunSummary[]> {
   const rows = (
     await client.query('SELECT id, started_at, verdict, platform, labels, blockers, duration_ms FROM runs ORDER BY started_at, id')
   ).rows as RunRow[];
-  const wanted = rows.filter((r) => matchesLabels(JSON.parse(r.labels), filter.labels));
-  const chosen = filter.last ? wanted.slice(-filter.last) : wanted;
+  const chosen = chooseRuns(rows, filter);
   const out: RunSummary[] = [];
   for (const r of chosen) {
     const loads = (await client.query('SELECT name, p99_ms, rps FROM loads WHERE run_id = $1', [r.id])).rows;

@@ -1,6 +1,6 @@
 import type { HistoryRun } from './record.js';
 import type { CHILD_TABLES } from './schema.js';
-import type { RunSummary } from './store.js';
+import { matchesLabels, type RunFilter, type RunSummary } from './store.js';
 
 /** The values of each child table's columns (schema.ts's order), one array per row. */
 export function childRows(run: HistoryRun, table: keyof typeof CHILD_TABLES): (string | number | null)[][] {
@@ -47,4 +47,39 @@ export function summaryOf(
       outcome: c.outcome,
     })),
   };
+}
+
+/** The columns of `runs`, in the order `runRow` gives their values. */
+export const RUN_COLUMNS = [
+  'id',
+  'started_at',
+  'verdict',
+  'platform',
+  'config_hash',
+  'labels',
+  'tool_version',
+  'duration_ms',
+  'blockers',
+  'report',
+];
+
+export function runRow(id: string, run: HistoryRun): (string | number)[] {
+  return [
+    id,
+    run.startedAt,
+    run.verdict,
+    run.platform,
+    run.configHash,
+    JSON.stringify(run.labels),
+    run.toolVersion,
+    run.durationMs,
+    JSON.stringify(run.blockers),
+    run.report,
+  ];
+}
+
+/** The runs a filter asks for, oldest first: those carrying its labels, the newest `last` of them. */
+export function chooseRuns(rows: RunRow[], filter: RunFilter): RunRow[] {
+  const wanted = rows.filter((r) => matchesLabels(JSON.parse(r.labels) as Record<string, string>, filter.labels));
+  return filter.last ? wanted.slice(-filter.last) : wanted;
 }

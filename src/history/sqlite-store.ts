@@ -3,8 +3,8 @@ import { dirname, join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { HistoryRun } from './record.js';
 import { CHILD_TABLES, DDL, migrationsFrom, SCHEMA_VERSION } from './schema.js';
-import { HistoryError, matchesLabels, runId, type HistoryStore, type RunFilter, type RunSummary } from './store.js';
-import { childRows, summaryOf, type RunRow } from './rows.js';
+import { HistoryError, runId, type HistoryStore, type RunFilter, type RunSummary } from './store.js';
+import { childRows, chooseRuns, RUN_COLUMNS, runRow, summaryOf, type RunRow } from './rows.js';
 
 /** SQLite's own codes, in words a user can act on. */
 const SQLITE_WORDS: Record<string, string> = {
@@ -102,20 +102,7 @@ function migrate(db: Database, file: string): void {
 function append(db: Database, run: HistoryRun): string {
   const id = runId(run);
   db.transaction(() => {
-    db.prepare(
-      'INSERT INTO runs (id, started_at, verdict, platform, config_hash, labels, tool_version, duration_ms, blockers, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ).run(
-      id,
-      run.startedAt,
-      run.verdict,
-      run.platform,
-      run.configHash,
-      JSON.stringify(run.labels),
-      run.toolVersion,
-      run.durationMs,
-      JSON.stringify(run.blockers),
-      run.report,
-    );
+    db.prepare(`INSERT INTO runs (${RUN_COLUMNS.join(', ')}) VALUES (${RUN_COLUMNS.map(() => '?').join(', ')})`).run(...runRow(id, run));
     for (const [table, columns] of Object.entries(CHILD_TABLES)) {
       const insert = db.prepare(`INSERT INTO ${table} (run_id, ${columns.join(', ')}) VALUES (?, ${columns.map(() => '?').join(', ')})`);
       for (const values of childRows(run, table as keyof typeof CHILD_TABLES)) insert.run(id, ...values);
@@ -128,8 +115,7 @@ function list(db: Database, filter: RunFilter): RunSummary[] {
   const rows = db
     .prepare('SELECT id, started_at, verdict, platform, labels, blockers, duration_ms FROM runs ORDER BY started_at, id')
     .all() as RunRow[];
-  const wanted = rows.filter((r) => matchesLabels(JSON.parse(r.labels), filter.labels));
-  const chosen = filter.last ? wanted.slice(-filter.last) : wanted;
+  const chosen = chooseRuns(rows, filter);
   const loads = db.prepare('SELECT name, p99_ms, rps FROM loads WHERE run_id = ?');
   const criteria = db.prepare('SELECT name, actual, bound, outcome FROM criteria WHERE run_id = ?');
   return chosen.map((r) =>
