@@ -23,6 +23,14 @@ export interface HistoryPlan {
   required: boolean;
 }
 
+/** The history a reading command names (or VALIDATE_HISTORY), its password masked from then on. */
+export function readingPlace(arg: string | undefined): string {
+  const place = arg ?? process.env.VALIDATE_HISTORY;
+  if (!place) throw new UsageError('which history? give a folder or a postgres:// URL, or set VALIDATE_HISTORY');
+  if (/^postgres(ql)?:/.test(place)) SECRETS.addFromUrl(place);
+  return place;
+}
+
 /** `--label k=v` flags as a map, or a UsageError naming the one that is not NAME=VALUE. */
 export function labelsOf(specs: string[]): Record<string, string> {
   const labels: Record<string, string> = {};

@@ -2,10 +2,9 @@ import { UsageError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { openHistory } from '../history/open.js';
 import { HISTORY_FORMATS, renderHistory, type HistoryFormat } from '../history/render.js';
-import { SECRETS } from '../util/redact.js';
 import { writeReportOut } from '../util/output-guard.js';
 import { terminalWidth } from './output.js';
-import { labelsOf } from './history-flags.js';
+import { labelsOf, readingPlace } from './history-flags.js';
 
 export interface HistoryCommandFlags {
   format: string;
@@ -15,12 +14,10 @@ export interface HistoryCommandFlags {
 
 /** `validate history [PLACE]`: the runs a history holds, one row each, oldest first. */
 export async function history(placeArg: string | undefined, flags: HistoryCommandFlags): Promise<ExitCodeValue> {
-  const place = placeArg ?? process.env.VALIDATE_HISTORY;
-  if (!place) throw new UsageError('which history? give a folder or a postgres:// URL, or set VALIDATE_HISTORY');
+  const place = readingPlace(placeArg);
   if (!HISTORY_FORMATS.includes(flags.format as HistoryFormat))
     throw new UsageError(`unknown format "${flags.format}" for history; expected one of: ${HISTORY_FORMATS.join(', ')}`);
   const labels = labelsOf(flags.label ?? []);
-  if (/^postgres(ql)?:/.test(place)) SECRETS.addFromUrl(place);
   const store = await openHistory(place);
   try {
     const runs = await store.list({ last: flags.last ?? 30, labels });

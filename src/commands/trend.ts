@@ -5,10 +5,9 @@ import { HISTORY_FORMATS, renderTrend, type HistoryFormat } from '../history/ren
 import { trendSeries } from '../history/trend.js';
 import { renderTrendHtml } from '../history/trend-html.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { SECRETS } from '../util/redact.js';
 import { writeReportOut } from '../util/output-guard.js';
 import { terminalWidth } from './output.js';
-import { labelsOf } from './history-flags.js';
+import { labelsOf, readingPlace } from './history-flags.js';
 import { note } from './say.js';
 
 export interface TrendFlags {
@@ -20,14 +19,12 @@ export interface TrendFlags {
 
 /** `validate trend [PLACE]`: each series across the runs, with its change points (E-divisive means). */
 export async function trend(placeArg: string | undefined, flags: TrendFlags): Promise<ExitCodeValue> {
-  const place = placeArg ?? process.env.VALIDATE_HISTORY;
-  if (!place) throw new UsageError('which history? give a folder or a postgres:// URL, or set VALIDATE_HISTORY');
+  const place = readingPlace(placeArg);
   const html = flags.out?.endsWith('.html') ?? false;
   const format = (flags.out?.endsWith('.md') ? 'markdown' : flags.out?.endsWith('.json') ? 'json' : flags.format) as HistoryFormat;
   if (!html && !HISTORY_FORMATS.includes(format))
     throw new UsageError(`unknown format "${flags.format}" for trend; expected one of: ${HISTORY_FORMATS.join(', ')}`);
   const labels = labelsOf(flags.label ?? []);
-  if (/^postgres(ql)?:/.test(place)) SECRETS.addFromUrl(place);
   const store = await openHistory(place);
   let text: string;
   try {
