@@ -105,11 +105,7 @@ describe('postgres probe against a private cluster and its streaming replica', (
   it('connections used is of the slots non-superusers may use: at 100% PostgreSQL itself refuses the next one', async () => {
     const held: pg.Client[] = [];
     try {
-      for (let i = 0; i < 6; i++) {
-        const c = new pg.Client({ connectionString: primary.appUrl });
-        await c.connect();
-        held.push(c);
-      }
+      for (let i = 0; i < 6; i++) held.push(await connectOnceFree(primary.appUrl));
       // Six held plus the probe's own: 7 of max_connections 10 minus 3 reserved.
       const r = await probeOne(target('postgres', { url: primary.appUrl }), 3000);
       expect(value(r, 'client_connections')).toBe(7);
@@ -119,14 +115,10 @@ describe('postgres probe against a private cluster and its streaming replica', (
       expect(r.unmeasured?.auth_required).toMatch(/^every connection slot is in use/);
       // The independent proof: with the six still held, one more ordinary connection and the probe's are all there is.
       // The probe's backend leaves when its client ends, but PostgreSQL frees the slot only once the backend
-      // process has exited: on a busy machine that is later, so wait for it rather than race it.
-      await waitFor(
-        'the probe backend to exit',
-        async () => psql(primary.url, "SELECT count(*) FROM pg_stat_activity WHERE usename = 'app'") === '6',
-      );
-      const extra = new pg.Client({ connectionString: primary.appUrl });
-      await extra.connect();
-      held.push(extra);
+      // process has exited (and a psql asking pg_stat_activity leaves a backend of its own behind the same way):
+      // on a busy machine that is later, so each connection waits for those to go rather than race them.
+      held.push(await connectOnceFree(primary.appUrl));
+      expect(psql(primary.url, "SELECT count(*) FROM pg_stat_activity WHERE usename = 'app'")).toBe('7');
       const refused = await new pg.Client({ connectionString: primary.appUrl }).connect().then(
         () => 'connected',
         (err: Error) => err.message,
@@ -183,4 +175,19 @@ async function waitForNoReceiver(c: Cluster): Promise<void> {
     async () => psql(c.url, 'SELECT count(*) FROM pg_stat_wal_receiver') === '0',
     20_000,
   );
+}
+
+/** An ordinary connection, retried while backends that have already ended still hold their slots. */
+async function connectOnceFree(url: string): Promise<pg.Client> {
+  let client: pg.Client | undefined;
+  await waitFor('a free connection slot (backends that ended still exiting)', async () => {
+    const c = new pg.Client({ connectionString: url });
+    const ok = await c.connect().then(
+      () => true,
+      (err: Error) => (/remaining connection slots are reserved/.test(err.message) ? false : Promise.reject(err)),
+    );
+    if (ok) client = c;
+    return ok;
+  });
+  return client as pg.Client;
 }
