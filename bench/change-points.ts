@@ -5,9 +5,12 @@
  *  - found within 5 runs: a change point within 2 runs of the shift, seen with at most 5 runs after it;
  *  - runs to detect: the median number of runs after the shift before it is seen;
  *  - false alarms per 100 runs: change points in 100 runs without a shift.
- * The two-run compare is what `validate compare` does night after night: an alarm when p99 grew more than 10%.
+ * The two-run compare is what `validate compare A B` does night after night: an alarm when p99 grew more than
+ * 10%. `compare --baseline history` measures each run against the median of the N runs before it and their
+ * spread. Both through the code the command runs (`src/compare/judge-load.ts`), histograms aside.
  */
 import { changePoints } from '../src/history/change-points.js';
+import { levelOf, p99Regression } from '../src/compare/judge-load.js';
 
 const trials = Number(process.argv[2] ?? 100);
 const OPTS = JSON.parse(process.env.CP_OPTIONS ?? '{}') as Parameters<typeof changePoints>[1];
@@ -31,26 +34,33 @@ function detectEdivisive(xs: number[]): number | undefined {
   }
   return undefined;
 }
-function detectTwoRun(xs: number[]): number | undefined {
-  for (let k = 1; k <= MAX_AFTER; k++) if (xs[SHIFT_AT + k - 1] > xs[SHIFT_AT + k - 2] * 1.1) return k;
+const BOUNDS = { maxP99Increase: 10, minP99IncreaseMs: 1, maxRpsDecrease: 10 };
+/** Whether run i regressed against the `n` runs before it (n = 1: the two-run compare). */
+const alarm = (xs: number[], i: number, n: number) => p99Regression(levelOf(xs.slice(i - n, i)), xs[i], BOUNDS) !== undefined;
+const BASELINE_RUNS = Number(process.env.BASELINE_RUNS ?? 10);
+
+function detectCompare(xs: number[], n: number): number | undefined {
+  for (let k = 1; k <= MAX_AFTER; k++) if (alarm(xs, SHIFT_AT + k - 1, n)) return k;
   return undefined;
 }
+const METHODS = { edivisive: 'change points', twoRun: 'two-run compare', history: `compare --baseline history (${BASELINE_RUNS} runs)` };
 
 console.log('| noise | shift | method | found within 5 runs | median runs to detect |');
 console.log('|---|---|---|---|---|');
 for (const noise of [0.05, 0.1]) {
   for (const shift of [0.1, 0.2, 0.5]) {
-    const runs = { edivisive: [] as (number | undefined)[], twoRun: [] as (number | undefined)[] };
+    const runs = { edivisive: [] as (number | undefined)[], twoRun: [] as (number | undefined)[], history: [] as (number | undefined)[] };
     for (let t = 0; t < trials; t++) {
       const xs = series(SHIFT_AT + MAX_AFTER, noise, SHIFT_AT, shift);
       runs.edivisive.push(detectEdivisive(xs));
-      runs.twoRun.push(detectTwoRun(xs));
+      runs.twoRun.push(detectCompare(xs, 1));
+      runs.history.push(detectCompare(xs, BASELINE_RUNS));
     }
     for (const [name, ks] of Object.entries(runs)) {
       const within = ks.filter((k) => k !== undefined && k <= 5).length;
       const found = ks.filter((k): k is number => k !== undefined);
       console.log(
-        `| ${noise * 100}% | ${shift * 100}% | ${name === 'edivisive' ? 'change points' : 'two-run compare'} | ${((within / trials) * 100).toFixed(0)}% | ${found.length ? median(found) : '-'} |`,
+        `| ${noise * 100}% | ${shift * 100}% | ${METHODS[name as keyof typeof METHODS]} | ${((within / trials) * 100).toFixed(0)}% | ${found.length ? median(found) : '-'} |`,
       );
     }
   }
@@ -60,11 +70,20 @@ console.log('|---|---|---|');
 for (const noise of [0.05, 0.1]) {
   let cp = 0;
   let two = 0;
+  let history = 0;
   for (let t = 0; t < trials; t++) {
-    const xs = series(100, noise);
-    cp += changePoints(xs, OPTS).length;
-    for (let i = 1; i < xs.length; i++) if (xs[i] > xs[i - 1] * 1.1) two++;
+    // The compares see 100 runs each, after the runs their baseline needs.
+    const xs = series(100 + BASELINE_RUNS, noise);
+    cp += changePoints(xs.slice(BASELINE_RUNS), OPTS).length;
+    for (let i = BASELINE_RUNS; i < xs.length; i++) {
+      if (alarm(xs, i, 1)) two++;
+      if (alarm(xs, i, BASELINE_RUNS)) history++;
+    }
   }
-  console.log(`| ${noise * 100}% | change points | ${(cp / trials).toFixed(2)} |`);
-  console.log(`| ${noise * 100}% | two-run compare | ${(two / trials).toFixed(2)} |`);
+  for (const [name, n] of [
+    ['change points', cp],
+    ['two-run compare', two],
+    [METHODS.history, history],
+  ] as const)
+    console.log(`| ${noise * 100}% | ${name} | ${(n / trials).toFixed(2)} |`);
 }

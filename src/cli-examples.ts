@@ -31,6 +31,7 @@ export const EXAMPLES: Record<string, string[]> = {
   compare: [
     'validate compare baseline.json readiness.json',
     'validate compare baseline.json readiness.json --max-p99-increase 20 --min-p99-increase 2 -o diff.md',
+    'validate compare --baseline history --history .validate/history --label env=prod -o compare.md',
   ],
   check: ['validate check validate.yaml', 'validate check - < platform.yaml'],
   schema: ['validate schema > validate.schema.json', 'validate schema report > report.schema.json'],

@@ -110,16 +110,25 @@ export async function buildCli(argv: string[], signal: AbortSignal, setExit: Set
     .option('--allow-partial', 'a missing shard is a warning, not NO-GO')
     .action(async (files, flags) => setExit(await (await import('./commands/merge.js')).merge(files, flags)));
 
-  described(program.command('compare'), 'compare two saved JSON reports; exit 1 when the current one regressed')
-    .argument('<baseline.json>')
-    .argument('<current.json>')
+  described(
+    program.command('compare'),
+    'compare a run with a baseline (a saved JSON report, or the last GO runs of a history); exit 1 when it regressed',
+  )
+    .argument(
+      '[reports...]',
+      'BASELINE.json CURRENT.json; with --baseline, CURRENT.json alone (the newest run of the history when left out)',
+    )
+    .option('--baseline <file|history>', 'a saved report, or history: the last GO runs of --history before the current run')
+    .option('--history <place>', 'with --baseline history: a folder or a postgres:// URL (default VALIDATE_HISTORY)')
+    .addOption(new Option('--last <n>', 'with --baseline history: how many GO runs (default 10)').argParser(positiveInt))
+    .option('--label <name=value>', 'with --baseline history: only runs with this label; repeatable', collect, [])
     .option('-f, --format <format>', 'table, markdown or json', 'table')
     .option('-o, --out <file>', 'also write the comparison (format from .md .json .txt, or FORMAT:PATH); repeatable', collect, [])
     .option('--no-color', 'no ANSI colours (also NO_COLOR=1)')
     .addOption(new Option('--max-p99-increase <percent>', 'p99 growth that counts as a regression').default(10).argParser(nonNegative))
     .addOption(new Option('--min-p99-increase <ms>', 'and the least p99 growth, in ms, that counts').default(1).argParser(nonNegative))
     .addOption(new Option('--max-rps-decrease <percent>', 'throughput drop that counts as a regression').default(10).argParser(nonNegative))
-    .action(async (baseline, current, flags) => setExit(await (await import('./commands/compare.js')).compare(baseline, current, flags)));
+    .action(async (reports, flags) => setExit(await (await import('./commands/compare.js')).compare(reports, flags)));
 
   described(program.command('history'), 'the runs a history keeps (validate run --history PLACE), one row each, oldest first')
     .argument('[place]', 'a folder or a postgres:// URL (default VALIDATE_HISTORY)')

@@ -1,4 +1,5 @@
-import { compareReports } from '../compare/compare.js';
+import { existsSync } from 'node:fs';
+import { compareReports, nothingToCompare, type Bounds, type Comparison } from '../compare/compare.js';
 import { COMPARISON_FORMATS, renderComparison, type ComparisonFormat } from '../compare/render.js';
 import { OutputError, UsageError } from '../errors.js';
 import { verdictExit, type ExitCodeValue } from '../exit-codes.js';
@@ -7,12 +8,15 @@ import { writeReportOut } from '../util/output-guard.js';
 import { WRITE_ERRORS } from '../util/write-errors.js';
 import { terminalWidth, wantsColor } from './output.js';
 import { readReport } from '../finish/read-report.js';
+import { historyBaseline, type HistoryBaselineFlags } from './compare-baseline.js';
 import { note } from './say.js';
 
-export interface CompareFlags {
+export interface CompareFlags extends HistoryBaselineFlags {
   format: string;
   out?: string[];
   color?: boolean;
+  /** A saved report, or `history`: the last GO runs of --history PLACE. */
+  baseline?: string;
   maxP99Increase: number;
   minP99Increase: number;
   maxRpsDecrease: number;
@@ -32,16 +36,50 @@ function parseCompareOut(spec: string): { format: ComparisonFormat; path: string
   return { format: EXTENSIONS[ext], path: spec };
 }
 
-/** `validate compare BASELINE.json CURRENT.json`: exit 1 when the current run regressed beyond the bounds. */
-export async function compare(baseline: string, current: string, flags: CompareFlags): Promise<ExitCodeValue> {
-  if (!COMPARISON_FORMATS.includes(flags.format as ComparisonFormat))
-    throw new UsageError(`unknown format "${flags.format}" for compare; expected one of: ${COMPARISON_FORMATS.join(', ')}`);
-  const outs = (flags.out ?? []).map(parseCompareOut);
-  const c = compareReports(await readReport(baseline), await readReport(current), {
+/** Which reports the arguments name: BASELINE CURRENT, or CURRENT with --baseline (none: the history's newest run). */
+function sidesOf(reports: string[], flags: CompareFlags): { baseline?: string; current?: string } {
+  const history = flags.baseline === 'history';
+  if (!history && (flags.history || flags.last !== undefined || flags.label?.length))
+    throw new UsageError('--history, --last and --label choose the runs of --baseline history; add --baseline history');
+  if (flags.baseline === undefined) {
+    if (reports.length !== 2)
+      throw new UsageError(
+        'compare needs BASELINE.json CURRENT.json, or --baseline history [CURRENT.json] (the last GO runs of a history)',
+      );
+    return { baseline: reports[0], current: reports[1] };
+  }
+  if (!history && !existsSync(flags.baseline))
+    throw new UsageError(
+      `--baseline ${flags.baseline}: no such file; give a saved JSON report, or --baseline history (the last GO runs of a history)`,
+    );
+  if (reports.length > 1 || (!history && reports.length !== 1))
+    throw new UsageError(
+      `with --baseline ${flags.baseline}, give the current report alone: validate compare --baseline ${flags.baseline} CURRENT.json`,
+    );
+  return { baseline: history ? undefined : flags.baseline, current: reports[0] };
+}
+
+async function comparison(reports: string[], flags: CompareFlags): Promise<Comparison> {
+  const bounds: Bounds = {
     maxP99Increase: flags.maxP99Increase,
     minP99IncreaseMs: flags.minP99Increase,
     maxRpsDecrease: flags.maxRpsDecrease,
-  });
+  };
+  const sides = sidesOf(reports, flags);
+  if (sides.baseline !== undefined) return compareReports(await readReport(sides.baseline), await readReport(sides.current!), bounds);
+  const h = await historyBaseline(sides.current, flags);
+  if (!h.bases.length) return nothingToCompare(h.current, bounds, h.place, h.why!);
+  const c = compareReports(h.bases, h.current, bounds);
+  c.baseline = { ...c.baseline, runs: h.bases.length, place: h.place, ...(h.note && { note: h.note }) };
+  return c;
+}
+
+/** `validate compare BASELINE.json CURRENT.json` (or `--baseline history`): exit 1 when the current run regressed beyond the bounds. */
+export async function compare(reports: string[], flags: CompareFlags): Promise<ExitCodeValue> {
+  if (!COMPARISON_FORMATS.includes(flags.format as ComparisonFormat))
+    throw new UsageError(`unknown format "${flags.format}" for compare; expected one of: ${COMPARISON_FORMATS.join(', ')}`);
+  const outs = (flags.out ?? []).map(parseCompareOut);
+  const c = await comparison(reports, flags);
   const failed: string[] = [];
   for (const o of outs) {
     try {

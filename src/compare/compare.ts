@@ -1,20 +1,16 @@
 import { decodeHistogram } from '../results/histogram.js';
 import type { Report } from '../reports/model.js';
+import { median } from '../util/median.js';
+import { levelOf, p99Regression, pct, rpsRegression, type BaselineLevel, type Bounds } from './judge-load.js';
 import { ksDistance } from './ks-test.js';
 import { intervalsApart, quantileInterval, type QuantileInterval } from './quantile-interval.js';
 
-export interface Bounds {
-  /** Percent p99 may grow before it is a regression. */
-  maxP99Increase: number;
-  /** And milliseconds: a p99 from 0.6 to 1.5 ms is +150% and no regression anyone would act on. */
-  minP99IncreaseMs: number;
-  /** Percent rps may fall before it is a regression. */
-  maxRpsDecrease: number;
-}
+export type { Bounds } from './judge-load.js';
 
 export interface Change {
   what: 'verdict' | 'probe' | 'criterion' | 'scenario' | 'fault';
   name: string;
+  /** Its status in the baseline: one word, or how often each was seen across several baseline runs. */
   before: string;
   after: string;
   regression: boolean;
@@ -22,14 +18,17 @@ export interface Change {
 
 export interface ScenarioDelta {
   name: string;
+  /** [baseline, current]; the baseline is the median of its runs when there are several. */
   p50: [number, number];
   p99: [number, number];
   rps: [number, number];
   p99ChangePct: number;
   rpsChangePct: number;
-  /** When both runs carry histograms: each p99's 99% confidence interval, and whether they are apart. */
+  /** One baseline run, both with histograms: each p99's 99% confidence interval, and whether they are apart. */
   p99Intervals?: [QuantileInterval, QuantileInterval];
   p99Differs?: boolean;
+  /** Several baseline runs: their p99's median and spread, the noise a regression must clear. */
+  p99Level?: BaselineLevel;
   /** How far the whole distribution moved (KS distance, 0..1); descriptive. */
   shapeDistance?: number;
   regression: boolean;
@@ -39,7 +38,8 @@ export interface ScenarioDelta {
 }
 
 export interface Comparison {
-  baseline: { startedAt: string; verdict: string };
+  /** The newest baseline run; with several, how many, since when, and where they were read. */
+  baseline: { startedAt: string; verdict: string; runs?: number; from?: string; place?: string; note?: string };
   current: { startedAt: string; verdict: string };
   bounds: Bounds;
   changes: Change[];
@@ -49,85 +49,137 @@ export interface Comparison {
   inconclusive: boolean;
 }
 
-const pct = (before: number, after: number) => (before === 0 ? (after === 0 ? 0 : Infinity) : ((after - before) / before) * 100);
+/** One status, or how often each was seen across the baseline runs ("pass 4, warn 1"). */
+function seen(statuses: string[]): string {
+  const counts = new Map<string, number>();
+  for (const s of statuses) counts.set(s, (counts.get(s) ?? 0) + 1);
+  return counts.size === 1 ? statuses[0] : [...counts].map(([s, n]) => `${s} ${n}`).join(', ');
+}
 
-/** What changed from a baseline run to the current one, and whether it is a regression beyond the bounds. */
-export function compareReports(base: Report, cur: Report, bounds: Bounds): Comparison {
+/**
+ * Status changes, what is new counting as much as what changed: a new criterion or fault that fails is a
+ * regression, and so is a fail that no baseline run had. Items only the newest baseline run had are listed.
+ */
+function statusChanges<T extends { name: string; status: string }>(what: Change['what'], bases: T[][], cur: T[]): Change[] {
   const changes: Change[] = [];
-  if (base.verdict !== cur.verdict)
-    changes.push({ what: 'verdict', name: 'verdict', before: base.verdict, after: cur.verdict, regression: cur.verdict === 'NO-GO' });
-  // What is new in the current run counts as much as what changed: a new criterion or fault that fails is a regression.
-  const statusChanges = <T extends { name: string; status: string }>(what: Change['what'], a: T[], b: T[]) => {
-    for (const x of b) {
-      const was = a.find((y) => y.name === x.name);
-      if (!was) changes.push({ what, name: x.name, before: 'absent', after: x.status, regression: x.status === 'fail' });
-      else if (was.status !== x.status)
-        changes.push({ what, name: x.name, before: was.status, after: x.status, regression: was.status !== 'fail' && x.status === 'fail' });
-    }
-    for (const y of a)
-      if (!b.some((x) => x.name === y.name)) changes.push({ what, name: y.name, before: y.status, after: 'absent', regression: false });
-  };
-  statusChanges('probe', base.probes, cur.probes);
-  statusChanges('criterion', base.criteria, cur.criteria);
-  statusChanges('fault', base.faults ?? [], cur.faults ?? []);
-
-  const scenarios: ScenarioDelta[] = [];
-  for (const s of cur.scenarios ?? []) {
-    const b = (base.scenarios ?? []).find((x) => x.name === s.name);
-    if (!b) continue;
-    const invalid = [b, s].find((x) => x.validity === 'INVALID');
-    if (invalid) {
-      const side = invalid === s ? 'current' : 'baseline';
-      scenarios.push({
-        name: s.name,
-        p50: [b.latencyMs.p50, s.latencyMs.p50],
-        p99: [b.latencyMs.p99, s.latencyMs.p99],
-        rps: [b.rps, s.rps],
-        p99ChangePct: pct(b.latencyMs.p99, s.latencyMs.p99),
-        rpsChangePct: pct(b.rps, s.rps),
-        regression: false,
-        why: [],
-        notCompared: `the ${side} run's generator could not vouch for it (INVALID: ${invalid.invalidReason})`,
-      });
-      continue;
-    }
-    const p99ChangePct = pct(b.latencyMs.p99, s.latencyMs.p99);
-    const rpsChangePct = pct(b.rps, s.rps);
-    const hb = b.histograms?.latency ? decodeHistogram(b.histograms.latency) : undefined;
-    const hs = s.histograms?.latency ? decodeHistogram(s.histograms.latency) : undefined;
-    const ib = hb && quantileInterval(hb, 99);
-    const is = hs && quantileInterval(hs, 99);
-    const p99Differs = ib && is ? intervalsApart(ib, is) : undefined;
-    const why: string[] = [];
-    // A p99 regression must be beyond the bound, beyond the floor, and beyond what sampling explains.
-    const p99Up = s.latencyMs.p99 - b.latencyMs.p99;
-    if (p99ChangePct > bounds.maxP99Increase && p99Up > bounds.minP99IncreaseMs && p99Differs !== false) {
-      why.push(
-        `p99 up ${p99ChangePct.toFixed(1)}% (+${p99Up.toFixed(2)} ms; bounds ${bounds.maxP99Increase}% and ${bounds.minP99IncreaseMs} ms)`,
-      );
-    }
-    if (-rpsChangePct > bounds.maxRpsDecrease) why.push(`rps down ${(-rpsChangePct).toFixed(1)}% (bound ${bounds.maxRpsDecrease}%)`);
-    scenarios.push({
-      name: s.name,
-      p50: [b.latencyMs.p50, s.latencyMs.p50],
-      p99: [b.latencyMs.p99, s.latencyMs.p99],
-      rps: [b.rps, s.rps],
-      p99ChangePct,
-      rpsChangePct,
-      p99Intervals: ib && is ? [ib, is] : undefined,
-      p99Differs,
-      shapeDistance: hb && hs ? ksDistance(hb, hs) : undefined,
-      regression: why.length > 0,
-      why,
-    });
+  for (const x of cur) {
+    const was = bases.flatMap((b) => b.filter((y) => y.name === x.name).map((y) => y.status));
+    if (!was.length) changes.push({ what, name: x.name, before: 'absent', after: x.status, regression: x.status === 'fail' });
+    else if (!was.includes(x.status))
+      changes.push({ what, name: x.name, before: seen(was), after: x.status, regression: x.status === 'fail' && !was.includes('fail') });
   }
+  for (const y of bases.at(-1) ?? [])
+    if (!cur.some((x) => x.name === y.name)) changes.push({ what, name: y.name, before: y.status, after: 'absent', regression: false });
+  return changes;
+}
+
+type LoadResult = Report['scenarios'][number];
+
+/** One load result against the same one in the baseline runs that have it. */
+function scenarioDelta(found: LoadResult[], s: LoadResult, bounds: Bounds): ScenarioDelta {
+  const valid = found.filter((b) => b.validity !== 'INVALID');
+  const of = (xs: LoadResult[], v: (x: LoadResult) => number): number => median(xs.map(v));
+  const from = valid.length ? valid : found;
+  const p99 = levelOf(from.map((b) => b.latencyMs.p99));
+  const rps = levelOf(from.map((b) => b.rps));
+  const delta: ScenarioDelta = {
+    name: s.name,
+    p50: [of(from, (b) => b.latencyMs.p50), s.latencyMs.p50],
+    p99: [p99.median, s.latencyMs.p99],
+    rps: [rps.median, s.rps],
+    p99ChangePct: pct(p99.median, s.latencyMs.p99),
+    rpsChangePct: pct(rps.median, s.rps),
+    regression: false,
+    why: [],
+  };
+  if (s.validity === 'INVALID' || !valid.length) {
+    const reason = (x: LoadResult) => `could not vouch for it (INVALID: ${x.invalidReason})`;
+    delta.notCompared =
+      s.validity === 'INVALID'
+        ? `the current run's generator ${reason(s)}`
+        : found.length > 1
+          ? `none of the ${found.length} baseline runs' generators ${reason(found[0]).replace('could not', 'could')}`
+          : `the baseline run's generator ${reason(found[0])}`;
+    return delta;
+  }
+  if (valid.length === 1) Object.assign(delta, sampling(valid[0], s));
+  else delta.p99Level = p99;
+  const why = [p99Regression(p99, s.latencyMs.p99, bounds, delta.p99Differs), rpsRegression(rps, s.rps, bounds)];
+  delta.why = why.filter((w): w is string => w !== undefined);
+  delta.regression = delta.why.length > 0;
+  return delta;
+}
+
+/** Against one baseline run: whether the two p99s differ beyond sampling, read from both runs' histograms. */
+function sampling(b: LoadResult, s: LoadResult): Partial<ScenarioDelta> {
+  const hb = b.histograms?.latency ? decodeHistogram(b.histograms.latency) : undefined;
+  const hs = s.histograms?.latency ? decodeHistogram(s.histograms.latency) : undefined;
+  const ib = hb && quantileInterval(hb, 99);
+  const is = hs && quantileInterval(hs, 99);
   return {
-    baseline: { startedAt: base.startedAt, verdict: base.verdict },
+    p99Intervals: ib && is ? [ib, is] : undefined,
+    p99Differs: ib && is ? intervalsApart(ib, is) : undefined,
+    shapeDistance: hb && hs ? ksDistance(hb, hs) : undefined,
+  };
+}
+
+/**
+ * What changed from the baseline to the current run, and whether it is a regression beyond the bounds. The
+ * baseline is one run (a saved report) or several (the last GO runs of a history, oldest first): then each
+ * load result is measured against their median, and must also clear the spread between them.
+ */
+export function compareReports(baseline: Report | Report[], cur: Report, bounds: Bounds): Comparison {
+  const bases = Array.isArray(baseline) ? baseline : [baseline];
+  const newest = bases[bases.length - 1];
+  const verdicts = bases.map((b) => b.verdict);
+  const changes: Change[] = verdicts.includes(cur.verdict)
+    ? []
+    : [{ what: 'verdict', name: 'verdict', before: seen(verdicts), after: cur.verdict, regression: cur.verdict === 'NO-GO' }];
+  changes.push(
+    ...statusChanges(
+      'probe',
+      bases.map((b) => b.probes),
+      cur.probes,
+    ),
+    ...statusChanges(
+      'criterion',
+      bases.map((b) => b.criteria),
+      cur.criteria,
+    ),
+    ...statusChanges(
+      'fault',
+      bases.map((b) => b.faults ?? []),
+      cur.faults ?? [],
+    ),
+  );
+  const scenarios = (cur.scenarios ?? []).flatMap((s) => {
+    const found = bases.flatMap((b) => (b.scenarios ?? []).filter((x) => x.name === s.name));
+    return found.length ? [scenarioDelta(found, s, bounds)] : [];
+  });
+  return {
+    baseline: {
+      startedAt: newest.startedAt,
+      verdict: seen(verdicts),
+      ...(bases.length > 1 && { runs: bases.length, from: bases[0].startedAt }),
+    },
     current: { startedAt: cur.startedAt, verdict: cur.verdict },
     bounds,
     changes,
     scenarios,
     regressed: changes.some((c) => c.regression) || scenarios.some((s) => s.regression),
     inconclusive: cur.verdict === 'INCONCLUSIVE' || scenarios.some((s) => s.notCompared !== undefined),
+  };
+}
+
+/** A history with no run to compare with: no answer either way (INCONCLUSIVE), saying why. */
+export function nothingToCompare(cur: Report, bounds: Bounds, place: string, why: string): Comparison {
+  return {
+    baseline: { startedAt: '', verdict: 'none', runs: 0, place, note: why },
+    current: { startedAt: cur.startedAt, verdict: cur.verdict },
+    bounds,
+    changes: [],
+    scenarios: [],
+    regressed: false,
+    inconclusive: true,
   };
 }

@@ -2,6 +2,7 @@ import { Chalk } from 'chalk';
 import { fitTable, type Column } from '../reports/fit-table.js';
 import { formatMs } from '../reports/format-values.js';
 import type { Comparison } from './compare.js';
+import { band } from './judge-load.js';
 
 export type ComparisonFormat = 'table' | 'markdown' | 'json';
 export const COMPARISON_FORMATS: ComparisonFormat[] = ['table', 'markdown', 'json'];
@@ -9,6 +10,11 @@ export const COMPARISON_FORMATS: ComparisonFormat[] = ['table', 'markdown', 'jso
 const signed = (v: number) => (Number.isFinite(v) ? `${v >= 0 ? '+' : ''}${v.toFixed(1)}%` : 'new');
 
 function significance(s: Comparison['scenarios'][number]): string {
+  if (s.p99Level) {
+    const l = s.p99Level;
+    const beyond = s.p99[1] > band(l)[1];
+    return `p99 ${beyond ? 'beyond' : 'within'} the ${l.runs} runs' spread (median ${formatMs(l.median)} +- ${formatMs(band(l)[1] - l.median)})`;
+  }
   if (!s.p99Intervals) return 'no histograms';
   const [a, b] = s.p99Intervals;
   const range = (i: typeof a) => `${formatMs(i.low)}..${formatMs(i.high)}`;
@@ -64,6 +70,17 @@ function markdownTable(g: Grid): string {
   ].join('\n');
 }
 
+const when = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+
+/** Which runs were compared: one saved report with another, or the last runs of a history with the current one. */
+function title(c: Comparison): string {
+  const b = c.baseline;
+  const cur = `${b.runs ? when(c.current.startedAt) : c.current.startedAt} (${c.current.verdict})`;
+  if (b.runs === 0) return `Comparison: no baseline -> ${cur}`;
+  if (!b.runs) return `Comparison: ${b.startedAt} (${b.verdict}) -> ${cur}`;
+  return `Comparison: the last ${b.runs} ${b.verdict} runs${b.place ? ` of ${b.place}` : ''} (${when(b.from ?? b.startedAt)} to ${when(b.startedAt)}) -> ${cur}`;
+}
+
 export interface ComparisonRenderOptions {
   color: boolean;
   width?: number;
@@ -85,12 +102,14 @@ export function renderComparison(c: Comparison, format: ComparisonFormat, opts: 
           width,
           style,
         );
-  const title = `Comparison: ${c.baseline.startedAt} (${c.baseline.verdict}) -> ${c.current.startedAt} (${c.current.verdict})`;
-  const out = [md ? `# ${title}` : ch.bold(title), ''];
+  const out = [md ? `# ${title(c)}` : ch.bold(title(c)), ''];
+  if (c.baseline.note) out.push(c.baseline.note, '');
   if (c.scenarios.length) out.push(show(scenarioGrid(c)), '');
+  if (c.baseline.runs === 0) return [...out, ch.magenta('INCONCLUSIVE: there was nothing to compare with.'), ''].join('\n');
   if (c.changes.length) out.push(show(changeGrid(c)), '');
   else out.push('No verdict, probe, criterion or fault changed status, and none is new.', '');
-  const bounds = `p99 +${c.bounds.maxP99Increase}% and +${c.bounds.minP99IncreaseMs} ms beyond its confidence interval, rps -${c.bounds.maxRpsDecrease}%, any pass -> fail, anything new failing`;
+  const noise = c.baseline.runs ? "beyond the baseline runs' spread" : 'beyond its confidence interval';
+  const bounds = `p99 +${c.bounds.maxP99Increase}% and +${c.bounds.minP99IncreaseMs} ms ${noise}, rps -${c.bounds.maxRpsDecrease}%, any pass -> fail, anything new failing`;
   if (c.regressed) out.push(ch.red(`REGRESSED beyond the bounds (${bounds}).`), '');
   else if (c.inconclusive)
     out.push(

@@ -11,17 +11,22 @@ export async function readReport(file: string): Promise<Report> {
   } catch (err) {
     throw new UsageError(`${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
   }
+  return parseReport(text, file);
+}
+
+/** A report's JSON text (from a file, or kept in a history): checked to be one this version can render, made current. */
+export function parseReport(text: string, where: string): Report {
   let report: Report;
   try {
     report = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${file}: not JSON (${(err as Error).message}); pass a report written with --format json or --out FILE.json`);
+    throw new UsageError(`${where}: not JSON (${(err as Error).message}); pass a report written with --format json or --out FILE.json`);
   }
   if (!report || typeof report !== 'object' || !('schemaVersion' in report))
-    throw new UsageError(`${file}: not a validate report (no schemaVersion)`);
+    throw new UsageError(`${where}: not a validate report (no schemaVersion)`);
   if (report.schemaVersion !== SCHEMA_VERSION)
-    throw new UsageError(`${file}: report schemaVersion ${report.schemaVersion}; this validate reads version ${SCHEMA_VERSION}`);
+    throw new UsageError(`${where}: report schemaVersion ${report.schemaVersion}; this validate reads version ${SCHEMA_VERSION}`);
   if (!Array.isArray(report.probes) || !Array.isArray(report.criteria) || typeof report.summary !== 'object')
-    throw new UsageError(`${file}: not a whole validate report (it lacks probes, criteria or summary)`);
+    throw new UsageError(`${where}: not a whole validate report (it lacks probes, criteria or summary)`);
   return upgradeReport(report);
 }

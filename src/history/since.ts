@@ -1,16 +1,10 @@
 import type { Report } from '../reports/model.js';
 import type { SinceLastRuns } from '../results/since-last-runs.js';
 import type { RunSummary } from './store.js';
+import { BAND_DEVIATIONS, median, robustDeviation } from '../util/median.js';
 
-/** How far outside the earlier runs' spread a value must be to have moved: 3 robust standard deviations, and at least 2%. */
-const DEVIATIONS = 3;
+/** A value has moved beyond BAND_DEVIATIONS of the earlier runs' spread, and at least this far (%), however quiet they were. */
 const MIN_SHIFT_PCT = 2;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 /** This run's values by series, named as `validate trend` names them. */
 function valuesOf(report: Report): Map<string, number> {
@@ -54,9 +48,9 @@ export function sinceLastRuns(report: Report, earlier: RunSummary[], place: stri
     const xs = earlierValues(earlier, series);
     if (xs.length < 5) continue;
     const med = median(xs);
-    const mad = median(xs.map((x) => Math.abs(x - med))) * 1.4826;
+    const mad = robustDeviation(xs);
     const shiftPct = med === 0 ? 0 : ((value - med) / Math.abs(med)) * 100;
-    if (Math.abs(value - med) > DEVIATIONS * mad && Math.abs(shiftPct) >= MIN_SHIFT_PCT)
+    if (Math.abs(value - med) > BAND_DEVIATIONS * mad && Math.abs(shiftPct) >= MIN_SHIFT_PCT)
       moved.push({ series, value, median: med, shiftPct });
   }
   return {

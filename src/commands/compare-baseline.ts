@@ -1,0 +1,83 @@
+import type { Report } from '../reports/model.js';
+import { parseReport, readReport } from '../finish/read-report.js';
+import { baselineCandidates, noBaseline } from '../history/baseline.js';
+import { openHistory } from '../history/open.js';
+import { HistoryError, type HistoryStore, type RunSummary } from '../history/store.js';
+import { labelsOf, readingPlace } from './history-flags.js';
+import { warn } from './say.js';
+
+export interface HistoryBaselineFlags {
+  history?: string;
+  /** How many GO runs make the baseline. */
+  last?: number;
+  label?: string[];
+}
+
+/** How many GO runs make a history baseline unless --last says: enough for a spread, recent enough to be today's platform. */
+export const BASELINE_RUNS = 10;
+
+/** The current run and its baseline from a history; `bases` empty, with `why`, when there was nothing to compare with. */
+export interface HistorySides {
+  current: Report;
+  bases: Report[];
+  place: string;
+  why?: string;
+  note?: string;
+}
+
+async function keptReport(store: HistoryStore, run: RunSummary): Promise<Report> {
+  const text = await store.report(run.id);
+  const where = `run ${run.id} (${run.startedAt}) in ${store.place}`;
+  if (text === undefined) throw new HistoryError(`${where}: its report is gone (pruned meanwhile?)`);
+  try {
+    return parseReport(text, where);
+  } catch (err) {
+    throw new HistoryError((err as Error).message.replace(/; pass a report written .*$/, ''));
+  }
+}
+
+/** The newest run of the history (with the labels asked for): the current run when no report is given. */
+async function newestRun(store: HistoryStore, runs: RunSummary[], labels: Record<string, string>): Promise<Report> {
+  const newest = runs.at(-1);
+  if (!newest) {
+    const withLabels = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+    throw new HistoryError(
+      `the history ${store.place} holds no run${withLabels.length ? ` labelled ${withLabels.join(', ')}` : ''} to compare: give a report (validate compare --baseline history CURRENT.json), or keep runs with validate run --history`,
+    );
+  }
+  return keptReport(store, newest);
+}
+
+/**
+ * `compare --baseline history`: the last GO runs of the current run's platform before it, oldest first. A
+ * kept report that cannot be read (another schema version, damaged) is left out with a line saying so, and
+ * an older one taken instead.
+ */
+export async function historyBaseline(file: string | undefined, flags: HistoryBaselineFlags): Promise<HistorySides> {
+  const place = readingPlace(flags.history);
+  const labels = labelsOf(flags.label ?? []);
+  const wanted = flags.last ?? BASELINE_RUNS;
+  const saved = file ? await readReport(file) : undefined;
+  const store = await openHistory(place);
+  try {
+    const runs = await store.list({ labels });
+    const current = saved ?? (await newestRun(store, runs, labels));
+    const bases: Report[] = [];
+    for (const run of baselineCandidates(runs, current)) {
+      if (bases.length === wanted) break;
+      try {
+        bases.unshift(await keptReport(store, run));
+      } catch (err) {
+        warn(`left out of the baseline: ${(err as Error).message}`);
+      }
+    }
+    if (!bases.length) return { current, bases, place: store.place, why: noBaseline(runs, current, store.place) };
+    const note =
+      bases.length < wanted
+        ? `The baseline is ${bases.length} GO run(s), all the history holds before this one (asked for ${wanted}).`
+        : undefined;
+    return { current, bases, place: store.place, note };
+  } finally {
+    await store.close();
+  }
+}

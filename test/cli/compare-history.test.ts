@@ -1,0 +1,155 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { historyRun } from '../../src/history/record.js';
+import { openHistory } from '../../src/history/open.js';
+import { runCli } from '../helpers/cli.js';
+import { psql, startCluster, type Cluster } from '../helpers/postgres-cluster.js';
+
+/**
+ * `validate compare --baseline history` as a nightly job uses it: real runs of the real command against a
+ * server whose latency (and failures) the test sets, kept in a history by the runs themselves (SQLite),
+ * and the same reports appended to a PostgreSQL of the test's own. The independent source of the baseline
+ * is the report each run wrote to disk: the test takes the median of their p99s itself.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'validate-compare-history-'));
+const place = join(dir, 'h');
+const night = (i: number) => join(dir, `night-${i}.json`);
+const behaviour = { delayMs: 5, fail: false };
+let server: Server;
+let cluster: Cluster;
+
+/** Nights 1-5 at 5 ms, GO; night 6 answers 500 (NO-GO); night 7 is GO again but at 40 ms. */
+beforeAll(async () => {
+  server = createServer((_q, res) => setTimeout(() => res.writeHead(behaviour.fail ? 500 : 200).end('ok'), behaviour.delayMs));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const config = join(dir, 'v.yaml');
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+  writeFileSync(
+    config,
+    `platform: nightly\ntargets:\n  - { name: web, kind: http, url: "${url}" }\nscenarios:\n  - { name: lat, kind: latency, targets: [web], requests: 300 }\n`,
+  );
+  cluster = await startCluster();
+  for (let i = 1; i <= 7; i++) {
+    behaviour.fail = i === 6;
+    behaviour.delayMs = i === 7 ? 40 : 5;
+    const r = await runCli(['run', config, '--history', place, '--label', 'env=ci', '-q', '--out', night(i)]);
+    expect(r.code, r.stderr).toBe(i === 6 ? 1 : 0);
+  }
+}, 120_000);
+afterAll(async () => {
+  server?.close();
+  await cluster?.stop();
+});
+
+const report = (i: number) => JSON.parse(readFileSync(night(i), 'utf8'));
+const p99 = (i: number): number => report(i).scenarios[0].latencyMs.p99;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+describe('validate compare --baseline history', () => {
+  it('the newest run against the last GO runs before it: the NO-GO night is not in the baseline, and 5 ms -> 40 ms is a regression', async () => {
+    const r = await runCli(['compare', '--baseline', 'history', '--history', place, '--last', '4', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(1);
+    const c = JSON.parse(r.stdout);
+    // Nights 2-5: night 6 was NO-GO, night 7 is the current run itself.
+    expect(c.baseline).toMatchObject({ runs: 4, from: report(2).startedAt, startedAt: report(5).startedAt, verdict: 'GO' });
+    expect(c.current).toEqual({ startedAt: report(7).startedAt, verdict: 'GO' });
+    const s = c.scenarios[0];
+    expect(s.p99).toEqual([median([2, 3, 4, 5].map(p99)), p99(7)]);
+    expect(s.p99Level.runs).toBe(4);
+    expect(s.regression).toBe(true);
+    expect(s.why[0]).toMatch(/^p99 up \d+\.\d% \(\+\d+\.\d\d ms\), past the 4 runs' \d+\.\d\d \+- \d+\.\d\d ms$/);
+    // The table says the same, and which runs it read.
+    const table = await runCli(['compare', '--baseline', 'history', '--history', place, '--last', '4'], { env: { COLUMNS: '80' } });
+    expect(table.stdout.split('\n')[0]).toMatch(/^Comparison: the last 4 GO runs of .*history\.db \(\d{4}-\d\d-\d\d \d\d:\d\d to /);
+    expect(table.stdout).toContain('REGRESSED beyond the bounds');
+  });
+
+  it('a saved report is compared with the GO runs before it, never with itself or later ones; fewer than asked is said', async () => {
+    // A 20 ms floor: nights 1-5 ran alike, and a busy machine may still move a 6 ms p99 by a few ms.
+    const r = await runCli(['compare', '--baseline', 'history', night(5), '--min-p99-increase', '20', '-f', 'json'], {
+      env: { VALIDATE_HISTORY: place },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const c = JSON.parse(r.stdout);
+    expect(c.baseline).toMatchObject({ runs: 4, from: report(1).startedAt, startedAt: report(4).startedAt });
+    expect(c.baseline.note).toBe('The baseline is 4 GO run(s), all the history holds before this one (asked for 10).');
+    expect(c.scenarios[0].p99[0]).toBe(median([1, 2, 3, 4].map(p99)));
+    // The NO-GO night against the GO nights before it: the verdict and the error criterion regressed.
+    const bad = JSON.parse((await runCli(['compare', '--baseline', 'history', night(6), '--history', place, '-f', 'json'])).stdout);
+    expect(bad.changes.find((x: { what: string }) => x.what === 'verdict')).toEqual({
+      what: 'verdict',
+      name: 'verdict',
+      before: 'GO',
+      after: 'NO-GO',
+      regression: true,
+    });
+    expect(bad.changes.filter((x: { what: string; regression: boolean }) => x.what === 'criterion' && x.regression)).not.toEqual([]);
+  });
+
+  it('the first run has nothing before it: INCONCLUSIVE (exit 3), saying what the history holds', async () => {
+    const r = await runCli(['compare', '--baseline', 'history', night(1), '--history', place]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain(
+      `Nothing to compare with: the history ${place}/history.db holds no run of "nightly" before this one (${report(1).startedAt})`,
+    );
+    const other = await runCli(['compare', '--baseline', 'history', '--history', place, '--label', 'env=prod']);
+    expect([other.code, other.stderr]).toEqual([
+      4,
+      `validate: the history ${place}/history.db holds no run labelled env=prod to compare: give a report (validate compare --baseline history CURRENT.json), or keep runs with validate run --history\n`,
+    ]);
+  });
+
+  it('a damaged kept report is left out with one line, and an older GO run takes its place', async () => {
+    const copy = join(dir, 'damaged');
+    execFileSync('mkdir', ['-p', copy]);
+    execFileSync('cp', [join(place, 'history.db'), join(copy, 'history.db')]);
+    const id = execFileSync('sqlite3', [join(copy, 'history.db'), `SELECT id FROM runs WHERE started_at = '${report(5).startedAt}'`], {
+      encoding: 'utf8',
+    }).trim();
+    execFileSync('sqlite3', [join(copy, 'history.db'), `UPDATE runs SET report = '{"half a rep' WHERE id = '${id}'`]);
+    const r = await runCli(['compare', '--baseline', 'history', '--history', copy, '--last', '3', '-f', 'json']);
+    expect(r.stderr).toMatch(new RegExp(`^validate: left out of the baseline: run ${id} \\(${report(5).startedAt}\\) in .*: not JSON \\(`));
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(r.stdout).baseline).toMatchObject({ runs: 3, from: report(2).startedAt, startedAt: report(4).startedAt });
+  });
+
+  it('a PostgreSQL history holding the same runs gives the same comparison, its password nowhere in the output', async () => {
+    psql(cluster.url, 'CREATE DATABASE nightly');
+    const url = cluster.url.replace('postgres@', 'postgres:pw-secret-9@').replace(/\/postgres$/, '/nightly');
+    const store = await openHistory(url);
+    for (let i = 1; i <= 7; i++) await store.append(historyRun(report(i), { configHash: 'x', labels: { env: 'ci' } }));
+    await store.close();
+    const args = ['compare', '--baseline', 'history', '--last', '4', '-f', 'json', '--label', 'env=ci'];
+    const fromPg = await runCli([...args, '--history', url]);
+    const fromSqlite = await runCli([...args, '--history', place]);
+    expect(fromPg.code).toBe(1);
+    const [a, b] = [JSON.parse(fromPg.stdout), JSON.parse(fromSqlite.stdout)];
+    expect(a.baseline.place).toBe(url.replace('pw-secret-9', '***'));
+    expect({ ...a, baseline: { ...a.baseline, place: '' } }).toEqual({ ...b, baseline: { ...b.baseline, place: '' } });
+    const table = await runCli(['compare', '--baseline', 'history', '--history', url]);
+    expect(fromPg.stdout + fromPg.stderr + table.stdout + table.stderr).not.toContain('pw-secret-9');
+  });
+
+  it('arguments that do not say which runs are refused with the form that works', async () => {
+    const cases: [string[], string][] = [
+      [['compare', night(1)], 'compare needs BASELINE.json CURRENT.json, or --baseline history [CURRENT.json]'],
+      [['compare', '--baseline', 'history', night(1), night(2)], 'with --baseline history, give the current report alone'],
+      [['compare', '--history', place, night(1), night(2)], '--history, --last and --label choose the runs of --baseline history'],
+      [['compare', '--baseline', 'histroy', night(2)], '--baseline histroy: no such file; give a saved JSON report, or --baseline history'],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli(args, { env: { VALIDATE_HISTORY: '' } });
+      expect([r.code, r.stderr]).toEqual([2, expect.stringContaining(message)]);
+    }
+    const r = await runCli(['compare', '--baseline', night(1), night(2), '--min-p99-increase', '20', '-f', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).baseline).toEqual({ startedAt: report(1).startedAt, verdict: 'GO' });
+  });
+});
