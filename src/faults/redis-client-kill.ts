@@ -4,7 +4,7 @@ import { name } from '../fields/fields.js';
 import { redactUrl } from '../util/redact.js';
 import { defineFault } from './types.js';
 import { connectRedis } from '../protocols/redis.js';
-import type { TargetBase } from '../fields/target.js';
+import { tlsVerifyOf } from '../fields/target.js';
 
 const CLIENT_TYPES = ['normal', 'pubsub'] as const;
 
@@ -50,8 +50,8 @@ export const redisClientKillFault = defineFault<RedisClientKillFault>({
   describe: (f, targets) =>
     `disconnect ${filterText(f)} of Redis "${f.target}" (${redactUrl(targets.get(f.target)?.url ?? '?')}) with CLIENT KILL`,
   async inject(f, ctx) {
-    const target = ctx.targets.get(f.target)! as TargetBase & { tlsVerify?: boolean };
-    const o = { timeoutMs: target.timeout ?? ctx.timeoutMs, tlsVerify: target.tlsVerify ?? true };
+    const target = ctx.targets.get(f.target)!;
+    const o = { timeoutMs: target.timeout ?? ctx.timeoutMs, tlsVerify: tlsVerifyOf(target) };
     const both = await Promise.allSettled([
       connectRedis(target.url, { ...o, name: 'validate-fault' }),
       connectRedis(target.url, { ...o, name: WITNESS, reconnect: true }),

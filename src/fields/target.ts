@@ -18,3 +18,8 @@ export interface TargetBase {
   /** PromQL giving each of its measurements in production, in the measurement's unit (for `validate alerts`). */
   metrics?: Record<string, string>;
 }
+
+/** Whether a target's certificate is checked when it speaks TLS: its `tlsVerify` where its kind has one, else yes. */
+export function tlsVerifyOf(t: TargetBase): boolean {
+  return (t as TargetBase & { tlsVerify?: boolean }).tlsVerify ?? true;
+}

@@ -4,6 +4,12 @@
  * schedule, the delivery latency from each message's due time, lost, duplicated and out-of-order counts
  * are written once, in bus-connection.ts.
  */
+/** The bus a transport talks to: its URL, and whether its certificate is checked when it speaks TLS. */
+export interface BusEndpoint {
+  url: string;
+  tlsVerify: boolean;
+}
+
 export interface BusTransport {
   /** Connects both sides; resolves once the receiving side is subscribed (or its consumer group exists). */
   open(): Promise<void>;

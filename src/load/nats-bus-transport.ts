@@ -2,24 +2,25 @@ import { randomBytes } from 'node:crypto';
 import type { JetStreamClient, JetStreamManager, NatsConnection } from 'nats';
 import { endpointOf } from '../protocols/network-errors.js';
 import { connectNats, explainNats, NATS_PORT } from '../protocols/nats.js';
-import { seqOf, type BusTransport } from './bus-transport.js';
+import { seqOf, type BusEndpoint, type BusTransport } from './bus-transport.js';
 
 /**
  * NATS as the bus scenario drives it. The clients run as a service's would: they reconnect at once and
  * resubscribe, and core NATS buffers what is published while cut off. What a cut costs is then what
  * the bus loses, not what the tool gave up.
  */
-const open = (url: string, name: string, timeoutMs: number) => connectNats(url, { timeoutMs, name, reconnect: true });
+const open = (bus: BusEndpoint, name: string, timeoutMs: number) =>
+  connectNats(bus.url, { timeoutMs, name, reconnect: true, tlsVerify: bus.tlsVerify });
 
 /** Core NATS: publish on one connection, subscribe on another. A message with no subscriber is gone. */
-export function natsCore(url: string, subject: string, timeoutMs: number, name: string): BusTransport {
+export function natsCore(bus: BusEndpoint, subject: string, timeoutMs: number, name: string): BusTransport {
   let pub: NatsConnection | undefined;
   let sub: NatsConnection | undefined;
   let receive: (seq: number) => void = () => undefined;
-  const at = endpointOf(url, NATS_PORT);
+  const at = endpointOf(bus.url, NATS_PORT);
   return {
     async open() {
-      [pub, sub] = await Promise.all([open(url, `${name}-publisher`, timeoutMs), open(url, `${name}-subscriber`, timeoutMs)]);
+      [pub, sub] = await Promise.all([open(bus, `${name}-publisher`, timeoutMs), open(bus, `${name}-subscriber`, timeoutMs)]);
       sub.subscribe(subject, { callback: (_err, m) => receive(seqOf(Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength))) });
       await sub.flush(); // subscribed on the server before the first publish
     },
@@ -39,7 +40,7 @@ export function natsCore(url: string, subject: string, timeoutMs: number, name: 
  * subject already is used as it is and only the run's consumer is removed after; otherwise the run
  * makes a stream for the subject and deletes it.
  */
-export function natsJetStream(url: string, subject: string, timeoutMs: number, name: string): BusTransport {
+export function natsJetStream(bus: BusEndpoint, subject: string, timeoutMs: number, name: string): BusTransport {
   let producer: NatsConnection | undefined;
   let reader: NatsConnection | undefined;
   let jsm: JetStreamManager | undefined;
@@ -50,10 +51,10 @@ export function natsJetStream(url: string, subject: string, timeoutMs: number, n
   let receive: (seq: number) => void = () => undefined;
   let stop: (() => void) | undefined;
   const consumer = `validate-${randomBytes(4).toString('hex')}`;
-  const at = endpointOf(url, NATS_PORT);
+  const at = endpointOf(bus.url, NATS_PORT);
   return {
     async open() {
-      [producer, reader] = await Promise.all([open(url, `${name}-producer`, timeoutMs), open(url, `${name}-consumer`, timeoutMs)]);
+      [producer, reader] = await Promise.all([open(bus, `${name}-producer`, timeoutMs), open(bus, `${name}-consumer`, timeoutMs)]);
       jsm = await producer.jetstreamManager();
       js = producer.jetstream();
       stream = await jsm.streams.find(subject).catch(() => '');

@@ -2,22 +2,23 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { endpointOf } from '../protocols/network-errors.js';
 import { explainRedis, quietPasswordNotice } from '../protocols/redis.js';
-import { seqOf, type BusTransport } from './bus-transport.js';
+import { seqOf, type BusEndpoint, type BusTransport } from './bus-transport.js';
 
 /**
  * Clients the way a service on a bus runs them: they reconnect at once, and the subscriber subscribes
  * again (ioredis's autoResubscribe). What a cut costs is then what the bus loses, not what the tool gave up.
  */
-async function client(url: string, name: string, timeoutMs: number): Promise<Redis> {
+async function client(bus: BusEndpoint, name: string, timeoutMs: number): Promise<Redis> {
   const { Redis } = await import('ioredis');
   quietPasswordNotice();
-  const c = new Redis(url, {
+  const c = new Redis(bus.url, {
     connectionName: name,
     connectTimeout: timeoutMs,
     maxRetriesPerRequest: null,
     retryStrategy: () => 20,
     enableReadyCheck: false,
     lazyConnect: true,
+    ...(bus.url.startsWith('rediss:') && { tls: { rejectUnauthorized: bus.tlsVerify } }),
   });
   c.on('error', () => undefined); // a publish that fails says so itself; a cut is what is being measured
   await c.connect();
@@ -25,14 +26,14 @@ async function client(url: string, name: string, timeoutMs: number): Promise<Red
 }
 
 /** Redis pub/sub: PUBLISH on one connection, SUBSCRIBE on another. A message nobody is subscribed to is gone. */
-export function redisPubSub(url: string, channel: string, timeoutMs: number, name: string): BusTransport {
+export function redisPubSub(bus: BusEndpoint, channel: string, timeoutMs: number, name: string): BusTransport {
   let pub: Redis | undefined;
   let sub: Redis | undefined;
   let receive: (seq: number) => void = () => undefined;
-  const at = endpointOf(url, 6379);
+  const at = endpointOf(bus.url, 6379);
   return {
     async open() {
-      [pub, sub] = await Promise.all([client(url, `${name}-publisher`, timeoutMs), client(url, `${name}-subscriber`, timeoutMs)]);
+      [pub, sub] = await Promise.all([client(bus, `${name}-publisher`, timeoutMs), client(bus, `${name}-subscriber`, timeoutMs)]);
       sub.on('messageBuffer', (_ch: Buffer, message: Buffer) => receive(seqOf(message)));
       await sub.subscribe(channel);
     },
@@ -52,7 +53,7 @@ export function redisPubSub(url: string, channel: string, timeoutMs: number, nam
  * nothing a subscriber missed. A stream the run created is deleted after; in one that existed, only
  * the run's consumer group is removed, and the report says how many test entries stay.
  */
-export function redisStream(url: string, key: string, timeoutMs: number, name: string): BusTransport {
+export function redisStream(bus: BusEndpoint, key: string, timeoutMs: number, name: string): BusTransport {
   let producer: Redis | undefined;
   let reader: Redis | undefined;
   let receive: (seq: number) => void = () => undefined;
@@ -60,7 +61,7 @@ export function redisStream(url: string, key: string, timeoutMs: number, name: s
   let existed = false;
   let added = 0;
   const group = `validate-${randomBytes(4).toString('hex')}`;
-  const at = endpointOf(url, 6379);
+  const at = endpointOf(bus.url, 6379);
   // After a cut, the consumer reads its own pending entries first (ID 0), as a real one must: an entry the
   // group handed out in a read whose reply the cut lost is never handed out again by '>'. ioredis resends
   // that read on the new connection without an error, so the reconnect itself is the signal.
@@ -85,7 +86,7 @@ export function redisStream(url: string, key: string, timeoutMs: number, name: s
   };
   return {
     async open() {
-      [producer, reader] = await Promise.all([client(url, `${name}-producer`, timeoutMs), client(url, `${name}-consumer`, timeoutMs)]);
+      [producer, reader] = await Promise.all([client(bus, `${name}-producer`, timeoutMs), client(bus, `${name}-consumer`, timeoutMs)]);
       reader.on('ready', () => void (from = '0'));
       existed = (await producer.exists(key)) === 1;
       await producer.xgroup('CREATE', key, group, '$', 'MKSTREAM');

@@ -22,6 +22,7 @@ const schema = z.strictObject({
   kind: z.literal('nats'),
   ...targetBase(['nats']),
   certificate: certificateField,
+  tlsVerify: z.boolean().default(true).meta({ description: "Check the server's certificate when it speaks TLS" }),
   samples: z.number().int().min(1).max(100).default(5).meta({ description: 'PING round trips and pub/sub messages to sample' }),
   consumers: z
     .array(z.strictObject({ stream: z.string().min(1), consumer: z.string().min(1) }))
@@ -41,7 +42,13 @@ async function run(target: NatsTarget, ctx: ProbeContext): Promise<ProbeOutcome>
   const t0 = performance.now();
   const opened: NatsConnection[] = [];
   const open = async (name: string) => {
-    const c = await connectNats(target.url, { timeoutMs: ctx.timeoutMs, name, reconnect: false, stage: ctx.stage });
+    const c = await connectNats(target.url, {
+      timeoutMs: ctx.timeoutMs,
+      name,
+      reconnect: false,
+      tlsVerify: target.tlsVerify,
+      stage: ctx.stage,
+    });
     opened.push(c);
     return c;
   };

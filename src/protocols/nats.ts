@@ -1,4 +1,4 @@
-import type { ConnectionOptions, NatsConnection } from 'nats';
+import type { ConnectionOptions, NatsConnection, TlsOptions } from 'nats';
 import { greeting, type Greeting } from './greeting.js';
 import { classifyError, endpointOf, type Endpoint } from './network-errors.js';
 
@@ -14,7 +14,19 @@ export interface NatsConnectOptions {
   name: string;
   /** Reconnect as a service on the bus would (bus traffic), or give up at once (probes). */
   reconnect: boolean;
+  /** Check the server's certificate (true unless the target says otherwise). */
+  tlsVerify?: boolean;
   stage?(what: string): void;
+}
+
+/** Whether the server's INFO offers TLS: then the client upgrades, checking the certificate unless told not to. */
+function offersTls(info: string): boolean {
+  try {
+    const o = JSON.parse(info.slice(5)) as { tls_required?: boolean; tls_available?: boolean };
+    return Boolean(o.tls_required || o.tls_available);
+  } catch {
+    return false;
+  }
 }
 
 export async function connectNats(url: string, o: NatsConnectOptions): Promise<NatsConnection> {
@@ -29,10 +41,21 @@ export async function connectNats(url: string, o: NatsConnectOptions): Promise<N
     ...serverOf(url),
     name: o.name,
     timeout: o.timeoutMs,
+    ...(offersTls(said.text) && { tls: tlsOptions(url, o.tlsVerify ?? true) }),
     ...(o.reconnect
       ? { reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 20, waitOnFirstConnect: false }
       : { reconnect: false }),
   });
+}
+
+/**
+ * How the client upgrades: its transport hands `tls` to Node's tls.connect as it is (the type lists only the
+ * certificate fields). It sends no server name for an IP address and no host either, so Node would check the
+ * certificate against "localhost": the host goes with it, as curl checks an address against the IP names.
+ */
+function tlsOptions(url: string, verify: boolean): TlsOptions {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  return { host, ...(verify ? {} : { rejectUnauthorized: false }) } as TlsOptions;
 }
 
 /** The URL's credentials as the client takes them: user and password, or a lone user part as a token. */
@@ -82,8 +105,15 @@ export function explainNats(err: unknown, at: Endpoint): string {
     case 'DISCONNECT':
       return `connection closed by ${where}`;
   }
-  if (e.chainedError) return classifyError(e.chainedError, at);
+  if (e.chainedError) return withTlsFix(classifyError(e.chainedError, at));
   if (err instanceof SyntaxError) return `not NATS: ${where} sent an INFO line that is not JSON (${e.message})`;
   if (/stream not found/i.test(e.message ?? '')) return `${e.message} on ${where}`;
-  return classifyError(err, at);
+  return withTlsFix(classifyError(err, at));
+}
+
+/** A certificate the probe could not verify: how to trust it, or not check it, in the same line. */
+function withTlsFix(line: string): string {
+  return /^TLS: .*(verify|self[- ]signed|issuer)/i.test(line)
+    ? `${line} (trust its CA with NODE_EXTRA_CA_CERTS=ca.pem, or set tlsVerify: false on the target)`
+    : line;
 }

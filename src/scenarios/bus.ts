@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { duration, name } from '../fields/fields.js';
-import type { TargetBase } from '../fields/target.js';
+import { tlsVerifyOf } from '../fields/target.js';
 import { busFactory } from '../load/bus-connection.js';
-import type { BusTransport } from '../load/bus-transport.js';
+import type { BusEndpoint, BusTransport } from '../load/bus-transport.js';
 import { measure } from '../load/measure.js';
 import { natsCore, natsJetStream } from '../load/nats-bus-transport.js';
 import { redisPubSub, redisStream } from '../load/redis-bus-transport.js';
@@ -42,11 +42,9 @@ export type BusScenario = z.output<typeof schema>;
 const FENCE_WAIT_MS = 2000;
 
 /** Each bus kind's transports, by target kind: a new bus kind is a transport and a line here. */
-const TRANSPORTS: Record<string, (t: TargetBase, s: BusScenario) => BusTransport> = {
-  redis: (t, s) =>
-    s.stream ? redisStream(t.url, s.stream, s.timeout, s.clientName) : redisPubSub(t.url, s.channel!, s.timeout, s.clientName),
-  nats: (t, s) =>
-    s.stream ? natsJetStream(t.url, s.stream, s.timeout, s.clientName) : natsCore(t.url, s.channel!, s.timeout, s.clientName),
+const TRANSPORTS: Record<string, (t: BusEndpoint, s: BusScenario) => BusTransport> = {
+  redis: (t, s) => (s.stream ? redisStream(t, s.stream, s.timeout, s.clientName) : redisPubSub(t, s.channel!, s.timeout, s.clientName)),
+  nats: (t, s) => (s.stream ? natsJetStream(t, s.stream, s.timeout, s.clientName) : natsCore(t, s.channel!, s.timeout, s.clientName)),
 };
 
 /** What a bus result has beyond a load result's metrics. */
@@ -86,7 +84,7 @@ export const busScenario = defineScenario<BusScenario>({
       shard && shard.total > 1
         ? { ...s, channel: s.channel && `${s.channel}:shard-${shard.index}`, stream: s.stream && `${s.stream}:shard-${shard.index}` }
         : s;
-    const transport = TRANSPORTS[target.kind](target, own);
+    const transport = TRANSPORTS[target.kind]({ url: target.url, tlsVerify: tlsVerifyOf(target) }, own);
     const opened = await transport.open().then(
       () => undefined,
       (err: Error) => err,

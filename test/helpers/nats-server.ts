@@ -21,7 +21,9 @@ export interface NatsServer {
  * A real nats-server of the test's own, on free ports, in the background with a pid file so that a
  * fault's shell commands can stop and start it as an operator would. Never the machine's NATS.
  */
-export async function startNats(opts: { jetstream?: boolean; user?: string; pass?: string; token?: string } = {}): Promise<NatsServer> {
+export async function startNats(
+  opts: { jetstream?: boolean; user?: string; pass?: string; token?: string; tls?: { cert: string; key: string } } = {},
+): Promise<NatsServer> {
   const bin = requireBinary('nats-server', 'nats-server');
   const [port, mport] = [await freePort(), await freePort()];
   const dir = mkdtempSync(join(tmpdir(), 'validate-nats-'));
@@ -38,6 +40,8 @@ export async function startNats(opts: { jetstream?: boolean; user?: string; pass
     ...(opts.jetstream === false ? [] : ['-js', '-sd', join(dir, 'js')]),
     ...(opts.user ? ['--user', opts.user, '--pass', opts.pass ?? ''] : []),
     ...(opts.token ? ['--auth', opts.token] : []),
+    // TLS required of every client: the server greets in plaintext (INFO), then the client upgrades.
+    ...(opts.tls ? ['--tls', '--tlscert', opts.tls.cert, '--tlskey', opts.tls.key] : []),
   ];
   const startCommand = `${bin} ${args.map((a) => `'${a}'`).join(' ')} >>'${join(dir, 'log')}' 2>&1 &`;
   const stopCommand = `kill -9 $(cat '${pid}') && rm -f '${pid}' && while (exec 3<>/dev/tcp/127.0.0.1/${port}) 2>/dev/null; do sleep 0.01; done`;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, whyNot } from '../helpers/cli.js';
 import { independent } from '../helpers/independent-subscriber.js';
 import { startNats, type NatsServer } from '../helpers/nats-server.js';
+import { certificateFor } from '../helpers/certs.js';
 
 /**
  * The bus scenario over NATS, the second bus kind, on a nats-server of the test's own: the numbers are
@@ -35,6 +36,26 @@ const closedConnections = async (): Promise<Conn[]> =>
   (await (await fetch(`${nats.monitor}/connz?state=closed&limit=10000`)).json()).connections;
 
 describe('the bus scenario on NATS', () => {
+  it('on a server that requires TLS (its CA not trusted, so tlsVerify: false): every message, over TLS as the server itself says', async () => {
+    const tlsNats = await startNats({ jetstream: false, tls: certificateFor(['IP:127.0.0.1']) });
+    try {
+      const file = config(
+        'tls.yaml',
+        `targets:\n  - { name: bus, kind: nats, url: "${tlsNats.url}", tlsVerify: false }\nscenarios:\n  - { name: q, kind: bus, target: bus, channel: "tls.q", rate: 1000, duration: 1s, timeout: 2s, clientName: nats-tls }\n`,
+      );
+      const r = await runCli(['run', file, '--format', 'json', '--retries', '0']);
+      const [result] = JSON.parse(r.stdout).scenarios;
+      expect(r.code, whyNot(r)).toBe(result.validity === 'VALID' ? 0 : 3);
+      expect(result.delivery).toMatchObject({ published: 1000, delivered: 1000, lost: 0 });
+      const conns: (Conn & { tls_version?: string })[] = (await (await fetch(`${tlsNats.monitor}/connz?state=closed&limit=100`)).json())
+        .connections;
+      const publisher = conns.find((c) => c.name === 'nats-tls-publisher')!;
+      expect([publisher.in_msgs, publisher.tls_version]).toEqual([1001, '1.3']);
+    } finally {
+      await tlsNats.stop();
+    }
+  });
+
   it('5,000 messages/s on core NATS: delivered = published, lost 0, exactly as many as the server took and gave', async () => {
     const file = config(
       'core.yaml',

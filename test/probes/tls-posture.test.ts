@@ -9,6 +9,7 @@ import { certificateFor, longChainFor, pem } from '../helpers/certs.js';
 import { startNats, type NatsServer } from '../helpers/nats-server.js';
 import { startRedis, type Running } from '../helpers/services.js';
 import { target } from '../helpers/targets.js';
+import { runCli } from '../helpers/cli.js';
 
 /**
  * TLS and access beyond https, on real servers: a redis-server with a TLS port, nats-server with and
@@ -93,6 +94,39 @@ describe('rediss and NATS: TLS and who they let in, as openssl and the servers t
     expect(value(b, 'auth_required')).toBe(1);
     expect(value(a, 'tls_enabled')).toBe(0);
     expect(value(a, 'tls_required')).toBe(0);
+  });
+});
+
+describe('NATS that requires TLS: the probe upgrades as a client does', () => {
+  let server: NatsServer;
+  const cert = certificateFor(['IP:127.0.0.1'], 15);
+  beforeAll(async () => {
+    server = await startNats({ jetstream: false, tls: cert });
+  });
+  afterAll(() => server?.stop());
+  const notAfter = () =>
+    Date.parse(execFileSync('openssl', ['x509', '-noout', '-enddate', '-in', cert.cert], { encoding: 'utf8' }).trim().slice(9));
+
+  it('with its CA trusted, by IP address (the certificate names only IP:127.0.0.1): a pass, TLS required as /varz says, the days left as openssl reads the certificate file', async () => {
+    const r = await runCli(['probe', '--nats', `bus=${server.url}`, '--format', 'json'], { env: { NODE_EXTRA_CA_CERTS: cert.ca } });
+    const p = JSON.parse(r.stdout).probes[0] as ProbeResult;
+    expect(p.status, p.error).toBe('warn'); // a certificate 15 days from expiry
+    const varz = (await (await fetch(`${server.monitor}/varz`)).json()) as { tls_required?: boolean };
+    expect(value(p, 'tls_required')).toBe(varz.tls_required ? 1 : 0);
+    expect(value(p, 'tls_required')).toBe(1);
+    expect([value(p, 'tls_enabled'), value(p, 'tls_valid')]).toEqual([1, 1]);
+    expect(value(p, 'tls_expires_in_days')).toBeCloseTo((notAfter() - Date.now()) / 86_400_000, 1);
+  });
+
+  it('its CA not trusted (the server sends its certificate alone): a failure that says how to trust it; with tlsVerify: false it is probed and named untrusted', async () => {
+    const refused = await probeOne(target('nats', { url: server.url }), 3000);
+    expect(refused.status).toBe('fail');
+    expect(refused.error).toBe(
+      'TLS: unable to verify the first certificate (trust its CA with NODE_EXTRA_CA_CERTS=ca.pem, or set tlsVerify: false on the target)',
+    );
+    const r = await probeOne(target('nats', { url: server.url, tlsVerify: false }), 3000);
+    expect(r.status, r.error).toBe('warn');
+    expect([value(r, 'tls_enabled'), value(r, 'tls_valid'), value(r, 'tls_required')]).toEqual([1, 0, 1]);
   });
 });
 
