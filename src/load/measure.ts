@@ -187,10 +187,19 @@ export function liveNumbers(r: Recorder): LiveNumbers {
 
 /** A shard with no part of this load: a result that measured nothing on purpose (skip), which a merge leaves out. */
 function emptyShare(o: MeasureOptions): ScenarioResult {
+  const why = `shard ${o.shard!.index}/${o.shard!.total} has no share of this load (its users or arrivals went to the other shards)`;
+  return unmeasured(o, why);
+}
+
+/**
+ * A result with no load behind it, saying why: deliberately not run (skip: its criteria are NOT RUN, not
+ * failed), or, given `invalid`, an experiment that did not take effect (INVALID: its criteria INCONCLUSIVE).
+ */
+export function unmeasured(o: MeasureOptions, why: string, invalid?: boolean): ScenarioResult {
   const recorder = new Recorder(o.model.type === 'open');
   recorder.stop();
   const info = { ...o, limits: o.limits ?? DEFAULT_LIMITS, successPct: o.successPct ?? DEFAULT_SUCCESS_PCT };
   const result = toScenarioResult(info, recorder, { eventLoopDelayP99Ms: 0, eventLoopDelayMaxMs: 0, maxRssMb: 0 });
-  const why = `shard ${o.shard!.index}/${o.shard!.total} has no share of this load (its users or arrivals went to the other shards)`;
+  if (invalid) return { ...result, status: 'inconclusive', validity: 'INVALID', invalidReason: why, measurements: [] };
   return { ...result, status: 'skip', validity: 'VALID', invalidReason: undefined, measurements: [], notes: [why] };
 }

@@ -9,14 +9,17 @@ import { overBudget, type ScenarioResult } from './scenario-result.js';
 export function scenarioItem(r: ScenarioResult): MeasuredItem {
   const qualified = overBudget(r);
   const doubt = r.validity === 'INVALID' ? `INVALID: ${r.invalidReason}` : undefined;
+  // Deliberately not run (it would change the platform, and --chaos was not given): its criteria are NOT RUN.
+  const notRun = r.status === 'skip';
   return {
     family: 'scenario',
     kind: 'scenario',
     name: r.name,
     status: r.status,
     required: true,
-    error: qualified ?? doubt,
+    error: qualified ?? doubt ?? (notRun ? r.notes?.[0] : undefined),
     measurements: r.measurements,
+    ...(notRun && { notRun }),
     ...(qualified && { qualified }),
     ...(doubt && { inconclusive: doubt }),
   };

@@ -133,6 +133,7 @@ async function runLoad(
     startAt: opts.startAt?.perf,
     thread: opts.loadThread,
     retries: config.retries,
+    chaos: opts.chaos,
     say: opts.say,
   });
   // Stopped before the fault experiments: a deliberate restart is judged by its recovery, not held against uptime.

@@ -17,6 +17,8 @@ export interface LoadJob {
   targets: TargetBase[];
   limits: GeneratorLimits;
   shard?: Shard;
+  /** --chaos: scenarios that change the platform may run. */
+  chaos?: boolean;
 }
 
 export type ToLoad =

@@ -84,6 +84,7 @@ async function run(m: Extract<ToLoad, { type: 'run' }>): Promise<void> {
     const results = await scenarioKind(m.spec.kind).run(m.spec, {
       targets,
       signal: abort.signal,
+      chaos: job.chaos,
       load,
       sampleInfra,
       onTraffic: (w) => {

@@ -24,6 +24,8 @@ export interface ScenarioRunOptions {
   startAt?: number;
   /** Run the load in a thread of its own (the default); off where the caller is already one (--workers). */
   thread?: boolean;
+  /** --chaos: scenarios that change the platform (scaling by a command) may run. */
+  chaos?: boolean;
   /** INVALID results measured again, at most this many times each scenario. */
   retries?: number;
   say?: (line: string) => void;
@@ -44,7 +46,7 @@ export async function runScenarios(config: Config, opts: ScenarioRunOptions): Pr
   const thread =
     opts.thread === false
       ? undefined
-      : new LoadThread({ targets: config.targets, limits: config.generator, shard: opts.shard }, opts.signal);
+      : new LoadThread({ targets: config.targets, limits: config.generator, shard: opts.shard, chaos: opts.chaos }, opts.signal);
   const runOne: RunOne = thread
     ? (spec, o) =>
         thread.run(spec, {
@@ -110,7 +112,14 @@ function inThisThread(config: Config, opts: ScenarioRunOptions): RunOne {
         return at;
       },
     };
-    return scenarioKind(spec.kind).run(spec, { targets, signal: opts.signal, load, sampleInfra: o.sampleInfra, onTraffic: o.onTraffic });
+    return scenarioKind(spec.kind).run(spec, {
+      targets,
+      signal: opts.signal,
+      load,
+      chaos: opts.chaos,
+      sampleInfra: o.sampleInfra,
+      onTraffic: o.onTraffic,
+    });
   };
 }
 

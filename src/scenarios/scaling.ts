@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { duration, name as nameField, urlWithSchemes } from '../fields/fields.js';
-import { measure } from '../load/measure.js';
+import { measure, unmeasured } from '../load/measure.js';
 import type { ConnectionFactory } from '../load/types.js';
 import type { Measurement, MetricSpec } from '../results/measurement.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 import { httpRequestFields, scenarioBase } from './fields.js';
 import { httpLoad } from './http-request.js';
-import { defineScenario } from './types.js';
+import { defineScenario, type ScenarioContext } from './types.js';
+import { readyCount, replicasField, scaleTo, type Replicas } from './scale-replicas.js';
 
-const { target: _target, url: _url, ...request } = httpRequestFields;
+const { target, url, ...request } = httpRequestFields;
 
 const schema = z
   .strictObject({
@@ -21,6 +22,9 @@ const schema = z
       .min(2)
       .optional()
       .meta({ description: 'Instances of one engine, by URL (instead of targets)' }),
+    target: target.optional().meta({ description: 'With replicas: the one target (engine or http) behind the balancer' }),
+    url: url.optional().meta({ description: 'With replicas: the one URL behind the balancer' }),
+    replicas: replicasField.optional(),
     connections: z.number().int().min(1).max(10_000).default(10).meta({ description: 'Users per instance, sending back to back' }),
     duration: duration.default(5000).meta({ description: 'How long each step runs' }),
     steps: z
@@ -29,7 +33,15 @@ const schema = z
       .optional()
       .meta({ description: 'Instance counts to measure, e.g. [1, 2, 4] (default every count from 1 to all); must start at 1' }),
   })
-  .refine((s) => Boolean(s.targets) !== Boolean(s.urls), { message: 'give "targets" (target names) or "urls", not both or neither' });
+  .refine((s) => [s.targets, s.urls, s.replicas].filter(Boolean).length === 1, {
+    message: 'give one of "targets" (target names), "urls", or "replicas" (one URL behind a balancer, scaled by a command)',
+  })
+  .refine((s) => !s.replicas || Boolean(s.target) !== Boolean(s.url), {
+    message: 'with "replicas", give the one "url" or "target" behind the balancer',
+  })
+  .refine((s) => !s.replicas || Boolean(s.steps), {
+    message: 'with "replicas", give "steps": the instance counts to measure, e.g. [1, 2, 4]',
+  });
 export type ScalingScenario = z.output<typeof schema>;
 
 const SCALING_METRICS: Record<string, MetricSpec> = {
@@ -39,7 +51,7 @@ const SCALING_METRICS: Record<string, MetricSpec> = {
   rps_per_instance: { unit: 'per_second', aggregate: 'min', label: 'rps per instance' },
 };
 
-const stepsOf = (s: ScalingScenario) => s.steps ?? Array.from({ length: (s.targets ?? s.urls)!.length }, (_, i) => i + 1);
+const stepsOf = (s: ScalingScenario) => s.steps ?? Array.from({ length: (s.targets ?? s.urls ?? []).length }, (_, i) => i + 1);
 /** The step with every instance is the scenario's own name (what `scenario.scale-out.efficiency` reads); the others carry their count. */
 const resultName = (s: ScalingScenario, k: number) => (k === Math.max(...stepsOf(s)) ? s.name : `${s.name}-${k}`);
 
@@ -52,6 +64,70 @@ function spread(factories: ConnectionFactory[]): ConnectionFactory {
     explain: factories[0].explain,
     settled: factories[0].settled,
   };
+}
+
+/** What measure() takes for step k of the scenario, given the instances' URL and connections. */
+function stepOptions(s: ScalingScenario, k: number, ctx: ScenarioContext, describe: string, url: string, factory: ConnectionFactory) {
+  return {
+    name: resultName(s, k),
+    kind: 'scaling',
+    scenario: s.name,
+    target: describe,
+    url,
+    factory,
+    model: { type: 'closed' as const, connections: k * s.connections, durationMs: s.duration },
+    level: k,
+    levelName: 'instances',
+    ...ctx.load,
+    successPct: s.success,
+  };
+}
+
+/** Listed instances (targets or urls): step k loads the first k of them, the connections spread over them in turn. */
+async function byInstances(s: ScalingScenario, ctx: ScenarioContext): Promise<ScenarioResult[]> {
+  const instances = (s.targets ?? s.urls)!.map((t) =>
+    httpLoad({ ...s, target: s.targets ? t : undefined, url: s.urls ? t : undefined }, ctx.targets, s.timeout),
+  );
+  const out: ScenarioResult[] = [];
+  for (const k of stepsOf(s)) {
+    if (ctx.signal?.aborted) break;
+    const used = instances.slice(0, k);
+    const describe = k === 1 ? used[0].describe : `${used[0].describe} and ${k - 1} more instance${k > 2 ? 's' : ''}`;
+    out.push(await measure(stepOptions(s, k, ctx, describe, used[0].url, spread(used.map((i) => i.factory)))));
+  }
+  return out;
+}
+
+/**
+ * One URL behind a balancer: each step sets the instance count with the scale command and waits until that
+ * many are ready, then loads the URL; the count it found is set back at the end, however the run ends. It
+ * changes the platform, so it runs only with --chaos (without: NOT RUN); a count never reached is INVALID
+ * (the experiment did not take effect), and one run sharded cannot share the steps (INVALID as well).
+ */
+async function byReplicas(s: ScalingScenario, r: Replicas, ctx: ScenarioContext): Promise<ScenarioResult[]> {
+  const one = httpLoad({ ...s, target: s.target, url: s.url }, ctx.targets, s.timeout);
+  const options = (k: number) => stepOptions(s, k, ctx, `${one.describe} with ${k} instance(s)`, one.url, one.factory);
+  const skip = !ctx.chaos
+    ? `not run: it changes the platform's instance count (${r.command}); scaling experiments run only with --chaos`
+    : ctx.load.shard && ctx.load.shard.total > 1
+      ? 'a scaling scenario that sets the instance count cannot be sharded: every shard would scale the platform at its own pace'
+      : undefined;
+  if (skip) return stepsOf(s).map((k) => unmeasured(options(k), skip, Boolean(ctx.chaos)));
+  const before = await readyCount(r, ctx.signal);
+  const out: ScenarioResult[] = [];
+  try {
+    for (const k of stepsOf(s)) {
+      if (ctx.signal?.aborted) break;
+      const notReady = await scaleTo(r, k, ctx.signal);
+      out.push(notReady ? unmeasured(options(k), notReady, true) : await measure(options(k)));
+    }
+  } finally {
+    // Set back as it was found, even on Ctrl-C: a readiness check must not leave production at one instance.
+    const back = typeof before === 'number' ? await scaleTo(r, before) : `not set back: the count before was unknown (${before})`;
+    const last = out.at(-1);
+    if (last) last.notes = [...(last.notes ?? []), back ?? `instance count set back to ${before}, as it was found`];
+  }
+  return out;
 }
 
 /** Efficiency of each step against the one-instance step, from throughput the results already hold. */
@@ -79,11 +155,14 @@ export const scalingScenario = defineScenario<ScalingScenario>({
   summary: 'The same load per instance against 1..N instances of an engine: throughput per count and scaling efficiency',
   schema,
   results: (s) => stepsOf(s).map((k) => resultName(s, k)),
-  references: (s) => (s.targets ?? []).map((t, i) => ({ name: t, path: ['targets', i], kinds: ['engine', 'http'] })),
+  references: (s) => [
+    ...(s.targets ?? []).map((t, i) => ({ name: t, path: ['targets', i], kinds: ['engine', 'http'] })),
+    ...(s.target ? [{ name: s.target, path: ['target'], kinds: ['engine', 'http'] }] : []),
+  ],
   resultMetrics: (s) => Object.fromEntries(stepsOf(s).map((k) => [resultName(s, k), SCALING_METRICS])),
   remeasure: (results) => efficiencies(results),
   check(s) {
-    const n = (s.targets ?? s.urls ?? []).length;
+    const n = s.replicas ? Infinity : (s.targets ?? s.urls ?? []).length;
     const steps = stepsOf(s);
     const bad = steps.find((k) => k > n);
     if (bad) return [{ path: ['steps'], message: `step ${bad} asks for more instances than the ${n} listed` }];
@@ -91,29 +170,7 @@ export const scalingScenario = defineScenario<ScalingScenario>({
     return [];
   },
   async run(s, ctx) {
-    const instances = (s.targets ?? s.urls)!.map((t) =>
-      httpLoad({ ...s, target: s.targets ? t : undefined, url: s.urls ? t : undefined }, ctx.targets, s.timeout),
-    );
-    const out: ScenarioResult[] = [];
-    for (const k of stepsOf(s)) {
-      if (ctx.signal?.aborted) break;
-      const used = instances.slice(0, k);
-      out.push(
-        await measure({
-          name: resultName(s, k),
-          kind: 'scaling',
-          scenario: s.name,
-          target: k === 1 ? used[0].describe : `${used[0].describe} and ${k - 1} more instance${k > 2 ? 's' : ''}`,
-          url: used[0].url,
-          factory: spread(used.map((i) => i.factory)),
-          model: { type: 'closed', connections: k * s.connections, durationMs: s.duration },
-          level: k,
-          levelName: 'instances',
-          ...ctx.load,
-          successPct: s.success,
-        }),
-      );
-    }
+    const out = s.replicas ? await byReplicas(s, s.replicas, ctx) : await byInstances(s, ctx);
     const extra = efficiencies(out);
     return out.map((r, i) => ({ ...r, measurements: [...r.measurements, ...extra[i]] }));
   },

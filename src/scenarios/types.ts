@@ -21,6 +21,8 @@ export interface ScenarioContext {
   load: LoadContext;
   /** Probes every target now: a soak samples the infrastructure at each window's end. */
   sampleInfra?: () => Promise<InfraSample[]>;
+  /** The run may change the platform (--chaos): a scenario that scales it runs only then. */
+  chaos?: boolean;
   /** A scenario that carries messages hands over its traffic, for a fault injected while it runs. */
   onTraffic?: (witness: TrafficWitness) => void;
 }

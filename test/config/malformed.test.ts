@@ -63,6 +63,16 @@ const CASES: [string, string, string][] = [
   ],
   ['YAML syntax', 'targets:\n  - name: a\n    kind: tcp\n   url: x\n', 'c.yaml:4:1: YAML syntax: Sequence item without - indicator'],
   ['no targets', 'platform: x\n', 'c.yaml:1:1: targets: nothing to validate: add at least one target (or a scenario)'],
+  [
+    'scaling by a command with no {n} in it and no steps',
+    'scenarios:\n  - kind: scaling\n    name: s\n    url: "http://x/"\n    replicas: { command: "kubectl scale", ready: "x" }\n',
+    'c.yaml:2:5: scenarios[0]: with "replicas", give "steps": the instance counts to measure, e.g. [1, 2, 4]\nc.yaml:5:26: scenarios[0].replicas.command: the command must contain {n}, the instance count to set',
+  ],
+  [
+    'scaling by a command with no URL to load',
+    'scenarios:\n  - kind: scaling\n    name: s\n    steps: [1, 2]\n    replicas: { command: "kubectl scale {n}", ready: "x" }\n',
+    'c.yaml:2:5: scenarios[0]: with "replicas", give the one "url" or "target" behind the balancer',
+  ],
   ['empty file', '', 'c.yaml: the file is empty; expected a mapping with at least "targets:" (see `validate init`)'],
   ['a list, not a mapping', '- a\n- b\n', 'c.yaml:1:1: expected a mapping with at least "targets:", found a list'],
   [

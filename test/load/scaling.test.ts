@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,5 +95,145 @@ describe('scaling: throughput per instance count, efficiency against one instanc
     const c = report.criteria.find((x: { expression: string }) => x.expression.includes('efficiency'));
     expect(c.outcome).toBe('NOT MET');
     expect(report.verdict).toBe('NO-GO');
+  });
+});
+
+/**
+ * One URL behind a balancer, the instance count set by a command, as `kubectl scale` sets a Deployment's.
+ * The platform is the test's own (a real HTTP server on a real socket): it reads the count the command
+ * writes, brings instances up after a start-up delay, says how many are ready, and sends each request to
+ * the next ready instance. Each instance serves one request at a time, 5 ms each: capacity that scales with
+ * the instances, not with this machine's cores. It counts what each instance served at each count.
+ */
+interface Platform {
+  url: string;
+  dir: string;
+  /** Requests served at each instance count, by instance. */
+  served: Map<number, number[]>;
+  /** Every count the scale command was given, in order. */
+  commands(): number[];
+  close(): void;
+}
+
+async function balancedPlatform(o: { initial: number; max: number }): Promise<Platform> {
+  const pdir = mkdtempSync(join(tmpdir(), 'validate-replicas-'));
+  writeFileSync(join(pdir, 'want'), String(o.initial));
+  writeFileSync(join(pdir, 'ready'), String(o.initial));
+  writeFileSync(join(pdir, 'log'), '');
+  let ready = o.initial;
+  let next = 0;
+  const queues: Promise<void>[] = Array.from({ length: o.max }, () => Promise.resolve());
+  const served = new Map<number, number[]>();
+  // The count the command asked for, reached one instance every 100 ms (never beyond what the platform has).
+  const poll = setInterval(() => {
+    const want = Math.min(o.max, Number(readFileSync(join(pdir, 'want'), 'utf8')));
+    if (want === ready) return;
+    ready += want > ready ? 1 : -1;
+    writeFileSync(join(pdir, 'ready'), String(ready));
+  }, 100);
+  const server = createServer((req, res) => {
+    req.resume();
+    const k = ready;
+    const i = next++ % k;
+    queues[i] = queues[i].then(
+      () =>
+        new Promise<void>((done) =>
+          setTimeout(() => {
+            const row = served.get(k) ?? Array(o.max).fill(0);
+            row[i]++;
+            served.set(k, row);
+            res.end('ok');
+            done();
+          }, 5),
+        ),
+    );
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}/`,
+    dir: pdir,
+    served,
+    commands: () => readFileSync(join(pdir, 'log'), 'utf8').split('\n').filter(Boolean).map(Number),
+    close() {
+      clearInterval(poll);
+      server.close();
+    },
+  };
+}
+
+function replicasConfig(p: Platform, timeout = '10s'): string {
+  const file = join(dir, `replicas-${Math.random().toString(36).slice(2, 8)}.yaml`);
+  writeFileSync(
+    file,
+    `platform: scaling\nscenarios:\n  - kind: scaling\n    name: scale-out\n    url: "${p.url}"\n    steps: [1, 2, 3]\n    connections: 4\n    duration: 1500ms\n` +
+      `    replicas:\n      command: "echo {n} >> '${p.dir}/log' && echo {n} > '${p.dir}/want'"\n      ready: "cat '${p.dir}/ready'"\n      timeout: ${timeout}\n` +
+      `criteria:\n  - "scenario.scale-out.efficiency >= 70%"\n`,
+  );
+  return file;
+}
+
+describe('scaling one URL behind a balancer, the count set by a command', () => {
+  it('with --chaos: each count set and ready before it is loaded, each served by that many instances, and the count set back', async () => {
+    const p = await balancedPlatform({ initial: 2, max: 3 });
+    try {
+      const r = await runCli(['run', replicasConfig(p), '--chaos', '--format', 'json', '--retries', '0']);
+      const report = JSON.parse(r.stdout);
+      // 1, 2, 3 for the steps, then 2: as it was found.
+      expect(p.commands()).toEqual([1, 2, 3, 2]);
+      const results = report.scenarios as {
+        name: string;
+        level: number;
+        notes?: string[];
+        measurements: { metric: string; value: number }[];
+      }[];
+      expect(results.map((x) => x.level)).toEqual([1, 2, 3]);
+      for (const [i, x] of results.entries()) {
+        const k = i + 1;
+        const requests = x.measurements.find((m) => m.metric === 'requests')!.value;
+        // The platform's own count at that instance count: every instance of it served, and the sum is the result's.
+        const row = p.served.get(k)!;
+        expect(row.filter((n) => n > 0)).toHaveLength(k);
+        expect(row.reduce((a, b) => a + b, 0)).toBe(requests);
+      }
+      expect(results[2].notes).toContain('instance count set back to 2, as it was found');
+      if (report.verdict !== 'GO') expect(report.verdict, whyNot(r)).toBe('INCONCLUSIVE'); // a busy machine's generator
+    } finally {
+      p.close();
+    }
+  });
+
+  it('without --chaos nothing is scaled: every step NOT RUN, saying why, and the criterion NOT RUN, not failed', async () => {
+    const p = await balancedPlatform({ initial: 2, max: 3 });
+    try {
+      const r = await runCli(['run', replicasConfig(p), '--format', 'json']);
+      const report = JSON.parse(r.stdout);
+      expect(p.commands()).toEqual([]);
+      expect(p.served.size).toBe(0);
+      expect(report.scenarios.map((x: { status: string }) => x.status)).toEqual(['skip', 'skip', 'skip']);
+      const c = report.criteria.find((x: { expression: string }) => x.expression.includes('efficiency'));
+      expect([c.outcome, c.status]).toEqual(['NOT RUN', 'skip']);
+      expect(c.reason).toMatch(
+        /^not run: it changes the platform's instance count \(echo \{n\}.*\); scaling experiments run only with --chaos$/,
+      );
+      expect([r.code, report.verdict]).toEqual([0, 'GO']);
+    } finally {
+      p.close();
+    }
+  });
+
+  it('a count the platform never reaches: that step INVALID (the experiment did not take effect), INCONCLUSIVE, and the count still set back', async () => {
+    const p = await balancedPlatform({ initial: 1, max: 2 });
+    try {
+      const r = await runCli(['run', replicasConfig(p, '1500ms'), '--chaos', '--format', 'json', '--retries', '0']);
+      const report = JSON.parse(r.stdout);
+      const third = report.scenarios.find((x: { level: number }) => x.level === 3);
+      expect(third.validity).toBe('INVALID');
+      expect(third.invalidReason).toMatch(/^3 instance\(s\) were not ready within 1500 ms of "echo 3 >> .*" \(last: 2 ready\)$/);
+      expect(p.served.get(3)).toBeUndefined();
+      expect([r.code, report.verdict]).toEqual([3, 'INCONCLUSIVE']);
+      expect(p.commands()).toEqual([1, 2, 3, 1]);
+    } finally {
+      p.close();
+    }
   });
 });

@@ -59,6 +59,10 @@ export function sectionHeadlines(report: Report): Headline[] {
 
 /** `6 results, 18,200 requests, worst p99 12.3 ms (md-feed), errors 0.02%, 1 INVALID`. */
 function loadHeadline(results: ScenarioResult[]): string {
+  if (results.every((r) => r.status === 'skip')) {
+    const why = results[0].notes?.[0] ?? 'not run';
+    return `${results.length} result${results.length === 1 ? '' : 's'} ${why.startsWith('not run') ? why : `not run: ${why}`}`;
+  }
   const requests = results.reduce((a, r) => a + r.requests, 0);
   const errors = results.reduce((a, r) => a + r.errors, 0);
   const measured = results.filter((r) => r.requests > 0);
