@@ -22,7 +22,10 @@ const behaviour = { delayMs: 5, fail: false };
 let server: Server;
 let cluster: Cluster;
 
-/** Nights 1-5 at 5 ms, GO; night 6 answers 500 (NO-GO); night 7 is GO again but at 40 ms. */
+/**
+ * Nights 1-5 at 5 ms, GO; night 6 answers 500 (NO-GO); night 7 is GO again but at 40 ms. A busy machine may
+ * hold a night's generator up (INCONCLUSIVE, exit 3): which nights are GO is read from their reports.
+ */
 beforeAll(async () => {
   server = createServer((_q, res) => setTimeout(() => res.writeHead(behaviour.fail ? 500 : 200).end('ok'), behaviour.delayMs));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -37,7 +40,7 @@ beforeAll(async () => {
     behaviour.fail = i === 6;
     behaviour.delayMs = i === 7 ? 40 : 5;
     const r = await runCli(['run', config, '--history', place, '--label', 'env=ci', '-q', '--out', night(i)]);
-    expect(r.code, r.stderr).toBe(i === 6 ? 1 : 0);
+    expect(i === 6 ? [1] : [0, 3], r.stderr).toContain(r.code);
   }
 }, 120_000);
 afterAll(async () => {
@@ -47,6 +50,13 @@ afterAll(async () => {
 
 const report = (i: number) => JSON.parse(readFileSync(night(i), 'utf8'));
 const p99 = (i: number): number => report(i).scenarios[0].latencyMs.p99;
+/** The last `n` GO nights before night `i`, oldest first: what the baseline must be. */
+const goBefore = (i: number, n: number) => [1, 2, 3, 4, 5, 6, 7].filter((k) => k < i && report(k).verdict === 'GO').slice(-n);
+const span = (nights: number[]) => ({
+  runs: nights.length,
+  from: report(nights[0]).startedAt,
+  startedAt: report(nights.at(-1)!).startedAt,
+});
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -57,30 +67,39 @@ describe('validate compare --baseline history', () => {
     const r = await runCli(['compare', '--baseline', 'history', '--history', place, '--last', '4', '--format', 'json']);
     expect(r.code, r.stderr).toBe(1);
     const c = JSON.parse(r.stdout);
-    // Nights 2-5: night 6 was NO-GO, night 7 is the current run itself.
-    expect(c.baseline).toMatchObject({ runs: 4, from: report(2).startedAt, startedAt: report(5).startedAt, verdict: 'GO' });
-    expect(c.current).toEqual({ startedAt: report(7).startedAt, verdict: 'GO' });
+    // Nights 2-5 (on a quiet machine): night 6 was NO-GO, night 7 is the current run itself.
+    const bases = goBefore(7, 4);
+    expect(bases).not.toContain(6);
+    expect(c.baseline).toMatchObject({ ...span(bases), verdict: 'GO' });
+    expect(c.current).toEqual({ startedAt: report(7).startedAt, verdict: report(7).verdict });
     const s = c.scenarios[0];
-    expect(s.p99).toEqual([median([2, 3, 4, 5].map(p99)), p99(7)]);
-    expect(s.p99Level.runs).toBe(4);
+    expect(s.p99).toEqual([median(bases.map(p99)), p99(7)]);
+    expect(s.p99Level.runs).toBe(bases.length);
     expect(s.regression).toBe(true);
-    expect(s.why[0]).toMatch(/^p99 up \d+\.\d% \(\+\d+\.\d\d ms\), past the 4 runs' \d+\.\d\d \+- \d+\.\d\d ms$/);
+    expect(s.why[0]).toMatch(
+      new RegExp(`^p99 up \\d+\\.\\d% \\(\\+\\d+\\.\\d\\d ms\\), past the ${bases.length} runs' \\d+\\.\\d\\d \\+- \\d+\\.\\d\\d ms$`),
+    );
     // The table says the same, and which runs it read.
     const table = await runCli(['compare', '--baseline', 'history', '--history', place, '--last', '4'], { env: { COLUMNS: '80' } });
-    expect(table.stdout.split('\n')[0]).toMatch(/^Comparison: the last 4 GO runs of .*history\.db \(\d{4}-\d\d-\d\d \d\d:\d\d to /);
+    expect(table.stdout.split('\n')[0]).toMatch(/^Comparison: the last \d GO runs of .*history\.db \(\d{4}-\d\d-\d\d \d\d:\d\d to /);
     expect(table.stdout).toContain('REGRESSED beyond the bounds');
   });
 
   it('a saved report is compared with the GO runs before it, never with itself or later ones; fewer than asked is said', async () => {
-    // A 20 ms floor: nights 1-5 ran alike, and a busy machine may still move a 6 ms p99 by a few ms.
-    const r = await runCli(['compare', '--baseline', 'history', night(5), '--min-p99-increase', '20', '-f', 'json'], {
-      env: { VALIDATE_HISTORY: place },
-    });
-    expect(r.code, r.stderr).toBe(0);
+    // Bounds no busy machine reaches (a 20 ms p99 floor, throughput down 100%): nights 1-5 ran alike, and a
+    // 2-core machine running other tests may still move a 6 ms p99, or a closed loop's throughput, a long way.
+    const r = await runCli(
+      ['compare', '--baseline', 'history', night(5), '--min-p99-increase', '20', '--max-rps-decrease', '100', '-f', 'json'],
+      {
+        env: { VALIDATE_HISTORY: place },
+      },
+    );
+    expect(r.code, r.stderr).toBe(report(5).verdict === 'GO' ? 0 : 3);
     const c = JSON.parse(r.stdout);
-    expect(c.baseline).toMatchObject({ runs: 4, from: report(1).startedAt, startedAt: report(4).startedAt });
-    expect(c.baseline.note).toBe('The baseline is 4 GO run(s), all the history holds before this one (asked for 10).');
-    expect(c.scenarios[0].p99[0]).toBe(median([1, 2, 3, 4].map(p99)));
+    const bases = goBefore(5, 10);
+    expect(c.baseline).toMatchObject(span(bases));
+    expect(c.baseline.note).toBe(`The baseline is ${bases.length} GO run(s), all the history holds before this one (asked for 10).`);
+    expect(c.scenarios[0].p99[0]).toBe(median(bases.map(p99)));
     // The NO-GO night against the GO nights before it: the verdict and the error criterion regressed.
     const bad = JSON.parse((await runCli(['compare', '--baseline', 'history', night(6), '--history', place, '-f', 'json'])).stdout);
     expect(bad.changes.find((x: { what: string }) => x.what === 'verdict')).toEqual({
@@ -110,14 +129,27 @@ describe('validate compare --baseline history', () => {
     const copy = join(dir, 'damaged');
     execFileSync('mkdir', ['-p', copy]);
     execFileSync('cp', [join(place, 'history.db'), join(copy, 'history.db')]);
-    const id = execFileSync('sqlite3', [join(copy, 'history.db'), `SELECT id FROM runs WHERE started_at = '${report(5).startedAt}'`], {
-      encoding: 'utf8',
-    }).trim();
+    const damaged = goBefore(7, 1)[0];
+    const id = execFileSync(
+      'sqlite3',
+      [join(copy, 'history.db'), `SELECT id FROM runs WHERE started_at = '${report(damaged).startedAt}'`],
+      {
+        encoding: 'utf8',
+      },
+    ).trim();
     execFileSync('sqlite3', [join(copy, 'history.db'), `UPDATE runs SET report = '{"half a rep' WHERE id = '${id}'`]);
     const r = await runCli(['compare', '--baseline', 'history', '--history', copy, '--last', '3', '-f', 'json']);
-    expect(r.stderr).toMatch(new RegExp(`^validate: left out of the baseline: run ${id} \\(${report(5).startedAt}\\) in .*: not JSON \\(`));
+    expect(r.stderr).toMatch(
+      new RegExp(`^validate: left out of the baseline: run ${id} \\(${report(damaged).startedAt}\\) in .*: not JSON \\(`),
+    );
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(JSON.parse(r.stdout).baseline).toMatchObject({ runs: 3, from: report(2).startedAt, startedAt: report(4).startedAt });
+    expect(JSON.parse(r.stdout).baseline).toMatchObject(
+      span(
+        goBefore(7, 99)
+          .filter((k) => k !== damaged)
+          .slice(-3),
+      ),
+    );
   });
 
   it('a PostgreSQL history holding the same runs gives the same comparison, its password nowhere in the output', async () => {
@@ -148,8 +180,9 @@ describe('validate compare --baseline history', () => {
       const r = await runCli(args, { env: { VALIDATE_HISTORY: '' } });
       expect([r.code, r.stderr]).toEqual([2, expect.stringContaining(message)]);
     }
-    const r = await runCli(['compare', '--baseline', night(1), night(2), '--min-p99-increase', '20', '-f', 'json']);
-    expect(r.code).toBe(0);
+    // Two runs alike, compared as the two-run compare does: whatever a busy machine made of them, a comparison (0 or 1), not a usage error.
+    const r = await runCli(['compare', '--baseline', night(1), night(2), '-f', 'json']);
+    expect([0, 1]).toContain(r.code);
     expect(JSON.parse(r.stdout).baseline).toEqual({ startedAt: report(1).startedAt, verdict: 'GO' });
   });
 });
