@@ -18,9 +18,22 @@ const OP_WORDS: Record<Comparator, string> = {
  */
 export function requirementInWords(ref: ResolvedRef, op: Comparator, bound: number, boundText: string): string {
   const label = ref.spec.label + selector(ref);
+  const flag = ref.spec.flag ? flagWanted(op, bound) : undefined;
+  if (flag === 'yes') return `${label}${where(ref, '>=')}`;
+  if (flag === 'no') {
+    const w = where(ref, op);
+    return `${label}: no${w.startsWith(' on') ? `,${w}` : w}`;
+  }
   const none = bound === 0 && (op === '==' || op === '<=' || op === '<');
   const condition = none ? `no ${label}` : `${label} ${OP_WORDS[op]} ${boundText}`;
   return `${condition}${where(ref, op)}`;
+}
+
+/** What a bound on a yes/no fact asks for: yes (1), no (0), or something the words cannot say plainly. */
+function flagWanted(op: Comparator, bound: number): 'yes' | 'no' | undefined {
+  const yes = (op === '==' && bound === 1) || (op === '>=' && bound === 1) || (op === '>' && bound === 0) || (op === '!=' && bound === 0);
+  const no = (op === '==' && bound === 0) || (op === '<' && bound === 1) || (op === '<=' && bound === 0) || (op === '!=' && bound === 1);
+  return yes ? 'yes' : no ? 'no' : undefined;
 }
 
 function selector(ref: ResolvedRef): string {

@@ -2,7 +2,7 @@ import type { LabelValues, Measurement, MetricSpec } from '../results/measuremen
 
 export const DEPENDENCY_METRICS: Record<string, MetricSpec> = {
   // Per dependency the engine reports (label `dependency`): 1 while its check passes or warns, 0 when it fails.
-  dependency_up: { unit: 'count', aggregate: 'min', label: 'dependency up', labelled: true },
+  dependency_up: { unit: 'count', aggregate: 'min', label: 'dependency up', labelled: true, flag: true },
   dependency_latency_ms: { unit: 'ms', aggregate: 'max', label: 'dependency latency', labelled: true },
   dependencies: { unit: 'count', aggregate: 'sum', label: 'dependencies' },
   dependencies_down: { unit: 'count', aggregate: 'sum', label: 'dependencies down' },

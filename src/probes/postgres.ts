@@ -32,7 +32,7 @@ const metrics: Record<string, MetricSpec> = {
   // A replica only: how far its replay trails what it received, in time and bytes.
   replication_lag_s: { unit: 'seconds', aggregate: 'max', label: 'replication lag' },
   replication_lag_bytes: { unit: 'bytes', aggregate: 'max', label: 'replication lag (bytes)' },
-  wal_archiving: { unit: 'count', aggregate: 'min', label: 'WAL archiving on' },
+  wal_archiving: { unit: 'count', aggregate: 'min', label: 'WAL archiving on', flag: true },
   // Failures since the statistics were reset; archive_failing says whether the latest attempt failed.
   archive_failed_count: { unit: 'count', aggregate: 'sum', label: 'failed archives' },
   archive_failing: { unit: 'count', aggregate: 'sum', label: 'archiving failing' },

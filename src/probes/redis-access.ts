@@ -3,7 +3,7 @@ import { connectRedis } from '../protocols/redis.js';
 
 export const REDIS_ACCESS_METRICS: Record<string, MetricSpec> = {
   // 1 when a client without credentials is refused (NOAUTH), 0 when the server lets anyone in.
-  auth_required: { unit: 'count', aggregate: 'min', label: 'password required' },
+  auth_required: { unit: 'count', aggregate: 'min', label: 'password required', flag: true },
 };
 
 /**

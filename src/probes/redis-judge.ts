@@ -16,7 +16,7 @@ export const REDIS_METRICS: Record<string, MetricSpec> = {
   // Of maxmemory when set, else of the machine's memory.
   memory_used_pct: { unit: 'percent', aggregate: 'max', label: 'memory used', headline: true, sustained: true },
   loading: { unit: 'count', aggregate: 'sum', label: 'loading' },
-  rdb_last_save_ok: { unit: 'count', aggregate: 'min', label: 'last RDB save ok' },
+  rdb_last_save_ok: { unit: 'count', aggregate: 'min', label: 'last RDB save ok', flag: true },
   aof_last_write_ok: { unit: 'count', aggregate: 'min', label: 'last AOF write ok' },
   connected_replicas: { unit: 'count', aggregate: 'sum', label: 'replicas' },
   master_link_up: { unit: 'count', aggregate: 'min', label: 'replication link up' },

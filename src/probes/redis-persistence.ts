@@ -4,10 +4,10 @@ import { num } from '../protocols/redis-info.js';
 
 export const REDIS_PERSISTENCE_METRICS: Record<string, MetricSpec> = {
   // 1 when snapshots are scheduled (`CONFIG GET save` is not empty).
-  rdb_enabled: { unit: 'count', aggregate: 'min', label: 'RDB snapshots on' },
-  aof_enabled: { unit: 'count', aggregate: 'min', label: 'AOF on' },
+  rdb_enabled: { unit: 'count', aggregate: 'min', label: 'RDB snapshots on', flag: true },
+  aof_enabled: { unit: 'count', aggregate: 'min', label: 'AOF on', flag: true },
   // 1 when either keeps the data across a restart: what "data persistence confirmed" asks.
-  persistence_enabled: { unit: 'count', aggregate: 'min', label: 'persistence on' },
+  persistence_enabled: { unit: 'count', aggregate: 'min', label: 'persistence on', flag: true },
   // Since the last successful RDB save (or, with none since it started, since the server started).
   rdb_last_save_age_s: { unit: 'seconds', aggregate: 'max', label: 'last RDB save age' },
   // Writes a crash would lose without AOF.

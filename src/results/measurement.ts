@@ -14,6 +14,8 @@ export interface MetricSpec {
   label: string;
   /** Shown in the one-line summary of a probe. */
   headline?: boolean;
+  /** A yes/no fact, 1 or 0 ("password required"): a criterion on it reads "password required on every redis", not "exactly 1". */
+  flag?: boolean;
   /**
    * The metric comes as labelled series (e.g. one per firing alert) that criteria select with PromQL
    * matchers; the series a selector matches combine by `aggregate`. A selector on any other metric is a

@@ -3,6 +3,7 @@ import { compileCriterion, type Criterion } from '../../src/criteria/compile.js'
 import { evaluateCriteria } from '../../src/criteria/evaluate.js';
 import { parseExpression } from '../../src/criteria/expression.js';
 import { decideVerdict } from '../../src/criteria/judge.js';
+import { requirementInWords } from '../../src/criteria/in-words.js';
 import { targetCatalog, REQUIRED_PROBES_CRITERION } from '../../src/config/validate.js';
 import type { TargetBase } from '../../src/fields/target.js';
 import type { MeasuredItem } from '../../src/results/result.js';
@@ -269,5 +270,21 @@ describe('evaluation and verdict', () => {
       ['pass', 'A+'],
     ]);
     expect(decideVerdict(rs)).toBe('GO');
+  });
+});
+
+describe('a requirement in words', () => {
+  const words = (expr: string) => {
+    const c = compile(expr);
+    return requirementInWords(c.ref, c.op, c.bound, c.boundText);
+  };
+
+  it('a yes/no fact reads as the fact, whichever way the bound is written, never "exactly 1"', () => {
+    expect(words('redis.auth_required == 1')).toBe('password required on every redis');
+    expect(words('redis.auth_required >= 1')).toBe('password required on every redis');
+    expect(words('redis.primary.auth_required != 0')).toBe('password required on primary');
+    expect(words('redis.primary.persistence_enabled == 0')).toBe('persistence on: no, on primary');
+    // A count is still a count.
+    expect(words('redis.memory_used_pct < 10%')).toBe('memory used under 10% on every redis');
   });
 });
