@@ -205,9 +205,14 @@ describe('scaling one URL behind a balancer, the count set by a command', () => 
   it('without --chaos nothing is scaled: every step NOT RUN, saying why, and the criterion NOT RUN, not failed', async () => {
     const p = await balancedPlatform({ initial: 2, max: 3 });
     try {
-      const r = await runCli(['run', replicasConfig(p), '--format', 'json']);
+      const md = join(dir, 'not-run.md');
+      const r = await runCli(['run', replicasConfig(p), '--format', 'json', '--out', md]);
       const report = JSON.parse(r.stdout);
       expect(p.commands()).toEqual([]);
+      // The checklist does not call a requirement verified on a criterion that did not run; no zeros pass for numbers.
+      const text = readFileSync(md, 'utf8');
+      expect(text).toMatch(/\| Horizontal scaling \| ⏭️ NOT RUN \| not run: it changes the platform's instance count/);
+      expect(text).toContain('| scale-out-1 | 1 | — | 0 | — | — | — | — | — | — | — | - | ⏭️ NOT RUN |');
       expect(p.served.size).toBe(0);
       expect(report.scenarios.map((x: { status: string }) => x.status)).toEqual(['skip', 'skip', 'skip']);
       const c = report.criteria.find((x: { expression: string }) => x.expression.includes('efficiency'));

@@ -104,6 +104,10 @@ function outcomeOf(criteria: CriterionResult[], hasFacts: boolean): { word: stri
   if (criteria.some((c) => c.status === 'fail')) return { word: 'FAILED', status: 'fail' };
   if (criteria.some((c) => c.status === 'inconclusive')) return { word: 'INCONCLUSIVE', status: 'inconclusive' };
   if (criteria.some((c) => c.status === 'warn')) return { word: 'WARNING', status: 'warn' };
+  // A criterion deliberately not run (a scaling experiment without --chaos) verified nothing.
+  const notRun = criteria.filter((c) => c.status === 'skip').length;
+  if (criteria.length && notRun === criteria.length) return { word: 'NOT RUN', status: 'skip' };
+  if (notRun) return { word: 'PARTLY VERIFIED', status: 'warn' };
   if (criteria.length) return { word: 'VERIFIED', status: 'pass' };
   return hasFacts ? { word: 'MEASURED, NOT REQUIRED', status: 'warn' } : { word: 'NOT CHECKED', status: 'skip' };
 }
@@ -141,7 +145,12 @@ export function checklistSection(report: Report): Block[] {
     const reads = new RegExp(`\\.(${metrics.join('|')})\\b`);
     const criteria = report.criteria.filter((c) => reads.test(c.expression));
     const o = outcomeOf(criteria, facts.length > 0);
-    const evidenceText = facts.length ? facts.join('; ') : `nothing measured: add ${item.hint}`;
+    const why = criteria.find((c) => c.status === 'skip')?.reason;
+    const evidenceText = facts.length
+      ? facts.join('; ')
+      : o.word === 'NOT RUN' && why
+        ? why
+        : `nothing measured: add ${item.hint}`;
     const judged = criteria.length ? ` [${criteria.filter((c) => c.status === 'pass').length}/${criteria.length} criteria met]` : '';
     return { cells: [item.requirement, o.word, evidenceText + judged], status: o.status };
   });

@@ -48,7 +48,8 @@ export function loadBlocks(report: Report): Block[] {
       ...(r.endpoints ?? []).map((e) => ({ ...resultRow(e, report.criteria), child: true })),
     ]);
     const valid = results.filter((r) => r.status === 'pass' || r.status === 'warn').length;
-    out.push({ type: 'heading', level: 2, text: title, aside: `${valid}/${results.length} within budget` });
+    const notRun = results.every((r) => r.status === 'skip');
+    out.push({ type: 'heading', level: 2, text: title, aside: notRun ? 'not run' : `${valid}/${results.length} within budget` });
     const levelName = results.find((r) => r.levelName)?.levelName;
     const columns = levelName
       ? COLUMNS.map((c) => (c.head === 'Users' ? { ...c, head: levelName[0].toUpperCase() + levelName.slice(1) } : c))
@@ -68,25 +69,27 @@ export function loadBlocks(report: Report): Block[] {
 
 function resultRow(r: ScenarioResult, criteria: CriterionResult[]): TableRow {
   const l = r.latencyMs;
+  // Nothing was sent (not run, or an experiment that did not take effect): no latency or rate to show, not zeros.
+  const ms = (v: number) => (r.requests ? formatMs(v) : '—');
   return {
     cells: [
       r.name,
       r.model === 'closed' ? String(r.level ?? r.connections) : '',
       r.model === 'open' && r.targetRps !== undefined ? `${fmtRate(r.targetRps)}/s` : '',
-      formatMs(r.durationMs),
+      r.status === 'skip' ? '—' : formatMs(r.durationMs),
       fmtCount(r.requests),
       r.requests ? fmtPct(r.successRate) : '—',
       r.delivery ? fmtCount(r.delivery.lost) : '',
       r.delivery ? formatMs(r.delivery.maxGapMs) : '',
-      fmtRate(r.rps),
-      formatMs(l.min),
-      formatMs(l.mean),
-      formatMs(l.p50),
-      formatMs(l.p99),
-      formatMs(l.max),
+      r.requests ? fmtRate(r.rps) : '—',
+      ms(l.min),
+      ms(l.mean),
+      ms(l.p50),
+      ms(l.p99),
+      ms(l.max),
       r.slaMs !== undefined ? formatMs(r.slaMs) : '',
       gradeOf(r, criteria),
-      r.validity === 'INVALID' ? 'INVALID' : r.status.toUpperCase(),
+      r.validity === 'INVALID' ? 'INVALID' : r.status === 'skip' ? 'NOT RUN' : r.status.toUpperCase(),
     ],
     status: r.status,
   };
@@ -98,6 +101,7 @@ function resultRow(r: ScenarioResult, criteria: CriterionResult[]): TableRow {
  */
 function gradeOf(r: ScenarioResult, criteria: CriterionResult[]): string {
   if (r.validity === 'INVALID' && r.status !== 'fail') return '-'; // not judged: the generator could not vouch for it
+  if (r.status === 'skip') return '-';
   const me = `scenario.${r.name}`;
   const own = criteria.filter((c) => c.subjects?.length === 1 && c.subjects[0] === me);
   if (own.length) return worstGrade(own.map((c) => c.grade));
