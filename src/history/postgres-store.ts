@@ -1,3 +1,4 @@
+import { unpacked } from './report-codec.js';
 import type { Client } from 'pg';
 import { explainPostgres } from '../protocols/postgres.js';
 import { endpointOf } from '../protocols/network-errors.js';
@@ -44,7 +45,9 @@ export async function openPostgres(url: string, timeoutMs = 10_000): Promise<His
     append: (run) => guard(() => append(client, run)),
     list: (filter) => guard(() => list(client, filter)),
     report: (id) =>
-      guard(async () => (await client.query('SELECT report FROM runs WHERE id = $1', [id])).rows[0]?.report as string | undefined),
+      guard(async () =>
+        unpacked((await client.query('SELECT report FROM runs WHERE id = $1', [id])).rows[0]?.report as string | undefined),
+      ),
     prune: (keep) => guard(() => prune(client, keep)),
     close: () => client.end().catch(() => undefined),
   };

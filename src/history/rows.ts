@@ -1,3 +1,4 @@
+import { packReport } from './report-codec.js';
 import type { HistoryRun } from './record.js';
 import type { CHILD_TABLES } from './schema.js';
 import { matchesLabels, type RunFilter, type RunSummary } from './store.js';
@@ -74,7 +75,7 @@ export function runRow(id: string, run: HistoryRun): (string | number)[] {
     run.toolVersion,
     run.durationMs,
     JSON.stringify(run.blockers),
-    run.report,
+    packReport(run.report),
   ];
 }
 

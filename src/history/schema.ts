@@ -3,7 +3,7 @@
  * types both read alike (TEXT for times in ISO 8601 and for JSON, DOUBLE PRECISION for numbers), so one
  * set of queries serves both. `meta.schema_version` says which version wrote it: a newer one is refused.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const DDL = [
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
@@ -42,6 +42,9 @@ export const DDL = [
  */
 export const MIGRATIONS: Record<number, string[]> = {
   2: ['ALTER TABLE criteria ADD COLUMN bound DOUBLE PRECISION'],
+  // Reports are kept gzipped from 3 on (report-codec.ts); older rows stay plain JSON and read as such. No
+  // statement: the version alone keeps an older validate from reading reports it cannot unpack.
+  3: [],
 };
 
 /** The statements that bring a history at `found` to SCHEMA_VERSION (none for a new one: DDL made it current). */

@@ -1,3 +1,4 @@
+import { unpacked } from './report-codec.js';
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Database } from 'better-sqlite3';
@@ -55,7 +56,8 @@ export async function openSqlite(folder: string): Promise<HistoryStore> {
     place: file,
     append: (run) => guard(() => append(db, run)),
     list: (filter) => guard(() => list(db, filter)),
-    report: (id) => guard(() => (db.prepare('SELECT report FROM runs WHERE id = ?').get(id) as { report: string } | undefined)?.report),
+    report: (id) =>
+      guard(() => unpacked((db.prepare('SELECT report FROM runs WHERE id = ?').get(id) as { report: string } | undefined)?.report)),
     prune: (keep) => guard(() => prune(db, keep)),
     close: async () => void db.close(),
   };

@@ -146,11 +146,7 @@ export function checklistSection(report: Report): Block[] {
     const criteria = report.criteria.filter((c) => reads.test(c.expression));
     const o = outcomeOf(criteria, facts.length > 0);
     const why = criteria.find((c) => c.status === 'skip')?.reason;
-    const evidenceText = facts.length
-      ? facts.join('; ')
-      : o.word === 'NOT RUN' && why
-        ? why
-        : `nothing measured: add ${item.hint}`;
+    const evidenceText = facts.length ? facts.join('; ') : o.word === 'NOT RUN' && why ? why : `nothing measured: add ${item.hint}`;
     const judged = criteria.length ? ` [${criteria.filter((c) => c.status === 'pass').length}/${criteria.length} criteria met]` : '';
     return { cells: [item.requirement, o.word, evidenceText + judged], status: o.status };
   });

@@ -1,0 +1,26 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+
+/**
+ * How a run's whole report is kept: gzip, as base64 text, behind a `gz1:` mark, so the one TEXT column and
+ * the same queries serve SQLite and PostgreSQL. A report is mostly repeated keys and histogram text: a
+ * year of nightly demo runs shrinks about fivefold (`bench/history-size.ts`). Rows written before the mark
+ * (schema 2) are plain JSON, and read as they are.
+ */
+const MARK = 'gz1:';
+
+export function packReport(json: string): string {
+  return MARK + gzipSync(json).toString('base64');
+}
+
+/** The report's JSON text as it was written; a packed report that does not unpack says so. */
+export function unpackReport(kept: string): string {
+  if (!kept.startsWith(MARK)) return kept;
+  try {
+    return gunzipSync(Buffer.from(kept.slice(MARK.length), 'base64')).toString('utf8');
+  } catch (err) {
+    throw new Error(`its kept report is damaged (${(err as Error).message})`);
+  }
+}
+
+/** The same for a report that may not be there. */
+export const unpacked = (kept: string | undefined): string | undefined => (kept === undefined ? undefined : unpackReport(kept));
