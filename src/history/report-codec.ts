@@ -3,7 +3,8 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 /**
  * How a run's whole report is kept: gzip, as base64 text, behind a `gz1:` mark, so the one TEXT column and
  * the same queries serve SQLite and PostgreSQL. A report is mostly repeated keys and histogram text: a
- * year of nightly demo runs shrinks about fivefold (`bench/history-size.ts`). Rows written before the mark
+ * year of nightly demo runs is 24.9 MiB instead of 70.3 in SQLite, and 27.8 instead of 30.0 in PostgreSQL,
+ * whose own compression of long text does less (`bench/history-size.ts`). Rows written before the mark
  * (schema 2) are plain JSON, and read as they are.
  */
 const MARK = 'gz1:';
