@@ -1,5 +1,5 @@
 import { Chalk } from 'chalk';
-import { fitTable, type Column } from '../reports/fit-table.js';
+import { fitTable, wrap, type Column } from '../reports/fit-table.js';
 import { formatMs } from '../reports/format-values.js';
 import type { Comparison } from './compare.js';
 import { band } from './judge-load.js';
@@ -102,22 +102,34 @@ export function renderComparison(c: Comparison, format: ComparisonFormat, opts: 
           width,
           style,
         );
-  const out = [md ? `# ${title(c)}` : ch.bold(title(c)), ''];
-  if (c.baseline.note) out.push(c.baseline.note, '');
+  // Sentences fit the terminal as the tables do: wrapped at word boundaries, never cut by the terminal mid-word.
+  const prose = (text: string, paint: (t: string) => string = (t) => t) => (md ? text : wrap(text, width).map(paint).join('\n'));
+  const out = [md ? `# ${title(c)}` : prose(title(c), (t) => ch.bold(t)), ''];
+  if (c.baseline.note) out.push(prose(c.baseline.note), '');
   if (c.scenarios.length) out.push(show(scenarioGrid(c)), '');
-  if (c.baseline.runs === 0) return [...out, ch.magenta('INCONCLUSIVE: there was nothing to compare with.'), ''].join('\n');
+  if (c.baseline.runs === 0)
+    return [...out, prose('INCONCLUSIVE: there was nothing to compare with.', (t) => ch.magenta(t)), ''].join('\n');
   if (c.changes.length) out.push(show(changeGrid(c)), '');
-  else out.push('No verdict, probe, criterion or fault changed status, and none is new.', '');
+  else out.push(prose('No verdict, probe, criterion or fault changed status, and none is new.'), '');
   const noise = c.baseline.runs ? "beyond the baseline runs' spread" : 'beyond its confidence interval';
   const bounds = `p99 +${c.bounds.maxP99Increase}% and +${c.bounds.minP99IncreaseMs} ms ${noise}, rps -${c.bounds.maxRpsDecrease}%, any pass -> fail, anything new failing`;
-  if (c.regressed) out.push(ch.red(`REGRESSED beyond the bounds (${bounds}).`), '');
+  if (c.regressed)
+    out.push(
+      prose(`REGRESSED beyond the bounds (${bounds}).`, (t) => ch.red(t)),
+      '',
+    );
   else if (c.inconclusive)
     out.push(
-      ch.magenta(
+      prose(
         `INCONCLUSIVE: no regression among what could be compared, but the current run could not vouch for everything (${bounds}).`,
+        (t) => ch.magenta(t),
       ),
       '',
     );
-  else out.push(ch.green(`No regression beyond the bounds (${bounds}).`), '');
+  else
+    out.push(
+      prose(`No regression beyond the bounds (${bounds}).`, (t) => ch.green(t)),
+      '',
+    );
   return out.join('\n');
 }

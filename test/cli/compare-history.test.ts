@@ -81,7 +81,10 @@ describe('validate compare --baseline history', () => {
     );
     // The table says the same, and which runs it read.
     const table = await runCli(['compare', '--baseline', 'history', '--history', place, '--last', '4'], { env: { COLUMNS: '80' } });
-    expect(table.stdout.split('\n')[0]).toMatch(/^Comparison: the last \d GO runs of .*history\.db \(\d{4}-\d\d-\d\d \d\d:\d\d to /);
+    expect(table.stdout.split('\n').filter((l) => [...l].length > 80)).toEqual([]);
+    expect(table.stdout.split('\n\n')[0].replace(/\n/g, ' ')).toMatch(
+      /^Comparison: the last \d GO runs of .*history\.db \(\d{4}-\d\d-\d\d \d\d:\d\d to /,
+    );
     expect(table.stdout).toContain('REGRESSED beyond the bounds');
   });
 
@@ -115,7 +118,8 @@ describe('validate compare --baseline history', () => {
   it('the first run has nothing before it: INCONCLUSIVE (exit 3), saying what the history holds', async () => {
     const r = await runCli(['compare', '--baseline', 'history', night(1), '--history', place]);
     expect(r.code).toBe(3);
-    expect(r.stdout).toContain(
+    // The sentence as it reads, wrapped to the terminal's width.
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain(
       `Nothing to compare with: the history ${place}/history.db holds no run of "nightly" before this one (${report(1).startedAt})`,
     );
     const other = await runCli(['compare', '--baseline', 'history', '--history', place, '--label', 'env=prod']);
