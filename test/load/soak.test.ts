@@ -192,8 +192,9 @@ scenarios:
       const delivered = (s.byPath.get('/quotes') ?? 0) + (s.byPath.get('/orders') ?? 0);
       expect(r.requests).toBe(delivered);
       // ~200/s over the 2 s the requests were due; with the 700 ms sample counted it would be at most 400 / 2.7 s = 148/s.
+      // The span's ends are the clock readings of a loaded machine: within 1% of 2 s (a hog made it 1.997 s).
       expect(r.rps).toBeGreaterThan(delivered / 2.5);
-      expect(r.rps).toBeLessThanOrEqual((delivered / 2) * 1.001);
+      expect(r.rps).toBeLessThanOrEqual((delivered / 2) * 1.01);
       expect(r.endpoints!.map((e) => [e.name, e.requests])).toEqual([
         ['day/quotes', s.byPath.get('/quotes')],
         ['day/orders', s.byPath.get('/orders')],
