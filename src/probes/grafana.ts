@@ -76,13 +76,7 @@ async function run(target: GrafanaTarget, ctx: ProbeContext): Promise<ProbeOutco
     if (ctx.liveness) return { status: 'pass', latencyMs: health.totalMs, details, measurements: m };
     const access: ProbeOutcome = { status: 'pass', latencyMs: health.totalMs, details, measurements: m };
     // /api/health answers everyone; a search is what anonymous access (auth.anonymous) opens or not.
-    if (!ctx.repeat)
-      await readAnonymousAccess(
-        target.url,
-        '/api/search?limit=1',
-        { tlsVerify: target.tlsVerify, ctx, budgetMs: Math.min(1000, ctx.timeoutMs) },
-        access,
-      );
+    await readAnonymousAccess(target, '/api/search?limit=1', ctx, access);
     if (!target.token) return access;
     const warnings: string[] = [];
     const labelValues: LabelValues = {};

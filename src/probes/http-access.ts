@@ -9,17 +9,20 @@ export const ANONYMOUS_ACCESS_METRICS: Record<string, MetricSpec> = {
 
 /**
  * Does this HTTP API answer a stranger? One GET of `path` with no credentials at all (none from the URL,
- * no headers): 401 or 403 is a refusal, 2xx an answer. Anything else (a redirect to a login page, a 5xx)
- * leaves it unknown, with what it answered. A monitoring API that lets anyone read it shows every
- * service's name, address and alert to whoever can reach it.
+ * no headers), within a second: 401 or 403 is a refusal, 2xx an answer. Anything else (a redirect to a
+ * login page, a 5xx) leaves it unknown, with what it answered. A monitoring API that lets anyone read it
+ * shows every service's name, address and alert to whoever can reach it. Asked once: a repeat of the probe
+ * under load (a monitor round) does not ask again.
  */
 export async function readAnonymousAccess(
-  url: string,
+  target: { url: string; tlsVerify: boolean },
   path: string,
-  o: { tlsVerify: boolean; ctx: ProbeContext; budgetMs: number },
+  ctx: ProbeContext,
   outcome: ProbeOutcome,
 ): Promise<void> {
-  const u = new URL(url);
+  if (ctx.repeat) return;
+  const o = { ctx, tlsVerify: target.tlsVerify, budgetMs: Math.min(1000, ctx.timeoutMs) };
+  const u = new URL(target.url);
   u.username = u.password = '';
   const base = u.toString().replace(/\/$/, '');
   try {

@@ -157,13 +157,7 @@ async function run(target: PrometheusTarget, ctx: ProbeContext): Promise<ProbeOu
       alerts: alerts.alerts,
       ...(rules && { rules }),
     };
-    if (!ctx.repeat)
-      await readAnonymousAccess(
-        target.url,
-        '/api/v1/status/buildinfo',
-        { tlsVerify: target.tlsVerify, ctx, budgetMs: Math.min(1000, ctx.timeoutMs) },
-        out,
-      );
+    await readAnonymousAccess(target, '/api/v1/status/buildinfo', ctx, out);
     return out;
   } catch (err) {
     if (ctx.signal.aborted) throw err;
