@@ -32,7 +32,7 @@ async function keptReport(store: HistoryStore, run: RunSummary): Promise<Report>
   try {
     return parseReport(text, where);
   } catch (err) {
-    throw new HistoryError((err as Error).message.replace(/; pass a report written .*$/, ''));
+    throw new HistoryError((err as Error).message);
   }
 }
 

@@ -93,13 +93,13 @@ function scenarioDelta(found: LoadResult[], s: LoadResult, bounds: Bounds): Scen
     why: [],
   };
   if (s.validity === 'INVALID' || !valid.length) {
-    const reason = (x: LoadResult) => `could not vouch for it (INVALID: ${x.invalidReason})`;
+    const invalid = (x: LoadResult) => `(INVALID: ${x.invalidReason})`;
     delta.notCompared =
       s.validity === 'INVALID'
-        ? `the current run's generator ${reason(s)}`
+        ? `the current run's generator could not vouch for it ${invalid(s)}`
         : found.length > 1
-          ? `none of the ${found.length} baseline runs' generators ${reason(found[0]).replace('could not', 'could')}`
-          : `the baseline run's generator ${reason(found[0])}`;
+          ? `none of the ${found.length} baseline runs' generators could vouch for it ${invalid(found[0])}`
+          : `the baseline run's generator could not vouch for it ${invalid(found[0])}`;
     return delta;
   }
   if (valid.length === 1) Object.assign(delta, sampling(valid[0], s));
@@ -160,7 +160,8 @@ export function compareReports(baseline: Report | Report[], cur: Report, bounds:
     baseline: {
       startedAt: newest.startedAt,
       verdict: seen(verdicts),
-      ...(bases.length > 1 && { runs: bases.length, from: bases[0].startedAt }),
+      // Runs read from a history say how many and since when, even one; a saved report is just itself.
+      ...(Array.isArray(baseline) && { runs: bases.length, from: bases[0].startedAt }),
     },
     current: { startedAt: cur.startedAt, verdict: cur.verdict },
     bounds,

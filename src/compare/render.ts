@@ -111,7 +111,7 @@ export function renderComparison(c: Comparison, format: ComparisonFormat, opts: 
     return [...out, prose('INCONCLUSIVE: there was nothing to compare with.', (t) => ch.magenta(t)), ''].join('\n');
   if (c.changes.length) out.push(show(changeGrid(c)), '');
   else out.push(prose('No verdict, probe, criterion or fault changed status, and none is new.'), '');
-  const noise = c.baseline.runs ? "beyond the baseline runs' spread" : 'beyond its confidence interval';
+  const noise = (c.baseline.runs ?? 1) > 1 ? "beyond the baseline runs' spread" : 'beyond its confidence interval';
   const bounds = `p99 +${c.bounds.maxP99Increase}% and +${c.bounds.minP99IncreaseMs} ms ${noise}, rps -${c.bounds.maxRpsDecrease}%, any pass -> fail, anything new failing`;
   if (c.regressed)
     out.push(

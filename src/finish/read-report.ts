@@ -11,16 +11,16 @@ export async function readReport(file: string): Promise<Report> {
   } catch (err) {
     throw new UsageError(`${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
   }
-  return parseReport(text, file);
+  return parseReport(text, file, '; pass a report written with --format json or --out FILE.json');
 }
 
 /** A report's JSON text (from a file, or kept in a history): checked to be one this version can render, made current. */
-export function parseReport(text: string, where: string): Report {
+export function parseReport(text: string, where: string, fix = ''): Report {
   let report: Report;
   try {
     report = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${where}: not JSON (${(err as Error).message}); pass a report written with --format json or --out FILE.json`);
+    throw new UsageError(`${where}: not JSON (${(err as Error).message})${fix}`);
   }
   if (!report || typeof report !== 'object' || !('schemaVersion' in report))
     throw new UsageError(`${where}: not a validate report (no schemaVersion)`);
