@@ -179,6 +179,7 @@ describe('validate compare --baseline history', () => {
       [['compare', '--baseline', 'history', night(1), night(2)], 'with --baseline history, give the current report alone'],
       [['compare', '--history', place, night(1), night(2)], '--history, --last and --label choose the runs of --baseline history'],
       [['compare', '--baseline', 'histroy', night(2)], '--baseline histroy: no such file; give a saved JSON report, or --baseline history'],
+      [['compare', '--baseline', night(1), join(dir, 'v.yaml')], '); pass a report written with --format json or --out FILE.json'],
     ];
     for (const [args, message] of cases) {
       const r = await runCli(args, { env: { VALIDATE_HISTORY: '' } });

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { independent } from '../helpers/independent-subscriber.js';
 import { runCli, whyNot } from '../helpers/cli.js';
 import { redisCli, startRedis, type Running } from '../helpers/services.js';
+import { certificateFor } from '../helpers/certs.js';
+import { freePort } from '../helpers/ports.js';
 
 /**
  * The bus scenario on a real Redis of the test's own, against an independent subscriber in another
@@ -27,6 +29,40 @@ function config(name: string, text: string): string {
 }
 
 describe('the bus scenario', () => {
+  it('over rediss, its CA not trusted (tlsVerify: false): every message, as a subscriber on the plaintext port counts them', async () => {
+    const cert = certificateFor(['IP:127.0.0.1']);
+    const tlsPort = await freePort();
+    const tls = await startRedis({
+      extra: [
+        '--tls-port',
+        String(tlsPort),
+        '--tls-cert-file',
+        cert.cert,
+        '--tls-key-file',
+        cert.key,
+        '--tls-ca-cert-file',
+        cert.ca,
+        '--tls-auth-clients',
+        'no',
+      ],
+    });
+    try {
+      const sub = await independent(tls.url, 'md:tls');
+      const file = config(
+        'rediss.yaml',
+        `targets:\n  - { name: md-bus, kind: redis, url: "rediss://127.0.0.1:${tlsPort}", tlsVerify: false }\nscenarios:\n  - { name: quotes, kind: bus, target: md-bus, channel: "md:tls", rate: 1000, duration: 1s, timeout: 2s }\n`,
+      );
+      const r = await runCli(['run', file, '--format', 'json', '--retries', '0']);
+      const seen = await sub.end();
+      const [result] = JSON.parse(r.stdout).scenarios;
+      expect(r.code, whyNot(r)).toBe(result.validity === 'VALID' ? 0 : 3);
+      expect(result.delivery).toMatchObject({ published: 1000, delivered: 1000, lost: 0 });
+      expect(seen).toMatchObject({ received: 1000, distinct: 1000 });
+    } finally {
+      await tls.stop();
+    }
+  });
+
   it('5,000 messages/s over pub/sub: delivered = published, lost 0, as an independent subscriber counts them', async () => {
     const sub = await independent(redis.url, 'md:quotes');
     const file = config(
