@@ -37,15 +37,20 @@ export async function readyCount(r: Replicas, signal?: AbortSignal): Promise<num
   return /^\d+$/.test(text) ? Number(text) : `the ready command (${r.ready}) printed "${text.slice(0, 40)}", not a count`;
 }
 
+/** Runs the scale command for `n`, without waiting for readiness; undefined when it succeeded, else why not. */
+export async function setCount(r: Replicas, n: number): Promise<string | undefined> {
+  const command = r.command.replaceAll('{n}', String(n));
+  return shellFailure(`the scale command (${command})`, await runShell(command, r.timeout), r.timeout);
+}
+
 /**
  * Sets the count and waits until that many are ready; undefined when they are, else why not (the experiment
  * did not take effect, so the step measures nothing the platform can be judged on).
  */
 export async function scaleTo(r: Replicas, n: number, signal?: AbortSignal): Promise<string | undefined> {
-  const command = r.command.replaceAll('{n}', String(n));
-  const set = await runShell(command, r.timeout);
-  const failed = shellFailure(`the scale command (${command})`, set, r.timeout);
+  const failed = await setCount(r, n);
   if (failed) return failed;
+  const command = r.command.replaceAll('{n}', String(n));
   const deadline = performance.now() + r.timeout;
   let last: number | string = 'nothing yet';
   while (!signal?.aborted) {

@@ -7,7 +7,7 @@ import type { ScenarioResult } from '../results/scenario-result.js';
 import { httpRequestFields, scenarioBase } from './fields.js';
 import { httpLoad } from './http-request.js';
 import { defineScenario, type ScenarioContext } from './types.js';
-import { readyCount, replicasField, scaleTo, type Replicas } from './scale-replicas.js';
+import { readyCount, replicasField, scaleTo, setCount, type Replicas } from './scale-replicas.js';
 
 const { target, url, ...request } = httpRequestFields;
 
@@ -123,11 +123,22 @@ async function byReplicas(s: ScalingScenario, r: Replicas, ctx: ScenarioContext)
     }
   } finally {
     // Set back as it was found, even on Ctrl-C: a readiness check must not leave production at one instance.
-    const back = typeof before === 'number' ? await scaleTo(r, before) : `not set back: the count before was unknown (${before})`;
+    // Interrupted, the command is run but its readiness not waited for: Ctrl-C must not sit out a rollout.
     const last = out.at(-1);
-    if (last) last.notes = [...(last.notes ?? []), back ?? `instance count set back to ${before}, as it was found`];
+    const note = await setBack(r, before, ctx.signal?.aborted === true);
+    if (last) last.notes = [...(last.notes ?? []), note];
   }
   return out;
+}
+
+/** Sets the count found before the first step back, and says how that went. */
+async function setBack(r: Replicas, before: number | string, interrupted: boolean): Promise<string> {
+  if (typeof before !== 'number') return `not set back: the count before was unknown (${before})`;
+  const failed = interrupted ? await setCount(r, before) : await scaleTo(r, before);
+  if (failed) return `not set back to ${before}: ${failed}`;
+  return interrupted
+    ? `instance count set back to ${before}, as it was found (not waited for: the run was interrupted)`
+    : `instance count set back to ${before}, as it was found`;
 }
 
 /** Efficiency of each step against the one-instance step, from throughput the results already hold. */

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, whyNot } from '../helpers/cli.js';
+import { runCli, startCli, whyNot } from '../helpers/cli.js';
+import { waitFor } from '../helpers/ports.js';
 
 /**
  * The scaling scenario against real HTTP servers that count what they serve. Each instance answers after
@@ -161,12 +162,14 @@ async function balancedPlatform(o: { initial: number; max: number }): Promise<Pl
   };
 }
 
-function replicasConfig(p: Platform, timeout = '10s'): string {
+function replicasConfig(p: Platform, timeout = '10s', o: { command?: string; ready?: string; duration?: string } = {}): string {
   const file = join(dir, `replicas-${Math.random().toString(36).slice(2, 8)}.yaml`);
+  const command = o.command ?? `echo {n} >> '${p.dir}/log' && echo {n} > '${p.dir}/want'`;
+  const ready = o.ready ?? `cat '${p.dir}/ready'`;
   writeFileSync(
     file,
-    `platform: scaling\nscenarios:\n  - kind: scaling\n    name: scale-out\n    url: "${p.url}"\n    steps: [1, 2, 3]\n    connections: 4\n    duration: 1500ms\n` +
-      `    replicas:\n      command: "echo {n} >> '${p.dir}/log' && echo {n} > '${p.dir}/want'"\n      ready: "cat '${p.dir}/ready'"\n      timeout: ${timeout}\n` +
+    `platform: scaling\nscenarios:\n  - kind: scaling\n    name: scale-out\n    url: "${p.url}"\n    steps: [1, 2, 3]\n    connections: 4\n    duration: ${o.duration ?? '1500ms'}\n` +
+      `    replicas:\n      command: ${JSON.stringify(command)}\n      ready: ${JSON.stringify(ready)}\n      timeout: ${timeout}\n` +
       `criteria:\n  - "scenario.scale-out.efficiency >= 70%"\n`,
   );
   return file;
@@ -237,6 +240,52 @@ describe('scaling one URL behind a balancer, the count set by a command', () => 
       expect(p.served.get(3)).toBeUndefined();
       expect([r.code, report.verdict]).toEqual([3, 'INCONCLUSIVE']);
       expect(p.commands()).toEqual([1, 2, 3, 1]);
+    } finally {
+      p.close();
+    }
+  });
+
+  it("a scale command that fails, a ready command that prints no count: each step INVALID with the command's own words", async () => {
+    const p = await balancedPlatform({ initial: 1, max: 3 });
+    try {
+      const failing = replicasConfig(p, '1s', {
+        command: 'echo \'Error from server (NotFound): deployments.apps "risk" not found\' >&2; exit 1 # {n}',
+      });
+      const r = await runCli(['run', failing, '--chaos', '--format', 'json', '--retries', '0']);
+      const report = JSON.parse(r.stdout);
+      expect(report.scenarios.map((x: { invalidReason: string }) => x.invalidReason)).toEqual(
+        [1, 2, 3].map(
+          (n) =>
+            `the scale command (echo 'Error from server (NotFound): deployments.apps "risk" not found' >&2; exit 1 # ${n}) failed (exit 1): Error from server (NotFound): deployments.apps "risk" not found`,
+        ),
+      );
+      expect([r.code, p.served.size]).toEqual([3, 0]);
+      const babbling = replicasConfig(p, '1s', { ready: 'echo risk-7d9f 1/1 Running' });
+      const b = JSON.parse((await runCli(['run', babbling, '--chaos', '--format', 'json', '--retries', '0'])).stdout);
+      expect(b.scenarios[0].invalidReason).toBe(
+        `1 instance(s) were not ready within 1000 ms of "echo 1 >> '${p.dir}/log' && echo 1 > '${p.dir}/want'" (last: the ready command (echo risk-7d9f 1/1 Running) printed "risk-7d9f 1/1 Running", not a count)`,
+      );
+      expect(b.scenarios.at(-1).notes.at(-1)).toMatch(/^not set back: the count before was unknown \(the ready command .* not a count\)$/);
+    } finally {
+      p.close();
+    }
+  });
+
+  it('Ctrl-C in the middle: the count set back at once (not waited for), the partial report written', async () => {
+    const p = await balancedPlatform({ initial: 2, max: 3 });
+    try {
+      const out = join(dir, 'interrupted.json');
+      const cli = startCli(['run', replicasConfig(p, '30s', { duration: '20s' }), '--chaos', '--out', out, '-q']);
+      await waitFor('the first step to be loaded', async () => (p.served.get(1)?.[0] ?? 0) > 0);
+      cli.kill('SIGINT');
+      const r = await cli.done;
+      // 1 for the first step, then 2 as it was found; nothing after.
+      expect(p.commands()).toEqual([1, 2]);
+      const report = JSON.parse(readFileSync(out, 'utf8'));
+      expect(report.scenarios.at(-1).notes).toContain(
+        'instance count set back to 2, as it was found (not waited for: the run was interrupted)',
+      );
+      expect(r.code, r.stderr).not.toBe(0);
     } finally {
       p.close();
     }
