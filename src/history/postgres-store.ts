@@ -46,7 +46,10 @@ export async function openPostgres(url: string, timeoutMs = 10_000): Promise<His
     list: (filter) => guard(() => list(client, filter)),
     report: (id) =>
       guard(async () =>
-        unpacked((await client.query('SELECT report FROM runs WHERE id = $1', [id])).rows[0]?.report as string | undefined),
+        unpacked(
+          (await client.query('SELECT report FROM runs WHERE id = $1', [id])).rows[0]?.report as string | undefined,
+          `run ${id} in ${place}`,
+        ),
       ),
     prune: (keep) => guard(() => prune(client, keep)),
     close: () => client.end().catch(() => undefined),

@@ -1,4 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { HistoryError } from './store.js';
 
 /**
  * How a run's whole report is kept: gzip, as base64 text, behind a `gz1:` mark, so the one TEXT column and
@@ -13,15 +14,16 @@ export function packReport(json: string): string {
   return MARK + gzipSync(json).toString('base64');
 }
 
-/** The report's JSON text as it was written; a packed report that does not unpack says so. */
-export function unpackReport(kept: string): string {
+/** The report's JSON text as it was written; a packed report that does not unpack says so, naming `which` (the run and its place). */
+export function unpackReport(kept: string, which: string): string {
   if (!kept.startsWith(MARK)) return kept;
   try {
     return gunzipSync(Buffer.from(kept.slice(MARK.length), 'base64')).toString('utf8');
   } catch (err) {
-    throw new Error(`its kept report is damaged (${(err as Error).message})`);
+    throw new HistoryError(`${which}: its kept report is damaged (${(err as Error).message})`);
   }
 }
 
 /** The same for a report that may not be there. */
-export const unpacked = (kept: string | undefined): string | undefined => (kept === undefined ? undefined : unpackReport(kept));
+export const unpacked = (kept: string | undefined, which: string): string | undefined =>
+  kept === undefined ? undefined : unpackReport(kept, which);

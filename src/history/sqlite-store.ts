@@ -57,7 +57,12 @@ export async function openSqlite(folder: string): Promise<HistoryStore> {
     append: (run) => guard(() => append(db, run)),
     list: (filter) => guard(() => list(db, filter)),
     report: (id) =>
-      guard(() => unpacked((db.prepare('SELECT report FROM runs WHERE id = ?').get(id) as { report: string } | undefined)?.report)),
+      guard(() =>
+        unpacked(
+          (db.prepare('SELECT report FROM runs WHERE id = ?').get(id) as { report: string } | undefined)?.report,
+          `run ${id} in ${file}`,
+        ),
+      ),
     prune: (keep) => guard(() => prune(db, keep)),
     close: async () => void db.close(),
   };

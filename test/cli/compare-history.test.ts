@@ -129,28 +129,30 @@ describe('validate compare --baseline history', () => {
     ]);
   });
 
-  it('a damaged kept report is left out with one line, and an older GO run takes its place', async () => {
+  it('damaged kept reports (not JSON; gzip that does not unpack) are left out with a line each, and older GO runs take their place', async () => {
     const copy = join(dir, 'damaged');
     execFileSync('mkdir', ['-p', copy]);
     execFileSync('cp', [join(place, 'history.db'), join(copy, 'history.db')]);
-    const damaged = goBefore(7, 1)[0];
-    const id = execFileSync(
-      'sqlite3',
-      [join(copy, 'history.db'), `SELECT id FROM runs WHERE started_at = '${report(damaged).startedAt}'`],
-      {
-        encoding: 'utf8',
-      },
-    ).trim();
-    execFileSync('sqlite3', [join(copy, 'history.db'), `UPDATE runs SET report = '{"half a rep' WHERE id = '${id}'`]);
+    const db = join(copy, 'history.db');
+    const idOf = (night: number) =>
+      execFileSync('sqlite3', [db, `SELECT id FROM runs WHERE started_at = '${report(night).startedAt}'`], { encoding: 'utf8' }).trim();
+    // The two newest GO nights before night 7: one plain text that is not JSON, one packed that does not unpack.
+    const [older, newer] = goBefore(7, 2);
+    execFileSync('sqlite3', [db, `UPDATE runs SET report = '{"half a rep' WHERE id = '${idOf(newer)}'`]);
+    execFileSync('sqlite3', [db, `UPDATE runs SET report = 'gz1:AAAAbroken' WHERE id = '${idOf(older)}'`]);
     const r = await runCli(['compare', '--baseline', 'history', '--history', copy, '--last', '3', '-f', 'json']);
-    expect(r.stderr).toMatch(
-      new RegExp(`^validate: left out of the baseline: run ${id} \\(${report(damaged).startedAt}\\) in .*: not JSON \\(`),
-    );
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        new RegExp(`^validate: left out of the baseline: run ${idOf(newer)} \\(${report(newer).startedAt}\\) in .*: not JSON \\(`),
+      ),
+      expect.stringMatching(
+        new RegExp(`^validate: left out of the baseline: run ${idOf(older)} in .*history\\.db: its kept report is damaged \\(`),
+      ),
+    ]);
     expect(JSON.parse(r.stdout).baseline).toMatchObject(
       span(
         goBefore(7, 99)
-          .filter((k) => k !== damaged)
+          .filter((k) => k !== newer && k !== older)
           .slice(-3),
       ),
     );
