@@ -124,3 +124,19 @@ export function longChainFor(altNames: string[], length: number): { key: string;
   writeFileSync(join(dir, 'chain.pem'), pems.join(''));
   return { key: join(dir, `ca${length - 1}.key`), chain: join(dir, 'chain.pem') };
 }
+
+/** A redis-server's arguments for a TLS port serving this certificate, clients not asked for one of their own. */
+export function redisTlsArgs(tlsPort: number, c: Certificate): string[] {
+  return [
+    '--tls-port',
+    String(tlsPort),
+    '--tls-cert-file',
+    c.cert,
+    '--tls-key-file',
+    c.key,
+    '--tls-ca-cert-file',
+    c.ca,
+    '--tls-auth-clients',
+    'no',
+  ];
+}

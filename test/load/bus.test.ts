@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { independent } from '../helpers/independent-subscriber.js';
 import { runCli, whyNot } from '../helpers/cli.js';
 import { redisCli, startRedis, type Running } from '../helpers/services.js';
-import { certificateFor } from '../helpers/certs.js';
+import { certificateFor, redisTlsArgs } from '../helpers/certs.js';
 import { freePort } from '../helpers/ports.js';
 
 /**
@@ -32,20 +32,7 @@ describe('the bus scenario', () => {
   it('over rediss, its CA not trusted (tlsVerify: false): every message, as a subscriber on the plaintext port counts them', async () => {
     const cert = certificateFor(['IP:127.0.0.1']);
     const tlsPort = await freePort();
-    const tls = await startRedis({
-      extra: [
-        '--tls-port',
-        String(tlsPort),
-        '--tls-cert-file',
-        cert.cert,
-        '--tls-key-file',
-        cert.key,
-        '--tls-ca-cert-file',
-        cert.ca,
-        '--tls-auth-clients',
-        'no',
-      ],
-    });
+    const tls = await startRedis({ extra: redisTlsArgs(tlsPort, cert) });
     try {
       const sub = await independent(tls.url, 'md:tls');
       const file = config(

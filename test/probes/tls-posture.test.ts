@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectTls } from '../../src/protocols/tls-handshake.js';
 import type { ProbeResult } from '../../src/results/result.js';
 import { probeOne } from '../../src/run/probe-one.js';
-import { certificateFor, longChainFor, pem } from '../helpers/certs.js';
+import { certificateFor, longChainFor, pem, redisTlsArgs } from '../helpers/certs.js';
 import { startNats, type NatsServer } from '../helpers/nats-server.js';
 import { startRedis, type Running } from '../helpers/services.js';
 import { target } from '../helpers/targets.js';
@@ -38,20 +38,7 @@ describe('rediss and NATS: TLS and who they let in, as openssl and the servers t
   beforeAll(async () => {
     const { freePort } = await import('../helpers/ports.js');
     tlsPort = await freePort();
-    tlsRedis = await startRedis({
-      extra: [
-        '--tls-port',
-        String(tlsPort),
-        '--tls-cert-file',
-        cert.cert,
-        '--tls-key-file',
-        cert.key,
-        '--tls-ca-cert-file',
-        cert.ca,
-        '--tls-auth-clients',
-        'no',
-      ],
-    });
+    tlsRedis = await startRedis({ extra: redisTlsArgs(tlsPort, cert) });
     [open, locked] = await Promise.all([startNats({ jetstream: false }), startNats({ jetstream: false, user: 'svc', pass: 's3cret' })]);
   });
   afterAll(async () => {
