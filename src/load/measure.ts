@@ -121,9 +121,10 @@ export function sliceModel(model: LoadModel, shard: Shard | undefined): LoadMode
 export async function measure(options: MeasureOptions): Promise<ScenarioResult> {
   const model = sliceModel(options.model, options.shard);
   if (!model) return emptyShare(options);
-  // Every shard waits for the common start; one that gets there late says how late (and past a bound is INVALID).
+  // Every shard starts at the common instant; one that gets there late says how late (and past a bound is INVALID).
+  // The open loop opens its first connections before that instant and waits for it itself; the closed one waits here.
   let startLateMs: number | undefined;
-  if (options.startAt !== undefined) {
+  if (options.startAt !== undefined && model.type === 'closed') {
     const wait = options.startAt - performance.now();
     if (wait > 0) await sleep(wait, options.signal);
     startLateMs = Math.max(0, performance.now() - options.startAt);
@@ -131,11 +132,11 @@ export async function measure(options: MeasureOptions): Promise<ScenarioResult> 
   const o = { ...options, model: model.type === 'open' && options.startAt !== undefined ? { ...model, startAt: options.startAt } : model };
   const open = o.model.type === 'open';
   const plannedMs = o.model.type === 'open' ? o.model.schedule.durationMs : o.model.durationMs;
-  const recorder = new Recorder(open, o.tap, plannedMs);
+  const recorder = new Recorder(open, o.tap, plannedMs, open ? options.startAt : undefined);
   const lanes: Lane[] = o.mix?.map((m) => ({
     factory: m.factory,
     weight: m.weight,
-    recorder: new Recorder(true, undefined, plannedMs),
+    recorder: new Recorder(true, undefined, plannedMs, options.startAt),
   })) ?? [{ factory: o.factory, weight: 1 }];
   o.onStart?.({
     name: o.name,
@@ -145,7 +146,10 @@ export async function measure(options: MeasureOptions): Promise<ScenarioResult> 
   });
   const watch = watchGenerator();
   if (o.model.type === 'closed') await runClosed({ ...o.model, factory: o.factory, signal: o.signal, recorder });
-  else await runOpen({ ...o.model, lanes, signal: o.signal, recorder });
+  else {
+    const outcome = await runOpen({ ...o.model, lanes, signal: o.signal, recorder });
+    if (options.startAt !== undefined) startLateMs = outcome.startLateMs;
+  }
   const generator = watch.stop();
   await Promise.all([o.factory, ...(o.mix ?? []).map((m) => m.factory)].map((f) => f.settled?.()));
   const info = {

@@ -29,6 +29,12 @@ export interface OpenLoopOptions {
 
 /** Requests dispatched per turn of the event loop at most: I/O (and Ctrl-C) get their turn between batches. */
 const BATCH = 2000;
+/**
+ * A request may go out up to this much before it is due, so the loop sleeps on plain timers (which fire
+ * a millisecond late or so) and never polls: its CPU follows the rate. Sent early, its latency is timed
+ * from the send, so an early send never flatters a number; sent late, from its due time (wrk2's way).
+ */
+export const EARLY_MS = 1;
 /** Past either, the generator cannot run this schedule: it stops, and the result says how much it never sent. */
 const GIVE_UP_LAG_MS = 2000;
 const GIVE_UP_QUEUE = 100_000;
@@ -52,9 +58,10 @@ const UNANSWERED = Object.assign(new Error('no answer before the run ended'), { 
  * flight gets `drainMs`; whatever is still unanswered then is recorded as failed, timed from its due
  * time, so a run that ends inside a stall never leaves its slowest requests out.
  */
-export function runOpen(o: OpenLoopOptions): Promise<void> {
+export function runOpen(o: OpenLoopOptions): Promise<OpenLoopOutcome> {
   return new Promise((resolve) => {
     const start = o.startAt ?? performance.now();
+    let startLateMs = 0;
     const lanes = o.lanes.map((l) => ({ ...l, idle: [] as LoadConnection[], all: [] as LoadConnection[], queue: [] as number[], head: 0 }));
     const laneAt = laneByIndex(o.lanes.map((l) => l.weight));
     const totalWeight = o.lanes.reduce((a, l) => a + l.weight, 0);
@@ -87,7 +94,7 @@ export function runOpen(o: OpenLoopOptions): Promise<void> {
         r.stop();
       }
       for (const l of lanes) for (const c of l.all) c.close();
-      resolve();
+      resolve({ startLateMs });
     };
     const recorders = () => [o.recorder, ...lanes.flatMap((l) => (l.recorder ? [l.recorder] : []))];
     const record = (lane: (typeof lanes)[number], due: number, err: Error | null, status: number, sent?: number) => {
@@ -117,10 +124,12 @@ export function runOpen(o: OpenLoopOptions): Promise<void> {
     };
     o.signal?.addEventListener('abort', finish, { once: true });
 
-    const send = (lane: (typeof lanes)[number], connection: LoadConnection, due: number) => {
+    const send = (lane: (typeof lanes)[number], connection: LoadConnection, dueAt: number) => {
       let conn = connection;
       const sent = performance.now();
-      if (sent - due > o.lateAfterMs) {
+      // Timed from when it was due, or from the send when it went out (at most EARLY_MS) early.
+      const due = Math.min(dueAt, sent);
+      if (sent - dueAt > o.lateAfterMs) {
         o.recorder.late++;
         if (lane.recorder) lane.recorder.late++;
       }
@@ -176,9 +185,10 @@ export function runOpen(o: OpenLoopOptions): Promise<void> {
     const tick = () => {
       if (finished) return;
       const now = performance.now();
+      if (next === 0) startLateMs = Math.max(0, now - start - EARLY_MS);
       for (let batch = 0; next < o.schedule.total && batch < BATCH; batch++) {
         const due = start + o.schedule.timeOf(next);
-        if (due > now) break;
+        if (due > now + EARLY_MS) break;
         if (now - due > GIVE_UP_LAG_MS || queued() > GIVE_UP_QUEUE) {
           // Hopelessly behind: what is left of the schedule is never sent, counted, not queued in memory.
           const by = now - due > GIVE_UP_LAG_MS ? 'lag' : 'queue';
@@ -191,20 +201,15 @@ export function runOpen(o: OpenLoopOptions): Promise<void> {
           next = o.schedule.total;
           break;
         }
-        recordMs(o.recorder.scheduleLag, now - due);
+        recordMs(o.recorder.scheduleLag, Math.max(0, now - due));
         dispatch(due, next);
         next++;
       }
-      if (next < o.schedule.total && start + o.schedule.timeOf(next) <= performance.now()) {
-        setImmediate(tick); // a full batch: more are due, after the I/O that is waiting
-        return;
-      }
       if (next < o.schedule.total) {
-        // Timers fire a millisecond late or so: sleep on a timer until close to the due time, then
-        // poll with setImmediate (which still yields to I/O every turn) so dispatch lands on time.
-        const wait = start + o.schedule.timeOf(next) - performance.now();
-        if (wait > 1.2) timer = setTimeout(tick, wait - 1);
-        else setImmediate(tick);
+        const wait = start + o.schedule.timeOf(next) - EARLY_MS - performance.now();
+        // A full batch with more due: after the I/O that is waiting. Otherwise a timer, never a poll.
+        if (wait <= 0) setImmediate(tick);
+        else timer = setTimeout(tick, wait);
         return;
       }
       scheduling = false;
@@ -212,19 +217,23 @@ export function runOpen(o: OpenLoopOptions): Promise<void> {
       drainTimer = setTimeout(finish, o.drainMs);
     };
     if (o.signal?.aborted || o.schedule.total === 0) return finish();
-    tick();
+    // The connections warmed above open while the loop waits for the start (a shard's --start-at).
+    timer = setTimeout(tick, Math.max(0, start - performance.now()));
   });
 }
 
-/**
- * Smooth weighted round-robin (as nginx balances upstreams): over any stretch of arrivals each lane gets
- * its exact share, interleaved rather than in bursts, and the same arrival always goes to the same lane.
- */
-/** Arrivals' worth of time the connections opened before the schedule starts can carry: 2 ms at the asked rate. */
-const WARM_MS = 2;
+export interface OpenLoopOutcome {
+  /** How long after its start the schedule's first turn came (a shard's --start-at, a busy machine). */
+  startLateMs: number;
+}
+
+/** Arrivals' worth of time the connections opened before the schedule starts can carry: 10 ms at the asked rate. */
+const WARM_MS = 10;
+/** Connections opened before the start at most: more open on demand. */
+const WARM_MAX = 64;
 
 /**
- * Opens, before the first due time, the connections a steady stream at the asked rate keeps busy (2 ms of
+ * Opens, before the first due time, the connections a steady stream at the asked rate keeps busy (10 ms of
  * arrivals, at least 4 per run), shared by the lanes by weight: the first arrivals then find a connection
  * ready instead of all opening one at once. More open on demand, MAX_OPENING at a time.
  */
@@ -233,7 +242,7 @@ function warmUp(
   o: OpenLoopOptions,
 ): void {
   const rate = o.schedule.durationMs > 0 ? (o.schedule.total / o.schedule.durationMs) * 1000 : 0;
-  const total = Math.min(o.maxConnections, Math.max(4, Math.ceil((rate * WARM_MS) / 1000)), o.schedule.total);
+  const total = Math.min(o.maxConnections, WARM_MAX, Math.max(4, Math.ceil((rate * WARM_MS) / 1000)), o.schedule.total);
   const weights = lanes.reduce((a, l) => a + l.weight, 0);
   for (const lane of lanes) {
     const n = Math.min(o.maxConnections, Math.max(1, Math.round((total * lane.weight) / weights)));
@@ -259,6 +268,10 @@ export function laneByIndex(weights: number[]): (g: number) => number {
   };
 }
 
+/**
+ * Smooth weighted round-robin (as nginx balances upstreams): over any stretch of arrivals each lane gets
+ * its exact share, interleaved rather than in bursts, and the same arrival always goes to the same lane.
+ */
 export function weightedRoundRobin(weights: number[]): () => number {
   if (weights.length === 1) return () => 0;
   const total = weights.reduce((a, b) => a + b, 0);

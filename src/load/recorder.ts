@@ -49,7 +49,10 @@ export class Recorder {
     private readonly tap?: (latencyMs: number, failed: boolean, answered: boolean, dueAt?: number) => void,
     /** How long the run is planned to take, which sets the timeline's step. */
     plannedMs?: number,
+    /** When the run starts (performance.now() time), when later than now: a shard's common start. */
+    startAt?: number,
   ) {
+    if (startAt !== undefined && startAt > this.startedAt) this.startedAt = startAt;
     this.uncorrected = openModel ? newHistogram() : undefined;
     this.timeline = new TimelineRecorder(this.startedAt, plannedMs);
   }

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCli, whyNot } from '../helpers/cli.js';
+
+/** CPU seconds a process has used so far, all its threads, user and system: the kernel's own count (/proc/PID/stat). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start at state; utime and stime are the 12th and 13th after it.
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+/**
+ * The open-model generator's cost follows the rate: 1,000 requests a second must cost a few percent of a
+ * core, not the whole core a polling loop burns. The server (this test's own) notes when each request
+ * arrives and reads the generator's CPU from the kernel at the first and the last arrival, so start-up
+ * and shut-down are left out: what is left is what the requests cost.
+ */
+describe('the open model does not spin', () => {
+  let server: Server;
+  let url = '';
+  let pid = 0;
+  const arrivals: number[] = [];
+  const cpuAt: number[] = [];
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      arrivals.push(performance.now());
+      if (arrivals.length === 1 || arrivals.length % 500 === 0) cpuAt.push(pid ? cpuSeconds(pid) : NaN);
+      setTimeout(() => res.end('ok'), 2);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('1,000/s for 3 s: every request the report counts reached the server, on schedule, for a few percent of a core', async () => {
+    const cli = startCli(['load', url, '-R', '1000', '-d', '3s', '-f', 'json']);
+    pid = cli.pid;
+    const r = await cli.done;
+    expect(r.code, whyNot(r)).toBe(0);
+    const s = JSON.parse(r.stdout).scenarios[0];
+    // The server's own count is the report's.
+    expect(arrivals.length).toBe(s.requests);
+    expect(s.requests).toBe(3000);
+    // On schedule by the server's clock: each second of the run brought its thousand, give or take a few.
+    const first = arrivals[0];
+    const perSecond = [0, 1, 2].map((k) => arrivals.filter((t) => t - first >= k * 1000 && t - first < (k + 1) * 1000).length);
+    for (const n of perSecond) expect(Math.abs(n - 1000), `arrivals per second ${perSecond.join(', ')}`).toBeLessThanOrEqual(30);
+    // From the first arrival to the 3,000th: the CPU the load itself cost (a polling loop took about 1 s a second).
+    const spent = cpuAt[cpuAt.length - 1] - cpuAt[0];
+    const seconds = (arrivals[arrivals.length - 1] - first) / 1000;
+    const share = spent / seconds;
+    console.log(`1,000/s: ${(share * 100).toFixed(1)}% of a core over ${seconds.toFixed(2)} s (${spent.toFixed(2)} CPU s)`);
+    expect(share).toBeLessThan(0.2);
+  });
+});
