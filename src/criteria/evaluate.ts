@@ -79,7 +79,8 @@ function judge(c: Criterion, base: Base, read: MeasuredItem[]): Judged {
     if (r.failed) return notMet(null, r.missing);
     const doubted = ran.filter((i) => i.inconclusive);
     if (doubted.length) return unsure(null, doubts(doubted));
-    return { ...base, actual: null, status: critical ? 'fail' : 'warn', outcome: 'NOT RUN', grade: '-', reason: r.missing };
+    // Nothing of the platform's failed: the tool could not measure it (its reason names the fix), so it cannot block.
+    return { ...base, actual: null, status: critical ? 'inconclusive' : 'warn', outcome: 'NOT RUN', grade: '-', reason: r.missing };
   }
   // A fast answer that was an error is not a met SLA: performance numbers stand only with their success.
   const performance = Boolean(c.ref.spec.performance);
@@ -218,12 +219,14 @@ export function lookup(ref: ResolvedRef, items: MeasuredItem[], forMs?: number):
  * fit (another Prometheus without that rule) is left out; if all are, the reason of the first is given.
  */
 function blocks(item: MeasuredItem, ref: ResolvedRef): boolean {
-  if (item.unmeasured?.[ref.metric] !== undefined) return true;
+  if (item.unmeasured?.[ref.metric] !== undefined || item.broken?.[ref.metric] !== undefined) return true;
   return item.required && (item.status === 'fail' || item.status === 'skip');
 }
 
 function valueOf(item: MeasuredItem, ref: ResolvedRef, forMs?: number): number | Missing {
   if (item.status === 'skip') return { missing: `not measured: ${item.name} ${item.error ?? 'was skipped'}` };
+  const broke = item.broken?.[ref.metric];
+  if (broke !== undefined) return { missing: `${item.name}: ${broke}`, failed: true };
   const why = item.unmeasured?.[ref.metric];
   if (why !== undefined) return { missing: `not measured: ${item.name}: ${why}` };
   if (ref.matchers) {

@@ -13,7 +13,8 @@ export interface RoundTripBus {
 export interface RoundTripReading {
   measurements: Measurement[];
   warnings: string[];
-  unmeasured: Record<string, string>;
+  /** No round trip because the bus returned none of the messages: the bus's failure (NOT MET). */
+  broken: Record<string, string>;
 }
 
 /**
@@ -44,10 +45,9 @@ export async function busRoundTrip(bus: RoundTripBus, samples: number, budgetMs:
   }
   const lost = samples - new Set(arrivals.map((a) => a.seq)).size;
   const outOfOrder = arrivals.filter((a, i) => i > 0 && a.seq < arrivals[i - 1].seq).length;
-  const out: RoundTripReading = { measurements: [], warnings: [], unmeasured: {} };
+  const out: RoundTripReading = { measurements: [], warnings: [], broken: {} };
   if (latencies.length) out.measurements.push({ metric: 'bus_round_trip_ms', value: median(latencies), unit: 'ms' });
-  else
-    out.unmeasured.bus_round_trip_ms = `none of ${samples} messages published on ${bus.channel} came back within ${Math.round(budgetMs)} ms`;
+  else out.broken.bus_round_trip_ms = `none of ${samples} messages published on ${bus.channel} came back within ${Math.round(budgetMs)} ms`;
   out.measurements.push(
     { metric: 'bus_lost', value: lost, unit: 'count' },
     { metric: 'bus_out_of_order', value: outOfOrder, unit: 'count' },

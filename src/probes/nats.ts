@@ -128,7 +128,7 @@ async function roundTrip(pub: NatsConnection, sub: NatsConnection, samples: numb
   );
   out.measurements.push(...r.measurements);
   if (r.warnings.length) (out.warnings ??= []).push(...r.warnings);
-  if (Object.keys(r.unmeasured).length) out.unmeasured = { ...out.unmeasured, ...r.unmeasured };
+  if (Object.keys(r.broken).length) out.broken = { ...out.broken, ...r.broken };
 }
 
 /**

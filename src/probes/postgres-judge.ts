@@ -81,12 +81,13 @@ export function judgePostgres(row: StateRow, o: { connectMs: number; queryMs: nu
 
   const warnings: string[] = [];
   const unmeasured: Record<string, string> = {};
-  judgeArchiving(row, put, warnings, unmeasured);
+  // Values the platform's own state leaves without a number (no archive, no streaming): NOT MET, not unknown.
+  const broken: Record<string, string> = {};
+  judgeArchiving(row, put, warnings, broken);
   if (row.in_recovery) {
     if (!row.wal_receiver) {
       // Replay stops with nothing to replay, so receive = replay and the lag would read 0: it is unknown.
-      unmeasured.replication_lag_s = unmeasured.replication_lag_bytes =
-        'the replica has no WAL receiver: it is not streaming from a primary';
+      broken.replication_lag_s = broken.replication_lag_bytes = 'the replica has no WAL receiver: it is not streaming from a primary';
       warnings.push('replica with no WAL receiver: it is not streaming from a primary (primary gone, or primary_conninfo wrong)');
     } else {
       put('replication_lag_s', row.replay_lag_s, 'seconds');
@@ -112,6 +113,7 @@ export function judgePostgres(row: StateRow, o: { connectMs: number; queryMs: nu
     },
     measurements: m,
     unmeasured,
+    broken,
   };
 }
 
@@ -124,14 +126,14 @@ function judgeArchiving(
   row: StateRow,
   put: (metric: string, value: number | null | undefined, unit: Unit) => void,
   warnings: string[],
-  unmeasured: Record<string, string>,
+  broken: Record<string, string>,
 ): void {
   const on = row.archive_mode === 'on' || row.archive_mode === 'always';
   put('wal_archiving', on ? 1 : 0, 'count');
   put('archive_failed_count', row.archive_failed_count, 'count');
   put('archive_failing', row.archive_failing ? 1 : 0, 'count');
   if (row.last_archive_age_s !== null) put('last_archive_age_s', row.last_archive_age_s, 'seconds');
-  else unmeasured.last_archive_age_s = on ? 'no WAL segment has been archived yet' : 'WAL archiving is off (archive_mode)';
+  else broken.last_archive_age_s = on ? 'no WAL segment has been archived yet' : 'WAL archiving is off (archive_mode)';
   const slots = row.inactive_slots ? row.inactive_slots.split(',') : [];
   put('inactive_slots', slots.length, 'count');
   if (row.slot_retained_bytes !== null) put('slot_retained_wal_bytes', row.slot_retained_bytes, 'bytes');

@@ -46,6 +46,7 @@ export interface BusReading {
   warnings: string[];
   labelValues: LabelValues;
   unmeasured: Record<string, string>;
+  broken?: Record<string, string>;
 }
 
 type Connect = () => Promise<Redis>;
@@ -135,7 +136,7 @@ async function roundTrip(client: Redis, connect: Connect, samples: number, budge
     );
     out.measurements.push(...r.measurements);
     out.warnings.push(...r.warnings);
-    Object.assign(out.unmeasured, r.unmeasured);
+    out.broken = { ...out.broken, ...r.broken };
   } finally {
     sub.disconnect();
   }

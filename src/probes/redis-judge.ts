@@ -72,10 +72,13 @@ export function judgeRedis({ before, info, pings, elapsedS, lag }: RedisReading)
   const replica = role === 'slave';
   put('connected_replicas', num(info, 'connected_slaves'));
   const unmeasured: Record<string, string> = {};
+  const broken: Record<string, string> = {};
   if (replica) {
     put('master_link_up', info.get('master_link_status') === 'up' ? 1 : 0);
-    if (lag && 'unknown' in lag) unmeasured.replication_lag_s = unmeasured.replication_lag_bytes = lag.unknown;
-    else if (lag) {
+    if (lag && 'unknown' in lag) {
+      const into = lag.broken ? broken : unmeasured;
+      into.replication_lag_s = into.replication_lag_bytes = lag.unknown;
+    } else if (lag) {
       put('replication_lag_s', lag.seconds);
       put('replication_lag_bytes', lag.bytes);
     }
@@ -89,7 +92,8 @@ export function judgeRedis({ before, info, pings, elapsedS, lag }: RedisReading)
   const warnings: string[] = [];
   if (!rdbOk) warnings.push('last RDB background save failed');
   if (!aofOk) warnings.push('last AOF write or rewrite failed');
-  if (unmeasured.replication_lag_s) warnings.push(`replica: ${unmeasured.replication_lag_s}`);
+  const lagUnknown = unmeasured.replication_lag_s ?? broken.replication_lag_s;
+  if (lagUnknown) warnings.push(`replica: ${lagUnknown}`);
   const memPct = m.find((x) => x.metric === 'memory_used_pct')?.value;
   if (maxmemory && memPct !== undefined && memPct >= 90) warnings.push(`memory at ${memPct.toFixed(0)}% of maxmemory`);
 
@@ -102,5 +106,5 @@ export function judgeRedis({ before, info, pings, elapsedS, lag }: RedisReading)
   };
   if (loading)
     return { status: 'fail', latencyMs: mean, error: 'Redis is loading its dataset and not serving yet', details, measurements: m };
-  return { status: warnings.length ? 'warn' : 'pass', latencyMs: mean, warnings, details, measurements: m, unmeasured };
+  return { status: warnings.length ? 'warn' : 'pass', latencyMs: mean, warnings, details, measurements: m, unmeasured, broken };
 }

@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import { num, parseInfo } from '../protocols/redis-info.js';
 
 /** What a replica's replication state says: a lag in bytes and seconds, or why it cannot be known. */
-export type ReplicaLag = { bytes: number; seconds: number } | { unknown: string };
+/** `broken`: the lag is unknown because replication itself is broken (a criterion on it is NOT MET), not because the probe could not ask. */
+export type ReplicaLag = { bytes: number; seconds: number } | { unknown: string; broken?: boolean };
 
 export interface LagOptions {
   /** The replica's own URL: the primary is reached with the same credentials. */
@@ -26,9 +27,11 @@ export async function replicaLag(replica: Redis, info: Map<string, string>, o: L
     const down = num(info, 'master_link_down_since_seconds');
     return {
       unknown: `the replication link to ${host}:${port} is down${down !== undefined && down >= 0 ? ` (for ${down} s)` : ' (it never synced)'}`,
+      broken: true,
     };
   }
-  if (info.get('master_sync_in_progress') === '1') return { unknown: `the initial sync from ${host}:${port} is still in progress` };
+  if (info.get('master_sync_in_progress') === '1')
+    return { unknown: `the initial sync from ${host}:${port} is still in progress`, broken: true };
   const primaryUrl = new URL(o.url);
   primaryUrl.hostname = host ?? primaryUrl.hostname;
   primaryUrl.port = port ?? primaryUrl.port;
@@ -44,6 +47,7 @@ export async function replicaLag(replica: Redis, info: Map<string, string>, o: L
       if (performance.now() - t0 > o.budgetMs || o.signal.aborted) {
         return {
           unknown: `the replica did not reach the primary's offset within ${Math.round(o.budgetMs)} ms (${target - offset} bytes behind)`,
+          broken: true,
         };
       }
       await new Promise((r) => setTimeout(r, 10));

@@ -139,6 +139,7 @@ function withBus(o: ProbeOutcome, b: BusReading): ProbeOutcome {
     measurements: [...o.measurements, ...b.measurements],
     labelValues: { ...o.labelValues, ...b.labelValues },
     unmeasured: { ...o.unmeasured, ...b.unmeasured },
+    broken: { ...o.broken, ...b.broken },
   };
 }
 

@@ -23,8 +23,13 @@ export interface ProbeOutcome {
   measurements: Measurement[];
   /** For labelled metrics: every value each label can take (see LabelValues). */
   labelValues?: LabelValues;
-  /** Metrics this probe should have measured but could not, with why: criteria on them are NOT RUN. */
+  /**
+   * Metrics this probe could not measure, with why (the tool's limit: a question the server cannot
+   * answer): critical criteria on them are NOT RUN and INCONCLUSIVE, naming the fix.
+   */
   unmeasured?: Record<string, string>;
+  /** Metrics that have no value because the platform is broken there (a replica's link down): criteria on them are NOT MET. */
+  broken?: Record<string, string>;
   /** Alerts a monitoring system reported. */
   alerts?: AlertSeen[];
   /** Alerting rules it checked, and what it found of each. */

@@ -65,6 +65,7 @@ const defs: Record<string, Schema> = {
       error: str,
       measurements: arr(ref('measurement')),
       unmeasured: map(str),
+      broken: map(str),
       labelValues: map(map(arr(str))),
       samples: map(arr({ type: 'array', items: num, minItems: 2, maxItems: 2 })),
       qualified: str,

@@ -19,10 +19,16 @@ export interface MeasuredItem {
   error?: string;
   measurements: Measurement[];
   /**
-   * Metrics it should have measured but could not, with why (a replica whose link is down has no
-   * knowable lag). A criterion reading one is NOT RUN with that reason, even over many targets.
+   * Metrics it should have measured but could not, with why: the tool's limit (pattern subscribers Redis
+   * cannot list, a field the server does not report). A critical criterion reading one is NOT RUN with
+   * that reason, even over many targets, and the verdict INCONCLUSIVE: the platform did not fail it.
    */
   unmeasured?: Record<string, string>;
+  /**
+   * Metrics with no value because the platform itself is broken there (a replica whose link is down has
+   * no knowable lag; a bus that returned none of the probe's messages): a criterion reading one is NOT MET.
+   */
+  broken?: Record<string, string>;
   /** The universe of label values of its labelled metrics, by metric. */
   labelValues?: LabelValues;
   /** Its sustained metrics over the run, as [seconds since the first sample, value] (the monitor's repeats). */

@@ -74,6 +74,7 @@ export async function probeOne(
     measurements: [...outcome.measurements, ...commonMeasurements(outcome)],
     ...(outcome.labelValues && { labelValues: outcome.labelValues }),
     ...(outcome.unmeasured && Object.keys(outcome.unmeasured).length > 0 && { unmeasured: outcome.unmeasured }),
+    ...(outcome.broken && Object.keys(outcome.broken).length > 0 && { broken: outcome.broken }),
     ...(outcome.alerts && { alerts: outcome.alerts }),
     ...(outcome.rules && { rules: outcome.rules }),
     startedAt: startedAt.toISOString(),

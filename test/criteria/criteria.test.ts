@@ -201,7 +201,7 @@ describe('evaluation and verdict', () => {
     expect(crit).toMatchObject({ actual: 0, status: 'pass', outcome: 'MET' });
     expect(page).toMatchObject({
       actual: null,
-      status: 'fail',
+      status: 'inconclusive',
       outcome: 'NOT RUN',
       reason: 'no alerts_firing series of monitoring can have severity="page"; severity is one of: critical, warning',
     });
@@ -235,7 +235,7 @@ describe('evaluation and verdict', () => {
     expect(o).toMatchObject({ outcome: 'EXCEEDED', actual: 10 });
   });
 
-  it('a target that said it could not measure a metric makes a criterion on it NOT RUN, even among others that did', () => {
+  it('a target that could not measure a metric makes a criterion on it NOT RUN and INCONCLUSIVE, even among others that did; one whose platform broke it, NOT MET', () => {
     const replicas: MeasuredItem[] = [
       { kind: 'redis', name: 'primary', status: 'pass', required: true, measurements: [] },
       {
@@ -251,11 +251,18 @@ describe('evaluation and verdict', () => {
         status: 'warn',
         required: true,
         measurements: [],
-        unmeasured: { replication_lag_s: 'the replication link is down' },
+        unmeasured: { replication_lag_s: 'the primary reports no replication offset' },
       },
     ];
     const [r] = evaluateCriteria([compile('redis.replication_lag_s < 5s')], replicas);
-    expect(r).toMatchObject({ outcome: 'NOT RUN', status: 'fail', reason: 'not measured: replica-2: the replication link is down' });
+    expect(r).toMatchObject({
+      outcome: 'NOT RUN',
+      status: 'inconclusive',
+      reason: 'not measured: replica-2: the primary reports no replication offset',
+    });
+    const linkDown = { ...replicas[2], unmeasured: undefined, broken: { replication_lag_s: 'the replication link is down' } };
+    const [down] = evaluateCriteria([compile('redis.replication_lag_s < 5s')], [...replicas.slice(0, 2), linkDown]);
+    expect(down).toMatchObject({ outcome: 'NOT MET', status: 'fail', reason: 'replica-2: the replication link is down' });
     const [ok] = evaluateCriteria([compile('redis.replication_lag_s < 5s')], replicas.slice(0, 2));
     expect(ok).toMatchObject({ outcome: 'EXCEEDED', actual: 0.1 }); // the primary, without a lag, is left out
   });

@@ -144,7 +144,8 @@ describe('the judge: GO, NO-GO or INCONCLUSIVE', () => {
     expect(decideVerdict(met, true)).toBe('INCONCLUSIVE');
     expect(decideVerdict(notRun, true)).toBe('INCONCLUSIVE');
     expect(decideVerdict(notMet, true)).toBe('NO-GO');
-    expect(decideVerdict(notRun, false)).toBe('NO-GO');
+    // Nothing the platform did: what was not measured cannot block, and cannot pass either.
+    expect(decideVerdict(notRun, false)).toBe('INCONCLUSIVE');
   });
 
   it('results become items as they are: an INVALID result within budget doubts, over budget fails; a fault without effect doubts', () => {

@@ -151,12 +151,12 @@ describe('the nats probe', () => {
     );
   });
 
-  it('a consumer that does not exist, or a server without JetStream, leaves the backlog unmeasured, so a criterion on it is NOT RUN', async () => {
+  it('a consumer that does not exist, or a server without JetStream, leaves the backlog unmeasured, so a criterion on it is NOT RUN (INCONCLUSIVE, exit 3)', async () => {
     const r = await probeOne(target('nats', { url: js.url, consumers: [{ stream: 'ORDERS', consumer: 'nobody' }] }), 3000);
     expect(r.status).toBe('warn');
     expect(r.unmeasured?.stream_lag).toMatch(/consumer nobody of stream ORDERS: consumer not found/);
     const off = await runCli(['probe', `nats://127.0.0.1:${plain.port}`, '--criteria', 'nats.stream_pending == 0']);
-    expect(off.code).toBe(1);
+    expect(off.code).toBe(3);
     expect(off.stdout).toMatch(/NOT RUN/);
   });
 
@@ -198,7 +198,7 @@ describe('the nats probe', () => {
       );
       expect(r.status).toBe('warn');
       expect(r.measurements.find((m) => m.metric === 'bus_lost')?.value).toBe(3);
-      expect(r.unmeasured?.bus_round_trip_ms).toMatch(/^none of 3 messages published on validate\.probe\.\w+ came back within \d+ ms$/);
+      expect(r.broken?.bus_round_trip_ms).toMatch(/^none of 3 messages published on validate\.probe\.\w+ came back within \d+ ms$/);
       expect(r.warnings).toContain('pub/sub round trip: 3 of 3 messages not received');
     } finally {
       server.close();

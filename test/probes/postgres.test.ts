@@ -143,7 +143,7 @@ describe('postgres probe against a private cluster and its streaming replica', (
     );
   });
 
-  it('a replica whose primary is gone has no WAL receiver: a warning, and its lag is unknown (NOT RUN), never 0', async () => {
+  it('a replica whose primary is gone has no WAL receiver: a warning, and no lag to read because replication is broken (NOT MET), never 0', async () => {
     await primary.stop();
     await waitForNoReceiver(replica);
     const r = await probeOne(target('postgres', { url: replica.url }), 3000);
@@ -156,9 +156,9 @@ describe('postgres probe against a private cluster and its streaming replica', (
     const t = target('postgres', { url: replica.url });
     const c = compileCriterion({ expect: 'postgres.replication_lag_s < 10s', severity: 'critical' }, targetCatalog([t])) as Criterion;
     expect(evaluateCriteria([c], [r])[0]).toMatchObject({
-      outcome: 'NOT RUN',
+      outcome: 'NOT MET',
       status: 'fail',
-      reason: 'not measured: t: the replica has no WAL receiver: it is not streaming from a primary',
+      reason: 't: the replica has no WAL receiver: it is not streaming from a primary',
     });
   });
 });
