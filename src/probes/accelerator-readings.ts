@@ -21,37 +21,74 @@ export interface GpuReading {
   eccErrors?: number;
   /** XID errors (DCGM): the driver's own report of a failure. */
   xidErrors?: number;
+  /** What nvidia-smi printed instead of a value (`[Unknown Error]`, `[GPU requires reset]`, `ERR!`): the GPU's error state. */
+  errors?: string[];
 }
 
 /** The columns asked of nvidia-smi, in order. */
 export const NVIDIA_SMI_QUERY =
   'index,name,uuid,utilization.gpu,memory.used,memory.total,temperature.gpu,ecc.errors.uncorrected.volatile.total';
 
-/** `--format=csv,noheader,nounits` lines; "[N/A]" and "[Not Supported]" read as not reported. */
+/** Values nvidia-smi prints for a field a device does not have (ECC on a consumer card): not reported, not an error. */
+const NOT_REPORTED = /^(\[N\/A\]|N\/A|)$/i;
+/** Fields every working GPU reports: `[Not Supported]` there means the device cannot answer, an error state. */
+const REQUIRED = new Set(['memory.used', 'memory.total', 'temperature.gpu']);
+const FIELDS = NVIDIA_SMI_QUERY.split(',');
+/**
+ * nvidia-smi's own words for a device it cannot read (`Unable to determine the device handle for GPU
+ * 0000:3B:00.0: GPU is lost`): the GPU is there and failing, so it counts as one, unhealthy.
+ */
+const HANDLE_LOST = /^Unable to determine the device handle for (?:GPU )?([0-9A-Fa-f:.]+): (.+)$/;
+
+/**
+ * `--format=csv,noheader,nounits` lines. `[N/A]` reads as not reported; every other bracketed token
+ * (`[Unknown Error]`, `[GPU requires reset]`, `[GPU is lost]`, `[Not Supported]` on a field every GPU
+ * has) and `ERR!` are the state nvidia-smi reports for that GPU: an error, kept in `errors`.
+ */
 export function parseNvidiaSmi(csv: string): GpuReading[] {
-  const num = (v: string | undefined) => (v === undefined || /^\[|^N\/A$/i.test(v.trim()) || v.trim() === '' ? undefined : Number(v));
   return csv
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean)
     .map((line) => {
+      const lost = HANDLE_LOST.exec(line);
+      if (lost) return { id: lost[1], name: 'unreadable', errors: [lost[2].trim()] };
       const f = line.split(',').map((x) => x.trim());
       if (f.length < 8) throw new Error(`nvidia-smi printed a line this probe cannot read: "${line.slice(0, 80)}"`);
-      return {
-        id: f[0],
-        name: f[1],
-        utilizationPct: num(f[3]),
-        memoryUsedMiB: num(f[4]),
-        memoryTotalMiB: num(f[5]),
-        temperatureC: num(f[6]),
-        eccErrors: num(f[7]),
+      const errors = new Set<string>();
+      const num = (i: number): number | undefined => {
+        const v = f[i];
+        if (NOT_REPORTED.test(v)) return undefined;
+        if (/^\[not supported\]$/i.test(v)) {
+          if (REQUIRED.has(FIELDS[i])) errors.add(`${FIELDS[i]} ${v}`);
+          return undefined;
+        }
+        const n = Number(v);
+        if (v.startsWith('[') || /^ERR!?$/i.test(v) || !Number.isFinite(n)) {
+          errors.add(v);
+          return undefined;
+        }
+        return n;
       };
+      const nameUnreadable = /^\[|^ERR!?$/i.test(f[1]);
+      if (nameUnreadable) errors.add(f[1]);
+      const reading: GpuReading = {
+        id: f[0],
+        name: nameUnreadable ? 'unreadable' : f[1],
+        utilizationPct: num(3),
+        memoryUsedMiB: num(4),
+        memoryTotalMiB: num(5),
+        temperatureC: num(6),
+        eccErrors: num(7),
+      };
+      return errors.size ? { ...reading, errors: [...errors] } : reading;
     });
 }
 
 /** Why an accelerator is not healthy, or undefined when nothing says it is not. */
 export function unhealthy(g: GpuReading, maxTemperatureC: number): string | undefined {
   const why: string[] = [];
+  if (g.errors?.length) why.push(`nvidia-smi reports ${g.errors.join(', ')}`);
   if (g.eccErrors) why.push(`${g.eccErrors} uncorrectable ECC error(s)`);
   if (g.xidErrors) why.push(`XID error ${g.xidErrors}`);
   if (g.temperatureC !== undefined && g.temperatureC >= maxTemperatureC) why.push(`${g.temperatureC} °C (limit ${maxTemperatureC})`);

@@ -120,7 +120,9 @@ async function run(t: AcceleratorTarget, ctx: ProbeContext): Promise<ProbeOutcom
   return {
     status: problems.length ? 'fail' : 'pass',
     latencyMs: performance.now() - t0,
-    ...(problems.length && { error: problems.slice(0, 3).join('; ') }),
+    ...(problems.length && {
+      error: [...problems.slice(0, 3), ...(problems.length > 3 ? [`and ${problems.length - 3} more`] : [])].join('; '),
+    }),
     details: { models: names.join(', ') || null, source: local ? 'nvidia-smi' : 'dcgm-exporter via Prometheus' },
     measurements,
   };

@@ -1,8 +1,9 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseNvidiaSmi, unhealthy } from '../../src/probes/accelerator-readings.js';
 import type { ProbeResult } from '../../src/results/result.js';
 import { probeOne } from '../../src/run/probe-one.js';
 import { waitFor } from '../helpers/ports.js';
@@ -51,6 +52,30 @@ describe('accelerator probe through nvidia-smi (recorded outputs)', () => {
     const r = await probe(recorded('consumer-card.csv'), { min: 2 });
     expect(value(r, 'gpu_ecc_errors')).toBeUndefined();
     expect(r.error).toBe('found 1 accelerator(s), need at least 2');
+  });
+
+  it('every error token nvidia-smi prints is the state it reports: five failing GPUs, each named with its token; [Not Supported] where it is normal is healthy', async () => {
+    const r = await probe(recorded('erroring-gpus.csv'));
+    expect(r.status).toBe('fail');
+    expect(value(r, 'gpus')).toBe(5);
+    expect(value(r, 'gpus_unhealthy')).toBe(5);
+    expect(r.error).toContain('GPU 0 (NVIDIA A100-SXM4-80GB): nvidia-smi reports [Unknown Error]');
+    expect(r.error).toContain('GPU 1 (NVIDIA A100-SXM4-80GB): nvidia-smi reports [GPU requires reset]');
+    expect(r.error).toContain('GPU 2 (NVIDIA A100-SXM4-80GB): nvidia-smi reports ERR!');
+    expect(r.error).toMatch(/; and 2 more$/);
+    const [, , , unsupported, lost] = parseNvidiaSmi(readFileSync('fixtures/nvidia-smi/erroring-gpus.csv', 'utf8'));
+    expect(unhealthy(unsupported, 85)).toBe(
+      'GPU 3 (NVIDIA A100-SXM4-80GB): nvidia-smi reports memory.used [Not Supported], memory.total [Not Supported], temperature.gpu [Not Supported]',
+    );
+    expect(unhealthy(lost, 85)).toBe(
+      'GPU 0000:C1:00.0 (unreadable): nvidia-smi reports GPU is lost. Reboot the system to recover this GPU',
+    );
+    // An error token is no reading: nothing of it leaks into the numbers as a zero.
+    expect(value(r, 'gpu_utilization_pct')).toBe(0);
+    const older = await probe(recorded('not-supported-ok.csv'));
+    expect(older.status).toBe('pass');
+    expect(value(older, 'gpus_unhealthy')).toBe(0);
+    expect(value(older, 'gpu_utilization_pct')).toBeUndefined();
   });
 
   it('nvidia-smi missing, failing without a driver, hanging, or printing nonsense: one line each, within the timeout', async () => {
