@@ -10,7 +10,16 @@ import { sleep } from '../util/sleep.js';
 
 export type LoadModel =
   | { type: 'closed'; connections: number; durationMs?: number; requests?: number }
-  | { type: 'open'; schedule: ScheduleLike; maxConnections: number; lateAfterMs: number; drainMs: number; startAt?: number };
+  | {
+      type: 'open';
+      schedule: ScheduleLike;
+      maxConnections: number;
+      lateAfterMs: number;
+      drainMs: number;
+      startAt?: number;
+      /** The connections are the platform's clients: waiting for one is the platform's queue (open-loop.ts). */
+      clientQueueTimeoutMs?: number;
+    };
 
 export interface GeneratorLimits {
   /** Open model: the generator's own dispatch delay (p99) beyond which its schedule is not the asked one. */

@@ -23,6 +23,12 @@ export interface OpenLoopOptions {
   lateAfterMs: number;
   /** After the last request was due, how long the queued and in-flight ones may still take. */
   drainMs: number;
+  /**
+   * The connections are the platform's own clients (WebSocket clients held open), not the generator's pool:
+   * a request that waits for one is the platform's queue, and one still waiting when its timeout (from its
+   * due time) has passed failed as the server's timeout, never sent. Absent, the wait is the generator's.
+   */
+  clientQueueTimeoutMs?: number;
   signal?: AbortSignal;
   recorder: Recorder;
 }
@@ -48,6 +54,8 @@ const GIVE_UP_QUEUE = 100_000;
 export const MAX_OPENING = 32;
 
 const UNANSWERED = Object.assign(new Error('no answer before the run ended'), { code: 'ETIMEDOUT' });
+// No code: a cause of its own, in these words, apart from the timeouts of messages that were sent.
+const QUEUE_TIMEOUT = new Error('timed out unsent: every client was still waiting for a reply to an earlier message');
 
 /**
  * The open model (wrk2, k6 arrival-rate): requests are due at fixed times whatever the server does.
@@ -114,8 +122,10 @@ export function runOpen(o: OpenLoopOptions): Promise<OpenLoopOutcome> {
         }
       }
       inFlight.clear();
-      // Still queued when the run ended: never sent, so counted apart, not as the server's requests.
+      // Still queued when the run ended: never sent, so counted apart, not as the server's requests (but
+      // behind the platform's own clients past their timeout, the server's failure).
       for (const l of lanes) {
+        expireQueued(l);
         const never = l.queue.length - l.head;
         o.recorder.dropped += never;
         if (l.recorder) l.recorder.dropped += never;
@@ -134,6 +144,8 @@ export function runOpen(o: OpenLoopOptions): Promise<OpenLoopOutcome> {
         if (lane.recorder) lane.recorder.late++;
       }
       inFlight.set(conn, { due, sent, lane });
+      // Behind the platform's clients, a message's timeout runs from its due time, its wait for one included.
+      const within = o.clientQueueTimeoutMs === undefined ? undefined : Math.max(1, o.clientQueueTimeoutMs - (sent - dueAt));
       conn.send((err, status) => {
         if (finished) return;
         inFlight.delete(conn);
@@ -141,6 +153,7 @@ export function runOpen(o: OpenLoopOptions): Promise<OpenLoopOutcome> {
         lastAnswerAt = performance.now();
         record(lane, due, judged(lane.factory, err, status), status, sent);
         if (conn.closed) conn = replace(lane, conn);
+        expireQueued(lane);
         if (lane.head < lane.queue.length) {
           send(lane, conn, lane.queue[lane.head++]);
           // Drop consumed entries now and then, so a long run that queues keeps its memory flat.
@@ -152,10 +165,18 @@ export function runOpen(o: OpenLoopOptions): Promise<OpenLoopOutcome> {
           lane.idle.push(conn);
           if (!scheduling && inFlight.size === 0) finish();
         }
-      });
+      }, within);
     };
 
     const queued = () => lanes.reduce((a, l) => a + l.queue.length - l.head, 0);
+
+    /** The platform's clients were all held past a queued message's timeout: it failed, as the server's timeout. */
+    const expireQueued = (lane: (typeof lanes)[number]) => {
+      const limit = o.clientQueueTimeoutMs;
+      if (limit === undefined) return;
+      const now = performance.now();
+      while (lane.head < lane.queue.length && now - lane.queue[lane.head] >= limit) record(lane, lane.queue[lane.head++], QUEUE_TIMEOUT, 0);
+    };
 
     /** A connection that can carry no more (its held socket closed): out of the pool, and a new one in its place. */
     const replace = (lane: (typeof lanes)[number], dead: LoadConnection): LoadConnection => {
@@ -184,6 +205,7 @@ export function runOpen(o: OpenLoopOptions): Promise<OpenLoopOutcome> {
 
     const tick = () => {
       if (finished) return;
+      for (const l of lanes) expireQueued(l);
       const now = performance.now();
       if (next === 0) startLateMs = Math.max(0, now - start - EARLY_MS);
       for (let batch = 0; next < o.schedule.total && batch < BATCH; batch++) {

@@ -3,8 +3,11 @@
  * models, progress and histograms are written once. Callback-based on purpose: this is the hot path.
  */
 export interface LoadConnection {
-  /** Sends one request; `done` gets the error or a status (HTTP status, or 0 for protocols without one). */
-  send(done: (err: Error | null, status: number) => void): void;
+  /**
+   * Sends one request; `done` gets the error or a status (HTTP status, or 0 for protocols without one).
+   * `withinMs`: what is left of its timeout after waiting for this connection (the platform's own clients).
+   */
+  send(done: (err: Error | null, status: number) => void, withinMs?: number): void;
   close(): void;
   /** True while its connection is being set up (connect, TLS): the open loop opens only so many at once. */
   readonly connecting?: boolean;

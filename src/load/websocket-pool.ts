@@ -24,6 +24,7 @@ export interface PoolOptions {
 export type SessionCounts = Sessions;
 
 const CLOSED = Object.assign(new Error('the WebSocket closed before the reply'), { code: 'ECLOSED' });
+const noReply = (ms: number) => new WebSocketError(`no reply within the ${ms} ms timeout`);
 
 /**
  * WebSocket clients as a platform has them: `connections` sockets opened at `connectRate` and held,
@@ -114,11 +115,11 @@ export function websocketPool(o: PoolOptions): {
           if (dead) bound.delete(socket);
           return dead;
         },
-        send(done) {
+        send(done, withinMs) {
           void socket.then((ws) => {
             if (ws instanceof Error) return done(ws, 0);
             if (ws.readyState !== ws.OPEN) return done(CLOSED, 0);
-            exchangeOnce(ws, o, done);
+            exchangeOnce(ws, o, done, withinMs ?? o.timeoutMs);
           });
         },
         close() {
@@ -138,24 +139,35 @@ export function websocketPool(o: PoolOptions): {
   return { factory, opening, counts, close };
 }
 
-/** One message and its reply (a ping and its pong without a message), judged. */
-function exchangeOnce(ws: WebSocket, o: PoolOptions, done: (err: Error | null, status: number) => void): void {
+let pings = 0;
+
+/**
+ * One message and its reply (a ping and its pong without a message), judged. No reply within the timeout
+ * is the server's failure, and frees the socket for the next message: a late pong is told apart by its
+ * payload and ignored; a late reply to a message cannot be told from the next one's, so it answers that.
+ */
+function exchangeOnce(ws: WebSocket, o: PoolOptions, done: (err: Error | null, status: number) => void, withinMs: number): void {
   const finish = (err: Error | null) => {
+    clearTimeout(timer);
     ws.off('message', onMessage);
     ws.off('pong', onPong);
     ws.off('close', onClose);
     done(err, 0);
   };
+  const timer = setTimeout(() => finish(noReply(o.timeoutMs)), withinMs);
   const onMessage = (data: WebSocket.RawData) => {
     const problems = o.checkReply?.(data.toString()) ?? [];
     finish(problems.length ? new Error(`the reply: ${problems.join('; ')}`) : null);
   };
-  const onPong = () => finish(null);
+  const payload = String(++pings);
+  const onPong = (data: Buffer) => {
+    if (data.toString() === payload) finish(null);
+  };
   const onClose = () => finish(CLOSED);
   ws.once('close', onClose);
   if (o.message === undefined) {
-    ws.once('pong', onPong);
-    ws.ping();
+    ws.on('pong', onPong);
+    ws.ping(payload);
   } else {
     ws.once('message', onMessage);
     ws.send(o.message);

@@ -104,7 +104,9 @@ export const websocketScenario = defineScenario<WebSocketScenario>({
           schedule: new Schedule([{ from: s.messageRate, to: s.messageRate, durationMs: s.duration }]),
           maxConnections: connections,
           lateAfterMs: 5,
-          drainMs: s.timeout,
+          // A message may wait its timeout for a client, then its timeout for the reply: both fit in the drain.
+          drainMs: 2 * s.timeout + 100,
+          clientQueueTimeoutMs: s.timeout,
         },
         ...ctx.load,
         successPct: s.success,

@@ -22,7 +22,7 @@ interface WsServer {
   sockets: Set<WebSocket>;
 }
 
-async function wsServer(o: { autoPong?: boolean; refuse?: number } = {}): Promise<WsServer> {
+async function wsServer(o: { autoPong?: boolean; refuse?: number; answer?: (n: number) => boolean } = {}): Promise<WsServer> {
   const http = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('plain HTTP'));
   const seen = { connections: 0, messages: 0 };
   const sockets = new Set<WebSocket>();
@@ -38,6 +38,7 @@ async function wsServer(o: { autoPong?: boolean; refuse?: number } = {}): Promis
     ws.on('message', (data) => {
       seen.messages++;
       const msg = JSON.parse(String(data));
+      if (o.answer && !o.answer(seen.messages)) return;
       ws.send(JSON.stringify({ type: msg.type === 'subscribe' ? 'subscribed' : 'ack', symbol: msg.symbol }));
     });
   });
@@ -189,5 +190,48 @@ describe('the websocket scenario', () => {
       clearInterval(dropper);
       close(s);
     }
+  });
+
+  // A server that is silent, or answers one message in two: each message fails within its timeout (from its
+  // due time), the socket carries the next, and every message counts, the server's failure, not the generator's.
+  const unanswered = async (answer: (n: number) => boolean) => {
+    const s = await wsServer({ answer });
+    const dir = mkdtempSync(join(tmpdir(), 'validate-ws-'));
+    const file = join(dir, 'ws.yaml');
+    writeFileSync(
+      file,
+      `scenarios:\n  - { name: clients, kind: websocket, url: "${s.url}", connections: 4, connectRate: 100, duration: 2s, messageRate: 40, timeout: 1s, message: { type: quote } }\n`,
+    );
+    try {
+      const r = await runCli(['run', file, '--retries', '0', '--format', 'json']);
+      return { r, report: JSON.parse(r.stdout), seen: s.seen };
+    } finally {
+      close(s);
+    }
+  };
+
+  it('a server that never answers: all 80 messages fail within their 1 s timeout, NO-GO, never INVALID', async () => {
+    const { r, report, seen } = await unanswered(() => false);
+    const [result] = report.scenarios;
+    expect(r.code, whyNot(r)).toBe(1);
+    expect(result.validity).toBe('VALID');
+    expect(result.requests).toBe(80);
+    expect(result.errors).toBe(80);
+    // The server's own count: every message sent reached it; only those whose timeout ran out waiting for a client were not sent.
+    const unsent = Object.entries(result.errorCauses as Record<string, number>).find(([c]) => c.startsWith('timed out unsent'))?.[1] ?? 0;
+    expect(seen.messages).toBe(80 - unsent);
+    expect(result.errorCauses['no reply within the 1000 ms timeout']).toBe(80 - unsent);
+    // Timed from each message's due time: a timeout, not the whole run.
+    expect(result.latencyMs.max).toBeLessThan(1800);
+  });
+
+  it('a server that answers every other message: the answered ones are measured, the others fail, all 80 counted', async () => {
+    const { report, seen } = await unanswered((n) => n % 2 === 1);
+    const [result] = report.scenarios;
+    expect(result.validity).toBe('VALID');
+    expect(result.requests).toBe(80);
+    // What the server answered is what succeeded: its own count of answers.
+    expect(result.requests - result.errors).toBe(Math.ceil(seen.messages / 2));
+    expect(result.errors).toBeGreaterThan(0);
   });
 });
