@@ -156,6 +156,7 @@ const defs: Record<string, Schema> = {
       abandoned: int,
       attempts: int,
       retried: arr(str),
+      requestsAllAttempts: int,
       queued: int,
       statusCounts: map(int),
       errorCauses: map(int),

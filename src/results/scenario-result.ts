@@ -47,6 +47,8 @@ export interface ScenarioResult {
   attempts?: number;
   /** Why earlier attempts were not kept (each INVALID, with its reason). */
   retried?: string[];
+  /** With attempts: the requests the platform took over all of them, the ones not kept included (its own counts read this). */
+  requestsAllAttempts?: number;
   /** Waited for a free connection because the connection cap was reached (the generator's own queue). */
   queued?: number;
   statusCounts: Record<string, number>;

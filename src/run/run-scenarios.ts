@@ -66,6 +66,7 @@ export async function runScenarios(config: Config, opts: ScenarioRunOptions): Pr
       const monitor = opts.monitor;
       const sampleInfra = monitor ? () => monitor.sampleNow().then((rs) => rs.map(infraSample)) : undefined;
       const retried: string[] = [];
+      const took: number[] = [];
       let results: ScenarioResult[] = [];
       for (let attempt = 1; attempt <= retries + 1; attempt++) {
         // The common start is the run's first load; every later one, this scenario's next attempt too, follows the previous.
@@ -75,20 +76,39 @@ export async function runScenarios(config: Config, opts: ScenarioRunOptions): Pr
         results = await withFaultsDuring(spec.name, traffic, opts.faults, monitor, (onTraffic) =>
           runOne(spec, { startAt: at, sampleInfra, onTraffic }),
         );
+        took.push(results.reduce((n, r) => n + r.requests, 0));
         const doubtful = results.filter(worthAnotherTry);
         if (doubtful.length === 0 || attempt > retries || opts.signal?.aborted) break;
-        for (const r of doubtful) retried.push(`attempt ${attempt}: ${r.name} INVALID (${r.invalidReason})`);
+        if (!mayRepeat(spec, doubtful)) break;
+        for (const r of doubtful)
+          retried.push(
+            `attempt ${attempt}: ${r.name} INVALID (${r.invalidReason}); the platform took its ${r.requests.toLocaleString('en-US')} requests`,
+          );
         opts.say?.(
           `validate: ${doubtful.map((r) => r.name).join(', ')} INVALID (the generator could not vouch for it); measuring ${spec.name} again (attempt ${attempt + 1} of ${retries + 1})`,
         );
       }
-      if (retried.length) for (const r of results) Object.assign(r, { attempts: retried.length + 1, retried });
+      if (retried.length)
+        for (const r of results) Object.assign(r, { attempts: took.length, retried, requestsAllAttempts: took.reduce((a, b) => a + b, 0) });
       out.push(...results);
     }
   } finally {
     await thread?.close();
   }
   return out;
+}
+
+/**
+ * Whether measuring a scenario again does no harm: one that changes data (an INCR, an INSERT, a POST) would
+ * do it twice behind the user's back, so it is re-run only when its config says `retry: true`; otherwise
+ * its INVALID results stand (INCONCLUSIVE), each saying why it was not measured again.
+ */
+function mayRepeat(spec: ScenarioBase, doubtful: ScenarioResult[]): boolean {
+  const writes = scenarioKind(spec.kind).changesData?.(spec) ?? [];
+  if (writes.length === 0 || spec.retry === true) return true;
+  const why = `not measured again: it changes data (${writes.join(', ')}), and a second run would do it twice; give the scenario retry: true if that does no harm`;
+  for (const r of doubtful) r.invalidReason = `${r.invalidReason}; ${why}`;
+  return false;
 }
 
 /** Measuring again can help a generator that fell behind; not a shard that started late (its start has passed). */

@@ -70,6 +70,8 @@ export const busScenario = defineScenario<BusScenario>({
   summary:
     'Messages on a fixed schedule over pub/sub or a stream: delivery latency from the due time, delivered, lost, duplicated, out of order, gaps',
   schema,
+  // A stream keeps what is published (XADD, a JetStream message); pub/sub keeps nothing.
+  changesData: (s) => (s.stream ? [`${s.name}: publishes to the stream ${s.stream}`] : []),
   results: (s) => [s.name],
   references: (s) => [{ name: s.target, path: ['target'], kinds: Object.keys(TRANSPORTS) }],
   resultMetrics: (s) => ({ [s.name]: BUS_RESULT_METRICS }),

@@ -4,6 +4,7 @@ import { measure } from '../load/measure.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 import { httpRequestFields, oneOfTargetOrUrl, scenarioBase, TARGET_OR_URL } from './fields.js';
 import { httpLoad } from './http-request.js';
+import { requestChanges } from './changes-data.js';
 import { defineScenario } from './types.js';
 
 const schema = z
@@ -28,6 +29,7 @@ export const concurrencyScenario = defineScenario<ConcurrencyScenario>({
   section: { title: 'Concurrent load', order: 11 },
   summary: 'Closed model: N users sending back to back, for each level; throughput and latency per level',
   schema,
+  changesData: requestChanges,
   results: (s) => s.levels.map((l) => `${s.name}-${l}`),
   references: (s) => (s.target ? [{ name: s.target, path: ['target'], kinds: ['engine', 'http'] }] : []),
   async run(s, ctx) {

@@ -24,7 +24,12 @@ export const successField = percent.default(99.9).meta({
   description: 'Share of requests that must succeed (default 99.9%); below it, latency and throughput criteria on the result are NOT MET',
 });
 
-export const scenarioBase = { name, timeout: requestTimeout, success: successField };
+const retry = z.boolean().optional().meta({
+  description:
+    'Measure it again when the generator could not vouch for a result (INVALID). A scenario that changes data (POST, INCR, INSERT) is measured again only with retry: true',
+});
+
+export const scenarioBase = { name, timeout: requestTimeout, success: successField, retry };
 
 export const oneOfTargetOrUrl = (s: { target?: string; url?: string }) => Boolean(s.target) !== Boolean(s.url);
 export const TARGET_OR_URL = { message: 'give either "target" (a target name) or "url", not both or neither' };

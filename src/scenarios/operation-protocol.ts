@@ -23,5 +23,7 @@ export interface OperationProtocol {
   fields: z.ZodRawShape;
   /** The field an operation on such a target must give, and an example of it, for the config error. */
   required?: { field: string; example: string };
+  /** What the operation changes (its method, command or statement), or undefined when it only reads (scenarios/changes-data.ts). */
+  changesData?(op: Record<string, unknown>): string | undefined;
   open(op: Record<string, unknown>, target: TargetBase, timeoutMs: number, targets: Map<string, TargetBase>): Promise<OperationLoad>;
 }

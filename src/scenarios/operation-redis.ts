@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { redisFactory } from '../load/redis-connection.js';
 import { redactUrl } from '../util/redact.js';
 import type { OperationProtocol } from './operation-protocol.js';
+import { redisChanges } from './changes-data.js';
 
 /** A Redis command, each connection a client sending it one at a time. */
 export const redisOperation: OperationProtocol = {
@@ -9,6 +10,7 @@ export const redisOperation: OperationProtocol = {
   what: 'Redis target',
   fields: { command: z.array(z.string()).min(1).optional().meta({ description: 'Redis: the command, e.g. [GET, orders:last]' }) },
   required: { field: 'command', example: 'command: [GET, "orders:last"]' },
+  changesData: (op) => redisChanges(op.command as string[] | undefined),
   async open(op, target, timeoutMs) {
     const command = op.command as string[];
     return {

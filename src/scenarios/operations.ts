@@ -50,6 +50,15 @@ export const operationsScenario = defineScenario<OperationsScenario>({
     );
     return issues;
   },
+  changesData: (s) =>
+    s.operations.flatMap((o) => {
+      const op = o as unknown as Record<string, unknown>;
+      // The field an operation gives says its protocol (the config check holds it to its target's kind).
+      const protocol =
+        OPERATION_PROTOCOLS.find((p) => p.required && op[p.required.field] !== undefined) ?? OPERATION_PROTOCOLS.find((p) => !p.required);
+      const what = protocol?.changesData?.(op);
+      return what ? [`${o.name}: ${what}`] : [];
+    }),
   impliedCriteria: (s) =>
     s.operations
       .filter((o) => o.sla !== undefined)

@@ -4,6 +4,7 @@ import { measure } from '../load/measure.js';
 import { Schedule, type Stage } from '../load/schedule.js';
 import { httpRequestFields, maxConnectionsField, oneOfTargetOrUrl, scenarioBase, TARGET_OR_URL } from './fields.js';
 import { httpLoad } from './http-request.js';
+import { requestChanges } from './changes-data.js';
 import { defineScenario } from './types.js';
 
 const stage = z.strictObject({ rate: z.number().positive(), duration });
@@ -45,6 +46,7 @@ export const rateScenario = defineScenario<RateScenario>({
   section: { title: 'Arrival rate', order: 12 },
   summary: 'Open model: a constant or ramping arrival rate; corrected and uncorrected latency, late and dropped',
   schema,
+  changesData: requestChanges,
   results: (s) => [s.name],
   references: (s) => (s.target ? [{ name: s.target, path: ['target'], kinds: ['engine', 'http'] }] : []),
   async run(s, ctx) {

@@ -7,6 +7,7 @@ import type { ScenarioResult } from '../results/scenario-result.js';
 import { httpRequestFields, scenarioBase } from './fields.js';
 import { httpLoad } from './http-request.js';
 import { defineScenario, type ScenarioContext } from './types.js';
+import { requestChanges } from './changes-data.js';
 import { readyCount, replicasField, scaleTo, setCount, type Replicas } from './scale-replicas.js';
 
 const { target, url, ...request } = httpRequestFields;
@@ -165,6 +166,7 @@ export const scalingScenario = defineScenario<ScalingScenario>({
   section: { title: 'Horizontal scaling', order: 13 },
   summary: 'The same load per instance against 1..N instances of an engine: throughput per count and scaling efficiency',
   schema,
+  changesData: requestChanges,
   results: (s) => stepsOf(s).map((k) => resultName(s, k)),
   references: (s) => [
     ...(s.targets ?? []).map((t, i) => ({ name: t, path: ['targets', i], kinds: ['engine', 'http'] })),

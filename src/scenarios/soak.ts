@@ -6,6 +6,7 @@ import { Schedule } from '../load/schedule.js';
 import { stability, Windows } from '../load/windows.js';
 import { httpRequestFields, maxConnectionsField, oneOfTargetOrUrl, scenarioBase, TARGET_OR_URL } from './fields.js';
 import { httpLoad } from './http-request.js';
+import { requestChanges } from './changes-data.js';
 import { defineScenario } from './types.js';
 
 const mixEntry = z
@@ -69,6 +70,7 @@ export const soakScenario = defineScenario<SoakScenario>({
   // Windows merge exactly (histograms added): stability is recomputed; the conditions need the config.
   remeasure: (results, s) =>
     results.map((r) => (r.windows ? [...stability(r.windows), ...(s ? sustained(s.conditions, r.windows) : [])] : [])),
+  changesData: (s) => s.mix.flatMap((m, i) => requestChanges({ name: `${s.name}/${entryNames(s.mix)[i]}`, method: m.method })),
   references: (s) => s.mix.flatMap((m, i) => (m.target ? [{ name: m.target, path: ['mix', i, 'target'], kinds: ['engine', 'http'] }] : [])),
   async run(s, ctx) {
     const loads = s.mix.map((m) => httpLoad(m, ctx.targets, s.timeout));

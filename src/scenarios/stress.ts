@@ -6,6 +6,7 @@ import type { ScenarioResult } from '../results/scenario-result.js';
 import type { Measurement } from '../results/measurement.js';
 import { httpRequestFields, maxConnectionsField, oneOfTargetOrUrl, scenarioBase, TARGET_OR_URL } from './fields.js';
 import { httpLoad } from './http-request.js';
+import { requestChanges } from './changes-data.js';
 import { defineScenario } from './types.js';
 
 const schema = z
@@ -50,6 +51,7 @@ export const stressScenario = defineScenario<StressScenario>({
   section: { title: 'Stress', order: 13 },
   summary: 'A baseline at the nominal rate, then a multiple of it: p99 growth and errors judge degradation',
   schema,
+  changesData: requestChanges,
   results: (s) => [`${s.name}-baseline`, s.name],
   references: (s) => (s.target ? [{ name: s.target, path: ['target'], kinds: ['engine', 'http'] }] : []),
   resultMetrics: (s) => ({

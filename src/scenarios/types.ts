@@ -11,6 +11,8 @@ import type { Section } from '../results/result.js';
 export interface ScenarioBase {
   name: string;
   kind: string;
+  /** May be measured again after an INVALID attempt though it changes data (`changesData`). */
+  retry?: boolean;
 }
 
 export interface ScenarioContext {
@@ -45,6 +47,11 @@ export interface ScenarioKind<S extends ScenarioBase = ScenarioBase> {
   references(spec: S): { name: string; path: (string | number)[]; kinds: string[] }[];
   /** Metrics some of its results add beyond the common scenario metrics, by result name. */
   resultMetrics?(spec: S): Record<string, Record<string, MetricSpec>>;
+  /**
+   * What in it changes the platform's data (`order-processing: POST`), so measuring it again after an
+   * INVALID attempt would do it twice: it is re-run only when its config says `retry: true`.
+   */
+  changesData?(spec: S): string[];
   /** Criteria the scenario implies, e.g. an operation's SLA. */
   impliedCriteria?(spec: S): CriterionSpec[];
   /**

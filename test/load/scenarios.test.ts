@@ -186,6 +186,33 @@ criteria:
     expect(report.verdict).toBe('INCONCLUSIVE');
   });
 
+  it("a retry never repeats writes behind the user's back: an INVALID POST load stands (INCONCLUSIVE, saying why) unless retry: true, and a retry counts what the platform took over both attempts", async () => {
+    const stall = await stallingServer(300, 800);
+    const load = (retry: string) =>
+      `scenarios:\n  - { name: orders, kind: rate, url: "${stall.url}/", method: POST, rate: 200, duration: 1500ms, maxConnections: 20${retry} }\n`;
+    stall.start();
+    const before = stall.received();
+    const kept = await run(load(''));
+    const r = kept.scenarios[0];
+    // The server's own count: one attempt's requests, never two.
+    expect(stall.received() - before).toBe(r.requests);
+    expect(r.attempts).toBeUndefined();
+    expect(r.validity).toBe('INVALID');
+    expect(r.invalidReason).toMatch(
+      /; not measured again: it changes data \(orders: POST\), and a second run would do it twice; give the scenario retry: true/,
+    );
+    expect(kept.verdict).toBe('INCONCLUSIVE');
+    stall.start();
+    const from = stall.received();
+    const allowed = await run(load(', retry: true'));
+    stall.server.close();
+    const again = allowed.scenarios[0];
+    expect(again.attempts).toBe(2);
+    // What the platform took is both attempts' requests, as the server counted them.
+    expect(again.requestsAllAttempts).toBe(stall.received() - from);
+    expect(again.retried![0]).toMatch(/the platform took its [\d,]+ requests$/);
+  });
+
   it('operations: an HTTP request with a JSON body, a Redis command and a SQL query, each with its SLA', async () => {
     const report = await run(`
 targets:
