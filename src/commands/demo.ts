@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/config.js';
 import { loadConfigFile } from '../config/load.js';
 import { withoutTargets } from '../config/prune.js';
-import { DEMO_ENGINES, DEMO_GRAFANA_TOKEN, DEMO_PG_APPLICATION, startDemoPlatform } from '../demo/platform.js';
+import { DEMO_ENGINES, DEMO_GRAFANA_TOKEN, DEMO_PG_APPLICATION } from '../demo/platform.js';
+import { startDemoPlatformProcess } from '../demo/platform-process-client.js';
 import { reachable } from '../demo/reachable.js';
 import { planRules } from '../alerts/rules.js';
 import type { ExitCodeValue } from '../exit-codes.js';
@@ -34,7 +35,11 @@ export async function demo(flags: DemoFlags, signal: AbortSignal): Promise<ExitC
   const redisUrl = process.env.DEMO_REDIS_URL ?? DEFAULT_REDIS;
   const postgresUrl = process.env.DEMO_POSTGRES_URL ?? DEFAULT_POSTGRES;
   const [redisUp, postgresUp] = await Promise.all([answers(redisUrl, 6379), answers(postgresUrl, 5432)]);
-  const platform = await startDemoPlatform({ redisUrl: redisUp ? redisUrl : undefined, postgresUrl: postgresUp ? postgresUrl : undefined });
+  // The platform runs in a process of its own, beside the generator as a real one is, not inside it.
+  const platform = await startDemoPlatformProcess({
+    redisUrl: redisUp ? redisUrl : undefined,
+    postgresUrl: postgresUp ? postgresUrl : undefined,
+  });
   try {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -58,7 +63,7 @@ export async function demo(flags: DemoFlags, signal: AbortSignal): Promise<ExitC
     if (flags.retries !== undefined) config.retries = flags.retries;
     // The simulated Prometheus has the rules `validate alerts` writes from this config (less DEMO_DROP_RULE, to see coverage fail).
     const dropped = new Set((process.env.DEMO_DROP_RULE ?? '').split(',').filter(Boolean));
-    platform.loadAlertRules(
+    await platform.loadAlertRules(
       planRules(config.criteria, config.targets)
         .rules.filter((r) => !dropped.has(r.alert))
         .map((r) => ({ name: r.alert, labels: r.labels, query: r.expr, duration: (parseDuration(r.for ?? '0s') ?? 0) / 1000 })),

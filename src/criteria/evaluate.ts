@@ -18,6 +18,8 @@ export function evaluateCriteria(criteria: Criterion[], items: MeasuredItem[]): 
 
 interface Reading {
   value: number;
+  /** Its error bar: what the tool itself may account for in it (the member's, or the worst of those aggregated). */
+  margin?: number;
   /** The items the value was read from. */
   from: MeasuredItem[];
   /** Items the tool could not vouch for that had no value: left out of the aggregate, so it covers less than it should. */
@@ -79,8 +81,10 @@ function judge(c: Criterion, base: Base, read: MeasuredItem[]): Judged {
     if (r.failed) return notMet(null, r.missing);
     const doubted = ran.filter((i) => i.inconclusive);
     if (doubted.length) return unsure(null, doubts(doubted));
-    // Nothing of the platform's failed: the tool could not measure it (its reason names the fix), so it cannot block.
-    return { ...base, actual: null, status: critical ? 'inconclusive' : 'warn', outcome: 'NOT RUN', grade: '-', reason: r.missing };
+    // Not measured because the platform failed before it: that failure blocks. Otherwise the tool could not
+    // measure it (its reason names the fix), and what was not measured cannot block.
+    const status = r.blocked ? 'fail' : 'inconclusive';
+    return { ...base, actual: null, status: critical ? status : 'warn', outcome: 'NOT RUN', grade: '-', reason: r.missing };
   }
   // A fast answer that was an error is not a met SLA: performance numbers stand only with their success.
   const performance = Boolean(c.ref.spec.performance);
@@ -89,6 +93,8 @@ function judge(c: Criterion, base: Base, read: MeasuredItem[]): Judged {
   // Numbers the generator could not stand behind say nothing either way: met under less load than asked is no proof.
   const doubtedFrom = performance ? r.from.filter((i) => i.inconclusive) : [];
   if (doubtedFrom.length) return unsure(r.value, doubts(doubtedFrom));
+  const band = withinMargin(c, r);
+  if (band) return { ...unsure(r.value, band), margin: r.margin };
   if (!compare(r.value, c.op, c.bound)) {
     if (c.ref.spec.selfCheck) return unsure(r.value, culprits(c, ran) ?? 'the tool could not vouch for its own measurement');
     if (r.leftOut.length && !decidedWithout(c.ref.spec.aggregate, c.op, r.value, c.bound)) return unsure(r.value, doubts(r.leftOut));
@@ -97,9 +103,31 @@ function judge(c: Criterion, base: Base, read: MeasuredItem[]): Judged {
   if (r.leftOut.length) return unsure(r.value, doubts(r.leftOut));
   // Equality has no margin to beat: met exactly is met, and as good as it gets (`required_failed == 0`).
   if (c.op === '==') return { ...base, actual: r.value, status: 'pass', outcome: 'MET', grade: 'A' };
-  const margin = marginOf(r.value, c);
-  return { ...base, actual: r.value, status: 'pass', outcome: margin >= EXCEEDED_MARGIN ? 'EXCEEDED' : 'MET', grade: gradeOf(margin) };
+  const spare = spareOf(r.value, c);
+  return { ...base, actual: r.value, status: 'pass', outcome: spare >= EXCEEDED_MARGIN ? 'EXCEEDED' : 'MET', grade: gradeOf(spare) };
 }
+
+/**
+ * With an error bar, a number decides only outside it: NOT MET when it fails even without the tool's
+ * possible share, MET when it passes with that share added either way (a slower generator also offers
+ * less load), and otherwise why not, in words: "p99 6.0 ms ± 2.1 ms of the generator's own delay".
+ */
+function withinMargin(c: Criterion, r: Reading): string | undefined {
+  const m = r.margin ?? 0;
+  if (m <= 0 || c.op === '==' || c.op === '!=') return undefined;
+  const low = r.value - m;
+  const high = r.value + m;
+  if (compare(low, c.op, c.bound) === compare(high, c.op, c.bound)) return undefined;
+  const unit = c.ref.spec.unit;
+  const show = (x: number) => `${Number(x.toPrecision(3))}${UNIT_TEXT[unit] ?? ''}`;
+  const busy = r.from.flatMap((i) => (i.busyMachine ? [i.busyMachine] : []));
+  const who = busy.length ? "the load generator's own delay and this busy machine's" : "the load generator's own delay";
+  const machine = busy.length ? ` (this machine: ${busy[0]})` : '';
+  return `${c.ref.spec.label} ${show(r.value)} ± ${show(m)} of ${who}${machine}; needed ${OP_TEXT[c.op]} ${c.boundText}: the number cannot tell`;
+}
+
+const OP_TEXT: Record<string, string> = { '<': 'under', '<=': 'at most', '>': 'over', '>=': 'at least' };
+const UNIT_TEXT: Partial<Record<Criterion['ref']['spec']['unit'], string>> = { ms: ' ms', percent: '%', per_second: '/s', seconds: ' s' };
 
 const doubts = (items: MeasuredItem[]) => items.map((i) => `${i.name}: ${i.inconclusive}`).join('; ');
 
@@ -115,7 +143,8 @@ function decidedWithout(agg: Aggregate, op: Comparator, value: number, bound: nu
   return false;
 }
 
-function marginOf(value: number, c: Criterion): number {
+/** How far a met value beats its bound, relative to the bound: its grade. */
+function spareOf(value: number, c: Criterion): number {
   const scale = Math.abs(c.bound) || 1;
   if (c.op === '<' || c.op === '<=') return (c.bound - value) / scale;
   if (c.op === '>' || c.op === '>=') return (value - c.bound) / scale;
@@ -186,7 +215,7 @@ export function lookup(ref: ResolvedRef, items: MeasuredItem[], forMs?: number):
   if (scope.type === 'member') {
     if (members.length === 0) return { missing: `not measured: no ${scope.kind} "${scope.name}" ran` };
     const v = valueOf(members[0], ref, forMs);
-    return typeof v === 'number' ? { value: v, from: members, leftOut: [] } : v;
+    return typeof v === 'number' ? { value: v, margin: marginOf(members[0], ref), from: members, leftOut: [] } : v;
   }
   if (scope.type === 'all') {
     if (metric === 'total') return { value: members.length, from: members, leftOut: [] };
@@ -209,7 +238,16 @@ export function lookup(ref: ResolvedRef, items: MeasuredItem[], forMs?: number):
   }
   if (values.length === 0)
     return firstMissing ?? { missing: `not measured: no ${scope.type === 'kind' ? scope.kind : 'target'} reported ${metric}` };
-  return { value: aggregate(ref.spec.aggregate, values), from, leftOut };
+  const margins = from.map((i) => marginOf(i, ref) ?? 0);
+  // The worst error bar of those aggregated (a sum adds them): the value could be off by as much.
+  const margin = ref.spec.aggregate === 'sum' ? margins.reduce((a, b) => a + b, 0) : Math.max(0, ...margins);
+  return { value: aggregate(ref.spec.aggregate, values), ...(margin > 0 && { margin }), from, leftOut };
+}
+
+/** A plain measurement's error bar (labelled series and levels held over time carry none). */
+function marginOf(item: MeasuredItem, ref: ResolvedRef): number | undefined {
+  if (ref.matchers) return undefined;
+  return item.measurements.find((m) => m.metric === ref.metric && !m.labels)?.margin;
 }
 
 /**
@@ -224,7 +262,8 @@ function blocks(item: MeasuredItem, ref: ResolvedRef): boolean {
 }
 
 function valueOf(item: MeasuredItem, ref: ResolvedRef, forMs?: number): number | Missing {
-  if (item.status === 'skip') return { missing: `not measured: ${item.name} ${item.error ?? 'was skipped'}` };
+  if (item.status === 'skip')
+    return { missing: `not measured: ${item.name} ${item.error ?? 'was skipped'}`, ...(item.skippedForFailure && { blocked: true }) };
   const broke = item.broken?.[ref.metric];
   if (broke !== undefined) return { missing: `${item.name}: ${broke}`, failed: true };
   const why = item.unmeasured?.[ref.metric];

@@ -11,7 +11,10 @@ import { matches, type LabelMatcher } from './expression.js';
  */
 export interface Missing {
   missing: string;
+  /** What it reads failed (a target down): NOT MET. */
   failed?: boolean;
+  /** Not measured because the platform failed before it (an earlier phase): NOT RUN, and it blocks. */
+  blocked?: boolean;
 }
 
 /**

@@ -54,7 +54,7 @@ export interface DemoPlatform {
   prometheusUrl: string;
   grafanaUrl: string;
   /** Rules for the simulated Prometheus to have loaded (what `validate alerts` writes from the demo's config). */
-  loadAlertRules(rules: { name: string; labels: Record<string, string>; query: string; duration: number }[]): void;
+  loadAlertRules(rules: { name: string; labels: Record<string, string>; query: string; duration: number }[]): void | Promise<void>;
   close(): Promise<void>;
 }
 

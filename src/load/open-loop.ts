@@ -105,10 +105,15 @@ export function runOpen(o: OpenLoopOptions): Promise<OpenLoopOutcome> {
       resolve({ startLateMs });
     };
     const recorders = () => [o.recorder, ...lanes.flatMap((l) => (l.recorder ? [l.recorder] : []))];
+    /**
+     * A finished request, timed from when it was due or, sent early, from its send; it belongs to the
+     * window and the time step of when it was due (a soak's windows count arrivals as the schedule made them).
+     */
     const record = (lane: (typeof lanes)[number], due: number, err: Error | null, status: number, sent?: number) => {
       const now = performance.now();
-      o.recorder.record(now - due, err, status, sent === undefined ? undefined : now - sent, due);
-      lane.recorder?.record(now - due, err, status, sent === undefined ? undefined : now - sent, due);
+      const latency = now - (sent === undefined ? due : Math.min(due, sent));
+      o.recorder.record(latency, err, status, sent === undefined ? undefined : now - sent, due);
+      lane.recorder?.record(latency, err, status, sent === undefined ? undefined : now - sent, due);
     };
     const recordUnanswered = () => {
       // No answer is the server's failure once it has had its timeout (the drain gives that to everything sent
@@ -134,18 +139,16 @@ export function runOpen(o: OpenLoopOptions): Promise<OpenLoopOutcome> {
     };
     o.signal?.addEventListener('abort', finish, { once: true });
 
-    const send = (lane: (typeof lanes)[number], connection: LoadConnection, dueAt: number) => {
+    const send = (lane: (typeof lanes)[number], connection: LoadConnection, due: number) => {
       let conn = connection;
       const sent = performance.now();
-      // Timed from when it was due, or from the send when it went out (at most EARLY_MS) early.
-      const due = Math.min(dueAt, sent);
-      if (sent - dueAt > o.lateAfterMs) {
+      if (sent - due > o.lateAfterMs) {
         o.recorder.late++;
         if (lane.recorder) lane.recorder.late++;
       }
       inFlight.set(conn, { due, sent, lane });
       // Behind the platform's clients, a message's timeout runs from its due time, its wait for one included.
-      const within = o.clientQueueTimeoutMs === undefined ? undefined : Math.max(1, o.clientQueueTimeoutMs - (sent - dueAt));
+      const within = o.clientQueueTimeoutMs === undefined ? undefined : Math.max(1, o.clientQueueTimeoutMs - (sent - due));
       conn.send((err, status) => {
         if (finished) return;
         inFlight.delete(conn);

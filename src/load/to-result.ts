@@ -1,7 +1,8 @@
 import { classifyError, endpointOf } from '../protocols/network-errors.js';
 import type { Measurement } from '../results/measurement.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
-import { generatorCause, type GeneratorHealth } from './generator-health.js';
+import { DELAY_PERCENTILES, generatorCause, machineBusy, machineLoad, type GeneratorHealth } from './generator-health.js';
+import { generatorShare, sharesThisMachine } from './generator-share.js';
 import { encodeHistogram, summarize } from '../results/histogram.js';
 import type { GeneratorLimits, LoadModel } from './measure.js';
 import { MAX_START_LATE_MS } from './shard.js';
@@ -41,13 +42,14 @@ export function toScenarioResult(o: ResultInfo, r: Recorder, gen: GeneratorHealt
   const latencyMs = summarize(r.latency);
   const uncorrected = r.uncorrected ? summarize(r.uncorrected) : undefined;
   const open = o.model.type === 'open' ? o.model : undefined;
-  const scheduleLagP99Ms = open ? summarize(r.scheduleLag).p99 : undefined;
+  const scheduleLag = open ? summarize(r.scheduleLag) : undefined;
+  const scheduleLagP99Ms = scheduleLag?.p99;
   const successRate = r.requests ? ((r.requests - r.errors) / r.requests) * 100 : 0;
   // What the server answered per second: never a request that was not sent, or one that got no answer.
   const rps = activeMs > 0 ? (r.answered / activeMs) * 1000 : 0;
   const targetRps = open ? (open.schedule.total / open.schedule.durationMs) * 1000 * (o.share ?? 1) : undefined;
   const errorCauses = wordCauses(r, o.url, o.explain);
-  const invalidReason = invalidity(o, r, gen, scheduleLagP99Ms, latencyMs.p99);
+  const { delayMs, ...health } = gen;
   const overBudget = r.requests > 0 && successRate < o.successPct;
   const statusCounts: Record<string, number> = {};
   for (const [s, n] of r.statuses) statusCounts[String(s)] = n;
@@ -57,9 +59,8 @@ export function toScenarioResult(o: ResultInfo, r: Recorder, gen: GeneratorHealt
     scenario: o.scenario,
     target: o.target,
     // Errors over the budget are the platform's whatever the generator did; an INVALID result is otherwise not judged.
-    status: overBudget ? 'fail' : invalidReason ? 'inconclusive' : r.errors === 0 ? 'pass' : 'warn',
-    validity: invalidReason ? 'INVALID' : 'VALID',
-    invalidReason,
+    status: overBudget ? 'fail' : r.errors === 0 ? 'pass' : 'warn',
+    validity: 'VALID',
     model: o.model.type,
     connections: o.model.type === 'closed' ? o.model.connections : o.model.maxConnections,
     requests: r.requests,
@@ -79,30 +80,44 @@ export function toScenarioResult(o: ResultInfo, r: Recorder, gen: GeneratorHealt
     errorCauses,
     timeline: r.timelineResult(),
     ...(o.startLateMs !== undefined && { startLateMs: o.startLateMs }),
-    generator: { ...gen, scheduleLagP99Ms },
+    generator: {
+      ...health,
+      scheduleLagP99Ms,
+      ...(scheduleLag && {
+        scheduleLagMs: { ...scheduleLag, quantiles: DELAY_PERCENTILES.map((q) => r.scheduleLag.getValueAtPercentile(q) / 1000) },
+      }),
+      ...(delayMs && { delayMs: { ...delayMs } }),
+      local: sharesThisMachine(o.url),
+      ...(machineBusy(gen) && { busyMachine: machineLoad(gen) }),
+    },
     histograms: { latency: encodeHistogram(r.latency), uncorrected: r.uncorrected ? encodeHistogram(r.uncorrected) : undefined },
     slaMs: o.slaMs,
     ...(o.level !== undefined && { level: o.level }),
     ...(o.levelName && { levelName: o.levelName }),
     measurements: [],
   };
+  const share = generatorShare(result);
+  result.generator.shareMs = share.latencyMs;
+  result.generator.shareRps = share.rps;
+  const invalidReason = invalidity(o, r, result);
+  if (invalidReason) {
+    result.validity = 'INVALID';
+    result.invalidReason = invalidReason;
+    if (!overBudget) result.status = 'inconclusive';
+  }
   result.measurements = scenarioMeasurements(result, overBudget);
   return result;
 }
 
 /**
- * Why the numbers are not the server's, if they are not: the generator fell behind or queued, a shard
- * started late. Each reason ends with its cause and what to do. (Requests that all failed are the
- * platform's failure, judged by the error budget, not a reason to doubt the generator.)
+ * Why the numbers are not the server's, if they are not: the generator gave up or queued, a shard started
+ * late, or its own delay is most of what was measured at the highest level the sample supports. A delay
+ * that is a small part of the numbers is their error bar (the margin each measurement carries), not a
+ * reason to discard them. Each reason ends with its cause and what to do. (Requests that all failed are
+ * the platform's failure, judged by the error budget, not a reason to doubt the generator.)
  */
-function invalidity(
-  o: ResultInfo,
-  r: Recorder,
-  gen: GeneratorHealth,
-  scheduleLagP99Ms: number | undefined,
-  p99Ms: number,
-): string | undefined {
-  const { limits } = o;
+function invalidity(o: ResultInfo, r: Recorder, s: ScenarioResult): string | undefined {
+  const gen = s.generator as GeneratorHealth;
   if (o.startLateMs !== undefined && o.startLateMs > MAX_START_LATE_MS) {
     return `this shard began its schedule ${(o.startLateMs / 1000).toFixed(1)} s after the common start (--start-at), over the ${MAX_START_LATE_MS / 1000} s bound: its arrivals were not the asked ones; start the shards earlier or give --start-at more lead`;
   }
@@ -115,13 +130,9 @@ function invalidity(
       : generatorCause(gen);
     return `${r.abandonedWhy}, so it gave up: ${r.abandoned.toLocaleString('en-US')} of the ${due.toLocaleString('en-US')} requests due were never sent; ${cause}`;
   }
-  if (scheduleLagP99Ms !== undefined && scheduleLagP99Ms > limits.maxScheduleLagMs && lagMatters(scheduleLagP99Ms, p99Ms)) {
-    return `the load generator sent requests ${scheduleLagP99Ms.toFixed(1)} ms late (p99), over the ${limits.maxScheduleLagMs} ms limit, so the asked rate was not the one sent; ${generatorCause(gen)}`;
-  }
-  if (gen.eventLoopDelayP99Ms > limits.maxEventLoopDelayMs && lagMatters(gen.eventLoopDelayP99Ms, p99Ms)) {
-    return `the load generator was held up ${gen.eventLoopDelayP99Ms.toFixed(1)} ms at a time (p99 of its event loop), over the ${limits.maxEventLoopDelayMs} ms limit and within reach of the p99 measured (${p99Ms.toFixed(1)} ms); ${generatorCause(gen)}`;
-  }
   if (r.requests === 0) return 'no request was sent: nothing was measured';
+  const own = ownDelay(o, s, r);
+  if (own) return own;
   // Behind the platform's own clients (WebSocket), the queue is the platform's and timed in full: not a doubt.
   if (o.model.type === 'open' && o.model.clientQueueTimeoutMs === undefined && r.queued > due * MAX_QUEUED_SHARE) {
     const share = ((r.queued / due) * 100).toFixed(1);
@@ -130,13 +141,38 @@ function invalidity(
   return undefined;
 }
 
+/** At least this many requests lie above a level a validity judgement reads: one late request in fourteen is no p99. */
+const SUPPORT = 3;
+
+/**
+ * The generator's own delay at the highest level its sample supports (p99 with 300 requests or more; the
+ * level with three requests above it otherwise), when it is over its limit and at least half of the
+ * latency measured there: then the numbers are mostly the generator's.
+ */
+function ownDelay(o: ResultInfo, s: ScenarioResult, r: Recorder): string | undefined {
+  const q = Math.min(99, 100 * (1 - SUPPORT / r.requests));
+  if (q <= 0) return undefined;
+  const gen = s.generator as GeneratorHealth;
+  const latency = r.latency.getValueAtPercentile(q) / 1000;
+  const lag = o.model.type === 'open' ? r.scheduleLag.getValueAtPercentile(q) / 1000 : 0;
+  const level = q >= 99 ? 'p99' : `the ${Math.floor(q)}th percentile`;
+  const d = s.generator.delayMs;
+  const delay = d ? (q >= 99 ? d.p99 : q >= 90 ? d.p90 : d.p50) : gen.eventLoopDelayP99Ms;
+  const busy = machineBusy(gen) ? `, ${machineLoad(gen)}` : '';
+  if (lag > o.limits.maxScheduleLagMs && lagMatters(lag, latency))
+    return `the load generator sent requests ${lag.toFixed(1)} ms late at ${level} of ${r.requests.toLocaleString('en-US')}, over the ${o.limits.maxScheduleLagMs} ms limit and most of the ${latency.toFixed(1)} ms measured there${busy}, so the numbers are the generator's more than the server's; ${generatorCause(gen)}`;
+  if (delay > o.limits.maxEventLoopDelayMs && lagMatters(delay, latency))
+    return `the load generator was held up ${delay.toFixed(1)} ms at a time (${level} of its event loop), over the ${o.limits.maxEventLoopDelayMs} ms limit and most of the ${latency.toFixed(1)} ms measured there${busy}; ${generatorCause(gen)}`;
+  return undefined;
+}
+
 /**
  * Whether the generator's own delay could be what the measured tail shows: a stall can only add to a
- * request's latency, so one far longer than the measured p99 evidently hit under 1% of the requests (the
- * p99 stands), and one far shorter than it is a small part of it.
+ * request's latency, so one far longer than the measured level evidently hit fewer requests (the level
+ * stands), and one far shorter than it is a small part of it (its error bar).
  */
-export function lagMatters(lagMs: number, p99Ms: number): boolean {
-  return p99Ms >= lagMs / 2 && lagMs >= p99Ms / 10;
+export function lagMatters(lagMs: number, latencyMs: number): boolean {
+  return latencyMs >= lagMs / 2 && lagMs >= latencyMs / 2;
 }
 
 /** Each distinct failure in one line a person understands, with how often it happened. */
@@ -156,9 +192,10 @@ function wordCauses(r: Recorder, url: string, explain?: (err: unknown) => string
  */
 export function scenarioMeasurements(s: ScenarioResult, overBudget: boolean): Measurement[] {
   const m: Measurement[] = [];
-  const put = (metric: string, value: number | undefined, unit: Measurement['unit']) => {
-    if (value !== undefined && Number.isFinite(value)) m.push({ metric, value, unit });
+  const put = (metric: string, value: number | undefined, unit: Measurement['unit'], margin?: number) => {
+    if (value !== undefined && Number.isFinite(value)) m.push({ metric, value, unit, ...(margin && { margin }) });
   };
+  const share = s.generator.shareMs;
   put('requests', s.requests, 'count');
   put('errors', s.errors, 'count');
   put('over_error_budget', overBudget ? 1 : 0, 'count');
@@ -171,12 +208,12 @@ export function scenarioMeasurements(s: ScenarioResult, overBudget: boolean): Me
   }
   if (s.requests === 0) return m;
   put('success_rate', s.successRate, 'percent');
-  put('rps', s.rps, 'per_second');
-  for (const k of ['min', 'mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const) put(`${k}_ms`, s.latencyMs[k], 'ms');
+  put('rps', s.rps, 'per_second', s.generator.shareRps);
+  for (const k of ['min', 'mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const) put(`${k}_ms`, s.latencyMs[k], 'ms', share?.[k]);
   if (s.uncorrectedLatencyMs) {
-    put('uncorrected_p50_ms', s.uncorrectedLatencyMs.p50, 'ms');
-    put('uncorrected_p99_ms', s.uncorrectedLatencyMs.p99, 'ms');
-    put('uncorrected_max_ms', s.uncorrectedLatencyMs.max, 'ms');
+    put('uncorrected_p50_ms', s.uncorrectedLatencyMs.p50, 'ms', share?.p50);
+    put('uncorrected_p99_ms', s.uncorrectedLatencyMs.p99, 'ms', share?.p99);
+    put('uncorrected_max_ms', s.uncorrectedLatencyMs.max, 'ms', share?.max);
   }
   return m;
 }

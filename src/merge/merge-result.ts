@@ -89,6 +89,25 @@ function worstGenerator(rs: ScenarioResult[]): ScenarioResult['generator'] {
     eventLoopDelayMaxMs: Math.max(...rs.map((r) => r.generator.eventLoopDelayMaxMs)),
     maxRssMb: Math.max(...rs.map((r) => r.generator.maxRssMb)),
     ...(lag.length && { scheduleLagP99Ms: Math.max(...lag) }),
+    ...worstShare(rs),
+  };
+}
+
+/**
+ * The merged numbers' error bars: at each level the widest any shard had (a merged percentile may be any
+ * shard's), and for throughput the shards' added (their rates add up). A busy machine anywhere is said.
+ */
+function worstShare(rs: ScenarioResult[]): Partial<ScenarioResult['generator']> {
+  const shares = rs.flatMap((r) => (r.generator.shareMs ? [r.generator.shareMs] : []));
+  const busy = rs.find((r) => r.generator.busyMachine)?.generator.busyMachine;
+  const levels = ['min', 'mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const;
+  return {
+    ...(shares.length && {
+      shareMs: Object.fromEntries(levels.map((k) => [k, Math.max(...shares.map((s) => s[k]))])) as unknown as LatencySummary,
+    }),
+    ...(rs.some((r) => r.generator.shareRps) && { shareRps: rs.reduce((a, r) => a + (r.generator.shareRps ?? 0), 0) }),
+    ...(rs.some((r) => r.generator.local) && { local: true }),
+    ...(busy && { busyMachine: busy }),
   };
 }
 

@@ -72,7 +72,12 @@ function alertText(a: NonNullable<ProbeResult['alerts']>[number]): string {
 }
 
 export function criterionActual(c: CriterionResult): string {
-  return c.actual === null ? `n/a (${c.reason ?? 'not measured'})` : formatValue(c.actual, c.unit);
+  return c.actual === null ? `n/a (${c.reason ?? 'not measured'})` : withMargin(c.actual, c.margin, c.unit);
+}
+
+/** A value with its error bar, when it has one: `6.0 ms ± 2.1 ms`. */
+export function withMargin(value: number, margin: number | undefined, unit: Unit): string {
+  return margin ? `${formatValue(value, unit)} ± ${formatValue(margin, unit)}` : formatValue(value, unit);
 }
 
 export const STATUS_WORD: Record<string, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP', inconclusive: 'INCONCLUSIVE' };

@@ -31,7 +31,16 @@ const section = obj({ title: str, order: num }, ['title', 'order']);
 const fact = obj({ label: str, value: num, unit }, ['label', 'value', 'unit']);
 
 const defs: Record<string, Schema> = {
-  measurement: obj({ metric: str, value: num, unit, labels: map(str) }, ['metric', 'value', 'unit']),
+  delays: obj({ min: num, mean: num, p50: num, p90: num, p99: num, p999: num, max: num, quantiles: arr(num) }, [
+    'min',
+    'mean',
+    'p50',
+    'p90',
+    'p99',
+    'p999',
+    'max',
+  ]),
+  measurement: obj({ metric: str, value: num, unit, labels: map(str), margin: num }, ['metric', 'value', 'unit']),
   latency: obj({ min: num, mean: num, p50: num, p90: num, p99: num, p999: num, max: num }, [
     'min',
     'mean',
@@ -58,6 +67,7 @@ const defs: Record<string, Schema> = {
     {
       family: oneOf('target', 'scenario', 'fault'),
       notRun: bool,
+      skippedForFailure: bool,
       kind: str,
       name: str,
       status,
@@ -163,7 +173,21 @@ const defs: Record<string, Schema> = {
       timeline: ref('timeline'),
       startLateMs: num,
       generator: obj(
-        { eventLoopDelayP99Ms: num, eventLoopDelayMaxMs: num, maxRssMb: num, scheduleLagP99Ms: num, busyPct: num, loadPerCore: num },
+        {
+          eventLoopDelayP99Ms: num,
+          eventLoopDelayMaxMs: num,
+          maxRssMb: num,
+          scheduleLagP99Ms: num,
+          busyPct: num,
+          loadPerCore: num,
+          cpuPressurePct: num,
+          scheduleLagMs: ref('delays'),
+          delayMs: ref('delays'),
+          local: bool,
+          shareMs: ref('latency'),
+          shareRps: num,
+          busyMachine: str,
+        },
         ['eventLoopDelayP99Ms', 'eventLoopDelayMaxMs', 'maxRssMb'],
       ),
       histograms: obj({ latency: str, uncorrected: str }, ['latency']),
@@ -300,6 +324,7 @@ const defs: Record<string, Schema> = {
       bound: num,
       inWords: str,
       actual: nullable(num),
+      margin: num,
       unit,
       status,
       outcome: oneOf('EXCEEDED', 'MET', 'NOT MET', 'NOT RUN', 'INCONCLUSIVE'),

@@ -22,6 +22,8 @@ export interface CriterionResult {
   /** The requirement as a sentence, e.g. "no required targets failing", "p99 under 50 ms on md-feed". */
   inWords?: string;
   actual: number | null;
+  /** The actual's error bar (what the tool itself may account for), when it decided the outcome: INCONCLUSIVE within it. */
+  margin?: number;
   unit: Unit;
   /**
    * pass: met; fail: a critical one not met or not measured; inconclusive: a critical one the tool could

@@ -22,6 +22,7 @@ export function scenarioItem(r: ScenarioResult): MeasuredItem {
     ...(notRun && { notRun }),
     ...(qualified && { qualified }),
     ...(doubt && { inconclusive: doubt }),
+    ...(r.generator?.busyMachine && { busyMachine: r.generator.busyMachine }),
   };
 }
 

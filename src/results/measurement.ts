@@ -65,6 +65,12 @@ export interface Measurement {
   value: number;
   unit: Unit;
   labels?: Record<string, string>;
+  /**
+   * Its error bar, in its unit: how much of the value the tool itself may account for (a load generator's
+   * own delay, and a busy machine's). A criterion is NOT MET only past the bound without it, MET only
+   * within the bound with it, and INCONCLUSIVE between.
+   */
+  margin?: number;
 }
 
 /**

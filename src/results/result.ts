@@ -12,6 +12,8 @@ export interface MeasuredItem {
   family?: 'target' | 'scenario' | 'fault' | 'trend';
   /** Deliberately not run (a destructive fault without --chaos): criteria on it are NOT RUN, not NOT MET. */
   notRun?: boolean;
+  /** Skipped because what it depends on failed first (an earlier phase): criteria on it are NOT RUN, and block. */
+  skippedForFailure?: boolean;
   kind: string;
   name: string;
   status: Status;
@@ -44,6 +46,8 @@ export interface MeasuredItem {
    * then INCONCLUSIVE rather than met or not: the trouble is the tool's, not the platform's.
    */
   inconclusive?: string;
+  /** The machine's load while this was measured, when other work took its CPUs ("load 4.8 on 2 cores, ..."): an error bar's cause. */
+  busyMachine?: string;
 }
 
 /** A firing or pending alert a monitoring probe saw, and the config target it is about. */

@@ -65,6 +65,19 @@ export interface ScenarioResult {
     scheduleLagP99Ms?: number;
     busyPct?: number;
     loadPerCore?: number;
+    /** Share of the run some task on this machine waited for a CPU (/proc/pressure/cpu), where the kernel tells. */
+    cpuPressurePct?: number;
+    /** Open model: how late requests were sent, at every level (the corrected latency holds this), and its distribution. */
+    scheduleLagMs?: LatencySummary & { quantiles?: number[] };
+    /** The generator thread's own wake-up delay at every level, beyond its sampler's resolution (and its distribution). */
+    delayMs?: LatencySummary & { quantiles?: number[] };
+    /** The target runs on this machine: its server waited for the same CPUs, so the machine's delay counts twice. */
+    local?: boolean;
+    /** The error bar of each number the verdict reads: what the generator (and, local, the machine) may account for. */
+    shareMs?: LatencySummary;
+    shareRps?: number;
+    /** The machine's load in words when other work took its CPUs during the run (the error bars' cause). */
+    busyMachine?: string;
   };
   /** HdrHistogram compressed base64 (µs), so runs can be merged and compared exactly. */
   histograms: { latency: string; uncorrected?: string };

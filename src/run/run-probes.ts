@@ -29,7 +29,7 @@ export async function runProbes(config: Config, opts: ProbeRunOptions = {}): Pro
     if (blockedBy || opts.signal?.aborted) {
       const reason = blockedBy ? `phase "${blockedBy}" failed` : 'interrupted';
       phases.push({ ...phase, status: 'skip', reason });
-      for (const t of targets) probes.push(skipped(t, phase.name, reason));
+      for (const t of targets) probes.push({ ...skipped(t, phase.name, reason), ...(blockedBy && { skippedForFailure: true }) });
       continue;
     }
     const results = await mapLimit(targets, config.defaults.concurrency, async (t) => {

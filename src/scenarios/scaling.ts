@@ -142,17 +142,27 @@ async function setBack(r: Replicas, before: number | string, interrupted: boolea
     : `instance count set back to ${before}, as it was found`;
 }
 
-/** Efficiency of each step against the one-instance step, from throughput the results already hold. */
+/**
+ * Efficiency of each step against the one-instance step, from throughput the results already hold. Its
+ * error bar follows from theirs: a generator held up (a busy machine, a saturated thread) can only hide
+ * throughput, so the true efficiency lies between e / (1 + rel(1)) and e x (1 + rel(N)), rel being each
+ * step's error bar relative to its rps; the wider side is the bar.
+ */
 function efficiencies(results: ScenarioResult[]): Measurement[][] {
-  const rps = (r: ScenarioResult) => r.measurements.find((m) => m.metric === 'rps')?.value;
+  const rps = (r: ScenarioResult) => r.measurements.find((m) => m.metric === 'rps');
   const one = results.find((r) => r.level === 1);
   const base = one && rps(one);
+  const relative = (m: Measurement | undefined) => (m && m.value > 0 ? (m.margin ?? 0) / m.value : 0);
   return results.map((r) => {
     const n = r.level ?? 1;
     const v = rps(r);
     const m: Measurement[] = [{ metric: 'instances', value: n, unit: 'count' }];
-    if (v !== undefined) m.push({ metric: 'rps_per_instance', value: v / n, unit: 'per_second' });
-    if (v !== undefined && base) m.push({ metric: 'efficiency', value: (v / (n * base)) * 100, unit: 'percent' });
+    if (v !== undefined) m.push({ metric: 'rps_per_instance', value: v.value / n, unit: 'per_second' });
+    if (v !== undefined && base?.value) {
+      const efficiency = (v.value / (n * base.value)) * 100;
+      const margin = efficiency * Math.max(relative(v), relative(base) / (1 + relative(base)));
+      m.push({ metric: 'efficiency', value: efficiency, unit: 'percent', ...(margin > 0 && { margin }) });
+    }
     return m;
   });
 }

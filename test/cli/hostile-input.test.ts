@@ -225,7 +225,7 @@ describe('outputs and numbers that would do harm', () => {
       'json',
     ]);
     const answered = seen.length - before;
-    expect(r.code).toBe(3);
+    expect(r.code, r.stderr).toBe(3);
     const report = JSON.parse(r.stdout);
     const s = report.scenarios[0];
     expect(report.verdict).toBe('INCONCLUSIVE');

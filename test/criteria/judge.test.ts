@@ -131,6 +131,35 @@ describe('the judge: GO, NO-GO or INCONCLUSIVE', () => {
     expect(evaluateCriteria([compile('fault.took_effect == 1')], [fault('bus-cut', { noEffect: true })])[0].outcome).toBe('INCONCLUSIVE');
   });
 
+  it('an error bar decides only outside it: NOT MET past the bound without it, MET within the bound with it, INCONCLUSIVE between, naming the margin and the machine', () => {
+    const withMargin = (p99: number, margin: number, busyMachine?: string): MeasuredItem => {
+      const item = load('orders', p99);
+      item.measurements[0] = { ...item.measurements[0], margin };
+      return { ...item, ...(busyMachine && { busyMachine }) };
+    };
+    const judgeOne = (item: MeasuredItem) => evaluateCriteria([compile('scenario.orders.p99_ms < 5ms')], [item])[0];
+    // 6.0 ± 2.1: without the share it could be 3.9 (met), with it 8.1 (not): the number cannot tell.
+    const between = judgeOne(withMargin(6.0, 2.1, 'load 4.8 on 2 cores, a task waiting for a CPU 97% of the time'));
+    expect(between).toMatchObject({ outcome: 'INCONCLUSIVE', status: 'inconclusive', actual: 6.0, margin: 2.1 });
+    expect(between.reason).toBe(
+      "p99 6 ms ± 2.1 ms of the load generator's own delay and this busy machine's (this machine: load 4.8 on 2 cores, a task waiting for a CPU 97% of the time); needed under 5ms: the number cannot tell",
+    );
+    expect(decideVerdict([between])).toBe('INCONCLUSIVE');
+    // Twice the bound: fails even without the generator's share.
+    expect(judgeOne(withMargin(12, 4))).toMatchObject({ outcome: 'NOT MET', status: 'fail' });
+    // Well inside: passes with the share added.
+    expect(judgeOne(withMargin(1.2, 2.1))).toMatchObject({ status: 'pass' });
+    // Throughput the other way round: a floor, with its own error bar.
+    const rps = (value: number, margin: number): MeasuredItem => ({
+      ...load('orders', 1),
+      measurements: [{ metric: 'rps', value, unit: 'per_second', margin }],
+    });
+    const floor = (item: MeasuredItem) => evaluateCriteria([compile('scenario.orders.rps >= 1000/s')], [item])[0];
+    expect(floor(rps(950, 100)).outcome).toBe('INCONCLUSIVE');
+    expect(floor(rps(700, 100)).outcome).toBe('NOT MET');
+    expect(floor(rps(1200, 100)).outcome).toBe('EXCEEDED');
+  });
+
   it('a warning the tool could not judge is reported but decides nothing', () => {
     const [r] = evaluateCriteria([compile('scenario.md-feed.p99_ms < 50ms', 'warning')], [load('md-feed', 12, { invalid: LAG })]);
     expect(r).toMatchObject({ outcome: 'INCONCLUSIVE', status: 'warn' });

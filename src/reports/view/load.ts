@@ -147,6 +147,13 @@ function resultNotes(r: ScenarioResult): string[] {
         `Latency is from each request's scheduled time; from the actual send (uncorrected): p50 ${formatMs(u.p50)}, p99 ${formatMs(u.p99)}, max ${formatMs(u.max)}`,
     );
   }
+  const share = r.generator.shareMs;
+  // Only where the error bar is worth a reader's glance: a tenth of the p99, or a millisecond.
+  if (share && r.requests > 0 && share.p99 >= Math.max(1, r.latencyMs.p99 / 10))
+    notes.push(
+      `${r.name}: error bars (what the generator${r.generator.local ? ' and this machine, which the target shares,' : ''} may account for): p50 ± ${formatMs(share.p50)}, p99 ± ${formatMs(share.p99)}` +
+        `${r.generator.shareRps ? `, rps ± ${fmtRate(r.generator.shareRps)}/s` : ''}${r.generator.busyMachine ? `; this machine was busy (${r.generator.busyMachine})` : ''}`,
+    );
   if (r.sessions) {
     const s = r.sessions;
     const why = Object.entries(s.causes)

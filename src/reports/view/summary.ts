@@ -1,6 +1,6 @@
 import type { CriterionResult } from '../../results/criterion-result.js';
 import type { Status } from '../../results/result.js';
-import { formatMs, formatValue, STATUS_WORD } from '../format-values.js';
+import { formatMs, STATUS_WORD, withMargin } from '../format-values.js';
 import type { Report } from '../model.js';
 import { table, type Block } from './blocks.js';
 import { worstGrade, worstStatus } from './rank.js';
@@ -96,7 +96,12 @@ function summaryRow(category: string, cs: CriterionResult[]): SummaryRow {
   return {
     category,
     requirement: `${decides.inWords ?? `${decides.name} ${decides.requirement}`}${cs.length > 1 ? ` (+${cs.length - 1} more)` : ''}`,
-    actual: decides.actual !== null ? formatValue(decides.actual, decides.unit) : decides.status === 'skip' ? 'not run' : 'not measured',
+    actual:
+      decides.actual !== null
+        ? withMargin(decides.actual, decides.margin, decides.unit)
+        : decides.status === 'skip'
+          ? 'not run'
+          : 'not measured',
     word: cs.length > 1 ? `${word} (${met}/${cs.length} met)` : word,
     status,
     grade: status === 'inconclusive' ? '-' : worstGrade(cs.map((c) => c.grade)),
