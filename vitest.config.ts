@@ -3,14 +3,20 @@ import { defineConfig } from 'vitest/config';
 /**
  * Three groups, one after the other. First the quick tests, two files at a time: pure ones, and those that
  * talk to real servers without judging the generator's timing (probes, CLI errors, signals, rendering).
+ * Every file that runs a load whose verdict or numbers it asserts is in the load group, whatever its folder.
  * Then the load tests, one file at a time: their assertions rest on the generator keeping its schedule
  * (VALID results, rates, latencies), and two at once starve each other; each must hold on a machine that
  * is busy with other work (a CI runner). Last, the demo on its own: a whole platform and its load in one
  * process, whose verdict is the platform's speed on this machine.
  */
 const LOAD = [
+  'test/alerts/alerts.test.ts',
+  'test/cli/compare-history.test.ts',
   'test/cli/examples.test.ts',
   'test/cli/load.test.ts',
+  'test/cli/push.test.ts',
+  'test/history/trend-criteria.test.ts',
+  'test/reports/compare.test.ts',
   'test/faults/**/*.test.ts',
   'test/load/**/*.test.ts',
   'test/probes/process.test.ts',
@@ -23,6 +29,7 @@ const PURE = [
   'test/load/http-connection.test.ts',
   'test/load/schedule.test.ts',
   'test/load/traffic-log.test.ts',
+  'test/load/validity.test.ts',
 ];
 const ALONE = ['test/cli/demo.test.ts'];
 

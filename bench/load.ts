@@ -158,3 +158,41 @@ if (enabled('memory')) {
   );
   console.log(`  ratio 40 s / 10 s: ${(long.generator.maxRssMb / short.generator.maxRssMb).toFixed(3)} (bar: within 10%)`);
 }
+
+/**
+ * The open model's cost against wrk2's at the same rate: CPU per second of load, start-up and shut-down
+ * left out by taking the difference between a 10 s and a 2 s run of each tool. wrk2 is not packaged: give
+ * its binary as WRK2=/path/to/wrk (built from its repository beside the project, never committed).
+ */
+function rateCost(url: string, rate: number): void {
+  const ours = (s: number) => timedCpu(process.execPath, [BIN, 'load', url, '-R', String(rate), '-d', `${s}s`, '-q']).cpuS;
+  const wrk2 = process.env.WRK2;
+  const theirs = (s: number) => timedCpu(wrk2!, ['-t1', '-c10', `-d${s}s`, `-R${rate}`, url]).cpuS;
+  const per = (f: (s: number) => number) => median([0, 1, 2].map(() => (f(10) - f(2)) / 8));
+  const v = per(ours);
+  console.log(`open model at ${rate}/s, CPU per second of load (10 s run minus 2 s run, medians of 3):`);
+  console.log(`  validate load -R ${rate}: ${(v * 100).toFixed(1)}% of a core, ${((v / rate) * 1e6).toFixed(1)} µs/request`);
+  if (!wrk2) return console.log('  (wrk2: give WRK2=/path/to/wrk2 for the comparison)');
+  const w = per(theirs);
+  console.log(`  wrk2 -t1 -c10 -R${rate}:   ${(w * 100).toFixed(1)}% of a core, ${((w / rate) * 1e6).toFixed(1)} µs/request`);
+  console.log(`  ratio validate/wrk2: ${(v / w).toFixed(2)}`);
+}
+
+/** Wall time from the command to its exit, for a load of one request: what a user waits before any load. */
+function startup(url: string): void {
+  const wall = [0, 1, 2, 3, 4].map(() => {
+    const t0 = performance.now();
+    execFileSync(process.execPath, [BIN, 'load', url, '-n', '1', '-r', '1', '-q'], { stdio: 'ignore' });
+    return performance.now() - t0;
+  });
+  console.log(
+    `start-up: validate load of one request, wall ${wall.map((x) => x.toFixed(0)).join(' / ')} ms, median ${median(wall).toFixed(0)} ms`,
+  );
+}
+
+if (enabled('rate')) {
+  const t = (await nginxTarget()) ?? (await nodeTarget());
+  rateCost(t.url, 1000);
+  startup(t.url);
+  t.proc.kill();
+}

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCli, whyNot } from '../helpers/cli.js';
+import { runCli, startCli, whyNot } from '../helpers/cli.js';
 
 /** CPU seconds a process has used so far, all its threads, user and system: the kernel's own count (/proc/PID/stat). */
 function cpuSeconds(pid: number): number {
@@ -55,5 +55,45 @@ describe('the open model does not spin', () => {
     const share = spent / seconds;
     console.log(`1,000/s: ${(share * 100).toFixed(1)}% of a core over ${seconds.toFixed(2)} s (${spent.toFixed(2)} CPU s)`);
     expect(share).toBeLessThan(0.2);
+  });
+});
+
+/**
+ * The error bar against a server whose own delay is known (it answers after 10 ms, counted by its own
+ * clock): at twice the SLA the platform's NO-GO stands whatever the generator may have added, and the
+ * report shows the bar; with a bound well above, GO. What the bar is made of is the generator's own
+ * measure of itself, so this holds on a quiet machine and on a busy one.
+ */
+describe('error bars do not excuse a slow platform', () => {
+  let server: Server;
+  let url = '';
+  const served: number[] = [];
+
+  beforeAll(async () => {
+    server = createServer((_req, res) => {
+      const t0 = performance.now();
+      setTimeout(() => {
+        served.push(performance.now() - t0);
+        res.end('ok');
+      }, 10);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('a server at twice its 5 ms SLA is NO-GO, its p99 shown with its error bar; the same server against 500 ms is GO', async () => {
+    const r = await runCli(['load', url, '-R', '200', '-d', '1s', '--criteria', 'scenario.p99_ms < 5ms', '-f', 'json']);
+    expect(r.code, whyNot(r)).toBe(1);
+    const report = JSON.parse(r.stdout);
+    const c = report.criteria.find((x: { implicit?: boolean }) => !x.implicit);
+    // The server's own clock: it took at least 10 ms each time, so no share of the generator's makes p99 < 5 ms.
+    expect(Math.min(...served)).toBeGreaterThanOrEqual(9); // a timer may fire up to a millisecond early by this clock
+    expect(c).toMatchObject({ outcome: 'NOT MET', status: 'fail' });
+    expect(c.actual - (c.margin ?? 0)).toBeGreaterThan(5);
+    const s = report.scenarios[0];
+    expect(s.measurements.find((m: { metric: string }) => m.metric === 'p99_ms').margin).toBe(s.generator.shareMs.p99);
+    const ok = await runCli(['load', url, '-R', '200', '-d', '1s', '--criteria', 'scenario.p99_ms < 500ms', '-f', 'json']);
+    expect(ok.code, whyNot(ok)).toBe(0);
   });
 });

@@ -19,12 +19,14 @@ describe('the HTML report in a real browser', () => {
     const html = join(dir, 'load.html');
     const r = await runCli(['load', url, '-R', '200', '-d', '2s', '-q', '--out', html]);
     server.close();
-    expect(r.code).toBe(0);
+    // A trivial server at 200/s: GO, or INCONCLUSIVE if a busy machine's error bars say it cannot tell; the page says which.
+    expect([0, 3]).toContain(r.code);
+    const verdict = r.code === 0 ? 'GO' : 'INCONCLUSIVE';
     const page = readFileSync(html, 'utf8');
     expect(page).not.toMatch(/<script|https?:\/\/(?!127\.0\.0\.1)/); // self-contained: nothing to fetch, nothing to run
     const { dom, png } = inChromium(html, 'load');
     expect(png.subarray(1, 4).toString()).toBe('PNG');
-    expect(dom).toContain('<h1>ad-hoc load: GO</h1>');
+    expect(dom).toContain(`<h1>ad-hoc load: ${verdict}</h1>`);
     expect(dom).toContain(`GET ${url}`);
     expect(dom).toContain('aria-label="Arrival rate: latency by percentile"');
     expect(dom).not.toContain('aria-label="load: latency per');
