@@ -94,11 +94,17 @@ export async function buildCli(argv: string[], signal: AbortSignal, setExit: Set
       [],
     )
     .option('--progress', 'print progress even when stderr is not a terminal (a line a second)')
-    .action(async (url, flags) => setExit(await (await import('./commands/load.js')).load(url, flags, signal)));
+    .action(async (url, flags) => {
+      (await import('./commands/warm.js')).warmLoadThread();
+      setExit(await (await import('./commands/load.js')).load(url, flags, signal));
+    });
 
   loading(reporting(program.command('demo'), 'start a simulated trading platform in-process and validate it'))
     .option('--chaos', 'also run the fault experiments against the simulated engines, and a one-minute soak')
-    .action(async (flags) => setExit(await (await import('./commands/demo.js')).demo(flags, signal)));
+    .action(async (flags) => {
+      (await import('./commands/warm.js')).warmLoadThread();
+      setExit(await (await import('./commands/demo.js')).demo(flags, signal));
+    });
 
   reporting(program.command('report'), 'render a saved JSON report again, in any format (exits 0 when it rendered)')
     .argument('<result.json>', 'a report written with --format json or --out FILE.json')

@@ -22,6 +22,8 @@ export interface LoadJob {
 }
 
 export type ToLoad =
+  /** A thread started early (warmLoadThread) gets its job when the run knows it. */
+  | { type: 'job'; job: LoadJob }
   | { type: 'run'; spec: ScenarioBase; startAtUnixMs?: number; sampling: boolean }
   | { type: 'abort' }
   | { type: 'infra'; id: number; samples: InfraSample[] }

@@ -12,10 +12,11 @@ import type { FromLoad, LoadJob, ToLoad } from './load-messages.js';
  * soak's windows) it asks the main thread for; what the rest needs of it (live numbers for progress, the
  * traffic a fault cuts) it sends. Nothing here writes to stdout or stderr.
  */
-const job = workerData as LoadJob;
+// Started early (warmLoadThread), the thread loads its modules first and gets its job by message.
+let job = (workerData ?? undefined) as LoadJob | undefined;
 const port = parentPort!;
 const post = (m: FromLoad) => port.postMessage(m);
-const targets = new Map(job.targets.map((t) => [t.name, t]));
+let targets = new Map((job?.targets ?? []).map((t) => [t.name, t]));
 const abort = new AbortController();
 // Every connection and loop of a run listens on this one signal: many listeners is the design, not a leak.
 setMaxListeners(10_000, abort.signal);
@@ -28,6 +29,10 @@ const LIVE_MS = 250;
 
 port.on('message', (m: ToLoad) => {
   switch (m.type) {
+    case 'job':
+      job = m.job;
+      targets = new Map(job.targets.map((t) => [t.name, t]));
+      break;
     case 'run':
       void run(m);
       break;
@@ -57,8 +62,8 @@ async function run(m: Extract<ToLoad, { type: 'run' }>): Promise<void> {
   let live: NodeJS.Timeout | undefined;
   const load = {
     signal: abort.signal,
-    limits: job.limits,
-    shard: job.shard,
+    limits: job!.limits,
+    shard: job!.shard,
     onStart: (view: LiveView) => {
       clearInterval(live);
       post({ type: 'start', name: view.name, plannedMs: view.plannedMs, plannedRequests: view.plannedRequests, live: view.live() });
@@ -84,7 +89,7 @@ async function run(m: Extract<ToLoad, { type: 'run' }>): Promise<void> {
     const results = await scenarioKind(m.spec.kind).run(m.spec, {
       targets,
       signal: abort.signal,
-      chaos: job.chaos,
+      chaos: job!.chaos,
       load,
       sampleInfra,
       onTraffic: (w) => {
