@@ -2,6 +2,8 @@
  * Credentials must never reach any output. Two layers: URLs are redacted where they are described,
  * and every known secret string is scrubbed from the whole report and every message as a last line of defence.
  */
+import { showControls } from './control-chars.js';
+
 const MASK = '***';
 
 /**
@@ -54,9 +56,12 @@ export class Redactor {
     return out;
   }
 
-  /** Deep copy of a JSON-like value with every string scrubbed. */
+  /**
+   * Deep copy of a JSON-like value with every string scrubbed, and its control characters shown rather
+   * than obeyed (util/control-chars.ts): the report model, whatever its strings came from.
+   */
   scrubDeep<T>(value: T): T {
-    if (typeof value === 'string') return this.scrub(value) as T;
+    if (typeof value === 'string') return showControls(this.scrub(value)) as T;
     if (Array.isArray(value)) return value.map((v) => this.scrubDeep(v)) as T;
     if (value && typeof value === 'object') {
       const out: Record<string, unknown> = {};
