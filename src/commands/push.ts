@@ -29,7 +29,7 @@ export function checkPush(url: string | undefined): void {
  * the reports or the verdict's exit code.
  */
 export async function pushMetrics(report: Report, url: string, labels: Record<string, string> = {}): Promise<void> {
-  const base = url.replace(/\/+$/, '');
+  const { base, authorization, where } = pushTarget(url);
   const group = [groupValue('platform', report.platform), ...Object.entries(labels).map(([k, v]) => groupValue(k, v))].join('/');
   const target = `${base}/metrics/job/validate/${group}`;
   try {
@@ -37,14 +37,42 @@ export async function pushMetrics(report: Report, url: string, labels: Record<st
     const res = await fetch(target, {
       method: 'PUT',
       body,
-      headers: { 'content-type': 'text/plain; version=0.0.4' },
+      headers: { 'content-type': 'text/plain; version=0.0.4', ...(authorization && { authorization }) },
       signal: AbortSignal.timeout(10_000),
     });
+    if (res.status === 401 || res.status === 403)
+      throw new Error(`HTTP ${res.status}: the gateway refused the credentials: check the user and password in the --push URL`);
     if (!res.ok) throw new Error(`HTTP ${res.status}: ${(await res.text()).trim().slice(0, 200)}`);
     note(`pushed the run's metrics to ${redactUrl(target)}`);
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    const why = e.name === 'TimeoutError' ? 'no answer within 10 s' : (e.cause?.code ?? e.message);
-    warn(`the run's metrics were not pushed to ${redactUrl(base)}: ${why}`);
+    warn(`the run's metrics were not pushed to ${where} (--push): ${pushFailure(err as Error & { cause?: { code?: string } }, where)}`);
+  }
+}
+
+/**
+ * The gateway's URL without its credentials (fetch refuses a URL that carries them), the credentials as
+ * a Basic authorization header (most gateways sit behind one), and host:port for messages.
+ */
+function pushTarget(url: string): { base: string; authorization?: string; where: string } {
+  const u = new URL(url);
+  const user = decodeURIComponent(u.username);
+  const password = decodeURIComponent(u.password);
+  u.username = '';
+  u.password = '';
+  const where = `${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}`;
+  const base = u.toString().replace(/\/+$/, '');
+  return { base, where, ...((user || password) && { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` }) };
+}
+
+function pushFailure(e: Error & { cause?: { code?: string } }, where: string): string {
+  if (e.name === 'TimeoutError') return 'no answer within 10 s';
+  switch (e.cause?.code) {
+    case 'ECONNREFUSED':
+      return `connection refused: nothing is listening on ${where}`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `DNS: cannot resolve ${where.replace(/:\d+$/, '')}`;
+    default:
+      return e.cause?.code ? `${e.message} (${e.cause.code})` : e.message;
   }
 }

@@ -1,12 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { freePort, waitFor } from '../helpers/ports.js';
-import { requireBinary, startPrometheus, type Running } from '../helpers/services.js';
+import { requireBinary, startNginx, startPrometheus, type Running } from '../helpers/services.js';
 
 /**
  * `validate run --push`: the run's metrics in a real Prometheus Pushgateway (the Debian package), scraped
@@ -73,12 +73,46 @@ describe('validate run --push', () => {
   });
 
   it('a gateway that is down: one line, the reports and the exit code untouched; a bad URL is refused before the run', async () => {
-    const down = `http://127.0.0.1:${await freePort()}`;
-    const r = await runCli(['run', config, '--push', down, '-q']);
+    const port = await freePort();
+    const r = await runCli(['run', config, '--push', `http://127.0.0.1:${port}`, '-q']);
     expect([0, 3]).toContain(r.code);
-    expect(r.stderr).toBe(`validate: the run's metrics were not pushed to ${down}: ECONNREFUSED\n`);
+    expect(r.stderr).toBe(
+      `validate: the run's metrics were not pushed to 127.0.0.1:${port} (--push): connection refused: nothing is listening on 127.0.0.1:${port}\n`,
+    );
     const bad = await runCli(['run', config, '--push', 'pushgateway:9091']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('validate: --push pushgateway:9091: expected an http:// or https:// URL\n');
+  });
+
+  it("a gateway behind basic auth (nginx in front of it): the URL's credentials are sent as a header and never printed; wrong ones cost one line", async () => {
+    const password = 'S3cr/t:pw';
+    // nginx's workers drop root: its password file must be readable to them, outside the test's private folder.
+    const open = mkdtempSync(join(tmpdir(), 'validate-htpasswd-'));
+    chmodSync(open, 0o755);
+    const htpasswd = join(open, 'htpasswd');
+    const hash = execFileSync('openssl', ['passwd', '-apr1', password], { encoding: 'utf8' }).trim();
+    writeFileSync(htpasswd, `ops:${hash}\n`, { mode: 0o644 });
+    const guard = await startNginx(`location / { auth_basic "gateway"; auth_basic_user_file ${htpasswd}; proxy_pass ${gatewayUrl}; }`);
+    try {
+      const withAuth = `http://ops:${encodeURIComponent(password)}@127.0.0.1:${guard.port}`;
+      const r = await runCli(['run', config, '--push', withAuth, '--label', 'run=authed']);
+      expect([0, 3], r.stderr).toContain(r.code);
+      // The gateway's own view: the group this run pushed, through the proxy that demanded the password.
+      const groups = (await (await fetch(`${gatewayUrl}/api/v1/metrics`)).json()) as { data: { labels: Record<string, string> }[] };
+      expect(
+        groups.data.some((g) => g.labels.run === 'authed' && g.labels.platform === 'Trading platform'),
+        `${r.stderr}\n${JSON.stringify(groups.data.map((g) => g.labels))}`,
+      ).toBe(true);
+      const wrong = await runCli(['run', config, '--push', withAuth.replace('S3cr', 'X'), '-q']);
+      expect(wrong.stderr).toBe(
+        `validate: the run's metrics were not pushed to 127.0.0.1:${guard.port} (--push): HTTP 401: the gateway refused the credentials: check the user and password in the --push URL\n`,
+      );
+      for (const out of [r.stdout + r.stderr, wrong.stdout + wrong.stderr]) {
+        expect(out).not.toContain(password);
+        expect(out).not.toContain(encodeURIComponent(password));
+      }
+    } finally {
+      await guard.stop();
+    }
   });
 });
