@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { examplesText } from './cli-examples.js';
 import { setQuiet } from './commands/say.js';
 import { UsageError } from './errors.js';
-import type { ExitCodeValue } from './exit-codes.js';
+import { EXIT_WORDS, type ExitCodeValue } from './exit-codes.js';
 import { FORMAT_NAMES, knownExtensions } from './reports/formats.js';
 import { durationProblem, MAX_DURATION_MS, parseDuration } from './util/duration.js';
 import { toolVersion } from './version.js';
@@ -25,7 +25,9 @@ export async function buildCli(argv: string[], signal: AbortSignal, setExit: Set
     .showHelpAfterError('(run validate --help for usage)')
     .addHelpText(
       'after',
-      '\nExit codes: 0 GO, 1 NO-GO, 2 usage or config error, 70 internal error, 129/130/143 stopped by SIGHUP/Ctrl-C/SIGTERM (partial report written).',
+      `\nExit codes: ${Object.entries(EXIT_WORDS)
+        .map(([code, words]) => `${code} ${words}`)
+        .join(', ')}.`,
     )
     .hook('preAction', (_program, action) => setQuiet(action.opts().quiet));
 

@@ -23,6 +23,19 @@ export const ExitCode = {
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** Each code in a few words, as `--help` lists them (docs/criteria.md has the long form; a test holds the three together). */
+export const EXIT_WORDS: Record<ExitCodeValue, string> = {
+  0: 'GO',
+  1: 'NO-GO',
+  2: 'usage or config error',
+  3: 'INCONCLUSIVE (validate could not vouch for what it needed)',
+  4: 'the run could not be kept in its history (--history-required)',
+  70: 'internal error',
+  129: 'stopped by SIGHUP',
+  130: 'stopped by Ctrl-C',
+  143: 'stopped by SIGTERM (a partial report is written on each of these three)',
+};
+
 /** The exit code of a verdict: the gate's answer to a CI step. */
 export function verdictExit(verdict: 'GO' | 'NO-GO' | 'INCONCLUSIVE'): ExitCodeValue {
   return verdict === 'GO' ? ExitCode.GO : verdict === 'INCONCLUSIVE' ? ExitCode.INCONCLUSIVE : ExitCode.NO_GO;

@@ -45,7 +45,9 @@ export async function pushMetrics(report: Report, url: string, labels: Record<st
     if (!res.ok) throw new Error(`HTTP ${res.status}: ${(await res.text()).trim().slice(0, 200)}`);
     note(`pushed the run's metrics to ${redactUrl(target)}`);
   } catch (err) {
-    warn(`the run's metrics were not pushed to ${where} (--push): ${pushFailure(err as Error & { cause?: { code?: string } }, where)}`);
+    warn(
+      `the run's metrics were not pushed to ${where} (--push): ${pushFailure(err as Error & { cause?: { code?: string; message?: string } }, where)}`,
+    );
   }
 }
 
@@ -64,7 +66,7 @@ function pushTarget(url: string): { base: string; authorization?: string; where:
   return { base, where, ...((user || password) && { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` }) };
 }
 
-function pushFailure(e: Error & { cause?: { code?: string } }, where: string): string {
+function pushFailure(e: Error & { cause?: { code?: string; message?: string } }, where: string): string {
   if (e.name === 'TimeoutError') return 'no answer within 10 s';
   switch (e.cause?.code) {
     case 'ECONNREFUSED':
@@ -73,6 +75,8 @@ function pushFailure(e: Error & { cause?: { code?: string } }, where: string): s
     case 'EAI_AGAIN':
       return `DNS: cannot resolve ${where.replace(/:\d+$/, '')}`;
     default:
-      return e.cause?.code ? `${e.message} (${e.cause.code})` : e.message;
+      // fetch's own "fetch failed" says nothing: its cause does ("bad port": a port the Fetch standard blocks).
+      if (e.cause?.code) return `${e.cause.message ?? e.message} (${e.cause.code})`;
+      return e.cause?.message ? `${e.cause.message}` : e.message;
   }
 }

@@ -94,7 +94,7 @@ function judge(c: Criterion, base: Base, read: MeasuredItem[]): Judged {
   const doubtedFrom = performance ? r.from.filter((i) => i.inconclusive) : [];
   if (doubtedFrom.length) return unsure(r.value, doubts(doubtedFrom));
   const band = withinMargin(c, r);
-  if (band) return { ...unsure(r.value, band), margin: r.margin };
+  if (band) return { ...unsure(r.value, band.reason), margin: r.margin, ...(band.busyMachine && { busyMachine: band.busyMachine }) };
   if (!compare(r.value, c.op, c.bound)) {
     if (c.ref.spec.selfCheck) return unsure(r.value, culprits(c, ran) ?? 'the tool could not vouch for its own measurement');
     if (r.leftOut.length && !decidedWithout(c.ref.spec.aggregate, c.op, r.value, c.bound)) return unsure(r.value, doubts(r.leftOut));
@@ -112,7 +112,7 @@ function judge(c: Criterion, base: Base, read: MeasuredItem[]): Judged {
  * possible share, MET when it passes with that share added either way (a slower generator also offers
  * less load), and otherwise why not, in words: "p99 6.0 ms ± 2.1 ms of the generator's own delay".
  */
-function withinMargin(c: Criterion, r: Reading): string | undefined {
+function withinMargin(c: Criterion, r: Reading): { reason: string; busyMachine?: string } | undefined {
   const m = r.margin ?? 0;
   if (m <= 0 || c.op === '==' || c.op === '!=') return undefined;
   const low = r.value - m;
@@ -120,10 +120,11 @@ function withinMargin(c: Criterion, r: Reading): string | undefined {
   if (compare(low, c.op, c.bound) === compare(high, c.op, c.bound)) return undefined;
   const unit = c.ref.spec.unit;
   const show = (x: number) => `${Number(x.toPrecision(3))}${UNIT_TEXT[unit] ?? ''}`;
-  const busy = r.from.flatMap((i) => (i.busyMachine ? [i.busyMachine] : []));
-  const who = busy.length ? "the load generator's own delay and this busy machine's" : "the load generator's own delay";
-  const machine = busy.length ? ` (this machine: ${busy[0]})` : '';
-  return `${c.ref.spec.label} ${show(r.value)} ± ${show(m)} of ${who}${machine}; needed ${OP_TEXT[c.op]} ${c.boundText}: the number cannot tell`;
+  const busyMachine = r.from.find((i) => i.busyMachine)?.busyMachine;
+  const who = busyMachine ? "the load generator's own delay and this busy machine's" : "the load generator's own delay";
+  const machine = busyMachine ? ` (this machine: ${busyMachine})` : '';
+  const reason = `${c.ref.spec.label} ${show(r.value)} ± ${show(m)} of ${who}${machine}; needed ${OP_TEXT[c.op]} ${c.boundText}: the number cannot tell`;
+  return { reason, ...(busyMachine && { busyMachine }) };
 }
 
 const OP_TEXT: Record<string, string> = { '<': 'under', '<=': 'at most', '>': 'over', '>=': 'at least' };

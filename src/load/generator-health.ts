@@ -102,11 +102,11 @@ const BUSY_LOAD_PER_CORE = 0.7;
 /** At or above this share of the run with a task waiting for a CPU, the machine was busy, whatever the load average says yet. */
 const BUSY_PRESSURE_PCT = 50;
 
-/** The machine's load in words: "load 4.8 on 2 cores, a task waiting for a CPU 97% of the time". */
+/** The machine's load in words: "load 4.8 on 2 cores, CPU pressure 97%" (the share of the run some task waited for a CPU). */
 export function machineLoad(g: GeneratorHealth): string {
   const cores = availableParallelism();
   const load = g.loadPerCore === undefined ? undefined : `load ${(g.loadPerCore * cores).toFixed(1)} on ${cores} cores`;
-  const pressure = g.cpuPressurePct === undefined ? undefined : `a task waiting for a CPU ${Math.round(g.cpuPressurePct)}% of the time`;
+  const pressure = g.cpuPressurePct === undefined ? undefined : `CPU pressure ${Math.round(g.cpuPressurePct)}%`;
   return [load, pressure].filter(Boolean).join(', ') || 'load unknown';
 }
 

@@ -95,7 +95,8 @@ function findingsBlock(report: Report): string {
   if (!found.length) return '';
   const title = report.verdict === 'NO-GO' ? 'Blockers' : 'Not judged';
   const items = found.map((f) => `<li class="${ROW_CLASS[f.status]}"><b>${esc(f.subject)}</b>: ${esc(f.fact)}</li>`).join('');
-  return `<section class="findings"><h2>${title} <small>${found.length}</small></h2><ul>${items}</ul></section>`;
+  const counted = found.filter((f) => report.verdict !== 'NO-GO' || f.status === 'fail').reduce((n, f) => n + (f.count ?? 1), 0);
+  return `<section class="findings"><h2>${title} <small>${counted}</small></h2><ul>${items}</ul></section>`;
 }
 
 export const CSS = `

@@ -325,6 +325,7 @@ const defs: Record<string, Schema> = {
       inWords: str,
       actual: nullable(num),
       margin: num,
+      busyMachine: str,
       unit,
       status,
       outcome: oneOf('EXCEEDED', 'MET', 'NOT MET', 'NOT RUN', 'INCONCLUSIVE'),

@@ -21,7 +21,9 @@ const MARK: Record<Status, string> = { pass: '✓', fail: '✗', warn: '!', skip
 export function renderSummary(report: Report, opts: RenderOptions, c: ChalkInstance, width: number): string {
   const paint = painter(c);
   const found = findings(report);
-  const verdict = verdictLine(report, found.length, c);
+  // What stands in the verdict's way: what failed on a NO-GO, what could not be judged otherwise.
+  const counted = found.filter((f) => report.verdict !== 'NO-GO' || f.status === 'fail').reduce((n, f) => n + (f.count ?? 1), 0);
+  const verdict = verdictLine(report, counted, c);
   if (opts.blockersOnly)
     return report.verdict === 'GO' && !report.aborted ? '' : [verdict, ...findingLines(found, paint, width), ''].join('\n');
   const facts = `${report.platform} · ${report.startedAt.replace('T', ' ').slice(0, 19)} UTC · ${formatMs(report.durationMs)} · config ${report.source}`;
@@ -66,7 +68,7 @@ function verdictLine(report: Report, blockers: number, c: ChalkInstance): string
       ? 'every critical criterion is met'
       : tone === 'bad'
         ? `${blockers} blocker${blockers === 1 ? '' : 's'}, ${s.met}/${s.total} criteria met`
-        : `validate could not vouch for ${blockers} result${blockers === 1 ? '' : 's'}`;
+        : `${blockers} not judged (validate could not tell), ${s.met}/${s.total} criteria met`;
   return `${banner} ${why}`;
 }
 

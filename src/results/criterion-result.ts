@@ -24,6 +24,8 @@ export interface CriterionResult {
   actual: number | null;
   /** The actual's error bar (what the tool itself may account for), when it decided the outcome: INCONCLUSIVE within it. */
   margin?: number;
+  /** With a margin: the machine's load while it was measured, when other work took its CPUs. */
+  busyMachine?: string;
   unit: Unit;
   /**
    * pass: met; fail: a critical one not met or not measured; inconclusive: a critical one the tool could

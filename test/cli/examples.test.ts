@@ -192,7 +192,7 @@ describe('examples/kubernetes/nightly-readiness.yaml', () => {
     const history = join(out, 'history');
     const night = await sh(out, `VALIDATE_HISTORY='${history}' validate ${args.map((a) => `'${a}'`).join(' ')}`);
     expect([0, 3], night.stderr).toContain(night.status);
-    expect(night.stderr).toContain("validate: the run's metrics were not pushed to http://127.0.0.1:9");
+    expect(night.stderr).toContain("validate: the run's metrics were not pushed to 127.0.0.1:9 (--push): bad port");
     const listed = await sh(out, `validate history '${history}' --format json > listed.json`);
     expect(listed.status, listed.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(out, 'listed.json'), 'utf8'))[0].labels).toEqual({ env: 'prod' });

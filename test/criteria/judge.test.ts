@@ -139,10 +139,10 @@ describe('the judge: GO, NO-GO or INCONCLUSIVE', () => {
     };
     const judgeOne = (item: MeasuredItem) => evaluateCriteria([compile('scenario.orders.p99_ms < 5ms')], [item])[0];
     // 6.0 ± 2.1: without the share it could be 3.9 (met), with it 8.1 (not): the number cannot tell.
-    const between = judgeOne(withMargin(6.0, 2.1, 'load 4.8 on 2 cores, a task waiting for a CPU 97% of the time'));
+    const between = judgeOne(withMargin(6.0, 2.1, 'load 4.8 on 2 cores, CPU pressure 97%'));
     expect(between).toMatchObject({ outcome: 'INCONCLUSIVE', status: 'inconclusive', actual: 6.0, margin: 2.1 });
     expect(between.reason).toBe(
-      "p99 6 ms ± 2.1 ms of the load generator's own delay and this busy machine's (this machine: load 4.8 on 2 cores, a task waiting for a CPU 97% of the time); needed under 5ms: the number cannot tell",
+      "p99 6 ms ± 2.1 ms of the load generator's own delay and this busy machine's (this machine: load 4.8 on 2 cores, CPU pressure 97%); needed under 5ms: the number cannot tell",
     );
     expect(decideVerdict([between])).toBe('INCONCLUSIVE');
     // Twice the bound: fails even without the generator's share.

@@ -8,6 +8,8 @@ export interface Finding {
   /** The one fact that explains it: the target's error, the value against the requirement and what broke it. */
   fact: string;
   status: Status;
+  /** How many things it stands for (several criteria within their error bars, said once): 1 when absent. */
+  count?: number;
 }
 
 /**
@@ -22,6 +24,7 @@ export function findings(report: Report): Finding[] {
     .map((p) => ({ subject: `${p.name} (${p.kind})`, fact: `required target failing: ${p.error ?? 'failed'}`, status: 'fail' as const }));
   const criteria = report.criteria
     .filter((c) => (c.status === 'fail' || c.status === 'inconclusive') && c.key !== 'required-probes')
+    .filter((c) => !(c.status === 'inconclusive' && c.margin))
     .map((c) => ({
       subject: c.name,
       fact: `${c.actual === null ? c.outcome : criterionActual(c)}, needed ${c.inWords ?? c.requirement}${c.reason ? `; ${c.reason}` : ''}`,
@@ -35,5 +38,26 @@ export function findings(report: Report): Finding[] {
       fact: `INVALID: ${s.invalidReason ?? 'the generator could not vouch for it'}`,
       status: 'inconclusive' as const,
     }));
-  return [...required, ...criteria, ...unvouched];
+  return [...required, ...criteria, ...errorBars(report), ...unvouched];
+}
+
+/**
+ * The criteria their error bars left undecided, as one finding: each value with its bar and bound, and
+ * once what the bars are and what to do (a busy machine makes many at once; said each time, it would
+ * fill the screen).
+ */
+function errorBars(report: Report): Finding[] {
+  const within = report.criteria.filter((c) => c.status === 'inconclusive' && c.margin);
+  if (within.length === 0) return [];
+  const busy = within.find((c) => c.busyMachine)?.busyMachine;
+  const what = busy ? `the load generator and this busy machine (${busy})` : 'the load generator';
+  const each = within.map((c) => `${c.name} ${criterionActual(c)} (${c.requirement})`).join(', ');
+  return [
+    {
+      subject: 'within their error bars',
+      fact: `${each}: within what ${what} may have added; run on a quieter machine to decide`,
+      status: 'inconclusive',
+      count: within.length,
+    },
+  ];
 }
