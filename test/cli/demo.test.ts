@@ -46,7 +46,11 @@ describe('validate demo', () => {
       '✗ Monitoring coverage: 1, needed no rules missing on monitoring; not met by: monitoring: ResponseSLA',
     );
     expect(demo.stdout).toContain('Every table and chart: --detail, or the HTML report');
-    expect(report.criteria.filter((c: { status: string }) => c.status === 'inconclusive')).toEqual([]);
+    // On a quiet machine nothing is left undecided; on a busy one (a shared runner) only numbers within their
+    // error bars may be, each naming the machine's load: never a doubt of another kind.
+    const undecided = report.criteria.filter((c: { status: string }) => c.status === 'inconclusive');
+    for (const c of undecided)
+      expect(c, JSON.stringify(c)).toMatchObject({ margin: expect.any(Number), busyMachine: expect.stringMatching(/CPU pressure|load/) });
     expect(report.summary.optionalFailing).toEqual(['features']);
     expect(report.probes.filter((p: { kind: string }) => p.kind === 'engine')).toHaveLength(10);
     expect(report.criteria.find((c: { name: string }) => c.name === 'Engine health')).toMatchObject({
