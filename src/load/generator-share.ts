@@ -27,8 +27,27 @@ export function generatorShare(r: ScenarioResult): { latencyMs: LatencySummary; 
     const above = LEVELS[k];
     return Math.min(r.latencyMs[k], above === undefined || r.requests * above >= 1 ? at(k) : at('max'));
   };
-  const latencyMs = Object.fromEntries(Object.keys(LEVELS).map((k) => [k, round(supported(k as Level))])) as unknown as LatencySummary;
+  const modelled = Object.fromEntries(Object.keys(LEVELS).map((k) => [k, supported(k as Level)])) as unknown as LatencySummary;
+  const latencyMs = sharedMachineTail(r, modelled);
   return { latencyMs, rps: round(rpsShare(r, latencyMs.mean)) };
+}
+
+/** The levels above the median, where a busy machine's scheduling delays land. */
+const TAIL: Level[] = ['mean', 'p90', 'p99', 'p999', 'max'];
+
+/**
+ * On a busy machine the target shares, its server waits for CPUs in ways the generator's own delay does
+ * not sample (a hog holds a core for a whole slice; the server's timers fire late): a 3 ms server read
+ * p99 44 ms with four busy loops beside it. Everything above its median may then be the machine's: the
+ * share at a tail level is at least that level's distance from the median (plus the median's own share).
+ * A platform slow at its median is still NOT MET; its tail alone cannot be judged on such a machine.
+ */
+function sharedMachineTail(r: ScenarioResult, share: LatencySummary): LatencySummary {
+  const out = { ...share };
+  if (r.generator.local && r.generator.busyMachine)
+    for (const k of TAIL) out[k] = Math.min(r.latencyMs[k], Math.max(share[k], r.latencyMs[k] - r.latencyMs.p50 + share.p50));
+  for (const k of Object.keys(out) as Level[]) out[k] = round(out[k]);
+  return out;
 }
 
 type Delays = LatencySummary & { quantiles?: number[] };

@@ -173,10 +173,15 @@ function unvouched(input: ReportInput): string[] {
     ...(input.scenarios ?? []).filter((r) => r.validity === 'INVALID').map((r) => `scenario.${r.name}`),
     ...(input.faults ?? []).filter((f) => f.inconclusive).map((f) => `fault.${f.name}`),
   ]);
-  for (const c of input.criteria) {
-    if (c.status === 'inconclusive' && !c.subjects.some((s) => covered.has(s)))
-      out.push(`criterion ${c.name} (${c.reason ?? 'not judged'})`);
-  }
+  const doubted = input.criteria.filter((c) => c.status === 'inconclusive' && !c.subjects.some((s) => covered.has(s)));
+  for (const c of doubted.filter((x) => !x.margin)) out.push(`criterion ${c.name} (${c.reason ?? 'not judged'})`);
+  // Numbers within their error bars: named together, and what the bars are said once.
+  const within = doubted.filter((x) => x.margin);
+  const busy = within.find((c) => c.busyMachine)?.busyMachine;
+  if (within.length)
+    out.push(
+      `${within.map((c) => c.name).join(', ')}, within their error bars (what the load generator${busy ? ` and this busy machine, ${busy},` : ''} may have added)`,
+    );
   return out;
 }
 

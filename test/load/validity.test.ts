@@ -85,3 +85,22 @@ describe('a result is INVALID only when the generator made its numbers', () => {
     expect(r.generator.shareMs!.p99).toBeGreaterThanOrEqual(15);
   });
 });
+
+describe('a busy machine the target shares', () => {
+  it("may account for everything above the target's median: a 3 ms server reading p99 44 ms is undecided there, a 10 ms one is still slow at its median", () => {
+    const busy: GeneratorHealth = { ...quiet, cpuPressurePct: 98, loadPerCore: 2.4 };
+    const fast = openRun(300, 3, () => 0.1);
+    // The machine held some answers 40 ms, as a hog's slice does (the server's own clock would say 3 ms each).
+    for (let i = 0; i < 6; i++) fast.recorder.latency.recordValue(44_000);
+    const local = { ...fast.info, url: 'http://127.0.0.1:8080/', target: 'http://127.0.0.1:8080/' };
+    const r = toScenarioResult(local, fast.recorder, busy);
+    expect(r.generator.busyMachine).toMatch(/^load [\d.]+ on \d+ cores, CPU pressure 98%$/);
+    expect(r.latencyMs.p99).toBeGreaterThan(40);
+    expect(r.generator.shareMs!.p99).toBeGreaterThanOrEqual(r.latencyMs.p99 - r.latencyMs.p50);
+    // The same numbers from a target elsewhere: only what the generator sampled of itself.
+    const remote = toScenarioResult(fast.info, fast.recorder, busy);
+    expect(remote.generator.shareMs!.p99).toBeLessThan(5);
+    // And on a quiet machine the target's tail is its own.
+    expect(toScenarioResult(local, fast.recorder, quiet).generator.shareMs!.p99).toBeLessThan(5);
+  });
+});
