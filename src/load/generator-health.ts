@@ -1,22 +1,13 @@
 import { readFileSync } from 'node:fs';
+import type { LatencyDistribution } from '../results/latency.js';
 import { availableParallelism, loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 
-/** The generator's own wake-up delay over a run, beyond the sampler's resolution: how late its thread ran when it had to. */
 /** The percentiles `DelaySummary.quantiles` holds the delay at, in order: its distribution, for sums of delays. */
 export const DELAY_PERCENTILES = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 98, 99, 99.5, 99.9, 100];
 
-export interface DelaySummary {
-  /** The delay at each of DELAY_PERCENTILES. */
-  quantiles?: number[];
-  min: number;
-  mean: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  p999: number;
-  max: number;
-}
+/** The generator's own wake-up delay over a run, beyond the sampler's resolution, at every level a latency is quoted at (quantiles at DELAY_PERCENTILES). */
+export type DelaySummary = LatencyDistribution;
 
 export interface GeneratorHealth {
   eventLoopDelayP99Ms: number;

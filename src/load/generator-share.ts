@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import type { LatencySummary } from '../results/latency.js';
+import type { LatencyDistribution, LatencySummary } from '../results/latency.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 import { DELAY_PERCENTILES, SATURATED_PCT } from './generator-health.js';
 
@@ -50,8 +50,6 @@ function sharedMachineTail(r: ScenarioResult, share: LatencySummary): LatencySum
   return out;
 }
 
-type Delays = LatencySummary & { quantiles?: number[] };
-
 /**
  * The share at a level: the quantile of the sum of the independent delays a request meets (the send's
  * lag, a local server's wake-up, the generator's wake-up to read the answer), from their distributions.
@@ -59,7 +57,7 @@ type Delays = LatencySummary & { quantiles?: number[] };
  * an older version), their levels added: wider, never narrower.
  */
 function shareAt(g: ScenarioResult['generator']): (k: Level) => number {
-  const parts: Delays[] = [
+  const parts: LatencyDistribution[] = [
     ...(g.scheduleLagMs ? [g.scheduleLagMs] : []),
     ...(g.delayMs ? (g.local ? [g.delayMs, g.delayMs] : [g.delayMs]) : []),
   ];

@@ -30,26 +30,13 @@ const unit = oneOf('ms', 'seconds', 'percent', 'count', 'bytes', 'per_second', '
 const section = obj({ title: str, order: num }, ['title', 'order']);
 const fact = obj({ label: str, value: num, unit }, ['label', 'value', 'unit']);
 
+/** A latency summary's levels, every one required: what `latency` is, and `delays` with its distribution beside. */
+const LEVELS = { min: num, mean: num, p50: num, p90: num, p99: num, p999: num, max: num };
+
 const defs: Record<string, Schema> = {
-  delays: obj({ min: num, mean: num, p50: num, p90: num, p99: num, p999: num, max: num, quantiles: arr(num) }, [
-    'min',
-    'mean',
-    'p50',
-    'p90',
-    'p99',
-    'p999',
-    'max',
-  ]),
+  delays: obj({ ...LEVELS, quantiles: arr(num) }, Object.keys(LEVELS)),
   measurement: obj({ metric: str, value: num, unit, labels: map(str), margin: num }, ['metric', 'value', 'unit']),
-  latency: obj({ min: num, mean: num, p50: num, p90: num, p99: num, p999: num, max: num }, [
-    'min',
-    'mean',
-    'p50',
-    'p90',
-    'p99',
-    'p999',
-    'max',
-  ]),
+  latency: obj(LEVELS, Object.keys(LEVELS)),
   timeline: obj(
     {
       stepMs: { type: 'number', exclusiveMinimum: 0 },

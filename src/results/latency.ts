@@ -8,3 +8,6 @@ export interface LatencySummary {
   p999: number;
   max: number;
 }
+
+/** A summary with its distribution: the value at each of a fixed list of percentiles (the generator's delays). */
+export type LatencyDistribution = LatencySummary & { quantiles?: number[] };

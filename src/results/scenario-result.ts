@@ -1,4 +1,4 @@
-import type { LatencySummary } from './latency.js';
+import type { LatencyDistribution, LatencySummary } from './latency.js';
 import type { WindowResult } from './window-result.js';
 import type { Measurement } from './measurement.js';
 import type { Section, Status } from './result.js';
@@ -68,9 +68,9 @@ export interface ScenarioResult {
     /** Share of the run some task on this machine waited for a CPU (/proc/pressure/cpu), where the kernel tells. */
     cpuPressurePct?: number;
     /** Open model: how late requests were sent, at every level (the corrected latency holds this), and its distribution. */
-    scheduleLagMs?: LatencySummary & { quantiles?: number[] };
+    scheduleLagMs?: LatencyDistribution;
     /** The generator thread's own wake-up delay at every level, beyond its sampler's resolution (and its distribution). */
-    delayMs?: LatencySummary & { quantiles?: number[] };
+    delayMs?: LatencyDistribution;
     /** The target runs on this machine: its server waited for the same CPUs, so the machine's delay counts twice. */
     local?: boolean;
     /** The error bar of each number the verdict reads: what the generator (and, local, the machine) may account for. */
