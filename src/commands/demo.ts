@@ -11,11 +11,12 @@ import { execute } from '../run/execute.js';
 import { plannedResults } from '../run/run-scenarios.js';
 import { SECRETS } from '../util/redact.js';
 import { note } from './say.js';
+import { packageFile } from '../paths.js';
 import { parseDuration } from '../util/duration.js';
 import { checkOutputs, emitReport, type OutputFlags } from './output.js';
 import { loadProgress, probeProgress } from './progress.js';
 
-export const DEMO_CONFIG = fileURLToPath(new URL('../../fixtures/demo.yaml', import.meta.url));
+export const DEMO_CONFIG = fileURLToPath(packageFile('fixtures/demo.yaml'));
 const DEFAULT_REDIS = 'redis://127.0.0.1:6379';
 const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 

@@ -6,8 +6,9 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { configJsonSchema } from './schema.js';
 import { note } from './say.js';
+import { packageFile } from '../paths.js';
 
-export const STARTER = new URL('../../fixtures/starter.yaml', import.meta.url);
+export const STARTER = packageFile('fixtures/starter.yaml');
 
 /**
  * `validate init [FILE]`: writes a commented starter config (from the user's own targets with

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { commonJs } from '../common-js.js';
 
 /** The demo's market data channel and order stream, as its engines use them. */
 export const DEMO_QUOTES = 'md:quotes';
@@ -14,7 +15,7 @@ const RECONNECT_MS = 100;
  * demo-*, so the bus fault cuts them (and only them) on a shared Redis.
  */
 export async function startBusTraffic(url: string): Promise<{ close(): void }> {
-  const { Redis } = await import('ioredis');
+  const { Redis } = commonJs(await import('ioredis'));
   const client = (name: string) => {
     const c = new Redis(url, { connectionName: name, maxRetriesPerRequest: null, retryStrategy: () => RECONNECT_MS });
     c.on('error', () => undefined);

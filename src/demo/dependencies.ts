@@ -1,3 +1,5 @@
+import { commonJs } from '../common-js.js';
+
 /**
  * Connections a simulated engine depends on, like the reference platform's engines on their Redis bus
  * and database: they reconnect on their own after a fault, so the demo's fault experiments recover.
@@ -10,7 +12,7 @@ export interface Dependency {
 const RECONNECT_MS = 300;
 
 export async function redisDependency(url: string, clientName: string): Promise<Dependency> {
-  const { Redis } = await import('ioredis');
+  const { Redis } = commonJs(await import('ioredis'));
   const client = new Redis(url, {
     connectionName: clientName,
     enableOfflineQueue: false,

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { entryFile } from '../paths.js';
 import type { DemoOptions, DemoPlatform } from './platform.js';
 import type { FromPlatform, ToPlatform } from './platform-messages.js';
 
@@ -11,7 +12,7 @@ const START_BUDGET_MS = 30_000;
  * to load (acknowledged before the run probes them) and close (waits for the child to exit).
  */
 export async function startDemoPlatformProcess(o: DemoOptions): Promise<DemoPlatform> {
-  const child = fork(new URL('./platform-process.js', import.meta.url), [JSON.stringify(o)], {
+  const child = fork(entryFile('demo/platform-process'), [JSON.stringify(o)], {
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   let stderr = '';

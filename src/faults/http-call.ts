@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { urlWithSchemes } from '../fields/fields.js';
 import { redactUrl } from '../util/redact.js';
 import { defineFault } from './types.js';
+import { commonJs } from '../common-js.js';
 
 const schema = z.strictObject({
   type: z.literal('http-call'),
@@ -19,7 +20,7 @@ export const httpCallFault = defineFault<HttpCallFault>({
   references: () => [],
   describe: (f) => `call ${f.method} ${redactUrl(f.url)}`,
   async inject(f, ctx) {
-    const { request } = await import('undici');
+    const { request } = commonJs(await import('undici'));
     const res = await request(f.url, { method: f.method, headers: f.headers, signal: ctx.signal });
     await res.body.dump();
     if (res.statusCode >= 400) throw new Error(`${f.method} ${redactUrl(f.url)} answered HTTP ${res.statusCode}`);

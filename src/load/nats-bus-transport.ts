@@ -3,6 +3,7 @@ import type { JetStreamClient, JetStreamManager, NatsConnection } from 'nats';
 import { endpointOf } from '../protocols/network-errors.js';
 import { connectNats, explainNats, NATS_PORT } from '../protocols/nats.js';
 import { seqOf, type BusEndpoint, type BusTransport } from './bus-transport.js';
+import { commonJs } from '../common-js.js';
 
 /**
  * NATS as the bus scenario drives it. The clients run as a service's would: they reconnect at once and
@@ -63,7 +64,7 @@ export function natsJetStream(bus: BusEndpoint, subject: string, timeoutMs: numb
         await jsm.streams.add({ name: stream, subjects: [subject] });
         created = true;
       }
-      const { AckPolicy, DeliverPolicy } = await import('nats');
+      const { AckPolicy, DeliverPolicy } = commonJs(await import('nats'));
       await jsm.consumers.add(stream, {
         durable_name: consumer,
         ack_policy: AckPolicy.Explicit,

@@ -3,13 +3,14 @@ import type { Redis } from 'ioredis';
 import { endpointOf } from '../protocols/network-errors.js';
 import { explainRedis, quietPasswordNotice } from '../protocols/redis.js';
 import { seqOf, type BusEndpoint, type BusTransport } from './bus-transport.js';
+import { commonJs } from '../common-js.js';
 
 /**
  * Clients the way a service on a bus runs them: they reconnect at once, and the subscriber subscribes
  * again (ioredis's autoResubscribe). What a cut costs is then what the bus loses, not what the tool gave up.
  */
 async function client(bus: BusEndpoint, name: string, timeoutMs: number): Promise<Redis> {
-  const { Redis } = await import('ioredis');
+  const { Redis } = commonJs(await import('ioredis'));
   quietPasswordNotice();
   const c = new Redis(bus.url, {
     connectionName: name,

@@ -1,10 +1,11 @@
 import { explainRedis, quietPasswordNotice } from '../protocols/redis.js';
 import { endpointOf } from '../protocols/network-errors.js';
 import type { ConnectionFactory } from './types.js';
+import { commonJs } from '../common-js.js';
 
 /** Load on a Redis instance: each connection an ioredis client sending one command at a time. */
 export async function redisFactory(url: string, command: string[], timeoutMs: number): Promise<ConnectionFactory> {
-  const { Redis } = await import('ioredis');
+  const { Redis } = commonJs(await import('ioredis'));
   quietPasswordNotice();
   const [name, ...args] = command;
   const at = endpointOf(url, 6379);

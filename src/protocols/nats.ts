@@ -1,6 +1,7 @@
 import type { ConnectionOptions, NatsConnection, TlsOptions } from 'nats';
 import { greeting, type Greeting } from './greeting.js';
 import { classifyError, endpointOf, type Endpoint } from './network-errors.js';
+import { commonJs } from '../common-js.js';
 
 /**
  * NATS connections for probes and bus traffic. A NATS server greets every client with `INFO {...}` at
@@ -36,7 +37,7 @@ export async function connectNats(url: string, o: NatsConnectOptions): Promise<N
   const said = await greeting(at, waitMs);
   if (!said.complete || !said.text.startsWith('INFO ')) throw new NotNatsError(at, said, waitMs);
   o.stage?.('waiting for the NATS handshake (CONNECT, PING, PONG)');
-  const { connect } = await import('nats');
+  const { connect } = commonJs(await import('nats'));
   return connect({
     ...serverOf(url),
     name: o.name,

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { greeting } from './greeting.js';
 import { classifyError, type Endpoint } from './network-errors.js';
+import { commonJs } from '../common-js.js';
 
 /** Redis's own refusals, in words; anything else is a network or TLS cause. */
 export function explainRedis(err: unknown, at: Endpoint): string {
@@ -32,7 +33,7 @@ export async function connectRedis(
   url: string,
   o: { timeoutMs: number; tlsVerify: boolean; name: string; reconnect?: boolean; stage?(s: string): void },
 ): Promise<Redis & { lastError?: unknown }> {
-  const { Redis } = await import('ioredis');
+  const { Redis } = commonJs(await import('ioredis'));
   quietPasswordNotice();
   const client: Redis & { lastError?: unknown } = new Redis(url, {
     lazyConnect: true,

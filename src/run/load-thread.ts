@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { entryFile, FROM_SOURCES } from '../paths.js';
 import type { TrafficWindow } from '../load/bus-connection.js';
 import type { LiveNumbers, LiveView } from '../load/measure.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
@@ -125,8 +126,8 @@ let warm: { worker: Worker; gone: boolean } | undefined;
  * The first LoadThread takes it; unused, it never holds the process open.
  */
 export function warmLoadThread(): void {
-  if (warm || import.meta.url.endsWith('.ts')) return;
-  const w = { worker: new Worker(new URL('./load-worker.js', import.meta.url), { workerData: null }), gone: false };
+  if (warm || FROM_SOURCES) return;
+  const w = { worker: new Worker(entryFile('run/load-worker'), { workerData: null }), gone: false };
   w.worker.unref();
   w.worker.once('exit', () => (w.gone = true));
   w.worker.once('error', () => (w.gone = true));
@@ -141,13 +142,13 @@ function spawnWorker(job: LoadJob): Worker {
     early.worker.postMessage({ type: 'job', job } satisfies ToLoad);
     return early.worker;
   }
-  if (import.meta.url.endsWith('.ts')) {
+  if (FROM_SOURCES) {
     // Run from the TypeScript sources (the tests do): the worker loads them through tsx, as they are loaded here.
-    const entry = new URL('./load-worker.ts', import.meta.url).href;
+    const entry = entryFile('run/load-worker').href;
     return new Worker(`import { register } from 'tsx/esm/api'; register(); await import(${JSON.stringify(entry)});`, {
       eval: true,
       workerData: job,
     });
   }
-  return new Worker(new URL('./load-worker.js', import.meta.url), { workerData: job });
+  return new Worker(entryFile('run/load-worker'), { workerData: job });
 }

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { entryFile } from '../paths.js';
 import type { Config } from '../config/config.js';
 import { finishReport } from '../finish/finish-report.js';
 import { mergeReports } from '../merge/merge-reports.js';
@@ -29,7 +30,7 @@ export async function runInWorkers(
   const startAt = new Date(Date.now() + LEAD_MS + 50 * n).toISOString();
   o.say(`validate: ${n} workers, each a shard of the load, starting together at ${startAt}`);
   const job = (i: number): WorkerJob => ({ config, chaos: o.chaos, shard: { index: i + 1, total: n }, startAt });
-  const workers = Array.from({ length: n }, (_, i) => new Worker(new URL('./shard-worker.js', import.meta.url), { workerData: job(i) }));
+  const workers = Array.from({ length: n }, (_, i) => new Worker(entryFile('run/shard-worker'), { workerData: job(i) }));
   const stop = () => workers.forEach((w) => w.postMessage('abort'));
   o.signal.addEventListener('abort', stop, { once: true });
   try {

@@ -12,7 +12,7 @@ import { importsOf, packageOf } from './imports.js';
  */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SRC = join(ROOT, 'src');
-const CONTRACTS = new Set(['errors.ts', 'exit-codes.ts', 'version.ts']);
+const CONTRACTS = new Set(['errors.ts', 'exit-codes.ts', 'version.ts', 'paths.ts', 'common-js.ts']);
 const NODE = new Set(builtinModules);
 
 interface Row {

@@ -4,6 +4,7 @@ import { tlsFacts, type TlsFacts } from '../tls-handshake.js';
 
 export type { TlsFacts };
 import type { Dispatcher } from 'undici';
+import { commonJs } from '../../common-js.js';
 
 export interface FetchOptions {
   url: string;
@@ -61,7 +62,7 @@ export function withUrlCredentials(url: URL, headers: Record<string, string>): R
  * The socket is opened here, so connect and TLS are timed apart from the request.
  */
 export async function fetchCapped(o: FetchOptions): Promise<FetchResult> {
-  const { Client } = await import('undici');
+  const { Client } = commonJs(await import('undici'));
   const url = new URL(o.url);
   const headers = withUrlCredentials(url, o.headers);
   const timing = { connectMs: 0, tlsMs: undefined as number | undefined, tls: undefined as TlsFacts | undefined, connects: 0 };
