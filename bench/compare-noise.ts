@@ -21,7 +21,7 @@ async function runs(prefix: string): Promise<string[]> {
   const files: string[] = [];
   for (let i = 0; i < RUNS; i++) {
     const file = join(dir, `${prefix}${i}.json`);
-    const r = await runCli(['load', url, '-n', '5', '-d', '2s', '-q', '--out', file]);
+    const r = await runCli(['load', url, '-c', '5', '-d', '2s', '-q', '--out', file]);
     if (r.code !== 0) throw new Error(`load exited ${r.code}: ${r.stderr}`);
     files.push(file);
   }

@@ -74,7 +74,7 @@ function wrkP50(url: string, connections: number, seconds: number): number {
 async function throughput(label: string, target: { url: string; proc: ChildProcess }) {
   const runs: Record<'validate' | 'autocannon' | 'wrk', { rps: number; cpuUs: number }[]> = { validate: [], autocannon: [], wrk: [] };
   for (let i = 0; i < 5; i++) {
-    const ours = timedCpu(process.execPath, [BIN, 'load', target.url, '-n', '50', '-d', '5s', '--format', 'json']);
+    const ours = timedCpu(process.execPath, [BIN, 'load', target.url, '-c', '50', '-d', '5s', '--format', 'json']);
     const r = JSON.parse(ours.out).scenarios[0];
     runs.validate.push({ rps: r.rps, cpuUs: (ours.cpuS / r.requests) * 1e6 });
     const ac = timedCpu(AUTOCANNON, ['-c', '50', '-d', '5', '-j', target.url]);
@@ -112,7 +112,7 @@ if (enabled('accuracy')) {
   const ours: number[] = [];
   const theirs: number[] = [];
   for (let i = 0; i < 3; i++) {
-    ours.push(validateLoad([t.url, '-n', '50', '-d', '5s']).latencyMs.p50);
+    ours.push(validateLoad([t.url, '-c', '50', '-d', '5s']).latencyMs.p50);
     theirs.push(wrkP50(t.url, 50, 5));
   }
   t.proc.kill();
@@ -129,7 +129,7 @@ if (enabled('co')) {
   // The same server, loaded the closed way (100 users back to back for 20 s): what wrk or autocannon would see.
   const t2 = await nodeTarget(0, 10_000, 2000);
   await new Promise((res) => setTimeout(res, 100));
-  const closed = validateLoad([t2.url, '-n', '100', '-d', '20s']);
+  const closed = validateLoad([t2.url, '-c', '100', '-d', '20s']);
   t2.proc.kill();
   const c = r.latencyMs;
   const u = r.uncorrectedLatencyMs;
@@ -182,7 +182,7 @@ function rateCost(url: string, rate: number): void {
 function startup(url: string): void {
   const wall = [0, 1, 2, 3, 4].map(() => {
     const t0 = performance.now();
-    execFileSync(process.execPath, [BIN, 'load', url, '-n', '1', '-r', '1', '-q'], { stdio: 'ignore' });
+    execFileSync(process.execPath, [BIN, 'load', url, '-c', '1', '-a', '1', '-q'], { stdio: 'ignore' });
     return performance.now() - t0;
   });
   console.log(

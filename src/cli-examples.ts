@@ -19,7 +19,7 @@ export const EXAMPLES: Record<string, string[]> = {
     'validate probe --prometheus prom=http://localhost:9090 --criteria \'prometheus.alerts_firing{severity="critical"} == 0\'',
   ],
   load: [
-    'validate load http://localhost:8200/health -n 50 -d 30s',
+    'validate load http://localhost:8200/health -c 50 -d 30s',
     'validate load http://localhost:8800/quotes -R 1000 -d 1m',
     "validate load http://localhost:8900/orders -m POST -H 'content-type: application/json' -b '{\"qty\":1}' -R 200 -d 10s",
     "validate load http://localhost:8200/health -R 500 -d 10s --criteria 'scenario.p99_ms < 50ms'",

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { examplesText } from './cli-examples.js';
 import { setQuiet } from './commands/say.js';
+import { withForeignFlagHint } from './commands/foreign-flags.js';
 import { UsageError } from './errors.js';
 import { EXIT_WORDS, type ExitCodeValue } from './exit-codes.js';
 import { FORMAT_NAMES, knownExtensions } from './reports/formats.js';
@@ -46,6 +47,13 @@ export async function buildCli(argv: string[], signal: AbortSignal, setExit: Set
     .option('--label <name=value>', 'a label the run is kept with in the history, e.g. env=staging; repeatable', collect, [])
     .option('--keep <runs|age>', 'prune the history to the newest N runs (400) or to an age (90d, 12w, 1y)')
     .option('--push <url>', "send the run's metrics to a Prometheus Pushgateway (job validate, grouped by platform and --label)")
+    .option(
+      '--notify <url>',
+      'post the verdict, its blockers and the report files to a webhook (Slack incoming webhook, or JSON to any other; slack:URL or json:URL to choose); repeatable',
+      collect,
+      [],
+    )
+    .option('--notify-on <when>', "problems (NO-GO or INCONCLUSIVE, the default), change (from the history's last run) or always")
     .option('--history-required', 'exit 4 when the run cannot be kept in its history (by default: one line, the verdict decides)')
     .action(async (file, flags) =>
       setExit(await (await import('./commands/run.js')).run({ ...flags, config: configFile(file, flags.config) }, signal)),
@@ -74,9 +82,14 @@ export async function buildCli(argv: string[], signal: AbortSignal, setExit: Set
     ),
   )
     .argument('<url>', 'the URL to load')
-    .addOption(new Option('-n, --connections <n>', 'closed model: users sending back to back (default 10)').argParser(positiveInt))
-    .addOption(new Option('-d, --duration <duration>', 'how long (default 10s)').argParser(durationArg))
-    .addOption(new Option('-r, --requests <n>', 'closed model: total requests, instead of a duration').argParser(positiveInt))
+    .addOption(new Option('-c, --connections <n>', 'closed model: users sending back to back (default 10)').argParser(positiveInt))
+    .addOption(
+      new Option('-d, --duration <duration>', 'how long: 30s, 2m, or bare seconds as autocannon and wrk take them (default 10s)').argParser(
+        secondsArg,
+      ),
+    )
+    .addOption(new Option('-a, --amount <n>', 'closed model: total requests, instead of a duration').argParser(positiveInt))
+    .addOption(new Option('--requests <n>', 'the same as --amount').argParser(positiveInt).hideHelp())
     .addOption(
       new Option('-R, --rate <n>', 'requests per second: the open model, latency from each scheduled time').argParser(positiveNumber),
     )
@@ -88,7 +101,12 @@ export async function buildCli(argv: string[], signal: AbortSignal, setExit: Set
     .option('-m, --method <method>', 'HTTP method', 'GET')
     .option('-H, --header <header>', 'a request header, "name: value"; repeatable', collect, [])
     .option('-b, --body <body>', 'request body')
-    .addOption(new Option('-t, --timeout <duration>', 'per-request timeout (default 10s)').argParser(durationArg))
+    .addOption(
+      new Option('-t, --timeout <duration>', 'per-request timeout, or bare seconds as autocannon takes it (default 10s)').argParser(
+        secondsArg,
+      ),
+    )
+    .option('-l, --latency', 'print the latency distribution and every other table (as --detail)')
     .option(
       '--criteria <expression>',
       'a criterion, e.g. "scenario.p99_ms < 50ms"; repeatable (one on success_rate replaces the default 99.9%)',
@@ -96,13 +114,22 @@ export async function buildCli(argv: string[], signal: AbortSignal, setExit: Set
       [],
     )
     .option('--progress', 'print progress even when stderr is not a terminal (a line a second)')
+    .configureOutput({ outputError: (message, write) => write(withForeignFlagHint(message)) })
     .action(async (url, flags) => {
       (await import('./commands/warm.js')).warmLoadThread();
       setExit(await (await import('./commands/load.js')).load(url, flags, signal));
     });
 
-  loading(reporting(program.command('demo'), 'start a simulated trading platform in-process and validate it'))
-    .option('--chaos', 'also run the fault experiments against the simulated engines, and a one-minute soak')
+  loading(
+    reporting(
+      program.command('demo'),
+      'start a simulated trading platform, with a Redis and a PostgreSQL of its own (private, on free ports, removed after), and validate it',
+    ),
+  )
+    .option('--chaos', 'also run the fault experiments against the simulated engines and its own servers, and a one-minute soak')
+    .option('--redis <url>', "use this Redis instead of the demo's own (it writes demo:* keys; --chaos kills its clients)")
+    .option('--postgres <url>', "use this PostgreSQL instead of the demo's own (--chaos terminates the demo's sessions)")
+    .addOption(new Option('--workers <n>', 'run the load as n shards in worker threads of this process, merged').argParser(positiveInt))
     .action(async (flags) => {
       (await import('./commands/warm.js')).warmLoadThread();
       setExit(await (await import('./commands/demo.js')).demo(flags, signal));
@@ -203,6 +230,11 @@ function reporting(cmd: Command, description: string): Command {
     .option('--no-color', 'no ANSI colours (also NO_COLOR=1)')
     .option('--detail', 'every table in the terminal output, not only the summary (the .md and .html reports always have them)')
     .option('-q, --quiet', 'print only what blocks GO: nothing at all on a GO (files and exit code only)');
+}
+
+/** `validate load`'s durations: a bare number is seconds, as autocannon and wrk read `-d 10`. */
+function secondsArg(value: string): number {
+  return durationArg(/^\s*\d+(\.\d+)?\s*$/.test(value) ? `${value.trim()}s` : value);
 }
 
 /** A command that probes targets: reporting, plus the probes' own timeout and concurrency. */

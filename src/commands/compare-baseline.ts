@@ -58,7 +58,7 @@ export async function historyBaseline(file: string | undefined, flags: HistoryBa
   const labels = labelsOf(flags.label ?? []);
   const wanted = flags.last ?? BASELINE_RUNS;
   const saved = file ? await readReport(file) : undefined;
-  const store = await openHistory(place);
+  const store = await openHistory(place, { readOnly: true });
   try {
     const runs = await store.list({ labels });
     const current = saved ?? (await newestRun(store, runs, labels));

@@ -11,31 +11,46 @@ import { execute } from '../run/execute.js';
 import { plannedResults } from '../run/run-scenarios.js';
 import { SECRETS } from '../util/redact.js';
 import { note } from './say.js';
+import { runInWorkers } from '../run/workers.js';
+import { demoServices, type DemoServiceUrls } from './demo-services.js';
 import { packageFile } from '../paths.js';
 import { parseDuration } from '../util/duration.js';
 import { checkOutputs, emitReport, type OutputFlags } from './output.js';
 import { loadProgress, probeProgress } from './progress.js';
 
 export const DEMO_CONFIG = fileURLToPath(packageFile('fixtures/demo.yaml'));
-const DEFAULT_REDIS = 'redis://127.0.0.1:6379';
-const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface DemoFlags extends OutputFlags {
   chaos?: boolean;
   retries?: number;
+  workers?: number;
+  /** A Redis or PostgreSQL of the user's to use instead of the demo's own (also DEMO_REDIS_URL, DEMO_POSTGRES_URL). */
+  redis?: string;
+  postgres?: string;
 }
 
 /**
- * `validate demo`: a simulated trading platform in this process, validated with fixtures/demo.yaml.
- * Local Redis and PostgreSQL are used when they answer on their default ports; otherwise their checks
- * are left out and the report says so. With --chaos, the fault experiments run against the simulated
- * engines (and only the demo's own Redis/PostgreSQL connections), and the soak lasts a minute.
+ * `validate demo`: a simulated trading platform in a process of its own, validated with fixtures/demo.yaml.
+ * Its Redis and PostgreSQL are its own, started from the installed binaries on free ports and removed
+ * after (a user's are used only when named: --redis, --postgres); without the binaries their checks are
+ * left out and the report says which. With --chaos, the fault experiments run against the simulated
+ * engines and those servers, and the soak lasts a minute.
  */
 export async function demo(flags: DemoFlags, signal: AbortSignal): Promise<ExitCodeValue> {
   checkOutputs(flags);
-  const redisUrl = process.env.DEMO_REDIS_URL ?? DEFAULT_REDIS;
-  const postgresUrl = process.env.DEMO_POSTGRES_URL ?? DEFAULT_POSTGRES;
+  const services = await demoServices(flags);
+  try {
+    return await demoWith(services.urls, services.notes, flags, signal);
+  } finally {
+    await services.stop();
+  }
+}
+
+async function demoWith(urls: DemoServiceUrls, serviceNotes: string[], flags: DemoFlags, signal: AbortSignal): Promise<ExitCodeValue> {
+  const { redisUrl, postgresUrl } = urls;
   const [redisUp, postgresUp] = await Promise.all([answers(redisUrl, 6379), answers(postgresUrl, 5432)]);
+  // Left out, its targets are removed from the config below; the URL only fills the config's placeholder.
+  const unused = (kind: string) => `${kind}://127.0.0.1:1/not-started`;
   // The platform runs in a process of its own, beside the generator as a real one is, not inside it.
   const platform = await startDemoPlatformProcess({
     redisUrl: redisUp ? redisUrl : undefined,
@@ -49,8 +64,8 @@ export async function demo(flags: DemoFlags, signal: AbortSignal): Promise<ExitC
       DEMO_GRAFANA_TOKEN,
       DEMO_WS_URL: `${platform.engines.websocket.replace('http:', 'ws:')}/ws`,
       // The same URLs the engines depend on: the probes and faults act on what the engines use.
-      DEMO_REDIS_URL: redisUrl,
-      DEMO_POSTGRES_URL: postgresUrl,
+      DEMO_REDIS_URL: redisUrl ?? unused('redis'),
+      DEMO_POSTGRES_URL: postgresUrl ?? unused('postgres'),
       DEMO_PG_APPLICATION,
       DEMO_SOAK_DURATION: process.env.DEMO_SOAK_DURATION ?? (flags.chaos ? '1m' : '5s'),
     };
@@ -59,7 +74,9 @@ export async function demo(flags: DemoFlags, signal: AbortSignal): Promise<ExitC
     env.DEMO_PIDFILE = platform.pidfile;
     const redactor = SECRETS;
     const loaded = await loadConfigFile(DEMO_CONFIG, redactor, env);
-    const { gone, notes } = notAnswering(loaded, { redis: redisUp, postgres: postgresUp }, { redis: redisUrl, postgres: postgresUrl });
+    const unreachable = notAnswering(loaded, { redis: redisUp, postgres: postgresUp }, { redis: redisUrl, postgres: postgresUrl });
+    const { gone } = unreachable;
+    const notes = [...serviceNotes, ...unreachable.notes];
     const { config } = withoutTargets(loaded, gone);
     if (flags.retries !== undefined) config.retries = flags.retries;
     // The simulated Prometheus has the rules `validate alerts` writes from this config (less DEMO_DROP_RULE, to see coverage fail).
@@ -73,14 +90,16 @@ export async function demo(flags: DemoFlags, signal: AbortSignal): Promise<ExitC
     const progress = probeProgress(config.targets.length);
     const load = loadProgress('auto', plannedResults(config));
     const say = (l: string) => note(l);
-    const report = await execute(config, redactor, {
-      signal,
-      onResult: progress.onResult,
-      onScenarioStart: load.onStart,
-      notes,
-      chaos: flags.chaos,
-      say,
-    });
+    const report = flags.workers
+      ? await runInWorkers(config, flags.workers, { signal, say, redactor, chaos: flags.chaos })
+      : await execute(config, redactor, {
+          signal,
+          onResult: progress.onResult,
+          onScenarioStart: load.onStart,
+          notes,
+          chaos: flags.chaos,
+          say,
+        });
     progress.end();
     load.end();
     return await emitReport(report, flags, config.outputs);
@@ -89,7 +108,8 @@ export async function demo(flags: DemoFlags, signal: AbortSignal): Promise<ExitC
   }
 }
 
-async function answers(url: string, defaultPort: number): Promise<boolean> {
+async function answers(url: string | undefined, defaultPort: number): Promise<boolean> {
+  if (url === undefined) return false;
   const u = new URL(url);
   return reachable(u.hostname, Number(u.port) || defaultPort);
 }
@@ -98,17 +118,17 @@ async function answers(url: string, defaultPort: number): Promise<boolean> {
 function notAnswering(
   config: Config,
   up: Record<'redis' | 'postgres', boolean>,
-  urls: Record<'redis' | 'postgres', string>,
+  urls: Record<'redis' | 'postgres', string | undefined>,
 ): { gone: Set<string>; notes: string[] } {
   const notes: string[] = [];
   const gone = new Set<string>();
   for (const kind of ['redis', 'postgres'] as const) {
     if (up[kind]) continue;
     for (const t of config.targets.filter((t) => t.kind === kind)) gone.add(t.name);
-    const u = new URL(urls[kind]);
-    notes.push(
-      `${kind} is not answering on ${u.hostname}:${u.port || (kind === 'redis' ? 6379 : 5432)}; its checks are left out (start ${kind === 'redis' ? 'redis-server' : 'PostgreSQL'} to include them)`,
-    );
+    const url = urls[kind];
+    if (url === undefined) continue; // none to use: demoServices has said why
+    const u = new URL(url);
+    notes.push(`${kind} is not answering on ${u.hostname}:${u.port || (kind === 'redis' ? 6379 : 5432)}; its checks are left out`);
   }
   return { gone, notes };
 }

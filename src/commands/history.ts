@@ -18,7 +18,7 @@ export async function history(placeArg: string | undefined, flags: HistoryComman
   if (!HISTORY_FORMATS.includes(flags.format as HistoryFormat))
     throw new UsageError(`unknown format "${flags.format}" for history; expected one of: ${HISTORY_FORMATS.join(', ')}`);
   const labels = labelsOf(flags.label ?? []);
-  const store = await openHistory(place);
+  const store = await openHistory(place, { readOnly: true });
   try {
     const runs = await store.list({ last: flags.last ?? 30, labels });
     writeReportOut(renderHistory(runs, flags.format as HistoryFormat, terminalWidth()));

@@ -16,7 +16,11 @@ export interface LoadFlags extends OutputFlags, ShardFlags {
   connections?: number;
   maxConnections?: number;
   duration?: number;
+  /** Total requests (-a, as autocannon's --amount; --requests is the same). */
+  amount?: number;
   requests?: number;
+  /** wrk's and autocannon's --latency: the distribution, which --detail prints. */
+  latency?: boolean;
   rate?: number;
   method: string;
   header?: string[];
@@ -31,7 +35,7 @@ const FLAG_OF: Record<string, string> = {
   url: 'URL',
   rate: '--rate',
   duration: '--duration',
-  requests: '--requests',
+  requests: '--amount',
   levels: '--connections',
   maxConnections: '--max-connections',
   method: '--method',
@@ -51,8 +55,9 @@ export function loadConfig(url: string, flags: LoadFlags): { config: Config; own
     if (i <= 0) throw new UsageError(`--header "${h}": expected NAME: VALUE, e.g. --header "authorization: Bearer xyz"`);
     headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
   }
-  if (flags.rate !== undefined && flags.requests !== undefined)
-    throw new UsageError('--requests goes with the closed model; with --rate, give --duration');
+  const requests = flags.amount ?? flags.requests;
+  if (flags.rate !== undefined && requests !== undefined)
+    throw new UsageError('--amount (-a) goes with the closed model; with --rate, give --duration');
   if (flags.rate !== undefined && flags.connections !== undefined)
     throw new UsageError(
       "--connections is the closed model's users; with --rate, connections open as needed: cap them with --max-connections",
@@ -61,7 +66,7 @@ export function loadConfig(url: string, flags: LoadFlags): { config: Config; own
     throw new UsageError('--max-connections goes with --rate (the open model); the closed model has exactly --connections users');
   // Durations go into the config as text with their unit, as a config file would write them.
   const ms = (n: number | undefined) => (n === undefined ? undefined : `${n}ms`);
-  const duration = flags.duration ?? (flags.requests === undefined ? 10_000 : undefined);
+  const duration = flags.duration ?? (requests === undefined ? 10_000 : undefined);
   const ownErrorCriteria = (flags.criteria ?? []).some((c) => JUDGES_ERRORS.test(c));
   const common = {
     name: 'load',
@@ -81,7 +86,7 @@ export function loadConfig(url: string, flags: LoadFlags): { config: Config; own
           duration: ms(duration ?? 10_000),
           ...(flags.maxConnections !== undefined && { maxConnections: flags.maxConnections }),
         }
-      : { ...common, kind: 'concurrency', levels: [flags.connections ?? 10], duration: ms(duration), requests: flags.requests };
+      : { ...common, kind: 'concurrency', levels: [flags.connections ?? 10], duration: ms(duration), requests };
   const redactor = SECRETS;
   redactor.addFromUrl(url);
   let config: Config;
@@ -106,7 +111,8 @@ export function loadConfig(url: string, flags: LoadFlags): { config: Config; own
  * `validate load URL`: ad-hoc load like autocannon. Closed model with --connections (default), open
  * model with --rate. The output is the same report model, so every format works.
  */
-export async function load(url: string, flags: LoadFlags, signal: AbortSignal): Promise<ExitCodeValue> {
+export async function load(url: string, given: LoadFlags, signal: AbortSignal): Promise<ExitCodeValue> {
+  const flags = given.latency ? { ...given, detail: true } : given;
   checkOutputs(flags);
   const { config, ownErrorCriteria } = loadConfig(url, flags);
   note(

@@ -49,7 +49,7 @@ export function parseOut(spec: string): OutputTarget {
  */
 export async function emitReport(report: Report, flags: OutputFlags, configured: OutputTarget[] = []): Promise<ExitCodeValue> {
   const stdoutFormat = flags.format ? parseFormat(flags.format) : 'table';
-  const files = [...configured, ...(flags.out ?? []).map(parseOut)].map((f) => ({ ...f, path: expandPath(f.path, report) }));
+  const files = reportFiles(report, flags, configured);
   const failed: string[] = [];
   let htmlPath: string | undefined;
   for (const f of files) {
@@ -82,6 +82,11 @@ export async function emitReport(report: Report, flags: OutputFlags, configured:
   // shard process would stop a Kubernetes Indexed Job (or a CI matrix) before the merge could say why.
   if (report.shard) return ExitCode.GO;
   return verdictExit(report.verdict);
+}
+
+/** The files a run's reports go to (--out and the config's outputs), their placeholders filled in. */
+export function reportFiles(report: Report, flags: OutputFlags, configured: OutputTarget[] = []): OutputTarget[] {
+  return [...configured, ...(flags.out ?? []).map(parseOut)].map((f) => ({ ...f, path: expandPath(f.path, report) }));
 }
 
 const PLACEHOLDERS = ['date', 'time', 'datetime', 'verdict', 'platform'];

@@ -3,6 +3,7 @@ import type { Report } from '../reports/model.js';
 import { UsageError } from '../errors.js';
 import { redactUrl } from '../util/redact.js';
 import { note, warn } from './say.js';
+import { fetchFailure } from './fetch-failure.js';
 
 /** A grouping-key value as the Pushgateway's path takes it: plain, or base64url when it holds a slash or is empty. */
 function groupValue(name: string, value: string): string {
@@ -46,7 +47,7 @@ export async function pushMetrics(report: Report, url: string, labels: Record<st
     note(`pushed the run's metrics to ${redactUrl(target)}`);
   } catch (err) {
     warn(
-      `the run's metrics were not pushed to ${where} (--push): ${pushFailure(err as Error & { cause?: { code?: string; message?: string } }, where)}`,
+      `the run's metrics were not pushed to ${where} (--push): ${fetchFailure(err as Error & { cause?: { code?: string; message?: string } }, where)}`,
     );
   }
 }
@@ -64,19 +65,4 @@ function pushTarget(url: string): { base: string; authorization?: string; where:
   const where = `${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}`;
   const base = u.toString().replace(/\/+$/, '');
   return { base, where, ...((user || password) && { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` }) };
-}
-
-function pushFailure(e: Error & { cause?: { code?: string; message?: string } }, where: string): string {
-  if (e.name === 'TimeoutError') return 'no answer within 10 s';
-  switch (e.cause?.code) {
-    case 'ECONNREFUSED':
-      return `connection refused: nothing is listening on ${where}`;
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return `DNS: cannot resolve ${where.replace(/:\d+$/, '')}`;
-    default:
-      // fetch's own "fetch failed" says nothing: its cause does ("bad port": a port the Fetch standard blocks).
-      if (e.cause?.code) return `${e.cause.message ?? e.message} (${e.cause.code})`;
-      return e.cause?.message ? `${e.cause.message}` : e.message;
-  }
 }

@@ -8,18 +8,22 @@ import { note } from './say.js';
 import type { Config } from '../config/config.js';
 import { faultType } from '../faults/registry.js';
 import { ExitCode } from '../exit-codes.js';
-import { checkOutputs, emitReport, type OutputFlags } from './output.js';
+import { checkOutputs, emitReport, reportFiles, type OutputFlags } from './output.js';
 import { addSinceLastRuns, earlierRuns, planHistory, recordHistory, type HistoryFlags, type HistoryPlan } from './history-flags.js';
 import { trendItems } from '../history/trend-items.js';
 import type { Report } from '../reports/model.js';
 import { configHash } from '../config/hash.js';
 import { checkPush, pushMetrics } from './push.js';
+import { checkNotify, sendNotifications, shouldNotify, type NotifyOn } from './notify.js';
 import { loadProgress, probeProgress } from './progress.js';
 import { checkWorkers, probesOnEveryShard, resolveShard, resolveStartAt, type ShardFlags } from './shard-flags.js';
 
 export interface RunFlags extends OutputFlags, ShardFlags, HistoryFlags {
   /** A Prometheus Pushgateway to send the run's metrics to. */
   push?: string;
+  /** Webhooks told of the run (--notify, repeatable), and when (--notify-on). */
+  notify?: string[];
+  notifyOn?: string;
   workers?: number;
   config: string;
   chaos?: boolean;
@@ -42,6 +46,7 @@ export async function run(flags: RunFlags, signal: AbortSignal): Promise<ExitCod
   checkOutputs(flags, config.outputs);
   const history = planHistory(flags);
   checkPush(flags.push);
+  checkNotify(flags.notify, flags.notifyOn, Boolean(history?.place));
   if (flags.dryRun) return dryRun(config);
   const workers = checkWorkers(flags.workers, flags);
   // Read before the run: trend criteria are judged with it, and the report says what changed since.
@@ -89,6 +94,20 @@ async function withHistory(
   }
   if (history && !report.aborted && !report.shard) await recordHistory(report, history, configHash(config));
   if (flags.push && !report.shard) await pushMetrics(report, flags.push, history?.labels);
+  const last = typeof earlier === 'string' ? undefined : earlier.runs.at(-1)?.verdict;
+  if (
+    flags.notify?.length &&
+    !report.shard &&
+    !report.aborted &&
+    shouldNotify((flags.notifyOn ?? 'problems') as NotifyOn, report.verdict, last)
+  ) {
+    const files = reportFiles(report, flags, config.outputs).filter((f) => !['-', '/dev/stdout', '/dev/stderr'].includes(f.path));
+    await sendNotifications(
+      report,
+      flags.notify,
+      files.map((f) => f.path),
+    );
+  }
   if (failure) throw failure;
   return code!;
 }

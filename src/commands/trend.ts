@@ -25,7 +25,7 @@ export async function trend(placeArg: string | undefined, flags: TrendFlags): Pr
   if (!html && !HISTORY_FORMATS.includes(format))
     throw new UsageError(`unknown format "${flags.format}" for trend; expected one of: ${HISTORY_FORMATS.join(', ')}`);
   const labels = labelsOf(flags.label ?? []);
-  const store = await openHistory(place);
+  const store = await openHistory(place, { readOnly: true });
   let text: string;
   try {
     const series = trendSeries(await store.list({ last: flags.last ?? 90, labels }));

@@ -10,7 +10,8 @@ import { selectSeries, type Missing } from './select.js';
 import { heldLevel } from '../results/held.js';
 
 /** Margin by which a met criterion beats its bound, relative to the bound, from which it counts as exceeded. */
-const EXCEEDED_MARGIN = 0.05;
+/** Met with this much to spare (relative to the bound) grades A. */
+const SPARE_FOR_A = 0.05;
 
 export function evaluateCriteria(criteria: Criterion[], items: MeasuredItem[]): CriterionResult[] {
   return criteria.map((c) => evaluateOne(c, items));
@@ -104,7 +105,7 @@ function judge(c: Criterion, base: Base, read: MeasuredItem[]): Judged {
   // Equality has no margin to beat: met exactly is met, and as good as it gets (`required_failed == 0`).
   if (c.op === '==') return { ...base, actual: r.value, status: 'pass', outcome: 'MET', grade: 'A' };
   const spare = spareOf(r.value, c);
-  return { ...base, actual: r.value, status: 'pass', outcome: spare >= EXCEEDED_MARGIN ? 'EXCEEDED' : 'MET', grade: gradeOf(spare) };
+  return { ...base, actual: r.value, status: 'pass', outcome: 'MET', grade: gradeOf(spare) };
 }
 
 /**
@@ -155,7 +156,7 @@ function spareOf(value: number, c: Criterion): number {
 /** A+ far beyond the bound, A beyond it, B just met; not met is F (critical) or D (warning). */
 function gradeOf(margin: number): string {
   if (margin >= 0.5) return 'A+';
-  if (margin >= EXCEEDED_MARGIN) return 'A';
+  if (margin >= SPARE_FOR_A) return 'A';
   return 'B';
 }
 

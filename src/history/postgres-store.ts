@@ -19,7 +19,12 @@ const MIGRATION_LOCK = 727_100_019;
 export async function openPostgres(url: string, timeoutMs = 10_000): Promise<HistoryStore> {
   const place = redactUrl(url);
   const at = endpointOf(url, 5432);
-  const fail = (err: unknown) => (err instanceof HistoryError ? err : new HistoryError(`history ${place}: ${explainPostgres(err, at)}`));
+  const fail = (err: unknown) => (err instanceof HistoryError ? err : new HistoryError(`history ${place} (--history): ${why(err)}`));
+  // pg's own words for its connection timeout name neither the host nor how long it waited.
+  const why = (err: unknown) =>
+    /timeout expired|connection timeout/i.test(String((err as Error)?.message))
+      ? `no answer from ${at.host}:${at.port} within ${timeoutMs / 1000} s (a firewall dropping the packets, or the wrong host)`
+      : explainPostgres(err, at);
   let client: Client;
   try {
     const { default: pg } = await import('pg');

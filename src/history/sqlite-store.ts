@@ -1,6 +1,8 @@
 import { unpacked } from './report-codec.js';
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { suggest } from '../util/suggest.js';
 import type { Database } from 'better-sqlite3';
 import type { HistoryRun } from './record.js';
 import { CHILD_TABLES, DDL, migrationsFrom, SCHEMA_VERSION } from './schema.js';
@@ -31,16 +33,21 @@ function explain(place: string, err: unknown): HistoryError {
  * busy timeout, so several processes on one machine (two CI jobs finishing together) append without
  * losing a run: SQLite's own locking serializes their writes.
  */
-export async function openSqlite(folder: string): Promise<HistoryStore> {
+export async function openSqlite(folder: string, o: { readOnly?: boolean } = {}): Promise<HistoryStore> {
   const file = join(folder, 'history.db');
   let db: Database;
-  makeFolder(folder);
+  let copy: string | undefined;
+  if (o.readOnly) mustExist(folder, file);
+  else makeFolder(folder);
   try {
     const { default: Sqlite } = await import('better-sqlite3');
-    db = new Sqlite(file, { timeout: 10_000 });
-    db.pragma('journal_mode = WAL');
-    db.pragma('foreign_keys = ON');
-    migrate(db, file);
+    if (o.readOnly) ({ db, copy } = openReading(Sqlite, file));
+    else {
+      db = new Sqlite(file, { timeout: 10_000 });
+      db.pragma('journal_mode = WAL');
+      db.pragma('foreign_keys = ON');
+      migrate(db, file);
+    }
   } catch (err) {
     if (err instanceof HistoryError) throw err;
     throw explain(file, err);
@@ -64,8 +71,57 @@ export async function openSqlite(folder: string): Promise<HistoryStore> {
         ),
       ),
     prune: (keep) => guard(() => prune(db, keep)),
-    close: async () => void db.close(),
+    close: async () => {
+      db.close();
+      if (copy) rmSync(copy, { recursive: true, force: true });
+    },
   };
+}
+
+/** A history only read (history, trend): it must be there; a typo must not make an empty one and call it empty. */
+function mustExist(folder: string, file: string): void {
+  if (!existsSync(folder)) {
+    const parent = dirname(folder);
+    const siblings = existsSync(parent)
+      ? readdirSync(parent, { withFileTypes: true })
+          .filter((d) => d.isDirectory())
+          .map((d) => d.name)
+      : [];
+    const like = suggest(basename(folder), siblings);
+    throw new HistoryError(
+      `history ${folder} does not exist${like ? `: did you mean ${join(parent, like)}?` : ''} (validate run --history ${folder} keeps runs there)`,
+    );
+  }
+  if (!existsSync(file))
+    throw new HistoryError(`history ${folder} holds no history.db: no run was kept there (validate run --history ${folder} keeps them)`);
+}
+
+/**
+ * Reads the file where it is, never writing to it. Where SQLite cannot (a read-only copy of a WAL-mode
+ * history, a CI artifact or a read-only mount, where it cannot make its -shm file), or where the history
+ * is of an older schema (migrating is writing), it reads a private copy of it and its WAL instead.
+ */
+function openReading(Sqlite: typeof import('better-sqlite3'), file: string): { db: Database; copy?: string } {
+  try {
+    const db = new Sqlite(file, { readonly: true, fileMustExist: true, timeout: 10_000 });
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
+    if (Number(row?.value) === SCHEMA_VERSION) return { db };
+    db.close();
+  } catch (err) {
+    const code = String((err as { code?: string }).code);
+    if (!code.startsWith('SQLITE_READONLY') && !code.startsWith('SQLITE_CANTOPEN')) throw err;
+  }
+  const copy = mkdtempSync(join(tmpdir(), 'validate-history-'));
+  for (const suffix of ['', '-wal']) if (existsSync(file + suffix)) copyFileSync(file + suffix, join(copy, `history.db${suffix}`));
+  const db = new Sqlite(join(copy, 'history.db'), { fileMustExist: true });
+  try {
+    migrate(db, file);
+  } catch (err) {
+    db.close();
+    rmSync(copy, { recursive: true, force: true });
+    throw err;
+  }
+  return { db, copy };
 }
 
 /** The folder, or why it cannot be made, asked of its nearest existing parent (mkdir -p says only ENOENT on a read-only mount). */

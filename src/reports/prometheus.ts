@@ -37,7 +37,7 @@ export function render(report: Report, _opts: RenderOptions): string {
       .map((c) => [{ criterion: c.name, severity: c.severity }, c.status === 'pass' ? 1 : 0]),
   );
   // One series per outcome, 1 for the one it had (a state set): the alert rules `validate alerts` writes for what only the gate measures read it.
-  const outcomes = ['EXCEEDED', 'MET', 'NOT MET', 'NOT RUN', 'INCONCLUSIVE'] as const;
+  const outcomes = ['MET', 'NOT MET', 'NOT RUN', 'INCONCLUSIVE'] as const;
   metric(
     'validate_criterion_outcome',
     "1 for the criterion's outcome in the last run, 0 for the others",

@@ -315,7 +315,7 @@ const defs: Record<string, Schema> = {
       busyMachine: str,
       unit,
       status,
-      outcome: oneOf('EXCEEDED', 'MET', 'NOT MET', 'NOT RUN', 'INCONCLUSIVE'),
+      outcome: oneOf('MET', 'NOT MET', 'NOT RUN', 'INCONCLUSIVE'),
       grade: str,
       reason: str,
       description: str,

@@ -1,10 +1,10 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { fitTable, wrap } from './fit-table.js';
-import { formatMs, VERDICT_LOOK } from './format-values.js';
+import { formatMs } from './format-values.js';
 import type { RenderOptions } from './formats.js';
 import type { Report } from './model.js';
 import type { Block, TableBlock } from './view/blocks.js';
-import { renderSummary } from './terminal-summary.js';
+import { renderSummary, verdictLine } from './terminal-summary.js';
 import { reportDocument } from './view/document.js';
 
 /** Without a terminal to ask (a pipe, a file), the width a CI log shows comfortably. */
@@ -23,9 +23,9 @@ export function render(report: Report, opts: RenderOptions): string {
  * HTML report's; the numbers behind them are in these tables.
  */
 function renderDetail(report: Report, opts: RenderOptions, c: ChalkInstance, width: number): string {
-  const out: string[] = [
-    c.bold(`${report.platform}: production readiness`) + c.gray(`  ${report.startedAt}  ${formatMs(report.durationMs)}`),
-  ];
+  const title = wrap(`${report.platform}: production readiness · ${report.startedAt} · ${formatMs(report.durationMs)}`, width);
+  const verdict = verdictLine(report, c);
+  const out: string[] = [verdict, ...title.map((l, i) => (i ? c.gray(l) : c.bold(l)))];
   let charts = 0;
   for (const b of reportDocument(report)) {
     if (b.type === 'chart' || b.type === 'charts') charts += b.type === 'chart' ? 1 : b.charts.length;
@@ -36,18 +36,7 @@ function renderDetail(report: Report, opts: RenderOptions, c: ChalkInstance, wid
   const where = opts.htmlPath ? `the HTML report, ${opts.htmlPath}` : 'the HTML report: --out report.html';
   if (charts)
     out.push('', c.gray(wrap(`${charts} charts (latency and throughput over time, percentiles) are in ${where}`, width).join('\n')));
-  const tone = VERDICT_LOOK[report.verdict].tone;
-  const banner = (tone === 'good' ? c.bgGreen.black.bold : tone === 'bad' ? c.bgRed.white.bold : c.bgMagenta.white.bold)(
-    ` ${report.verdict} `,
-  );
-  const why = report.aborted
-    ? 'run interrupted: partial report'
-    : tone === 'good'
-      ? 'every critical criterion is met'
-      : tone === 'bad'
-        ? `${report.blockers.length} blocker(s) above`
-        : `validate could not vouch for ${report.inconclusive.length} result(s) above`;
-  out.push('', `${banner} ${why}`, '');
+  out.push('', verdict, '');
   return out.join('\n');
 }
 

@@ -4,12 +4,12 @@ import type { Unit } from './measurement.js';
 export type Verdict = 'GO' | 'NO-GO' | 'INCONCLUSIVE';
 
 /**
- * EXCEEDED and MET pass; NOT MET fails (critical) or warns; NOT RUN means nothing was measured: it fails
+ * MET passes (its grade says by how much: a go-live meeting must never read a pass as a breach); NOT MET fails (critical) or warns; NOT RUN means nothing was measured: it fails
  * a critical criterion too, unless what it reads was deliberately not run (faults without --chaos).
  * INCONCLUSIVE: what it reads could not be vouched for by the tool itself (a generator that fell behind,
  * a fault that did not take effect), so it is neither met nor not met.
  */
-export type Outcome = 'EXCEEDED' | 'MET' | 'NOT MET' | 'NOT RUN' | 'INCONCLUSIVE';
+export type Outcome = 'MET' | 'NOT MET' | 'NOT RUN' | 'INCONCLUSIVE';
 
 export interface CriterionResult {
   name: string;

@@ -147,7 +147,7 @@ describe("the rules of what only the gate measures, on a real Prometheus that sc
       expect([outcome('Orders fast'), outcome('Quotes uncorrected'), outcome('Orders counted'), outcome('Errors within budget')]).toEqual([
         'NOT MET',
         'NOT RUN',
-        'EXCEEDED',
+        'MET',
         'NOT MET',
       ]);
       const rules = await runCli(['alerts', config]);

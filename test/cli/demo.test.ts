@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inChromium, pageHeight, printedPages } from '../helpers/chromium.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
+import { POSTGRES_URL } from '../helpers/services.js';
 
 /**
  * `validate demo --chaos`, run once and read by every test here, as a user runs it (an 80-column terminal,
@@ -14,11 +16,31 @@ import { runCli, type CliResult } from '../helpers/cli.js';
 const dir = mkdtempSync(join(tmpdir(), 'validate-demo-'));
 type Report = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- a parsed report, read field by field
 let demo: CliResult & { report: Report; html: string };
+/** The machine's own Redis and PostgreSQL, as their own counters say, before and after the demo. */
+const machine: { before?: MachineCounts; after?: MachineCounts } = {};
+interface MachineCounts {
+  redisConnections: number;
+  demoKeys: number;
+  postgresSessions: number;
+}
+
+/** Each reading is itself one connection to each server: the only one between two readings, when the demo touched neither. */
+function machineCounts(): MachineCounts {
+  const cli = (...args: string[]) => execFileSync('redis-cli', ['-p', '6379', ...args], { encoding: 'utf8' });
+  const psql = (sql: string) => execFileSync('psql', [POSTGRES_URL, '-Atc', sql], { encoding: 'utf8' }).trim();
+  return {
+    redisConnections: Number(/total_connections_received:(\d+)/.exec(cli('INFO', 'stats'))![1]),
+    demoKeys: Number(cli('EVAL', "return #redis.call('KEYS', 'demo:*')", '0').trim()),
+    postgresSessions: Number(psql('SELECT sum(sessions) FROM pg_stat_database')),
+  };
+}
 
 beforeAll(async () => {
   const [json, html] = [join(dir, 'demo.json'), join(dir, 'demo.html')];
   const env = { COLUMNS: '80', DEMO_DROP_RULE: 'ResponseSLA', DEMO_SOAK_DURATION: '2s' };
+  machine.before = machineCounts();
   const r = await runCli(['demo', '--chaos', '--out', json, '--out', html], { env });
+  machine.after = machineCounts();
   demo = { ...r, report: JSON.parse(readFileSync(json, 'utf8')), html };
   console.log(`demo --chaos wall time: ${r.wallMs.toFixed(0)} ms`);
 }, 180_000);
@@ -29,6 +51,18 @@ const failing = (r: Report) =>
     .map((c: { name: string; actual: unknown; reason?: string }) => `${c.name}: ${c.actual} ${c.reason ?? ''}`);
 
 describe('validate demo', () => {
+  it("touches nothing of the machine's own Redis and PostgreSQL, even with --chaos: its own servers, on other ports, removed after", () => {
+    const { before, after } = machine;
+    // One connection each between the readings: the second reading's own (this file runs alone).
+    expect(after!.redisConnections - before!.redisConnections).toBe(1);
+    expect(after!.postgresSessions - before!.postgresSessions).toBe(1);
+    expect(after!.demoKeys).toBe(before!.demoKeys);
+    const servers = demo.report.probes.filter((p: { kind: string }) => p.kind === 'redis' || p.kind === 'postgres');
+    expect(servers.length).toBeGreaterThanOrEqual(2);
+    for (const p of servers) expect(p.target, p.name).not.toMatch(/:(6379|5432)\b/);
+    expect(demo.stderr).toMatch(/its redis is its own, on 127\.0\.0\.1:\d+, removed after/);
+  });
+
   it('the simulated platform meets every criterion but the left-out rule, with the features engine in maintenance; its table fits 80 columns', () => {
     const { report } = demo;
     const notMet = failing(report).join('\n');

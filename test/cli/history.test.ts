@@ -64,6 +64,34 @@ describe('validate run --history, and validate history', () => {
     expect(JSON.parse((await runCli(['history', place, '--format', 'json'])).stdout)).toHaveLength(2);
   });
 
+  it('history and trend read a read-only copy of a history (a CI artifact, a read-only mount): every run sqlite3 counts there', async () => {
+    const ro = mounted('size=8m');
+    execFileSync('cp', ['-r', join(dir, 'h'), join(ro, 'h')]);
+    execFileSync('mount', ['-o', 'remount,ro', ro]);
+    const counted = Number(
+      execFileSync('sqlite3', [`file:${join(ro, 'h', 'history.db')}?immutable=1`, 'SELECT count(*) FROM runs'], { encoding: 'utf8' }),
+    );
+    expect(counted).toBeGreaterThan(0);
+    const listed = await runCli(['history', join(ro, 'h'), '--format', 'json']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout)).toHaveLength(counted);
+    const trend = await runCli(['trend', join(ro, 'h')]);
+    expect(trend.code, trend.stderr).toBe(0);
+    expect(trend.stdout).toMatch(new RegExp(`│ ${counted} +│`));
+  });
+
+  it('a history that is not there (a typo) is an error for the commands that read it, with the likely name; nothing is made', async () => {
+    const typo = join(dir, 'hh');
+    for (const command of ['history', 'trend']) {
+      const r = await runCli([command, typo]);
+      expect(r.code).toBe(4);
+      expect(r.stderr).toBe(
+        `validate: history ${typo} does not exist: did you mean ${join(dir, 'h')}? (validate run --history ${typo} keeps runs there)\n`,
+      );
+    }
+    expect(existsSync(typo)).toBe(false);
+  });
+
   it('a bad --label or --keep is refused before anything runs', async () => {
     const r = await runCli(['run', config, '--history', join(dir, 'x'), '--label', 'env']);
     expect(r.code).toBe(2);
@@ -106,7 +134,7 @@ describe('validate run --history, and validate history', () => {
     const r = await runCli(['run', config, '--history', 'postgres://nightly:s3cret-pw@127.0.0.1:1/history', '-q']);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(
-      'the run was not kept in its history: history postgres://nightly:***@127.0.0.1:1/history: connection refused',
+      'the run was not kept in its history: history postgres://nightly:***@127.0.0.1:1/history (--history): connection refused',
     );
     expect(r.stderr + r.stdout).not.toContain('s3cret-pw');
   });

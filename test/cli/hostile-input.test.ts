@@ -46,7 +46,7 @@ describe('credentials are used, and never printed', () => {
     const probe = await runCli(['probe', '--engine', `api=http://ops:${PW}@${url.slice(7)}`, '--format', 'json']);
     expect(probe.code).toBe(0);
     expect(JSON.parse(probe.stdout).probes[0]).toMatchObject({ status: 'pass', target: `http://ops:***@${url.slice(7)}/` });
-    const load = await runCli(['load', `http://ops:${PW}@${url.slice(7)}/health`, '-n', '2', '-r', '20', '--format', 'json']);
+    const load = await runCli(['load', `http://ops:${PW}@${url.slice(7)}/health`, '-c', '2', '-a', '20', '--format', 'json']);
     expect(load.code).toBe(0);
     expect(JSON.parse(load.stdout).scenarios[0]).toMatchObject({ requests: 20, errors: 0 });
     // What the server received: every request with the credentials.
@@ -279,7 +279,7 @@ describe('quiet and signals', () => {
 
   it('-q: nothing on stdout or stderr when all is well, files still written', async () => {
     const out = join(dir, 'quiet.json');
-    const r = await runCli(['load', `http://ops:${PW}@${url.slice(7)}/health`, '-n', '1', '-r', '10', '-q', '--out', out]);
+    const r = await runCli(['load', `http://ops:${PW}@${url.slice(7)}/health`, '-c', '1', '-a', '10', '-q', '--out', out]);
     const why = () => JSON.stringify(JSON.parse(readFileSync(out, 'utf8')).criteria.filter((c: { status: string }) => c.status !== 'pass'));
     expect(r.code, why()).toBe(0);
     expect([r.stdout, r.stderr]).toEqual(['', '']);
@@ -291,7 +291,7 @@ describe('quiet and signals', () => {
     ['SIGHUP', 129],
   ] as const)('%s stops a 30 s load long before its end, writes the partial report marked aborted, and exits %i', async (signal, exit) => {
     const out = join(dir, `${signal}.json`);
-    const cli = startCli(['load', `http://ops:${PW}@${url.slice(7)}/health`, '-d', '30s', '-n', '2', '--out', out, '--progress']);
+    const cli = startCli(['load', `http://ops:${PW}@${url.slice(7)}/health`, '-d', '30s', '-c', '2', '--out', out, '--progress']);
     // Signalled once its progress line shows requests answered: the load is under way, whatever the machine's speed.
     await cli.stderrMatches(/ [1-9][\d,]* req /);
     const t0 = performance.now();

@@ -31,7 +31,7 @@ afterAll(
 
 describe('validate load', () => {
   it('closed model: one scenario in the same report model, clean JSON on stdout', async () => {
-    const r = await runCli(['load', url, '-n', '4', '-r', '400', '--format', 'json']);
+    const r = await runCli(['load', url, '-c', '4', '-a', '400', '--format', 'json']);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.schemaVersion).toBe(1);
@@ -50,10 +50,10 @@ describe('validate load', () => {
 
   it('the summary points at the full tables and charts: the HTML file being written, or how to get one', async () => {
     const html = join(mkdtempSync(join(tmpdir(), 'validate-load-')), 'run.html');
-    const written = await runCli(['load', url, '-n', '2', '-r', '50', '--out', html]);
+    const written = await runCli(['load', url, '-c', '2', '-a', '50', '--out', html]);
     expect(written.stdout.replace(/\s+/g, ' ')).toContain(`Every table and chart: --detail, or the HTML report ${html}`);
     expect(readFileSync(html, 'utf8')).toContain('<svg');
-    const none = await runCli(['load', url, '-n', '2', '-r', '50']);
+    const none = await runCli(['load', url, '-c', '2', '-a', '50']);
     expect(none.stdout.replace(/\s+/g, ' ')).toContain('Every table and chart: --detail, or an HTML report (--out report.html)');
   });
 
@@ -68,7 +68,7 @@ describe('validate load', () => {
 
   it('errors count by default: a third of the answers HTTP 500 is NO-GO, exit 1, and says which criterion and why', async () => {
     answered.clear();
-    const r = await runCli(['load', `${url}flaky`, '-n', '2', '-r', '300', '--format', 'json']);
+    const r = await runCli(['load', `${url}flaky`, '-c', '2', '-a', '300', '--format', 'json']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('errors count: at least 99.9% of requests must succeed (criterion "Errors within budget")');
     const report = JSON.parse(r.stdout);
@@ -82,9 +82,9 @@ describe('validate load', () => {
     const r = await runCli([
       'load',
       `${url}flaky`,
-      '-n',
+      '-c',
       '2',
-      '-r',
+      '-a',
       '300',
       '--criteria',
       'scenario.success_rate >= 60%',
@@ -125,7 +125,7 @@ describe('validate load', () => {
   });
 
   it('a criterion not met exits 1', async () => {
-    const r = await runCli(['load', url, '-r', '50', '--criteria', 'scenario.load-10.rps > 100000000', '--format', 'json']);
+    const r = await runCli(['load', url, '-a', '50', '--criteria', 'scenario.load-10.rps > 100000000', '--format', 'json']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).criteria.at(-1)).toMatchObject({ status: 'fail', outcome: 'NOT MET' });
   });
@@ -133,7 +133,7 @@ describe('validate load', () => {
   it("a load where every request failed is the platform's NO-GO (its errors, not the generator's doubt), naming the cause in words, not a code", async () => {
     const { freePort } = await import('../helpers/ports.js');
     const port = await freePort();
-    const r = await runCli(['load', `http://127.0.0.1:${port}/`, '-r', '20', '--format', 'json']);
+    const r = await runCli(['load', `http://127.0.0.1:${port}/`, '-a', '20', '--format', 'json']);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
     const s = report.scenarios[0];
@@ -145,21 +145,40 @@ describe('validate load', () => {
   });
 
   it.each([
-    [['load', 'http://127.0.0.1:1/', '-R', '10', '-r', '5'], '--requests goes with the closed model; with --rate, give --duration'],
+    [['load', 'http://127.0.0.1:1/', '-R', '10', '-a', '5'], '--amount (-a) goes with the closed model; with --rate, give --duration'],
     [['load', 'http://127.0.0.1:1/', '-H', 'no-colon'], '--header "no-colon": expected NAME: VALUE'],
     [['load', 'ftp://x/'], 'URL: expected a URL'],
     [
-      ['load', 'http://127.0.0.1:1/', '-n', '0'],
-      "error: option '-n, --connections <n>' argument '0' is invalid. expected a whole number of at least 1",
+      ['load', 'http://127.0.0.1:1/', '-c', '0'],
+      "error: option '-c, --connections <n>' argument '0' is invalid. expected a whole number of at least 1",
     ],
+    // Another tool's flag that means something else here: refused, with ours.
+    [['load', 'http://127.0.0.1:1/', '-n', '50'], "error: unknown option '-n'\n(-n: connections are -c (--connections) here"],
+    [['load', 'http://127.0.0.1:1/', '-r', '50'], '(-r: total requests are -a (--amount) here, as in autocannon; a rate is -R (--rate))'],
+    [['load', 'http://127.0.0.1:1/', '--vus', '50'], "(--vus: k6's virtual users are -c (--connections) here)"],
+    [['load', 'http://127.0.0.1:1/', '-p', '10'], '(-p: validate load sends one request at a time on each connection (no pipelining)'],
+    [['load', 'http://127.0.0.1:1/', '--conections', '5'], '(Did you mean --connections?)'],
+    [['load', 'http://127.0.0.1:1/', '-d', '5x'], 'expected a duration like 500ms, 2s, 1m or 1h30m, found "5x"'],
   ])('validate %j exits 2', async (args, message) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
   });
 
+  it("autocannon's and wrk's flags: -c connections, -a total requests, -d and -t in bare seconds", async () => {
+    const counted = await runCli(['load', url, '-c', '3', '-a', '60', '--format', 'json']);
+    expect(counted.code, counted.stderr).toBe(0);
+    expect(JSON.parse(counted.stdout).scenarios[0]).toMatchObject({ requests: 60, connections: 3 });
+    const timed = await runCli(['load', url, '-c', '2', '-d', '1', '-t', '2', '--format', 'json']);
+    expect(timed.code, timed.stderr).toBe(0);
+    // One second: at least the second asked, and not the default ten (nor a millisecond).
+    const ran = JSON.parse(timed.stdout).scenarios[0].durationMs;
+    expect(ran).toBeGreaterThanOrEqual(1000);
+    expect(ran).toBeLessThan(10_000);
+  });
+
   it('Ctrl-C stops a 60 s load long before its end and writes the partial report marked aborted', async () => {
-    const cli = startCli(['load', url, '-n', '2', '-d', '60s', '--format', 'json', '--progress']);
+    const cli = startCli(['load', url, '-c', '2', '-d', '60s', '--format', 'json', '--progress']);
     await cli.stderrMatches(/ [1-9][\d,]* req /);
     const signalledAt = performance.now();
     cli.kill('SIGINT');

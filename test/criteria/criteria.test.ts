@@ -181,8 +181,8 @@ describe('evaluation and verdict', () => {
       nineOfTen,
     );
     expect(rs.map((r) => [r.outcome, r.grade])).toEqual([
-      ['EXCEEDED', 'A+'],
-      ['EXCEEDED', 'A'],
+      ['MET', 'A+'],
+      ['MET', 'A'],
       ['MET', 'B'],
     ]);
   });
@@ -232,7 +232,7 @@ describe('evaluation and verdict', () => {
       [compile('engine.latency_ms < 100ms')],
       nineOfTen.map((i) => (i.name === 'features' ? optionalDown : i)),
     );
-    expect(o).toMatchObject({ outcome: 'EXCEEDED', actual: 10 });
+    expect(o).toMatchObject({ outcome: 'MET', actual: 10 });
   });
 
   it('a target that could not measure a metric makes a criterion on it NOT RUN and INCONCLUSIVE, even among others that did; one whose platform broke it, NOT MET', () => {
@@ -264,7 +264,7 @@ describe('evaluation and verdict', () => {
     const [down] = evaluateCriteria([compile('redis.replication_lag_s < 5s')], [...replicas.slice(0, 2), linkDown]);
     expect(down).toMatchObject({ outcome: 'NOT MET', status: 'fail', reason: 'replica-2: the replication link is down' });
     const [ok] = evaluateCriteria([compile('redis.replication_lag_s < 5s')], replicas.slice(0, 2));
-    expect(ok).toMatchObject({ outcome: 'EXCEEDED', actual: 0.1 }); // the primary, without a lag, is left out
+    expect(ok).toMatchObject({ outcome: 'MET', actual: 0.1 }); // the primary, without a lag, is left out
   });
 
   it('a warning criterion not met is reported but still GO', () => {

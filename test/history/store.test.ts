@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyRun } from '../../src/history/record.js';
 import { openHistory } from '../../src/history/open.js';
+import { openPostgres } from '../../src/history/postgres-store.js';
 import { SCHEMA_VERSION } from '../../src/history/schema.js';
 import type { HistoryStore } from '../../src/history/store.js';
 import { fixedReport } from '../helpers/fixed-report.js';
@@ -90,6 +92,24 @@ describe.each(places)('the history in %s', (_name, place) => {
 });
 
 describe('a history that cannot be used says so in one line, naming it and the fix', () => {
+  it('a PostgreSQL history that never answers (a firewall dropping packets): its host, its timeout and the setting, no password', async () => {
+    // A real socket that accepts and then says nothing, as a black-holed port behind a proxy does (no PostgreSQL can be made to hang so).
+    const silent = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const err = await openPostgres(`postgres://nightly:s3cret@127.0.0.1:${port}/history`, 300).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(err?.message).toBe(
+        `history postgres://nightly:***@127.0.0.1:${port}/history (--history): no answer from 127.0.0.1:${port} within 0.3 s (a firewall dropping the packets, or the wrong host)`,
+      );
+    } finally {
+      silent.close();
+    }
+  });
+
   it('a corrupted file, and one written by a newer validate', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'validate-history-'));
     writeFileSync(join(dir, 'history.db'), 'this is not a database, just text that a crash or a copy left behind\n'.repeat(100));
@@ -143,7 +163,7 @@ describe('a history that cannot be used says so in one line, naming it and the f
 
   it('a database that is down, and a URL of something else', async () => {
     await expect(openHistory('postgres://validate:pw-9@127.0.0.1:1/history')).rejects.toThrow(
-      /^history postgres:\/\/validate:\*\*\*@127\.0\.0\.1:1\/history: connection refused/,
+      /^history postgres:\/\/validate:\*\*\*@127\.0\.0\.1:1\/history \(--history\): connection refused/,
     );
     await expect(openHistory('mysql://h/x')).rejects.toThrow('a history is a folder or a postgres:// URL');
   });

@@ -58,9 +58,9 @@ describe('validate compare on real runs', () => {
     // not widen its p99's interval to the slow run's.
     const fast = join(dir, 'fast.json');
     const slow = join(dir, 'slow.json');
-    expect((await runCli(['load', url, '-n', '5', '-r', '1000', '-q', '--retries', '3', '--out', fast])).code).toBe(0);
+    expect((await runCli(['load', url, '-c', '5', '-a', '1000', '-q', '--retries', '3', '--out', fast])).code).toBe(0);
     delay.ms = 100;
-    expect((await runCli(['load', url, '-n', '5', '-r', '200', '-q', '--retries', '3', '--out', slow])).code).toBe(0);
+    expect((await runCli(['load', url, '-c', '5', '-a', '200', '-q', '--retries', '3', '--out', slow])).code).toBe(0);
     await server.close();
 
     const worse = await runCli(['compare', fast, slow, '--format', 'json']);

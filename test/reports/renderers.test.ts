@@ -92,7 +92,7 @@ describe('renderers', () => {
       '## Executive summary (2/3 criteria met)',
       '## Infrastructure health (1/1 healthy)',
       '## Engine matrix (1/2 healthy)',
-      '## Go-live checklist (0/6 verified)',
+      '## Go-live checklist (0/5 verified, 1 not applicable)',
       '## Decision matrix (2/3 met)',
       '## Recommendation (GO)',
     ]);

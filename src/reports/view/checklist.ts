@@ -19,7 +19,13 @@ interface Fact {
  * measurements that bear on it, wherever a target reported them) and its criteria (those reading
  * them). A line nothing measured says NOT CHECKED; one with facts and no criterion says what to add.
  */
-const ITEMS: { requirement: string; facts: Fact[]; hint: string }[] = [
+const ITEMS: {
+  requirement: string;
+  facts: Fact[];
+  hint: string;
+  /** A line that applies only where something measured it: said NOT APPLICABLE otherwise, with this reason, never as a shortfall. */
+  appliesOnlyIfMeasured?: string;
+}[] = [
   {
     requirement: 'Security',
     facts: [
@@ -54,6 +60,7 @@ const ITEMS: { requirement: string; facts: Fact[]; hint: string }[] = [
       { metric: 'gpu_ecc_errors', words: 'ECC errors', worst: 'max' },
     ],
     hint: 'an accelerator target and accelerator.gpus_unhealthy == 0',
+    appliesOnlyIfMeasured: 'no accelerator on this platform (add an accelerator target if it has GPUs)',
   },
   {
     requirement: 'Engines communicating',
@@ -138,21 +145,32 @@ function specialEvidence(report: Report, requirement: string): { facts: string[]
 }
 
 export function checklistSection(report: Report): Block[] {
+  // An ad-hoc load (no targets probed) checks none of these: the section would be a list of shortfalls of nothing.
+  if (report.probes.length === 0) return [];
   const rows = ITEMS.map((item) => {
     const special = specialEvidence(report, item.requirement);
     const facts = [...item.facts.map((f) => evidence(report, f)).filter((e): e is string => e !== undefined), ...special.facts];
     const metrics = [...item.facts.map((f) => f.metric), ...special.metrics];
     const reads = new RegExp(`\\.(${metrics.join('|')})\\b`);
     const criteria = report.criteria.filter((c) => reads.test(c.expression));
+    if (item.appliesOnlyIfMeasured && !facts.length && !criteria.length)
+      return { cells: [item.requirement, 'NOT APPLICABLE', item.appliesOnlyIfMeasured], status: 'skip' as const, applies: false };
     const o = outcomeOf(criteria, facts.length > 0);
     const why = criteria.find((c) => c.status === 'skip')?.reason;
     const evidenceText = facts.length ? facts.join('; ') : o.word === 'NOT RUN' && why ? why : `nothing measured: add ${item.hint}`;
     const judged = criteria.length ? ` [${criteria.filter((c) => c.status === 'pass').length}/${criteria.length} criteria met]` : '';
-    return { cells: [item.requirement, o.word, evidenceText + judged], status: o.status };
+    return { cells: [item.requirement, o.word, evidenceText + judged], status: o.status, applies: true };
   });
   const verified = rows.filter((r) => r.status === 'pass').length;
+  const applicable = rows.filter((r) => r.applies).length;
+  const notApplicable = rows.length - applicable;
   return [
-    { type: 'heading', level: 2, text: 'Go-live checklist', aside: `${verified}/${rows.length} verified` },
+    {
+      type: 'heading',
+      level: 2,
+      text: 'Go-live checklist',
+      aside: `${verified}/${applicable} verified${notApplicable ? `, ${notApplicable} not applicable` : ''}`,
+    },
     { type: 'table', table: table([{ head: 'Requirement' }, { head: 'Status', status: true }, { head: 'Evidence', wrap: true }], rows) },
   ];
 }

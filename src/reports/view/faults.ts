@@ -71,7 +71,9 @@ function recovery(f: FaultResult): string {
 function impact(f: FaultResult): string {
   if (f.status === 'skip') return '—';
   if (f.inconclusive || !f.tookEffect) return 'nothing was tested';
-  return f.isolated ? 'isolated: no other target failed' : `also failed: ${f.affected.join(', ')}`;
+  // Isolation is one of the checks: a row that failed another (its recovery, a criterion) must not read as all clear.
+  if (f.isolated) return f.status === 'fail' ? 'no other target failed (it failed its other checks)' : 'isolated: no other target failed';
+  return `also failed: ${f.affected.join(', ')}`;
 }
 
 /** "2/2 met", or the criteria on it that were not. */

@@ -1,3 +1,4 @@
+import type { CriterionResult } from '../../results/criterion-result.js';
 import type { Status } from '../../results/result.js';
 import { criterionActual } from '../format-values.js';
 import type { Report } from '../model.js';
@@ -22,14 +23,10 @@ export function findings(report: Report): Finding[] {
   const required = report.probes
     .filter((p) => p.required && p.status === 'fail')
     .map((p) => ({ subject: `${p.name} (${p.kind})`, fact: `required target failing: ${p.error ?? 'failed'}`, status: 'fail' as const }));
-  const criteria = report.criteria
-    .filter((c) => (c.status === 'fail' || c.status === 'inconclusive') && c.key !== 'required-probes')
-    .filter((c) => !(c.status === 'inconclusive' && c.margin))
-    .map((c) => ({
-      subject: c.name,
-      fact: `${c.actual === null ? c.outcome : criterionActual(c)}, needed ${c.inWords ?? c.requirement}${c.reason ? `; ${c.reason}` : ''}`,
-      status: c.status,
-    }));
+  const failed = report.criteria
+    .filter((c) => c.status === 'fail' && c.key !== 'required-probes')
+    .map((c) => ({ subject: c.name, fact: `${valueAndNeed(c)}${c.reason ? `; ${c.reason}` : ''}`, status: c.status }));
+  const undecided = report.criteria.filter((c) => c.status === 'inconclusive' && !c.margin && c.key !== 'required-probes');
   const judged = new Set(report.criteria.flatMap((c) => (c.status === 'inconclusive' ? c.subjects : [])));
   const unvouched = report.scenarios
     .filter((s) => s.validity === 'INVALID' && !judged.has(`scenario.${s.name}`))
@@ -38,7 +35,37 @@ export function findings(report: Report): Finding[] {
       fact: `INVALID: ${s.invalidReason ?? 'the generator could not vouch for it'}`,
       status: 'inconclusive' as const,
     }));
-  return [...required, ...criteria, ...errorBars(report), ...unvouched];
+  return [...required, ...failed, ...notJudged(undecided), ...errorBars(report), ...unvouched];
+}
+
+/** `5.5 ms, needed p90 under 50ms`, or, not judged but within its bound, `5.5 ms (within p90 under 50ms)`: never read as a miss. */
+function valueAndNeed(c: CriterionResult): string {
+  const need = c.inWords ?? c.requirement;
+  if (c.actual === null) return `${c.outcome}, needed ${need}`;
+  return c.status === 'inconclusive' && within(c) ? `${criterionActual(c)} (within ${need})` : `${criterionActual(c)}, needed ${need}`;
+}
+
+function within(c: CriterionResult): boolean {
+  const op = /^(<=|>=|==|!=|<|>)/.exec(c.requirement)?.[1];
+  if (op === undefined || c.bound === undefined || c.actual === null) return false;
+  const a = c.actual;
+  const b = c.bound;
+  return { '<': a < b, '<=': a <= b, '>': a > b, '>=': a >= b, '==': a === b, '!=': a !== b }[op] ?? false;
+}
+
+/**
+ * Criteria the tool could not judge, one finding per reason: a result the generator could not vouch for
+ * decides several criteria, and its ~60-word reason is said once, after their values.
+ */
+function notJudged(cs: CriterionResult[]): Finding[] {
+  const byReason = new Map<string, CriterionResult[]>();
+  for (const c of cs) byReason.set(c.reason ?? '', [...(byReason.get(c.reason ?? '') ?? []), c]);
+  return [...byReason].map(([reason, group]) => ({
+    subject: group.map((c) => c.name).join(', '),
+    fact: `${group.map((c) => (group.length > 1 ? `${c.name} ${valueAndNeed(c)}` : valueAndNeed(c))).join('; ')}${reason ? `; not judged: ${reason}` : ''}`,
+    status: 'inconclusive' as const,
+    ...(group.length > 1 && { count: group.length }),
+  }));
 }
 
 /**

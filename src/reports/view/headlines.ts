@@ -10,6 +10,8 @@ export interface Headline {
   /** Its headline numbers in one sentence. */
   text: string;
   status: Status;
+  /** What the line is about, for a renderer that shows some of them. */
+  about: 'targets' | 'load' | 'faults' | 'criteria';
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -31,6 +33,7 @@ export function sectionHeadlines(report: Report): Headline[] {
       text: `${p.total} probed: ${counts.join(', ')}${failing.length ? `; failing: ${failing.join(', ')}` : ''}`,
       // An optional target failing is reported, not blocking: a warning here, as in the verdict.
       status: worstStatus(report.probes.map((x) => (x.status === 'fail' && !x.required ? 'warn' : x.status))),
+      about: 'targets',
     });
   }
   const bySection = new Map<string, ScenarioResult[]>();
@@ -39,9 +42,14 @@ export function sectionHeadlines(report: Report): Headline[] {
     bySection.set(title, [...(bySection.get(title) ?? []), s]);
   }
   for (const [section, results] of bySection)
-    out.push({ section, text: loadHeadline(results), status: worstStatus(results.map((r) => r.status)) });
+    out.push({ section, text: loadHeadline(results), status: worstStatus(results.map((r) => r.status)), about: 'load' });
   if (report.faults.length)
-    out.push({ section: 'Fault tolerance', text: faultHeadline(report), status: worstStatus(report.faults.map((f) => f.status)) });
+    out.push({
+      section: 'Fault tolerance',
+      text: faultHeadline(report),
+      status: worstStatus(report.faults.map((f) => f.status)),
+      about: 'faults',
+    });
   const c = report.summary.criteria;
   const judged = [
     `${c.met}/${c.total} met`,
@@ -53,6 +61,7 @@ export function sectionHeadlines(report: Report): Headline[] {
     section: 'Criteria',
     text: judged.filter(Boolean).join(', '),
     status: c.notMet ? 'fail' : c.inconclusive ? 'inconclusive' : c.warnings ? 'warn' : 'pass',
+    about: 'criteria',
   });
   return out;
 }
