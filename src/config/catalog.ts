@@ -15,7 +15,7 @@ export const TREND_CATEGORY = 'Trend';
 export interface CatalogMembers {
   targets: { kind: string; name: string; extra?: Record<string, MetricSpec> }[];
   /** Load results, with the report section (category) of the scenario kind that makes them. */
-  results: { name: string; category?: string; extra?: Record<string, MetricSpec> }[];
+  results: { name: string; category?: string; extra?: Record<string, MetricSpec>; scenario?: string }[];
   faults: string[];
 }
 
@@ -55,9 +55,18 @@ export function metricCatalog(m: CatalogMembers): MetricCatalog {
       aliases: ['scenarios'],
       metrics: SCENARIO_METRICS,
       members: results,
+      groups: scenarioGroups(m.results),
       category: LOAD_CATEGORY,
       memberCategory: new Map(m.results.filter((r) => r.category).map((r) => [r.name, r.category!])),
     },
   ];
   return new MetricCatalog(sources);
+}
+
+/** A scenario's name for the results it made when they are several under other names (`lat` for lat-web, lat-api). */
+function scenarioGroups(results: CatalogMembers['results']): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const r of results) if (r.scenario && r.scenario !== r.name) groups.set(r.scenario, [...(groups.get(r.scenario) ?? []), r.name]);
+  for (const r of results) groups.delete(r.name); // a result's own name always means that result
+  return groups;
 }

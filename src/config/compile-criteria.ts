@@ -59,9 +59,15 @@ export function compileCriteria(
 ): Criterion[] {
   const extra = resultExtras(view);
   const categories = resultCategories(view);
+  const scenarioOf = new Map(view.scenarios.flatMap((x) => x.kind.results(x.spec).map((r) => [r, x.spec.name] as const)));
   const catalog = metricCatalog({
     targets: targetMembers(view.targets),
-    results: [...names.results.keys()].map((name) => ({ name, extra: extra.get(name), category: categories.get(name) })),
+    results: [...names.results.keys()].map((name) => ({
+      name,
+      extra: extra.get(name),
+      category: categories.get(name),
+      scenario: scenarioOf.get(name),
+    })),
     faults: [...names.faults.keys()],
   });
   const implied: CriterionSpec[] = [];

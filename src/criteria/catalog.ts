@@ -11,6 +11,8 @@ export interface MetricSource {
   metrics: Record<string, MetricSpec>;
   /** Member name -> the metrics it has beyond `metrics` (e.g. PromQL queries). */
   members: Map<string, Record<string, MetricSpec>>;
+  /** Names that stand for several members, as users write them (a scenario's name for its per-target results). */
+  groups?: Map<string, string[]>;
   /** The executive summary's category of criteria on this family, e.g. `Engine matrix`. */
   category: string;
   /** A member's own category, when it differs (a load result's, from its scenario kind). */
@@ -21,7 +23,11 @@ export interface MetricSource {
 
 /** Where a reference points: one member, every member of a kind, or every target. */
 export type Scope =
-  { type: 'member'; kind: string; name: string } | { type: 'kind'; kind: string } | { type: 'all'; requiredOnly?: boolean };
+  | { type: 'member'; kind: string; name: string }
+  /** A name that stands for several members (a scenario over several targets, `lat` for lat-web and lat-api): read together, as its kind's are. */
+  | { type: 'group'; kind: string; name: string; members: string[] }
+  | { type: 'kind'; kind: string }
+  | { type: 'all'; requiredOnly?: boolean };
 
 export interface ResolvedRef {
   scope: Scope;
@@ -86,7 +92,7 @@ export class MetricCatalog {
         const member = source.members.has(metric)
           ? ` ("${metric}" is the name of ${article(source.kind)} ${source.kind}, not a measurement; add one: ${head}.${metric}.latency_ms)`
           : '';
-        return `unknown measurement "${ref.text}"${member || didYouMean(metric, Object.keys(all))}`;
+        return `unknown measurement "${ref.text}"${member || didYouMean(metric, Object.keys(all)) || `; ${head}.* has: ${Object.keys(all).join(', ')}`}`;
       }
       return { scope: { type: 'kind', kind: source.kind }, metric, spec, category: source.category };
     }
@@ -94,8 +100,22 @@ export class MetricCatalog {
       const name = rest.slice(0, -1).join('.');
       const metric = rest[rest.length - 1];
       const extra = source.members.get(name);
+      const group = extra ? undefined : source.groups?.get(name);
+      if (group) {
+        const all = { ...COMMON_METRICS, ...source.metrics, ...Object.assign({}, ...group.map((g) => source.members.get(g) ?? {})) };
+        const spec = all[metric];
+        if (!spec)
+          return `unknown measurement "${metric}" for ${source.kind} "${name}"${didYouMean(metric, Object.keys(all))}; it has: ${Object.keys(all).join(', ')}`;
+        return {
+          scope: { type: 'group', kind: source.kind, name, members: group },
+          metric,
+          spec,
+          category: source.memberCategory?.get(group[0]) ?? source.category,
+        };
+      }
       if (!extra) {
-        return `unknown ${source.kind} "${name}" in "${ref.text}"${didYouMean(name, source.members.keys())}; this config has: ${[...source.members.keys()].join(', ') || 'none'}`;
+        const names = [...(source.groups?.keys() ?? []), ...source.members.keys()];
+        return `unknown ${source.kind} "${name}" in "${ref.text}"${didYouMean(name, names)}; this config has: ${names.join(', ') || 'none'}`;
       }
       const all = { ...COMMON_METRICS, ...source.metrics, ...extra };
       const spec = all[metric];

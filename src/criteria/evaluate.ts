@@ -207,6 +207,7 @@ function readsFrom(ref: ResolvedRef, items: MeasuredItem[]): MeasuredItem[] {
   const s = ref.scope;
   if (s.type === 'member') return items.filter((i) => i.kind === s.kind && i.name === s.name);
   if (s.type === 'kind') return items.filter((i) => i.kind === s.kind);
+  if (s.type === 'group') return items.filter((i) => i.kind === s.kind && s.members.includes(i.name));
   return items.filter((i) => (i.family ?? 'target') === 'target' && (!s.requiredOnly || i.required));
 }
 
@@ -239,7 +240,11 @@ export function lookup(ref: ResolvedRef, items: MeasuredItem[], forMs?: number):
     else firstMissing ??= v;
   }
   if (values.length === 0)
-    return firstMissing ?? { missing: `not measured: no ${scope.type === 'kind' ? scope.kind : 'target'} reported ${metric}` };
+    return (
+      firstMissing ?? {
+        missing: `not measured: no ${scope.type === 'kind' ? scope.kind : scope.type === 'group' ? `result of ${scope.name}` : 'target'} reported ${metric}`,
+      }
+    );
   const margins = from.map((i) => marginOf(i, ref) ?? 0);
   // The worst error bar of those aggregated (a sum adds them): the value could be off by as much.
   const margin = ref.spec.aggregate === 'sum' ? margins.reduce((a, b) => a + b, 0) : Math.max(0, ...margins);

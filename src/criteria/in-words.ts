@@ -45,6 +45,12 @@ function selector(ref: ResolvedRef): string {
 function where(ref: ResolvedRef, op: Comparator): string {
   const s = ref.scope;
   if (s.type === 'member') return ` on ${s.name}`;
+  if (s.type === 'group') {
+    const agg = ref.spec.aggregate;
+    const bounding = (agg === 'max' && (op === '<' || op === '<=')) || (agg === 'min' && (op === '>' || op === '>='));
+    const which = bounding ? 'on the worst of' : agg === 'mean' ? 'on average over' : 'over';
+    return ` ${which} ${s.name}'s ${s.members.length === 1 ? 'result' : `${s.members.length} results`} (${s.members.join(', ')})`;
+  }
   if (s.type === 'all' && ref.spec.aggregate === 'sum') return ''; // "no required targets failing" says it all
   const whom = s.type === 'kind' ? s.kind : s.requiredOnly ? 'required target' : 'target';
   const agg = ref.spec.aggregate;

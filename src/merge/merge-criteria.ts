@@ -29,7 +29,12 @@ export function criteriaOfReport(
       name: t.name,
       extra: extras(t.measurements, probeKindOrUndefined(t.kind)?.metrics ?? {}),
     })),
-    results: merged.scenarios.map((r) => ({ name: r.name, category: r.section?.title, extra: extras(r.measurements, SCENARIO_METRICS) })),
+    results: merged.scenarios.map((r) => ({
+      name: r.name,
+      category: r.section?.title,
+      extra: extras(r.measurements, SCENARIO_METRICS),
+      scenario: r.scenario,
+    })),
     faults: merged.faults.map((f) => f.name),
   });
   const criteria: Criterion[] = [];

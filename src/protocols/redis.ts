@@ -51,11 +51,24 @@ export async function connectRedis(
     client.lastError = err;
   });
   client.on('connect', () => o.stage?.('waiting for the handshake (AUTH, CLIENT SETNAME) to be answered'));
-  await client.connect().catch((err) => {
+  const connecting = client.connect();
+  if (url.startsWith('rediss:')) tlsStage(client, o.stage);
+  await connecting.catch((err) => {
     client.disconnect();
     throw client.lastError && /Connection is closed/i.test((err as Error).message) ? client.lastError : err;
   });
   return client;
+}
+
+/**
+ * A TLS port that accepts the connection and never finishes the handshake times out in "TLS handshake",
+ * as https does, not in "connecting": ioredis's socket, once it has one, says when TCP has connected.
+ */
+function tlsStage(client: Redis, stage: ((s: string) => void) | undefined, turns = 0): void {
+  const socket = (client as unknown as { stream?: import('node:net').Socket }).stream;
+  if (socket) socket.once('connect', () => stage?.('TLS handshake'));
+  // ioredis makes its socket a few turns of the event loop after connect() is called.
+  else if (client.status === 'connecting' && turns < 100) setImmediate(() => tlsStage(client, stage, turns + 1));
 }
 
 /**

@@ -1,5 +1,8 @@
 /** "Did you mean" for misspelt keys and names: the closest candidate within a small edit distance. */
 export function suggest(input: string, candidates: Iterable<string>): string | undefined {
+  // A name written without its unit (`p99` for `p99_ms`) is as near as a name can be.
+  const withUnit = [...candidates].filter((c) => c.toLowerCase().startsWith(`${input.toLowerCase()}_`)).sort((a, b) => a.length - b.length);
+  if (input.length >= 2 && withUnit.length) return withUnit[0];
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {

@@ -246,4 +246,13 @@ describe('redis probe against real redis-server instances', () => {
       'timeout after 400 ms waiting for the handshake (AUTH, CLIENT SETNAME) to be answered (connected, but it never answered)',
     );
   });
+
+  it('a TLS port that accepts and never finishes the handshake reads as https does: a timeout in the TLS handshake', async () => {
+    const [redis, https] = await Promise.all([
+      probeOne(target('redis', { url: `rediss://127.0.0.1:${others[1].port}` }), 400),
+      probeOne(target('http', { url: `https://127.0.0.1:${others[1].port}/` }), 400),
+    ]);
+    expect(redis.error).toMatch(/^timeout after 400 ms TLS handshake/);
+    expect(https.error).toMatch(/^timeout after 400 ms TLS handshake/);
+  });
 });
