@@ -48,6 +48,12 @@ export async function buildCli(argv: string[], signal: AbortSignal, setExit: Set
     .option('--keep <runs|age>', 'prune the history to the newest N runs (400) or to an age (90d, 12w, 1y)')
     .option('--push <url>', "send the run's metrics to a Prometheus Pushgateway (job validate, grouped by platform and --label)")
     .option(
+      '--push-header <header>',
+      'a header the push sends, "name: value" (a gateway behind a token); repeatable, never printed',
+      collect,
+      [],
+    )
+    .option(
       '--notify <url>',
       'post the verdict, its blockers and the report files to a webhook (Slack incoming webhook, or JSON to any other; slack:URL or json:URL to choose); repeatable',
       collect,

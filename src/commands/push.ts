@@ -1,7 +1,7 @@
 import { renderReport } from '../reports/formats.js';
 import type { Report } from '../reports/model.js';
 import { UsageError } from '../errors.js';
-import { redactUrl } from '../util/redact.js';
+import { redactUrl, SECRETS } from '../util/redact.js';
 import { note, warn } from './say.js';
 import { fetchFailure } from './fetch-failure.js';
 
@@ -11,8 +11,23 @@ function groupValue(name: string, value: string): string {
   return `${name}@base64/${Buffer.from(value).toString('base64url') || '='}`;
 }
 
+/** `--push-header "Name: value"` as a header pair; its value is a secret (a token), masked in every output from here on. */
+export function pushHeaders(specs: string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const h of specs) {
+    const i = h.indexOf(':');
+    if (i <= 0) throw new UsageError(`--push-header: expected NAME: VALUE, e.g. --push-header "authorization: Bearer $TOKEN"`);
+    const value = h.slice(i + 1).trim();
+    SECRETS.add(value);
+    SECRETS.add(value.replace(/^(Bearer|Basic|Token)\s+/i, ''));
+    out[h.slice(0, i).trim().toLowerCase()] = value;
+  }
+  return out;
+}
+
 /** The push URL, checked before the run: a typo costs nothing then. */
-export function checkPush(url: string | undefined): void {
+export function checkPush(url: string | undefined, headers?: string[]): void {
+  pushHeaders(headers);
   if (url === undefined) return;
   let u: URL;
   try {
@@ -29,7 +44,12 @@ export function checkPush(url: string | undefined): void {
  * (and the run's labels), replacing that group's last push. A gateway that is down costs one line, never
  * the reports or the verdict's exit code.
  */
-export async function pushMetrics(report: Report, url: string, labels: Record<string, string> = {}): Promise<void> {
+export async function pushMetrics(
+  report: Report,
+  url: string,
+  labels: Record<string, string> = {},
+  headerSpecs: string[] = [],
+): Promise<void> {
   const { base, authorization, where } = pushTarget(url);
   const group = [groupValue('platform', report.platform), ...Object.entries(labels).map(([k, v]) => groupValue(k, v))].join('/');
   const target = `${base}/metrics/job/validate/${group}`;
@@ -38,11 +58,13 @@ export async function pushMetrics(report: Report, url: string, labels: Record<st
     const res = await fetch(target, {
       method: 'PUT',
       body,
-      headers: { 'content-type': 'text/plain; version=0.0.4', ...(authorization && { authorization }) },
+      headers: { 'content-type': 'text/plain; version=0.0.4', ...(authorization && { authorization }), ...pushHeaders(headerSpecs) },
       signal: AbortSignal.timeout(10_000),
     });
     if (res.status === 401 || res.status === 403)
-      throw new Error(`HTTP ${res.status}: the gateway refused the credentials: check the user and password in the --push URL`);
+      throw new Error(
+        `HTTP ${res.status}: the gateway refused the credentials: check the user and password in the --push URL (or --push-header)`,
+      );
     if (!res.ok) throw new Error(`HTTP ${res.status}: ${(await res.text()).trim().slice(0, 200)}`);
     note(`pushed the run's metrics to ${redactUrl(target)}`);
   } catch (err) {

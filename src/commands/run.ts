@@ -21,6 +21,8 @@ import { checkWorkers, probesOnEveryShard, resolveShard, resolveStartAt, type Sh
 export interface RunFlags extends OutputFlags, ShardFlags, HistoryFlags {
   /** A Prometheus Pushgateway to send the run's metrics to. */
   push?: string;
+  /** Headers the push sends (a gateway behind a token), repeatable. */
+  pushHeader?: string[];
   /** Webhooks told of the run (--notify, repeatable), and when (--notify-on). */
   notify?: string[];
   notifyOn?: string;
@@ -45,7 +47,7 @@ export async function run(flags: RunFlags, signal: AbortSignal): Promise<ExitCod
   if (flags.retries !== undefined) config.retries = flags.retries;
   checkOutputs(flags, config.outputs);
   const history = planHistory(flags);
-  checkPush(flags.push);
+  checkPush(flags.push, flags.pushHeader);
   checkNotify(flags.notify, flags.notifyOn, Boolean(history?.place));
   if (flags.dryRun) return dryRun(config);
   const workers = checkWorkers(flags.workers, flags);
@@ -93,7 +95,7 @@ async function withHistory(
     failure = err;
   }
   if (history && !report.aborted && !report.shard) await recordHistory(report, history, configHash(config));
-  if (flags.push && !report.shard) await pushMetrics(report, flags.push, history?.labels);
+  if (flags.push && !report.shard) await pushMetrics(report, flags.push, history?.labels, flags.pushHeader);
   const last = typeof earlier === 'string' ? undefined : earlier.runs.at(-1)?.verdict;
   if (
     flags.notify?.length &&

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SECRETS, registerSecrets } from '../util/redact.js';
 import { execute } from './execute.js';
@@ -10,6 +11,8 @@ import type { WorkerJob } from './workers.js';
  */
 const job = workerData as WorkerJob;
 const abort = new AbortController();
+// Every probe and connection in flight listens to it, as the main thread's own signal (util/interrupt.ts).
+setMaxListeners(10_000, abort.signal);
 parentPort!.on('message', (m) => {
   if (m === 'abort') abort.abort();
 });

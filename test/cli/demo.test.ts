@@ -24,13 +24,14 @@ interface MachineCounts {
   postgresSessions: number;
 }
 
-/** Each reading is itself one connection to each server: the only one between two readings, when the demo touched neither. */
+/** Each reading connects twice to Redis (the keys, then the counter) and once to PostgreSQL: the only connections between two readings when the demo touched neither. */
 function machineCounts(): MachineCounts {
   const cli = (...args: string[]) => execFileSync('redis-cli', ['-p', '6379', ...args], { encoding: 'utf8' });
   const psql = (sql: string) => execFileSync('psql', [POSTGRES_URL, '-Atc', sql], { encoding: 'utf8' }).trim();
+  const demoKeys = Number(cli('EVAL', "return #redis.call('KEYS', 'demo:*')", '0').trim());
   return {
+    demoKeys,
     redisConnections: Number(/total_connections_received:(\d+)/.exec(cli('INFO', 'stats'))![1]),
-    demoKeys: Number(cli('EVAL', "return #redis.call('KEYS', 'demo:*')", '0').trim()),
     postgresSessions: Number(psql('SELECT sum(sessions) FROM pg_stat_database')),
   };
 }
@@ -53,8 +54,8 @@ const failing = (r: Report) =>
 describe('validate demo', () => {
   it("touches nothing of the machine's own Redis and PostgreSQL, even with --chaos: its own servers, on other ports, removed after", () => {
     const { before, after } = machine;
-    // One connection each between the readings: the second reading's own (this file runs alone).
-    expect(after!.redisConnections - before!.redisConnections).toBe(1);
+    // Between the readings, only the second reading's own connections (this file runs alone): two to Redis, one to PostgreSQL.
+    expect(after!.redisConnections - before!.redisConnections).toBe(2);
     expect(after!.postgresSessions - before!.postgresSessions).toBe(1);
     expect(after!.demoKeys).toBe(before!.demoKeys);
     const servers = demo.report.probes.filter((p: { kind: string }) => p.kind === 'redis' || p.kind === 'postgres');
@@ -80,6 +81,15 @@ describe('validate demo', () => {
       '✗ Monitoring coverage: 1, needed no rules missing on monitoring; not met by: monitoring: ResponseSLA',
     );
     expect(demo.stdout).toContain('Every table and chart: --detail, or the HTML report');
+    // Each load result with its rate and percentiles, and every criterion of the config by name.
+    const flat = demo.stdout.replace(/\s+/g, ' ');
+    expect(lines.find((l) => l.includes('req/s'))).toMatch(/Load +req\/s +p50 +p90 +p99 +max +errors/);
+    for (const s of report.scenarios)
+      expect(
+        lines.some((l) => l.startsWith(`✓ ${s.name} `) || l.startsWith(`! ${s.name} `)),
+        s.name,
+      ).toBe(true);
+    for (const c of report.criteria.filter((x: { implicit?: boolean }) => !x.implicit)) expect(flat, c.name).toContain(c.name);
     // On a quiet machine nothing is left undecided; on a busy one (a shared runner) only numbers within their
     // error bars may be, each naming the machine's load: never a doubt of another kind.
     const undecided = report.criteria.filter((c: { status: string }) => c.status === 'inconclusive');

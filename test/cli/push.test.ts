@@ -105,12 +105,33 @@ describe('validate run --push', () => {
       ).toBe(true);
       const wrong = await runCli(['run', config, '--push', withAuth.replace('S3cr', 'X'), '-q']);
       expect(wrong.stderr).toBe(
-        `validate: the run's metrics were not pushed to 127.0.0.1:${guard.port} (--push): HTTP 401: the gateway refused the credentials: check the user and password in the --push URL\n`,
+        `validate: the run's metrics were not pushed to 127.0.0.1:${guard.port} (--push): HTTP 401: the gateway refused the credentials: check the user and password in the --push URL (or --push-header)\n`,
       );
       for (const out of [r.stdout + r.stderr, wrong.stdout + wrong.stderr]) {
         expect(out).not.toContain(password);
         expect(out).not.toContain(encodeURIComponent(password));
       }
+    } finally {
+      await guard.stop();
+    }
+  });
+
+  it('a gateway behind a token (--push-header): sent, and never printed; without it, one line', async () => {
+    const token = 'tok-7c1e0f55b2';
+    const guard = await startNginx(
+      `location / { if ($http_authorization != "Bearer ${token}") { return 401; } proxy_pass ${gatewayUrl}; }`,
+    );
+    try {
+      const at = `http://127.0.0.1:${guard.port}`;
+      const r = await runCli(['run', config, '--push', at, '--push-header', `Authorization: Bearer ${token}`, '--label', 'run=token']);
+      const groups = (await (await fetch(`${gatewayUrl}/api/v1/metrics`)).json()) as { data: { labels: Record<string, string> }[] };
+      expect(
+        groups.data.some((g) => g.labels.run === 'token'),
+        r.stderr,
+      ).toBe(true);
+      expect(r.stdout + r.stderr).not.toContain(token);
+      const without = await runCli(['run', config, '--push', at, '-q']);
+      expect(without.stderr).toContain('(--push): HTTP 401: the gateway refused the credentials');
     } finally {
       await guard.stop();
     }
