@@ -104,7 +104,13 @@ function scenarioDelta(found: LoadResult[], s: LoadResult, bounds: Bounds): Scen
   }
   if (valid.length === 1) Object.assign(delta, sampling(valid[0], s));
   else delta.p99Level = p99;
-  const why = [p99Regression(p99, s.latencyMs.p99, bounds, delta.p99Differs), rpsRegression(rps, s.rps, bounds)];
+  // Against several runs, every percentile is judged: a server slower at its median (2 ms to 8 ms) whose
+  // p99 stays within its noise has regressed too. Against one, the p99 alone, whose sampling is read.
+  const percentiles =
+    valid.length > 1
+      ? (['p50', 'p90'] as const).map((q) => p99Regression(levelOf(from.map((b) => b.latencyMs[q])), s.latencyMs[q], bounds, undefined, q))
+      : [];
+  const why = [...percentiles, p99Regression(p99, s.latencyMs.p99, bounds, delta.p99Differs), rpsRegression(rps, s.rps, bounds)];
   delta.why = why.filter((w): w is string => w !== undefined);
   delta.regression = delta.why.length > 0;
   return delta;

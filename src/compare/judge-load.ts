@@ -37,15 +37,22 @@ const past = (l: BaselineLevel, unit: string) =>
  * single baseline run is sampling (`sampledApart`: the two runs' p99 intervals do not overlap; undefined
  * without histograms); of several, the spread between them, which holds each run's sampling noise too.
  */
-export function p99Regression(base: BaselineLevel, current: number, bounds: Bounds, sampledApart?: boolean): string | undefined {
+export function p99Regression(
+  base: BaselineLevel,
+  current: number,
+  bounds: Bounds,
+  sampledApart?: boolean,
+  /** Which percentile it is (the same bounds hold for each). */
+  label = 'p99',
+): string | undefined {
   const up = current - base.median;
   const changePct = pct(base.median, current);
   if (changePct <= bounds.maxP99Increase || up <= bounds.minP99IncreaseMs) return undefined;
   const several = base.deviation !== undefined;
   if (several ? current <= band(base)[1] : sampledApart === false) return undefined;
   const up2 = `+${up.toFixed(2)} ms`;
-  if (several) return `p99 up ${changePct.toFixed(1)}% (${up2}), ${past(base, ' ms')}`;
-  return `p99 up ${changePct.toFixed(1)}% (${up2}; bounds ${bounds.maxP99Increase}% and ${bounds.minP99IncreaseMs} ms)`;
+  if (several) return `${label} up ${changePct.toFixed(1)}% (${up2}), ${past(base, ' ms')}`;
+  return `${label} up ${changePct.toFixed(1)}% (${up2}; bounds ${bounds.maxP99Increase}% and ${bounds.minP99IncreaseMs} ms)`;
 }
 
 /** Why throughput regressed, or nothing: down beyond the bound and, with several baseline runs, below their spread. */

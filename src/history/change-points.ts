@@ -1,15 +1,19 @@
 /**
- * Change points in a series of runs (a p99 night after night): E-divisive means (Matteson & James, 2014),
- * the method MongoDB and DataStax's "Hunter" use on their performance histories. The split that most
- * separates the two sides (by the energy distance of their values, so a shift in level shows whatever the
- * noise's shape) is kept when a permutation test says chance rarely separates the values that well; then
- * each side is searched again. Deterministic: the permutations come from a seeded generator.
+ * Change points in a series of runs (a p99 night after night): E-divisive (Matteson & James, 2014), the
+ * method MongoDB and DataStax's "Hunter" use on their performance histories, made robust to the odd
+ * terrible night as E-Divisive with Medians is (James, Kejariwal & Matteson, 2014; Twitter's
+ * BreakoutDetection): the split that most separates the two sides is found on the ranks of the values, so
+ * one night three times slower weighs what any slowest night does; it is kept when a permutation test says
+ * chance rarely separates the ranks that well; then each side is searched again. Each change point is then
+ * confirmed against its neighbouring segments by a rank test (Mann-Whitney), and its size is the shift of
+ * the medians. Deterministic: the permutations come from a seeded generator.
  */
 export interface ChangePoint {
   /** The first run of the new level. */
   index: number;
-  meanBefore: number;
-  meanAfter: number;
+  /** The level before and after: the medians of the segments either side (an outlier night moves neither). */
+  levelBefore: number;
+  levelAfter: number;
   /** (after - before) / before, in %: +12 is 12% higher from this run on. */
   shiftPct: number;
   /** The permutation test's p-value. */
@@ -26,11 +30,14 @@ export interface ChangePointOptions {
   /** Shifts smaller than this (%) are noise a team would not act on, whatever the test says. */
   minShiftPct?: number;
   seed?: number;
-  /** How far each change point must stand from its neighbouring segments, in standard errors (Welch). */
+  /** How far each change point must stand from its neighbouring segments: the Mann-Whitney statistic, in standard deviations. */
   minSeparation?: number;
+  /** The most recent runs the tail test looks for a new level in, and its significance. */
+  tailRuns?: number;
+  tailAlpha?: number;
 }
 
-const DEFAULTS = { permutations: 199, alpha: 0.15, minSize: 3, minShiftPct: 2, seed: 1, minSeparation: 2 };
+const DEFAULTS = { permutations: 199, alpha: 0.15, minSize: 3, minShiftPct: 2, seed: 1, minSeparation: 2, tailRuns: 8, tailAlpha: 0.1 };
 
 /** mulberry32: a small seeded generator, so the same history always gives the same change points. */
 function random(seed: number): () => number {
@@ -44,8 +51,11 @@ function random(seed: number): () => number {
   };
 }
 
-/** The best split of xs and its statistic Q = (m n / (m + n)) (2 E|X-Y| - E|X-X'| - E|Y-Y'|), via 2-D prefix sums. */
-function bestSplit(xs: number[], minSize: number): { tau: number; q: number } {
+/**
+ * The search's split: E-divisive's energy statistic, on ranks. Its weight (m n / (m + n)) favours splits with
+ * both sides long, which keeps a short run of noise at either end of a segment from reading as a level.
+ * The best split of xs and its statistic Q = (m n / (m + n)) (2 E|X-Y| - E|X-X'| - E|Y-Y'|), via 2-D prefix sums. */
+function energySplit(xs: number[], minSize: number): { tau: number; q: number } {
   const n = xs.length;
   // P[i][j]: sum of |x_a - x_b| for a < i, b < j.
   const P = Array.from({ length: n + 1 }, () => new Float64Array(n + 1));
@@ -65,17 +75,91 @@ function bestSplit(xs: number[], minSize: number): { tau: number; q: number } {
   return best;
 }
 
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+/**
+ * The tail test's split of the ranks rs (1..n) and its statistic: Mann-Whitney's U of the two sides, in standard
+ * deviations from what chance gives, at every split. Standardized, a split near either end weighs what
+ * one in the middle does, so a shift in the last few runs is seen as soon as it is real (energy distance
+ * favours balanced splits, and saw a recent shift late); on ranks, an outlier night is one high rank.
+ */
+function tailSplit(rs: number[], minSize: number, firstTau = minSize): { tau: number; q: number } {
+  const n = rs.length;
+  let best = { tau: -1, q: -Infinity };
+  let left = 0;
+  const total = (n * (n + 1)) / 2;
+  for (let tau = 1; tau <= n - minSize; tau++) {
+    left += rs[tau - 1];
+    if (tau < Math.max(minSize, firstTau)) continue;
+    const k = n - tau;
+    const u = total - left - (k * (k + 1)) / 2;
+    const q = Math.abs(u - (tau * k) / 2) / Math.sqrt((tau * k * (n + 1)) / 12);
+    if (q > best.q) best = { tau, q };
+  }
+  return best;
+}
 
+/** Each value's rank within xs (1 for the smallest; ties share their mean rank). */
+function ranks(xs: number[]): number[] {
+  const order = xs.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]);
+  const out = new Array<number>(xs.length);
+  for (let i = 0; i < order.length;) {
+    let j = i;
+    while (j + 1 < order.length && order[j + 1][0] === order[i][0]) j++;
+    for (let k = i; k <= j; k++) out[order[k][1]] = (i + j) / 2 + 1;
+    i = j + 1;
+  }
+  return out;
+}
+
+export const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** How far from the runs around it a run must be, in robust standard deviations (1.4826 MAD), to be an outlier night. */
+const OUTLIER_SPREADS = 5;
+/** The runs either side that make a run's neighbourhood. */
+const NEIGHBOURHOOD = 7;
+
+/**
+ * The outlier nights of a series: runs far from the level of the runs around them (a noisy neighbour, a GC
+ * storm, a cold cache) whose own neighbours are not. An isolated night is set aside; two in a row, or the
+ * last run (its next night has not come), may be a new level and stay.
+ */
+export function outlierNights(series: number[]): number[] {
+  const out: number[] = [];
+  for (let i = 1; i < series.length - 1; i++) {
+    const around = [...series.slice(Math.max(0, i - NEIGHBOURHOOD), i), ...series.slice(i + 1, i + 1 + NEIGHBOURHOOD)];
+    const level = median(around);
+    const spread = 1.4826 * median(around.map((x) => Math.abs(x - level))) || Math.abs(level) * 1e-3;
+    const far = (x: number) => Math.abs(x - level) > OUTLIER_SPREADS * spread;
+    if (far(series[i]) && !far(series[i - 1]) && !far(series[i + 1])) out.push(i);
+  }
+  return out;
+}
+
+/** The change points of a series, its outlier nights set aside first (their indices are the series' own). */
 export function changePoints(series: number[], options: ChangePointOptions = {}): ChangePoint[] {
+  const outliers = new Set(outlierNights(series));
+  const kept = series.map((_, i) => i).filter((i) => !outliers.has(i));
+  return levelChanges(
+    kept.map((i) => series[i]),
+    options,
+  ).map((c) => ({ ...c, index: kept[c.index] }));
+}
+
+type Splitter = (ranks: number[]) => { tau: number; q: number };
+
+function levelChanges(series: number[], options: ChangePointOptions): ChangePoint[] {
   const o = { ...DEFAULTS, ...options };
   const rng = random(o.seed);
   const found: ChangePoint[] = [];
-  const search = (from: number, to: number) => {
-    const xs = series.slice(from, to);
-    if (xs.length < 2 * o.minSize) return;
-    const split = bestSplit(xs, o.minSize);
-    if (split.tau < 0) return;
+  /** The split of series[from, to) the statistic finds, kept when chance (shuffles of its ranks) rarely finds one as strong. */
+  const test = (from: number, to: number, split: Splitter, alpha: number): ChangePoint | undefined => {
+    if (to - from < 2 * o.minSize) return undefined;
+    const xs = ranks(series.slice(from, to));
+    const best = split(xs);
+    if (best.tau < 0) return undefined;
     let asGood = 0;
     const shuffled = xs.slice();
     for (let p = 0; p < o.permutations; p++) {
@@ -83,33 +167,79 @@ export function changePoints(series: number[], options: ChangePointOptions = {})
         const j = Math.floor(rng() * (i + 1));
         [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
       }
-      if (bestSplit(shuffled, o.minSize).q >= split.q) asGood++;
+      if (split(shuffled).q >= best.q) asGood++;
     }
     const pValue = (asGood + 1) / (o.permutations + 1);
-    if (pValue > o.alpha) return;
-    const before = mean(xs.slice(0, split.tau));
-    const after = mean(xs.slice(split.tau));
+    if (pValue > alpha) return undefined;
+    const before = median(series.slice(from, from + best.tau));
+    const after = median(series.slice(from + best.tau, to));
     const shiftPct = before === 0 ? 0 : ((after - before) / Math.abs(before)) * 100;
-    if (Math.abs(shiftPct) >= o.minShiftPct)
-      found.push({ index: from + split.tau, meanBefore: before, meanAfter: after, shiftPct, p: pValue });
-    search(from, from + split.tau);
-    search(from + split.tau, to);
+    return { index: from + best.tau, levelBefore: before, levelAfter: after, shiftPct, p: pValue };
+  };
+  const search = (from: number, to: number) => {
+    const c = test(from, to, (rs) => energySplit(rs, o.minSize), o.alpha);
+    if (!c) return;
+    if (Math.abs(c.shiftPct) >= o.minShiftPct) found.push(c);
+    search(from, c.index);
+    search(c.index, to);
   };
   search(0, series.length);
+  // The question a nightly job asks: have the last few runs left the level of the ones since the last
+  // change? Asked of the tail alone, it pays for far fewer splits than the search above, and sees a real
+  // shift within a few runs of it.
+  const last = found.reduce((a, c) => Math.max(a, c.index), 0);
+  const firstTau = Math.max(o.minSize, series.length - last - o.tailRuns);
+  const tail = test(last, series.length, (rs) => tailSplit(rs, o.minSize, firstTau), o.tailAlpha);
+  if (tail && Math.abs(tail.shiftPct) >= o.minShiftPct && !found.some((c) => c.index === tail.index)) found.push(tail);
   return confirmed(
     series,
-    found.sort((a, b) => a.index - b.index),
+    located(
+      series,
+      found.sort((a, b) => a.index - b.index),
+    ),
     o.minShiftPct,
     o.minSeparation,
   );
 }
 
-/** Welch's statistic of two samples: the difference of their means in standard errors. */
+/** How far either side of where the ranks put a change point its run is looked for by the values. */
+const LOCATE_RUNS = 2;
+
+/**
+ * Ranks tell that the level changed better than exactly where: a step's first run is where the two sides,
+ * each about its own median, lie closest (least absolute deviation, which an outlier night cannot pull).
+ */
+function located(series: number[], cps: ChangePoint[]): ChangePoint[] {
+  const out: ChangePoint[] = [];
+  cps.forEach((c, i) => {
+    const from = out.length ? out[out.length - 1].index : 0;
+    const to = i + 1 < cps.length ? cps[i + 1].index : series.length;
+    const cost = (xs: number[]) => {
+      const m = median(xs);
+      return xs.reduce((s, x) => s + Math.abs(x - m), 0);
+    };
+    let best = c.index;
+    let bestCost = Infinity;
+    for (let t = Math.max(from + 1, c.index - LOCATE_RUNS); t <= Math.min(to - 1, c.index + LOCATE_RUNS); t++) {
+      const total = cost(series.slice(from, t)) + cost(series.slice(t, to));
+      if (total < bestCost - 1e-9) [best, bestCost] = [t, total];
+    }
+    out.push({ ...c, index: best });
+  });
+  return out;
+}
+
+/**
+ * How far apart two samples stand, by ranks alone (Mann-Whitney's U, in standard deviations from what
+ * chance gives): an outlier night counts as one high rank, never as a spread that hides a real shift.
+ */
 function separation(a: number[], b: number[]): number {
-  const variance = (xs: number[], m: number) => xs.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(1, xs.length - 1);
-  const [ma, mb] = [mean(a), mean(b)];
-  const se = Math.sqrt(variance(a, ma) / a.length + variance(b, mb) / b.length);
-  return se === 0 ? (ma === mb ? 0 : Infinity) : Math.abs(mb - ma) / se;
+  const r = ranks([...a, ...b]);
+  const na = a.length;
+  const nb = b.length;
+  const u = r.slice(na).reduce((s, x) => s + x, 0) - (nb * (nb + 1)) / 2;
+  const sd = Math.sqrt((na * nb * (na + nb + 1)) / 12);
+  return sd === 0 ? 0 : Math.abs(u - (na * nb) / 2) / sd;
 }
 
 /**
@@ -125,8 +255,9 @@ function confirmed(series: number[], cps: ChangePoint[], minShiftPct: number, mi
       const to = i + 1 < kept.length ? kept[i + 1].index : series.length;
       const before = series.slice(from, c.index);
       const after = series.slice(c.index, to);
-      const shiftPct = ((mean(after) - mean(before)) / Math.abs(mean(before) || 1)) * 100;
-      return { c: { ...c, meanBefore: mean(before), meanAfter: mean(after), shiftPct }, s: separation(before, after) };
+      const [lb, la] = [median(before), median(after)];
+      const shiftPct = ((la - lb) / Math.abs(lb || 1)) * 100;
+      return { c: { ...c, levelBefore: lb, levelAfter: la, shiftPct }, s: separation(before, after) };
     });
     const weakest = scored.reduce<(typeof scored)[number] | undefined>(
       (w, x) => ((x.s < minSeparation || Math.abs(x.c.shiftPct) < minShiftPct) && (!w || x.s < w.s) ? x : w),

@@ -4,7 +4,7 @@ import { explainPostgres } from '../protocols/postgres.js';
 import { endpointOf } from '../protocols/network-errors.js';
 import { redactUrl } from '../util/redact.js';
 import type { HistoryRun } from './record.js';
-import { childRows, chooseRuns, RUN_COLUMNS, runRow, summaryOf, type RunRow } from './rows.js';
+import { childRows, chooseRuns, LOAD_SUMMARY_COLUMNS, RUN_COLUMNS, runRow, summaryOf, type RunRow } from './rows.js';
 import { CHILD_TABLES, DDL, migrationsFrom, SCHEMA_VERSION } from './schema.js';
 import { HistoryError, runId, type HistoryStore, type RunFilter, type RunSummary } from './store.js';
 
@@ -114,7 +114,7 @@ async function list(client: Client, filter: RunFilter): Promise<RunSummary[]> {
   const chosen = chooseRuns(rows, filter);
   const out: RunSummary[] = [];
   for (const r of chosen) {
-    const loads = (await client.query('SELECT name, p99_ms, rps FROM loads WHERE run_id = $1', [r.id])).rows;
+    const loads = (await client.query(`SELECT ${LOAD_SUMMARY_COLUMNS} FROM loads WHERE run_id = $1`, [r.id])).rows;
     const criteria = (await client.query('SELECT name, actual, bound, outcome FROM criteria WHERE run_id = $1', [r.id])).rows;
     out.push(summaryOf(r, loads, criteria));
   }

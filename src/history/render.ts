@@ -1,6 +1,6 @@
 import { fitTable, type Column } from '../reports/fit-table.js';
 import type { RunSummary } from './store.js';
-import type { TrendSeries } from './trend.js';
+import { changeText, type TrendSeries } from './trend.js';
 
 export type HistoryFormat = 'table' | 'markdown' | 'json';
 export const HISTORY_FORMATS: HistoryFormat[] = ['table', 'markdown', 'json'];
@@ -54,7 +54,12 @@ export function renderTrend(series: TrendSeries[], format: HistoryFormat, width 
       s.key,
       String(s.points.length),
       `${Number(last.value.toPrecision(4))}${last.notMet ? ' (NOT MET)' : ''}`,
-      cp ? `${cp.shiftPct > 0 ? '+' : ''}${cp.shiftPct.toFixed(1)}% from ${cp.startedAt.slice(0, 10)}` : 'none',
+      cp
+        ? changeText(
+            cp,
+            s.points.map((p) => p.startedAt),
+          )
+        : 'none',
     ];
   });
   const columns: Column[] = [

@@ -27,9 +27,23 @@ export interface RunRow {
   duration_ms: number;
 }
 
+/** What a run summary reads of each load row. */
+export interface LoadRow {
+  name: string;
+  p50_ms: number;
+  p90_ms: number;
+  p99_ms: number;
+  max_ms: number;
+  rps: number;
+  success_rate: number;
+}
+
+/** The columns of `loads` a summary reads. */
+export const LOAD_SUMMARY_COLUMNS = 'name, p50_ms, p90_ms, p99_ms, max_ms, rps, success_rate';
+
 export function summaryOf(
   r: RunRow,
-  loads: { name: string; p99_ms: number; rps: number }[],
+  loads: LoadRow[],
   criteria: { name: string; actual: number | null; bound: number | null; outcome: string }[] = [],
 ): RunSummary {
   return {
@@ -40,7 +54,15 @@ export function summaryOf(
     labels: JSON.parse(r.labels) as Record<string, string>,
     blockers: JSON.parse(r.blockers) as string[],
     durationMs: Number(r.duration_ms),
-    loads: loads.map((l) => ({ name: l.name, p99Ms: Number(l.p99_ms), rps: Number(l.rps) })),
+    loads: loads.map((l) => ({
+      name: l.name,
+      p50Ms: Number(l.p50_ms),
+      p90Ms: Number(l.p90_ms),
+      p99Ms: Number(l.p99_ms),
+      maxMs: Number(l.max_ms),
+      rps: Number(l.rps),
+      errorPct: 100 - Number(l.success_rate),
+    })),
     criteria: criteria.map((c) => ({
       name: c.name,
       actual: c.actual === null ? null : Number(c.actual),

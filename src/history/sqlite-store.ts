@@ -7,7 +7,7 @@ import type { Database } from 'better-sqlite3';
 import type { HistoryRun } from './record.js';
 import { CHILD_TABLES, DDL, migrationsFrom, SCHEMA_VERSION } from './schema.js';
 import { HistoryError, runId, type HistoryStore, type RunFilter, type RunSummary } from './store.js';
-import { childRows, chooseRuns, RUN_COLUMNS, runRow, summaryOf, type RunRow } from './rows.js';
+import { childRows, chooseRuns, LOAD_SUMMARY_COLUMNS, RUN_COLUMNS, runRow, summaryOf, type LoadRow, type RunRow } from './rows.js';
 
 /** SQLite's own codes, in words a user can act on. */
 const SQLITE_WORDS: Record<string, string> = {
@@ -179,12 +179,12 @@ function list(db: Database, filter: RunFilter): RunSummary[] {
     .prepare('SELECT id, started_at, verdict, platform, labels, blockers, duration_ms FROM runs ORDER BY started_at, id')
     .all() as RunRow[];
   const chosen = chooseRuns(rows, filter);
-  const loads = db.prepare('SELECT name, p99_ms, rps FROM loads WHERE run_id = ?');
+  const loads = db.prepare(`SELECT ${LOAD_SUMMARY_COLUMNS} FROM loads WHERE run_id = ?`);
   const criteria = db.prepare('SELECT name, actual, bound, outcome FROM criteria WHERE run_id = ?');
   return chosen.map((r) =>
     summaryOf(
       r,
-      loads.all(r.id) as { name: string; p99_ms: number; rps: number }[],
+      loads.all(r.id) as LoadRow[],
       criteria.all(r.id) as { name: string; actual: number | null; bound: number | null; outcome: string }[],
     ),
   );

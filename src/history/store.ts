@@ -1,6 +1,7 @@
 import { ValidateError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { HistoryRun } from './record.js';
+import type { LoadNumbers } from '../results/trend-metrics.js';
 
 /** What `validate history` lists of a run: its row, without the report. */
 export interface RunSummary {
@@ -11,10 +12,15 @@ export interface RunSummary {
   labels: Record<string, string>;
   blockers: string[];
   durationMs: number;
-  /** Each load result's p99 and rps, by name. */
-  loads: { name: string; p99Ms: number; rps: number }[];
+  /** Each load result's percentiles, rate and failed share (%), by name. */
+  loads: LoadSummary[];
   /** Each criterion's actual value (null: not measured) and outcome. */
   criteria: { name: string; actual: number | null; bound: number | null; outcome: string }[];
+}
+
+/** A load result's numbers in a run, by its name. */
+export interface LoadSummary extends LoadNumbers {
+  name: string;
 }
 
 export interface RunFilter {

@@ -2,12 +2,14 @@ import { escapeXml as esc } from '../reports/escape.js';
 import { CSS } from '../reports/html.js';
 import { lineChart } from '../reports/svg-charts.js';
 import type { ChartSpec } from '../reports/view/blocks.js';
-import type { TrendSeries } from './trend.js';
+import { changeText, runTime, type TrendSeries } from './trend.js';
 
-/** About six dates along the x axis: a month of nightly runs reads 03-01, 03-06, ... */
+/** About six dates along the x axis (a month of nightly runs reads 03-01, 03-06, ...); four when runs share a day and the time is shown. */
 function dateTicks(points: TrendSeries['points']): [number, string][] {
-  const every = Math.max(1, Math.ceil(points.length / 6));
-  return points.flatMap((p, i) => (i % every === 0 ? [[i + 1, p.startedAt.slice(5, 10)] as [number, string]] : []));
+  const times = points.map((p) => p.startedAt);
+  const labels = times.map((t) => runTime(t, times, true));
+  const every = Math.max(1, Math.ceil(points.length / (labels[0].length > 5 ? 4 : 6)));
+  return labels.flatMap((l, i) => (i % every === 0 ? [[i + 1, l] as [number, string]] : []));
 }
 
 /** One series as a chart: its values run by run, the bound as a dashed line, NOT MET runs marked, change points as labelled lines. */
@@ -36,10 +38,23 @@ export function trendChart(s: TrendSeries): ChartSpec {
           ]
         : []),
       ...(notMet.length ? [{ name: 'NOT MET', points: notMet, color: 1, pointsOnly: true }] : []),
+      ...(s.outliers.length
+        ? [
+            {
+              name: 'outlier night (set aside)',
+              points: s.outliers.map((i) => [i + 1, s.points[i].value] as [number, number]),
+              color: 3,
+              pointsOnly: true,
+            },
+          ]
+        : []),
     ],
     marks: s.changePoints.map((c) => ({
       x: c.index + 1,
-      label: `${c.shiftPct > 0 ? '+' : ''}${c.shiftPct.toFixed(1)}% from ${c.startedAt.slice(0, 10)}`,
+      label: changeText(
+        c,
+        s.points.map((p) => p.startedAt),
+      ),
     })),
   };
 }
@@ -57,7 +72,7 @@ export function renderTrendHtml(series: TrendSeries[], place: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Trend: ${esc(place)}</title><style>${CSS}</style></head><body>
-<header class="${moved.length ? 'unsure' : 'good'}"><h1>Trend of ${runs} run(s)</h1><p>${moved.length} of ${series.length} series moved (change points: E-divisive means, permutation test)</p><p class="meta">${esc(place)}</p></header>
+<header class="${moved.length ? 'unsure' : 'good'}"><h1>Trend of ${runs} run(s)</h1><p>${moved.length} of ${series.length} series moved (change points: rank-based E-divisive with a permutation test, outlier nights set aside)</p><p class="meta">${esc(place)}</p></header>
 ${section('Series that moved', moved)}
 ${section('Steady series', steady)}
 </body></html>

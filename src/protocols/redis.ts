@@ -64,11 +64,15 @@ export async function connectRedis(
  * A TLS port that accepts the connection and never finishes the handshake times out in "TLS handshake",
  * as https does, not in "connecting": ioredis's socket, once it has one, says when TCP has connected.
  */
-function tlsStage(client: Redis, stage: ((s: string) => void) | undefined, turns = 0): void {
+function tlsStage(client: Redis, stage: ((s: string) => void) | undefined): void {
   const socket = (client as unknown as { stream?: import('node:net').Socket }).stream;
-  if (socket) socket.once('connect', () => stage?.('TLS handshake'));
-  // ioredis makes its socket a few turns of the event loop after connect() is called.
-  else if (client.status === 'connecting' && turns < 100) setImmediate(() => tlsStage(client, stage, turns + 1));
+  if (socket) {
+    // Connected already (a local port answers at once), or about to.
+    if (socket.connecting) socket.once('connect', () => stage?.('TLS handshake'));
+    else if (client.status === 'connecting') stage?.('TLS handshake');
+  }
+  // ioredis makes its socket a few turns of the event loop after connect() is called; the wait ends with the connect either way.
+  else if (client.status === 'connecting') setImmediate(() => tlsStage(client, stage));
 }
 
 /**

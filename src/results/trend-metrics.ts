@@ -1,4 +1,5 @@
 import type { MetricSpec } from './measurement.js';
+import type { ScenarioResult } from './scenario-result.js';
 
 /**
  * What criteria read of a series across the runs of a history (`trend.scenario.peak.p99_ms.shift_pct`):
@@ -10,7 +11,34 @@ export const TREND_METRICS: Record<string, MetricSpec> = {
   change_points: { unit: 'count', aggregate: 'sum', label: 'change points in the last runs' },
 };
 
+/** A load result's numbers a history keeps run after run: each is a series a trend watches. */
+export interface LoadNumbers {
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  rps: number;
+  /** The failed share, in %. */
+  errorPct: number;
+}
+
+/** How each load series is read, as criteria name it (`scenario.peak.p50_ms`). */
+export const LOAD_SERIES: { metric: string; of: (l: LoadNumbers) => number }[] = [
+  { metric: 'p50_ms', of: (l) => l.p50Ms },
+  { metric: 'p90_ms', of: (l) => l.p90Ms },
+  { metric: 'p99_ms', of: (l) => l.p99Ms },
+  { metric: 'max_ms', of: (l) => l.maxMs },
+  { metric: 'rps', of: (l) => l.rps },
+  { metric: 'error_pct', of: (l) => l.errorPct },
+];
+
+/** A load result's numbers, as the history keeps them. */
+export function loadNumbers(s: Pick<ScenarioResult, 'latencyMs' | 'rps' | 'successRate'>): LoadNumbers {
+  const l = s.latencyMs;
+  return { p50Ms: l.p50, p90Ms: l.p90, p99Ms: l.p99, maxMs: l.max, rps: s.rps, errorPct: 100 - s.successRate };
+}
+
 /** The series a load result has in a history, as trend members name them. */
 export function trendSeriesOf(result: string): string[] {
-  return [`scenario.${result}.p99_ms`, `scenario.${result}.rps`];
+  return LOAD_SERIES.map((s) => `scenario.${result}.${s.metric}`);
 }

@@ -53,7 +53,7 @@ describe('validate probe: a whole platform from the command line', () => {
     // The summary: the verdict first, and the one blocker with the fact that explains it.
     // The summary: the verdict first, and the blockers each with the fact that explains it; all of them the down engine.
     expect(r.stdout.split('\n')[0]).toMatch(/^ NO-GO {2}3 blockers/);
-    const blockers = r.stdout.slice(r.stdout.indexOf('Blockers'), r.stdout.indexOf('Go-live criteria')).replace(/\n {4}/g, ' ');
+    const blockers = r.stdout.slice(r.stdout.indexOf('Blockers'), r.stdout.indexOf('\nCriteria ')).replace(/\n {4}/g, ' ');
     expect(blockers.split('\n').filter((l) => l.startsWith('✗'))).toEqual([
       `✗ collateral (engine): required target failing: connection refused: nothing is listening on 127.0.0.1:${downPort}`,
       expect.stringMatching(

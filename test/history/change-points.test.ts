@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changePoints } from '../../src/history/change-points.js';
+import { changePoints, outlierNights } from '../../src/history/change-points.js';
 
 /**
  * Change points on series whose truth is known: the shifts and where they start are put there, and the
@@ -14,7 +14,7 @@ const rnd = () => {
 const gauss = () => Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.PI * rnd());
 const noisy = (level: number, n: number, noise = 0.05) => Array.from({ length: n }, () => level * (1 + noise * gauss()));
 
-describe('change points (E-divisive means, permutation test)', () => {
+describe('change points (rank-based E-divisive, permutation test, outlier nights set aside)', () => {
   it('a 50% step after 30 runs: found at the step, with its size', () => {
     const xs = [...noisy(100, 30), ...noisy(150, 10)];
     const step = changePoints(xs).find((c) => c.index === 30);
@@ -22,9 +22,20 @@ describe('change points (E-divisive means, permutation test)', () => {
     expect(step!.shiftPct).toBeGreaterThan(40);
     expect(step!.shiftPct).toBeLessThan(60);
     expect(step!.p).toBeLessThanOrEqual(0.1);
-    // Its size is the means on either side, as the series says.
-    const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
-    expect(step!.meanAfter).toBeCloseTo(mean(xs.slice(30)), 9);
+    // Its size is the medians on either side, as the series says.
+    const median = (a: number[]) => {
+      const s = [...a].sort((x, y) => x - y);
+      return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    };
+    // Before it: since the change point before it, if there is one (this seeded noise has its first five runs high).
+    const from = Math.max(
+      0,
+      ...changePoints(xs)
+        .filter((c) => c.index < 30)
+        .map((c) => c.index),
+    );
+    expect(step!.levelBefore).toBeCloseTo(median(xs.slice(from, 30)), 9);
+    expect(step!.levelAfter).toBeCloseTo(median(xs.slice(30)), 9);
   });
 
   it('two steps, up then back down: both found, in order, with their signs', () => {
@@ -47,6 +58,24 @@ describe('change points (E-divisive means, permutation test)', () => {
     expect(cps.length).toBeGreaterThanOrEqual(1);
     expect(cps[0].index).toBeGreaterThanOrEqual(18);
     expect(cps[0].index).toBeLessThanOrEqual(30);
+  });
+
+  it('outlier nights (a neighbour, a GC storm: two to three times slower, one night each) are named and set aside: they hide no shift and make none', () => {
+    const xs = [...noisy(100, 30, 0.02), ...noisy(112, 6, 0.02)];
+    for (const i of [4, 13, 22, 27]) xs[i] *= 2 + (i % 3) * 0.4;
+    expect(outlierNights(xs)).toEqual([4, 13, 22, 27]);
+    const cps = changePoints(xs);
+    const step = cps.find((c) => c.index === 30);
+    expect(step?.shiftPct).toBeGreaterThan(6);
+    expect(step?.shiftPct).toBeLessThan(18);
+    // None where an outlier night is, or next to one.
+    for (const i of [4, 13, 22, 27]) expect(cps.filter((c) => Math.abs(c.index - i) <= 1)).toEqual([]);
+    // Two bad nights in a row, or the newest run, may be a new level: not set aside.
+    const pair = noisy(100, 20);
+    pair[10] *= 2;
+    pair[11] *= 2;
+    pair[19] *= 2;
+    expect(outlierNights(pair)).toEqual([]);
   });
 
   it('the same series gives the same answer (a seeded test), and a series too short to split gives none', () => {

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyRun } from '../../src/history/record.js';
 import { openHistory } from '../../src/history/open.js';
+import { loadNumbers } from '../../src/results/trend-metrics.js';
 import { openPostgres } from '../../src/history/postgres-store.js';
 import { SCHEMA_VERSION } from '../../src/history/schema.js';
 import type { HistoryStore } from '../../src/history/store.js';
@@ -56,7 +57,7 @@ describe.each(places)('the history in %s', (_name, place) => {
     expect(runs.map((r) => r.startedAt.slice(0, 10))).toEqual(['2026-11-01', '2026-11-02', '2026-11-03']);
     const report = fixedReport();
     expect(runs[0]).toMatchObject({ verdict: report.verdict, blockers: report.blockers, labels: { env: 'staging' } });
-    expect(runs[0].loads).toEqual(report.scenarios.map((s) => ({ name: s.name, p99Ms: s.latencyMs.p99, rps: s.rps })));
+    expect(runs[0].loads).toEqual(report.scenarios.map((s) => ({ name: s.name, ...loadNumbers(s) })));
   });
 
   it('filters by label (all must match) and keeps the newest --last', async () => {

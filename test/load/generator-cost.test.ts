@@ -54,7 +54,8 @@ describe('the open model does not spin', () => {
     const spent = cpuAt[cpuAt.length - 1] - cpuAt[0];
     const share = spent / span;
     console.log(`1,000/s: ${(share * 100).toFixed(1)}% of a core over ${span.toFixed(2)} s (${spent.toFixed(2)} CPU s)`);
-    expect(share).toBeLessThan(0.2);
+    // Quiet, about 10%; a polling loop is 100%. The bound leaves room for a busy runner's cache and scheduler costs.
+    expect(share).toBeLessThan(0.35);
   });
 });
 

@@ -37,6 +37,19 @@ describe('a run against the last runs of a history', () => {
     expect(compareReports(tight, run(105), bounds).regressed).toBe(false);
   });
 
+  it('every percentile, not only p99: a server slower at its median (2 ms to 8 ms) whose p99 stays within its noise has regressed', () => {
+    const at = (p50: number, p99: number) => run(p99, 1000, (r) => Object.assign(r.scenarios[0].latencyMs, { p50, p90: p50 * 1.5 }));
+    const baseline = [at(2, 40), at(2.1, 60), at(1.9, 50), at(2, 45), at(2.05, 55)];
+    const c = compareReports(baseline, at(8.9, 52), bounds);
+    expect(c.scenarios[0].why).toEqual([
+      expect.stringMatching(/^p50 up 345\.0% \(\+6\.90 ms\), past the 5 runs' 2\.00 \+- /),
+      expect.stringMatching(/^p90 up 345\.0% \(\+10\.35 ms\), past the 5 runs' 3\.00 \+- /),
+    ]);
+    expect(c.regressed).toBe(true);
+    // The same median within its runs' noise: no regression.
+    expect(compareReports(baseline, at(2.02, 52), bounds).regressed).toBe(false);
+  });
+
   it('throughput the same way, downwards', () => {
     const steady = [1000, 1010, 990, 1005, 995].map((rps) => run(100, rps));
     const c = compareReports(steady, run(100, 850), bounds);

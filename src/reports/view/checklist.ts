@@ -145,8 +145,6 @@ function specialEvidence(report: Report, requirement: string): { facts: string[]
 }
 
 export function checklistSection(report: Report): Block[] {
-  // An ad-hoc load (no targets probed) checks none of these: the section would be a list of shortfalls of nothing.
-  if (report.probes.length === 0) return [];
   const rows = ITEMS.map((item) => {
     const special = specialEvidence(report, item.requirement);
     const facts = [...item.facts.map((f) => evidence(report, f)).filter((e): e is string => e !== undefined), ...special.facts];
@@ -161,6 +159,8 @@ export function checklistSection(report: Report): Block[] {
     const judged = criteria.length ? ` [${criteria.filter((c) => c.status === 'pass').length}/${criteria.length} criteria met]` : '';
     return { cells: [item.requirement, o.word, evidenceText + judged], status: o.status, applies: true };
   });
+  // An ad-hoc load (no targets probed, nothing read) checks none of these: the section would list shortfalls of nothing.
+  if (report.probes.length === 0 && rows.every((r) => r.cells[1] === 'NOT CHECKED' || r.cells[1] === 'NOT APPLICABLE')) return [];
   const verified = rows.filter((r) => r.status === 'pass').length;
   const applicable = rows.filter((r) => r.applies).length;
   const notApplicable = rows.length - applicable;
