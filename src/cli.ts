@@ -82,11 +82,9 @@ export async function buildCli(argv: string[], signal: AbortSignal, setExit: Set
     )
     .action(async (urls, flags) => setExit(await (await import('./commands/probe.js')).probe(urls, flags, signal)));
 
-  loading(
-    sharded(
-      reporting(program.command('load'), 'load one URL, like autocannon: the closed model with --connections, the open model with --rate'),
-    ),
-  )
+  // The flags a load tester types first (autocannon's and wrk's), then the ones every reporting command shares.
+  const load = program
+    .command('load')
     .argument('<url>', 'the URL to load')
     .addOption(new Option('-c, --connections <n>', 'closed model: users sending back to back (default 10)').argParser(positiveInt))
     .addOption(
@@ -119,7 +117,8 @@ export async function buildCli(argv: string[], signal: AbortSignal, setExit: Set
       collect,
       [],
     )
-    .option('--progress', 'print progress even when stderr is not a terminal (a line a second)')
+    .option('--progress', 'print progress even when stderr is not a terminal (a line a second)');
+  loading(sharded(reporting(load, 'load one URL, like autocannon: the closed model with --connections, the open model with --rate')))
     .configureOutput({ outputError: (message, write) => write(withForeignFlagHint(message)) })
     .action(async (url, flags) => {
       (await import('./commands/warm.js')).warmLoadThread();
