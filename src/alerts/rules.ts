@@ -1,3 +1,4 @@
+import { AGGREGATES } from '../criteria/aggregate.js';
 import type { Criterion } from '../criteria/compile.js';
 import type { Comparator } from '../criteria/expression.js';
 import { probeKindOrUndefined } from '../probes/registry.js';
@@ -80,17 +81,11 @@ function exprOf(c: Criterion, all: TargetBase[]): { expr: string; targets: strin
     .join('');
   if (s.type === 'member' || targets.length === 1) return { expr: `(${exprs[0].q}) ${broken}${gone}`, targets: [targets[0].name], reads };
   const agg = c.ref.spec.aggregate;
-  const each = (agg === 'max' && (c.op === '<' || c.op === '<=')) || (agg === 'min' && (c.op === '>' || c.op === '>='));
+  const rule = AGGREGATES[agg];
   // The worst of them under the bound is each of them under it: one rule, a series per target that breaks it.
-  if (each) return { expr: `${exprs.map((e) => `(${e.q}) ${broken}`).join(' or ')}${gone}`, targets: targets.map((t) => t.name), reads };
-  if (agg === 'sum' || agg === 'mean') {
-    const total = exprs.map((e) => `sum(${e.q})`).join(' + ');
-    return {
-      expr: `${agg === 'mean' ? `(${total}) / ${exprs.length}` : total} ${broken}${gone}`,
-      targets: targets.map((t) => t.name),
-      reads,
-    };
-  }
+  if (rule.boundsEach(c.op))
+    return { expr: `${exprs.map((e) => `(${e.q}) ${broken}`).join(' or ')}${gone}`, targets: targets.map((t) => t.name), reads };
+  if (rule.promql) return { expr: `${rule.promql(exprs.map((e) => e.q!))} ${broken}${gone}`, targets: targets.map((t) => t.name), reads };
   return `its ${agg} over ${targets.length} targets compared ${c.op} has no single PromQL form: write it per target`;
 }
 

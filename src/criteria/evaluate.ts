@@ -1,10 +1,9 @@
-import { compare, matches, type Comparator } from './expression.js';
+import { compare, matches } from './expression.js';
 import type { Criterion } from './compile.js';
 import type { ResolvedRef } from './catalog.js';
 import type { CriterionResult } from '../results/criterion-result.js';
-import type { Aggregate } from '../results/measurement.js';
 import type { MeasuredItem } from '../results/result.js';
-import { aggregate } from './aggregate.js';
+import { aggregate, AGGREGATES } from './aggregate.js';
 import { requirementInWords } from './in-words.js';
 import { selectSeries, type Missing } from './select.js';
 import { heldLevel } from '../results/held.js';
@@ -98,7 +97,8 @@ function judge(c: Criterion, base: Base, read: MeasuredItem[]): Judged {
   if (band) return { ...unsure(r.value, band.reason), margin: r.margin, ...(band.busyMachine && { busyMachine: band.busyMachine }) };
   if (!compare(r.value, c.op, c.bound)) {
     if (c.ref.spec.selfCheck) return unsure(r.value, culprits(c, ran) ?? 'the tool could not vouch for its own measurement');
-    if (r.leftOut.length && !decidedWithout(c.ref.spec.aggregate, c.op, r.value, c.bound)) return unsure(r.value, doubts(r.leftOut));
+    if (r.leftOut.length && !AGGREGATES[c.ref.spec.aggregate].decidedWithout(c.op, r.value, c.bound))
+      return unsure(r.value, doubts(r.leftOut));
     return notMet(r.value, culprits(c, ran));
   }
   if (r.leftOut.length) return unsure(r.value, doubts(r.leftOut));
@@ -132,18 +132,6 @@ const OP_TEXT: Record<string, string> = { '<': 'under', '<=': 'at most', '>': 'o
 const UNIT_TEXT: Partial<Record<Criterion['ref']['spec']['unit'], string>> = { ms: ' ms', percent: '%', per_second: '/s', seconds: ' s' };
 
 const doubts = (items: MeasuredItem[]) => items.map((i) => `${i.name}: ${i.inconclusive}`).join('; ');
-
-/**
- * Whether an aggregate over only some of its members, already past the bound, is past it whatever the
- * others would add: a maximum only grows and a minimum only falls as members join (and a sum of counts
- * only grows). Then the measured part proves NOT MET; otherwise the missing members might have changed it.
- */
-function decidedWithout(agg: Aggregate, op: Comparator, value: number, bound: number): boolean {
-  const grows = agg === 'max' || (agg === 'sum' && value >= 0);
-  if (grows) return op === '<' || op === '<=' || (op === '==' && value > bound);
-  if (agg === 'min') return op === '>' || op === '>=' || (op === '==' && value < bound);
-  return false;
-}
 
 /** How far a met value beats its bound, relative to the bound: its grade. */
 function spareOf(value: number, c: Criterion): number {
@@ -247,7 +235,7 @@ export function lookup(ref: ResolvedRef, items: MeasuredItem[], forMs?: number):
     );
   const margins = from.map((i) => marginOf(i, ref) ?? 0);
   // The worst error bar of those aggregated (a sum adds them): the value could be off by as much.
-  const margin = ref.spec.aggregate === 'sum' ? margins.reduce((a, b) => a + b, 0) : Math.max(0, ...margins);
+  const margin = AGGREGATES[ref.spec.aggregate].margin(margins);
   return { value: aggregate(ref.spec.aggregate, values), ...(margin > 0 && { margin }), from, leftOut };
 }
 

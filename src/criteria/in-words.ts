@@ -1,3 +1,4 @@
+import { AGGREGATES } from './aggregate.js';
 import type { ResolvedRef } from './catalog.js';
 import type { Comparator } from './expression.js';
 
@@ -46,16 +47,14 @@ function where(ref: ResolvedRef, op: Comparator): string {
   const s = ref.scope;
   if (s.type === 'member') return ` on ${s.name}`;
   if (s.type === 'group') {
-    const agg = ref.spec.aggregate;
-    const bounding = (agg === 'max' && (op === '<' || op === '<=')) || (agg === 'min' && (op === '>' || op === '>='));
-    const which = bounding ? 'on the worst of' : agg === 'mean' ? 'on average over' : 'over';
+    const rule = AGGREGATES[ref.spec.aggregate];
+    const which = rule.boundsEach(op) ? 'on the worst of' : rule.averages ? 'on average over' : 'over';
     return ` ${which} ${s.name}'s ${s.members.length === 1 ? 'result' : `${s.members.length} results`} (${s.members.join(', ')})`;
   }
   if (s.type === 'all' && ref.spec.aggregate === 'sum') return ''; // "no required targets failing" says it all
   const whom = s.type === 'kind' ? s.kind : s.requiredOnly ? 'required target' : 'target';
-  const agg = ref.spec.aggregate;
-  const bounding = (agg === 'max' && (op === '<' || op === '<=')) || (agg === 'min' && (op === '>' || op === '>='));
-  if (bounding) return ` on every ${whom}`;
-  if (agg === 'mean') return ` on average over ${s.type === 'kind' ? `${whom} targets` : `${whom}s`}`;
+  const rule = AGGREGATES[ref.spec.aggregate];
+  if (rule.boundsEach(op)) return ` on every ${whom}`;
+  if (rule.averages) return ` on average over ${s.type === 'kind' ? `${whom} targets` : `${whom}s`}`;
   return ` (all ${whom}s together)`;
 }
