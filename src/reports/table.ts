@@ -23,9 +23,13 @@ export function render(report: Report, opts: RenderOptions): string {
  * HTML report's; the numbers behind them are in these tables.
  */
 function renderDetail(report: Report, opts: RenderOptions, c: ChalkInstance, width: number): string {
-  const title = wrap(`${report.platform}: production readiness · ${report.startedAt} · ${formatMs(report.durationMs)}`, width);
   const verdict = verdictLine(report, c);
-  const out: string[] = [verdict, ...title.map((l, i) => (i ? c.gray(l) : c.bold(l)))];
+  // The title and the run's facts each wrapped to the width, the facts on their own line (a duration never split from its unit).
+  const out: string[] = [
+    verdict,
+    ...wrap(`${report.platform}: production readiness`, width).map((l) => c.bold(l)),
+    c.gray(`${report.startedAt} · ${formatMs(report.durationMs)}`),
+  ];
   let charts = 0;
   for (const b of reportDocument(report)) {
     if (b.type === 'chart' || b.type === 'charts') charts += b.type === 'chart' ? 1 : b.charts.length;
