@@ -1,6 +1,8 @@
 import { isMap, isNode, isPair, isScalar, type Document, type LineCounter, type Node } from 'yaml';
 
-export type Path = (string | number)[];
+import type { Path } from './path.js';
+
+export { formatPath, type Path } from './path.js';
 
 /** Line and column of the YAML node at `path`, or of its nearest existing ancestor. */
 export function locate(doc: Document, lines: LineCounter, path: Path, key?: string): { line?: number; column?: number } {
@@ -19,6 +21,3 @@ export function locate(doc: Document, lines: LineCounter, path: Path, key?: stri
 }
 
 /** `targets[3].expect.status` */
-export function formatPath(path: Path): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
-}

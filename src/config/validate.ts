@@ -3,7 +3,8 @@ import { registerSecrets, type Redactor } from '../util/redact.js';
 import { compileCriteria } from './compile-criteria.js';
 import { DEFAULT_PHASE, type Config } from './config.js';
 import { checkFaults, checkScenarios, checkTargets, type PathIssue } from './cross-check.js';
-import { formatPath, type Path } from './locate.js';
+// Not ./locate.js: that reads YAML documents, which a config made from flags (validate load) never needs.
+import { formatPath, type Path } from './path.js';
 import { configSchema, type RawConfig } from './schema.js';
 import { lenientView, viewOf } from './view.js';
 import { explainIssues } from './zod-issues.js';
