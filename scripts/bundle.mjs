@@ -9,12 +9,12 @@ import { build } from 'esbuild';
 
 const ENTRIES = ['main', 'run/load-worker', 'run/shard-worker', 'demo/platform-process'];
 
-/** hdr-histogram-js's WebAssembly build, which validate never uses, replaced by a stand-in (scripts/hdr-no-wasm.cjs). */
+/** hdr-histogram-js's WebAssembly build, which validate never uses, replaced by a stand-in (scripts/hdr-no-wasm.mjs). */
 const noHdrWasm = {
   name: 'hdr-histogram-js without WebAssembly',
   setup(b) {
     b.onResolve({ filter: /^\.\/wasm$/ }, (args) =>
-      args.importer.includes('/hdr-histogram-js/') ? { path: fileURLToPath(new URL('./hdr-no-wasm.cjs', import.meta.url)) } : undefined,
+      args.importer.includes('/hdr-histogram-js/') ? { path: fileURLToPath(new URL('./hdr-no-wasm.mjs', import.meta.url)) } : undefined,
     );
   },
 };
