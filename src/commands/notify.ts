@@ -4,9 +4,7 @@ import type { Report } from '../reports/model.js';
 import { notificationOf } from '../reports/notification.js';
 import { SECRETS } from '../util/redact.js';
 import { note, warn } from './say.js';
-import { fetchFailure } from './fetch-failure.js';
-
-const where = (u: URL) => `${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}`;
+import { fetchFailure, withoutCredentials } from './outbound-http.js';
 
 /** When to notify: on a NO-GO or INCONCLUSIVE (the default), when the verdict changed from the history's last run, or every run. */
 export const NOTIFY_ON = ['problems', 'change', 'always'] as const;
@@ -71,17 +69,11 @@ export async function sendNotifications(report: Report, specs: string[], files: 
   await Promise.all(
     specs.map(async (spec) => {
       const h = hook(spec);
-      const auth =
-        h.url.username || h.url.password
-          ? `Basic ${Buffer.from(`${decodeURIComponent(h.url.username)}:${decodeURIComponent(h.url.password)}`).toString('base64')}`
-          : undefined;
-      const target = new URL(h.url);
-      target.username = '';
-      target.password = '';
+      const { target, authorization, where } = withoutCredentials(h.url);
       try {
         const res = await fetch(target, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...(auth && { authorization: auth }) },
+          headers: { 'content-type': 'application/json', ...(authorization && { authorization }) },
           body: JSON.stringify(h.body === 'slack' ? { text: n.text } : n),
           signal: AbortSignal.timeout(10_000),
         });
@@ -89,7 +81,7 @@ export async function sendNotifications(report: Report, specs: string[], files: 
         note(`notified ${h.shown} of the ${report.verdict}`);
       } catch (err) {
         warn(
-          `the notification to ${h.shown} (--notify) was not delivered: ${fetchFailure(err as Error & { cause?: { code?: string; message?: string } }, where(h.url))}`,
+          `the notification to ${h.shown} (--notify) was not delivered: ${fetchFailure(err as Error & { cause?: { code?: string; message?: string } }, where)}`,
         );
       }
     }),

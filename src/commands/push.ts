@@ -3,7 +3,7 @@ import type { Report } from '../reports/model.js';
 import { UsageError } from '../errors.js';
 import { redactUrl, SECRETS } from '../util/redact.js';
 import { note, warn } from './say.js';
-import { fetchFailure } from './fetch-failure.js';
+import { fetchFailure, withoutCredentials } from './outbound-http.js';
 
 /** A grouping-key value as the Pushgateway's path takes it: plain, or base64url when it holds a slash or is empty. */
 function groupValue(name: string, value: string): string {
@@ -50,7 +50,8 @@ export async function pushMetrics(
   labels: Record<string, string> = {},
   headerSpecs: string[] = [],
 ): Promise<void> {
-  const { base, authorization, where } = pushTarget(url);
+  const { target: bare, authorization, where } = withoutCredentials(new URL(url));
+  const base = bare.toString().replace(/\/+$/, '');
   const group = [groupValue('platform', report.platform), ...Object.entries(labels).map(([k, v]) => groupValue(k, v))].join('/');
   const target = `${base}/metrics/job/validate/${group}`;
   try {
@@ -72,19 +73,4 @@ export async function pushMetrics(
       `the run's metrics were not pushed to ${where} (--push): ${fetchFailure(err as Error & { cause?: { code?: string; message?: string } }, where)}`,
     );
   }
-}
-
-/**
- * The gateway's URL without its credentials (fetch refuses a URL that carries them), the credentials as
- * a Basic authorization header (most gateways sit behind one), and host:port for messages.
- */
-function pushTarget(url: string): { base: string; authorization?: string; where: string } {
-  const u = new URL(url);
-  const user = decodeURIComponent(u.username);
-  const password = decodeURIComponent(u.password);
-  u.username = '';
-  u.password = '';
-  const where = `${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}`;
-  const base = u.toString().replace(/\/+$/, '');
-  return { base, where, ...((user || password) && { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` }) };
 }
