@@ -1,3 +1,5 @@
+import { median, robustDeviation } from '../util/median.js';
+
 /**
  * Change points in a series of runs (a p99 night after night): E-divisive (Matteson & James, 2014), the
  * method MongoDB and DataStax's "Hunter" use on their performance histories, made robust to the odd
@@ -110,12 +112,6 @@ function ranks(xs: number[]): number[] {
   return out;
 }
 
-export const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
 /** How far from the runs around it a run must be, in robust standard deviations (1.4826 MAD), to be an outlier night. */
 const OUTLIER_SPREADS = 5;
 /** The runs either side that make a run's neighbourhood. */
@@ -131,7 +127,7 @@ export function outlierNights(series: number[]): number[] {
   for (let i = 1; i < series.length - 1; i++) {
     const around = [...series.slice(Math.max(0, i - NEIGHBOURHOOD), i), ...series.slice(i + 1, i + 1 + NEIGHBOURHOOD)];
     const level = median(around);
-    const spread = 1.4826 * median(around.map((x) => Math.abs(x - level))) || Math.abs(level) * 1e-3;
+    const spread = robustDeviation(around) || Math.abs(level) * 1e-3;
     const far = (x: number) => Math.abs(x - level) > OUTLIER_SPREADS * spread;
     if (far(series[i]) && !far(series[i - 1]) && !far(series[i + 1])) out.push(i);
   }
