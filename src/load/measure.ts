@@ -141,11 +141,13 @@ export async function measure(options: MeasureOptions): Promise<ScenarioResult> 
   const o = { ...options, model: model.type === 'open' && options.startAt !== undefined ? { ...model, startAt: options.startAt } : model };
   const open = o.model.type === 'open';
   const plannedMs = o.model.type === 'open' ? o.model.schedule.durationMs : o.model.durationMs;
-  const recorder = new Recorder(open, o.tap, plannedMs, open ? options.startAt : undefined);
+  // The open schedule's start (a common one, or a soak's window origin) is the recorders' too.
+  const origin = o.model.type === 'open' ? o.model.startAt : undefined;
+  const recorder = new Recorder(open, o.tap, plannedMs, origin);
   const lanes: Lane[] = o.mix?.map((m) => ({
     factory: m.factory,
     weight: m.weight,
-    recorder: new Recorder(true, undefined, plannedMs, options.startAt),
+    recorder: new Recorder(true, undefined, plannedMs, origin),
   })) ?? [{ factory: o.factory, weight: 1 }];
   o.onStart?.({
     name: o.name,

@@ -49,10 +49,14 @@ export class Recorder {
     private readonly tap?: (latencyMs: number, failed: boolean, answered: boolean, dueAt?: number) => void,
     /** How long the run is planned to take, which sets the timeline's step. */
     plannedMs?: number,
-    /** When the run starts (performance.now() time), when later than now: a shard's common start. */
+    /**
+     * When the run's schedule starts (performance.now() time): a shard's common start. Kept even when it
+     * is already past (a shard that got there late): the throughput is over the schedule's time, and a
+     * late start is reported as such, never as a faster server.
+     */
     startAt?: number,
   ) {
-    if (startAt !== undefined && startAt > this.startedAt) this.startedAt = startAt;
+    if (startAt !== undefined) this.startedAt = startAt;
     this.uncorrected = openModel ? newHistogram() : undefined;
     this.timeline = new TimelineRecorder(this.startedAt, plannedMs);
   }

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpFactory } from '../../src/load/http-connection.js';
+import { measure } from '../../src/load/measure.js';
 import { laneByIndex } from '../../src/load/open-loop.js';
 import { Schedule } from '../../src/load/schedule.js';
 import { shardSchedule, shareOf } from '../../src/load/shard.js';
@@ -100,6 +102,32 @@ describe('shards in four processes, merged, against one process', () => {
       `4 shards x 250/s for 2 s merged: ${m.requests} requests, ${m.rps.toFixed(1)}/s, p50 ${m.latencyMs.p50} ms, p99 ${m.latencyMs.p99} ms; one process: ${one.rps.toFixed(1)}/s, p50 ${one.latencyMs.p50} ms, p99 ${one.latencyMs.p99} ms; started late by ${parts.map((p) => p.startLateMs.toFixed(1)).join(', ')} ms`,
     );
   }, 60_000);
+
+  it('a shard that reaches its common start late counts its rate over the whole schedule, never as a faster server', async () => {
+    // 200 requests due over 1 s from 300 ms ago: a third of them are sent at once, late. The answered
+    // rate is over the schedule's second (or longer), so it cannot exceed the 200/s asked; timed from
+    // when the loop began instead, it read ~290/s.
+    const r = await measure({
+      name: 'late',
+      kind: 'arrival-rate',
+      scenario: 'late',
+      target: url,
+      url,
+      factory: httpFactory({ url, method: 'GET', headers: {}, timeoutMs: 2000, ok: (s) => s < 400 }),
+      model: {
+        type: 'open',
+        schedule: new Schedule([{ from: 200, to: 200, durationMs: 1000 }]),
+        maxConnections: 50,
+        lateAfterMs: 10,
+        drainMs: 2000,
+      },
+      startAt: performance.now() - 300,
+    });
+    expect(r.requests).toBe(200);
+    expect(r.startLateMs).toBeGreaterThanOrEqual(300);
+    expect(r.rps).toBeLessThanOrEqual(200);
+    expect(r.validity).toBe('INVALID');
+  });
 
   it('--workers N: the shards as worker threads of one process, merged the same way', async () => {
     const r = await runCli(['load', url, '-R', '1000', '-d', '2s', '--workers', '2', '--format', 'json']);
