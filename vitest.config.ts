@@ -16,6 +16,7 @@ const LOAD = [
   'test/cli/load.test.ts',
   'test/cli/push.test.ts',
   'test/history/trend-criteria.test.ts',
+  'test/history/trend-real.test.ts',
   'test/reports/compare.test.ts',
   'test/faults/**/*.test.ts',
   'test/load/**/*.test.ts',

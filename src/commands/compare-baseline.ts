@@ -1,6 +1,7 @@
 import type { Report } from '../reports/model.js';
 import { parseReport, readReport } from '../finish/read-report.js';
 import { baselineCandidates, noBaseline } from '../history/baseline.js';
+import { outlierRuns } from '../history/outlier-runs.js';
 import { openHistory } from '../history/open.js';
 import { HistoryError, type HistoryStore, type RunSummary } from '../history/store.js';
 import { labelsOf, readingPlace } from './history-flags.js';
@@ -63,8 +64,15 @@ export async function historyBaseline(file: string | undefined, flags: HistoryBa
     const runs = await store.list({ labels });
     const current = saved ?? (await newestRun(store, runs, labels));
     const bases: Report[] = [];
+    // An outlier night (a noisy neighbour) is no baseline: it would pass any regression, or fail any run.
+    const outliers = outlierRuns(runs.filter((r) => r.platform === current.platform));
+    const setAside: string[] = [];
     for (const run of baselineCandidates(runs, current)) {
       if (bases.length === wanted) break;
+      if (outliers.has(run.id)) {
+        setAside.push(`${run.startedAt.slice(0, 16).replace('T', ' ')} (${outliers.get(run.id)!.join('; ')})`);
+        continue;
+      }
       try {
         bases.unshift(await keptReport(store, run));
       } catch (err) {
@@ -72,10 +80,13 @@ export async function historyBaseline(file: string | undefined, flags: HistoryBa
       }
     }
     if (!bases.length) return { current, bases, place: store.place, why: noBaseline(runs, current, store.place) };
-    const note =
-      bases.length < wanted
-        ? `The baseline is ${bases.length} GO run(s), all the history holds before this one (asked for ${wanted}).`
-        : undefined;
+    const notes = [
+      ...(bases.length < wanted
+        ? [`The baseline is ${bases.length} GO run(s), all the history holds before this one (asked for ${wanted}).`]
+        : []),
+      ...(setAside.length ? [`Left out of the baseline as outlier nights: ${setAside.join(', ')}.`] : []),
+    ];
+    const note = notes.length ? notes.join(' ') : undefined;
     return { current, bases, place: store.place, note };
   } finally {
     await store.close();

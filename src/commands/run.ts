@@ -71,7 +71,7 @@ export async function run(flags: RunFlags, signal: AbortSignal): Promise<ExitCod
     shard,
     startAt,
     probesEverywhere: probesOnEveryShard(flags),
-    trends: (scenarios) => trendItems(typeof earlier === 'string' ? earlier : earlier.runs, scenarios),
+    trends: (now) => trendItems(typeof earlier === 'string' ? earlier : earlier.runs, now),
   });
   progress.end();
   load.end();

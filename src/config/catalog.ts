@@ -2,7 +2,7 @@ import { MetricCatalog, type MetricSource } from '../criteria/catalog.js';
 import { FAULT_METRICS } from '../faults/fault-metrics.js';
 import { PROBES } from '../probes/registry.js';
 import { DEFAULT_SECTION } from '../probes/types.js';
-import type { MetricSpec } from '../results/measurement.js';
+import { COMMON_METRICS, type MetricSpec } from '../results/measurement.js';
 import { SCENARIO_METRICS } from '../scenarios/metrics.js';
 import { TREND_METRICS, trendSeriesOf } from '../results/trend-metrics.js';
 
@@ -42,11 +42,11 @@ export function metricCatalog(m: CatalogMembers): MetricCatalog {
       members: new Map(m.targets.filter((t) => t.kind === p.kind).map((t) => [t.name, t.extra ?? {}])),
     })),
     {
-      // A history's series of each load result (with --history): `trend.scenario.peak.p99_ms.shift_pct`.
+      // A history's series (with --history): `trend.scenario.peak.p99_ms.shift_pct`, `trend.redis.primary.replication_lag_s.shift_pct`.
       kind: 'trend',
       aliases: ['trends'],
       metrics: TREND_METRICS,
-      members: new Map(m.results.flatMap((r) => trendSeriesOf(r.name)).map((n) => [n, {}])),
+      members: new Map([...m.results.flatMap((r) => trendSeriesOf(r.name)), ...m.targets.flatMap(probeSeriesOf)].map((n) => [n, {}])),
       category: TREND_CATEGORY,
       dottedMembers: true,
     },
@@ -61,6 +61,15 @@ export function metricCatalog(m: CatalogMembers): MetricCatalog {
     },
   ];
   return new MetricCatalog(sources);
+}
+
+/** The series a target has in a history: each unlabelled metric every target, its kind or itself can measure. */
+function probeSeriesOf(t: CatalogMembers['targets'][number]): string[] {
+  const kind = PROBES.find((p) => p.kind === t.kind);
+  const all = { ...COMMON_METRICS, ...kind?.metrics, ...t.extra };
+  return Object.entries(all)
+    .filter(([, spec]) => !spec.labelled)
+    .map(([metric]) => `${t.kind}.${t.name}.${metric}`);
 }
 
 /** A scenario's name for the results it made when they are several under other names (`lat` for lat-web, lat-api). */

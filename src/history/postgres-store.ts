@@ -116,7 +116,8 @@ async function list(client: Client, filter: RunFilter): Promise<RunSummary[]> {
   for (const r of chosen) {
     const loads = (await client.query(`SELECT ${LOAD_SUMMARY_COLUMNS} FROM loads WHERE run_id = $1`, [r.id])).rows;
     const criteria = (await client.query('SELECT name, actual, bound, outcome FROM criteria WHERE run_id = $1', [r.id])).rows;
-    out.push(summaryOf(r, loads, criteria));
+    const probes = (await client.query('SELECT series, value FROM probe_numbers WHERE run_id = $1', [r.id])).rows;
+    out.push(summaryOf(r, loads, criteria, probes));
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import type { Report } from '../reports/model.js';
+import { probeNumbers, type ProbeNumber } from '../results/trend-metrics.js';
 
 /** One run as the history keeps it: the row of `runs`, the rows beside it, and the whole report. */
 export interface HistoryRun {
@@ -32,6 +33,8 @@ export interface HistoryRun {
     validity: string;
   }[];
   faults: { name: string; status: string; recoveryMs: number | null }[];
+  /** Each probe's unlabelled numbers, by series name. */
+  probeNumbers: ProbeNumber[];
   /** The full JSON report (histograms included): any run can be rendered or compared again exactly. */
   report: string;
 }
@@ -69,6 +72,7 @@ export function historyRun(report: Report, o: { configHash: string; labels: Reco
       validity: s.validity,
     })),
     faults: report.faults.map((f) => ({ name: f.name, status: f.status, recoveryMs: f.recoveryMs })),
+    probeNumbers: report.probes.flatMap(probeNumbers),
     report: JSON.stringify(report),
   };
 }

@@ -1,4 +1,5 @@
 import { fitTable, type Column } from '../reports/fit-table.js';
+import { outlierRuns } from './outlier-runs.js';
 import type { RunSummary } from './store.js';
 import { changeText, type TrendSeries } from './trend.js';
 
@@ -11,7 +12,7 @@ const COLUMNS: Column[] = [
   { head: 'When (UTC)' },
   { head: 'Verdict' },
   { head: 'Blockers', wrap: true, drop: 3 },
-  { head: 'Worst p99', drop: 2 },
+  { head: 'Worst p99', wrap: true, drop: 2 },
   { head: 'Labels', wrap: true, drop: 1 },
 ];
 
@@ -22,26 +23,35 @@ function worst(r: RunSummary): string {
   return `${w.p99Ms < 10 ? w.p99Ms.toFixed(2) : w.p99Ms.toFixed(1)} ms ${w.name}`;
 }
 
-function cells(r: RunSummary): string[] {
+function cells(r: RunSummary, outliers: string[] = []): string[] {
   const first = r.blockers[0] ?? '';
   const clipped = first.length > 70 ? `${first.slice(0, 69)}…` : first;
   const blockers = r.blockers.length > 1 ? `${clipped} (+${r.blockers.length - 1} more)` : clipped;
   const labels = Object.entries(r.labels)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
-  return [r.startedAt.slice(0, 16).replace('T', ' '), r.verdict, blockers, worst(r), labels];
+  // An outlier night says so beside its headline number: the reader sees why it stands out, and that the trend set it aside.
+  return [r.startedAt.slice(0, 16).replace('T', ' '), r.verdict, blockers, [worst(r), ...outliers].filter(Boolean).join('; '), labels];
 }
 
 /** One row per run, oldest first: when, the verdict, what blocked it, its headline number, its labels. */
 export function renderHistory(runs: RunSummary[], format: HistoryFormat, width = 80): string {
-  if (format === 'json') return `${JSON.stringify(runs, null, 2)}\n`;
+  const outliers = outlierRuns(runs);
+  if (format === 'json')
+    return `${JSON.stringify(
+      runs.map((r) => ({ ...r, ...(outliers.has(r.id) && { outliers: outliers.get(r.id) }) })),
+      null,
+      2,
+    )}\n`;
+  const rows = runs.map((r) => cells(r, outliers.get(r.id)));
   if (format === 'markdown') {
     const head = `| ${COLUMNS.map((c) => c.head).join(' | ')} |\n|${COLUMNS.map(() => '---').join('|')}|\n`;
-    return head + runs.map((r) => `| ${cells(r).map(cell).join(' | ')} |`).join('\n') + '\n';
+    return head + rows.map((r) => `| ${r.map(cell).join(' | ')} |`).join('\n') + '\n';
   }
   if (!runs.length) return 'no runs in this history yet\n';
   const go = runs.filter((r) => r.verdict === 'GO').length;
-  return `${fitTable(COLUMNS, runs.map(cells), width, { head: [], border: [] })}\n${runs.length} run(s), ${go} GO\n`;
+  const odd = outliers.size ? `, ${outliers.size} outlier night(s) (set aside by trend and compare --baseline history)` : '';
+  return `${fitTable(COLUMNS, rows, width, { head: [], border: [] })}\n${runs.length} run(s), ${go} GO${odd}\n`;
 }
 
 /** The trend of each series: its runs, its latest value, and its latest change point (when, and how big). */

@@ -14,6 +14,8 @@ export function childRows(run: HistoryRun, table: keyof typeof CHILD_TABLES): (s
       return run.loads.map((l) => [l.name, l.p50Ms, l.p90Ms, l.p99Ms, l.maxMs, l.rps, l.errors, l.successRate, l.validity]);
     case 'faults':
       return run.faults.map((f) => [f.name, f.status, f.recoveryMs]);
+    case 'probe_numbers':
+      return run.probeNumbers.map((p) => [p.series, p.value]);
   }
 }
 
@@ -45,6 +47,7 @@ export function summaryOf(
   r: RunRow,
   loads: LoadRow[],
   criteria: { name: string; actual: number | null; bound: number | null; outcome: string }[] = [],
+  probes: { series: string; value: number }[] = [],
 ): RunSummary {
   return {
     id: r.id,
@@ -69,6 +72,7 @@ export function summaryOf(
       bound: c.bound === null ? null : Number(c.bound),
       outcome: c.outcome,
     })),
+    probes: probes.map((p) => ({ series: p.series, value: Number(p.value) })),
   };
 }
 

@@ -3,7 +3,12 @@
  * types both read alike (TEXT for times in ISO 8601 and for JSON, DOUBLE PRECISION for numbers), so one
  * set of queries serves both. `meta.schema_version` says which version wrote it: a newer one is refused.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
+
+/** Each probe's numbers (unlabelled measurements), by series name: what a trend of a probe reads. */
+const PROBE_NUMBERS_DDL = `CREATE TABLE IF NOT EXISTS probe_numbers (
+     run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+     series TEXT NOT NULL, value DOUBLE PRECISION NOT NULL)`;
 
 export const DDL = [
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
@@ -31,6 +36,7 @@ export const DDL = [
      name TEXT NOT NULL, p50_ms DOUBLE PRECISION, p90_ms DOUBLE PRECISION, p99_ms DOUBLE PRECISION,
      max_ms DOUBLE PRECISION, rps DOUBLE PRECISION, errors DOUBLE PRECISION, success_rate DOUBLE PRECISION,
      validity TEXT NOT NULL)`,
+  PROBE_NUMBERS_DDL,
   `CREATE TABLE IF NOT EXISTS faults (
      run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
      name TEXT NOT NULL, status TEXT NOT NULL, recovery_ms DOUBLE PRECISION)`,
@@ -45,6 +51,8 @@ export const MIGRATIONS: Record<number, string[]> = {
   // Reports are kept gzipped from 3 on (report-codec.ts); older rows stay plain JSON and read as such. No
   // statement: the version alone keeps an older validate from reading reports it cannot unpack.
   3: [],
+  // Runs kept before 4 have no probe numbers: their probe series start with the first run after.
+  4: [PROBE_NUMBERS_DDL],
 };
 
 /** The statements that bring a history at `found` to SCHEMA_VERSION (none for a new one: DDL made it current). */
@@ -62,4 +70,5 @@ export const CHILD_TABLES = {
   probes: ['name', 'kind', 'status', 'latency_ms'],
   loads: ['name', 'p50_ms', 'p90_ms', 'p99_ms', 'max_ms', 'rps', 'errors', 'success_rate', 'validity'],
   faults: ['name', 'status', 'recovery_ms'],
+  probe_numbers: ['series', 'value'],
 } as const;

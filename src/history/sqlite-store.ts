@@ -181,11 +181,13 @@ function list(db: Database, filter: RunFilter): RunSummary[] {
   const chosen = chooseRuns(rows, filter);
   const loads = db.prepare(`SELECT ${LOAD_SUMMARY_COLUMNS} FROM loads WHERE run_id = ?`);
   const criteria = db.prepare('SELECT name, actual, bound, outcome FROM criteria WHERE run_id = ?');
+  const probes = db.prepare('SELECT series, value FROM probe_numbers WHERE run_id = ?');
   return chosen.map((r) =>
     summaryOf(
       r,
       loads.all(r.id) as LoadRow[],
       criteria.all(r.id) as { name: string; actual: number | null; bound: number | null; outcome: string }[],
+      probes.all(r.id) as { series: string; value: number }[],
     ),
   );
 }

@@ -1,7 +1,7 @@
 import { ValidateError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { HistoryRun } from './record.js';
-import type { LoadNumbers } from '../results/trend-metrics.js';
+import type { LoadNumbers, ProbeNumber } from '../results/trend-metrics.js';
 
 /** What `validate history` lists of a run: its row, without the report. */
 export interface RunSummary {
@@ -16,6 +16,8 @@ export interface RunSummary {
   loads: LoadSummary[];
   /** Each criterion's actual value (null: not measured) and outcome. */
   criteria: { name: string; actual: number | null; bound: number | null; outcome: string }[];
+  /** Each probe's unlabelled numbers (`redis.primary.replication_lag_s`); none in runs kept before schema 4. */
+  probes: ProbeNumber[];
 }
 
 /** A load result's numbers in a run, by its name. */

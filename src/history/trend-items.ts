@@ -1,6 +1,5 @@
 import type { MeasuredItem } from '../results/result.js';
-import type { ScenarioResult } from '../results/scenario-result.js';
-import { LOAD_SERIES, loadNumbers, trendSeriesOf } from '../results/trend-metrics.js';
+import { LOAD_SERIES, loadNumbers, probeNumbers, type CurrentNumbers } from '../results/trend-metrics.js';
 import { changePoints } from './change-points.js';
 import type { RunSummary } from './store.js';
 
@@ -9,29 +8,37 @@ export const RECENT_RUNS = 10;
 /** Runs a series needs before it can show a change point (three either side). */
 const MIN_RUNS = 6;
 
+/** Every series of a run by name (`scenario.peak.p50_ms`, `redis.primary.replication_lag_s`) and its value. */
+function seriesOf(loads: RunSummary['loads'], probes: RunSummary['probes']): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const l of loads) for (const s of LOAD_SERIES) out.set(`scenario.${l.name}.${s.metric}`, s.of(l));
+  for (const p of probes) out.set(p.series, p.value);
+  return out;
+}
+
 /**
- * What `trend.*` criteria read: each load result's series (p50, p90, p99, max, rps, error rate) (the earlier runs of the history, then
- * this run), and the change points in its recent runs. Without a history, or with too few runs, each says
- * why it measured nothing: a criterion on it is NOT RUN, never a pass.
+ * What `trend.*` criteria read: each series this run has (the earlier runs of the history, then this run),
+ * and the change points in its recent runs. Without a history, or with too few runs, each says why it
+ * measured nothing: a criterion on it is NOT RUN, never a pass. A run without the series is left out of it.
  */
-export function trendItems(earlier: RunSummary[] | string, scenarios: ScenarioResult[]): MeasuredItem[] {
-  return scenarios.flatMap((s) =>
-    trendSeriesOf(s.name).map((name): MeasuredItem => {
-      const base = { kind: 'trend', family: 'trend' as const, name, status: 'pass' as const, required: true, measurements: [] };
-      const why = (reason: string) => ({ ...base, unmeasured: { shift_pct: reason, change_points: reason } });
-      if (typeof earlier === 'string') return why(earlier);
-      const series = LOAD_SERIES.find((x) => name.endsWith(`.${x.metric}`))!;
-      const values = [...earlier.flatMap((r) => r.loads.filter((l) => l.name === s.name).map(series.of)), series.of(loadNumbers(s))];
-      if (values.length < MIN_RUNS)
-        return why(`the history has ${values.length} run(s) of ${s.name} with this one; a change point needs at least ${MIN_RUNS}`);
-      const recent = changePoints(values).filter((c) => c.index >= values.length - RECENT_RUNS);
-      return {
-        ...base,
-        measurements: [
-          { metric: 'shift_pct', value: recent.at(-1)?.shiftPct ?? 0, unit: 'percent' },
-          { metric: 'change_points', value: recent.length, unit: 'count' },
-        ],
-      };
-    }),
-  );
+export function trendItems(earlier: RunSummary[] | string, now: CurrentNumbers): MeasuredItem[] {
+  const loads = now.scenarios.map((s) => ({ name: s.name, ...loadNumbers(s) }));
+  const current = seriesOf(loads, now.probes.flatMap(probeNumbers));
+  const before = typeof earlier === 'string' ? [] : earlier.map((r) => seriesOf(r.loads, r.probes));
+  return [...current].map(([name, value]): MeasuredItem => {
+    const base = { kind: 'trend', family: 'trend' as const, name, status: 'pass' as const, required: true, measurements: [] };
+    const why = (reason: string) => ({ ...base, unmeasured: { shift_pct: reason, change_points: reason } });
+    if (typeof earlier === 'string') return why(earlier);
+    const values = [...before.flatMap((run) => (run.has(name) ? [run.get(name)!] : [])), value];
+    if (values.length < MIN_RUNS)
+      return why(`the history has ${values.length} run(s) with it, this one included; a change point needs at least ${MIN_RUNS}`);
+    const recent = changePoints(values).filter((c) => c.index >= values.length - RECENT_RUNS);
+    return {
+      ...base,
+      measurements: [
+        { metric: 'shift_pct', value: recent.at(-1)?.shiftPct ?? 0, unit: 'percent' },
+        { metric: 'change_points', value: recent.length, unit: 'count' },
+      ],
+    };
+  });
 }

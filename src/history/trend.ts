@@ -2,7 +2,7 @@ import { changePoints, outlierNights, type ChangePoint } from './change-points.j
 import { LOAD_SERIES } from '../results/trend-metrics.js';
 import type { RunSummary } from './store.js';
 
-/** One measurement across runs: a load result's p99 or rps, or a criterion's actual. */
+/** One measurement across runs: a load result's percentile, rate or error rate, a probe's number, or a criterion's actual. */
 export interface TrendSeries {
   /** As criteria name it: `scenario.peak.p99_ms`, or the criterion's name. */
   key: string;
@@ -20,8 +20,8 @@ export interface TrendChange extends ChangePoint {
 }
 
 /**
- * Every series a history holds, each with its change points: a load result's p99 and rps, and each
- * criterion's actual (NOT MET runs marked), in run order. A run without the value (not measured) is left
+ * Every series a history holds, each with its change points: each load result's numbers, each probe's
+ * unlabelled numbers, and each criterion's actual (NOT MET runs marked), in run order. A run without the value (not measured) is left
  * out of that series, never read as 0.
  */
 export function trendSeries(runs: RunSummary[]): TrendSeries[] {
@@ -40,6 +40,7 @@ export function trendSeries(runs: RunSummary[]): TrendSeries[] {
   };
   for (const run of runs) {
     for (const l of run.loads) for (const s of LOAD_SERIES) add(`scenario.${l.name}.${s.metric}`, run, s.of(l));
+    for (const p of run.probes) add(p.series, run, p.value);
     for (const c of run.criteria) add(`criterion: ${c.name}`, run, c.actual, c.outcome === 'NOT MET', c.bound);
   }
   const all = [...series].map(([key, points]): TrendSeries => {
@@ -60,10 +61,24 @@ export function trendSeries(runs: RunSummary[]): TrendSeries[] {
 }
 
 /** The labels of the run at `index` whose values the run before it did not have. */
-function cameWith(points: TrendSeries['points'], index: number): Record<string, string> {
-  const now = points[index].labels ?? {};
+function changedAt(points: TrendSeries['points'], index: number): Record<string, string> {
+  const now = points[index]?.labels ?? {};
   const before = points[index - 1]?.labels ?? {};
   return Object.fromEntries(Object.entries(now).filter(([k, v]) => before[k] !== v));
+}
+
+/**
+ * What came with a new level: the labels that changed at its first run. A change point is placed within a
+ * run or so of the truth on noisy nights, so when nothing changed there, the nearest run that did change
+ * a label (one before, one after, two before) is the likely cause; a deploy never trails its effect by more.
+ */
+function cameWith(points: TrendSeries['points'], index: number): Record<string, string> {
+  for (const at of [index, index - 1, index + 1, index - 2]) {
+    if (at < 1 || at >= points.length) continue;
+    const changed = changedAt(points, at);
+    if (Object.keys(changed).length) return changed;
+  }
+  return {};
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { MetricSpec } from './measurement.js';
+import type { MeasuredItem } from './result.js';
 import type { ScenarioResult } from './scenario-result.js';
 
 /**
@@ -41,4 +42,27 @@ export function loadNumbers(s: Pick<ScenarioResult, 'latencyMs' | 'rps' | 'succe
 /** The series a load result has in a history, as trend members name them. */
 export function trendSeriesOf(result: string): string[] {
   return LOAD_SERIES.map((s) => `scenario.${result}.${s.metric}`);
+}
+
+/** A run's numbers a trend criterion can name: each load result's series, and each probe's. */
+export interface CurrentNumbers {
+  scenarios: ScenarioResult[];
+  probes: Pick<MeasuredItem, 'kind' | 'name' | 'measurements'>[];
+}
+
+/** A probe's number in a run, as criteria name it (`redis.primary.replication_lag_s`). */
+export interface ProbeNumber {
+  series: string;
+  value: number;
+}
+
+/**
+ * The numbers of a probe a history keeps: each measurement without labels (a labelled one, such as a
+ * stream group's pending count, is watched through the criterion that reads it).
+ */
+export function probeNumbers(p: Pick<MeasuredItem, 'kind' | 'name' | 'measurements'>): ProbeNumber[] {
+  return p.measurements
+    .filter((m) => !m.labels || !Object.keys(m.labels).length)
+    .filter((m) => Number.isFinite(m.value))
+    .map((m) => ({ series: `${p.kind}.${p.name}.${m.metric}`, value: m.value }));
 }

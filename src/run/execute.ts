@@ -15,6 +15,7 @@ import { waitForRequired } from './wait.js';
 import { pointAlertsAtTargets } from './alert-targets.js';
 import type { LiveView } from '../load/measure.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
+import type { CurrentNumbers } from '../results/trend-metrics.js';
 import type { Shard } from '../load/shard.js';
 import { configHash } from '../config/hash.js';
 import { probeKindOrUndefined } from '../probes/registry.js';
@@ -38,7 +39,7 @@ export interface ExecuteOptions {
   /** Run the load in a thread of its own (default); off where this already is one (a --workers shard). */
   loadThread?: boolean;
   /** What `trend.*` criteria read: the history's series with this run's results (the command reads the history). */
-  trends?: (scenarios: ScenarioResult[]) => MeasuredItem[];
+  trends?: (now: CurrentNumbers) => MeasuredItem[];
 }
 
 /** The one way through: config -> run -> results -> criteria -> verdict -> report model. */
@@ -75,7 +76,7 @@ export async function execute(config: Config, redactor: Redactor, opts: ExecuteO
   const scenarios = await runLoad(config, phases, probes, { ...opts, during, monitor: !loadOnly }, notes);
   const faults = await runFaults(config, phases, { chaos, signal: opts.signal, say, notes, ranDuring });
   const aborted = opts.signal?.aborted ?? false;
-  const trends = opts.trends?.(scenarios);
+  const trends = opts.trends?.({ scenarios, probes });
   const { criteria, verdict } = judgeRun(config.criteria, { probes, scenarios, faults, trends }, { aborted });
   return finishReport(
     {

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { entryFile, FROM_SOURCES } from '../paths.js';
+import { currentBundleEntry, entryFile, FROM_SOURCES } from '../paths.js';
 import type { TrafficWindow } from '../load/bus-connection.js';
 import type { LiveNumbers, LiveView } from '../load/measure.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
@@ -143,7 +143,10 @@ function spawnWorker(job: LoadJob): Worker {
     return early.worker;
   }
   if (FROM_SOURCES) {
-    // Run from the TypeScript sources (the tests do): the worker loads them through tsx, as they are loaded here.
+    // Run from the TypeScript sources (the tests do): the bundle when it is as new as they are, else the
+    // sources themselves through tsx, as they are loaded here.
+    const bundled = currentBundleEntry('run/load-worker');
+    if (bundled) return new Worker(bundled, { workerData: job });
     const entry = entryFile('run/load-worker').href;
     return new Worker(`import { register } from 'tsx/esm/api'; register(); await import(${JSON.stringify(entry)});`, {
       eval: true,

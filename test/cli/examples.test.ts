@@ -187,7 +187,9 @@ describe('examples/kubernetes/nightly-readiness.yaml', () => {
       a
         .replace('/config/validate.yaml', config)
         .replace('/reports/', `${out}/`)
-        .replace('http://pushgateway.monitoring.svc:9091', 'http://127.0.0.1:9'),
+        .replace('http://pushgateway.monitoring.svc:9091', 'http://127.0.0.1:9')
+        // What Kubernetes does with $(VAR) in args: the container's env value (the deployed version).
+        .replace('$(PLATFORM_VERSION)', '1.4.2'),
     );
     const history = join(out, 'history');
     const night = await sh(out, `VALIDATE_HISTORY='${history}' validate ${args.map((a) => `'${a}'`).join(' ')}`);
@@ -195,6 +197,7 @@ describe('examples/kubernetes/nightly-readiness.yaml', () => {
     expect(night.stderr).toContain("validate: the run's metrics were not pushed to 127.0.0.1:9 (--push): bad port");
     const listed = await sh(out, `validate history '${history}' --format json > listed.json`);
     expect(listed.status, listed.stderr).toBe(0);
-    expect(JSON.parse(readFileSync(join(out, 'listed.json'), 'utf8'))[0].labels).toEqual({ env: 'prod' });
+    expect(JSON.parse(readFileSync(join(out, 'listed.json'), 'utf8'))[0].labels).toEqual({ env: 'prod', version: '1.4.2' });
+    expect(pod.containers[0].env.find((e: { name: string }) => e.name === 'PLATFORM_VERSION').valueFrom.configMapKeyRef.name).toBe('platform-release');
   });
 });

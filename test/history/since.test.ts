@@ -15,6 +15,7 @@ const run = (day: number, p99: number, outcome: string): RunSummary => ({
   durationMs: 1000,
   loads: [{ name: 'peak', p50Ms: p99 / 2, p90Ms: p99 * 0.8, p99Ms: p99, maxMs: p99 * 1.5, rps: 1000, errorPct: 0 }],
   criteria: [{ name: 'Redis memory', actual: 5, bound: 10, outcome }],
+  probes: [],
 });
 
 describe('since the last runs', () => {

@@ -58,6 +58,11 @@ describe.each(places)('the history in %s', (_name, place) => {
     const report = fixedReport();
     expect(runs[0]).toMatchObject({ verdict: report.verdict, blockers: report.blockers, labels: { env: 'staging' } });
     expect(runs[0].loads).toEqual(report.scenarios.map((s) => ({ name: s.name, ...loadNumbers(s) })));
+    // Each probe's unlabelled numbers, by the name a criterion gives them.
+    const redis = report.probes.find((p) => p.kind === 'redis')!;
+    const used = redis.measurements.find((m) => m.metric === 'memory_used_pct')!.value;
+    expect(runs[0].probes).toContainEqual({ series: `redis.${redis.name}.memory_used_pct`, value: used });
+    expect(runs[0].probes.length).toBe(report.probes.flatMap((p) => p.measurements.filter((m) => !m.labels)).length);
   });
 
   it('filters by label (all must match) and keeps the newest --last', async () => {

@@ -38,6 +38,7 @@ const earlier = (n: number, p99: (i: number) => number): RunSummary[] =>
     durationMs: 1000,
     loads: [{ name: 'steady', p50Ms: p99(i) / 2, p90Ms: p99(i) * 0.8, p99Ms: p99(i), maxMs: p99(i) * 2, rps: 50, errorPct: 0 }],
     criteria: [],
+    probes: [],
   }));
 
 describe('trend criteria', () => {
@@ -67,7 +68,7 @@ describe('trend criteria', () => {
     const steady = await checkedExecute(config(), new Redactor(), {
       trends: (s) =>
         trendItems(
-          earlier(10, () => s[0].latencyMs.p99),
+          earlier(10, () => s.scenarios[0].latencyMs.p99),
           s,
         ),
     });
@@ -90,8 +91,31 @@ describe('trend criteria', () => {
         ),
     });
     expect(few.criteria.find((x) => x.name === 'No p99 shift')!.reason).toBe(
-      'not measured: scenario.steady.p99_ms: the history has 3 run(s) of steady with this one; a change point needs at least 6',
+      'not measured: scenario.steady.p99_ms: the history has 3 run(s) with it, this one included; a change point needs at least 6',
     );
+  });
+
+  it("a probe's number is a series too: a target's latency that fell from ~200 ms to this run's is a shift", async () => {
+    // The earlier runs kept the target's latency at 200 ms; this run measures the real server (~20 ms).
+    const cfg = parseConfigText(
+      `targets:\n  - { name: api, kind: http, url: "${url}" }\ncriteria:\n  - { name: Latency steady, expect: "trend.http.api.latency_ms.shift_pct > -50%" }\n`,
+      't.yaml',
+      new Redactor(),
+      {},
+    );
+    const runs = earlier(12, () => 10).map((r, i) => ({
+      ...r,
+      loads: [],
+      probes: [{ series: 'http.api.latency_ms', value: i < 9 ? 200 : 21 }],
+    }));
+    const report = await checkedExecute(cfg, new Redactor(), { trends: (now) => trendItems(runs, now) });
+    const measured = report.probes[0].measurements.find((m) => m.metric === 'latency_ms')!.value;
+    const c = report.criteria.find((x) => x.name === 'Latency steady')!;
+    expect(c.subjects).toEqual(['trend.http.api.latency_ms']);
+    expect(c.outcome).toBe('NOT MET');
+    // The level after is the median of the three earlier 21 ms runs and this one.
+    const after = [21, 21, 21, measured].sort((a, b) => a - b);
+    expect(c.actual).toBeCloseTo((((after[1] + after[2]) / 2 - 200) / 200) * 100, 6);
   });
 
   it('a series the config does not have is a located config error', () => {

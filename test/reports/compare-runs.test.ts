@@ -110,6 +110,7 @@ describe('which runs may be the baseline', () => {
     durationMs: 1,
     loads: [],
     criteria: [],
+    probes: [],
   });
 
   it('GO runs of the same platform that started before the current one, newest first', () => {
