@@ -198,6 +198,8 @@ describe('examples/kubernetes/nightly-readiness.yaml', () => {
     const listed = await sh(out, `validate history '${history}' --format json > listed.json`);
     expect(listed.status, listed.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(out, 'listed.json'), 'utf8'))[0].labels).toEqual({ env: 'prod', version: '1.4.2' });
-    expect(pod.containers[0].env.find((e: { name: string }) => e.name === 'PLATFORM_VERSION').valueFrom.configMapKeyRef.name).toBe('platform-release');
+    expect(pod.containers[0].env.find((e: { name: string }) => e.name === 'PLATFORM_VERSION').valueFrom.configMapKeyRef.name).toBe(
+      'platform-release',
+    );
   });
 });
