@@ -24,6 +24,8 @@ export interface HistorySides {
   place: string;
   why?: string;
   note?: string;
+  /** GO runs left out of the baseline as outlier nights. */
+  outliers: { startedAt: string; why: string[] }[];
 }
 
 async function keptReport(store: HistoryStore, run: RunSummary): Promise<Report> {
@@ -66,11 +68,11 @@ export async function historyBaseline(file: string | undefined, flags: HistoryBa
     const bases: Report[] = [];
     // An outlier night (a noisy neighbour) is no baseline: it would pass any regression, or fail any run.
     const outliers = outlierRuns(runs.filter((r) => r.platform === current.platform));
-    const setAside: string[] = [];
+    const setAside: HistorySides['outliers'] = [];
     for (const run of baselineCandidates(runs, current)) {
       if (bases.length === wanted) break;
       if (outliers.has(run.id)) {
-        setAside.push(`${run.startedAt.slice(0, 16).replace('T', ' ')} (${outliers.get(run.id)!.join('; ')})`);
+        setAside.unshift({ startedAt: run.startedAt, why: outliers.get(run.id)! });
         continue;
       }
       try {
@@ -79,15 +81,19 @@ export async function historyBaseline(file: string | undefined, flags: HistoryBa
         warn(`left out of the baseline: ${(err as Error).message}`);
       }
     }
-    if (!bases.length) return { current, bases, place: store.place, why: noBaseline(runs, current, store.place) };
+    if (!bases.length) return { current, bases, place: store.place, why: noBaseline(runs, current, store.place), outliers: setAside };
     const notes = [
       ...(bases.length < wanted
         ? [`The baseline is ${bases.length} GO run(s), all the history holds before this one (asked for ${wanted}).`]
         : []),
-      ...(setAside.length ? [`Left out of the baseline as outlier nights: ${setAside.join(', ')}.`] : []),
+      ...(setAside.length
+        ? [
+            `Left out of the baseline as outlier nights: ${setAside.map((o) => `${o.startedAt.slice(0, 19).replace('T', ' ')} (${o.why.join('; ')})`).join(', ')}.`,
+          ]
+        : []),
     ];
     const note = notes.length ? notes.join(' ') : undefined;
-    return { current, bases, place: store.place, note };
+    return { current, bases, place: store.place, note, outliers: setAside };
   } finally {
     await store.close();
   }

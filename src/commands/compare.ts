@@ -70,7 +70,7 @@ async function comparison(reports: string[], flags: CompareFlags): Promise<Compa
   const h = await historyBaseline(sides.current, flags);
   if (!h.bases.length) return nothingToCompare(h.current, bounds, h.place, h.why!);
   const c = compareReports(h.bases, h.current, bounds);
-  c.baseline = { ...c.baseline, place: h.place, ...(h.note && { note: h.note }) };
+  c.baseline = { ...c.baseline, place: h.place, ...(h.note && { note: h.note }), ...(h.outliers.length && { outliers: h.outliers }) };
   return c;
 }
 

@@ -39,7 +39,16 @@ export interface ScenarioDelta {
 
 export interface Comparison {
   /** The newest baseline run; with several, how many, since when, and where they were read. */
-  baseline: { startedAt: string; verdict: string; runs?: number; from?: string; place?: string; note?: string };
+  baseline: {
+    startedAt: string;
+    verdict: string;
+    runs?: number;
+    from?: string;
+    place?: string;
+    note?: string;
+    /** With --baseline history: GO runs left out as outlier nights, each with why. */
+    outliers?: { startedAt: string; why: string[] }[];
+  };
   current: { startedAt: string; verdict: string };
   bounds: Bounds;
   changes: Change[];

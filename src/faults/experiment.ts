@@ -2,6 +2,7 @@ import type { TargetBase } from '../fields/target.js';
 import type { FaultResult } from '../results/fault-result.js';
 import type { ProbeResult } from '../results/result.js';
 import { forcedExitNote } from '../util/interrupt.js';
+import { machineBusy, machineLoad, watchMachine } from '../util/machine-load.js';
 import { faultMeasurements, trafficMeasurements } from './fault-metrics.js';
 import { faultType } from './registry.js';
 import type { FaultBase, FaultType, Injected } from './types.js';
@@ -72,6 +73,8 @@ export async function runFault(f: FaultConfig, ctx: ExperimentContext): Promise<
     ctx.check(t, f.checkTimeout, { liveness: true }).then((r) => ({ ok: r.status !== 'fail', error: r.error }));
   const started = performance.now();
   const injectedAt = new Date().toISOString();
+  // How busy the machine is while it runs: a bystander's timeout on a busy machine may be the machine's.
+  const machine = watchMachine();
   const watching = new Watcher(watched, f.interval, live, started);
   const isolation = new Watcher(others, f.interval, live, started);
   watching.start();
@@ -87,11 +90,15 @@ export async function runFault(f: FaultConfig, ctx: ExperimentContext): Promise<
   await injection.done;
   releaseNote();
   await Promise.all([watching.stop(), isolation.stop()]);
+  const load = machine.stop();
 
   const interrupted = ctx.signal?.aborted ?? false;
   const after = interrupted ? [] : await full(ctx.targets);
   const failingAlready = new Set(before.filter((r) => r.status === 'fail').map((r) => r.name));
-  const affected = [...isolation.failed().keys()].filter((n) => !failingAlready.has(n));
+  const hit = [...isolation.failed()].filter(([n]) => !failingAlready.has(n));
+  const affected = hit.map(([n]) => n);
+  // Only timeouts, on a machine whose CPUs other work took: the fault may not have reached them at all.
+  const busyTimeouts = hit.length > 0 && machineBusy(load) && hit.every(([, error]) => TIMEOUT.test(error)) ? machineLoad(load) : undefined;
   const disrupted = watching.failed().size > 0;
   const tookEffect =
     injection.result?.affected !== undefined ? injection.result.affected > 0 : disrupted || restartSeen(before, after, f.watch);
@@ -131,7 +138,7 @@ export async function runFault(f: FaultConfig, ctx: ExperimentContext): Promise<
       steadyAfter,
       recovered: Boolean(recovery),
       recoveryMs,
-      ...verdict(f, injection, tookEffect, recovery !== undefined, steadyAfter, after, affected),
+      ...verdict(f, injection, tookEffect, recovery !== undefined, steadyAfter, after, affected, busyTimeouts),
     },
     t0,
   );
@@ -186,6 +193,7 @@ function verdict(
   steadyAfter: boolean,
   after: ProbeResult[],
   affected: string[],
+  busyTimeouts?: string,
 ): Pick<FaultResult, 'status' | 'error' | 'inconclusive'> {
   let why: string | undefined;
   if (inj.error) why = `the fault could not be injected: ${inj.error.message}`;
@@ -200,7 +208,10 @@ function verdict(
       .filter((r) => r.required && r.status === 'fail')
       .map((r) => `${r.name} (${r.error})`)
       .join('; ')}`;
-  else if (affected.length) error = `not isolated: ${affected.join(', ')} also failed during the experiment`;
+  else if (affected.length && busyTimeouts) {
+    const could = `could not tell whether it is isolated: ${affected.join(', ')} timed out during the experiment while this machine was busy (${busyTimeouts}); run it where the machine is quieter`;
+    return { status: 'inconclusive', error: could, inconclusive: could };
+  } else if (affected.length) error = `not isolated: ${affected.join(', ')} also failed during the experiment`;
   return { status: error ? 'fail' : 'pass', error };
 }
 
@@ -212,6 +223,9 @@ function restartSeen(before: ProbeResult[], after: ProbeResult[], watch: string[
     return typeof a === 'string' && typeof b === 'string' && a !== b;
   });
 }
+
+/** A check that failed by running out of time (the runner's words, or a protocol's own). */
+const TIMEOUT = /\btime(d)?[ -]?out\b/i;
 
 /** How long an interrupted run waits for the watched targets to come back before calling them left down. */
 const RESTORE_WAIT_MS = 10_000;

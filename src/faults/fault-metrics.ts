@@ -46,12 +46,15 @@ export function faultMeasurements(r: Omit<FaultResult, 'durationMs' | 'measureme
   if (r.steadyBefore && !r.interrupted) m.push({ metric: 'steady_after', value: r.steadyAfter ? 1 : 0, unit: 'count' });
   if (r.steadyBefore) m.push({ metric: 'took_effect', value: r.tookEffect ? 1 : 0, unit: 'count' });
   if (!r.tookEffect || r.interrupted) return m;
-  m.push(
-    { metric: 'passed', value: r.recovered && r.isolated && r.steadyAfter ? 1 : 0, unit: 'count' },
-    { metric: 'recovered', value: r.recovered ? 1 : 0, unit: 'count' },
-    { metric: 'isolated', value: r.isolated ? 1 : 0, unit: 'count' },
-    { metric: 'affected', value: r.affected.length, unit: 'count' },
-  );
+  m.push({ metric: 'recovered', value: r.recovered ? 1 : 0, unit: 'count' });
+  // Isolation the machine may have bent (bystanders that only timed out on a busy machine) is not known
+  // either way: criteria on it are INCONCLUSIVE, with the fault's own reason.
+  if (r.status !== 'inconclusive')
+    m.push(
+      { metric: 'passed', value: r.recovered && r.isolated && r.steadyAfter ? 1 : 0, unit: 'count' },
+      { metric: 'isolated', value: r.isolated ? 1 : 0, unit: 'count' },
+      { metric: 'affected', value: r.affected.length, unit: 'count' },
+    );
   if (r.recoveryMs !== null) m.push({ metric: 'recovery_ms', value: r.recoveryMs, unit: 'ms' });
   if (r.witnessRecoveryMs !== undefined) m.push({ metric: 'witness_recovery_ms', value: r.witnessRecoveryMs, unit: 'ms' });
   return m;

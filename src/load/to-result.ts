@@ -1,7 +1,8 @@
 import { classifyError, endpointOf } from '../protocols/network-errors.js';
 import type { Measurement } from '../results/measurement.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
-import { DELAY_PERCENTILES, generatorCause, machineBusy, machineLoad, type GeneratorHealth } from './generator-health.js';
+import { DELAY_PERCENTILES, generatorCause, type GeneratorHealth } from './generator-health.js';
+import { machineBusy, machineLoad } from '../util/machine-load.js';
 import { generatorShare, sharesThisMachine } from './generator-share.js';
 import { encodeHistogram, summarize } from '../results/histogram.js';
 import type { GeneratorLimits, LoadModel } from './measure.js';

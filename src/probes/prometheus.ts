@@ -119,7 +119,8 @@ async function run(target: PrometheusTarget, ctx: ProbeContext): Promise<ProbeOu
       }
     }
     let labelValues: LabelValues = { alerts_firing: alerts.universe, alerts_pending: alerts.universe };
-    let rules: RuleCheck[] | undefined;
+    // Empty when no rules were asked for: this target could have checked them (the report's monitoring section says how).
+    let rules: RuleCheck[] = [];
     if (target.rules) {
       const required = Array.isArray(target.rules) ? target.rules : undefined;
       if (!required)
@@ -155,7 +156,7 @@ async function run(target: PrometheusTarget, ctx: ProbeContext): Promise<ProbeOu
       labelValues,
       unmeasured,
       alerts: alerts.alerts,
-      ...(rules && { rules }),
+      rules,
     };
     await readAnonymousAccess(target, '/api/v1/status/buildinfo', ctx, out);
     return out;

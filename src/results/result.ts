@@ -100,7 +100,10 @@ export interface ProbeResult extends MeasuredItem {
   details: Record<string, string | number | boolean | null>;
   /** Alerts a monitoring system reported (Prometheus, Grafana). */
   alerts?: AlertSeen[];
-  /** The alerting rules it checked (the gate's alert thresholds) and whether each is loaded and evaluating. */
+  /**
+   * The alerting rules it checked (the gate's alert thresholds) and whether each is loaded and evaluating;
+   * empty on a target that can check them (a Prometheus) when none were asked for.
+   */
   rules?: RuleCheck[];
   /** The report section its kind belongs in (the reference report's engine matrix, infrastructure health). */
   section?: Section;

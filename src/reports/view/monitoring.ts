@@ -17,8 +17,9 @@ const STATE: Record<RuleCheck['state'], { word: string; status: 'pass' | 'fail' 
  * evaluating in the Prometheus that was probed.
  */
 export function monitoringSection(report: Report): Block[] {
-  const checked = report.probes.filter((p) => p.rules?.length);
-  const monitors = report.probes.filter((p) => p.kind === 'prometheus');
+  // A target that checks alerting rules says so with its list, empty when none were asked for.
+  const monitors = report.probes.filter((p) => p.rules !== undefined);
+  const checked = monitors.filter((p) => p.rules!.length);
   if (!checked.length && !monitors.length) return [];
   const heading: Block = { type: 'heading', level: 2, text: 'Monitoring: alert thresholds' };
   if (!checked.length)
