@@ -74,7 +74,9 @@ describe('validate demo', () => {
       lines.filter((l) => [...l].length > 80),
       'lines over 80 columns',
     ).toEqual([]);
-    expect(lines.length).toBeLessThanOrEqual(60);
+    // A busy runner's numbers that their error bars leave undecided add a "Not judged" block of a few lines.
+    const unsure = report.criteria.some((c: { status: string }) => c.status === 'inconclusive');
+    expect(lines.length).toBeLessThanOrEqual(unsure ? 70 : 60);
     expect(lines[0]).toMatch(/^ NO-GO {2}1 blocker/);
     expect(lines.at(-1)).toBe(lines[0]);
     expect(demo.stdout.replace(/\s+/g, ' ')).toContain(
@@ -91,10 +93,13 @@ describe('validate demo', () => {
       ).toBe(true);
     for (const c of report.criteria.filter((x: { implicit?: boolean }) => !x.implicit)) expect(flat, c.name).toContain(c.name);
     // On a quiet machine nothing is left undecided; on a busy one (a shared runner) only numbers within their
-    // error bars may be, each naming the machine's load: never a doubt of another kind.
+    // error bars may be, each naming the machine's load, and a fault's isolation where a bystander only timed
+    // out on the busy machine: never a doubt of another kind.
     const undecided = report.criteria.filter((c: { status: string }) => c.status === 'inconclusive');
     for (const c of undecided)
-      expect(c, JSON.stringify(c)).toMatchObject({ margin: expect.any(Number), busyMachine: expect.stringMatching(/CPU pressure|load/) });
+      if (c.category === 'Fault tolerance') expect(c.reason, c.name).toMatch(/while this machine was busy \(load /);
+      else
+        expect(c, JSON.stringify(c)).toMatchObject({ margin: expect.any(Number), busyMachine: expect.stringMatching(/CPU pressure|load/) });
     expect(report.summary.optionalFailing).toEqual(['features']);
     expect(report.probes.filter((p: { kind: string }) => p.kind === 'engine')).toHaveLength(10);
     expect(report.criteria.find((c: { name: string }) => c.name === 'Engine health')).toMatchObject({
@@ -116,23 +121,21 @@ describe('validate demo', () => {
 
   it('--chaos restarts an engine, cuts a bus and resets the database; every fault takes effect, recovers, isolated', () => {
     const { report } = demo;
-    expect(
-      report.faults.map((f: { name: string; status: string; tookEffect: boolean; isolated: boolean }) => [
-        f.name,
-        f.status,
-        f.tookEffect,
-        f.isolated,
-      ]),
-    ).toEqual([
-      ['engine-restart', 'pass', true, true],
-      ['bus-interruption', 'pass', true, true],
-      ['database-reset', 'pass', true, true],
+    type Fault = { name: string; status: string; tookEffect: boolean; recovered: boolean; isolated: boolean; error?: string };
+    expect(report.faults.map((f: Fault) => [f.name, f.tookEffect, f.recovered])).toEqual([
+      ['engine-restart', true, true],
+      ['bus-interruption', true, true],
+      ['database-reset', true, true],
     ]);
-    expect(
-      report.criteria
-        .filter((c: { category: string }) => c.category === 'Fault tolerance')
-        .every((c: { status: string }) => c.status === 'pass'),
-    ).toBe(true);
+    // Isolated; or, where a bystander's check only timed out while a shared runner was busy, not known, and said so.
+    for (const f of report.faults as Fault[]) {
+      if (f.status === 'pass') expect(f.isolated, f.name).toBe(true);
+      else
+        expect([f.name, f.status, f.error]).toEqual([f.name, 'inconclusive', expect.stringMatching(/while this machine was busy \(load /)]);
+    }
+    const unsure = report.faults.some((f: Fault) => f.status === 'inconclusive');
+    for (const c of report.criteria.filter((x: { category: string }) => x.category === 'Fault tolerance'))
+      expect([c.name, c.status]).toEqual([c.name, unsure ? expect.stringMatching(/^(pass|inconclusive)$/) : 'pass']);
     expect(demo.stderr).toContain('fault engine-restart: about to call POST http://127.0.0.1:');
     expect(report.scenarios.find((s: { name: string }) => s.name === 'trading-day').windows.length).toBeGreaterThanOrEqual(2);
     // The bus interruption was injected into the feed's traffic: what it cost is counted from that traffic.
