@@ -74,9 +74,12 @@ describe('validate demo', () => {
       lines.filter((l) => [...l].length > 80),
       'lines over 80 columns',
     ).toEqual([]);
-    // A busy runner's numbers that their error bars leave undecided add a "Not judged" block of a few lines.
+    // A busy runner's numbers that their error bars leave undecided add a "Not judged" block (and a line
+    // or two naming them among the criteria): the rest stays within 60.
+    const start = lines.indexOf('Not judged');
+    const block = start < 0 ? 0 : lines.slice(start).findIndex((l) => l === '') + 2;
     const unsure = report.criteria.some((c: { status: string }) => c.status === 'inconclusive');
-    expect(lines.length).toBeLessThanOrEqual(unsure ? 70 : 60);
+    expect(lines.length - block).toBeLessThanOrEqual(unsure ? 64 : 60);
     expect(lines[0]).toMatch(/^ NO-GO {2}1 blocker/);
     expect(lines.at(-1)).toBe(lines[0]);
     expect(demo.stdout.replace(/\s+/g, ' ')).toContain(
