@@ -186,6 +186,7 @@ export async function buildCli(argv: string[], signal: AbortSignal, setExit: Set
     .option('-o, --out <file>', 'write it to a file instead: trend.html (a chart per series), .md or .json')
     .addOption(new Option('--last <n>', 'the newest n runs (default 90)').argParser(positiveInt))
     .option('--label <name=value>', 'only runs with this label; repeatable (all must match)', collect, [])
+    .option('--all', 'list the steady series too (by default the table lists the series that moved, and counts the rest)')
     .action(async (place, flags) => setExit(await (await import('./commands/trend.js')).trend(place, flags)));
 
   described(program.command('check'), 'validate a config file only (no network): exit 0 when valid, 2 with every problem located')

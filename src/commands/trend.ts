@@ -15,6 +15,8 @@ export interface TrendFlags {
   last?: number;
   label?: string[];
   out?: string;
+  /** List the steady series too (table and markdown). */
+  all?: boolean;
 }
 
 /** `validate trend [PLACE]`: each series across the runs, with its change points (E-divisive means). */
@@ -29,7 +31,7 @@ export async function trend(placeArg: string | undefined, flags: TrendFlags): Pr
   let text: string;
   try {
     const series = trendSeries(await store.list({ last: flags.last ?? 90, labels }));
-    text = html ? renderTrendHtml(series, store.place) : renderTrend(series, format, terminalWidth());
+    text = html ? renderTrendHtml(series, store.place) : renderTrend(series, format, terminalWidth(), flags.all ?? false);
   } finally {
     await store.close();
   }

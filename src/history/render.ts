@@ -54,10 +54,17 @@ export function renderHistory(runs: RunSummary[], format: HistoryFormat, width =
   return `${fitTable(COLUMNS, rows, width, { head: [], border: [] })}\n${runs.length} run(s), ${go} GO${odd}\n`;
 }
 
-/** The trend of each series: its runs, its latest value, and its latest change point (when, and how big). */
-export function renderTrend(series: TrendSeries[], format: HistoryFormat, width = 80): string {
+/**
+ * The trend of each series: its runs, its latest value, and its latest change point (when, and how big).
+ * The series that moved are listed; the steady ones (every load percentile, every probe number of a large
+ * platform: a hundred rows or more) only with `all`, else counted in one line. JSON always holds every one.
+ */
+export function renderTrend(series: TrendSeries[], format: HistoryFormat, width = 80, all = false): string {
   if (format === 'json') return `${JSON.stringify(series, null, 2)}\n`;
-  const rows = series.map((s) => {
+  const shown = all ? series : series.filter((s) => s.changePoints.length);
+  const folded = series.length - shown.length;
+  const foldedLine = folded ? `${folded} steady series (no change point) not listed: --all lists them\n` : '';
+  const rows = shown.map((s) => {
     const last = s.points.at(-1)!;
     const cp = s.changePoints.at(-1);
     return [
@@ -78,9 +85,14 @@ export function renderTrend(series: TrendSeries[], format: HistoryFormat, width 
     { head: 'Latest' },
     { head: 'Latest change point', wrap: true },
   ];
-  if (format === 'markdown')
-    return `| ${columns.map((c) => c.head).join(' | ')} |\n|${columns.map(() => '---').join('|')}|\n${rows.map((r) => `| ${r.map(cell).join(' | ')} |`).join('\n')}\n`;
-  if (!rows.length) return 'no runs in this history yet\n';
+  if (!series.length) return 'no runs in this history yet\n';
+  if (format === 'markdown') {
+    const table = rows.length
+      ? `| ${columns.map((c) => c.head).join(' | ')} |\n|${columns.map(() => '---').join('|')}|\n${rows.map((r) => `| ${r.map(cell).join(' | ')} |`).join('\n')}\n`
+      : '';
+    return table + (folded ? `\n${foldedLine}` : '');
+  }
   const shifted = series.filter((s) => s.changePoints.length).length;
-  return `${fitTable(columns, rows, width, { head: [], border: [] })}\n${series.length} series, ${shifted} with a change point\n`;
+  const table = rows.length ? `${fitTable(columns, rows, width, { head: [], border: [] })}\n` : '';
+  return `${table}${series.length} series, ${shifted} with a change point\n${foldedLine}`;
 }

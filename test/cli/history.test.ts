@@ -75,7 +75,7 @@ describe('validate run --history, and validate history', () => {
     const listed = await runCli(['history', join(ro, 'h'), '--format', 'json']);
     expect(listed.code, listed.stderr).toBe(0);
     expect(JSON.parse(listed.stdout)).toHaveLength(counted);
-    const trend = await runCli(['trend', join(ro, 'h')]);
+    const trend = await runCli(['trend', join(ro, 'h'), '--all']);
     expect(trend.code, trend.stderr).toBe(0);
     expect(trend.stdout).toMatch(new RegExp(`│ ${counted} +│`));
   });

@@ -67,7 +67,13 @@ describe('validate trend', () => {
     expect(lines.filter((l) => [...l].length > 80)).toEqual([]);
     expect(r.stdout).toMatch(/scenario\.peak\.p99_ms\s*│\s*38\s*│[^│]*│\s*\+3\d\.\d% from 2026-10-31/);
     expect(r.stdout).toContain('(git=b2e)');
-    expect(lines.at(-1)).toMatch(/^\d+ series, 1 with a change point$/);
+    // The series that moved; the steady ones counted, and listed with --all.
+    const total = Number(/^(\d+) series, 1 with a change point$/.exec(lines.at(-2)!)?.[1]);
+    expect(total).toBeGreaterThan(1);
+    expect(lines.at(-1)).toBe(`${total - 1} steady series (no change point) not listed: --all lists them`);
+    expect(r.stdout).not.toContain('scenario.peak.rps');
+    const all = await runCli(['trend', place, '--all', '--format', 'markdown']);
+    expect(all.stdout.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Series |'))).toHaveLength(total);
     const out = join(place, 'trend.md');
     expect((await runCli(['trend', place, '--out', out])).code).toBe(0);
   });
