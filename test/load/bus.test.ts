@@ -82,7 +82,9 @@ describe('the bus scenario', () => {
         `  - { name: quotes, kind: bus, target: md-bus, channel: "md:cut", rate: 5000, duration: 3s, timeout: 2s, success: 100% }\n` +
         `  - { name: orders, kind: bus, target: md-bus, stream: "orders:cut", rate: 5000, duration: 3s, timeout: 2s }\n` +
         `faults:\n` +
-        `  - { name: cut-quotes, fault: { type: redis-client-kill, target: md-bus }, watch: [md-bus], during: quotes, at: 1s, settle: 300ms }\n` +
+        // The subscribers alone for pub/sub: the publisher keeps publishing while the subscriber is away, so
+        // some are lost for certain (cutting both, the publisher was sometimes away as long, and none were).
+        `  - { name: cut-quotes, fault: { type: redis-client-kill, target: md-bus, types: [pubsub] }, watch: [md-bus], during: quotes, at: 1s, settle: 300ms }\n` +
         `  - { name: cut-orders, fault: { type: redis-client-kill, target: md-bus }, watch: [md-bus], during: orders, at: 1s, settle: 300ms }\n` +
         `criteria:\n  - fault.cut-orders.messages_lost == 0\n  - fault.cut-quotes.delivery_gap_ms < 1s\n`,
     );
