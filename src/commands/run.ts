@@ -11,6 +11,7 @@ import { ExitCode } from '../exit-codes.js';
 import { checkOutputs, emitReport, reportFiles, type OutputFlags } from './output.js';
 import { addSinceLastRuns, earlierRuns, planHistory, recordHistory, type HistoryFlags, type HistoryPlan } from './history-flags.js';
 import { trendItems } from '../history/trend-items.js';
+import { membersRead } from '../config/catalog.js';
 import type { Report } from '../reports/model.js';
 import { configHash } from '../config/hash.js';
 import { checkPush, pushMetrics } from './push.js';
@@ -71,7 +72,7 @@ export async function run(flags: RunFlags, signal: AbortSignal): Promise<ExitCod
     shard,
     startAt,
     probesEverywhere: probesOnEveryShard(flags),
-    trends: (now) => trendItems(typeof earlier === 'string' ? earlier : earlier.runs, now),
+    trends: (now) => trendItems(typeof earlier === 'string' ? earlier : earlier.runs, now, membersRead(config.criteria, 'trend')),
   });
   progress.end();
   load.end();

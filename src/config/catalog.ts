@@ -1,4 +1,5 @@
 import { MetricCatalog, type MetricSource } from '../criteria/catalog.js';
+import type { Criterion } from '../criteria/compile.js';
 import { FAULT_METRICS } from '../faults/fault-metrics.js';
 import { PROBES } from '../probes/registry.js';
 import { DEFAULT_SECTION } from '../probes/types.js';
@@ -78,4 +79,16 @@ function scenarioGroups(results: CatalogMembers['results']): Map<string, string[
   for (const r of results) if (r.scenario && r.scenario !== r.name) groups.set(r.scenario, [...(groups.get(r.scenario) ?? []), r.name]);
   for (const r of results) groups.delete(r.name); // a result's own name always means that result
   return groups;
+}
+
+/** The members of a kind the criteria read by name; `all` when one reads the kind as a whole (`trends.change_points`). */
+export function membersRead(criteria: Criterion[], kind: string): Set<string> | 'all' {
+  const names = new Set<string>();
+  for (const { ref } of criteria) {
+    const s = ref.scope;
+    if (s.type === 'all' || s.kind !== kind) continue;
+    if (s.type === 'kind') return 'all';
+    for (const n of s.type === 'group' ? s.members : [s.name]) names.add(n);
+  }
+  return names;
 }

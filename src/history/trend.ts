@@ -1,5 +1,5 @@
 import { changePoints, outlierNights, type ChangePoint } from './change-points.js';
-import { LOAD_SERIES } from '../results/trend-metrics.js';
+import { runSeries } from '../results/trend-metrics.js';
 import type { RunSummary } from './store.js';
 
 /** One measurement across runs: a load result's percentile, rate or error rate, a probe's number, or a criterion's actual. */
@@ -39,8 +39,7 @@ export function trendSeries(runs: RunSummary[]): TrendSeries[] {
     });
   };
   for (const run of runs) {
-    for (const l of run.loads) for (const s of LOAD_SERIES) add(`scenario.${l.name}.${s.metric}`, run, s.of(l));
-    for (const p of run.probes) add(p.series, run, p.value);
+    for (const [key, value] of runSeries(run.loads, run.probes)) add(key, run, value);
     for (const c of run.criteria) add(`criterion: ${c.name}`, run, c.actual, c.outcome === 'NOT MET', c.bound);
   }
   const all = [...series].map(([key, points]): TrendSeries => {

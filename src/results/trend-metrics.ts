@@ -66,3 +66,11 @@ export function probeNumbers(p: Pick<MeasuredItem, 'kind' | 'name' | 'measuremen
     .filter((m) => Number.isFinite(m.value))
     .map((m) => ({ series: `${p.kind}.${p.name}.${m.metric}`, value: m.value }));
 }
+
+/** Every series of a run by the name criteria give it (`scenario.peak.p50_ms`, `redis.primary.replication_lag_s`), with its value. */
+export function runSeries(loads: (LoadNumbers & { name: string })[], probes: ProbeNumber[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const l of loads) for (const s of LOAD_SERIES) out.set(`scenario.${l.name}.${s.metric}`, s.of(l));
+  for (const p of probes) out.set(p.series, p.value);
+  return out;
+}

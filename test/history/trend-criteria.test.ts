@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/load.js';
+import { membersRead } from '../../src/config/catalog.js';
 import { trendItems } from '../../src/history/trend-items.js';
 import type { RunSummary } from '../../src/history/store.js';
 import { Redactor } from '../../src/util/redact.js';
@@ -49,7 +50,17 @@ describe('trend criteria', () => {
       ...before,
       ...earlier(3, () => 21).map((r, i) => ({ ...r, id: `n${i}`, startedAt: new Date(Date.UTC(2026, 9, 13 + i)).toISOString() })),
     ];
-    const report = await checkedExecute(config(), new Redactor(), { trends: (s) => trendItems(runs, s) });
+    const cfg = config();
+    let searched: string[] = [];
+    const report = await checkedExecute(cfg, new Redactor(), {
+      trends: (s) => {
+        // As `validate run` asks: only the series a criterion reads are searched (one of the six here).
+        const items = trendItems(runs, s, membersRead(cfg.criteria, 'trend'));
+        searched = items.map((i) => i.name);
+        return items;
+      },
+    });
+    expect(searched).toEqual(['scenario.steady.p99_ms']);
     const c = report.criteria.find((x) => x.name === 'No p99 shift')!;
     const p99 = report.scenarios[0].latencyMs.p99;
     // The levels are the medians either side (an outlier night moves neither).
