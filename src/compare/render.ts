@@ -1,5 +1,6 @@
 import { Chalk } from 'chalk';
-import { fitTable, wrap, type Column } from '../reports/fit-table.js';
+import { fitTable, type Column } from '../reports/fit-table.js';
+import { wrap } from '../util/words.js';
 import { formatMs } from '../reports/format-values.js';
 import type { Comparison } from './compare.js';
 import { band } from './judge-load.js';

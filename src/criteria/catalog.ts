@@ -75,7 +75,7 @@ export class MetricCatalog {
       const metric = rest.join('.');
       const spec = ALL_METRICS[metric];
       if (rest.length !== 1 || !spec)
-        return `unknown measurement "${ref.text}"${didYouMean(metric, Object.keys(ALL_METRICS))}; ${head}.* has: ${Object.keys(ALL_METRICS).join(', ')}`;
+        return `unknown measurement "${ref.text}"${didYouMean(metric, Object.keys(ALL_METRICS), `${head}.`)}; ${head}.* has: ${Object.keys(ALL_METRICS).join(', ')}`;
       return { scope: { type: 'all', requiredOnly: head === 'required' }, metric, spec, category: ALL_TARGETS_CATEGORY };
     }
     const source = this.byName.get(head);
@@ -92,7 +92,7 @@ export class MetricCatalog {
         const member = source.members.has(metric)
           ? ` ("${metric}" is the name of ${article(source.kind)} ${source.kind}, not a measurement; add one: ${head}.${metric}.latency_ms)`
           : '';
-        return `unknown measurement "${ref.text}"${member || didYouMean(metric, Object.keys(all)) || `; ${head}.* has: ${Object.keys(all).join(', ')}`}`;
+        return `unknown measurement "${ref.text}"${member || didYouMean(metric, Object.keys(all), `${head}.`) || `; ${head}.* has: ${Object.keys(all).join(', ')}`}`;
       }
       return { scope: { type: 'kind', kind: source.kind }, metric, spec, category: source.category };
     }
@@ -105,7 +105,7 @@ export class MetricCatalog {
         const all = { ...COMMON_METRICS, ...source.metrics, ...Object.assign({}, ...group.map((g) => source.members.get(g) ?? {})) };
         const spec = all[metric];
         if (!spec)
-          return `unknown measurement "${metric}" for ${source.kind} "${name}"${didYouMean(metric, Object.keys(all))}; it has: ${Object.keys(all).join(', ')}`;
+          return `unknown measurement "${metric}" for ${source.kind} "${name}"${didYouMean(metric, Object.keys(all), `${head}.${name}.`)}; it has: ${Object.keys(all).join(', ')}`;
         return {
           scope: { type: 'group', kind: source.kind, name, members: group },
           metric,
@@ -120,7 +120,7 @@ export class MetricCatalog {
       const all = { ...COMMON_METRICS, ...source.metrics, ...extra };
       const spec = all[metric];
       if (!spec)
-        return `unknown measurement "${metric}" for ${source.kind} "${name}"${didYouMean(metric, Object.keys(all))}; it has: ${Object.keys(all).join(', ')}`;
+        return `unknown measurement "${metric}" for ${source.kind} "${name}"${didYouMean(metric, Object.keys(all), `${head}.${name}.`)}; it has: ${Object.keys(all).join(', ')}`;
       return {
         scope: { type: 'member', kind: source.kind, name },
         metric,

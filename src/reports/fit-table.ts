@@ -1,3 +1,4 @@
+import { wrap } from '../util/words.js';
 import Table from 'cli-table3';
 
 /** A column of a terminal table, and how it gives way when the terminal is narrow. */
@@ -49,20 +50,6 @@ export function fitTable(columns: Column[], rows: string[][], width: number, sty
     t.toString(),
     ...wrap(`(not shown at ${width} columns: ${dropped.join(', ')}; widen the terminal or use --format markdown)`, width),
   ].join('\n');
-}
-
-/** Words into lines of at most `width` characters (a longer word gets a line of its own). */
-export function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/)) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  return lines;
 }
 
 /** Natural width of a column: its longest cell or head, plus padding. */

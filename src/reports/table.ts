@@ -1,5 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import { fitTable, wrap } from './fit-table.js';
+import { fitTable } from './fit-table.js';
+import { wrap } from '../util/words.js';
 import { formatMs } from './format-values.js';
 import type { RenderOptions } from './formats.js';
 import type { Report } from './model.js';

@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { Status } from '../results/result.js';
-import { wrap } from './fit-table.js';
+import { wrap } from '../util/words.js';
 import { formatMs, VERDICT_LOOK } from './format-values.js';
 import type { RenderOptions } from './formats.js';
 import type { Report } from './model.js';

@@ -16,9 +16,10 @@ export function suggest(input: string, candidates: Iterable<string>): string | u
   return bestDistance <= limit ? best : undefined;
 }
 
-export function didYouMean(input: string, candidates: Iterable<string>): string {
+/** `prefix` makes the suggestion whole, as the user would type it ("scenario." before "p99_ms"). */
+export function didYouMean(input: string, candidates: Iterable<string>, prefix = ''): string {
   const s = suggest(input, candidates);
-  return s ? ` (did you mean "${s}"?)` : '';
+  return s ? ` (did you mean "${prefix}${s}"?)` : '';
 }
 
 function editDistance(a: string, b: string): number {

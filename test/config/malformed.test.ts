@@ -135,7 +135,7 @@ describe('malformed configs', () => {
       'c.yaml:3:70: targets[0].phase: unknown phase "infar" (did you mean "infra"?); declared: infra, engines',
       'c.yaml:4:5: targets[1]: missing "phase": this config declares phases (infra, engines), so each target names its phase',
       'c.yaml:6:5: criteria[0]: unknown engine "rsik" in "engine.rsik.latency_ms" (did you mean "risk"?); this config has: risk',
-      'c.yaml:7:5: criteria[1]: unknown measurement "latncy_ms" for engine "risk" (did you mean "latency_ms"?); it has: available, healthy, failed, latency_ms, uptime_pct, uptime_checks, restarts_seen, status_code, ttfb_ms, connect_ms, tls_ms, first_response_ms, body_bytes, tls_enabled, tls_valid, tls_version, tls_expires_in_days, tls_self_signed, hsts_max_age_s, uptime_seconds, dependency_up, dependency_latency_ms, dependencies, dependencies_down',
+      'c.yaml:7:5: criteria[1]: unknown measurement "latncy_ms" for engine "risk" (did you mean "engine.risk.latency_ms"?); it has: available, healthy, failed, latency_ms, uptime_pct, uptime_checks, restarts_seen, status_code, ttfb_ms, connect_ms, tls_ms, first_response_ms, body_bytes, tls_enabled, tls_valid, tls_version, tls_expires_in_days, tls_self_signed, hsts_max_age_s, uptime_seconds, dependency_up, dependency_latency_ms, dependencies, dependencies_down',
       'c.yaml:8:5: criteria[2]: "engine.latency_ms < 90%": a value in "%" cannot be compared with a measurement in ms; use ms or s',
     ]);
   });

@@ -56,7 +56,9 @@ describe('scenario names as users write them', () => {
     expect(compile('scenario.lt.p99_ms < 10ms')).toBe(
       'unknown scenario "lt" in "scenario.lt.p99_ms" (did you mean "lat"?); this config has: lat, lat-web, lat-api, peak',
     );
-    expect(compile('scenario.p99 < 10ms')).toBe('unknown measurement "scenario.p99" (did you mean "p99_ms"?)');
-    expect(compile('scenario.lat.p99 < 10ms')).toMatch(/^unknown measurement "p99" for scenario "lat" \(did you mean "p99_ms"\?\)/);
+    expect(compile('scenario.p99 < 10ms')).toBe('unknown measurement "scenario.p99" (did you mean "scenario.p99_ms"?)');
+    expect(compile('scenario.lat.p99 < 10ms')).toMatch(
+      /^unknown measurement "p99" for scenario "lat" \(did you mean "scenario\.lat\.p99_ms"\?\)/,
+    );
   });
 });
