@@ -99,7 +99,8 @@ export function checkFaults(view: View, issues: PathIssue[]): Map<string, number
         message: `unknown scenario "${x.spec.during}"${didYouMean(x.spec.during, scenarios)}; this config has: ${scenarios.join(', ') || 'no scenarios'}`,
       });
     }
-    for (const ref of type?.references(x.spec.fault) ?? [])
+    // Only a fault its own schema accepted names its targets: a target written as a list is the schema's to refuse.
+    for (const ref of (x.parsed && type?.references(x.parsed)) || [])
       checkReference(view, ref, ['faults', x.index, 'fault', 'target'], `a ${x.spec.fault.type} fault acts on`, issues);
   }
   return faultNames;

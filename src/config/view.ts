@@ -91,6 +91,6 @@ export function lenientView(data: unknown): View {
       parsed: parsed?.success ? parsed.data : undefined,
     });
   });
-  const timeoutMs = parseDuration((d.defaults as { timeout?: string | number } | undefined)?.timeout ?? 2000) ?? 2000;
+  const timeoutMs = parseDuration((d.defaults as { timeout?: unknown } | undefined)?.timeout ?? 2000) ?? 2000;
   return { timeoutMs, targets, scenarios, faults, phases, criteria };
 }

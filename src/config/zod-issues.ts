@@ -108,11 +108,7 @@ export function shapeKeysAt(schema: z.ZodType, path: Path, data: unknown): strin
     if (['optional', 'default', 'nullable', 'prefault', 'readonly'].includes(def.type)) s = def.innerType;
     else if (def.type === 'pipe') s = def.in;
     else if (def.type === 'union') {
-      const objects = def.options!.filter((o) => defOf(o).type === 'object');
-      const kind = def.discriminator && d && typeof d === 'object' ? (d as Record<string, unknown>)[def.discriminator] : undefined;
-      s =
-        objects.find((o) => (defOf(defOf(o).shape![def.discriminator ?? '']) as { values?: unknown[] })?.values?.includes(kind)) ??
-        objects[0];
+      s = objectBranch(def, d);
     } else if (i === path.length) return def.type === 'object' ? Object.keys(def.shape!) : [];
     else if (def.type === 'object') {
       s = def.shape![path[i] as string];
@@ -125,4 +121,23 @@ export function shapeKeysAt(schema: z.ZodType, path: Path, data: unknown): strin
     } else return [];
   }
   return [];
+}
+
+/**
+ * The object branch of a union the data is meant for: by its discriminator's value where the union has one,
+ * else the branch that knows most of the data's keys (a criterion written as a mapping, not as a string).
+ */
+function objectBranch(def: Def, d: unknown): z.ZodType | undefined {
+  const objects = def.options!.filter((o) => defOf(o).type === 'object');
+  const data = d && typeof d === 'object' ? (d as Record<string, unknown>) : {};
+  if (def.discriminator) {
+    const kind = data[def.discriminator];
+    const values = (o: z.ZodType) => {
+      const field = defOf(o).shape?.[def.discriminator!];
+      return field ? (defOf(field) as { values?: unknown[] }).values : undefined;
+    };
+    return objects.find((o) => values(o)?.includes(kind)) ?? objects[0];
+  }
+  const known = (o: z.ZodType) => Object.keys(data).filter((k) => k in (defOf(o).shape ?? {})).length;
+  return objects.reduce<z.ZodType | undefined>((best, o) => (best === undefined || known(o) > known(best) ? o : best), undefined);
 }

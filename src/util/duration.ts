@@ -10,8 +10,9 @@ export const MAX_DURATION_MS = 2 ** 31 - 1;
  * Milliseconds from a duration with a unit (a number is milliseconds only in code). A bare number in
  * text is refused: `10` read as 10 ms made a ten-second load last ten milliseconds.
  */
-export function parseDuration(input: string | number): number | undefined {
+export function parseDuration(input: unknown): number | undefined {
   if (typeof input === 'number') return Number.isFinite(input) && input >= 0 ? input : undefined;
+  if (typeof input !== 'string') return undefined;
   const text = input.trim();
   if (text === '0') return 0;
   if (!DURATION_PATTERN.test(text)) return undefined;
