@@ -161,7 +161,8 @@ function culprits(c: Criterion, items: MeasuredItem[]): string | undefined {
   const series = breakingSeries(c, failing);
   if (series.length) return `not met by: ${series.join('; ')}`;
   if (c.ref.scope.type === 'member') return undefined;
-  return `not met by: ${failing.map((i) => `${i.name}${i.error ? ` (${i.error})` : ''}`).join('; ')}`;
+  const why = (i: MeasuredItem) => i.measurements.find((m) => m.metric === c.ref.metric && !m.labels)?.why ?? i.error;
+  return `not met by: ${failing.map((i) => `${i.name}${why(i) ? ` (${why(i)})` : ''}`).join('; ')}`;
 }
 
 const SERIES_SHOWN = 3;

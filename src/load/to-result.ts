@@ -200,7 +200,8 @@ export function scenarioMeasurements(s: ScenarioResult, overBudget: boolean): Me
   put('requests', s.requests, 'count');
   put('errors', s.errors, 'count');
   put('over_error_budget', overBudget ? 1 : 0, 'count');
-  put('invalid', s.validity === 'INVALID' ? 1 : 0, 'count');
+  if (s.validity === 'INVALID') m.push({ metric: 'invalid', value: 1, unit: 'count', ...(s.invalidReason && { why: s.invalidReason }) });
+  else put('invalid', 0, 'count');
   put('target_rps', s.targetRps, 'per_second');
   if (s.model === 'open') {
     put('late', s.late, 'count');

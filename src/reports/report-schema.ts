@@ -35,7 +35,7 @@ const LEVELS = { min: num, mean: num, p50: num, p90: num, p99: num, p999: num, m
 
 const defs: Record<string, Schema> = {
   delays: obj({ ...LEVELS, quantiles: arr(num) }, Object.keys(LEVELS)),
-  measurement: obj({ metric: str, value: num, unit, labels: map(str), margin: num }, ['metric', 'value', 'unit']),
+  measurement: obj({ metric: str, value: num, unit, labels: map(str), margin: num, why: str }, ['metric', 'value', 'unit']),
   latency: obj(LEVELS, Object.keys(LEVELS)),
   timeline: obj(
     {

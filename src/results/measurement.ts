@@ -71,6 +71,8 @@ export interface Measurement {
    * within the bound with it, and INCONCLUSIVE between.
    */
   margin?: number;
+  /** Why the value is what it is, where the result's own error is about something else (an INVALID's cause). */
+  why?: string;
 }
 
 /**

@@ -9,6 +9,7 @@ import type { MeasuredItem } from '../../src/results/result.js';
 import type { ScenarioResult } from '../../src/results/scenario-result.js';
 import type { FaultResult } from '../../src/results/fault-result.js';
 import { SCENARIO_METRICS } from '../../src/scenarios/metrics.js';
+import { scenarioMeasurements } from '../../src/load/to-result.js';
 
 // The three verdicts, decided from items as the run hands them over: what the platform failed is NOT MET
 // (NO-GO), what the tool could not vouch for is INCONCLUSIVE, and nothing that measured nothing passes.
@@ -213,5 +214,25 @@ describe('the judge: GO, NO-GO or INCONCLUSIVE', () => {
     expect(faultItem(noEffect)).toMatchObject({ inconclusive: 'did not take effect', status: 'inconclusive' });
     const judged = judgeRun([compile('fault.passed == 1')], { probes: [], scenarios: [], faults: [noEffect] });
     expect(judged.verdict).toBe('INCONCLUSIVE');
+  });
+
+  it('each criterion on a result that is both INVALID and over its error budget names its own cause: the validity one the schedule, the budget one the errors', () => {
+    const r = {
+      name: 'md-feed',
+      validity: 'INVALID',
+      invalidReason: LAG,
+      requests: 100,
+      errors: 50,
+      successRate: 50,
+      successRequired: 99.9,
+      errorCauses: { 'HTTP 500': 50 },
+      model: 'open',
+      generator: {},
+      latencyMs: { min: 1, mean: 2, p50: 2, p90: 3, p99: 4, p999: 5, max: 6 },
+    } as unknown as ScenarioResult;
+    const item = { ...scenarioItem(r), measurements: scenarioMeasurements(r, true) };
+    const [validity, budget] = evaluateCriteria([compile('scenario.invalid == 0'), compile('scenario.over_error_budget == 0')], [item]);
+    expect(validity.reason).toContain(`not met by: md-feed (${LAG})`);
+    expect(budget.reason).toContain('not met by: md-feed (50.0% of 100 requests failed (HTTP 500 x50)');
   });
 });
