@@ -15,6 +15,8 @@ export interface Measured {
   faults: FaultResult[];
   /** Series across the runs of a history (`trend.*` criteria), when the run keeps one. */
   trends?: MeasuredItem[];
+  /** Results planned but never run because something failed first (a phase): their criteria say so. */
+  notRun?: MeasuredItem[];
 }
 
 export interface Judgement {
@@ -33,6 +35,7 @@ export function judgeRun(criteria: Criterion[], measured: Measured, o: { aborted
     ...measured.scenarios.map(scenarioItem),
     ...measured.faults.map(faultItem),
     ...(measured.trends ?? []),
+    ...(measured.notRun ?? []),
   ];
   const results = [...evaluateCriteria(criteria, items), ...(o.extra ?? [])];
   return { criteria: results, verdict: decideVerdict(results, o.aborted ?? false) };

@@ -6,7 +6,7 @@ import type { MeasuredItem, PhaseResult, ProbeResult } from '../results/result.j
 import type { Redactor } from '../util/redact.js';
 import { toolVersion } from '../version.js';
 import { runProbes } from './run-probes.js';
-import { runScenarios } from './run-scenarios.js';
+import { notRunResults, runScenarios } from './run-scenarios.js';
 import { runFaults, runOneFault } from './run-faults.js';
 import type { DuringFaults } from './faults-during.js';
 import type { FaultResult } from '../results/fault-result.js';
@@ -77,7 +77,9 @@ export async function execute(config: Config, redactor: Redactor, opts: ExecuteO
   const faults = await runFaults(config, phases, { chaos, signal: opts.signal, say, notes, ranDuring });
   const aborted = opts.signal?.aborted ?? false;
   const trends = opts.trends?.({ scenarios, probes });
-  const { criteria, verdict } = judgeRun(config.criteria, { probes, scenarios, faults, trends }, { aborted });
+  const failed = phases.find((p) => p.status === 'fail');
+  const notRun = failed && scenarios.length === 0 ? notRunResults(config, `phase "${failed.name}" failed first`) : [];
+  const { criteria, verdict } = judgeRun(config.criteria, { probes, scenarios, faults, trends, notRun }, { aborted });
   return finishReport(
     {
       platform: config.platform,
@@ -100,15 +102,15 @@ export async function execute(config: Config, redactor: Redactor, opts: ExecuteO
   );
 }
 
-/**
- * The load scenarios, with every probe repeating meanwhile (uptime over the run; a soak's window
- * samples). Not run when a phase failed: load against a failing platform measures the failure.
- */
 /** A shard that only loads: every phase skipped (so none failed, and the load runs), no probe result. */
 function skippedProbes(config: Config, reason: string): { phases: PhaseResult[]; probes: ProbeResult[] } {
   return { phases: config.phases.map((p) => ({ name: p.name, description: p.description, status: 'skip', reason })), probes: [] };
 }
 
+/**
+ * The load scenarios, with every probe repeating meanwhile (uptime over the run; a soak's window
+ * samples). Not run when a phase failed: load against a failing platform measures the failure.
+ */
 async function runLoad(
   config: Config,
   phases: PhaseResult[],
@@ -119,7 +121,7 @@ async function runLoad(
   if (config.scenarios.length === 0) return [];
   const failed = phases.find((p) => p.status === 'fail');
   if (failed) {
-    notes.push(`load scenarios not run: phase "${failed.name}" failed`);
+    notes.push(`load scenarios not run: phase "${failed.name}" failed first`);
     return [];
   }
   const monitor = opts.monitor ? new Monitor(config.targets, config.monitorIntervalMs, config.defaults.timeout, opts.signal) : undefined;

@@ -4,7 +4,7 @@ import type { ScenarioResult } from '../results/scenario-result.js';
 import { scenarioKind } from '../scenarios/registry.js';
 import { probeKindOrUndefined } from '../probes/registry.js';
 import type { Measurement } from '../results/measurement.js';
-import type { ProbeResult } from '../results/result.js';
+import type { MeasuredItem, ProbeResult } from '../results/result.js';
 import type { InfraSample } from '../results/window-result.js';
 import type { Monitor } from './monitor.js';
 import { MAX_START_LATE_MS, type Shard } from '../load/shard.js';
@@ -141,6 +141,23 @@ function inThisThread(config: Config, opts: ScenarioRunOptions): RunOne {
       onTraffic: o.onTraffic,
     });
   };
+}
+
+/** Each load result the config plans, as not run because `why` (a phase failed first): its criteria name the cause. */
+export function notRunResults(config: Config, why: string): MeasuredItem[] {
+  return config.scenarios.flatMap((spec) =>
+    scenarioKind(spec.kind)
+      .results(spec)
+      .map((name) => ({
+        family: 'scenario' as const,
+        kind: 'scenario',
+        name,
+        status: 'skip' as const,
+        required: true,
+        error: `was not run: ${why}`,
+        measurements: [],
+      })),
+  );
 }
 
 /** How many load results the config's scenarios will produce (for "3/20" in the progress line). */

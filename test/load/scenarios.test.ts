@@ -277,9 +277,16 @@ targets:
   - { name: gone, kind: tcp, url: "tcp://127.0.0.1:1" }
 scenarios:
   - { name: never, kind: concurrency, url: "${plain.url}/", levels: [1], requests: 5 }
+criteria:
+  - { name: Fast, expect: "scenario.never.p99_ms < 50ms" }
 `);
     expect(report.scenarios).toEqual([]);
-    expect(report.notes).toEqual(['load scenarios not run: phase "checks" failed']);
+    expect(report.notes).toEqual(['load scenarios not run: phase "checks" failed first']);
     expect(report.verdict).toBe('NO-GO');
+    // Its criteria are not run, and say why (they said "no result of never reported p99_ms"), without
+    // adding blockers of their own: the failed phase is the one.
+    const fast = report.criteria.find((c) => c.name === 'Fast')!;
+    expect(fast).toMatchObject({ outcome: 'NOT RUN', status: 'inconclusive' });
+    expect(fast.reason).toBe('not measured: never-1 was not run: phase "checks" failed first');
   });
 });
