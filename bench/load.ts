@@ -166,12 +166,18 @@ if (enabled('memory')) {
  */
 function rateCost(url: string, rate: number): void {
   const ours = (s: number) => timedCpu(process.execPath, [BIN, 'load', url, '-R', String(rate), '-d', `${s}s`, '-q']).cpuS;
-  const wrk2 = process.env.WRK2;
+  const wrk2 = process.env.WRK2 ?? (spawnSync('sh', ['-c', 'command -v wrk2']).stdout?.toString().trim() || undefined);
   const theirs = (s: number) => timedCpu(wrk2!, ['-t1', '-c10', `-d${s}s`, `-R${rate}`, url]).cpuS;
   const per = (f: (s: number) => number) => median([0, 1, 2].map(() => (f(10) - f(2)) / 8));
+  const floor = (s: number) =>
+    Number(execFileSync(process.execPath, [join(ROOT, 'bench/node-floor.mjs'), url, String(rate), String(s)], { encoding: 'utf8' }));
   const v = per(ours);
+  const f = per(floor);
   console.log(`open model at ${rate}/s, CPU per second of load (10 s run minus 2 s run, medians of 3):`);
   console.log(`  validate load -R ${rate}: ${(v * 100).toFixed(1)}% of a core, ${((v / rate) * 1e6).toFixed(1)} µs/request`);
+  console.log(
+    `  Node's floor (bench/node-floor.mjs: sockets and timers, nothing else): ${(f * 100).toFixed(1)}% of a core; validate/floor ${(v / f).toFixed(2)}`,
+  );
   if (!wrk2) return console.log('  (wrk2: give WRK2=/path/to/wrk2 for the comparison)');
   const w = per(theirs);
   console.log(`  wrk2 -t1 -c10 -R${rate}:   ${(w * 100).toFixed(1)}% of a core, ${((w / rate) * 1e6).toFixed(1)} µs/request`);
