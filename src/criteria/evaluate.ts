@@ -34,6 +34,7 @@ function evaluateOne(c: Criterion, items: MeasuredItem[]): CriterionResult {
     requirement: `${c.op} ${c.boundText}`,
     bound: c.bound,
     inWords: c.inWords ?? requirementInWords(c.ref, c.op, c.bound, c.boundText),
+    ...(c.ref.spec.evidence && { verifies: c.ref.spec.evidence.requirement }),
     unit: c.ref.spec.unit,
     description: c.description,
     implicit: c.implicit,

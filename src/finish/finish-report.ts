@@ -1,6 +1,6 @@
 import { buildReport, type Report, type ReportInput } from '../reports/model.js';
 import type { Redactor } from '../util/redact.js';
-import { addHeadlines, addSections } from './headlines.js';
+import { addHeadlines, addSections, addVerifies } from './headlines.js';
 
 /**
  * The one way a run's results become the report model, whoever produced them (a run, a merge of shards,
@@ -24,5 +24,6 @@ export function upgradeReport(report: Report): Report {
   report.summary.criteria.inconclusive ??= 0;
   addHeadlines(report.probes ?? []);
   addSections(report.scenarios);
+  addVerifies(report.criteria ?? []);
   return report;
 }

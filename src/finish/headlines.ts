@@ -1,5 +1,8 @@
-import { probeKindOrUndefined } from '../probes/registry.js';
-import { COMMON_METRICS } from '../results/measurement.js';
+import { parseExpression } from '../criteria/expression.js';
+import { PROBES, probeKindOrUndefined } from '../probes/registry.js';
+import type { CriterionResult } from '../results/criterion-result.js';
+import { COMMON_METRICS, type Measurement } from '../results/measurement.js';
+import type { Evidence, EvidenceSpec } from '../results/checklist.js';
 import { DEFAULT_SECTION } from '../probes/types.js';
 import type { Fact, ProbeResult } from '../results/result.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
@@ -8,9 +11,25 @@ import { SCENARIOS } from '../scenarios/registry.js';
 /** Load results of a kind no longer known (a report from another version) are shown under this. */
 const OTHER_LOAD: ScenarioResult['section'] = { title: 'Load', order: 19 };
 
-/** Gives each load result the report section of its scenario kind (also upgrades an older saved report). */
+/**
+ * Gives each load result the report section of its scenario kind, and its measurements that its kind
+ * declares checklist evidence (also upgrades an older saved report).
+ */
 export function addSections(results: ScenarioResult[]): void {
-  for (const r of results) r.section ??= SCENARIOS.find((k) => k.kind === r.kind)?.section ?? OTHER_LOAD;
+  for (const r of results) {
+    const kind = SCENARIOS.find((k) => k.kind === r.kind);
+    r.section ??= kind?.section ?? OTHER_LOAD;
+    const evidence = evidenceOf(r.measurements, (metric) => kind?.metrics?.[metric]?.evidence);
+    if (evidence.length) r.evidence = evidence;
+  }
+}
+
+/** The plain measurements whose spec declares them evidence for a checklist line. */
+function evidenceOf(measurements: Measurement[], spec: (metric: string) => EvidenceSpec | undefined): Evidence[] {
+  return measurements.flatMap((m) => {
+    const e = m.labels ? undefined : spec(m.metric);
+    return e ? [{ ...e, metric: m.metric, value: m.value }] : [];
+  });
 }
 
 /**
@@ -34,6 +53,39 @@ export function addHeadlines(probes: ProbeResult[]): void {
     }
     p.headline = facts;
     p.columns = columns;
+    const evidence = evidenceOf(
+      p.measurements,
+      (metric) => (kind?.metrics[metric] ?? COMMON_METRICS[metric])?.evidence ?? kind?.namedEvidence?.[metric],
+    );
+    if (evidence.length) p.evidence = evidence;
     if (bus.length) p.bus = bus;
   }
+}
+
+/**
+ * The checklist line each criterion of an older saved report verifies (one written before criteria said
+ * so), from the metric its expression reads and what that metric's kind declares: its head names the
+ * kind (or `scenario`, or every target), its last segment the metric.
+ */
+export function addVerifies(criteria: CriterionResult[]): void {
+  for (const c of criteria) {
+    if (c.verifies) continue;
+    let expression;
+    try {
+      expression = parseExpression(c.expression);
+    } catch {
+      continue; // not one of ours to read: it verifies nothing on the checklist
+    }
+    const ref = [expression.left, expression.right].find((o) => o.type === 'ref');
+    if (ref?.type !== 'ref') continue;
+    const [head, metric] = [ref.path[0], ref.path[ref.path.length - 1]];
+    const verifies = evidenceSpecOf(head, metric)?.requirement;
+    if (verifies) c.verifies = verifies;
+  }
+}
+
+function evidenceSpecOf(head: string, metric: string): EvidenceSpec | undefined {
+  if (head === 'scenario') return SCENARIOS.map((k) => k.metrics?.[metric]?.evidence).find(Boolean);
+  const kinds = head === 'targets' || head === 'required' ? PROBES : PROBES.filter((k) => k.kind === head || k.aliases.includes(head));
+  return kinds.map((k) => k.metrics[metric]?.evidence ?? k.namedEvidence?.[metric]).find(Boolean);
 }

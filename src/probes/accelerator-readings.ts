@@ -1,13 +1,41 @@
 import type { Measurement, MetricSpec } from '../results/measurement.js';
 
 export const ACCELERATOR_METRICS: Record<string, MetricSpec> = {
-  gpus: { unit: 'count', aggregate: 'sum', label: 'accelerators', headline: true },
-  gpus_unhealthy: { unit: 'count', aggregate: 'sum', label: 'unhealthy accelerators' },
-  gpu_utilization_pct: { unit: 'percent', aggregate: 'max', label: 'busiest accelerator', headline: true },
+  gpus: {
+    unit: 'count',
+    aggregate: 'sum',
+    label: 'accelerators',
+    headline: true,
+    evidence: { requirement: 'acceleration', words: 'accelerators', worst: 'min' },
+  },
+  gpus_unhealthy: {
+    unit: 'count',
+    aggregate: 'sum',
+    label: 'unhealthy accelerators',
+    evidence: { requirement: 'acceleration', words: 'unhealthy', worst: 'max' },
+  },
+  gpu_utilization_pct: {
+    unit: 'percent',
+    aggregate: 'max',
+    label: 'busiest accelerator',
+    headline: true,
+    evidence: { requirement: 'acceleration', words: 'busiest', worst: 'max', unit: '%' },
+  },
   gpu_memory_used_pct: { unit: 'percent', aggregate: 'max', label: 'accelerator memory used' },
-  gpu_temperature_c: { unit: 'number', aggregate: 'max', label: 'hottest accelerator (°C)', headline: true },
+  gpu_temperature_c: {
+    unit: 'number',
+    aggregate: 'max',
+    label: 'hottest accelerator (°C)',
+    headline: true,
+    evidence: { requirement: 'acceleration', words: 'hottest (°C)', worst: 'max' },
+  },
   // Uncorrectable (double-bit) ECC errors since the driver loaded: memory that returned wrong data.
-  gpu_ecc_errors: { unit: 'count', aggregate: 'sum', label: 'uncorrectable ECC errors' },
+  gpu_ecc_errors: {
+    unit: 'count',
+    aggregate: 'sum',
+    label: 'uncorrectable ECC errors',
+    evidence: { requirement: 'acceleration', words: 'ECC errors', worst: 'max' },
+  },
 };
 
 /** One accelerator as its source reports it; a field it did not report (ECC on a consumer card) is undefined. */

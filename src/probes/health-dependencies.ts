@@ -2,10 +2,22 @@ import type { LabelValues, Measurement, MetricSpec } from '../results/measuremen
 
 export const DEPENDENCY_METRICS: Record<string, MetricSpec> = {
   // Per dependency the engine reports (label `dependency`): 1 while its check passes or warns, 0 when it fails.
-  dependency_up: { unit: 'count', aggregate: 'min', label: 'dependency up', labelled: true, flag: true },
+  dependency_up: {
+    unit: 'count',
+    aggregate: 'min',
+    label: 'dependency up',
+    labelled: true,
+    flag: true,
+    evidence: { requirement: 'communication', words: 'dependency up' },
+  },
   dependency_latency_ms: { unit: 'ms', aggregate: 'max', label: 'dependency latency', labelled: true },
   dependencies: { unit: 'count', aggregate: 'sum', label: 'dependencies' },
-  dependencies_down: { unit: 'count', aggregate: 'sum', label: 'dependencies down' },
+  dependencies_down: {
+    unit: 'count',
+    aggregate: 'sum',
+    label: 'dependencies down',
+    evidence: { requirement: 'communication', words: 'dependencies down', worst: 'max' },
+  },
 };
 
 /** One edge of the platform's graph: this engine to something it needs, as the engine itself reports it. */

@@ -4,7 +4,13 @@ import type { ProbeContext, ProbeOutcome } from './types.js';
 
 export const ANONYMOUS_ACCESS_METRICS: Record<string, MetricSpec> = {
   // 1 when a request without credentials is refused (401, 403); 0 when it is answered.
-  auth_required: { unit: 'count', aggregate: 'min', label: 'credentials required', flag: true },
+  auth_required: {
+    unit: 'count',
+    aggregate: 'min',
+    label: 'credentials required',
+    flag: true,
+    evidence: { requirement: 'security', words: 'credentials required' },
+  },
 };
 
 /**

@@ -42,7 +42,12 @@ export const httpMetrics: Record<string, MetricSpec> = {
   body_bytes: { unit: 'bytes', aggregate: 'max', label: 'body' },
   ...CERTIFICATE_METRICS,
   // https only: how long browsers must keep to https (Strict-Transport-Security max-age); 0 without the header.
-  hsts_max_age_s: { unit: 'seconds', aggregate: 'min', label: 'HSTS max-age' },
+  hsts_max_age_s: {
+    unit: 'seconds',
+    aggregate: 'min',
+    label: 'HSTS max-age',
+    evidence: { requirement: 'security', words: 'shortest HSTS max-age', worst: 'min', unit: 's' },
+  },
 };
 
 /** max-age of a Strict-Transport-Security header (RFC 6797); 0 when absent or unreadable, as a browser treats it. */

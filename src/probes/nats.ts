@@ -218,8 +218,20 @@ export const natsProbe = defineProbe<NatsTarget>({
   metrics: {
     ping_ms: { unit: 'ms', aggregate: 'max', label: 'PING', headline: true },
     // From the server's INFO: 1 when it refuses clients without credentials, or in the clear.
-    auth_required: { unit: 'count', aggregate: 'min', label: 'credentials required', flag: true },
-    tls_required: { unit: 'count', aggregate: 'min', label: 'plaintext refused', flag: true },
+    auth_required: {
+      unit: 'count',
+      aggregate: 'min',
+      label: 'credentials required',
+      flag: true,
+      evidence: { requirement: 'security', words: 'credentials required' },
+    },
+    tls_required: {
+      unit: 'count',
+      aggregate: 'min',
+      label: 'plaintext refused',
+      flag: true,
+      evidence: { requirement: 'security', words: 'plaintext refused' },
+    },
     ...CERTIFICATE_METRICS,
     ...BUS_METRICS,
   },

@@ -4,9 +4,21 @@ import type { ProbeOutcome } from './types.js';
 
 export const POSTGRES_ACCESS_METRICS: Record<string, MetricSpec> = {
   // 1 when the server asks a client for a password (or refuses one without it); 0 when it lets it in (trust).
-  auth_required: { unit: 'count', aggregate: 'min', label: 'password required', flag: true },
+  auth_required: {
+    unit: 'count',
+    aggregate: 'min',
+    label: 'password required',
+    flag: true,
+    evidence: { requirement: 'security', words: 'credentials required' },
+  },
   // 1 when a client that does not use TLS is refused (hostssl only); 0 when it is let in.
-  tls_required: { unit: 'count', aggregate: 'min', label: 'plaintext refused', flag: true },
+  tls_required: {
+    unit: 'count',
+    aggregate: 'min',
+    label: 'plaintext refused',
+    flag: true,
+    evidence: { requirement: 'security', words: 'plaintext refused' },
+  },
 };
 
 type Attempt = { in: true } | { in: false; code?: string; message: string };

@@ -32,11 +32,27 @@ const metrics: Record<string, MetricSpec> = {
   // A replica only: how far its replay trails what it received, in time and bytes.
   replication_lag_s: { unit: 'seconds', aggregate: 'max', label: 'replication lag' },
   replication_lag_bytes: { unit: 'bytes', aggregate: 'max', label: 'replication lag (bytes)' },
-  wal_archiving: { unit: 'count', aggregate: 'min', label: 'WAL archiving on', flag: true },
+  wal_archiving: {
+    unit: 'count',
+    aggregate: 'min',
+    label: 'WAL archiving on',
+    flag: true,
+    evidence: { requirement: 'backups', words: 'WAL archiving' },
+  },
   // Failures since the statistics were reset; archive_failing says whether the latest attempt failed.
   archive_failed_count: { unit: 'count', aggregate: 'sum', label: 'failed archives' },
-  archive_failing: { unit: 'count', aggregate: 'sum', label: 'archiving failing' },
-  last_archive_age_s: { unit: 'seconds', aggregate: 'max', label: 'newest archived WAL age' },
+  archive_failing: {
+    unit: 'count',
+    aggregate: 'sum',
+    label: 'archiving failing',
+    evidence: { requirement: 'backups', words: 'archiving failing', worst: 'max' },
+  },
+  last_archive_age_s: {
+    unit: 'seconds',
+    aggregate: 'max',
+    label: 'newest archived WAL age',
+    evidence: { requirement: 'backups', words: 'newest archived WAL', worst: 'max', unit: 's' },
+  },
   inactive_slots: { unit: 'count', aggregate: 'sum', label: 'unused replication slots' },
   slot_retained_wal_bytes: { unit: 'bytes', aggregate: 'max', label: 'WAL held by unused slots' },
   ...POSTGRES_ACCESS_METRICS,

@@ -18,9 +18,23 @@ const metrics: Record<string, MetricSpec> = {
   processes: { unit: 'count', aggregate: 'sum', label: 'processes', headline: true },
   rss_bytes: { unit: 'bytes', aggregate: 'sum', label: 'memory', headline: true, column: 'memory', sustained: true },
   // Of one core, as top shows it: 150% is one and a half cores busy.
-  cpu_pct: { unit: 'percent', aggregate: 'max', label: 'CPU', headline: true, column: 'cpu', sustained: true },
+  cpu_pct: {
+    unit: 'percent',
+    aggregate: 'max',
+    label: 'CPU',
+    headline: true,
+    column: 'cpu',
+    sustained: true,
+    evidence: { requirement: 'resources', words: 'highest CPU', worst: 'max', unit: '%' },
+  },
   // RSS of the machine's memory (MemTotal), as the reference alert "memory usage > 90%" reads it.
-  memory_used_pct: { unit: 'percent', aggregate: 'max', label: 'memory used', sustained: true },
+  memory_used_pct: {
+    unit: 'percent',
+    aggregate: 'max',
+    label: 'memory used',
+    sustained: true,
+    evidence: { requirement: 'resources', words: 'highest memory', worst: 'max', unit: '%' },
+  },
   process_uptime_s: { unit: 'seconds', aggregate: 'min', label: 'running for', headline: true },
   systemd_restarts: { unit: 'count', aggregate: 'sum', label: 'systemd restarts' },
 };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { duration, targetBase, name } from '../fields/fields.js';
 import type { LabelValues, Measurement, MetricSpec, Unit } from '../results/measurement.js';
 import type { RuleCheck } from '../results/result.js';
+import type { EvidenceSpec } from '../results/checklist.js';
 
 /** Coverage cannot be measured: every rules_* criterion is NOT RUN, with why. */
 const ruleUnmeasured = (why: string) =>
@@ -193,6 +194,11 @@ async function rulesWithoutSeries(
   return out;
 }
 
+/** A query named so is the backups line's evidence: the age of the last backup, as its exporter reports it. */
+const NAMED_EVIDENCE: Record<string, EvidenceSpec> = {
+  backup_age_s: { requirement: 'backups', words: 'last backup', worst: 'max', unit: 's' },
+};
+
 export const prometheusProbe = defineProbe<PrometheusTarget>({
   kind: 'prometheus',
   aliases: [],
@@ -204,6 +210,12 @@ export const prometheusProbe = defineProbe<PrometheusTarget>({
   // A named query is already PromQL: its alert is the query against the criterion's bound.
   promql: (t, metric) => t.queries.find((q) => q.name === metric)?.query,
   targetMetrics: (t) =>
-    Object.fromEntries(t.queries.map((q) => [q.name, { unit: q.unit as Unit, aggregate: 'max' as const, label: q.name, headline: true }])),
+    Object.fromEntries(
+      t.queries.map((q) => [
+        q.name,
+        { unit: q.unit as Unit, aggregate: 'max' as const, label: q.name, headline: true, evidence: NAMED_EVIDENCE[q.name] },
+      ]),
+    ),
+  namedEvidence: NAMED_EVIDENCE,
   run,
 });

@@ -3,7 +3,13 @@ import { connectRedis } from '../protocols/redis.js';
 
 export const REDIS_ACCESS_METRICS: Record<string, MetricSpec> = {
   // 1 when a client without credentials is refused (NOAUTH), 0 when the server lets anyone in.
-  auth_required: { unit: 'count', aggregate: 'min', label: 'password required', flag: true },
+  auth_required: {
+    unit: 'count',
+    aggregate: 'min',
+    label: 'password required',
+    flag: true,
+    evidence: { requirement: 'security', words: 'credentials required' },
+  },
 };
 
 /**

@@ -14,7 +14,14 @@ export const REDIS_METRICS: Record<string, MetricSpec> = {
   used_memory_bytes: { unit: 'bytes', aggregate: 'max', label: 'memory', headline: true, column: 'memory' },
   maxmemory_bytes: { unit: 'bytes', aggregate: 'min', label: 'maxmemory' },
   // Of maxmemory when set, else of the machine's memory.
-  memory_used_pct: { unit: 'percent', aggregate: 'max', label: 'memory used', headline: true, sustained: true },
+  memory_used_pct: {
+    unit: 'percent',
+    aggregate: 'max',
+    label: 'memory used',
+    headline: true,
+    sustained: true,
+    evidence: { requirement: 'resources', words: 'highest memory', worst: 'max', unit: '%' },
+  },
   loading: { unit: 'count', aggregate: 'sum', label: 'loading' },
   rdb_last_save_ok: { unit: 'count', aggregate: 'min', label: 'last RDB save ok', flag: true },
   aof_last_write_ok: { unit: 'count', aggregate: 'min', label: 'last AOF write ok' },
@@ -23,7 +30,15 @@ export const REDIS_METRICS: Record<string, MetricSpec> = {
   // A replica only: how long it took to have what the primary had when probed (0 when it already had it).
   replication_lag_s: { unit: 'seconds', aggregate: 'max', label: 'replication lag' },
   replication_lag_bytes: { unit: 'bytes', aggregate: 'max', label: 'replication lag (bytes)' },
-  cpu_pct: { unit: 'percent', aggregate: 'max', label: 'CPU', headline: true, column: 'cpu', sustained: true },
+  cpu_pct: {
+    unit: 'percent',
+    aggregate: 'max',
+    label: 'CPU',
+    headline: true,
+    column: 'cpu',
+    sustained: true,
+    evidence: { requirement: 'resources', words: 'highest CPU', worst: 'max', unit: '%' },
+  },
   ops_per_sec: { unit: 'per_second', aggregate: 'sum', label: 'ops/s' },
   uptime_seconds: { unit: 'seconds', aggregate: 'min', label: 'uptime' },
 };

@@ -7,9 +7,20 @@ export const REDIS_PERSISTENCE_METRICS: Record<string, MetricSpec> = {
   rdb_enabled: { unit: 'count', aggregate: 'min', label: 'RDB snapshots on', flag: true },
   aof_enabled: { unit: 'count', aggregate: 'min', label: 'AOF on', flag: true },
   // 1 when either keeps the data across a restart: what "data persistence confirmed" asks.
-  persistence_enabled: { unit: 'count', aggregate: 'min', label: 'persistence on', flag: true },
+  persistence_enabled: {
+    unit: 'count',
+    aggregate: 'min',
+    label: 'persistence on',
+    flag: true,
+    evidence: { requirement: 'backups', words: 'Redis persistence' },
+  },
   // Since the last successful RDB save (or, with none since it started, since the server started).
-  rdb_last_save_age_s: { unit: 'seconds', aggregate: 'max', label: 'last RDB save age' },
+  rdb_last_save_age_s: {
+    unit: 'seconds',
+    aggregate: 'max',
+    label: 'last RDB save age',
+    evidence: { requirement: 'backups', words: 'oldest RDB save', worst: 'max', unit: 's' },
+  },
   // Writes a crash would lose without AOF.
   rdb_changes_since_last_save: { unit: 'count', aggregate: 'sum', label: 'changes since last save' },
 };

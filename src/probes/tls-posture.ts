@@ -23,12 +23,24 @@ export type CertificateBounds = z.output<typeof certificateField>;
 
 export const CERTIFICATE_METRICS: Record<string, MetricSpec> = {
   // 1 when the target speaks TLS on the probed endpoint.
-  tls_enabled: { unit: 'count', aggregate: 'min', label: 'TLS on', flag: true },
+  tls_enabled: { unit: 'count', aggregate: 'min', label: 'TLS on', flag: true, evidence: { requirement: 'security', words: 'TLS' } },
   // 1 when a verifying client accepts the chain for this host name.
-  tls_valid: { unit: 'count', aggregate: 'min', label: 'certificate trusted', flag: true },
+  tls_valid: {
+    unit: 'count',
+    aggregate: 'min',
+    label: 'certificate trusted',
+    flag: true,
+    evidence: { requirement: 'security', words: 'certificate trusted' },
+  },
   // 1.2, 1.3: the protocol version the handshake settled on.
   tls_version: { unit: 'number', aggregate: 'min', label: 'TLS version' },
-  tls_expires_in_days: { unit: 'number', aggregate: 'min', label: 'days until the certificate expires', headline: true },
+  tls_expires_in_days: {
+    unit: 'number',
+    aggregate: 'min',
+    label: 'days until the certificate expires',
+    headline: true,
+    evidence: { requirement: 'security', words: 'soonest certificate expiry', worst: 'min', unit: 'days' },
+  },
   tls_self_signed: { unit: 'count', aggregate: 'sum', label: 'self-signed certificates' },
 };
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { LabelValues, Measurement, MetricSpec } from '../results/measurement.js';
+import type { EvidenceSpec } from '../results/checklist.js';
 import type { AlertSeen, RuleCheck, Section } from '../results/result.js';
 import type { TargetBase } from '../fields/target.js';
 
@@ -70,6 +71,11 @@ export interface ProbeKind<T extends TargetBase = TargetBase> {
   metrics: Record<string, MetricSpec>;
   /** Metrics a specific target adds (e.g. named PromQL queries). */
   targetMetrics?(target: T): Record<string, MetricSpec>;
+  /**
+   * Checklist evidence by the name a user gives a measurement of their own (a query named `backup_age_s`),
+   * for what `targetMetrics` adds: the run's report has no config to ask.
+   */
+  namedEvidence?: Record<string, EvidenceSpec>;
   /**
    * How a measurement reads in production, as PromQL in the measurement's unit, from the exporters usually
    * scraped for this kind ($target: the target's name, the usual job label): what `validate alerts` writes

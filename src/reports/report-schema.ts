@@ -1,3 +1,4 @@
+import { REQUIREMENTS } from '../results/checklist.js';
 import { BUS_COLUMNS, PROBE_COLUMNS } from '../results/measurement.js';
 import { SCHEMA_VERSION } from './model.js';
 
@@ -29,6 +30,20 @@ const status = oneOf('pass', 'fail', 'warn', 'skip', 'inconclusive');
 const unit = oneOf('ms', 'seconds', 'percent', 'count', 'bytes', 'per_second', 'number');
 const section = obj({ title: str, order: num }, ['title', 'order']);
 const fact = obj({ label: str, value: num, unit }, ['label', 'value', 'unit']);
+/** A measurement its kind declares evidence for a line of the go-live checklist. */
+const evidence = arr(
+  obj(
+    {
+      requirement: oneOf(...REQUIREMENTS),
+      metric: str,
+      value: num,
+      words: str,
+      worst: oneOf('min', 'max'),
+      unit: oneOf('s', 'days', '%'),
+    },
+    ['requirement', 'metric', 'value', 'words'],
+  ),
+);
 
 /** A latency summary's levels, every one required: what `latency` is, and `delays` with its distribution beside. */
 const LEVELS = { min: num, mean: num, p50: num, p90: num, p99: num, p999: num, max: num };
@@ -99,6 +114,7 @@ const defs: Record<string, Schema> = {
       ),
       section,
       headline: arr(fact),
+      evidence,
       columns: obj(Object.fromEntries(Object.keys(PROBE_COLUMNS).map((k) => [k, fact])), []),
       bus: arr(
         obj({ column: oneOf(...Object.keys(BUS_COLUMNS)), label: str, value: num, unit, labels: map(str) }, [
@@ -132,6 +148,7 @@ const defs: Record<string, Schema> = {
       kind: str,
       scenario: str,
       section,
+      evidence,
       target: str,
       targetName: str,
       status,
@@ -310,6 +327,7 @@ const defs: Record<string, Schema> = {
       requirement: str,
       bound: num,
       inWords: str,
+      verifies: oneOf(...REQUIREMENTS),
       actual: nullable(num),
       margin: num,
       busyMachine: str,

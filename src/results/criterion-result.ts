@@ -1,3 +1,4 @@
+import type { Requirement } from './checklist.js';
 import type { Unit } from './measurement.js';
 
 /** GO, NO-GO, or INCONCLUSIVE: nothing failed on numbers the tool could vouch for, but it could not vouch for all it needed. */
@@ -21,6 +22,8 @@ export interface CriterionResult {
   bound?: number;
   /** The requirement as a sentence, e.g. "no required targets failing", "p99 under 50 ms on md-feed". */
   inWords?: string;
+  /** The go-live checklist line it verifies, when what it reads is evidence for one (its metric's kind says so). */
+  verifies?: Requirement;
   actual: number | null;
   /** The actual's error bar (what the tool itself may account for), when it decided the outcome: INCONCLUSIVE within it. */
   margin?: number;

@@ -1,3 +1,4 @@
+import type { EvidenceSpec } from './checklist.js';
 /**
  * Measurements are the one currency between probes/scenarios and criteria: every kind fills the same
  * shape, so the criteria language never needs to know which kind produced a number (the gatus idea).
@@ -14,6 +15,8 @@ export interface MetricSpec {
   label: string;
   /** Shown in the one-line summary of a probe. */
   headline?: boolean;
+  /** Evidence for a line of the go-live checklist (TLS for security, WAL archiving for backups). */
+  evidence?: EvidenceSpec;
   /** A yes/no fact, 1 or 0 ("password required"): a criterion on it reads "password required on every redis", not "exactly 1". */
   flag?: boolean;
   /**

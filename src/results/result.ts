@@ -1,3 +1,4 @@
+import type { Evidence } from './checklist.js';
 import type { BusColumn, LabelValues, Measurement, ProbeColumn, Unit } from './measurement.js';
 
 /**
@@ -109,6 +110,8 @@ export interface ProbeResult extends MeasuredItem {
   section?: Section;
   /** The measurements its kind shows in the one-line summary of a row. */
   headline?: Fact[];
+  /** Its measurements that are evidence for a go-live checklist line, as its kind declares them. */
+  evidence?: Evidence[];
   /** The measurements its kind shows in the infrastructure table's own columns (CPU, memory, clients). */
   columns?: Partial<Record<ProbeColumn, Fact>>;
   /** As a message bus: the measurements of the buses table (round trip, subscribers per channel, stream lag). */

@@ -1,3 +1,4 @@
+import type { Evidence } from './checklist.js';
 import type { LatencyDistribution, LatencySummary } from './latency.js';
 import type { WindowResult } from './window-result.js';
 import type { Measurement } from './measurement.js';
@@ -13,6 +14,8 @@ export interface ScenarioResult {
   scenario: string;
   /** The report section its scenario kind shows it in (engine response times, concurrent load, ...). */
   section?: Section;
+  /** Its measurements that are evidence for a go-live checklist line (a scaling step's efficiency), as its kind declares them. */
+  evidence?: Evidence[];
   /** What was loaded, credentials redacted. */
   target: string;
   /** The config target it loaded, when it loaded one target (a bus): its row in the buses table names this result. */

@@ -48,7 +48,13 @@ export type ScalingScenario = z.output<typeof schema>;
 const SCALING_METRICS: Record<string, MetricSpec> = {
   instances: { unit: 'count', aggregate: 'min', label: 'instances' },
   // rps(N) / (N x rps(1)): 100% when N instances serve N times what one does.
-  efficiency: { unit: 'percent', aggregate: 'min', label: 'scaling efficiency', headline: true },
+  efficiency: {
+    unit: 'percent',
+    aggregate: 'min',
+    label: 'scaling efficiency',
+    headline: true,
+    evidence: { requirement: 'scaling', words: 'lowest scaling efficiency', worst: 'min', unit: '%' },
+  },
   rps_per_instance: { unit: 'per_second', aggregate: 'min', label: 'rps per instance' },
 };
 
@@ -183,6 +189,7 @@ export const scalingScenario = defineScenario<ScalingScenario>({
     ...(s.target ? [{ name: s.target, path: ['target'], kinds: ['engine', 'http'] }] : []),
   ],
   resultMetrics: (s) => Object.fromEntries(stepsOf(s).map((k) => [resultName(s, k), SCALING_METRICS])),
+  metrics: SCALING_METRICS,
   remeasure: (results) => efficiencies(results),
   check(s) {
     const n = s.replicas ? Infinity : (s.targets ?? s.urls ?? []).length;

@@ -47,6 +47,8 @@ export interface ScenarioKind<S extends ScenarioBase = ScenarioBase> {
   references(spec: S): { name: string; path: (string | number)[]; kinds: string[] }[];
   /** Metrics some of its results add beyond the common scenario metrics, by result name. */
   resultMetrics?(spec: S): Record<string, Record<string, MetricSpec>>;
+  /** Every metric its results may add, config aside: what a finished report reads of them (their checklist evidence). */
+  metrics?: Record<string, MetricSpec>;
   /**
    * What in it changes the platform's data (`order-processing: POST`), so measuring it again after an
    * INVALID attempt would do it twice: it is re-run only when its config says `retry: true`.

@@ -50,7 +50,10 @@ describe('usage and config errors exit 2 with a located message', () => {
       ['probe', '--redis', 'cache=http://localhost:6379'],
       'url of "cache=http://localhost:6379": expected a URL starting with redis:// or rediss://',
     ],
-    [['probe', 'redis://localhost:1', '--criteria', 'redis.pnig_ms < 5'], 'unknown measurement "redis.pnig_ms" (did you mean "redis.ping_ms"?)'],
+    [
+      ['probe', 'redis://localhost:1', '--criteria', 'redis.pnig_ms < 5'],
+      'unknown measurement "redis.pnig_ms" (did you mean "redis.ping_ms"?)',
+    ],
   ])('validate %j', async (args, message) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);

@@ -1,88 +1,52 @@
 import type { CriterionResult } from '../../results/criterion-result.js';
+import type { Evidence, Requirement } from '../../results/checklist.js';
 import type { Status } from '../../results/result.js';
 import { formatMs } from '../format-values.js';
 import type { Report } from '../model.js';
 import { table, type Block } from './blocks.js';
 import { dependencyEdgesOf } from './communication.js';
 
-/** A fact the checklist reads: a flag (1 = yes) counted over the targets that report it, or a number whose worst is shown. */
-interface Fact {
-  metric: string;
-  words: string;
-  /** A flag: "yes on 3 of 4 (no: cache)". Otherwise the worst value: the smallest or the largest. */
-  worst?: 'min' | 'max';
-  unit?: 's' | 'days' | '%' | 'bytes';
-}
-
 /**
- * The reference report's go-live checklist, each line from what was measured: its facts (the
- * measurements that bear on it, wherever a target reported them) and its criteria (those reading
- * them). A line nothing measured says NOT CHECKED; one with facts and no criterion says what to add.
+ * The reference report's go-live checklist, a line per requirement, each from what was measured: the
+ * evidence its results carry (what their kinds declare bears on it) and the criteria that verify it. A line
+ * nothing measured says NOT CHECKED; one with evidence and no criterion says what to add.
  */
-const ITEMS: {
-  requirement: string;
-  facts: Fact[];
+const LINES: {
+  requirement: Requirement;
+  title: string;
   hint: string;
   /** A line that applies only where something measured it: said NOT APPLICABLE otherwise, with this reason, never as a shortfall. */
   appliesOnlyIfMeasured?: string;
+  /** What another section of the report already reads from the evidence, in a line (the dependency graph's edges). */
+  summary?: (report: Report) => string | undefined;
 }[] = [
+  { requirement: 'security', title: 'Security', hint: 'security: { auth: required, tls: required }' },
   {
-    requirement: 'Security',
-    facts: [
-      { metric: 'auth_required', words: 'credentials required' },
-      { metric: 'tls_enabled', words: 'TLS' },
-      { metric: 'tls_required', words: 'plaintext refused' },
-      { metric: 'tls_valid', words: 'certificate trusted' },
-      { metric: 'tls_expires_in_days', words: 'soonest certificate expiry', worst: 'min', unit: 'days' },
-      { metric: 'hsts_max_age_s', words: 'shortest HSTS max-age', worst: 'min', unit: 's' },
-    ],
-    hint: 'security: { auth: required, tls: required }',
-  },
-  {
-    requirement: 'Backups',
-    facts: [
-      { metric: 'persistence_enabled', words: 'Redis persistence' },
-      { metric: 'rdb_last_save_age_s', words: 'oldest RDB save', worst: 'max', unit: 's' },
-      { metric: 'wal_archiving', words: 'WAL archiving' },
-      { metric: 'archive_failing', words: 'archiving failing', worst: 'max' },
-      { metric: 'last_archive_age_s', words: 'newest archived WAL', worst: 'max', unit: 's' },
-      { metric: 'backup_age_s', words: 'last backup', worst: 'max', unit: 's' },
-    ],
+    requirement: 'backups',
+    title: 'Backups',
     hint: 'redis.persistence_enabled == 1, postgres.archive_failing == 0, a backup_age_s query',
   },
   {
-    requirement: 'Hardware acceleration',
-    facts: [
-      { metric: 'gpus', words: 'accelerators', worst: 'min' },
-      { metric: 'gpus_unhealthy', words: 'unhealthy', worst: 'max' },
-      { metric: 'gpu_utilization_pct', words: 'busiest', worst: 'max', unit: '%' },
-      { metric: 'gpu_temperature_c', words: 'hottest (°C)', worst: 'max' },
-      { metric: 'gpu_ecc_errors', words: 'ECC errors', worst: 'max' },
-    ],
+    requirement: 'acceleration',
+    title: 'Hardware acceleration',
     hint: 'an accelerator target and accelerator.gpus_unhealthy == 0',
     appliesOnlyIfMeasured: 'no accelerator on this platform (add an accelerator target if it has GPUs)',
   },
   {
-    requirement: 'Engines communicating',
-    facts: [],
+    requirement: 'communication',
+    title: 'Engines communicating',
     hint: 'engines that publish their dependency checks, and engine.dependencies_down == 0',
+    summary: edgesUp,
   },
+  { requirement: 'scaling', title: 'Horizontal scaling', hint: 'a scaling scenario and scenario.<name>.efficiency >= 70%' },
   {
-    requirement: 'Horizontal scaling',
-    facts: [],
-    hint: 'a scaling scenario and scenario.<name>.efficiency >= 70%',
-  },
-  {
-    requirement: 'Resources under load',
-    facts: [
-      { metric: 'cpu_pct', words: 'highest CPU', worst: 'max', unit: '%' },
-      { metric: 'memory_used_pct', words: 'highest memory', worst: 'max', unit: '%' },
-    ],
+    requirement: 'resources',
+    title: 'Resources under load',
     hint: 'process targets with cpu_pct, and criteria such as process.cpu_pct < 80% (for: 5m)',
   },
 ];
 
-function show(v: number, unit?: Fact['unit']): string {
+function show(v: number, unit?: Evidence['unit']): string {
   if (unit === 's') {
     if (v >= 2 * 86_400) return `${(v / 86_400).toFixed(1)} days`;
     if (v >= 2 * 3600) return `${(v / 3600).toFixed(1)} h`;
@@ -94,17 +58,21 @@ function show(v: number, unit?: Fact['unit']): string {
   return String(Math.round(v * 100) / 100);
 }
 
-function evidence(report: Report, f: Fact): string | undefined {
-  const seen = report.probes.flatMap((p) =>
-    p.measurements.filter((m) => m.metric === f.metric && !m.labels).map((m) => ({ name: p.name, value: m.value })),
-  );
-  if (!seen.length) return undefined;
-  if (!f.worst) {
-    const no = seen.filter((s) => s.value !== 1).map((s) => s.name);
-    return `${f.words}: ${seen.length - no.length} of ${seen.length}${no.length ? ` (not: ${no.slice(0, 3).join(', ')}${no.length > 3 ? ', …' : ''})` : ''}`;
-  }
-  const pick = seen.reduce((a, b) => ((f.worst === 'min' ? b.value < a.value : b.value > a.value) ? b : a));
-  return `${f.words} ${show(pick.value, f.unit)} (${pick.name})`;
+/** Each metric's evidence for a requirement over every result that reports it: a flag counted, a number at its worst. */
+function evidenceLines(report: Report, requirement: Requirement): string[] {
+  const seen = new Map<string, { name: string; e: Evidence }[]>();
+  for (const r of [...report.probes, ...report.scenarios])
+    for (const e of r.evidence ?? [])
+      if (e.requirement === requirement) seen.set(e.metric, [...(seen.get(e.metric) ?? []), { name: r.name, e }]);
+  return [...seen.values()].map((all) => {
+    const f = all[0].e;
+    if (!f.worst) {
+      const no = all.filter((x) => x.e.value !== 1).map((x) => x.name);
+      return `${f.words}: ${all.length - no.length} of ${all.length}${no.length ? ` (not: ${no.slice(0, 3).join(', ')}${no.length > 3 ? ', …' : ''})` : ''}`;
+    }
+    const pick = all.reduce((a, b) => ((f.worst === 'min' ? b.e.value < a.e.value : b.e.value > a.e.value) ? b : a));
+    return `${f.words} ${show(pick.e.value, f.unit)} (${pick.name})`;
+  });
 }
 
 function outcomeOf(criteria: CriterionResult[], hasFacts: boolean): { word: string; status: Status } {
@@ -119,45 +87,26 @@ function outcomeOf(criteria: CriterionResult[], hasFacts: boolean): { word: stri
   return hasFacts ? { word: 'MEASURED, NOT REQUIRED', status: 'warn' } : { word: 'NOT CHECKED', status: 'skip' };
 }
 
-/** The lines of the checklist that only other sections know how to read (edges, scaling results). */
-function specialEvidence(report: Report, requirement: string): { facts: string[]; metrics: string[] } {
-  if (requirement.startsWith('Engines')) {
-    const edges = dependencyEdgesOf(report);
-    const down = edges.filter((e) => e.state === 'down').map((e) => `${e.from} → ${e.to}`);
-    return {
-      facts: edges.length
-        ? [
-            `${edges.length - down.length} of ${edges.length} dependencies up${down.length ? ` (down: ${down.slice(0, 3).join(', ')})` : ''}`,
-          ]
-        : [],
-      metrics: ['dependency_up', 'dependencies_down'],
-    };
-  }
-  if (requirement.startsWith('Horizontal')) {
-    const value = (s: Report['scenarios'][number], metric: string) => s.measurements.find((m) => m.metric === metric)?.value;
-    const scaled = report.scenarios.filter((s) => value(s, 'efficiency') !== undefined && (value(s, 'instances') ?? 1) > 1);
-    return {
-      facts: scaled.map((s) => `${s.name}: efficiency ${value(s, 'efficiency')!.toFixed(0)}% at ${value(s, 'instances')} instances`),
-      metrics: ['efficiency'],
-    };
-  }
-  return { facts: [], metrics: [] };
+/** The engines' dependency edges, as the communication section draws them, in a line. */
+function edgesUp(report: Report): string | undefined {
+  const edges = dependencyEdgesOf(report);
+  if (!edges.length) return undefined;
+  const down = edges.filter((e) => e.state === 'down').map((e) => `${e.from} → ${e.to}`);
+  return `${edges.length - down.length} of ${edges.length} dependencies up${down.length ? ` (down: ${down.slice(0, 3).join(', ')})` : ''}`;
 }
 
 export function checklistSection(report: Report): Block[] {
-  const rows = ITEMS.map((item) => {
-    const special = specialEvidence(report, item.requirement);
-    const facts = [...item.facts.map((f) => evidence(report, f)).filter((e): e is string => e !== undefined), ...special.facts];
-    const metrics = [...item.facts.map((f) => f.metric), ...special.metrics];
-    const reads = new RegExp(`\\.(${metrics.join('|')})\\b`);
-    const criteria = report.criteria.filter((c) => reads.test(c.expression));
-    if (item.appliesOnlyIfMeasured && !facts.length && !criteria.length)
-      return { cells: [item.requirement, 'NOT APPLICABLE', item.appliesOnlyIfMeasured], status: 'skip' as const, applies: false };
+  const rows = LINES.map((line) => {
+    const summary = line.summary?.(report);
+    const facts = [...(summary ? [summary] : []), ...evidenceLines(report, line.requirement)];
+    const criteria = report.criteria.filter((c) => c.verifies === line.requirement);
+    if (line.appliesOnlyIfMeasured && !facts.length && !criteria.length)
+      return { cells: [line.title, 'NOT APPLICABLE', line.appliesOnlyIfMeasured], status: 'skip' as const, applies: false };
     const o = outcomeOf(criteria, facts.length > 0);
     const why = criteria.find((c) => c.status === 'skip')?.reason;
-    const evidenceText = facts.length ? facts.join('; ') : o.word === 'NOT RUN' && why ? why : `nothing measured: add ${item.hint}`;
+    const evidenceText = facts.length ? facts.join('; ') : o.word === 'NOT RUN' && why ? why : `nothing measured: add ${line.hint}`;
     const judged = criteria.length ? ` [${criteria.filter((c) => c.status === 'pass').length}/${criteria.length} criteria met]` : '';
-    return { cells: [item.requirement, o.word, evidenceText + judged], status: o.status, applies: true };
+    return { cells: [line.title, o.word, evidenceText + judged], status: o.status, applies: true };
   });
   // An ad-hoc load (no targets probed, nothing read) checks none of these: the section would list shortfalls of nothing.
   if (report.probes.length === 0 && rows.every((r) => r.cells[1] === 'NOT CHECKED' || r.cells[1] === 'NOT APPLICABLE')) return [];

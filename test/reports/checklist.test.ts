@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { upgradeReport } from '../../src/finish/finish-report.js';
+import { renderReport } from '../../src/reports/formats.js';
+import type { Report } from '../../src/reports/model.js';
+import { fixedReport } from '../helpers/fixed-report.js';
+
+/**
+ * The go-live checklist is read from what results and criteria declare (their evidence, the line a
+ * criterion verifies), never from kind names or expression text: a kind the renderers have never heard of
+ * joins it by declaring, and a report saved before criteria declared gets its links back on reading.
+ */
+const line = async (report: Report, title: string) =>
+  (await renderReport(report, 'markdown', { color: false })).split('\n').find((l) => l.startsWith(`| ${title} |`));
+
+describe('the go-live checklist, from declarations', () => {
+  it('a kind no renderer knows (a TPU pool) verifies hardware acceleration by declaring its evidence and its criterion', async () => {
+    const report = fixedReport();
+    const tpu = structuredClone(report.probes[0]);
+    Object.assign(tpu, {
+      kind: 'tpu',
+      name: 'tpu-pool',
+      measurements: [{ metric: 'tpus', value: 4, unit: 'count' }],
+      evidence: [{ requirement: 'acceleration', metric: 'tpus', value: 4, words: 'accelerators', worst: 'min' }],
+    });
+    report.probes.push(tpu);
+    const criterion = { ...report.criteria[0], name: 'TPUs present', expression: 'tpu.tpus >= 4', verifies: 'acceleration' as const };
+    report.criteria.push({ ...criterion, status: 'pass', outcome: 'MET', actual: 4 });
+    expect(await line(report, 'Hardware acceleration')).toBe(
+      '| Hardware acceleration | ✅ VERIFIED | accelerators 4 (tpu-pool) [1/1 criteria met] |',
+    );
+  });
+
+  it('evidence alone, no criterion: measured, not required, with the worst value and where', async () => {
+    const report = fixedReport();
+    expect(await line(report, 'Resources under load')).toMatch(/highest memory 42% \(bus\); highest CPU 3% \(bus\)/);
+  });
+
+  it('a report saved before criteria said what they verify gets the links back from their expressions', async () => {
+    const fresh = fixedReport();
+    const verifies = fresh.criteria.map((c) => c.verifies);
+    expect(verifies.filter(Boolean)).toEqual(['resources']); // redis.memory_used_pct: the one criterion on a declared metric
+    const old = structuredClone(fresh);
+    for (const c of old.criteria) delete c.verifies;
+    expect(upgradeReport(old).criteria.map((c) => c.verifies)).toEqual(verifies);
+    expect(await line(old, 'Resources under load')).toBe(await line(fresh, 'Resources under load'));
+  });
+});
