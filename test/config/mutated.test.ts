@@ -44,10 +44,12 @@ type Path = (string | number)[];
 
 /**
  * One value per place in the schema: `targets.3.url` and `targets.9.url` are the same field when both are
- * engines, so a list item's index is written as its kind (or type), and each place is mutated once.
+ * engines, so a list item's index is written as its kind (or type), and each place is mutated once, in
+ * whichever shipped config has it first.
  */
-function placesOf(doc: Node, values: Path[]): Path[] {
-  const seen = new Set<string>();
+const mapsSeen = new Set<string>();
+const valuesSeen = new Set<string>();
+function placesOf(doc: Node, values: Path[], seen: Set<string>): Path[] {
   return values.filter((at) => {
     let node = doc as Record<string | number, unknown>;
     const key = at.map((k) => {
@@ -103,7 +105,7 @@ describe.each(FIXTURES)('%s, mutated', (file) => {
 
   it('an unknown key in any mapping is refused, naming the key and the line it is on', () => {
     expect(maps.length).toBeGreaterThan(10);
-    const missed = maps.flatMap((at) => {
+    const missed = placesOf(doc, maps, mapsSeen).flatMap((at) => {
       const text =
         at.length === 0 ? `zzbogus: 1\n${stringify(doc)}` : mutate(doc, at, (p, k) => Object.assign(p[k] as object, { zzbogus: 1 }));
       const got = outcome(text);
@@ -115,7 +117,7 @@ describe.each(FIXTURES)('%s, mutated', (file) => {
   it('any value of another shape (a list, a mapping, a number, null) is refused with a located message or accepted, never a crash', () => {
     // Two of the four shapes a place, in turn (a place of each kind meets all four over a config): half the parses.
     const SHAPES = [[1, 2], { a: 1 }, 12345, null];
-    const wrong = placesOf(doc, values).flatMap((at, i) =>
+    const wrong = placesOf(doc, values, valuesSeen).flatMap((at, i) =>
       [SHAPES[i % 4], SHAPES[(i + 1) % 4]].flatMap((other) => {
         const got = outcome(
           mutate(doc, at, (p, k) => {
