@@ -87,6 +87,16 @@ async function throughput(label: string, target: { url: string; proc: ChildProce
     const total = Number(/(\d+) requests in/.exec(w.out)![1]);
     runs.wrk.push({ rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(w.out)![1]), cpuUs: (w.cpuS / total) * 1e6 });
   }
+  // What no Node program goes below: sockets that send again on each answer, and nothing else.
+  const floor = [0, 1, 2].map(() => {
+    const [rps, cpuUs] = execFileSync(process.execPath, [join(ROOT, 'bench/node-floor.mjs'), target.url, 'closed', '5'], {
+      encoding: 'utf8',
+    })
+      .trim()
+      .split(' ')
+      .map(Number);
+    return { rps, cpuUs };
+  });
   target.proc.kill();
   const m = (xs: { rps: number; cpuUs: number }[], k: 'rps' | 'cpuUs') => median(xs.map((x) => x[k]));
   console.log(
@@ -97,6 +107,12 @@ async function throughput(label: string, target: { url: string; proc: ChildProce
       `  ${tool.padEnd(14)} ${xs.map((x) => x.rps.toFixed(0)).join(' / ')} req/s  median ${m(xs, 'rps').toFixed(0)}; CPU ${m(xs, 'cpuUs').toFixed(1)} µs/request`,
     );
   }
+  console.log(
+    `  Node's floor   median ${m(floor, 'rps').toFixed(0)} req/s; CPU ${m(floor, 'cpuUs').toFixed(1)} µs/request (bench/node-floor.mjs closed)`,
+  );
+  console.log(
+    `  ratio validate/floor: throughput ${(m(runs.validate, 'rps') / m(floor, 'rps')).toFixed(3)}, CPU per request ${(m(runs.validate, 'cpuUs') / m(floor, 'cpuUs')).toFixed(3)}`,
+  );
   for (const other of ['autocannon', 'wrk'] as const) {
     console.log(
       `  ratio validate/${other}: throughput ${(m(runs.validate, 'rps') / m(runs[other], 'rps')).toFixed(3)}, CPU per request ${(m(runs.validate, 'cpuUs') / m(runs[other], 'cpuUs')).toFixed(3)} (lower is cheaper)`,
