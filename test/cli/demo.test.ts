@@ -95,14 +95,17 @@ describe('validate demo', () => {
         s.name,
       ).toBe(true);
     for (const c of report.criteria.filter((x: { implicit?: boolean }) => !x.implicit)) expect(flat, c.name).toContain(c.name);
-    // On a quiet machine nothing is left undecided; on a busy one (a shared runner) only numbers within their
-    // error bars may be, each naming the machine's load, and a fault's isolation where a bystander only timed
-    // out on the busy machine: never a doubt of another kind.
+    // Only numbers within their error bars may be left undecided (a 5 ms SLA read at 2.9 ms ± 2.9 ms: the
+    // generator's own delay on 2 cores can be that much, on a quiet machine too), naming the machine's load
+    // when it was busy; and a fault's isolation where a bystander only timed out on a busy machine: never a
+    // doubt of another kind.
     const undecided = report.criteria.filter((c: { status: string }) => c.status === 'inconclusive');
     for (const c of undecided)
       if (c.category === 'Fault tolerance') expect(c.reason, c.name).toMatch(/while this machine was busy \(load /);
-      else
-        expect(c, JSON.stringify(c)).toMatchObject({ margin: expect.any(Number), busyMachine: expect.stringMatching(/CPU pressure|load/) });
+      else {
+        expect(c, JSON.stringify(c)).toMatchObject({ margin: expect.any(Number) });
+        if (c.busyMachine !== undefined) expect(c.busyMachine).toMatch(/CPU pressure|load/);
+      }
     expect(report.summary.optionalFailing).toEqual(['features']);
     expect(report.probes.filter((p: { kind: string }) => p.kind === 'engine')).toHaveLength(10);
     expect(report.criteria.find((c: { name: string }) => c.name === 'Engine health')).toMatchObject({
