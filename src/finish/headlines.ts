@@ -4,7 +4,7 @@ import type { CriterionResult } from '../results/criterion-result.js';
 import { COMMON_METRICS, type Measurement } from '../results/measurement.js';
 import type { Evidence, EvidenceSpec } from '../results/checklist.js';
 import { DEFAULT_SECTION } from '../probes/types.js';
-import type { Fact, ProbeResult } from '../results/result.js';
+import type { DependencyEdge, Fact, ProbeResult } from '../results/result.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
 import { SCENARIOS } from '../scenarios/registry.js';
 
@@ -22,6 +22,20 @@ export function addSections(results: ScenarioResult[]): void {
     const evidence = evidenceOf(r.measurements, (metric) => kind?.metrics?.[metric]?.evidence);
     if (evidence.length) r.evidence = evidence;
   }
+}
+
+/** The dependencies a target reports, from the series its kind declares edges (by their `dependency` label). */
+function edgesOf(measurements: Measurement[], edge: (metric: string) => 'up' | 'latency' | undefined): DependencyEdge[] {
+  const byName = new Map<string, DependencyEdge>();
+  const latency = new Map<string, number>();
+  for (const m of measurements) {
+    const to = m.labels?.dependency;
+    const role = to === undefined ? undefined : edge(m.metric);
+    if (role === 'up') byName.set(to!, { to: to!, up: m.value !== 0 });
+    else if (role === 'latency') latency.set(to!, m.value);
+  }
+  // An edge is a dependency reported up or down; its latency, where reported, goes with it.
+  return [...byName.values()].map((e) => (latency.has(e.to) ? { ...e, latencyMs: latency.get(e.to) } : e));
 }
 
 /** The plain measurements whose spec declares them evidence for a checklist line. */
@@ -53,6 +67,8 @@ export function addHeadlines(probes: ProbeResult[]): void {
     }
     p.headline = facts;
     p.columns = columns;
+    const edges = edgesOf(p.measurements, (metric) => (kind?.metrics[metric] ?? COMMON_METRICS[metric])?.edge);
+    if (edges.length) p.edges = edges;
     const evidence = evidenceOf(
       p.measurements,
       (metric) => (kind?.metrics[metric] ?? COMMON_METRICS[metric])?.evidence ?? kind?.namedEvidence?.[metric],

@@ -9,8 +9,9 @@ export const DEPENDENCY_METRICS: Record<string, MetricSpec> = {
     labelled: true,
     flag: true,
     evidence: { requirement: 'communication', words: 'dependency up' },
+    edge: 'up',
   },
-  dependency_latency_ms: { unit: 'ms', aggregate: 'max', label: 'dependency latency', labelled: true },
+  dependency_latency_ms: { unit: 'ms', aggregate: 'max', label: 'dependency latency', labelled: true, edge: 'latency' },
   dependencies: { unit: 'count', aggregate: 'sum', label: 'dependencies' },
   dependencies_down: {
     unit: 'count',

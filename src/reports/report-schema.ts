@@ -115,6 +115,7 @@ const defs: Record<string, Schema> = {
       section,
       headline: arr(fact),
       evidence,
+      edges: arr(obj({ to: str, up: bool, latencyMs: num }, ['to', 'up'])),
       columns: obj(Object.fromEntries(Object.keys(PROBE_COLUMNS).map((k) => [k, fact])), []),
       bus: arr(
         obj({ column: oneOf(...Object.keys(BUS_COLUMNS)), label: str, value: num, unit, labels: map(str) }, [

@@ -47,6 +47,11 @@ export interface MetricSpec {
   column?: ProbeColumn;
   /** Shown in the message buses table, in this column. */
   busColumn?: BusColumn;
+  /**
+   * A series per dependency a target reports (label `dependency`), drawn as the edges of the engines'
+   * graph: whether each is up, or how long it took.
+   */
+  edge?: 'up' | 'latency';
 }
 
 /** The message buses table's measurement columns, in order, with their headings. */

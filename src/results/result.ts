@@ -81,6 +81,13 @@ export interface Fact {
 }
 
 /** A bus measurement for a column of the buses table, with its labels (which channel, which stream and group). */
+/** A dependency a target reports: up or not, and how long its check took. */
+export interface DependencyEdge {
+  to: string;
+  up: boolean;
+  latencyMs?: number;
+}
+
 export interface BusFact extends Fact {
   column: BusColumn;
   labels?: Record<string, string>;
@@ -116,6 +123,8 @@ export interface ProbeResult extends MeasuredItem {
   columns?: Partial<Record<ProbeColumn, Fact>>;
   /** As a message bus: the measurements of the buses table (round trip, subscribers per channel, stream lag). */
   bus?: BusFact[];
+  /** What it depends on, as it reports them (its kind's `edge` metrics): the engines' graph draws these. */
+  edges?: DependencyEdge[];
   startedAt: string;
   durationMs: number;
 }

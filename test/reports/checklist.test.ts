@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { upgradeReport } from '../../src/finish/finish-report.js';
+import { addHeadlines } from '../../src/finish/headlines.js';
 import { renderReport } from '../../src/reports/formats.js';
 import type { Report } from '../../src/reports/model.js';
 import { fixedReport } from '../helpers/fixed-report.js';
@@ -43,5 +44,26 @@ describe('the go-live checklist, from declarations', () => {
     for (const c of old.criteria) delete c.verifies;
     expect(upgradeReport(old).criteria.map((c) => c.verifies)).toEqual(verifies);
     expect(await line(old, 'Resources under load')).toBe(await line(fresh, 'Resources under load'));
+  });
+
+  it("an engine's dependency series become the graph's edges and the checklist's line, as the engine kind declares them", async () => {
+    const report = fixedReport();
+    const risk = report.probes.find((p) => p.name === 'risk')!;
+    risk.measurements.push(
+      { metric: 'dependency_up', value: 1, unit: 'count', labels: { dependency: 'bus' } },
+      { metric: 'dependency_latency_ms', value: 1.5, unit: 'ms', labels: { dependency: 'bus' } },
+      { metric: 'dependency_up', value: 0, unit: 'count', labels: { dependency: 'ledger' } },
+      { metric: 'dependencies_down', value: 1, unit: 'count' },
+    );
+    addHeadlines(report.probes);
+    expect(risk.edges).toEqual([
+      { to: 'bus', up: true, latencyMs: 1.5 },
+      { to: 'ledger', up: false },
+    ]);
+    expect(await line(report, 'Engines communicating')).toBe(
+      '| Engines communicating | ⚠️ MEASURED, NOT REQUIRED | 1 of 2 dependencies up (down: risk → ledger); dependencies down 1 (risk) |',
+    );
+    const md = await renderReport(report, 'markdown', { color: false });
+    expect(md).toContain('## Engines communicating (1/2 dependencies up, reported by 1 engine(s))');
   });
 });

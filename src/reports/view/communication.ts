@@ -4,22 +4,16 @@ import { table, type Block, type GraphSpec } from './blocks.js';
 
 type Edge = GraphSpec['edges'][number] & { latencyMs?: number };
 
-/** Every edge a probe reported: `dependency_up{dependency}` and its latency, from each target that publishes them. */
+/** Every dependency a probe reported, as its kind declares them (`edges` in the model), with the probe's warnings naming it. */
 export function dependencyEdgesOf(report: Report): Edge[] {
   return report.probes.flatMap((p) =>
-    p.measurements
-      .filter((m) => m.metric === 'dependency_up' && m.labels?.dependency)
-      .map((m) => {
-        const to = m.labels!.dependency;
-        const latency = p.measurements.find((x) => x.metric === 'dependency_latency_ms' && x.labels?.dependency === to)?.value;
-        return {
-          from: p.name,
-          to,
-          state: m.value === 0 ? ('down' as const) : p.warnings.some((w) => w.includes(to)) ? ('warn' as const) : ('up' as const),
-          latencyMs: latency,
-          label: latency === undefined ? undefined : formatMs(latency),
-        };
-      }),
+    (p.edges ?? []).map((e) => ({
+      from: p.name,
+      to: e.to,
+      state: !e.up ? ('down' as const) : p.warnings.some((w) => w.includes(e.to)) ? ('warn' as const) : ('up' as const),
+      latencyMs: e.latencyMs,
+      label: e.latencyMs === undefined ? undefined : formatMs(e.latencyMs),
+    })),
   );
 }
 
