@@ -32,10 +32,23 @@ export async function probeOne(
   outer?.addEventListener('abort', onOuterAbort, { once: true });
 
   let timer: NodeJS.Timeout | undefined;
+  let overdue = false;
+  const timedOut = (): ProbeOutcome => ({
+    status: 'fail',
+    latencyMs: null,
+    error: timeoutMessage(timeoutMs, stage),
+    details: {},
+    measurements: [],
+  });
   const deadline = new Promise<ProbeOutcome>((resolve) => {
     timer = setTimeout(() => {
-      controller.abort(new Error('timeout'));
-      resolve({ status: 'fail', latencyMs: null, error: timeoutMessage(timeoutMs, stage), details: {}, measurements: [] });
+      // A busy event loop runs due timers before the I/O already waiting: what had arrived by the deadline
+      // (a connection made) is read first, so the stage the message names is where the probe really was.
+      overdue = true;
+      setImmediate(() => {
+        controller.abort(new Error('timeout'));
+        resolve(timedOut());
+      });
     }, timeoutMs);
   });
   const work = kind
@@ -48,13 +61,14 @@ export async function probeOne(
         stage = s;
       },
     })
-    .catch((err): ProbeOutcome => ({
-      status: 'fail',
-      latencyMs: null,
-      error: controller.signal.aborted ? timeoutMessage(timeoutMs, stage) : `probe error: ${(err as Error).message}`,
-      details: {},
-      measurements: [],
-    }));
+    .then(
+      // A client library's own timer on the same deadline fails it first: the deadline's words say more (where it stuck).
+      (outcome) => (overdue && outcome.status === 'fail' ? timedOut() : outcome),
+      (err): ProbeOutcome =>
+        controller.signal.aborted || overdue
+          ? timedOut()
+          : { status: 'fail', latencyMs: null, error: `probe error: ${(err as Error).message}`, details: {}, measurements: [] },
+    );
   const outcome = await Promise.race([work, deadline, interrupted]);
   clearTimeout(timer);
   outer?.removeEventListener('abort', onOuterAbort);

@@ -255,4 +255,16 @@ describe('redis probe against real redis-server instances', () => {
     expect(redis.error).toMatch(/^timeout after 400 ms TLS handshake/);
     expect(https.error).toMatch(/^timeout after 400 ms TLS handshake/);
   });
+
+  it('names where it stuck when a busy loop reads the connection only after the deadline (a CI runner said "connecting")', async () => {
+    const url = `rediss://127.0.0.1:${others[1].port}`;
+    const probes = () => [probeOne(target('redis', { url }), 100), probeOne(target('http', { url: url.replace('rediss', 'https') }), 100)];
+    await Promise.all(probes()); // their modules loaded, so the next ones start connecting at once
+    const pending = probes();
+    for (let i = 0; i < 100; i++) await Promise.resolve(); // they connect (a local port answers in microseconds)...
+    // ...but their loop is held past the deadline, as on a busy runner: the timers and the connections are due at once.
+    const until = performance.now() + 300;
+    while (performance.now() < until);
+    for (const r of await Promise.all(pending)) expect(r.error).toMatch(/^timeout after 100 ms TLS handshake/);
+  });
 });

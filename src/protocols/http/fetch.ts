@@ -140,10 +140,16 @@ async function openSocket(url: URL, o: FetchOptions, timing: { connectMs: number
   const t0 = performance.now();
   const tcp = await new Promise<Socket>((resolve, reject) => {
     const s = netConnect({ host, port });
-    const timer = setTimeout(() => {
-      s.destroy();
-      reject(Object.assign(new Error(`connect timeout after ${o.timeoutMs} ms`), { code: 'ETIMEDOUT' }));
-    }, o.timeoutMs);
+    // A busy loop runs due timers before the I/O already waiting: a connection made by the deadline is read first.
+    const timer = setTimeout(
+      () =>
+        setImmediate(() => {
+          if (!s.connecting) return;
+          s.destroy();
+          reject(Object.assign(new Error(`connect timeout after ${o.timeoutMs} ms`), { code: 'ETIMEDOUT' }));
+        }),
+      o.timeoutMs,
+    );
     s.once('connect', () => {
       clearTimeout(timer);
       resolve(s);
