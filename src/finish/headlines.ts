@@ -21,6 +21,7 @@ export function addSections(results: ScenarioResult[]): void {
     r.section ??= kind?.section ?? OTHER_LOAD;
     const evidence = evidenceOf(r.measurements, (metric) => kind?.metrics?.[metric]?.evidence);
     if (evidence.length) r.evidence = evidence;
+    else delete r.evidence; // a merged result's evidence is its own measurements', never a shard's
   }
 }
 
