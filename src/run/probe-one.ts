@@ -33,21 +33,18 @@ export async function probeOne(
 
   let timer: NodeJS.Timeout | undefined;
   let overdue = false;
-  const timedOut = (): ProbeOutcome => ({
-    status: 'fail',
-    latencyMs: null,
-    error: timeoutMessage(timeoutMs, stage),
-    details: {},
-    measurements: [],
-  });
   const deadline = new Promise<ProbeOutcome>((resolve) => {
     timer = setTimeout(() => {
-      // A busy event loop runs due timers before the I/O already waiting: what had arrived by the deadline
-      // (a connection made) is read first, so the stage the message names is where the probe really was.
       overdue = true;
+      // The stage the probe was at. A busy event loop runs due timers before the I/O already waiting, so a
+      // connection made by the deadline may not be read yet: still connecting, the stage is taken once that
+      // I/O is read. Any later stage stands as found: what other timers due meanwhile do (a client
+      // library's own timeout moving the probe on) happens after the deadline.
+      const found = stage;
       setImmediate(() => {
         controller.abort(new Error('timeout'));
-        resolve(timedOut());
+        const named = found.startsWith('connecting') ? stage : found;
+        resolve({ status: 'fail', latencyMs: null, error: timeoutMessage(timeoutMs, named), details: {}, measurements: [] });
       });
     }, timeoutMs);
   });
@@ -63,10 +60,10 @@ export async function probeOne(
     })
     .then(
       // A client library's own timer on the same deadline fails it first: the deadline's words say more (where it stuck).
-      (outcome) => (overdue && outcome.status === 'fail' ? timedOut() : outcome),
-      (err): ProbeOutcome =>
+      (outcome): ProbeOutcome | Promise<ProbeOutcome> => (overdue && outcome.status === 'fail' ? deadline : outcome),
+      (err): ProbeOutcome | Promise<ProbeOutcome> =>
         controller.signal.aborted || overdue
-          ? timedOut()
+          ? deadline
           : { status: 'fail', latencyMs: null, error: `probe error: ${(err as Error).message}`, details: {}, measurements: [] },
     );
   const outcome = await Promise.race([work, deadline, interrupted]);

@@ -61,7 +61,14 @@ describe('a trend of real runs with a 10% step and two outlier nights', () => {
     expect(applied.map((d) => median(d))).toEqual(Array.from({ length: RUNS }, (_, i) => delayOf(i)));
     const p50 = trendSeries(runs).find((s) => s.key === 'scenario.api.p50_ms')!;
     expect(p50.points).toHaveLength(RUNS);
-    expect(p50.outliers).toEqual(OUTLIERS);
+    // The two slow nights are outliers. A busy runner may make one more: only a night whose p50 the machine
+    // moved, not the server (more than the 2 ms of timer lateness off the delay the server applied).
+    expect(p50.outliers).toEqual(expect.arrayContaining(OUTLIERS));
+    for (const i of p50.outliers.filter((x) => !OUTLIERS.includes(x)))
+      expect(
+        Math.abs(p50.points[i].value - delayOf(i)),
+        `run ${i}: p50 ${p50.points[i].value} ms, server ${delayOf(i)} ms`,
+      ).toBeGreaterThan(2);
     // The step, once. A shared runner's own load may move a run's numbers too: one more change point is
     // tolerated there, never at the step's place.
     const [cp, ...atStep] = p50.changePoints.filter((c) => Math.abs(c.index - STEP_AT) <= 1);

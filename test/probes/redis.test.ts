@@ -267,4 +267,17 @@ describe('redis probe against real redis-server instances', () => {
     while (performance.now() < until);
     for (const r of await Promise.all(pending)) expect(r.error).toMatch(/^timeout after 100 ms TLS handshake/);
   });
+
+  it("a busy loop's late deadline names the stage the probe was at, not one a client library's own timeout moved it on to", async () => {
+    // Connected and waiting for the handshake's answer (which never comes)...
+    const pending = probeOne(target('redis', { url: `redis://127.0.0.1:${others[1].port}` }), 100);
+    await new Promise((r) => setTimeout(r, 50));
+    // ...then the loop is held past the deadline: ioredis's command timeout, due just after it, moves the probe
+    // on to its next command before the deadline is read. A CI runner with two busy loops said "waiting for INFO".
+    const until = performance.now() + 300;
+    while (performance.now() < until);
+    expect((await pending).error).toBe(
+      'timeout after 100 ms waiting for the handshake (AUTH, CLIENT SETNAME) to be answered (connected, but it never answered)',
+    );
+  });
 });
