@@ -1,6 +1,7 @@
 import { fetchCapped } from '../protocols/http/fetch.js';
 import type { MetricSpec } from '../results/measurement.js';
 import type { ProbeContext, ProbeOutcome } from './types.js';
+import { CREDENTIALS_REQUIRED } from './shared-evidence.js';
 
 export const ANONYMOUS_ACCESS_METRICS: Record<string, MetricSpec> = {
   // 1 when a request without credentials is refused (401, 403); 0 when it is answered.
@@ -9,7 +10,7 @@ export const ANONYMOUS_ACCESS_METRICS: Record<string, MetricSpec> = {
     aggregate: 'min',
     label: 'credentials required',
     flag: true,
-    evidence: { requirement: 'security', words: 'credentials required' },
+    evidence: CREDENTIALS_REQUIRED,
   },
 };
 

@@ -11,6 +11,7 @@ import { BUS_METRICS } from './bus-metrics.js';
 import { CERTIFICATE_METRICS, certificateField, readTlsPosture } from './tls-posture.js';
 import { busRoundTrip } from './bus-round-trip.js';
 import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
+import { CREDENTIALS_REQUIRED, PLAINTEXT_REFUSED } from './shared-evidence.js';
 
 /**
  * A NATS server as a message bus, in the bus vocabulary the Redis buses use: PING round trips, a core
@@ -223,14 +224,14 @@ export const natsProbe = defineProbe<NatsTarget>({
       aggregate: 'min',
       label: 'credentials required',
       flag: true,
-      evidence: { requirement: 'security', words: 'credentials required' },
+      evidence: CREDENTIALS_REQUIRED,
     },
     tls_required: {
       unit: 'count',
       aggregate: 'min',
       label: 'plaintext refused',
       flag: true,
-      evidence: { requirement: 'security', words: 'plaintext refused' },
+      evidence: PLAINTEXT_REFUSED,
     },
     ...CERTIFICATE_METRICS,
     ...BUS_METRICS,

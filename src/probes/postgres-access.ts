@@ -1,6 +1,7 @@
 import type { MetricSpec } from '../results/measurement.js';
 import { connectPostgres } from '../protocols/postgres.js';
 import type { ProbeOutcome } from './types.js';
+import { CREDENTIALS_REQUIRED, PLAINTEXT_REFUSED } from './shared-evidence.js';
 
 export const POSTGRES_ACCESS_METRICS: Record<string, MetricSpec> = {
   // 1 when the server asks a client for a password (or refuses one without it); 0 when it lets it in (trust).
@@ -9,7 +10,7 @@ export const POSTGRES_ACCESS_METRICS: Record<string, MetricSpec> = {
     aggregate: 'min',
     label: 'password required',
     flag: true,
-    evidence: { requirement: 'security', words: 'credentials required' },
+    evidence: CREDENTIALS_REQUIRED,
   },
   // 1 when a client that does not use TLS is refused (hostssl only); 0 when it is let in.
   tls_required: {
@@ -17,7 +18,7 @@ export const POSTGRES_ACCESS_METRICS: Record<string, MetricSpec> = {
     aggregate: 'min',
     label: 'plaintext refused',
     flag: true,
-    evidence: { requirement: 'security', words: 'plaintext refused' },
+    evidence: PLAINTEXT_REFUSED,
   },
 };
 

@@ -5,6 +5,7 @@ import { duration, targetBase } from '../fields/fields.js';
 import { sleep } from '../util/sleep.js';
 import type { Measurement, MetricSpec } from '../results/measurement.js';
 import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
+import { HIGHEST_CPU, HIGHEST_MEMORY } from './shared-evidence.js';
 
 const schema = z.strictObject({
   kind: z.literal('process'),
@@ -25,7 +26,7 @@ const metrics: Record<string, MetricSpec> = {
     headline: true,
     column: 'cpu',
     sustained: true,
-    evidence: { requirement: 'resources', words: 'highest CPU', worst: 'max', unit: '%' },
+    evidence: HIGHEST_CPU,
   },
   // RSS of the machine's memory (MemTotal), as the reference alert "memory usage > 90%" reads it.
   memory_used_pct: {
@@ -33,7 +34,7 @@ const metrics: Record<string, MetricSpec> = {
     aggregate: 'max',
     label: 'memory used',
     sustained: true,
-    evidence: { requirement: 'resources', words: 'highest memory', worst: 'max', unit: '%' },
+    evidence: HIGHEST_MEMORY,
   },
   process_uptime_s: { unit: 'seconds', aggregate: 'min', label: 'running for', headline: true },
   systemd_restarts: { unit: 'count', aggregate: 'sum', label: 'systemd restarts' },

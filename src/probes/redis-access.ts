@@ -1,5 +1,6 @@
 import type { MetricSpec } from '../results/measurement.js';
 import { connectRedis } from '../protocols/redis.js';
+import { CREDENTIALS_REQUIRED } from './shared-evidence.js';
 
 export const REDIS_ACCESS_METRICS: Record<string, MetricSpec> = {
   // 1 when a client without credentials is refused (NOAUTH), 0 when the server lets anyone in.
@@ -8,7 +9,7 @@ export const REDIS_ACCESS_METRICS: Record<string, MetricSpec> = {
     aggregate: 'min',
     label: 'password required',
     flag: true,
-    evidence: { requirement: 'security', words: 'credentials required' },
+    evidence: CREDENTIALS_REQUIRED,
   },
 };
 

@@ -2,6 +2,7 @@ import type { Measurement, MetricSpec } from '../results/measurement.js';
 import type { ProbeOutcome } from './types.js';
 import { cpuSeconds, num } from '../protocols/redis-info.js';
 import type { ReplicaLag } from './redis-replication.js';
+import { HIGHEST_CPU, HIGHEST_MEMORY } from './shared-evidence.js';
 
 export const REDIS_METRICS: Record<string, MetricSpec> = {
   ping_ms: { unit: 'ms', aggregate: 'max', label: 'ping avg', headline: true },
@@ -20,7 +21,7 @@ export const REDIS_METRICS: Record<string, MetricSpec> = {
     label: 'memory used',
     headline: true,
     sustained: true,
-    evidence: { requirement: 'resources', words: 'highest memory', worst: 'max', unit: '%' },
+    evidence: HIGHEST_MEMORY,
   },
   loading: { unit: 'count', aggregate: 'sum', label: 'loading' },
   rdb_last_save_ok: { unit: 'count', aggregate: 'min', label: 'last RDB save ok', flag: true },
@@ -37,7 +38,7 @@ export const REDIS_METRICS: Record<string, MetricSpec> = {
     headline: true,
     column: 'cpu',
     sustained: true,
-    evidence: { requirement: 'resources', words: 'highest CPU', worst: 'max', unit: '%' },
+    evidence: HIGHEST_CPU,
   },
   ops_per_sec: { unit: 'per_second', aggregate: 'sum', label: 'ops/s' },
   uptime_seconds: { unit: 'seconds', aggregate: 'min', label: 'uptime' },
