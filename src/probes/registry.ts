@@ -9,6 +9,7 @@ import { websocketProbe } from './websocket.js';
 import { grafanaProbe } from './grafana.js';
 import { natsProbe } from './nats.js';
 import { acceleratorProbe } from './accelerator.js';
+import { rabbitmqProbe } from './rabbitmq.js';
 import type { ProbeKind, TargetBase } from './types.js';
 
 /**
@@ -22,6 +23,7 @@ export const PROBES: ProbeKind[] = [
   websocketProbe,
   redisProbe,
   natsProbe,
+  rabbitmqProbe,
   postgresProbe,
   prometheusProbe,
   grafanaProbe,

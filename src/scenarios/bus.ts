@@ -6,6 +6,7 @@ import type { BusEndpoint, BusTransport } from '../load/bus-transport.js';
 import { measure } from '../load/measure.js';
 import { natsCore, natsJetStream } from '../load/nats-bus-transport.js';
 import { redisPubSub, redisStream } from '../load/redis-bus-transport.js';
+import { rabbitmqExchange, rabbitmqQueue } from '../load/rabbitmq-bus-transport.js';
 import { Schedule } from '../load/schedule.js';
 import type { Measurement, MetricSpec } from '../results/measurement.js';
 import type { Delivery } from '../results/scenario-result.js';
@@ -16,11 +17,18 @@ import { defineScenario } from './types.js';
 const schema = z.strictObject({
   kind: z.literal('bus'),
   ...scenarioBase,
-  target: name.meta({ description: 'The bus: a redis or nats target' }),
-  channel: z.string().min(1).optional().meta({ description: 'Pub/sub: publish on this channel (a NATS subject), receive on a subscriber' }),
+  target: name.meta({ description: 'The bus: a redis, nats or rabbitmq target' }),
+  channel: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({
+      description:
+        'Pub/sub: publish on this channel (a NATS subject; for RabbitMQ exchange/routing.key, or a routing key on amq.topic), receive on a subscriber',
+    }),
   stream: z.string().min(1).optional().meta({
     description:
-      'Instead of a channel, a stream: Redis XADD, or a NATS JetStream subject; read and acknowledged by a consumer (group) of the run',
+      'Instead of a channel, a stream: Redis XADD, a NATS JetStream subject, or a RabbitMQ queue; read and acknowledged by a consumer (group) of the run',
   }),
   rate: z.number().positive().max(1_000_000).meta({ description: 'Messages per second, on a fixed schedule' }),
   duration,
@@ -45,6 +53,8 @@ const FENCE_WAIT_MS = 2000;
 const TRANSPORTS: Record<string, (t: BusEndpoint, s: BusScenario) => BusTransport> = {
   redis: (t, s) => (s.stream ? redisStream(t, s.stream, s.timeout, s.clientName) : redisPubSub(t, s.channel!, s.timeout, s.clientName)),
   nats: (t, s) => (s.stream ? natsJetStream(t, s.stream, s.timeout, s.clientName) : natsCore(t, s.channel!, s.timeout, s.clientName)),
+  rabbitmq: (t, s) =>
+    s.stream ? rabbitmqQueue(t, s.stream, s.timeout, s.clientName) : rabbitmqExchange(t, s.channel!, s.timeout, s.clientName),
 };
 
 /** What a bus result has beyond a load result's metrics. */

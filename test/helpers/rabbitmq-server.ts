@@ -1,0 +1,84 @@
+import { execFile, spawn } from 'node:child_process';
+import { chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort, waitFor } from './ports.js';
+import { requireBinary } from './services.js';
+
+const run = promisify(execFile);
+
+export interface RabbitServer {
+  url: string;
+  port: number;
+  /** Its management API, with guest's credentials. */
+  management: string;
+  node: string;
+  /** rabbitmqctl against this node: the broker's own account of its queues, connections and alarms. */
+  ctl(...args: string[]): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real RabbitMQ node of the test's own: its own node name, ports, data and log folders, with the
+ * management plugin on and its statistics refreshed every 200 ms (5 s by default) so the API's figures
+ * catch up with rabbitmqctl's quickly. Never the machine's broker. Debian's wrapper runs the broker as
+ * the rabbitmq user, so the folders are its.
+ */
+export async function startRabbit(): Promise<RabbitServer> {
+  requireBinary('rabbitmq-server', 'rabbitmq-server');
+  const [port, mport, dport] = [await freePort(), await freePort(), await freePort()];
+  const dir = mkdtempSync(join(tmpdir(), 'validate-rabbit-'));
+  const node = `validate-${port}@localhost`;
+  writeFileSync(join(dir, 'plugins'), '[rabbitmq_management].\n');
+  writeFileSync(
+    join(dir, 'rabbitmq.conf'),
+    [
+      `listeners.tcp.default = 127.0.0.1:${port}`,
+      `management.tcp.port = ${mport}`,
+      'management.tcp.ip = 127.0.0.1',
+      'collect_statistics_interval = 200',
+      '',
+    ].join('\n'),
+  );
+  for (const d of ['mnesia', 'log']) mkdirSync(join(dir, d));
+  const uid = Number((await run('id', ['-u', 'rabbitmq'])).stdout.trim());
+  const gid = Number((await run('id', ['-g', 'rabbitmq'])).stdout.trim());
+  for (const p of [dir, join(dir, 'mnesia'), join(dir, 'log'), join(dir, 'plugins'), join(dir, 'rabbitmq.conf')]) chownSync(p, uid, gid);
+  const env = {
+    ...process.env,
+    RABBITMQ_NODENAME: node,
+    RABBITMQ_NODE_PORT: String(port),
+    RABBITMQ_DIST_PORT: String(dport),
+    RABBITMQ_MNESIA_BASE: join(dir, 'mnesia'),
+    RABBITMQ_LOG_BASE: join(dir, 'log'),
+    RABBITMQ_FEATURE_FLAGS_FILE: join(dir, 'feature_flags'),
+    RABBITMQ_ENABLED_PLUGINS_FILE: join(dir, 'plugins'),
+    RABBITMQ_CONFIG_FILE: join(dir, 'rabbitmq'),
+    RABBITMQ_PID_FILE: join(dir, 'pid'),
+  };
+  const proc = spawn('rabbitmq-server', [], { env, detached: true, stdio: 'ignore' });
+  const management = `http://guest:guest@127.0.0.1:${mport}`;
+  const ctl = async (...args: string[]) => (await run('rabbitmqctl', ['--node', node, '-q', ...args], { timeout: 30_000 })).stdout;
+  await waitFor(
+    `RabbitMQ node ${node}`,
+    async () => (await fetch(`http://127.0.0.1:${mport}/api/overview`, { headers: { authorization: `Basic ${btoa('guest:guest')}` } })).ok,
+    60_000,
+  );
+  return {
+    url: `amqp://guest:guest@127.0.0.1:${port}`,
+    port,
+    management,
+    node,
+    ctl,
+    async stop() {
+      await ctl('stop').catch(() => undefined);
+      try {
+        process.kill(-proc.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
