@@ -10,6 +10,7 @@ import { grafanaProbe } from './grafana.js';
 import { natsProbe } from './nats.js';
 import { acceleratorProbe } from './accelerator.js';
 import { rabbitmqProbe } from './rabbitmq.js';
+import { mqttProbe } from './mqtt.js';
 import type { ProbeKind, TargetBase } from './types.js';
 
 /**
@@ -24,6 +25,7 @@ export const PROBES: ProbeKind[] = [
   redisProbe,
   natsProbe,
   rabbitmqProbe,
+  mqttProbe,
   postgresProbe,
   prometheusProbe,
   grafanaProbe,

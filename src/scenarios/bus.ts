@@ -7,6 +7,7 @@ import { measure } from '../load/measure.js';
 import { natsCore, natsJetStream } from '../load/nats-bus-transport.js';
 import { redisPubSub, redisStream } from '../load/redis-bus-transport.js';
 import { rabbitmqExchange, rabbitmqQueue } from '../load/rabbitmq-bus-transport.js';
+import { mqttTopic } from '../load/mqtt-bus-transport.js';
 import { Schedule } from '../load/schedule.js';
 import type { Measurement, MetricSpec } from '../results/measurement.js';
 import type { Delivery } from '../results/scenario-result.js';
@@ -17,18 +18,14 @@ import { defineScenario } from './types.js';
 const schema = z.strictObject({
   kind: z.literal('bus'),
   ...scenarioBase,
-  target: name.meta({ description: 'The bus: a redis, nats or rabbitmq target' }),
-  channel: z
-    .string()
-    .min(1)
-    .optional()
-    .meta({
-      description:
-        'Pub/sub: publish on this channel (a NATS subject; for RabbitMQ exchange/routing.key, or a routing key on amq.topic), receive on a subscriber',
-    }),
+  target: name.meta({ description: 'The bus: a redis, nats, rabbitmq or mqtt target' }),
+  channel: z.string().min(1).optional().meta({
+    description:
+      'Pub/sub: publish on this channel (a NATS subject; for RabbitMQ exchange/routing.key, or a routing key on amq.topic; an MQTT topic at QoS 0), receive on a subscriber',
+  }),
   stream: z.string().min(1).optional().meta({
     description:
-      'Instead of a channel, a stream: Redis XADD, a NATS JetStream subject, or a RabbitMQ queue; read and acknowledged by a consumer (group) of the run',
+      'Instead of a channel, a stream: Redis XADD, a NATS JetStream subject, a RabbitMQ queue, or an MQTT topic at QoS 1 with a kept session; read and acknowledged by a consumer (group) of the run',
   }),
   rate: z.number().positive().max(1_000_000).meta({ description: 'Messages per second, on a fixed schedule' }),
   duration,
@@ -55,6 +52,7 @@ const TRANSPORTS: Record<string, (t: BusEndpoint, s: BusScenario) => BusTranspor
   nats: (t, s) => (s.stream ? natsJetStream(t, s.stream, s.timeout, s.clientName) : natsCore(t, s.channel!, s.timeout, s.clientName)),
   rabbitmq: (t, s) =>
     s.stream ? rabbitmqQueue(t, s.stream, s.timeout, s.clientName) : rabbitmqExchange(t, s.channel!, s.timeout, s.clientName),
+  mqtt: (t, s) => mqttTopic(t, (s.stream ?? s.channel)!, s.timeout, s.clientName, s.stream ? 1 : 0),
 };
 
 /** What a bus result has beyond a load result's metrics. */

@@ -53,7 +53,7 @@ describe('security requirements become criteria, judged on what the servers do',
     const r = await runCli(['check', '--config', bad]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
-      `${bad}:5:23: targets[0].security.auth: a tcp target cannot tell whether it refuses clients without credentials (kinds that can: redis, nats, postgres, prometheus, grafana)`,
+      `${bad}:5:23: targets[0].security.auth: a tcp target cannot tell whether it refuses clients without credentials (kinds that can: redis, nats, rabbitmq, mqtt, postgres, prometheus, grafana)`,
     );
     const skipped = file('tcp-top.yaml', 'security: { tls: required }\ntargets:\n  - { name: gw, kind: tcp, url: "tcp://127.0.0.1:1" }\n');
     expect((await runCli(['check', '--config', skipped])).code).toBe(0);
