@@ -25,10 +25,20 @@ interface Sides {
   consumer?: Consumer;
 }
 
+/**
+ * Resolves once the consumer is set up, or rejects with why it could not be. Later errors (the broker
+ * closed its connection) it recovers from by itself, and they show as gaps and redeliveries: an 'error'
+ * with no listener would end the process.
+ */
 function consumerReady(c: Consumer): Promise<void> {
+  c.on('error', () => undefined);
   return new Promise((resolve, reject) => {
-    c.once('ready', () => resolve());
-    c.once('error', reject);
+    const failed = (err: unknown) => reject(err);
+    c.once('ready', () => {
+      c.removeListener('error', failed);
+      resolve();
+    });
+    c.once('error', failed);
   });
 }
 

@@ -1,5 +1,4 @@
-import { fetchCapped, jsonOf } from '../protocols/http/fetch.js';
-import { classifyError, endpointOf } from '../protocols/network-errors.js';
+import { managementCall, ManagementError } from '../protocols/rabbitmq-api.js';
 import type { ProbeContext, ProbeOutcome } from './types.js';
 
 /**
@@ -20,8 +19,6 @@ export interface ManagementReading {
   queueCount?: number;
 }
 
-export class ManagementError extends Error {}
-
 interface NodeInfo {
   name?: string;
   mem_alarm?: boolean;
@@ -31,17 +28,6 @@ interface QueueInfo {
   name?: string;
   consumers?: number;
   messages_unacknowledged?: number;
-}
-
-/** The management URL with the AMQP URL's credentials where it gives none: the broker's users are the API's. */
-export function managementBase(management: string, amqpUrl: string): URL {
-  const base = new URL(management.endsWith('/') ? management : `${management}/`);
-  const amqp = new URL(amqpUrl);
-  if (!base.username && amqp.username) {
-    base.username = amqp.username;
-    base.password = amqp.password;
-  }
-  return base;
 }
 
 export async function readManagement(base: URL, vhost: string, queues: string[], ctx: ProbeContext): Promise<ManagementReading> {
@@ -75,32 +61,9 @@ export async function readManagement(base: URL, vhost: string, queues: string[],
   return out;
 }
 
-async function getJson(base: URL, path: string, ctx: ProbeContext): Promise<unknown> {
-  const url = new URL(path, base);
-  ctx.stage(`${url.pathname} of the management API`);
-  let res;
-  try {
-    res = await fetchCapped({
-      url: url.href,
-      method: 'GET',
-      headers: {},
-      maxBodyBytes: 16 * 1024 * 1024,
-      timeoutMs: ctx.timeoutMs,
-      tlsVerify: true,
-      signal: ctx.signal,
-      stage: (st) => ctx.stage(`${url.pathname} of the management API: ${st}`),
-    });
-  } catch (err) {
-    if (ctx.signal.aborted) throw err;
-    throw new ManagementError(classifyError(err, endpointOf(base.href, 15672)));
-  }
-  if (res.status === 401)
-    throw new ManagementError('HTTP 401: the management API refused the credentials (give them in the management URL)');
-  if (res.status !== 200) throw new ManagementError(`HTTP ${res.status} from ${url.pathname}`);
-  if (res.truncated) throw new ManagementError(`the answer to ${url.pathname} is over 16 MiB`);
-  const body = jsonOf(res.body);
-  if (body === undefined) throw new ManagementError(`${url.pathname} did not answer JSON: not the RabbitMQ management API`);
-  return body;
+function getJson(base: URL, path: string, ctx: ProbeContext): Promise<unknown> {
+  ctx.stage(`${path} of the management API`);
+  return managementCall(base, path, ctx);
 }
 
 /** Metrics only the management API measures, and why each is unmeasured without it. */

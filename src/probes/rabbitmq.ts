@@ -5,7 +5,8 @@ import { targetBase, urlWithSchemes } from '../fields/fields.js';
 import { AMQP_PORT, AMQPS_PORT, amqpEndpoint, closeAmqp, connectAmqp, explainAmqp } from '../protocols/amqp.js';
 import { BUS_METRICS } from './bus-metrics.js';
 import { busRoundTrip } from './bus-round-trip.js';
-import { ManagementError, managementBase, readManagement, withoutManagement, type ManagementReading } from './rabbitmq-management.js';
+import { ManagementError, managementBase } from '../protocols/rabbitmq-api.js';
+import { readManagement, withoutManagement, type ManagementReading } from './rabbitmq-management.js';
 import { readQueues, rabbitmqGuestLogin } from './rabbitmq-queues.js';
 import { CREDENTIALS_REQUIRED } from './shared-evidence.js';
 import { CERTIFICATE_METRICS, certificateField, readTlsPosture } from './tls-posture.js';
@@ -94,6 +95,7 @@ async function roundTrip(pub: Connection, sub: Connection, samples: number, budg
           consumer = sub.createConsumer({ queue, queueOptions: { exclusive: true, autoDelete: true }, noAck: true }, (msg) =>
             arrived(Number.parseInt(String(msg.body), 10)),
           );
+          consumer.on('error', () => undefined); // after set-up, an 'error' with no listener would end the process
           consumer.once('ready', () => resolve());
           consumer.once('error', reject);
         }),

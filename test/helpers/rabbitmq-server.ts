@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,6 +14,8 @@ export interface RabbitServer {
   /** Its management API, with guest's credentials. */
   management: string;
   node: string;
+  /** The broker's own log so far: what it did, and why (a connection it closed, with the reason given). */
+  log(): string;
   /** rabbitmqctl against this node: the broker's own account of its queues, connections and alarms. */
   ctl(...args: string[]): Promise<string>;
   stop(): Promise<void>;
@@ -71,6 +73,7 @@ export async function startRabbit(): Promise<RabbitServer> {
     management,
     node,
     ctl,
+    log: () => readFileSync(join(dir, 'log', `${node}.log`), 'utf8'),
     async stop() {
       await ctl('stop').catch(() => undefined);
       try {

@@ -87,13 +87,24 @@ describe('the bus scenario on RabbitMQ', () => {
     });
     await rabbit.ctl('close_connection', consumer!, 'the test cuts the consumer');
     const r = await run.done;
+    expect(r.stdout, whyNot(r)).toMatch(/^\{/);
     const [result] = JSON.parse(r.stdout).scenarios;
     expect(result.delivery.lost, whyNot(r)).toBe(0);
     expect(result.delivery.published).toBe(2000);
-    await waitFor('the statistics to settle', async () => {
-      const q = (await api('queues/%2F/fills')) as QueueStats;
-      return q.messages === 0 && q.message_stats?.ack === q.message_stats?.publish;
-    });
+    // The broker's statistics come in samples (about 5 s apart here), not each counter in the same one: wait
+    // for them to agree, then compare. A count that never comes to agree fails after the wait.
+    await waitFor(
+      'the statistics to settle',
+      async () => {
+        const q = (await api('queues/%2F/fills')) as QueueStats;
+        return (
+          q.messages === 0 &&
+          q.message_stats?.ack === q.message_stats?.publish &&
+          (q.message_stats?.redeliver ?? 0) === result.delivery.duplicated
+        );
+      },
+      15_000,
+    ).catch(() => undefined);
     const q = (await api('queues/%2F/fills')) as QueueStats;
     expect(q.message_stats!.publish).toBe(result.delivery.published + 1); // and the end marker
     expect(result.delivery.duplicated).toBe(q.message_stats!.redeliver ?? 0);
