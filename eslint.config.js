@@ -28,8 +28,8 @@ export default tseslint.config(
   {
     files: [
       'src/cli.ts',
-      'src/commands/load.ts',
-      'src/commands/output.ts',
+      'src/config/from-load-flags.ts',
+      'src/session/output.ts',
       'src/criteria/catalog.ts',
       'src/criteria/evaluate.ts',
       'src/demo/prometheus-sim.ts',

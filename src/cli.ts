@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { examplesText } from './cli-examples.js';
-import { setQuiet } from './commands/say.js';
+import { setQuiet } from './util/say.js';
 import { withForeignFlagHint } from './commands/foreign-flags.js';
 import { UsageError } from './errors.js';
 import { EXIT_WORDS, type ExitCodeValue } from './exit-codes.js';

@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { writeReportOut } from '../util/output-guard.js';
 import { SECRETS } from '../util/redact.js';
 import { WRITE_ERRORS } from '../util/write-errors.js';
-import { note } from './say.js';
+import { note } from '../util/say.js';
 
 /**
  * `validate alerts CONFIG`: the go-live criteria as a Prometheus rules file, on stdout or in --out. The

@@ -6,10 +6,10 @@ import { verdictExit, type ExitCodeValue } from '../exit-codes.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { writeReportOut } from '../util/output-guard.js';
 import { WRITE_ERRORS } from '../util/write-errors.js';
-import { terminalWidth, wantsColor } from './output.js';
+import { terminalWidth, wantsColor } from '../session/output.js';
 import { readReport } from '../finish/read-report.js';
 import { historyBaseline, type HistoryBaselineFlags } from './compare-baseline.js';
-import { note } from './say.js';
+import { note } from '../util/say.js';
 
 export interface CompareFlags extends HistoryBaselineFlags {
   format: string;

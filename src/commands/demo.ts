@@ -7,23 +7,18 @@ import { startDemoPlatformProcess } from '../demo/platform-process-client.js';
 import { reachable } from '../demo/reachable.js';
 import { planRules } from '../alerts/rules.js';
 import type { ExitCodeValue } from '../exit-codes.js';
-import { execute } from '../run/execute.js';
-import { plannedResults } from '../run/run-scenarios.js';
 import { SECRETS } from '../util/redact.js';
-import { note } from './say.js';
-import { runInWorkers } from '../run/workers.js';
+import { note } from '../util/say.js';
 import { demoServices, type DemoServiceUrls } from './demo-services.js';
 import { packageFile } from '../paths.js';
 import { parseDuration } from '../util/duration.js';
-import { checkOutputs, emitReport, type OutputFlags } from './output.js';
-import { loadProgress, probeProgress } from './progress.js';
+import { checkOutputs } from '../session/output.js';
+import { openGate, type GateFlags } from '../session/gate.js';
 
 export const DEMO_CONFIG = fileURLToPath(packageFile('fixtures/demo.yaml'));
 
-export interface DemoFlags extends OutputFlags {
-  chaos?: boolean;
+export interface DemoFlags extends GateFlags {
   retries?: number;
-  workers?: number;
   /** A Redis or PostgreSQL of the user's to use instead of the demo's own (also DEMO_REDIS_URL, DEMO_POSTGRES_URL). */
   redis?: string;
   postgres?: string;
@@ -87,22 +82,7 @@ async function demoWith(urls: DemoServiceUrls, serviceNotes: string[], flags: De
         .map((r) => ({ name: r.alert, labels: r.labels, query: r.expr, duration: (parseDuration(r.for ?? '0s') ?? 0) / 1000 })),
     );
     for (const n of notes) note(`demo: ${n}`);
-    const progress = probeProgress(config.targets.length);
-    const load = loadProgress('auto', plannedResults(config));
-    const say = (l: string) => note(l);
-    const report = flags.workers
-      ? await runInWorkers(config, flags.workers, { signal, say, redactor, chaos: flags.chaos })
-      : await execute(config, redactor, {
-          signal,
-          onResult: progress.onResult,
-          onScenarioStart: load.onStart,
-          notes,
-          chaos: flags.chaos,
-          say,
-        });
-    progress.end();
-    load.end();
-    return await emitReport(report, flags, config.outputs);
+    return await openGate(config, flags, { history: false }).run(signal, { notes });
   } finally {
     await platform.close();
   }

@@ -3,8 +3,8 @@ import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { openHistory } from '../history/open.js';
 import { HISTORY_FORMATS, renderHistory, type HistoryFormat } from '../history/render.js';
 import { writeReportOut } from '../util/output-guard.js';
-import { terminalWidth } from './output.js';
-import { labelsOf, readingPlace } from './history-flags.js';
+import { terminalWidth } from '../session/output.js';
+import { labelsOf, readingPlace } from '../session/history-flags.js';
 
 export interface HistoryCommandFlags {
   format: string;

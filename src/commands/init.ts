@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { configJsonSchema } from './schema.js';
-import { note } from './say.js';
+import { note } from '../util/say.js';
 import { packageFile } from '../paths.js';
 
 export const STARTER = packageFile('fixtures/starter.yaml');

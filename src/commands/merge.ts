@@ -2,10 +2,11 @@ import { loadConfigFile } from '../config/load.js';
 import type { ExitCodeValue } from '../exit-codes.js';
 import { mergeReports } from '../merge/merge-reports.js';
 import { SECRETS } from '../util/redact.js';
-import { checkOutputs, emitReport, type OutputFlags } from './output.js';
+import { checkOutputs, type OutputFlags } from '../session/output.js';
+import { deliver } from '../session/gate.js';
 import { readReport } from '../finish/read-report.js';
 import { finishReport } from '../finish/finish-report.js';
-import { note } from './say.js';
+import { note } from '../util/say.js';
 
 export interface MergeFlags extends OutputFlags {
   config?: string;
@@ -24,5 +25,5 @@ export async function merge(files: string[], flags: MergeFlags): Promise<ExitCod
   const input = mergeReports(shards, { allowPartial: flags.allowPartial ?? false, config });
   const report = finishReport(input, SECRETS);
   note(`merged ${files.length} shard report(s): ${report.verdict}`);
-  return emitReport(report, flags);
+  return deliver(report, flags);
 }

@@ -1,6 +1,6 @@
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { readReport } from '../finish/read-report.js';
-import { checkOutputs, emitReport, type OutputFlags } from './output.js';
+import { checkOutputs, emitReport, type OutputFlags } from '../session/output.js';
 
 /**
  * `validate report RESULT.json --format html|junit|...`: any saved report rendered again. Exits 0 when it

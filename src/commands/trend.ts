@@ -6,9 +6,9 @@ import { trendSeries } from '../history/trend.js';
 import { renderTrendHtml } from '../history/trend-html.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { writeReportOut } from '../util/output-guard.js';
-import { terminalWidth } from './output.js';
-import { labelsOf, readingPlace } from './history-flags.js';
-import { note } from './say.js';
+import { terminalWidth } from '../session/output.js';
+import { labelsOf, readingPlace } from '../session/history-flags.js';
+import { note } from '../util/say.js';
 
 export interface TrendFlags {
   format: string;

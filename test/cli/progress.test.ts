@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { progressLine } from '../../src/commands/progress.js';
+import { progressLine } from '../../src/session/progress.js';
 import { liveNumbers } from '../../src/load/measure.js';
 import { Recorder } from '../../src/load/recorder.js';
 

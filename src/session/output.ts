@@ -4,7 +4,7 @@ import { ExitCode, verdictExit, type ExitCodeValue } from '../exit-codes.js';
 import { FORMAT_NAMES, formatFromPath, knownExtensions, renderReport, type FormatName } from '../reports/formats.js';
 import type { Report } from '../reports/model.js';
 import { toGithub } from './github.js';
-import { note } from './say.js';
+import { note } from '../util/say.js';
 import { WRITE_ERRORS } from '../util/write-errors.js';
 import { writeReportOut } from '../util/output-guard.js';
 

@@ -5,7 +5,7 @@ import { openHistory, parseKeep } from '../history/open.js';
 import { HistoryError, type RunSummary } from '../history/store.js';
 import { sinceLastRuns } from '../history/since.js';
 import { SECRETS } from '../util/redact.js';
-import { note, warn } from './say.js';
+import { note, warn } from '../util/say.js';
 
 /** Flags of a run that is kept in a history (scheduled runs). */
 export interface HistoryFlags {

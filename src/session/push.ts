@@ -2,7 +2,7 @@ import { renderReport } from '../reports/formats.js';
 import type { Report } from '../reports/model.js';
 import { UsageError } from '../errors.js';
 import { redactUrl, SECRETS } from '../util/redact.js';
-import { note, warn } from './say.js';
+import { note, warn } from '../util/say.js';
 import { fetchFailure, withoutCredentials } from './outbound-http.js';
 
 /** A grouping-key value as the Pushgateway's path takes it: plain, or base64url when it holds a slash or is empty. */

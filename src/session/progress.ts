@@ -1,6 +1,6 @@
 import type { LiveView } from '../load/measure.js';
 import type { ProbeResult } from '../results/result.js';
-import { isQuiet } from './say.js';
+import { isQuiet } from '../util/say.js';
 
 /** A line no wider than the terminal: a wrapped progress line leaves fragments that \r cannot erase. */
 function fit(line: string, width: number | undefined): string {

@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import type { Report } from '../reports/model.js';
 import { notificationOf } from '../reports/notification.js';
 import { SECRETS } from '../util/redact.js';
-import { note, warn } from './say.js';
+import { note, warn } from '../util/say.js';
 import { fetchFailure, withoutCredentials } from './outbound-http.js';
 
 /** When to notify: on a NO-GO or INCONCLUSIVE (the default), when the verdict changed from the history's last run, or every run. */
