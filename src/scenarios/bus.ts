@@ -15,18 +15,60 @@ import { redactUrl } from '../util/redact.js';
 import { scenarioBase } from './fields.js';
 import { defineScenario } from './types.js';
 
+/**
+ * Each bus kind's transports, by target kind, and what `channel` and `stream` mean on it (the schema's
+ * words are made from these): a new bus kind is a transport and an entry here.
+ */
+/** What a transport reads of its scenario (not BusScenario itself: the schema's words are made from this table). */
+interface BusSide {
+  channel?: string;
+  stream?: string;
+  timeout: number;
+  clientName: string;
+}
+
+const TRANSPORTS: Record<string, { open: (t: BusEndpoint, s: BusSide) => BusTransport; channel: string; stream: string }> = {
+  redis: {
+    open: (t, s) => (s.stream ? redisStream(t, s.stream, s.timeout, s.clientName) : redisPubSub(t, s.channel!, s.timeout, s.clientName)),
+    channel: 'a Redis channel',
+    stream: 'a Redis stream (XADD, read by a consumer group of the run)',
+  },
+  nats: {
+    open: (t, s) => (s.stream ? natsJetStream(t, s.stream, s.timeout, s.clientName) : natsCore(t, s.channel!, s.timeout, s.clientName)),
+    channel: 'a core NATS subject',
+    stream: 'a NATS JetStream subject (a consumer of the run)',
+  },
+  rabbitmq: {
+    open: (t, s) =>
+      s.stream ? rabbitmqQueue(t, s.stream, s.timeout, s.clientName) : rabbitmqExchange(t, s.channel!, s.timeout, s.clientName),
+    channel: 'RabbitMQ exchange/routing.key (or a routing key on amq.topic)',
+    stream: 'a RabbitMQ queue',
+  },
+  mqtt: {
+    open: (t, s) => mqttTopic(t, (s.stream ?? s.channel)!, s.timeout, s.clientName, s.stream ? 1 : 0),
+    channel: 'an MQTT topic at QoS 0',
+    stream: 'an MQTT topic at QoS 1, with a session the broker keeps',
+  },
+};
+const each = (side: 'channel' | 'stream'): string =>
+  Object.values(TRANSPORTS)
+    .map((t) => t[side])
+    .join('; ');
+
 const schema = z.strictObject({
   kind: z.literal('bus'),
   ...scenarioBase,
-  target: name.meta({ description: 'The bus: a redis, nats, rabbitmq or mqtt target' }),
-  channel: z.string().min(1).optional().meta({
-    description:
-      'Pub/sub: publish on this channel (a NATS subject; for RabbitMQ exchange/routing.key, or a routing key on amq.topic; an MQTT topic at QoS 0), receive on a subscriber',
-  }),
-  stream: z.string().min(1).optional().meta({
-    description:
-      'Instead of a channel, a stream: Redis XADD, a NATS JetStream subject, a RabbitMQ queue, or an MQTT topic at QoS 1 with a kept session; read and acknowledged by a consumer (group) of the run',
-  }),
+  target: name.meta({ description: `The bus: a ${Object.keys(TRANSPORTS).join(', ')} target` }),
+  channel: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: `Pub/sub: publish on this channel, receive on a subscriber of the run: ${each('channel')}` }),
+  stream: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: `Instead of a channel, a stream, read and acknowledged by a consumer of the run: ${each('stream')}` }),
   rate: z.number().positive().max(1_000_000).meta({ description: 'Messages per second, on a fixed schedule' }),
   duration,
   size: z
@@ -45,15 +87,6 @@ export type BusScenario = z.output<typeof schema>;
 
 /** How long the end-of-run marker is waited for, at most. */
 const FENCE_WAIT_MS = 2000;
-
-/** Each bus kind's transports, by target kind: a new bus kind is a transport and a line here. */
-const TRANSPORTS: Record<string, (t: BusEndpoint, s: BusScenario) => BusTransport> = {
-  redis: (t, s) => (s.stream ? redisStream(t, s.stream, s.timeout, s.clientName) : redisPubSub(t, s.channel!, s.timeout, s.clientName)),
-  nats: (t, s) => (s.stream ? natsJetStream(t, s.stream, s.timeout, s.clientName) : natsCore(t, s.channel!, s.timeout, s.clientName)),
-  rabbitmq: (t, s) =>
-    s.stream ? rabbitmqQueue(t, s.stream, s.timeout, s.clientName) : rabbitmqExchange(t, s.channel!, s.timeout, s.clientName),
-  mqtt: (t, s) => mqttTopic(t, (s.stream ?? s.channel)!, s.timeout, s.clientName, s.stream ? 1 : 0),
-};
 
 /** What a bus result has beyond a load result's metrics. */
 const BUS_RESULT_METRICS: Record<string, MetricSpec> = {
@@ -94,7 +127,7 @@ export const busScenario = defineScenario<BusScenario>({
       shard && shard.total > 1
         ? { ...s, channel: s.channel && `${s.channel}:shard-${shard.index}`, stream: s.stream && `${s.stream}:shard-${shard.index}` }
         : s;
-    const transport = TRANSPORTS[target.kind]({ url: target.url, tlsVerify: tlsVerifyOf(target) }, own);
+    const transport = TRANSPORTS[target.kind].open({ url: target.url, tlsVerify: tlsVerifyOf(target) }, own);
     const opened = await transport.open().then(
       () => undefined,
       (err: Error) => err,

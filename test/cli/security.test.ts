@@ -6,6 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certificateFor, pem } from '../helpers/certs.js';
 import { runCli } from '../helpers/cli.js';
 import { redisCli, startRedis, type Running } from '../helpers/services.js';
+import { PROBES } from '../../src/probes/registry.js';
+
+/** The kinds whose probes say whether credentials are required: every new one joins the message by itself. */
+const TELLERS = PROBES.filter((p) => 'auth_required' in p.metrics)
+  .map((p) => p.kind)
+  .join(', ');
 
 /**
  * `security: {auth, tls: required}` end to end: what the config asks becomes a criterion per target,
@@ -49,11 +55,12 @@ describe('security requirements become criteria, judged on what the servers do',
   });
 
   it('a requirement a kind cannot tell is a located config error; top-level security skips such kinds', async () => {
+    expect(TELLERS).toMatch(/^redis, .*postgres/); // the list the message gives is the registry's, in its order
     const bad = file('tcp.yaml', 'targets:\n  - name: gw\n    kind: tcp\n    url: tcp://127.0.0.1:1\n    security: { auth: required }\n');
     const r = await runCli(['check', '--config', bad]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
-      `${bad}:5:23: targets[0].security.auth: a tcp target cannot tell whether it refuses clients without credentials (kinds that can: redis, nats, rabbitmq, mqtt, postgres, prometheus, grafana)`,
+      `${bad}:5:23: targets[0].security.auth: a tcp target cannot tell whether it refuses clients without credentials (kinds that can: ${TELLERS})`,
     );
     const skipped = file('tcp-top.yaml', 'security: { tls: required }\ntargets:\n  - { name: gw, kind: tcp, url: "tcp://127.0.0.1:1" }\n');
     expect((await runCli(['check', '--config', skipped])).code).toBe(0);

@@ -78,6 +78,15 @@ describe('change points (rank-based E-divisive, permutation test, outlier nights
     expect(outlierNights(pair)).toEqual([]);
   });
 
+  it('in a very steady series, a night a few tenths of a millisecond off is no outlier; a night twice as slow is', () => {
+    // A delay server's p50, night after night: 40.0 ms to the tenth, and one night 0.48 ms over (a CI run marked it).
+    const steady = Array.from({ length: 20 }, (_, i) => 40 + (i % 3) * 0.01);
+    steady[2] = 40.48;
+    expect(outlierNights(steady)).toEqual([]);
+    steady[8] = 80;
+    expect(outlierNights(steady)).toEqual([8]);
+  });
+
   it('the same series gives the same answer (a seeded test), and a series too short to split gives none', () => {
     const xs = [...noisy(100, 15), ...noisy(112, 6)];
     expect(changePoints(xs)).toEqual(changePoints(xs));

@@ -2,7 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, whyNot } from '../helpers/cli.js';
+import { runCli, startCli, whyNot } from '../helpers/cli.js';
+import { cuttingProxy } from '../helpers/cutting-proxy.js';
+import { waitFor } from '../helpers/ports.js';
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.js';
 
 /**
@@ -37,5 +39,38 @@ describe('the bus scenario on MQTT', () => {
     const count = (topic: string) => witness.lines().filter((l) => l.startsWith(`${topic} `)).length;
     await expect.poll(() => [count('feed/ticks'), count('feed/orders')]).toEqual([2001, 1001]);
     witness.stop();
+  });
+
+  it('a link dropped mid-run: QoS 1 with its kept session loses nothing, and the broker took exactly what the run counted delivered', async () => {
+    const proxy = await cuttingProxy(broker.port);
+    const witness = await broker.witness('cut/#', ['-q', '1']);
+    try {
+      const via = `mqtt://127.0.0.1:${proxy.port}`;
+      const file = join(dir, 'cut.yaml');
+      writeFileSync(
+        file,
+        `targets:\n  - { name: feed, kind: mqtt, url: "${via}" }\nscenarios:\n` +
+          `  - { name: orders, kind: bus, target: feed, stream: "cut/orders", rate: 500, duration: 4s, timeout: 3s }\n`,
+      );
+      const run = startCli(['run', file, '--format', 'json', '--retries', '0']);
+      // Once the run's clients are through (the probe's three, then the scenario's two) and messages flow, the link drops.
+      await waitFor('messages through the proxy', async () => proxy.accepted() >= 5 && witness.lines().length >= 500);
+      const dropped = proxy.cut();
+      const r = await run.done;
+      expect(r.stdout, whyNot(r)).toMatch(/^\{/);
+      const [orders] = JSON.parse(r.stdout).scenarios;
+      expect(dropped).toBeGreaterThanOrEqual(2);
+      expect(orders.delivery.lost).toBe(0);
+      expect(orders.delivery.delivered + orders.delivery.publishFailed).toBe(orders.delivery.published);
+      // What the broker took of the run is what the witness received (the end marker too).
+      const taken = new Set(witness.lines().map((l) => l.split(' ')[1].split(':')[0]));
+      expect(taken.size).toBe(orders.delivery.delivered + 1);
+      console.log(
+        `mqtt QoS 1 across a dropped link: ${orders.delivery.published} published, ${orders.delivery.publishFailed} refused, ${orders.delivery.duplicated} duplicated, longest gap ${orders.delivery.maxGapMs.toFixed(0)} ms`,
+      );
+    } finally {
+      witness.stop();
+      await proxy.close();
+    }
   });
 });

@@ -11,7 +11,9 @@ import { startRabbit, type RabbitServer } from '../helpers/rabbitmq-server.js';
  * The bus scenario over RabbitMQ, on a node of the test's own. The counts are checked against the
  * broker's own: an independent subscriber's queue bound to the same exchange, and the management API's
  * message statistics of a queue (published, delivered, redelivered). A consumer whose connection the
- * broker closes mid-run (as an operator would, from the management API) is the bad day.
+ * broker closes mid-run (as an operator would, from the management API) is the bad day; the
+ * rabbitmq-close-connections fault is checked against the broker's own log of what it closed and why (one
+ * node for both: a RabbitMQ takes seconds to start).
  */
 const dir = mkdtempSync(join(tmpdir(), 'validate-rabbit-bus-'));
 let rabbit: RabbitServer;
@@ -129,5 +131,40 @@ describe('the bus scenario on RabbitMQ', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('the rabbitmq-close-connections fault', () => {
+  it("closes the queue's consumer from the broker's side: the client is back on a new connection, nothing is lost", async () => {
+    const file = join(dir, 'fault.yaml');
+    writeFileSync(
+      file,
+      `targets:\n  - { name: rmq, kind: rabbitmq, url: "${rabbit.url}", management: "${rabbit.management}" }\n` +
+        `scenarios:\n  - { name: fills, kind: bus, target: rmq, stream: fault-fills, rate: 200, duration: 9s, timeout: 3s, clientName: fault-bus }\n` +
+        `faults:\n  - { name: consumer-cut, fault: { type: rabbitmq-close-connections, target: rmq, queue: fault-fills }, watch: [rmq], during: fills, at: 6s }\n` +
+        `criteria:\n  - fault.consumer-cut.messages_lost == 0\n`,
+    );
+    // 6 s in: the broker lists connections from statistics about 5 s behind, whatever its interval says.
+    const run = startCli(['run', file, '--chaos', '--format', 'json', '--retries', '0']);
+    const r = await run.done;
+    const report = JSON.parse(r.stdout);
+    const [fault] = report.faults;
+    const [fills] = report.scenarios;
+    expect(fault.tookEffect, whyNot(r)).toBe(true);
+    expect(fault.detail).toMatch(/^the broker closed 1 connection\(s\) of rmq/);
+    expect(fills.delivery.lost).toBe(0);
+    expect(fills.delivery.delivered).toBe(fills.delivery.published);
+    // The broker's own log: the one connection it closed, with the fault's reason, was the run's consumer.
+    const closed = rabbit
+      .log()
+      .split('\n')
+      .filter((l) => /Closing connection .* because "validate: fault experiment"/.test(l));
+    console.log(closed.join('\n'));
+    expect(closed).toHaveLength(1);
+    // And the client came back: the queue was consumed on to the end, nothing lost.
+    expect(fills.delivery.delivered).toBe(fills.delivery.published);
+    console.log(
+      `rabbitmq consumer cut: recovery ${fault.recoveryMs?.toFixed(0)} ms, ${fills.delivery.duplicated} redelivered, longest gap ${fills.delivery.maxGapMs.toFixed(0)} ms`,
+    );
   });
 });
