@@ -46,7 +46,10 @@ export async function cuttingProxy(port: number): Promise<CuttingProxy> {
     },
     close: () =>
       new Promise((r) => {
-        for (const [a, b] of pairs) (a.destroy(), b.destroy());
+        for (const [a, b] of pairs) {
+          a.destroy();
+          b.destroy();
+        }
         server.close(() => r());
       }),
   };
