@@ -1,5 +1,6 @@
 import type { Measurement } from '../results/measurement.js';
 import { median } from '../util/median.js';
+import type { ProbeOutcome } from './types.js';
 
 /** One side of a bus as the probe's round trip uses it: publish a numbered message; hear of each arrival. */
 export interface RoundTripBus {
@@ -54,4 +55,11 @@ export async function busRoundTrip(bus: RoundTripBus, samples: number, budgetMs:
   );
   if (lost) out.warnings.push(`pub/sub round trip: ${lost} of ${samples} messages not received`);
   return out;
+}
+
+/** A round trip's reading into a probe's outcome: its numbers, its warnings, and what it found broken. */
+export function addRoundTrip(out: ProbeOutcome, r: RoundTripReading): void {
+  out.measurements.push(...r.measurements);
+  if (r.warnings.length) (out.warnings ??= []).push(...r.warnings);
+  if (Object.keys(r.broken).length) out.broken = { ...out.broken, ...r.broken };
 }

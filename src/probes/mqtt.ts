@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { targetBase } from '../fields/fields.js';
 import { connectMqtt, endMqtt, explainMqtt, MQTT_PORT, MQTTS_PORT, mqttEndpoint } from '../protocols/mqtt.js';
 import { BUS_METRICS } from './bus-metrics.js';
-import { busRoundTrip } from './bus-round-trip.js';
+import { addRoundTrip, busRoundTrip } from './bus-round-trip.js';
 import { readRetained, RETAINED_METRICS } from './mqtt-retained.js';
 import { CREDENTIALS_REQUIRED } from './shared-evidence.js';
 import { CERTIFICATE_METRICS, certificateField, readTlsPosture } from './tls-posture.js';
@@ -102,9 +102,7 @@ async function roundTrip(
     t.samples,
     budgetMs,
   );
-  out.measurements.push(...r.measurements);
-  if (r.warnings.length) (out.warnings ??= []).push(...r.warnings);
-  if (Object.keys(r.broken).length) out.broken = { ...out.broken, ...r.broken };
+  addRoundTrip(out, r);
 }
 
 async function tlsOf(t: MqttTarget, budgetMs: number, out: ProbeOutcome): Promise<void> {

@@ -9,7 +9,7 @@ import type { Measurement } from '../results/measurement.js';
 import { median } from '../util/median.js';
 import { BUS_METRICS } from './bus-metrics.js';
 import { CERTIFICATE_METRICS, certificateField, readTlsPosture } from './tls-posture.js';
-import { busRoundTrip } from './bus-round-trip.js';
+import { addRoundTrip, busRoundTrip } from './bus-round-trip.js';
 import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
 import { CREDENTIALS_REQUIRED, PLAINTEXT_REFUSED } from './shared-evidence.js';
 
@@ -127,9 +127,7 @@ async function roundTrip(pub: NatsConnection, sub: NatsConnection, samples: numb
     samples,
     budgetMs,
   );
-  out.measurements.push(...r.measurements);
-  if (r.warnings.length) (out.warnings ??= []).push(...r.warnings);
-  if (Object.keys(r.broken).length) out.broken = { ...out.broken, ...r.broken };
+  addRoundTrip(out, r);
 }
 
 /**

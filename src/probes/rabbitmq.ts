@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { targetBase, urlWithSchemes } from '../fields/fields.js';
 import { AMQP_PORT, AMQPS_PORT, amqpEndpoint, closeAmqp, connectAmqp, explainAmqp } from '../protocols/amqp.js';
 import { BUS_METRICS } from './bus-metrics.js';
-import { busRoundTrip } from './bus-round-trip.js';
+import { addRoundTrip, busRoundTrip } from './bus-round-trip.js';
 import { ManagementError, managementBase } from '../protocols/rabbitmq-api.js';
 import { readManagement, withoutManagement, type ManagementReading } from './rabbitmq-management.js';
 import { readQueues, rabbitmqGuestLogin } from './rabbitmq-queues.js';
@@ -106,9 +106,7 @@ async function roundTrip(pub: Connection, sub: Connection, samples: number, budg
   // Closed here, so that closing the connections does not wait for them; a blocked broker reads nothing
   // from its publishers, so their close is never answered: bounded.
   await within(500, Promise.all([publisher.close(), consumer?.close()].map((p) => p?.catch(() => undefined))));
-  out.measurements.push(...r.measurements);
-  if (r.warnings.length) (out.warnings ??= []).push(...r.warnings);
-  if (Object.keys(r.broken).length) out.broken = { ...out.broken, ...r.broken };
+  addRoundTrip(out, r);
 }
 
 /** Alarms, connections, unacknowledged messages: from the management API, else the alarm as the publisher met it. */
