@@ -125,19 +125,45 @@ const OUTLIER_MIN_SHARE = 0.1;
 
 /**
  * The outlier nights of a series: runs far from the level of the runs around them (a noisy neighbour, a GC
- * storm, a cold cache) whose own neighbours are not. An isolated night is set aside; two in a row, or the
- * last run (its next night has not come), may be a new level and stay.
+ * storm, a cold cache on the first night) whose own neighbours are not. An isolated night is set aside; two
+ * in a row, or the last run (its next night has not come), may be a new level and stay. So does a night
+ * that a kept night around it out-does on the same side: setting aside the milder of two slow nights and
+ * keeping the worse would tell a reader the series is steadier than it is.
  */
 export function outlierNights(series: number[]): number[] {
-  const out: number[] = [];
-  for (let i = 1; i < series.length - 1; i++) {
-    const around = [...series.slice(Math.max(0, i - NEIGHBOURHOOD), i), ...series.slice(i + 1, i + 1 + NEIGHBOURHOOD)];
-    const level = median(around);
-    const spread = robustDeviation(around) || Math.abs(level) * 1e-3;
-    const far = (x: number) => Math.abs(x - level) > Math.max(OUTLIER_SPREADS * spread, OUTLIER_MIN_SHARE * Math.abs(level));
-    if (far(series[i]) && !far(series[i - 1]) && !far(series[i + 1])) out.push(i);
+  let set = series.map((_, i) => i).filter((i) => isolatedFar(series, i));
+  // A night no longer set aside may out-do another candidate: repeat until none changes (the set only shrinks).
+  for (let before = -1; before !== set.length; ) {
+    before = set.length;
+    const aside = new Set(set);
+    set = set.filter((i) => !outdone(series, i, aside));
   }
-  return out;
+  return set;
+}
+
+/** A kept night around run `i` lies as far from their level as it does, on the same side. */
+function outdone(series: number[], i: number, aside: Set<number>): boolean {
+  const { level, near } = neighbourhood(series, i);
+  const side = Math.sign(series[i] - level);
+  const reach = Math.abs(series[i] - level);
+  return near.some((j) => !aside.has(j) && Math.sign(series[j] - level) === side && Math.abs(series[j] - level) >= reach);
+}
+
+/** The runs either side of run `i` (by index) and their level, the median. */
+function neighbourhood(series: number[], i: number): { near: number[]; level: number } {
+  const near: number[] = [];
+  for (let j = Math.max(0, i - NEIGHBOURHOOD); j <= Math.min(series.length - 1, i + NEIGHBOURHOOD); j++) if (j !== i) near.push(j);
+  return { near, level: median(near.map((j) => series[j])) };
+}
+
+/** Run `i` is far from its neighbourhood's level, and the runs next to it are not (the last run never is). */
+function isolatedFar(series: number[], i: number): boolean {
+  if (series.length < 3 || i === series.length - 1) return false;
+  const { near, level } = neighbourhood(series, i);
+  const around = near.map((j) => series[j]);
+  const spread = robustDeviation(around) || Math.abs(level) * 1e-3;
+  const far = (x: number) => Math.abs(x - level) > Math.max(OUTLIER_SPREADS * spread, OUTLIER_MIN_SHARE * Math.abs(level));
+  return far(series[i]) && (i === 0 || !far(series[i - 1])) && !far(series[i + 1]);
 }
 
 /** The change points of a series, its outlier nights set aside first (their indices are the series' own). */
