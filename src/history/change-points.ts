@@ -133,7 +133,7 @@ const OUTLIER_MIN_SHARE = 0.1;
 export function outlierNights(series: number[]): number[] {
   let set = series.map((_, i) => i).filter((i) => isolatedFar(series, i));
   // A night no longer set aside may out-do another candidate: repeat until none changes (the set only shrinks).
-  for (let before = -1; before !== set.length; ) {
+  for (let before = -1; before !== set.length;) {
     before = set.length;
     const aside = new Set(set);
     set = set.filter((i) => !outdone(series, i, aside));

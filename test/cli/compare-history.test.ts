@@ -23,7 +23,7 @@ let server: Server;
 let cluster: Cluster;
 
 /**
- * Nights 1-5 at 5 ms, GO; night 6 answers 500 (NO-GO); night 7 is GO again but at 40 ms. A busy machine may
+ * Nights 1-5 at 5 ms, GO; night 6 answers 500 (NO-GO); night 7 is GO again but at 20 ms. A busy machine may
  * hold a night's generator up (INCONCLUSIVE, exit 3): which nights are GO is read from their reports.
  */
 beforeAll(async () => {
@@ -33,12 +33,12 @@ beforeAll(async () => {
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
   writeFileSync(
     config,
-    `platform: nightly\ntargets:\n  - { name: web, kind: http, url: "${url}" }\nscenarios:\n  - { name: lat, kind: latency, targets: [web], requests: 300 }\n`,
+    `platform: nightly\ntargets:\n  - { name: web, kind: http, url: "${url}" }\nscenarios:\n  - { name: lat, kind: latency, targets: [web], requests: 150 }\n`,
   );
   cluster = await startCluster();
   for (let i = 1; i <= 7; i++) {
     behaviour.fail = i === 6;
-    behaviour.delayMs = i === 7 ? 40 : 5;
+    behaviour.delayMs = i === 7 ? 20 : 5;
     const r = await runCli(['run', config, '--history', place, '--label', 'env=ci', '-q', '--out', night(i)]);
     expect(i === 6 ? [1] : [0, 3], r.stderr).toContain(r.code);
   }
@@ -77,7 +77,7 @@ const median = (xs: number[]) => {
 };
 
 describe('validate compare --baseline history', () => {
-  it('the newest run against the last GO runs before it: the NO-GO night is not in the baseline, and 5 ms -> 40 ms is a regression', async () => {
+  it('the newest run against the last GO runs before it: the NO-GO night is not in the baseline, and 5 ms -> 20 ms is a regression', async () => {
     const r = await runCli(['compare', '--baseline', 'history', '--history', place, '--last', '4', '--format', 'json']);
     expect(r.code, r.stderr).toBe(1);
     const c = JSON.parse(r.stdout);

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { historyBaseline } from '../../src/commands/compare-baseline.js';
+import { historyBaseline } from '../../src/session/history-baseline.js';
 import { parseConfigText } from '../../src/config/load.js';
 import { openHistory } from '../../src/history/open.js';
 import { historyRun } from '../../src/history/record.js';

@@ -4,7 +4,7 @@ import { baselineCandidates, noBaseline } from '../history/baseline.js';
 import { outlierRuns } from '../history/outlier-runs.js';
 import { openHistory } from '../history/open.js';
 import { HistoryError, type HistoryStore, type RunSummary } from '../history/store.js';
-import { labelsOf, readingPlace } from '../session/history-flags.js';
+import { labelsOf, readingPlace } from './history-flags.js';
 import { warn } from '../util/say.js';
 
 export interface HistoryBaselineFlags {
