@@ -37,15 +37,19 @@ const FLAG_OF: Record<string, string> = {
 /** A user criterion on these judges the errors itself, so the default error budget steps aside. */
 const JUDGES_ERRORS = /\b(success_rate|errors|over_error_budget)\b/;
 
-/** The config a `validate load` command line means: one scenario, the criteria given, the default error budget unless they judge errors. */
-export function loadConfig(url: string, flags: LoadShape): { config: Config; ownErrorCriteria: boolean } {
+/** `--header "name: value"`, repeated. */
+function headersOf(given: string[]): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const h of flags.header ?? []) {
+  for (const h of given) {
     const i = h.indexOf(':');
     if (i <= 0) throw new UsageError(`--header "${h}": expected NAME: VALUE, e.g. --header "authorization: Bearer xyz"`);
     headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
   }
-  const requests = flags.amount ?? flags.requests;
+  return headers;
+}
+
+/** Flags of the closed model with --rate, or of the open model without it: refused, saying which goes with which. */
+function checkModel(flags: LoadShape, requests: number | undefined): void {
   if (flags.rate !== undefined && requests !== undefined)
     throw new UsageError('--amount (-a) goes with the closed model; with --rate, give --duration');
   if (flags.rate !== undefined && flags.connections !== undefined)
@@ -54,6 +58,13 @@ export function loadConfig(url: string, flags: LoadShape): { config: Config; own
     );
   if (flags.rate === undefined && flags.maxConnections !== undefined)
     throw new UsageError('--max-connections goes with --rate (the open model); the closed model has exactly --connections users');
+}
+
+/** The config a `validate load` command line means: one scenario, the criteria given, the default error budget unless they judge errors. */
+export function loadConfig(url: string, flags: LoadShape): { config: Config; ownErrorCriteria: boolean } {
+  const headers = headersOf(flags.header ?? []);
+  const requests = flags.amount ?? flags.requests;
+  checkModel(flags, requests);
   // Durations go into the config as text with their unit, as a config file would write them.
   const ms = (n: number | undefined) => (n === undefined ? undefined : `${n}ms`);
   const duration = flags.duration ?? (requests === undefined ? 10_000 : undefined);

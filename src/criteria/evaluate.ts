@@ -51,6 +51,15 @@ type Judged = Omit<CriterionResult, 'subjects'>;
 type Base = Omit<Judged, 'actual' | 'status' | 'outcome' | 'grade'>;
 
 /**
+ * Not measured because the platform failed before it: that failure blocks. Otherwise the tool could not
+ * measure it (its reason names the fix), and what was not measured cannot block.
+ */
+function notMeasured(c: Criterion, base: Base, r: { missing: string; blocked?: boolean }): Judged {
+  const status = r.blocked ? 'fail' : 'inconclusive';
+  return { ...base, actual: null, status: c.severity === 'critical' ? status : 'warn', outcome: 'NOT RUN', grade: '-', reason: r.missing };
+}
+
+/**
  * One criterion against what it reads. The platform's failures are NOT MET (a value past the bound,
  * errors over the budget, a required target down); what the tool itself could not vouch for (a load
  * generator that fell behind, a fault that did not take effect) is INCONCLUSIVE, unless what was
@@ -81,11 +90,7 @@ function judge(c: Criterion, base: Base, read: MeasuredItem[]): Judged {
   if ('missing' in r) {
     if (r.failed) return notMet(null, r.missing);
     const doubted = ran.filter((i) => i.inconclusive);
-    if (doubted.length) return unsure(null, doubts(doubted));
-    // Not measured because the platform failed before it: that failure blocks. Otherwise the tool could not
-    // measure it (its reason names the fix), and what was not measured cannot block.
-    const status = r.blocked ? 'fail' : 'inconclusive';
-    return { ...base, actual: null, status: critical ? status : 'warn', outcome: 'NOT RUN', grade: '-', reason: r.missing };
+    return doubted.length ? unsure(null, doubts(doubted)) : notMeasured(c, base, r);
   }
   // A fast answer that was an error is not a met SLA: performance numbers stand only with their success.
   const performance = Boolean(c.ref.spec.performance);

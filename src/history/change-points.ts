@@ -39,7 +39,7 @@ export interface ChangePointOptions {
   tailAlpha?: number;
 }
 
-const DEFAULTS = { permutations: 199, alpha: 0.15, minSize: 3, minShiftPct: 2, seed: 1, minSeparation: 2, tailRuns: 8, tailAlpha: 0.1 };
+const DEFAULTS = { permutations: 199, alpha: 0.15, minSize: 3, minShiftPct: 2, seed: 1, minSeparation: 2, tailRuns: 5, tailAlpha: 0.1 };
 
 /** mulberry32: a small seeded generator, so the same history always gives the same change points. */
 function random(seed: number): () => number {

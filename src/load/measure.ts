@@ -132,12 +132,7 @@ export async function measure(options: MeasureOptions): Promise<ScenarioResult> 
   if (!model) return emptyShare(options);
   // Every shard starts at the common instant; one that gets there late says how late (and past a bound is INVALID).
   // The open loop opens its first connections before that instant and waits for it itself; the closed one waits here.
-  let startLateMs: number | undefined;
-  if (options.startAt !== undefined && model.type === 'closed') {
-    const wait = options.startAt - performance.now();
-    if (wait > 0) await sleep(wait, options.signal);
-    startLateMs = Math.max(0, performance.now() - options.startAt);
-  }
+  let startLateMs = model.type === 'closed' ? await waitForStart(options.startAt, options.signal) : undefined;
   const o = { ...options, model: model.type === 'open' && options.startAt !== undefined ? { ...model, startAt: options.startAt } : model };
   const open = o.model.type === 'open';
   const plannedMs = o.model.type === 'open' ? o.model.schedule.durationMs : o.model.durationMs;
@@ -171,23 +166,40 @@ export async function measure(options: MeasureOptions): Promise<ScenarioResult> 
     startLateMs,
   };
   const result = toScenarioResult(info, recorder, generator);
-  const weights = (o.mix ?? []).reduce((a, m) => a + m.weight, 0);
-  if (o.mix)
-    result.endpoints = o.mix.map((m, i) =>
-      toScenarioResult(
-        {
-          ...info,
-          name: `${o.name}/${m.name}`,
-          target: m.target,
-          url: m.url,
-          explain: m.factory.explain?.bind(m.factory),
-          share: m.weight / weights,
-        },
-        lanes[i].recorder!,
-        generator,
-      ),
-    );
+  if (o.mix) result.endpoints = mixResults(info, o.mix, lanes, generator);
   return result;
+}
+
+/** The closed model waits for a common start here: how late it got there (none without one). */
+async function waitForStart(startAt: number | undefined, signal?: AbortSignal): Promise<number | undefined> {
+  if (startAt === undefined) return undefined;
+  const wait = startAt - performance.now();
+  if (wait > 0) await sleep(wait, signal);
+  return Math.max(0, performance.now() - startAt);
+}
+
+/** A mix's entries, each its own result from its own lane's recorder (the same run, split by request). */
+function mixResults(
+  info: Parameters<typeof toScenarioResult>[0],
+  mix: NonNullable<MeasureOptions['mix']>,
+  lanes: Lane[],
+  generator: ReturnType<ReturnType<typeof watchGenerator>['stop']>,
+): ScenarioResult[] {
+  const weights = mix.reduce((a, m) => a + m.weight, 0);
+  return mix.map((m, i) =>
+    toScenarioResult(
+      {
+        ...info,
+        name: `${info.name}/${m.name}`,
+        target: m.target,
+        url: m.url,
+        explain: m.factory.explain?.bind(m.factory),
+        share: m.weight / weights,
+      },
+      lanes[i].recorder!,
+      generator,
+    ),
+  );
 }
 
 export function liveNumbers(r: Recorder): LiveNumbers {

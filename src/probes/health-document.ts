@@ -65,9 +65,8 @@ export interface HealthReading {
 /** Fields engines use for the process behind them; a change between two checks is a restart. */
 const IDENTITY_FIELDS = ['instance_id', 'instanceId', 'pid', 'started_at', 'startedAt', 'start_time'];
 
-export function readHealthDocument(json: unknown): HealthReading | undefined {
-  if (!json || typeof json !== 'object' || Array.isArray(json)) return undefined;
-  const doc = json as Record<string, unknown>;
+/** What the document says of itself: its status and version, and the field that names the process behind it. */
+function detailsOf(doc: Record<string, unknown>): Record<string, string | number> {
   const details: Record<string, string | number> = {};
   for (const key of ['status', 'version']) {
     const v = doc[key];
@@ -75,6 +74,13 @@ export function readHealthDocument(json: unknown): HealthReading | undefined {
   }
   const identity = IDENTITY_FIELDS.map((k) => doc[k]).find((v) => typeof v === 'string' || typeof v === 'number');
   if (identity !== undefined) details.identity = String(identity);
+  return details;
+}
+
+export function readHealthDocument(json: unknown): HealthReading | undefined {
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return undefined;
+  const doc = json as Record<string, unknown>;
+  const details = detailsOf(doc);
   const uptime = doc.uptime_seconds ?? doc.uptime;
   const uptimeSeconds = typeof uptime === 'number' ? uptime : undefined;
   const reading = (verdict: HealthReading['verdict'], why?: string): HealthReading => ({ verdict, why, details, uptimeSeconds });

@@ -73,16 +73,7 @@ async function run(target: WebSocketTarget, ctx: ProbeContext): Promise<ProbeOut
     const latencyMs = pings.length ? median(pings) : openMs;
     if (problems.length) return { status: 'fail', latencyMs, error: `the reply: ${problems.join('; ')}`, details: {}, measurements };
     const out: ProbeOutcome = { status: 'pass', latencyMs, details: {}, measurements };
-    if (ctx.liveness || ctx.repeat) return out;
-    if (target.url.startsWith('wss:')) {
-      ctx.stage('reading the TLS certificate');
-      await readTlsPosture(
-        target.url,
-        'direct',
-        { defaultPort: 443, bounds: target.certificate, budgetMs: Math.min(1000, remaining()) },
-        out,
-      );
-    } else measurements.push({ metric: 'tls_enabled', value: 0, unit: 'count' });
+    if (!ctx.liveness && !ctx.repeat) await tlsOf(target, ctx, remaining(), out);
     return out;
   } catch (err) {
     if (ctx.signal.aborted) throw err;
@@ -90,6 +81,16 @@ async function run(target: WebSocketTarget, ctx: ProbeContext): Promise<ProbeOut
   } finally {
     ws.terminate();
   }
+}
+
+/** A wss: endpoint's certificate and TLS posture; a ws: one says it has none. */
+async function tlsOf(target: WebSocketTarget, ctx: ProbeContext, budgetMs: number, out: ProbeOutcome): Promise<void> {
+  if (!target.url.startsWith('wss:')) {
+    out.measurements.push({ metric: 'tls_enabled', value: 0, unit: 'count' });
+    return;
+  }
+  ctx.stage('reading the TLS certificate');
+  await readTlsPosture(target.url, 'direct', { defaultPort: 443, bounds: target.certificate, budgetMs: Math.min(1000, budgetMs) }, out);
 }
 
 export const websocketProbe = defineProbe<WebSocketTarget>({

@@ -22,6 +22,22 @@ export function classifyError(err: unknown, at: Endpoint): string {
   const msg = (e.message ?? String(err)).split('\n')[0];
   const where = `${at.host}:${at.port}`;
 
+  const known = byCode(code, at, where, msg);
+  if (known) return known;
+  if (code.startsWith('HPE_') || e.name === 'HTTPParserError') {
+    return `not HTTP: ${where} answered with something that is not an HTTP response`;
+  }
+  if (code.startsWith('ERR_TLS') || code.includes('CERT') || /certificate|SSL routines|self[- ]signed/i.test(msg)) {
+    return `TLS: ${msg}`;
+  }
+  if (/Protocol error|unexpected.*reply|ERR_PROTOCOL/i.test(msg)) {
+    return `not that protocol: ${where} does not speak the expected protocol (${msg})`;
+  }
+  return `${msg}${code && !msg.includes(code) ? ` (${code})` : ''}`;
+}
+
+/** The messages of the codes that say it all, in words that name the place. */
+function byCode(code: string, at: Endpoint, where: string, msg: string): string | undefined {
   switch (code) {
     case 'ECONNREFUSED':
       return `connection refused: nothing is listening on ${where}`;
@@ -44,16 +60,7 @@ export function classifyError(err: unknown, at: Endpoint): string {
     case 'ERR_SSL_WRONG_VERSION_NUMBER':
       return `TLS: handshake with ${where} failed (is it really serving TLS? ${msg})`;
   }
-  if (code.startsWith('HPE_') || e.name === 'HTTPParserError') {
-    return `not HTTP: ${where} answered with something that is not an HTTP response`;
-  }
-  if (code.startsWith('ERR_TLS') || code.includes('CERT') || /certificate|SSL routines|self[- ]signed/i.test(msg)) {
-    return `TLS: ${msg}`;
-  }
-  if (/Protocol error|unexpected.*reply|ERR_PROTOCOL/i.test(msg)) {
-    return `not that protocol: ${where} does not speak the expected protocol (${msg})`;
-  }
-  return `${msg}${code && !msg.includes(code) ? ` (${code})` : ''}`;
+  return undefined;
 }
 
 /** Error causes nest (AggregateError from happy-eyeballs, undici's cause chain); the innermost coded one explains best. */

@@ -15,11 +15,19 @@ const labels = (l: Record<string, string>) =>
 export function render(report: Report, _opts: RenderOptions): string {
   const out: string[] = [];
   const p = { platform: report.platform };
-  const metric = (name: string, help: string, samples: [Record<string, string>, number][]) => {
+  const metric: Emit = (name, help, samples) => {
     if (samples.length === 0) return;
     out.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
     for (const [l, v] of samples) out.push(`${name}${labels({ ...p, ...l })} ${Number.isFinite(v) ? v : 'NaN'}`);
   };
+  for (const group of [runMetrics, criterionMetrics, probeMetrics, scenarioMetrics, faultMetrics]) group(report, metric);
+  return `${out.join('\n')}\n`;
+}
+
+type Emit = (name: string, help: string, samples: [Record<string, string>, number][]) => void;
+
+/** The run's verdict, whether it was interrupted, when it started and how long it took. */
+function runMetrics(report: Report, metric: Emit): void {
   metric('validate_verdict_go', '1 when the last run said GO, 0 for NO-GO or INCONCLUSIVE', [[{}, report.verdict === 'GO' ? 1 : 0]]);
   metric(
     'validate_verdict',
@@ -29,6 +37,10 @@ export function render(report: Report, _opts: RenderOptions): string {
   metric('validate_run_aborted', '1 when the last run was interrupted', [[{}, report.aborted ? 1 : 0]]);
   metric('validate_run_timestamp_seconds', 'When the last run started (Unix time)', [[{}, Date.parse(report.startedAt) / 1000]]);
   metric('validate_run_duration_seconds', 'How long the last run took', [[{}, report.durationMs / 1000]]);
+}
+
+/** Each criterion's outcome, actual and bound. */
+function criterionMetrics(report: Report, metric: Emit): void {
   metric(
     'validate_criterion_met',
     '1 when the criterion was met, 0 when not (not-run criteria are left out)',
@@ -57,6 +69,10 @@ export function render(report: Report, _opts: RenderOptions): string {
     "The criterion's bound, in its measurement's unit: the line its actual must stay on the right side of",
     report.criteria.filter((c) => c.bound !== undefined).map((c) => [{ criterion: c.name, unit: c.unit }, c.bound as number]),
   );
+}
+
+/** Each probe: up, and its main round trip. */
+function probeMetrics(report: Report, metric: Emit): void {
   metric(
     'validate_probe_up',
     '1 when the probe passed or warned, 0 when it failed',
@@ -67,6 +83,10 @@ export function render(report: Report, _opts: RenderOptions): string {
     "The probe's main round trip",
     report.probes.filter((x) => x.latencyMs !== null).map((x) => [{ target: x.name, kind: x.kind }, (x.latencyMs as number) / 1000]),
   );
+}
+
+/** Each load result's percentiles, throughput, requests and errors. */
+function scenarioMetrics(report: Report, metric: Emit): void {
   // `quantile` is reserved for summaries; these are gauges of a finished run, so the label is `percentile`.
   const q = ['p50', 'p90', 'p99', 'max'] as const;
   metric(
@@ -91,10 +111,13 @@ export function render(report: Report, _opts: RenderOptions): string {
     'Failed requests of each load result',
     report.scenarios.map((s) => [{ scenario: s.name, kind: s.kind }, s.errors]),
   );
+}
+
+/** Each fault's recovery time. */
+function faultMetrics(report: Report, metric: Emit): void {
   metric(
     'validate_fault_recovery_seconds',
     'Recovery time of each fault experiment that ran',
     report.faults.filter((f) => f.recoveryMs !== null).map((f) => [{ fault: f.name, type: f.type }, (f.recoveryMs as number) / 1000]),
   );
-  return `${out.join('\n')}\n`;
 }

@@ -70,28 +70,35 @@ export async function withFaultsDuring(
   });
   begin(); // a scenario whose traffic never started: its faults run now, after it, and say so
   for (const { f, r, mark } of await Promise.all(experiments)) {
-    if (witness && mark !== undefined) {
-      const t = await witness.read(mark);
-      r.traffic = { scenario, published: t.published, lost: t.lost, refused: t.refused, gapMs: t.longestGapMs };
-      const traffic = trafficMeasurements(r.traffic);
-      r.measurements.push(...traffic.measurements);
-      r.unmeasured = traffic.unmeasured;
-    } else if (!carriesTraffic) {
-      const from = r.injectedAt ? Date.parse(r.injectedAt) : NaN;
-      const to = from + (r.recoveryMs ?? r.durationMs);
-      const drop = Number.isFinite(from)
-        ? throughputDrop(
-            result.flatMap((x) => (x.timeline ? [x.timeline] : [])),
-            { from, to },
-          )
-        : 'it was not injected';
-      if (typeof drop === 'number') r.measurements.push({ metric: 'throughput_drop_pct', value: drop, unit: 'percent' });
-      else r.unmeasured = { ...r.unmeasured, throughput_drop_pct: drop };
-    } else if (carriesTraffic) {
-      const why = `injected after the traffic of ${scenario} had ended (or never started): nothing of it went through the fault; give it an at: well inside the scenario's duration, and check that the scenario ran`;
-      r.unmeasured = Object.fromEntries(Object.keys(trafficMeasurements(undefined).unmeasured).map((k) => [k, why]));
-    }
+    await whatWentThrough(r, { scenario, carriesTraffic, witness, mark, result });
     faults.results.set(f.name, r);
   }
   return result;
+}
+
+/**
+ * What the fault's window went through: a bus scenario's messages (lost, refused, the longest gap) from its
+ * witness, or, for load without a witness, how far throughput dropped from the injection to the recovery.
+ */
+async function whatWentThrough(
+  r: FaultResult,
+  o: { scenario: string; carriesTraffic: boolean; witness?: Witness; mark?: number; result: ScenarioResult[] },
+): Promise<void> {
+  if (o.witness && o.mark !== undefined) {
+    const t = await o.witness.read(o.mark);
+    r.traffic = { scenario: o.scenario, published: t.published, lost: t.lost, refused: t.refused, gapMs: t.longestGapMs };
+    const traffic = trafficMeasurements(r.traffic);
+    r.measurements.push(...traffic.measurements);
+    r.unmeasured = traffic.unmeasured;
+  } else if (!o.carriesTraffic) {
+    const from = r.injectedAt ? Date.parse(r.injectedAt) : NaN;
+    const to = from + (r.recoveryMs ?? r.durationMs);
+    const timelines = o.result.flatMap((x) => (x.timeline ? [x.timeline] : []));
+    const drop = Number.isFinite(from) ? throughputDrop(timelines, { from, to }) : 'it was not injected';
+    if (typeof drop === 'number') r.measurements.push({ metric: 'throughput_drop_pct', value: drop, unit: 'percent' });
+    else r.unmeasured = { ...r.unmeasured, throughput_drop_pct: drop };
+  } else {
+    const why = `injected after the traffic of ${o.scenario} had ended (or never started): nothing of it went through the fault; give it an at: well inside the scenario's duration, and check that the scenario ran`;
+    r.unmeasured = Object.fromEntries(Object.keys(trafficMeasurements(undefined).unmeasured).map((k) => [k, why]));
+  }
 }

@@ -71,6 +71,11 @@ export async function probeOne(
   outer?.removeEventListener('abort', onOuterAbort);
   if (!controller.signal.aborted) controller.abort(new Error('done')); // releases anything the probe left open
 
+  return toProbeResult(target, outcome, startedAt, t0);
+}
+
+/** The outcome as the run's result of this target: the kind's numbers and those every target has. */
+function toProbeResult(target: TargetBase, outcome: ProbeOutcome, startedAt: Date, t0: number): ProbeResult {
   return {
     kind: target.kind,
     name: target.name,

@@ -47,55 +47,72 @@ export async function runScenarios(config: Config, opts: ScenarioRunOptions): Pr
     opts.thread === false
       ? undefined
       : new LoadThread({ targets: config.targets, limits: config.generator, shard: opts.shard, chaos: opts.chaos }, opts.signal);
-  const runOne: RunOne = thread
-    ? (spec, o) =>
-        thread.run(spec, {
-          startAtUnixMs: o.startAt === undefined ? undefined : o.startAt + performance.timeOrigin,
-          onStart: opts.onStart,
-          sampleInfra: o.sampleInfra,
-          onTraffic: o.onTraffic,
-        })
-    : inThisThread(config, opts);
+  const runOne: RunOne = thread ? inThread(thread, opts) : inThisThread(config, opts);
   // Shards must keep to one schedule: a shard measuring again would load alone, out of step with the others.
   const retries = opts.shard && opts.shard.total > 1 ? 0 : (opts.retries ?? 0);
   const out: ScenarioResult[] = [];
+  // The common start is the run's first load; every later one, a scenario's next attempt too, follows the previous.
   let startAt = opts.startAt;
+  const takeStart = () => {
+    const at = startAt;
+    startAt = undefined;
+    return at;
+  };
   try {
     for (const spec of config.scenarios) {
       if (opts.signal?.aborted) break;
-      const monitor = opts.monitor;
-      const sampleInfra = monitor ? () => monitor.sampleNow().then((rs) => rs.map(infraSample)) : undefined;
-      const retried: string[] = [];
-      const took: number[] = [];
-      let results: ScenarioResult[] = [];
-      for (let attempt = 1; attempt <= retries + 1; attempt++) {
-        // The common start is the run's first load; every later one, this scenario's next attempt too, follows the previous.
-        const at = startAt;
-        startAt = undefined;
-        const traffic = scenarioKind(spec.kind).carriesTraffic === true;
-        results = await withFaultsDuring(spec.name, traffic, opts.faults, monitor, (onTraffic) =>
-          runOne(spec, { startAt: at, sampleInfra, onTraffic }),
-        );
-        took.push(results.reduce((n, r) => n + r.requests, 0));
-        const doubtful = results.filter(worthAnotherTry);
-        if (doubtful.length === 0 || attempt > retries || opts.signal?.aborted) break;
-        if (!mayRepeat(spec, doubtful)) break;
-        for (const r of doubtful)
-          retried.push(
-            `attempt ${attempt}: ${r.name} INVALID (${r.invalidReason}); the platform took its ${r.requests.toLocaleString('en-US')} requests`,
-          );
-        opts.say?.(
-          `validate: ${doubtful.map((r) => r.name).join(', ')} INVALID (the generator could not vouch for it); measuring ${spec.name} again (attempt ${attempt + 1} of ${retries + 1})`,
-        );
-      }
-      if (retried.length)
-        for (const r of results) Object.assign(r, { attempts: took.length, retried, requestsAllAttempts: took.reduce((a, b) => a + b, 0) });
-      out.push(...results);
+      out.push(...(await attempts(spec, runOne, retries, takeStart, opts)));
     }
   } finally {
     await thread?.close();
   }
   return out;
+}
+
+/** One scenario, measured again while its generator could not vouch for it and a retry may repeat it. */
+async function attempts(
+  spec: Config['scenarios'][number],
+  runOne: RunOne,
+  retries: number,
+  takeStart: () => number | undefined,
+  opts: ScenarioRunOptions,
+): Promise<ScenarioResult[]> {
+  const monitor = opts.monitor;
+  const sampleInfra = monitor ? () => monitor.sampleNow().then((rs) => rs.map(infraSample)) : undefined;
+  const traffic = scenarioKind(spec.kind).carriesTraffic === true;
+  const retried: string[] = [];
+  const took: number[] = [];
+  let results: ScenarioResult[] = [];
+  for (let attempt = 1; attempt <= retries + 1; attempt++) {
+    const at = takeStart();
+    results = await withFaultsDuring(spec.name, traffic, opts.faults, monitor, (onTraffic) =>
+      runOne(spec, { startAt: at, sampleInfra, onTraffic }),
+    );
+    took.push(results.reduce((n, r) => n + r.requests, 0));
+    const doubtful = results.filter(worthAnotherTry);
+    if (doubtful.length === 0 || attempt > retries || opts.signal?.aborted || !mayRepeat(spec, doubtful)) break;
+    for (const r of doubtful)
+      retried.push(
+        `attempt ${attempt}: ${r.name} INVALID (${r.invalidReason}); the platform took its ${r.requests.toLocaleString('en-US')} requests`,
+      );
+    opts.say?.(
+      `validate: ${doubtful.map((r) => r.name).join(', ')} INVALID (the generator could not vouch for it); measuring ${spec.name} again (attempt ${attempt + 1} of ${retries + 1})`,
+    );
+  }
+  if (retried.length)
+    for (const r of results) Object.assign(r, { attempts: took.length, retried, requestsAllAttempts: took.reduce((a, b) => a + b, 0) });
+  return results;
+}
+
+/** The scenarios' loads run in the load thread, a common start (--start-at) in the thread's own clock. */
+function inThread(thread: LoadThread, opts: ScenarioRunOptions): RunOne {
+  return (spec, o) =>
+    thread.run(spec, {
+      startAtUnixMs: o.startAt === undefined ? undefined : o.startAt + performance.timeOrigin,
+      onStart: opts.onStart,
+      sampleInfra: o.sampleInfra,
+      onTraffic: o.onTraffic,
+    });
 }
 
 /**

@@ -49,25 +49,7 @@ export function parseOut(spec: string): OutputTarget {
  */
 export async function emitReport(report: Report, flags: OutputFlags, configured: OutputTarget[] = []): Promise<ExitCodeValue> {
   const stdoutFormat = flags.format ? parseFormat(flags.format) : 'table';
-  const files = reportFiles(report, flags, configured);
-  const failed: string[] = [];
-  let htmlPath: string | undefined;
-  for (const f of files) {
-    try {
-      // A file is read later and whole: in the table format it holds every table, not the summary.
-      const text = await renderReport(report, f.format, { color: false, detail: true });
-      // The process's own streams by name: opening /dev/stdout fails when it is a socket (as under a supervisor).
-      if (f.path === '-' || f.path === '/dev/stdout') writeReportOut(text);
-      else if (f.path === '/dev/stderr') process.stderr.write(text);
-      else {
-        await writeFileAtomic(f.path, text);
-        note(`wrote ${f.format} report to ${f.path}`);
-        if (f.format === 'html') htmlPath ??= f.path;
-      }
-    } catch (err) {
-      failed.push(`${f.path}: ${WRITE_ERRORS[(err as NodeJS.ErrnoException).code ?? ''] ?? (err as Error).message}`);
-    }
-  }
+  const { failed, htmlPath } = await writeFiles(report, reportFiles(report, flags, configured));
   // A page of HTML is never what a person at a terminal wants to read: they get the summary, and the page only where they ask for it.
   const shown = stdoutFormat === 'html' && process.stdout.isTTY ? 'table' : stdoutFormat;
   if (shown !== stdoutFormat) note('HTML is not printed to a terminal: write it with --out report.html, or redirect stdout to a file');
@@ -82,6 +64,28 @@ export async function emitReport(report: Report, flags: OutputFlags, configured:
   // shard process would stop a Kubernetes Indexed Job (or a CI matrix) before the merge could say why.
   if (report.shard) return ExitCode.GO;
   return verdictExit(report.verdict);
+}
+
+/** Each file in full (every table, not the summary); the ones that could not be written, and the first HTML page written. */
+async function writeFiles(report: Report, files: OutputTarget[]): Promise<{ failed: string[]; htmlPath?: string }> {
+  const failed: string[] = [];
+  let htmlPath: string | undefined;
+  for (const f of files) {
+    try {
+      const text = await renderReport(report, f.format, { color: false, detail: true });
+      // The process's own streams by name: opening /dev/stdout fails when it is a socket (as under a supervisor).
+      if (f.path === '-' || f.path === '/dev/stdout') writeReportOut(text);
+      else if (f.path === '/dev/stderr') process.stderr.write(text);
+      else {
+        await writeFileAtomic(f.path, text);
+        note(`wrote ${f.format} report to ${f.path}`);
+        if (f.format === 'html') htmlPath ??= f.path;
+      }
+    } catch (err) {
+      failed.push(`${f.path}: ${WRITE_ERRORS[(err as NodeJS.ErrnoException).code ?? ''] ?? (err as Error).message}`);
+    }
+  }
+  return { failed, htmlPath };
 }
 
 /** The files a run's reports go to (--out and the config's outputs), their placeholders filled in. */

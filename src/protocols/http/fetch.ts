@@ -113,20 +113,34 @@ export async function fetchCapped(o: FetchOptions): Promise<FetchResult> {
       totalMs: performance.now() - started,
     };
     if (o.warm && keptAlive(first.res)) {
-      o.stage('timing the request again on the open connection');
-      const connects = timing.connects;
-      const times: number[] = [];
-      // Repeats cost what the first request cost: only while they fit a quarter of the timeout (a slow
-      // endpoint's first request is already dominated by the server, not by the connection).
-      const affordable = () => performance.now() - started + first.ms <= o.timeoutMs / 4;
-      for (let i = 0; i < WARM_REPEATS && timing.connects === connects && affordable(); i++) times.push((await request()).ms);
-      // Only when the server kept the connection: a reconnect would time the connect again.
-      if (times.length && timing.connects === connects) result.warmMs = times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+      const warmMs = await warmTime(o, timing, () => request().then((r) => r.ms), performance.now() - started + first.ms);
+      if (warmMs !== undefined) result.warmMs = warmMs;
     }
     return result;
   } finally {
     client.destroy().catch(() => undefined);
   }
+}
+
+/**
+ * The request timed again on the open connection: the median of a few. Repeats cost what the first request
+ * cost, so only while they fit a quarter of the timeout (a slow endpoint's first request is already
+ * dominated by the server, not by the connection); and only when the server kept the connection (a
+ * reconnect would time the connect again).
+ */
+async function warmTime(
+  o: FetchOptions,
+  timing: { connects: number },
+  again: () => Promise<number>,
+  spentMs: number,
+): Promise<number | undefined> {
+  o.stage('timing the request again on the open connection');
+  const connects = timing.connects;
+  const times: number[] = [];
+  const began = performance.now();
+  const affordable = () => spentMs + (performance.now() - began) <= o.timeoutMs / 4;
+  for (let i = 0; i < WARM_REPEATS && timing.connects === connects && affordable(); i++) times.push(await again());
+  return times.length && timing.connects === connects ? times.sort((a, b) => a - b)[Math.floor(times.length / 2)] : undefined;
 }
 
 function keptAlive(res: Dispatcher.ResponseData): boolean {
