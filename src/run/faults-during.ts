@@ -17,6 +17,12 @@ export interface DuringFaults {
   results: Map<string, FaultResult>;
 }
 
+/** What a scenario's run tells the faults planned during it: its traffic's witness, and that its load began. */
+export interface TrafficHooks {
+  onTraffic: (w: Witness) => void;
+  onStarted: () => void;
+}
+
 /** What injects the first fault of a scenario by default: a second in, once the traffic is flowing. */
 const DEFAULT_AT_MS = 1000;
 
@@ -31,15 +37,15 @@ export async function withFaultsDuring(
   carriesTraffic: boolean,
   faults: DuringFaults | undefined,
   monitor: Monitor | undefined,
-  run: (onTraffic: (w: Witness) => void) => Promise<ScenarioResult[]>,
+  run: (hooks: TrafficHooks) => Promise<ScenarioResult[]>,
 ): Promise<ScenarioResult[]> {
   const planned = faults?.planned(scenario) ?? [];
-  if (!faults || planned.length === 0) return run(() => undefined);
+  if (!faults || planned.length === 0) return run({ onTraffic: () => undefined, onStarted: () => undefined });
   let witness: Witness | undefined;
-  // Offsets count from the traffic's start where the scenario has traffic, else from now.
+  // Offsets count from the traffic's start where the scenario has traffic, else from its load's start (not
+  // from now: the load thread may take a while to come up on a busy machine, and the fault would land early).
   let begin: () => void = () => undefined;
   const begun = new Promise<void>((r) => (begin = r));
-  if (!carriesTraffic) begin();
   const experiments = planned.map((f) =>
     begun.then(
       () =>
@@ -64,9 +70,14 @@ export async function withFaultsDuring(
         }),
     ),
   );
-  const result = await run((w) => {
-    witness = w;
-    begin();
+  const result = await run({
+    onTraffic: (w) => {
+      witness = w;
+      begin();
+    },
+    onStarted: () => {
+      if (!carriesTraffic) begin();
+    },
   });
   begin(); // a scenario whose traffic never started: its faults run now, after it, and say so
   for (const { f, r, mark } of await Promise.all(experiments)) {

@@ -8,7 +8,7 @@ import type { MeasuredItem, ProbeResult } from '../results/result.js';
 import type { InfraSample } from '../results/window-result.js';
 import type { Monitor } from './monitor.js';
 import { MAX_START_LATE_MS, type Shard } from '../load/shard.js';
-import { withFaultsDuring, type DuringFaults, type Witness } from './faults-during.js';
+import { withFaultsDuring, type DuringFaults, type TrafficHooks } from './faults-during.js';
 import type { ScenarioBase } from '../scenarios/types.js';
 import { LoadThread } from './load-thread.js';
 
@@ -34,7 +34,7 @@ export interface ScenarioRunOptions {
 /** One scenario's run, wherever the load happens: its results, given how to reach the rest of the run. */
 type RunOne = (
   spec: ScenarioBase,
-  o: { startAt?: number; sampleInfra?: () => Promise<InfraSample[]>; onTraffic: (w: Witness) => void },
+  o: { startAt?: number; sampleInfra?: () => Promise<InfraSample[]> } & TrafficHooks,
 ) => Promise<ScenarioResult[]>;
 
 /**
@@ -85,8 +85,8 @@ async function attempts(
   let results: ScenarioResult[] = [];
   for (let attempt = 1; attempt <= retries + 1; attempt++) {
     const at = takeStart();
-    results = await withFaultsDuring(spec.name, traffic, opts.faults, monitor, (onTraffic) =>
-      runOne(spec, { startAt: at, sampleInfra, onTraffic }),
+    results = await withFaultsDuring(spec.name, traffic, opts.faults, monitor, (hooks) =>
+      runOne(spec, { startAt: at, sampleInfra, ...hooks }),
     );
     took.push(results.reduce((n, r) => n + r.requests, 0));
     const doubtful = results.filter(worthAnotherTry);
@@ -109,7 +109,10 @@ function inThread(thread: LoadThread, opts: ScenarioRunOptions): RunOne {
   return (spec, o) =>
     thread.run(spec, {
       startAtUnixMs: o.startAt === undefined ? undefined : o.startAt + performance.timeOrigin,
-      onStart: opts.onStart,
+      onStart: (view) => {
+        opts.onStart?.(view);
+        o.onStarted();
+      },
       sampleInfra: o.sampleInfra,
       onTraffic: o.onTraffic,
     });
@@ -141,7 +144,10 @@ function inThisThread(config: Config, opts: ScenarioRunOptions): RunOne {
     const load = {
       signal: opts.signal,
       limits: config.generator,
-      onStart: opts.onStart,
+      onStart: (view: LiveView) => {
+        opts.onStart?.(view);
+        o.onStarted();
+      },
       shard: opts.shard,
       get startAt() {
         const at = startAt;
