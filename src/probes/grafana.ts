@@ -80,24 +80,9 @@ async function run(target: GrafanaTarget, ctx: ProbeContext): Promise<ProbeOutco
     if (!target.token) return access;
     const warnings: string[] = [];
     const labelValues: LabelValues = {};
-    let alerts: AlertSeen[] = [];
     await datasources(target, get, m, warnings, labelValues);
     await dashboards(target, get, m, warnings);
-    if (target.alerts) {
-      const api = prometheusApi({
-        url: `${base}/api/prometheus/grafana`,
-        headers,
-        timeoutMs: ctx.timeoutMs,
-        tlsVerify: target.tlsVerify,
-        signal: ctx.signal,
-        stage: ctx.stage,
-      });
-      const read = await readAlerts(api, []);
-      m.push(...read.measurements);
-      warnings.push(...read.warnings);
-      labelValues.alerts_firing = labelValues.alerts_pending = read.universe;
-      alerts = read.alerts;
-    }
+    const alerts = target.alerts ? await grafanaAlerts({ target, ctx, base, headers }, m, warnings, labelValues) : [];
     const firing = alerts.some((a) => a.state === 'firing');
     return {
       status: warnings.length || firing ? 'warn' : 'pass',
@@ -116,6 +101,28 @@ async function run(target: GrafanaTarget, ctx: ProbeContext): Promise<ProbeOutco
       m,
     );
   }
+}
+
+/** The alerts Grafana's own alerting holds, read through its Prometheus-compatible rules API. */
+async function grafanaAlerts(
+  o: { target: GrafanaTarget; ctx: ProbeContext; base: string; headers: Record<string, string> },
+  m: Measurement[],
+  warnings: string[],
+  labelValues: LabelValues,
+): Promise<AlertSeen[]> {
+  const api = prometheusApi({
+    url: `${o.base}/api/prometheus/grafana`,
+    headers: o.headers,
+    timeoutMs: o.ctx.timeoutMs,
+    tlsVerify: o.target.tlsVerify,
+    signal: o.ctx.signal,
+    stage: o.ctx.stage,
+  });
+  const read = await readAlerts(api, []);
+  m.push(...read.measurements);
+  warnings.push(...read.warnings);
+  labelValues.alerts_firing = labelValues.alerts_pending = read.universe;
+  return read.alerts;
 }
 
 class GrafanaError extends Error {}

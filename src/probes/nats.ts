@@ -72,24 +72,7 @@ async function run(target: NatsTarget, ctx: ProbeContext): Promise<ProbeOutcome>
       measurements: [{ metric: 'ping_ms', value: ping, unit: 'ms' }],
     };
     if (ctx.liveness) return out;
-    const info = nc.info!;
-    // An unnamed server's name is its 56-character ID: not worth a line.
-    out.details = {
-      version: info.version,
-      ...(info.server_name !== info.server_id && { server: info.server_name }),
-      jetstream: Boolean(info.jetstream),
-    };
-    // The server's INFO says who it lets in: every client it greets reads the same.
-    out.measurements.push(
-      { metric: 'auth_required', value: info.auth_required ? 1 : 0, unit: 'count' },
-      { metric: 'tls_required', value: info.tls_required ? 1 : 0, unit: 'count' },
-    );
-    if (ctx.repeat) {
-      // Its certificate was read by the first probe: a repeat under load does not handshake again.
-    } else if (info.tls_required || (info as { tls_available?: boolean }).tls_available) {
-      const budgetMs = Math.max(100, Math.min(1000, ctx.timeoutMs - (performance.now() - t0)));
-      await readTlsPosture(target.url, 'nats', { defaultPort: NATS_PORT, bounds: target.certificate, budgetMs }, out);
-    } else out.measurements.push({ metric: 'tls_enabled', value: 0, unit: 'count' });
+    await serverFacts(target, ctx, nc, out, Math.max(100, Math.min(1000, ctx.timeoutMs - (performance.now() - t0))));
     ctx.stage(`waiting for ${target.samples} pub/sub round trip(s)`);
     // Lost messages are waited for with half of what is left, so the readings after it still fit in the timeout.
     const budgetMs = Math.max(50, (ctx.timeoutMs - (performance.now() - t0)) / 2);
@@ -110,6 +93,27 @@ async function run(target: NatsTarget, ctx: ProbeContext): Promise<ProbeOutcome>
   } finally {
     await Promise.all(opened.map((c) => c.close().catch(() => undefined)));
   }
+}
+
+/** What the server's INFO says (version, name, JetStream, who it lets in) and its TLS posture. */
+async function serverFacts(target: NatsTarget, ctx: ProbeContext, nc: NatsConnection, out: ProbeOutcome, tlsBudgetMs: number) {
+  const info = nc.info!;
+  // An unnamed server's name is its 56-character ID: not worth a line.
+  out.details = {
+    version: info.version,
+    ...(info.server_name !== info.server_id && { server: info.server_name }),
+    jetstream: Boolean(info.jetstream),
+  };
+  // The server's INFO says who it lets in: every client it greets reads the same.
+  out.measurements.push(
+    { metric: 'auth_required', value: info.auth_required ? 1 : 0, unit: 'count' },
+    { metric: 'tls_required', value: info.tls_required ? 1 : 0, unit: 'count' },
+  );
+  // A repeat under load does not handshake again: the first probe read the certificate.
+  if (ctx.repeat) return;
+  if (info.tls_required || (info as { tls_available?: boolean }).tls_available)
+    await readTlsPosture(target.url, 'nats', { defaultPort: NATS_PORT, bounds: target.certificate, budgetMs: tlsBudgetMs }, out);
+  else out.measurements.push({ metric: 'tls_enabled', value: 0, unit: 'count' });
 }
 
 /** Core NATS: the round trip on a subject of its own, published on one connection and received on another. */

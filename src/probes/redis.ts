@@ -57,15 +57,7 @@ async function run(target: RedisTarget, ctx: ProbeContext): Promise<ProbeOutcome
     ctx.stage('waiting for INFO');
     const before = parseInfo(await client.info());
     const t0 = performance.now();
-    const pings: number[] = [];
-    const gap = target.samples > 1 ? target.window / (target.samples - 1) : 0;
-    for (let i = 0; i < target.samples && !ctx.signal.aborted; i++) {
-      if (i > 0) await sleep(gap, ctx.signal);
-      ctx.stage(`waiting for PING ${i + 1} of ${target.samples}`);
-      const s = performance.now();
-      await client.ping();
-      pings.push(performance.now() - s);
-    }
+    const pings = await samplePings(client, target, ctx);
     ctx.stage('waiting for the second INFO');
     const info = parseInfo(await client.info());
     const elapsedS = (performance.now() - t0) / 1000;
@@ -90,16 +82,42 @@ async function run(target: RedisTarget, ctx: ProbeContext): Promise<ProbeOutcome
     return withBus(judged, await probeBus(client, connect, target.bus, budgetMs, ctx.stage));
   } catch (err) {
     if (ctx.signal.aborted) throw err;
-    let cause = client?.lastError && /Connection is closed/i.test((err as Error).message) ? client.lastError : err;
-    // A handshake cut short (EPIPE, reset, closed) often had the server's reason in its first bytes, which the client lost.
-    if (/EPIPE|ECONNRESET|Connection is closed/i.test(`${(cause as Error)?.message} ${(cause as { code?: string })?.code}`)) {
-      const said = await serverGreeting(String(at.host), Number(at.port));
-      if (said?.startsWith('-')) cause = new Error(said.slice(1));
-    }
-    return { status: 'fail', latencyMs: null, error: explainRedis(cause, at), details: {}, measurements: [] };
+    return { status: 'fail', latencyMs: null, error: explainRedis(await causeOf(err, client, at), at), details: {}, measurements: [] };
   } finally {
     client?.disconnect();
   }
+}
+
+/** PINGs spread over the target's window: the round trip, sampled rather than timed once. */
+async function samplePings(client: Redis, target: RedisTarget, ctx: ProbeContext): Promise<number[]> {
+  const pings: number[] = [];
+  const gap = target.samples > 1 ? target.window / (target.samples - 1) : 0;
+  for (let i = 0; i < target.samples && !ctx.signal.aborted; i++) {
+    if (i > 0) await sleep(gap, ctx.signal);
+    ctx.stage(`waiting for PING ${i + 1} of ${target.samples}`);
+    const s = performance.now();
+    await client.ping();
+    pings.push(performance.now() - s);
+  }
+  return pings;
+}
+
+/**
+ * What went wrong, as near the server's own words as can be had: the client's last error behind its
+ * "Connection is closed", and for a handshake cut short (EPIPE, reset, closed) the reason the server put
+ * in its first bytes, which the client lost.
+ */
+async function causeOf(
+  err: unknown,
+  client: (Redis & { lastError?: unknown }) | undefined,
+  at: ReturnType<typeof endpointOf>,
+): Promise<unknown> {
+  let cause = client?.lastError && /Connection is closed/i.test((err as Error).message) ? client.lastError : err;
+  if (/EPIPE|ECONNRESET|Connection is closed/i.test(`${(cause as Error)?.message} ${(cause as { code?: string })?.code}`)) {
+    const said = await serverGreeting(String(at.host), Number(at.port));
+    if (said?.startsWith('-')) cause = new Error(said.slice(1));
+  }
+  return cause;
 }
 
 /** What the first probe of a Redis establishes once: persistence, who it lets in, its TLS. */

@@ -55,6 +55,21 @@ export function lineChart(spec: ChartSpec): string {
   // Names that share a prefix (engine-latency-risk, engine-latency-ml) are told apart by the rest; the prefix goes in the title.
   const prefix = sharedPrefix(spec.series.map((s) => s.name));
   if (prefix) out[1] = `<text x="${W / 2}" y="18" class="title">${esc(`${spec.title}: ${prefix}*`)}</text>`;
+  out.push(...seriesLines(spec, prefix, sx, sy));
+  (spec.marks ?? []).forEach((m, i) => {
+    const x = f(sx(m.x));
+    out.push(
+      `<line x1="${x}" x2="${x}" y1="${M.top}" y2="${H - M.bottom}" class="mark"/>`,
+      `<text x="${x}" y="${M.top + 12 + 14 * i}" class="marklabel" text-anchor="${sx(m.x) > W / 2 ? 'end' : 'start'}" dx="${sx(m.x) > W / 2 ? -4 : 4}">${esc(m.label)}</text>`,
+    );
+  });
+  out.push('</svg>');
+  return spec.note ? `<figure>${out.join('')}<figcaption>${esc(spec.note)}</figcaption></figure>` : out.join('');
+}
+
+/** Each series: its line, its markers where they can be told apart, and its legend entry. */
+function seriesLines(spec: ChartSpec, prefix: string, sx: (v: number) => number, sy: (v: number) => number): string[] {
+  const out: string[] = [];
   spec.series.forEach((s, i) => {
     const color = PALETTE[(s.color ?? i) % PALETTE.length];
     const name = s.name.slice(prefix.length);
@@ -72,15 +87,7 @@ export function lineChart(spec: ChartSpec): string {
       `<text x="${W - M.right + 10}" y="${M.top + 10 + i * 15}" class="legend" fill="${color}"><title>${esc(s.name)}</title>${esc(name.length > 28 ? `${name.slice(0, 27)}…` : name)}${s.points.length ? '' : ' (no points)'}</text>`,
     );
   });
-  (spec.marks ?? []).forEach((m, i) => {
-    const x = f(sx(m.x));
-    out.push(
-      `<line x1="${x}" x2="${x}" y1="${M.top}" y2="${H - M.bottom}" class="mark"/>`,
-      `<text x="${x}" y="${M.top + 12 + 14 * i}" class="marklabel" text-anchor="${sx(m.x) > W / 2 ? 'end' : 'start'}" dx="${sx(m.x) > W / 2 ? -4 : 4}">${esc(m.label)}</text>`,
-    );
-  });
-  out.push('</svg>');
-  return spec.note ? `<figure>${out.join('')}<figcaption>${esc(spec.note)}</figcaption></figure>` : out.join('');
+  return out;
 }
 
 const f = (v: number) => v.toFixed(1);
