@@ -31,7 +31,7 @@ export interface PrometheusSim {
 }
 
 export function prometheusSim(engines: Record<string, string>, maintenance: string): PrometheusSim {
-  let loaded: { name: string; labels: Record<string, string>; query: string; duration: number }[] = [];
+  let loaded: LoadedRule[] = [];
   const instance = (e: string) => new URL(engines[e]).host;
   const firing = {
     labels: { alertname: 'EngineMaintenance', severity: 'warning', job: `engine-${maintenance}`, instance: instance(maintenance) },
@@ -57,50 +57,58 @@ export function prometheusSim(engines: Record<string, string>, maintenance: stri
       });
     } else if (path === '/api/v1/alerts') {
       json({ alerts: [firing] });
-    } else if (path === '/api/v1/rules') {
-      const lastEvaluation = new Date().toISOString();
-      const rules = RULES.map((r) => ({
-        state: r.name === 'EngineMaintenance' ? 'firing' : 'inactive',
-        name: r.name,
-        query: r.query,
-        duration: r.duration,
-        labels: { severity: r.severity },
-        annotations: {},
-        alerts: r.name === 'EngineMaintenance' ? [firing] : [],
-        health: 'ok',
-        lastEvaluation,
-        type: 'alerting',
-      }));
-      const generated = loaded.map((r) => ({
-        state: 'inactive',
-        name: r.name,
-        query: r.query,
-        duration: r.duration,
-        labels: r.labels,
-        annotations: {},
-        alerts: [],
-        health: 'ok',
-        lastEvaluation,
-        type: 'alerting',
-      }));
-      json({
-        groups: [
-          { name: 'platform', file: 'platform.rules.yml', rules, interval: 15 },
-          { name: 'go-live criteria', file: 'go-live.rules.yml', rules: generated, interval: 15 },
-        ],
-      });
-    } else if (path === '/api/v1/query') {
-      // No restarts or flaps on the simulated platform; any other query is its error rate, 0.02%.
-      const query = new URL(req.url ?? '/', 'http://x').searchParams.get('query') ?? '';
-      const now = Date.now() / 1000;
-      const gpu = /^(DCGM_FI_DEV_\w+)/.exec(query)?.[1];
-      if (gpu) return json({ resultType: 'vector', result: dcgmSeries(gpu).map(([metric, v]) => ({ metric, value: [now, String(v)] })) });
-      // The nightly backup finished 5 hours ago.
-      if (query.includes('backup_last_success')) return json({ resultType: 'vector', result: [{ metric: {}, value: [now, '18000'] }] });
-      json({ resultType: 'vector', result: [{ metric: {}, value: [now, query.includes('changes(') ? '0' : '0.02'] }] });
-    } else res.writeHead(404).end();
+    } else if (path === '/api/v1/rules') json(rulesAnswer(loaded, firing));
+    else if (path === '/api/v1/query') json(queryAnswer(req.url ?? '/'));
+    else res.writeHead(404).end();
   });
   return { server, loadRules: (rules) => void (loaded = rules) };
+}
+
+type LoadedRule = { name: string; labels: Record<string, string>; query: string; duration: number };
+
+/** /api/v1/rules: the platform's reference rules (one firing) and the ones `validate alerts` wrote, all evaluated just now. */
+function rulesAnswer(loaded: LoadedRule[], firing: object): unknown {
+  const lastEvaluation = new Date().toISOString();
+  const rules = RULES.map((r) => ({
+    state: r.name === 'EngineMaintenance' ? 'firing' : 'inactive',
+    name: r.name,
+    query: r.query,
+    duration: r.duration,
+    labels: { severity: r.severity },
+    annotations: {},
+    alerts: r.name === 'EngineMaintenance' ? [firing] : [],
+    health: 'ok',
+    lastEvaluation,
+    type: 'alerting',
+  }));
+  const generated = loaded.map((r) => ({
+    state: 'inactive',
+    name: r.name,
+    query: r.query,
+    duration: r.duration,
+    labels: r.labels,
+    annotations: {},
+    alerts: [],
+    health: 'ok',
+    lastEvaluation,
+    type: 'alerting',
+  }));
+  return {
+    groups: [
+      { name: 'platform', file: 'platform.rules.yml', rules, interval: 15 },
+      { name: 'go-live criteria', file: 'go-live.rules.yml', rules: generated, interval: 15 },
+    ],
+  };
+}
+
+/** /api/v1/query: no restarts or flaps on the simulated platform, its GPUs, a backup 5 hours ago; anything else is its error rate, 0.02%. */
+function queryAnswer(url: string): unknown {
+  const query = new URL(url, 'http://x').searchParams.get('query') ?? '';
+  const now = Date.now() / 1000;
+  const gpu = /^(DCGM_FI_DEV_\w+)/.exec(query)?.[1];
+  if (gpu) return { resultType: 'vector', result: dcgmSeries(gpu).map(([metric, v]) => ({ metric, value: [now, String(v)] })) };
+  if (query.includes('backup_last_success')) return { resultType: 'vector', result: [{ metric: {}, value: [now, '18000'] }] };
+  return { resultType: 'vector', result: [{ metric: {}, value: [now, query.includes('changes(') ? '0' : '0.02'] }] };
 }
 
 /** Two healthy H100s of the ML engine's node, as dcgm-exporter exports them. */

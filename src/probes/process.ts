@@ -58,25 +58,10 @@ const CLOCK_TICKS = 100; // USER_HZ on Linux
 async function run(t: ProcessTarget, ctx: ProbeContext): Promise<ProbeOutcome> {
   const u = new URL(t.url);
   const what = decodeURIComponent(u.protocol === 'pidfile:' ? u.pathname : u.hostname + u.pathname.replace(/^\/$/, ''));
-  let pids: number[];
-  let systemd: Record<string, string> | undefined;
   ctx.stage('looking for the process');
-  try {
-    if (u.protocol === 'pidfile:') pids = [Number((await readFile(what, 'utf8')).trim())].filter((p) => Number.isInteger(p) && p > 0);
-    else if (u.protocol === 'systemd:') {
-      systemd = await systemctlShow(what);
-      pids = [Number(systemd.MainPID)].filter((p) => p > 0);
-    } else pids = await pidsByName(what);
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const why =
-      e.code === 'ENOENT' && u.protocol === 'pidfile:'
-        ? `pidfile ${what} does not exist`
-        : e.code === 'ENOENT'
-          ? 'systemctl is not available on this machine'
-          : e.message;
-    return { status: 'fail', latencyMs: null, error: why, details: {}, measurements: [] };
-  }
+  const found = await findPids(u, what);
+  if ('error' in found) return { status: 'fail', latencyMs: null, error: found.error, details: {}, measurements: [] };
+  const { pids, systemd } = found;
   const procs = (await Promise.all(pids.map(inspect))).filter((p): p is Proc => p !== undefined);
   const m: Measurement[] = [{ metric: 'processes', value: procs.length, unit: 'count' }];
   if (procs.length) {
@@ -100,20 +85,37 @@ async function run(t: ProcessTarget, ctx: ProbeContext): Promise<ProbeOutcome> {
         .join(' ') || null,
     state: systemd?.ActiveState ?? null,
   };
-  if (procs.length < t.min) {
-    const error =
-      u.protocol === 'pidfile:'
-        ? pids.length
-          ? `pidfile ${what} names pid ${pids[0]}, which is not running`
-          : `pidfile ${what} holds no pid`
-        : u.protocol === 'systemd:'
-          ? `systemd unit ${what} is ${systemd?.ActiveState ?? 'unknown'} with no main process`
-          : procs.length === 0
-            ? `no process named "${what}" is running`
-            : `${procs.length} process(es) named "${what}" running, expected at least ${t.min}`;
-    return { status: 'fail', latencyMs: null, error, details, measurements: m };
-  }
+  if (procs.length < t.min)
+    return { status: 'fail', latencyMs: null, error: tooFew(u, what, pids, procs.length, t.min, systemd), details, measurements: m };
   return { status: 'pass', latencyMs: null, details, measurements: m };
+}
+
+/** The pids the URL names: a pidfile's, a systemd unit's main process, or every process of that name. */
+async function findPids(u: URL, what: string): Promise<{ pids: number[]; systemd?: Record<string, string> } | { error: string }> {
+  try {
+    if (u.protocol === 'pidfile:')
+      return { pids: [Number((await readFile(what, 'utf8')).trim())].filter((p) => Number.isInteger(p) && p > 0) };
+    if (u.protocol === 'systemd:') {
+      const systemd = await systemctlShow(what);
+      return { pids: [Number(systemd.MainPID)].filter((p) => p > 0), systemd };
+    }
+    return { pids: await pidsByName(what) };
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT')
+      return { error: u.protocol === 'pidfile:' ? `pidfile ${what} does not exist` : 'systemctl is not available on this machine' };
+    return { error: e.message };
+  }
+}
+
+/** Why fewer processes run than the target needs, in the words of how it names them. */
+function tooFew(u: URL, what: string, pids: number[], running: number, min: number, systemd?: Record<string, string>): string {
+  if (u.protocol === 'pidfile:')
+    return pids.length ? `pidfile ${what} names pid ${pids[0]}, which is not running` : `pidfile ${what} holds no pid`;
+  if (u.protocol === 'systemd:') return `systemd unit ${what} is ${systemd?.ActiveState ?? 'unknown'} with no main process`;
+  return running === 0
+    ? `no process named "${what}" is running`
+    : `${running} process(es) named "${what}" running, expected at least ${min}`;
 }
 
 /**

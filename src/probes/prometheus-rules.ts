@@ -44,6 +44,22 @@ export const RULE_METRICS: Record<string, MetricSpec> = {
 /** A rule counts as evaluated lately when its last evaluation is within this many of its group's intervals. */
 const STALE_INTERVALS = 3;
 
+/** The required rules not loaded, failing to evaluate, not evaluated lately, or not as the gate wrote them. */
+function classifyRules(required: RequiredRule[], rules: RuleLike[], now: number) {
+  const found = required.map((req) => ({
+    req,
+    rule: rules.find((r) => r.name === req.alert && (!req.severity || labelsOf(r.labels).severity === req.severity)),
+  }));
+  const missing = found.filter((f) => !f.rule).map((f) => f.req.alert);
+  const unhealthy = found.filter((f) => f.rule && f.rule.health === 'err');
+  const stale = found.filter((f) => f.rule && f.rule.health !== 'err' && !evaluatedLately(f.rule, now));
+  const drifted = found.flatMap((f) => {
+    const whys = f.rule ? drift(f.req, f.rule) : [];
+    return whys.length ? [{ alert: f.req.alert, why: whys.join('; ') }] : [];
+  });
+  return { missing, unhealthy, stale, drifted };
+}
+
 /**
  * Monitoring coverage: each required rule is loaded (by name, and severity when given), healthy (it
  * evaluates without error) and evaluated lately. Each failing rule is a series with its `alertname`, so a
@@ -54,26 +70,16 @@ export function ruleCoverage(
   rules: RuleLike[],
   now = Date.now(),
 ): { checks: RuleCheck[]; measurements: Measurement[]; warnings: string[]; labelValues: LabelValues } {
-  const found = required.map((req) => ({
-    req,
-    rule: rules.find((r) => r.name === req.alert && (!req.severity || labelsOf(r.labels).severity === req.severity)),
-  }));
-  const series = (metric: string, names: string[]): Measurement[] => [
-    { metric, value: names.length, unit: 'count' },
-    ...names.map((alertname) => ({ metric, value: 1, unit: 'count' as const, labels: { alertname } })),
-  ];
-  const missing = found.filter((f) => !f.rule).map((f) => f.req.alert);
-  const unhealthy = found.filter((f) => f.rule && f.rule.health === 'err');
-  const stale = found.filter((f) => f.rule && f.rule.health !== 'err' && !evaluatedLately(f.rule, now));
-  const drifted = found.flatMap((f) => {
-    const whys = f.rule ? drift(f.req, f.rule) : [];
-    return whys.length ? [{ alert: f.req.alert, why: whys.join('; ') }] : [];
-  });
+  const { missing, unhealthy, stale, drifted } = classifyRules(required, rules, now);
   const warnings = [
     ...(missing.length ? [`alerting rule(s) not loaded: ${missing.join(', ')}`] : []),
     ...unhealthy.map((f) => `alerting rule ${f.req.alert} fails to evaluate: ${f.rule!.lastError || 'health err'}`),
     ...(stale.length ? [`alerting rule(s) not evaluated lately: ${stale.map((f) => f.req.alert).join(', ')}`] : []),
     ...drifted.map((d) => `alerting rule ${d.alert} is not the gate's: ${d.why}`),
+  ];
+  const series = (metric: string, names: string[]): Measurement[] => [
+    { metric, value: names.length, unit: 'count' },
+    ...names.map((alertname) => ({ metric, value: 1, unit: 'count' as const, labels: { alertname } })),
   ];
   const measurements = [
     { metric: 'rules_required', value: required.length, unit: 'count' as const },
