@@ -1,6 +1,7 @@
 import { classifyError, endpointOf } from '../protocols/network-errors.js';
 import type { Measurement } from '../results/measurement.js';
 import type { ScenarioResult } from '../results/scenario-result.js';
+import type { LatencySummary } from '../results/latency.js';
 import { DELAY_PERCENTILES, generatorCause, type GeneratorHealth } from './generator-health.js';
 import { machineBusy, machineLoad } from '../util/machine-load.js';
 import { generatorShare, sharesThisMachine } from './generator-share.js';
@@ -44,16 +45,11 @@ export function toScenarioResult(o: ResultInfo, r: Recorder, gen: GeneratorHealt
   const uncorrected = r.uncorrected ? summarize(r.uncorrected) : undefined;
   const open = o.model.type === 'open' ? o.model : undefined;
   const scheduleLag = open ? summarize(r.scheduleLag) : undefined;
-  const scheduleLagP99Ms = scheduleLag?.p99;
   const successRate = r.requests ? ((r.requests - r.errors) / r.requests) * 100 : 0;
   // What the server answered per second: never a request that was not sent, or one that got no answer.
   const rps = activeMs > 0 ? (r.answered / activeMs) * 1000 : 0;
-  const targetRps = open ? (open.schedule.total / open.schedule.durationMs) * 1000 * (o.share ?? 1) : undefined;
   const errorCauses = wordCauses(r, o.url, o.explain);
-  const { delayMs, ...health } = gen;
   const overBudget = r.requests > 0 && successRate < o.successPct;
-  const statusCounts: Record<string, number> = {};
-  for (const [s, n] of r.statuses) statusCounts[String(s)] = n;
   const result: ScenarioResult = {
     name: o.name,
     kind: o.kind,
@@ -72,26 +68,13 @@ export function toScenarioResult(o: ResultInfo, r: Recorder, gen: GeneratorHealt
     durationMs,
     latencyMs,
     uncorrectedLatencyMs: uncorrected,
-    targetRps,
-    late: open ? r.late : undefined,
-    dropped: open ? r.dropped : undefined,
-    ...(r.abandoned > 0 && { abandoned: r.abandoned }),
-    queued: open ? r.queued : undefined,
-    statusCounts,
+    ...scheduleCounts(o, r),
+    statusCounts: Object.fromEntries([...r.statuses].map(([code, n]) => [String(code), n])),
     errorCauses,
     timeline: r.timelineResult(),
     ...(o.startLateMs !== undefined && { startLateMs: o.startLateMs }),
-    generator: {
-      ...health,
-      scheduleLagP99Ms,
-      ...(scheduleLag && {
-        scheduleLagMs: { ...scheduleLag, quantiles: DELAY_PERCENTILES.map((q) => r.scheduleLag.getValueAtPercentile(q) / 1000) },
-      }),
-      ...(delayMs && { delayMs: { ...delayMs } }),
-      local: sharesThisMachine(o.url),
-      ...(machineBusy(gen) && { busyMachine: machineLoad(gen) }),
-    },
-    histograms: { latency: encodeHistogram(r.latency), uncorrected: r.uncorrected ? encodeHistogram(r.uncorrected) : undefined },
+    generator: generatorOf(o, r, gen, scheduleLag),
+    histograms: { latency: encodeHistogram(r.latency), uncorrected: r.uncorrected && encodeHistogram(r.uncorrected) },
     slaMs: o.slaMs,
     ...(o.level !== undefined && { level: o.level }),
     ...(o.levelName && { levelName: o.levelName }),
@@ -108,6 +91,33 @@ export function toScenarioResult(o: ResultInfo, r: Recorder, gen: GeneratorHealt
   }
   result.measurements = scenarioMeasurements(result, overBudget);
   return result;
+}
+
+/** The open model's schedule: the rate asked (this share of it), and the requests sent late, never sent, or queued. */
+function scheduleCounts(o: ResultInfo, r: Recorder): Partial<ScenarioResult> {
+  const open = o.model.type === 'open' ? o.model : undefined;
+  return {
+    targetRps: open && (open.schedule.total / open.schedule.durationMs) * 1000 * (o.share ?? 1),
+    late: open && r.late,
+    dropped: open && r.dropped,
+    ...(r.abandoned > 0 && { abandoned: r.abandoned }),
+    queued: open && r.queued,
+  };
+}
+
+/** The generator's own health over the run: its lag, delay and memory, and how busy this machine was. */
+function generatorOf(o: ResultInfo, r: Recorder, gen: GeneratorHealth, scheduleLag?: LatencySummary): ScenarioResult['generator'] {
+  const { delayMs, ...health } = gen;
+  return {
+    ...health,
+    scheduleLagP99Ms: scheduleLag?.p99,
+    ...(scheduleLag && {
+      scheduleLagMs: { ...scheduleLag, quantiles: DELAY_PERCENTILES.map((q) => r.scheduleLag.getValueAtPercentile(q) / 1000) },
+    }),
+    ...(delayMs && { delayMs: { ...delayMs } }),
+    local: sharesThisMachine(o.url),
+    ...(machineBusy(gen) && { busyMachine: machineLoad(gen) }),
+  };
 }
 
 /**

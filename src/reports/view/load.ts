@@ -139,31 +139,7 @@ function responsesTable(results: ScenarioResult[]) {
 
 /** What a row cannot say: the open model's schedule and uncorrected view, and why a result is INVALID. */
 function resultNotes(r: ScenarioResult): string[] {
-  const notes: string[] = [];
-  if (r.model === 'open' && r.uncorrectedLatencyMs) {
-    const u = r.uncorrectedLatencyMs;
-    notes.push(
-      `${r.name}: asked ${fmtRate(r.targetRps ?? 0)}/s, answered ${fmtRate(r.rps)}/s; late ${fmtCount(r.late ?? 0)}` +
-        `${r.dropped || r.abandoned ? `; never sent ${fmtCount((r.dropped ?? 0) + (r.abandoned ?? 0))} (not in the counts)` : ''}. ` +
-        `Latency is from each request's scheduled time; from the actual send (uncorrected): p50 ${formatMs(u.p50)}, p99 ${formatMs(u.p99)}, max ${formatMs(u.max)}`,
-    );
-  }
-  const share = r.generator.shareMs;
-  // Only where the error bar is worth a reader's glance: a tenth of the p99, or a millisecond.
-  if (share && r.requests > 0 && share.p99 >= Math.max(1, r.latencyMs.p99 / 10))
-    notes.push(
-      `${r.name}: error bars (what the generator${r.generator.local ? ' and this machine, which the target shares,' : ''} may account for): p50 ± ${formatMs(share.p50)}, p99 ± ${formatMs(share.p99)}` +
-        `${r.generator.shareRps ? `, rps ± ${fmtRate(r.generator.shareRps)}/s` : ''}${r.generator.busyMachine ? `; this machine was busy (${r.generator.busyMachine})` : ''}`,
-    );
-  if (r.sessions) {
-    const s = r.sessions;
-    const why = Object.entries(s.causes)
-      .map(([c, n]) => `${c} (x${fmtCount(n)})`)
-      .join('; ');
-    notes.push(
-      `${r.name}: ${fmtCount(s.opened)} of ${fmtCount(s.opened + s.failed)} connections opened (open p50 ${formatMs(s.openP50Ms)}, p99 ${formatMs(s.openP99Ms)}), ${fmtCount(s.disconnects)} dropped while held${why ? `: ${why}` : ''}`,
-    );
-  }
+  const notes = [scheduleNote(r), errorBarNote(r), sessionsNote(r)].filter((n): n is string => n !== undefined);
   for (const n of r.notes ?? []) notes.push(`${r.name}: ${n}`);
   if (r.attempts && r.attempts > 1)
     notes.push(`${r.name}: measured ${r.attempts} times, this attempt kept; before it: ${(r.retried ?? []).join('; ')}`);
@@ -173,4 +149,35 @@ function resultNotes(r: ScenarioResult): string[] {
       `${r.name}: success ${fmtPct(r.successRate)} is under the required ${r.successRequired}%: its latency and throughput do not count`,
     );
   return notes;
+}
+
+/** The open model: asked and answered rates, what was late or never sent, and the uncorrected latency. */
+function scheduleNote(r: ScenarioResult): string | undefined {
+  if (r.model !== 'open' || !r.uncorrectedLatencyMs) return undefined;
+  const u = r.uncorrectedLatencyMs;
+  return (
+    `${r.name}: asked ${fmtRate(r.targetRps ?? 0)}/s, answered ${fmtRate(r.rps)}/s; late ${fmtCount(r.late ?? 0)}` +
+    `${r.dropped || r.abandoned ? `; never sent ${fmtCount((r.dropped ?? 0) + (r.abandoned ?? 0))} (not in the counts)` : ''}. ` +
+    `Latency is from each request's scheduled time; from the actual send (uncorrected): p50 ${formatMs(u.p50)}, p99 ${formatMs(u.p99)}, max ${formatMs(u.max)}`
+  );
+}
+
+/** The error bars, only where worth a reader's glance: a tenth of the p99, or a millisecond. */
+function errorBarNote(r: ScenarioResult): string | undefined {
+  const share = r.generator.shareMs;
+  if (!share || r.requests === 0 || share.p99 < Math.max(1, r.latencyMs.p99 / 10)) return undefined;
+  return (
+    `${r.name}: error bars (what the generator${r.generator.local ? ' and this machine, which the target shares,' : ''} may account for): p50 ± ${formatMs(share.p50)}, p99 ± ${formatMs(share.p99)}` +
+    `${r.generator.shareRps ? `, rps ± ${fmtRate(r.generator.shareRps)}/s` : ''}${r.generator.busyMachine ? `; this machine was busy (${r.generator.busyMachine})` : ''}`
+  );
+}
+
+/** Held connections: how many opened, how fast, and how many dropped, with why. */
+function sessionsNote(r: ScenarioResult): string | undefined {
+  if (!r.sessions) return undefined;
+  const s = r.sessions;
+  const why = Object.entries(s.causes)
+    .map(([c, n]) => `${c} (x${fmtCount(n)})`)
+    .join('; ');
+  return `${r.name}: ${fmtCount(s.opened)} of ${fmtCount(s.opened + s.failed)} connections opened (open p50 ${formatMs(s.openP50Ms)}, p99 ${formatMs(s.openP99Ms)}), ${fmtCount(s.disconnects)} dropped while held${why ? `: ${why}` : ''}`;
 }
