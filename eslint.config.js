@@ -29,7 +29,6 @@ export default tseslint.config(
     files: [
       'src/cli.ts',
       'src/criteria/catalog.ts',
-      'src/faults/experiment.ts',
       'src/load/bus-connection.ts',
       'src/load/http-parser.ts',
       'src/load/open-loop.ts',

@@ -45,6 +45,54 @@ interface Injection {
   doneAt?: number;
 }
 
+const STOPPED = { steadyAfter: false, recovered: false, recoveryMs: null, interrupted: true } as const;
+
+/**
+ * The other targets the fault took down (not those failing before it), and, when every one of them only
+ * timed out on a machine whose CPUs other work took, that machine's load: the fault may not have reached them.
+ */
+function othersHit(before: ProbeResult[], isolation: Watcher, load: ReturnType<ReturnType<typeof watchMachine>['stop']>) {
+  const failingAlready = new Set(before.filter((r) => r.status === 'fail').map((r) => r.name));
+  const hit = [...isolation.failed()].filter(([n]) => !failingAlready.has(n));
+  const busy = hit.length > 0 && machineBusy(load) && hit.every(([, error]) => TIMEOUT.test(error));
+  return { affected: hit.map(([n]) => n), busyTimeouts: busy ? machineLoad(load) : undefined };
+}
+
+/**
+ * The fault injected while the watched targets and the others are checked every `interval`: when the
+ * watched ones came back (recovery), which others failed meanwhile (isolation), and how busy the machine was.
+ */
+async function injectWatched(
+  f: FaultConfig,
+  type: ReturnType<typeof faultType>,
+  ctx: ExperimentContext,
+  byName: Map<string, TargetBase>,
+  [watched, others]: [TargetBase[], TargetBase[]],
+) {
+  const live = (t: TargetBase) =>
+    ctx.check(t, f.checkTimeout, { liveness: true }).then((r) => ({ ok: r.status !== 'fail', error: r.error }));
+  const started = performance.now();
+  const injectedAt = new Date().toISOString();
+  // How busy the machine is while it runs: a bystander's timeout on a busy machine may be the machine's.
+  const machine = watchMachine();
+  const watching = new Watcher(watched, f.interval, live, started);
+  const isolation = new Watcher(others, f.interval, live, started);
+  watching.start();
+  isolation.start();
+  const hint = type.restoreHint?.(f.fault);
+  const releaseNote = forcedExitNote(
+    `fault ${f.name} was in progress: ${f.watch.join(', ')} may be left down${hint ? `; restore with: ${hint}` : ''}`,
+  );
+  ctx.onInject?.();
+  const injection = inject(type, f, byName, ctx.timeoutMs, ctx.signal);
+  const recovery = await awaitRecovery(f, watching, injection, started, ctx.signal);
+  ctx.onEnd?.();
+  await injection.done;
+  releaseNote();
+  await Promise.all([watching.stop(), isolation.stop()]);
+  return { started, injectedAt, watching, isolation, injection, recovery, hint, load: machine.stop() };
+}
+
 /**
  * The chaos-experiment shape: steady state; inject while watching (each watched target checked lightly
  * every `interval`, on its own, since a restart command may block until the service is back); recovery
@@ -69,36 +117,14 @@ export async function runFault(f: FaultConfig, ctx: ExperimentContext): Promise<
   }
 
   ctx.say(`fault ${f.name}: about to ${action}; watching ${f.watch.join(', ')}`);
-  const live = (t: TargetBase) =>
-    ctx.check(t, f.checkTimeout, { liveness: true }).then((r) => ({ ok: r.status !== 'fail', error: r.error }));
-  const started = performance.now();
-  const injectedAt = new Date().toISOString();
-  // How busy the machine is while it runs: a bystander's timeout on a busy machine may be the machine's.
-  const machine = watchMachine();
-  const watching = new Watcher(watched, f.interval, live, started);
-  const isolation = new Watcher(others, f.interval, live, started);
-  watching.start();
-  isolation.start();
-  const hint = type.restoreHint?.(f.fault);
-  const releaseNote = forcedExitNote(
-    `fault ${f.name} was in progress: ${f.watch.join(', ')} may be left down${hint ? `; restore with: ${hint}` : ''}`,
-  );
-  ctx.onInject?.();
-  const injection = inject(type, f, byName, ctx.timeoutMs, ctx.signal);
-  const recovery = await awaitRecovery(f, watching, injection, started, ctx.signal);
-  ctx.onEnd?.();
-  await injection.done;
-  releaseNote();
-  await Promise.all([watching.stop(), isolation.stop()]);
-  const load = machine.stop();
+  const { started, injectedAt, watching, isolation, injection, recovery, hint, load } = await injectWatched(f, type, ctx, byName, [
+    watched,
+    others,
+  ]);
 
   const interrupted = ctx.signal?.aborted ?? false;
   const after = interrupted ? [] : await full(ctx.targets);
-  const failingAlready = new Set(before.filter((r) => r.status === 'fail').map((r) => r.name));
-  const hit = [...isolation.failed()].filter(([n]) => !failingAlready.has(n));
-  const affected = hit.map(([n]) => n);
-  // Only timeouts, on a machine whose CPUs other work took: the fault may not have reached them at all.
-  const busyTimeouts = hit.length > 0 && machineBusy(load) && hit.every(([, error]) => TIMEOUT.test(error)) ? machineLoad(load) : undefined;
+  const { affected, busyTimeouts } = othersHit(before, isolation, load);
   const disrupted = watching.failed().size > 0;
   const tookEffect =
     injection.result?.affected !== undefined ? injection.result.affected > 0 : disrupted || restartSeen(before, after, f.watch);
@@ -117,18 +143,8 @@ export async function runFault(f: FaultConfig, ctx: ExperimentContext): Promise<
     checks: watching.checks,
     injectedAt,
   };
-  if (interrupted)
-    return finish(
-      {
-        ...base,
-        ...(await afterInterrupt(f, watched, injection, hint, ctx)),
-        steadyAfter: false,
-        recovered: false,
-        recoveryMs: null,
-        interrupted: true,
-      },
-      t0,
-    );
+  // Interrupted: no steady state after, no recovery; what was left down, and how to restore it.
+  if (interrupted) return finish({ ...base, ...(await afterInterrupt(f, watched, injection, hint, ctx)), ...STOPPED }, t0);
   const steadyAfter = after.every((r) => !r.required || r.status !== 'fail');
   // A fault that did nothing has no recovery to time; one the platform absorbed (took effect, nothing failed) recovered at once.
   const recoveryMs = recovery && tookEffect ? (recovery.disrupted ? recovery.at - started : 0) : null;
