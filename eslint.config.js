@@ -27,7 +27,6 @@ export default tseslint.config(
   // The list may only shrink: a new file over them fails the lint.
   {
     files: [
-      'src/cli.ts',
       'src/criteria/catalog.ts',
       'src/load/bus-connection.ts',
       'src/load/http-parser.ts',
