@@ -32,7 +32,6 @@ export default tseslint.config(
       'src/load/http-parser.ts',
       'src/load/open-loop.ts',
       'src/load/websocket-pool.ts',
-      'src/probes/prometheus.ts',
       'src/probes/redis-judge.ts',
       'src/reports/report-schema.ts',
     ],

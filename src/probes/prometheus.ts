@@ -10,9 +10,9 @@ const ruleUnmeasured = (why: string) =>
     ['rules_required', 'rules_missing', 'rules_unhealthy', 'rules_stale', 'rules_drifted', 'rules_without_series'].map((k) => [k, why]),
   );
 import { classifyError, endpointOf } from '../protocols/network-errors.js';
-import { readAlerts } from './prometheus-alerts.js';
+import { readAlerts, type AlertReading } from './prometheus-alerts.js';
 import { requiredRulesSchema, RULE_METRICS, ruleCoverage, type RequiredRule } from './prometheus-rules.js';
-import { arrayField, labelsOf, NotPrometheusError, prometheusApi, scalarOf } from '../protocols/prometheus-api.js';
+import { arrayField, labelsOf, NotPrometheusError, prometheusApi, scalarOf, type PrometheusApi } from '../protocols/prometheus-api.js';
 import { ANONYMOUS_ACCESS_METRICS, readAnonymousAccess } from './http-access.js';
 import { defineProbe, type ProbeContext, type ProbeOutcome } from './types.js';
 
@@ -75,77 +75,19 @@ async function run(target: PrometheusTarget, ctx: ProbeContext): Promise<ProbeOu
         measurements: m,
       };
     }
-    const targets = arrayField<{ health?: string; labels?: unknown }>(
-      await api.data('/api/v1/targets?state=active'),
-      'activeTargets',
-      '/api/v1/targets',
-    );
-    const targetLabels = targets.map((t) => labelsOf(t.labels));
-    const down = targets.filter((t) => t.health !== 'up').map((t) => labelsOf(t.labels));
-    m.push(
-      { metric: 'targets_total', value: targets.length, unit: 'count' },
-      { metric: 'targets_down', value: down.length, unit: 'count' },
-    );
-    if (down.length)
-      warnings.push(
-        `${down.length} scrape target(s) down: ${down
-          .slice(0, 3)
-          .map((l) => l.instance ?? l.job)
-          .join(', ')}`,
-      );
+    const targetLabels = await scrapeTargets(api, m, warnings);
 
     const alerts = await readAlerts(api, targetLabels);
     m.push(...alerts.measurements);
     warnings.push(...alerts.warnings);
 
-    // Remote restarts: a scraped process's start time changing, and targets going down and up again.
-    const range = `${Math.max(1, Math.round(target.restartWindow / 1000))}s`;
-    const restarts = await scalarOf(api, `sum(changes(process_start_time_seconds[${range}])) or vector(0)`);
-    const flaps = await scalarOf(api, `sum(changes(up[${range}])) or vector(0)`);
-    if (typeof restarts === 'number') m.push({ metric: 'restarts', value: restarts, unit: 'count' });
-    if (typeof flaps === 'number') m.push({ metric: 'up_flaps', value: flaps, unit: 'count' });
-    if (typeof restarts === 'number' && restarts > 0) warnings.push(`${restarts} process restart(s) in the last ${range}`);
+    await restartsAndFlaps(api, target, m, warnings);
 
     const unmeasured: Record<string, string> = {};
-    for (const q of target.queries) {
-      const value = await scalarOf(api, q.query).catch((err: Error) => {
-        if (err instanceof NotPrometheusError || ctx.signal.aborted) throw err;
-        return `failed: ${err.message.replace(/^\/api\/v1\/query: /, '').replace(/^invalid parameter "query": /, '')}`;
-      });
-      if (typeof value === 'number' && Number.isFinite(value)) m.push({ metric: q.name, value, unit: q.unit as Unit });
-      else {
-        const why = typeof value === 'string' ? `query "${q.name}" ${value}` : `query "${q.name}" returned a value that is not a number`;
-        warnings.push(why);
-        unmeasured[q.name] = why;
-      }
-    }
-    let labelValues: LabelValues = { alerts_firing: alerts.universe, alerts_pending: alerts.universe };
-    // Empty when no rules were asked for: this target could have checked them (the report's monitoring section says how).
-    let rules: RuleCheck[] = [];
-    if (target.rules) {
-      const required = Array.isArray(target.rules) ? target.rules : undefined;
-      if (!required)
-        Object.assign(unmeasured, ruleUnmeasured('the rules validate alerts would write are known only from a config (validate run)'));
-      else if (!alerts.rules) Object.assign(unmeasured, ruleUnmeasured('the alerting rules could not be read (/api/v1/rules)'));
-      else {
-        const coverage = ruleCoverage(required, alerts.rules);
-        m.push(...coverage.measurements);
-        warnings.push(...coverage.warnings);
-        labelValues = { ...labelValues, ...coverage.labelValues };
-        const unseen = await rulesWithoutSeries(api, required, ctx);
-        rules = coverage.checks.map((c) =>
-          c.state === 'loaded' && unseen.some((u) => u.alert === c.alert) ? { ...c, state: 'no series' } : c,
-        );
-        m.push(
-          { metric: 'rules_without_series', value: unseen.length, unit: 'count' },
-          ...unseen.map((u) => ({ metric: 'rules_without_series', value: 1, unit: 'count' as const, labels: { alertname: u.alert } })),
-        );
-        for (const u of unseen)
-          warnings.push(
-            `alerting rule ${u.alert} reads ${u.series}, which has no series in this Prometheus: it cannot fire (is the job named so? are validate's own metrics scraped?)`,
-          );
-      }
-    }
+    await userQueries(api, target, ctx, { m, warnings, unmeasured });
+    const checked = await ruleChecks(api, target, ctx, alerts.rules, { m, warnings, unmeasured });
+    const labelValues: LabelValues = { alerts_firing: alerts.universe, alerts_pending: alerts.universe, ...checked.labelValues };
+    const rules = checked.rules;
     // Firing alerts are listed with the target each is about (the report shows them); they make a warning, not a failure.
     const firing = alerts.alerts.some((a) => a.state === 'firing');
     const out: ProbeOutcome = {
@@ -219,3 +161,96 @@ export const prometheusProbe = defineProbe<PrometheusTarget>({
   namedEvidence: NAMED_EVIDENCE,
   run,
 });
+
+type Sink = { m: Measurement[]; warnings: string[]; unmeasured: Record<string, string> };
+
+/** The active scrape targets, and which are down: their labels, for the alerts to name what each is about. */
+async function scrapeTargets(api: PrometheusApi, m: Measurement[], warnings: string[]): Promise<Record<string, string>[]> {
+  const targets = arrayField<{ health?: string; labels?: unknown }>(
+    await api.data('/api/v1/targets?state=active'),
+    'activeTargets',
+    '/api/v1/targets',
+  );
+  const down = targets.filter((t) => t.health !== 'up').map((t) => labelsOf(t.labels));
+  m.push({ metric: 'targets_total', value: targets.length, unit: 'count' }, { metric: 'targets_down', value: down.length, unit: 'count' });
+  if (down.length)
+    warnings.push(
+      `${down.length} scrape target(s) down: ${down
+        .slice(0, 3)
+        .map((l) => l.instance ?? l.job)
+        .join(', ')}`,
+    );
+  return targets.map((t) => labelsOf(t.labels));
+}
+
+/** Remote restarts: a scraped process's start time changing, and targets going down and up again. */
+async function restartsAndFlaps(api: PrometheusApi, target: PrometheusTarget, m: Measurement[], warnings: string[]): Promise<void> {
+  const range = `${Math.max(1, Math.round(target.restartWindow / 1000))}s`;
+  const restarts = await scalarOf(api, `sum(changes(process_start_time_seconds[${range}])) or vector(0)`);
+  const flaps = await scalarOf(api, `sum(changes(up[${range}])) or vector(0)`);
+  if (typeof restarts === 'number') m.push({ metric: 'restarts', value: restarts, unit: 'count' });
+  if (typeof flaps === 'number') m.push({ metric: 'up_flaps', value: flaps, unit: 'count' });
+  if (typeof restarts === 'number' && restarts > 0) warnings.push(`${restarts} process restart(s) in the last ${range}`);
+}
+
+/** The config's own queries: each a number, or unmeasured with why (a bad query, a non-number). */
+async function userQueries(
+  api: PrometheusApi,
+  target: PrometheusTarget,
+  ctx: ProbeContext,
+  { m, warnings, unmeasured }: Sink,
+): Promise<void> {
+  for (const q of target.queries) {
+    const value = await scalarOf(api, q.query).catch((err: Error) => {
+      if (err instanceof NotPrometheusError || ctx.signal.aborted) throw err;
+      return `failed: ${err.message.replace(/^\/api\/v1\/query: /, '').replace(/^invalid parameter "query": /, '')}`;
+    });
+    if (typeof value === 'number' && Number.isFinite(value)) m.push({ metric: q.name, value, unit: q.unit as Unit });
+    else {
+      const why = typeof value === 'string' ? `query "${q.name}" ${value}` : `query "${q.name}" returned a value that is not a number`;
+      warnings.push(why);
+      unmeasured[q.name] = why;
+    }
+  }
+}
+
+/**
+ * The go-live rules `validate alerts` writes: loaded, healthy, evaluated and as written, and each reading a
+ * series this Prometheus has. Empty when no rules were asked for: this target could have checked them (the
+ * report's monitoring section says how).
+ */
+async function ruleChecks(
+  api: PrometheusApi,
+  target: PrometheusTarget,
+  ctx: ProbeContext,
+  loaded: AlertReading['rules'],
+  { m, warnings, unmeasured }: Sink,
+): Promise<{ labelValues: LabelValues; rules: RuleCheck[] }> {
+  const none = { labelValues: {}, rules: [] };
+  if (!target.rules) return none;
+  const required = Array.isArray(target.rules) ? target.rules : undefined;
+  if (!required) {
+    Object.assign(unmeasured, ruleUnmeasured('the rules validate alerts would write are known only from a config (validate run)'));
+    return none;
+  }
+  if (!loaded) {
+    Object.assign(unmeasured, ruleUnmeasured('the alerting rules could not be read (/api/v1/rules)'));
+    return none;
+  }
+  const coverage = ruleCoverage(required, loaded);
+  m.push(...coverage.measurements);
+  warnings.push(...coverage.warnings);
+  const unseen = await rulesWithoutSeries(api, required, ctx);
+  const rules = coverage.checks.map((c) =>
+    c.state === 'loaded' && unseen.some((u) => u.alert === c.alert) ? { ...c, state: 'no series' as const } : c,
+  );
+  m.push(
+    { metric: 'rules_without_series', value: unseen.length, unit: 'count' },
+    ...unseen.map((u) => ({ metric: 'rules_without_series', value: 1, unit: 'count' as const, labels: { alertname: u.alert } })),
+  );
+  for (const u of unseen)
+    warnings.push(
+      `alerting rule ${u.alert} reads ${u.series}, which has no series in this Prometheus: it cannot fire (is the job named so? are validate's own metrics scraped?)`,
+    );
+  return { labelValues: coverage.labelValues, rules };
+}
