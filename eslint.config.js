@@ -28,10 +28,8 @@ export default tseslint.config(
   {
     files: [
       'src/criteria/catalog.ts',
-      'src/load/bus-connection.ts',
       'src/load/http-parser.ts',
       'src/load/open-loop.ts',
-      'src/load/websocket-pool.ts',
       'src/probes/redis-judge.ts',
       'src/reports/report-schema.ts',
     ],

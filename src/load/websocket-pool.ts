@@ -26,6 +26,103 @@ export type SessionCounts = Sessions;
 const CLOSED = Object.assign(new Error('the WebSocket closed before the reply'), { code: 'ECLOSED' });
 const noReply = (ms: number) => new WebSocketError(`no reply within the ${ms} ms timeout`);
 
+type Held = Promise<WebSocket | Error>;
+
+/**
+ * The held sockets: opened on schedule (connection i at i / connectRate seconds, whatever the previous
+ * ones do), counted (opened, failed, dropped while held, and why), and bound one each to the loop's
+ * connections. A socket the server closed is never handed a message again: a new one is opened in its
+ * place, as a client reconnects.
+ */
+class HeldSockets {
+  private readonly sockets: Held[] = [];
+  private readonly settled = new Map<Held, WebSocket | Error>();
+  private readonly bound = new Set<Held>();
+  private readonly live = new Set<WebSocket>();
+  private readonly opens = newHistogram();
+  private readonly causes: Record<string, number> = {};
+  private readonly c = { opened: 0, failed: 0, disconnects: 0 };
+  private closing = false;
+  readonly opening: Promise<void>;
+
+  constructor(
+    private readonly o: PoolOptions,
+    private readonly at: ReturnType<typeof wsEndpoint>,
+  ) {
+    const scheduled = Array.from({ length: o.connections }, (_, i) =>
+      this.track(new Promise<WebSocket | Error>((resolve) => setTimeout(() => resolve(this.openOne()), (i / o.connectRate) * 1000))),
+    );
+    this.opening = Promise.all(scheduled).then(() => undefined);
+  }
+
+  /** A free held socket still open (or still opening), or else a new one. */
+  take(): Held {
+    const p = this.sockets.find((x) => !this.bound.has(x) && this.usable(x)) ?? this.track(this.openOne());
+    this.bound.add(p);
+    return p;
+  }
+
+  /** Whether the socket a connection is bound to is gone (failed, or closed); a gone one is unbound. */
+  dead(p: Held): boolean {
+    const ws = this.settled.get(p);
+    const gone = ws !== undefined && (ws instanceof Error || ws.readyState !== ws.OPEN);
+    if (gone) this.bound.delete(p);
+    return gone;
+  }
+
+  counts(): SessionCounts {
+    const s = summarize(this.opens);
+    return { ...this.c, openP50Ms: s.p50, openP99Ms: s.p99, causes: this.causes };
+  }
+
+  close(): void {
+    this.closing = true;
+    for (const ws of this.live) ws.terminate();
+  }
+
+  private track(p: Held): Held {
+    this.sockets.push(p);
+    void p.then((ws) => this.settled.set(p, ws));
+    return p;
+  }
+
+  private usable(p: Held): boolean {
+    const ws = this.settled.get(p);
+    return ws === undefined || (!(ws instanceof Error) && ws.readyState === ws.OPEN);
+  }
+
+  private cause(why: string): void {
+    this.causes[why] = (this.causes[why] ?? 0) + 1;
+  }
+
+  private async openOne(): Promise<WebSocket | Error> {
+    try {
+      const { ws, openMs } = await openWebSocket(this.o.url, {
+        headers: this.o.headers,
+        tlsVerify: this.o.tlsVerify,
+        timeoutMs: this.o.timeoutMs,
+        signal: this.o.signal,
+      });
+      recordMs(this.opens, openMs);
+      this.c.opened++;
+      this.live.add(ws);
+      ws.on('error', () => undefined);
+      ws.once('close', () => {
+        this.live.delete(ws);
+        if (this.closing) return;
+        this.c.disconnects++;
+        this.cause('closed by the server or the network while held');
+      });
+      return ws;
+    } catch (err) {
+      this.c.failed++;
+      const why = err instanceof WebSocketError ? err.message : classifyError(err, this.at);
+      this.cause(why);
+      return new WebSocketError(why);
+    }
+  }
+}
+
 /**
  * WebSocket clients as a platform has them: `connections` sockets opened at `connectRate` and held,
  * each a connection the open loop sends messages on (one reply awaited at a time per socket, so a reply
@@ -39,81 +136,15 @@ export function websocketPool(o: PoolOptions): {
   close(): void;
 } {
   const at = wsEndpoint(o.url);
-  const sockets: Promise<WebSocket | Error>[] = [];
-  const live = new Set<WebSocket>();
-  const opens = newHistogram();
-  const causes: Record<string, number> = {};
-  const c = { opened: 0, failed: 0, disconnects: 0 };
-  let closing = false;
-  const cause = (why: string) => void (causes[why] = (causes[why] ?? 0) + 1);
-  const openOne = async (): Promise<WebSocket | Error> => {
-    try {
-      const { ws, openMs } = await openWebSocket(o.url, {
-        headers: o.headers,
-        tlsVerify: o.tlsVerify,
-        timeoutMs: o.timeoutMs,
-        signal: o.signal,
-      });
-      recordMs(opens, openMs);
-      c.opened++;
-      live.add(ws);
-      ws.on('error', () => undefined);
-      ws.once('close', () => {
-        live.delete(ws);
-        if (!closing) {
-          c.disconnects++;
-          cause('closed by the server or the network while held');
-        }
-      });
-      return ws;
-    } catch (err) {
-      c.failed++;
-      const why = err instanceof WebSocketError ? err.message : classifyError(err, at);
-      cause(why);
-      return new WebSocketError(why);
-    }
-  };
-  // Opened on schedule, whatever the previous ones do: connection i at i / connectRate seconds.
-  const opening = Promise.all(
-    Array.from({ length: o.connections }, (_, i) => {
-      const p = new Promise<WebSocket | Error>((resolve) => setTimeout(() => resolve(openOne()), (i / o.connectRate) * 1000));
-      sockets.push(p);
-      return p;
-    }),
-  ).then(() => undefined);
-  // The held sockets the loop's connections are bound to, one each: a reply is the next frame on its socket.
-  const bound = new Set<Promise<WebSocket | Error>>();
-  const settled = new Map<Promise<WebSocket | Error>, WebSocket | Error>();
-  for (const p of sockets) void p.then((ws) => settled.set(p, ws));
-  const usable = (p: Promise<WebSocket | Error>) => {
-    const ws = settled.get(p);
-    return ws === undefined || (!(ws instanceof Error) && ws.readyState === ws.OPEN);
-  };
-  /**
-   * A free held socket still open (or still opening), or else a new one, as a client reconnects after
-   * losing its socket: a socket the server closed is never handed a message again.
-   */
-  const take = (): Promise<WebSocket | Error> => {
-    let p = sockets.find((x) => !bound.has(x) && usable(x));
-    if (!p) {
-      p = openOne();
-      sockets.push(p);
-      void p.then((ws) => settled.set(p!, ws));
-    }
-    bound.add(p);
-    return p;
-  };
+  const held = new HeldSockets(o, at);
   const factory: ConnectionFactory = {
     ok: () => true,
     explain: (err) => (err instanceof WebSocketError ? err.message : classifyError(err, at)),
     open(): LoadConnection {
-      const socket = take();
+      const socket = held.take();
       return {
         get closed() {
-          const ws = settled.get(socket);
-          const dead = ws !== undefined && (ws instanceof Error || ws.readyState !== ws.OPEN);
-          if (dead) bound.delete(socket);
-          return dead;
+          return held.dead(socket);
         },
         send(done, withinMs) {
           void socket.then((ws) => {
@@ -128,15 +159,7 @@ export function websocketPool(o: PoolOptions): {
       };
     },
   };
-  const counts = (): SessionCounts => {
-    const s = summarize(opens);
-    return { ...c, openP50Ms: s.p50, openP99Ms: s.p99, causes };
-  };
-  const close = () => {
-    closing = true;
-    for (const ws of live) ws.terminate();
-  };
-  return { factory, opening, counts, close };
+  return { factory, opening: held.opening, counts: () => held.counts(), close: () => held.close() };
 }
 
 let pings = 0;
