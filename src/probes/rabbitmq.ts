@@ -113,7 +113,7 @@ async function roundTrip(pub: Connection, sub: Connection, samples: number, budg
 async function readBrokerSide(t: RabbitmqTarget, vhost: string, ctx: ProbeContext, out: ProbeOutcome, blocked?: string): Promise<void> {
   if (!t.management) return alarmFromPublisher(out, blocked);
   try {
-    fromManagement(await readManagement(managementBase(t.management, t.url), vhost, t.queues, ctx), out);
+    fromManagement(await readManagement(managementBase(t.management, t.url), vhost, t.queues, ctx), out, blocked);
   } catch (err) {
     if (ctx.signal.aborted) throw err;
     const why = `management API at ${t.management}: ${err instanceof ManagementError ? err.message : String(err)}`;
@@ -131,14 +131,18 @@ function alarmFromPublisher(out: ProbeOutcome, blocked?: string): void {
   if (blocked) (out.warnings ??= []).push(`the broker blocks publishers: ${blocked}`);
 }
 
-function fromManagement(m: ManagementReading, out: ProbeOutcome): void {
+/**
+ * The API's figures, and the alarm by node. The API's node statistics lag the broker by a sample or more: a
+ * publisher the broker blocked (connection.blocked, live) is an alarm in effect whatever the API says yet.
+ */
+function fromManagement(m: ManagementReading, out: ProbeOutcome, blocked?: string): void {
   const warn = (w: string) => (out.warnings ??= []).push(w);
   if (m.version) out.details.version = m.version;
   if (m.connections !== undefined) out.measurements.push({ metric: 'connections', value: m.connections, unit: 'count' });
-  if (m.alarms) {
-    out.measurements.push({ metric: 'alarm', value: m.alarms.length ? 1 : 0, unit: 'count' });
-    if (m.alarms.length) warn(`resource alarm in effect (publishers are blocked): ${m.alarms.join(', ')}`);
-  }
+  const inAlarm = m.alarms ?? [];
+  if (m.alarms || blocked) out.measurements.push({ metric: 'alarm', value: inAlarm.length || blocked ? 1 : 0, unit: 'count' });
+  if (inAlarm.length) warn(`resource alarm in effect (publishers are blocked): ${inAlarm.join(', ')}`);
+  else if (blocked) warn(`the broker blocks publishers: ${blocked} (its management API does not list the alarm yet)`);
   for (const [queue, n] of m.unacked) out.measurements.push({ metric: 'stream_pending', value: n, unit: 'count', labels: { queue } });
   if (m.unacked.size) out.measurements.push({ metric: 'stream_pending', value: Math.max(...m.unacked.values()), unit: 'count' });
   if (m.idleQueues) {

@@ -113,6 +113,13 @@ describe('the rabbitmq probe', () => {
       expect(plain(bare).alarm).toBe(1);
       expect(bare.warnings?.join('\n')).toMatch(/blocks publishers: .*memory/i);
       expect(bare.broken?.bus_round_trip_ms).toMatch(/none of 2 messages/);
+      // The API's node statistics come a sample later than the broker's own alarm: wait for them to list it.
+      await waitFor('the management API to list the alarm', async () => {
+        const nodes = (await (await fetch(`${rabbit.management.replace('guest:guest@', '')}/api/nodes`, auth())).json()) as {
+          mem_alarm?: boolean;
+        }[];
+        return nodes.some((n) => n.mem_alarm === true);
+      });
       const managed = await probeOne(target('rabbitmq', { url: rabbit.url, samples: 1, management: rabbit.management }), 4000);
       expect(plain(managed).alarm).toBe(1);
       expect(managed.warnings?.join('\n')).toContain(`memory on ${rabbit.node}`);
