@@ -19,6 +19,16 @@ const noHdrWasm = {
   },
 };
 
+/** zod's locales index, which pulls in every language, replaced by English alone (scripts/zod-locales-en.mjs). */
+const zodEnglishOnly = {
+  name: 'zod with English messages only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes('/zod/') ? { path: fileURLToPath(new URL('./zod-locales-en.mjs', import.meta.url)) } : undefined,
+    );
+  },
+};
+
 // Chunks are named by their content's hash: last build's would pile up.
 rmSync('dist/bundle', { recursive: true, force: true });
 await build({
@@ -35,6 +45,6 @@ await build({
   external: ['better-sqlite3', 'pg-native'],
   // The CommonJS dependencies (pg, ioredis, commander) call require(), which an ES module lacks.
   banner: { js: "import { createRequire as __validateRequire } from 'node:module'; const require = __validateRequire(import.meta.url);" },
-  plugins: [noHdrWasm],
+  plugins: [noHdrWasm, zodEnglishOnly],
   logLevel: 'warning',
 });
