@@ -52,3 +52,10 @@ export function encodeHistogram(h: Histogram): string {
 export function decodeHistogram(encoded: string): Histogram {
   return decodeFromCompressedBase64(encoded, 32, false);
 }
+
+/** HdrHistograms added: the union's distribution, exactly (never an average of percentiles). */
+export function addHistograms(encoded: string[]): { histogram: Histogram; encoded: string; summary: LatencySummary } {
+  const h = newHistogram();
+  for (const e of encoded) h.add(decodeHistogram(e));
+  return { histogram: h, encoded: encodeHistogram(h), summary: summarize(h) };
+}

@@ -14,6 +14,7 @@ import type { Delivery } from '../results/scenario-result.js';
 import { redactUrl } from '../util/redact.js';
 import { scenarioBase } from './fields.js';
 import { defineScenario } from './types.js';
+import { mergeBusExtras } from './bus-merge.js';
 
 /**
  * Each bus kind's transports, by target kind, and what `channel` and `stream` mean on it (the schema's
@@ -116,6 +117,7 @@ export const busScenario = defineScenario<BusScenario>({
   results: (s) => [s.name],
   references: (s) => [{ name: s.target, path: ['target'], kinds: Object.keys(TRANSPORTS) }],
   resultMetrics: (s) => ({ [s.name]: BUS_RESULT_METRICS }),
+  mergeExtras: mergeBusExtras,
   remeasure: (results) => results.map((r) => (r.delivery ? deliveryMeasurements(r.delivery) : [])),
   check: (s) =>
     Boolean(s.channel) === Boolean(s.stream) ? [{ path: [], message: 'give "channel" (pub/sub) or "stream", not both or neither' }] : [],

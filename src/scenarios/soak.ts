@@ -8,6 +8,7 @@ import { httpRequestFields, maxConnectionsField, oneOfTargetOrUrl, scenarioBase,
 import { httpLoad } from './http-request.js';
 import { requestChanges } from './changes-data.js';
 import { defineScenario } from './types.js';
+import { mergeSoakExtras } from './soak-merge.js';
 
 const mixEntry = z
   .strictObject({
@@ -68,6 +69,7 @@ export const soakScenario = defineScenario<SoakScenario>({
   results: (s) => [s.name],
   resultMetrics: (s) => ({ [s.name]: conditionMetrics(s.conditions) }),
   // Windows merge exactly (histograms added): stability is recomputed; the conditions need the config.
+  mergeExtras: mergeSoakExtras,
   remeasure: (results, s) =>
     results.map((r) => (r.windows ? [...stability(r.windows), ...(s ? sustained(s.conditions, r.windows) : [])] : [])),
   changesData: (s) => s.mix.flatMap((m, i) => requestChanges({ name: `${s.name}/${entryNames(s.mix)[i]}`, method: m.method })),

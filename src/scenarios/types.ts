@@ -68,6 +68,12 @@ export interface ScenarioKind<S extends ScenarioBase = ScenarioBase> {
    * replaces the shards' values of the same metrics, which are otherwise combined by their aggregate.
    */
   remeasure?(results: ScenarioResult[], spec?: S): Measurement[][];
+  /**
+   * Its results' own fields (a bus's delivery counts, a soak's windows) for a result merged from shards:
+   * given each shard's result of one name, what the merged one holds. The fields every load result has
+   * (counts, histograms, rates) are merged by merge/ alike for every kind.
+   */
+  mergeExtras?(parts: ScenarioResult[]): Partial<ScenarioResult>;
 }
 
 /** Declares a scenario kind; the one place its own spec type is widened to the registry's (its schema made every spec it is given). */

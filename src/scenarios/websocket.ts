@@ -11,6 +11,7 @@ import type { Sessions } from '../results/scenario-result.js';
 import { redactUrl } from '../util/redact.js';
 import { oneOfTargetOrUrl, scenarioBase, TARGET_OR_URL } from './fields.js';
 import { defineScenario } from './types.js';
+import { mergeWebsocketExtras } from './websocket-merge.js';
 
 const schema = z
   .strictObject({
@@ -64,6 +65,7 @@ export const websocketScenario = defineScenario<WebSocketScenario>({
   results: (s) => [s.name],
   references: (s) => (s.target ? [{ name: s.target, path: ['target'], kinds: ['websocket'] }] : []),
   resultMetrics: (s) => ({ [s.name]: SESSION_METRICS }),
+  mergeExtras: mergeWebsocketExtras,
   remeasure: (results) => results.map((r) => (r.sessions ? sessionMeasurements(r.sessions) : [])),
   check: (s) =>
     s.connections / s.connectRate > s.duration / 1000

@@ -74,6 +74,24 @@ describe('the bus scenario', () => {
     // How the two processes' timings of the same messages compare is a figure: bench/bus-latency.ts.
   });
 
+  it("in two worker shards: the merged delivery counts are both shards' messages, as independent subscribers count them", async () => {
+    // Each shard publishes on a channel of its own (`<channel>:shard-<i>`): a witness on each.
+    const subs = await Promise.all([1, 2].map((i) => independent(redis.url, `md:workers:shard-${i}`)));
+    const file = config(
+      'workers.yaml',
+      `targets:\n  - { name: md-bus, kind: redis, url: "${redis.url}" }\nscenarios:\n  - { name: quotes, kind: bus, target: md-bus, channel: "md:workers", rate: 1000, duration: 1s, timeout: 2s }\n`,
+    );
+    const r = await runCli(['run', file, '--workers', '2', '--format', 'json', '--retries', '0']);
+    const seen = await Promise.all(subs.map((s) => s.end()));
+    const report = JSON.parse(r.stdout);
+    const [result] = report.scenarios;
+    expect(r.code, whyNot(r)).toBe(result.validity === 'VALID' ? 0 : 3);
+    expect(report.mergedFrom).toMatchObject({ shards: 2, missing: [] });
+    expect(seen.map((x) => x.distinct)).toEqual([500, 500]);
+    // One shard's counts alone would be half: the bus kind adds them (its mergeExtras).
+    expect(result.delivery).toMatchObject({ published: 1000, delivered: 1000, lost: 0, duplicated: 0 });
+  });
+
   it('a bus cut in the middle: pub/sub loses what the subscriber missed (the independent one, spared, counts it), a stream loses nothing; the fault reports both', async () => {
     const sub = await independent(redis.url, 'md:cut');
     const file = config(

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addHistograms } from '../../src/merge/merge-result.js';
+import { addHistograms } from '../../src/results/histogram.js';
 import { runCli } from '../helpers/cli.js';
 import { virtualHosts, type VirtualHosts } from '../helpers/netns.js';
 

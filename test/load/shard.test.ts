@@ -9,8 +9,7 @@ import { measure } from '../../src/load/measure.js';
 import { laneByIndex } from '../../src/load/open-loop.js';
 import { Schedule } from '../../src/load/schedule.js';
 import { shardSchedule, shareOf } from '../../src/load/shard.js';
-import { addHistograms } from '../../src/merge/merge-result.js';
-import { decodeHistogram, encodeHistogram, newHistogram, recordMs, summarize } from '../../src/results/histogram.js';
+import { addHistograms, decodeHistogram, encodeHistogram, newHistogram, recordMs, summarize } from '../../src/results/histogram.js';
 import { runCli, whyNot } from '../helpers/cli.js';
 
 describe('a shard is an exact slice', () => {

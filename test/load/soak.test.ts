@@ -1,9 +1,13 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/load.js';
 import { decodeHistogram } from '../../src/results/histogram.js';
 import type { Report } from '../../src/reports/model.js';
 import { checkedExecute } from '../helpers/checked.js';
+import { runCli, whyNot } from '../helpers/cli.js';
 import { Redactor } from '../../src/util/redact.js';
 
 /**
@@ -140,6 +144,30 @@ function freezingServer(
     server.listen(0, '127.0.0.1', () => r({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server, byPath })),
   );
 }
+
+describe('soak in two worker shards', () => {
+  it("the merged windows hold both shards' requests, window by window, each window's histogram its count (the server's own total)", async () => {
+    const s = await freezingServer(Infinity, Infinity);
+    const file = join(mkdtempSync(join(tmpdir(), 'validate-soak-')), 'soak.yaml');
+    writeFileSync(
+      file,
+      `scenarios:\n  - { name: day, kind: soak, rate: 200, duration: 1s, window: 250ms, mix: [{ weight: 1, url: "${s.url}/quotes" }] }\n`,
+    );
+    try {
+      const r = await runCli(['run', file, '--workers', '2', '--format', 'json', '--retries', '0']);
+      const [day] = JSON.parse(r.stdout).scenarios;
+      expect(r.code, whyNot(r)).toBe(day.validity === 'VALID' ? 0 : 3);
+      expect(day.requests).toBe(s.byPath.get('/quotes'));
+      expect(day.windows).toHaveLength(4);
+      // One shard's windows alone would hold half: the soak kind adds them window by window.
+      expect(day.windows.reduce((a: number, w: { requests: number }) => a + w.requests, 0)).toBe(day.requests);
+      for (const w of day.windows) expect(decodeHistogram(w.histogram).totalCount).toBe(w.requests);
+    } finally {
+      s.server.closeAllConnections();
+      s.server.close();
+    }
+  });
+});
 
 describe('soak windows by when requests were due', () => {
   it('a 2 s freeze shows in every window it covers, so a 2 s sustained condition fires', async () => {
