@@ -29,6 +29,17 @@ export interface RabbitServer {
  */
 export async function startRabbit(): Promise<RabbitServer> {
   requireBinary('rabbitmq-server', 'rabbitmq-server');
+  // A port found free can be taken before the broker binds it (it boots for seconds, and every outgoing
+  // connection on the machine draws from the same range): the broker then stops with eaddrinuse, and is
+  // started again on fresh ports rather than waited for until the timeout.
+  for (let attempt = 1; ; attempt++) {
+    const started = await startOnce();
+    if (typeof started !== 'string') return started;
+    if (attempt === 3 || started !== 'port taken') throw new Error(`RabbitMQ did not start: ${started}`);
+  }
+}
+
+async function startOnce(): Promise<RabbitServer | string> {
   const [port, mport, dport] = [await freePort(), await freePort(), await freePort()];
   const dir = mkdtempSync(join(tmpdir(), 'validate-rabbit-'));
   const node = `validate-${port}@localhost`;
@@ -60,20 +71,26 @@ export async function startRabbit(): Promise<RabbitServer> {
     RABBITMQ_PID_FILE: join(dir, 'pid'),
   };
   const proc = spawn('rabbitmq-server', [], { env, detached: true, stdio: 'ignore' });
+  let exited = false;
+  proc.once('exit', () => (exited = true));
   const management = `http://guest:guest@127.0.0.1:${mport}`;
   const ctl = async (...args: string[]) => (await run('rabbitmqctl', ['--node', node, '-q', ...args], { timeout: 30_000 })).stdout;
-  await waitFor(
-    `RabbitMQ node ${node}`,
-    async () => (await fetch(`http://127.0.0.1:${mport}/api/overview`, { headers: { authorization: `Basic ${btoa('guest:guest')}` } })).ok,
-    60_000,
-  );
+  const logFile = join(dir, 'log', `${node}.log`);
+  const up = async () =>
+    (await fetch(`http://127.0.0.1:${mport}/api/overview`, { headers: { authorization: `Basic ${btoa('guest:guest')}` } })).ok;
+  await waitFor(`RabbitMQ node ${node}`, async () => exited || (await up()), 60_000);
+  if (exited) {
+    const log = readFileSync(logFile, 'utf8');
+    rmSync(dir, { recursive: true, force: true });
+    return log.includes('eaddrinuse') ? 'port taken' : `the broker exited while starting (its log: ${log.slice(-400)})`;
+  }
   return {
     url: `amqp://guest:guest@127.0.0.1:${port}`,
     port,
     management,
     node,
     ctl,
-    log: () => readFileSync(join(dir, 'log', `${node}.log`), 'utf8'),
+    log: () => readFileSync(logFile, 'utf8'),
     async stop() {
       await ctl('stop').catch(() => undefined);
       try {
