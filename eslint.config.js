@@ -28,7 +28,6 @@ export default tseslint.config(
   {
     files: [
       'src/criteria/catalog.ts',
-      'src/load/http-parser.ts',
       'src/probes/redis-judge.ts',
       'src/reports/report-schema.ts',
     ],
