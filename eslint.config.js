@@ -26,11 +26,7 @@ export default tseslint.config(
   // Over those sizes since before the rule (issue 30): each is to be split, and leaves this list when it is.
   // The list may only shrink: a new file over them fails the lint.
   {
-    files: [
-      'src/criteria/catalog.ts',
-      'src/probes/redis-judge.ts',
-      'src/reports/report-schema.ts',
-    ],
+    files: ['src/reports/report-schema.ts'],
     rules: { 'max-lines': 'off', 'max-lines-per-function': 'off', complexity: 'off' },
   },
 );

@@ -70,64 +70,56 @@ export class MetricCatalog {
 
   private resolvePath(ref: Extract<Operand, { type: 'ref' }>): ResolvedRef | string {
     const [head, ...rest] = ref.path;
-    if (head === 'targets' || head === 'required') {
-      // targets.*: every target; required.*: only those whose failure is NO-GO (e.g. uptime of what the platform needs).
-      const metric = rest.join('.');
-      const spec = ALL_METRICS[metric];
-      if (rest.length !== 1 || !spec)
-        return `unknown measurement "${ref.text}"${didYouMean(metric, Object.keys(ALL_METRICS), `${head}.`)}; ${head}.* has: ${Object.keys(ALL_METRICS).join(', ')}`;
-      return { scope: { type: 'all', requiredOnly: head === 'required' }, metric, spec, category: ALL_TARGETS_CATEGORY };
-    }
+    if (head === 'targets' || head === 'required') return allTargets(ref.text, head, rest);
     const source = this.byName.get(head);
     if (!source) {
       const names = ['targets', 'required', ...this.byName.keys()];
       return `unknown measurement "${ref.text}": "${head}" is not a kind in this config${didYouMean(head, names)}; references start with one of: ${names.join(', ')}`;
     }
-    if (rest.length === 1) {
-      const metric = rest[0];
-      const all = { ...COMMON_METRICS, ...source.metrics };
-      for (const extra of source.members.values()) Object.assign(all, extra);
-      const spec = all[metric];
-      if (!spec) {
-        const member = source.members.has(metric)
-          ? ` ("${metric}" is the name of ${article(source.kind)} ${source.kind}, not a measurement; add one: ${head}.${metric}.latency_ms)`
-          : '';
-        return `unknown measurement "${ref.text}"${member || didYouMean(metric, Object.keys(all), `${head}.`) || `; ${head}.* has: ${Object.keys(all).join(', ')}`}`;
-      }
-      return { scope: { type: 'kind', kind: source.kind }, metric, spec, category: source.category };
-    }
-    if (rest.length === 2 || (source.dottedMembers && rest.length > 2)) {
-      const name = rest.slice(0, -1).join('.');
-      const metric = rest[rest.length - 1];
-      const extra = source.members.get(name);
-      const group = extra ? undefined : source.groups?.get(name);
-      if (group) {
-        const all = { ...COMMON_METRICS, ...source.metrics, ...Object.assign({}, ...group.map((g) => source.members.get(g) ?? {})) };
-        const spec = all[metric];
-        if (!spec)
-          return `unknown measurement "${metric}" for ${source.kind} "${name}"${didYouMean(metric, Object.keys(all), `${head}.${name}.`)}; it has: ${Object.keys(all).join(', ')}`;
-        return {
-          scope: { type: 'group', kind: source.kind, name, members: group },
-          metric,
-          spec,
-          category: source.memberCategory?.get(group[0]) ?? source.category,
-        };
-      }
-      if (!extra) {
-        const names = [...(source.groups?.keys() ?? []), ...source.members.keys()];
-        return `unknown ${source.kind} "${name}" in "${ref.text}"${didYouMean(name, names)}; this config has: ${names.join(', ') || 'none'}`;
-      }
-      const all = { ...COMMON_METRICS, ...source.metrics, ...extra };
-      const spec = all[metric];
-      if (!spec)
-        return `unknown measurement "${metric}" for ${source.kind} "${name}"${didYouMean(metric, Object.keys(all), `${head}.${name}.`)}; it has: ${Object.keys(all).join(', ')}`;
-      return {
-        scope: { type: 'member', kind: source.kind, name },
-        metric,
-        spec,
-        category: source.memberCategory?.get(name) ?? source.category,
-      };
-    }
+    if (rest.length === 1) return wholeKind(ref.text, head, source, rest[0]);
+    if (rest.length === 2 || (source.dottedMembers && rest.length > 2)) return oneMember(ref.text, head, source, rest);
     return `"${ref.text}" is not a measurement: write <kind>.<metric> or <kind>.<name>.<metric>, e.g. engine.risk.latency_ms`;
   }
+}
+
+/** `targets.<metric>`: every target; `required.<metric>`: only those whose failure is NO-GO. */
+function allTargets(text: string, head: string, rest: string[]): ResolvedRef | string {
+  const metric = rest.join('.');
+  const spec = ALL_METRICS[metric];
+  if (rest.length !== 1 || !spec)
+    return `unknown measurement "${text}"${didYouMean(metric, Object.keys(ALL_METRICS), `${head}.`)}; ${head}.* has: ${Object.keys(ALL_METRICS).join(', ')}`;
+  return { scope: { type: 'all', requiredOnly: head === 'required' }, metric, spec, category: ALL_TARGETS_CATEGORY };
+}
+
+/** `<kind>.<metric>`: every member of the kind; a member's name there is said to be one, not a measurement. */
+function wholeKind(text: string, head: string, source: MetricSource, metric: string): ResolvedRef | string {
+  const all = { ...COMMON_METRICS, ...source.metrics };
+  for (const extra of source.members.values()) Object.assign(all, extra);
+  const spec = all[metric];
+  if (!spec) {
+    const member = source.members.has(metric)
+      ? ` ("${metric}" is the name of ${article(source.kind)} ${source.kind}, not a measurement; add one: ${head}.${metric}.latency_ms)`
+      : '';
+    return `unknown measurement "${text}"${member || didYouMean(metric, Object.keys(all), `${head}.`) || `; ${head}.* has: ${Object.keys(all).join(', ')}`}`;
+  }
+  return { scope: { type: 'kind', kind: source.kind }, metric, spec, category: source.category };
+}
+
+/** `<kind>.<name>.<metric>`: one member, or a name that stands for several (a group), read together. */
+function oneMember(text: string, head: string, source: MetricSource, rest: string[]): ResolvedRef | string {
+  const name = rest.slice(0, -1).join('.');
+  const metric = rest[rest.length - 1];
+  const extra = source.members.get(name);
+  const group = extra ? undefined : source.groups?.get(name);
+  if (!extra && !group) {
+    const names = [...(source.groups?.keys() ?? []), ...source.members.keys()];
+    return `unknown ${source.kind} "${name}" in "${text}"${didYouMean(name, names)}; this config has: ${names.join(', ') || 'none'}`;
+  }
+  const own = group ? Object.assign({}, ...group.map((g) => source.members.get(g) ?? {})) : extra;
+  const all = { ...COMMON_METRICS, ...source.metrics, ...own };
+  const spec = all[metric];
+  if (!spec)
+    return `unknown measurement "${metric}" for ${source.kind} "${name}"${didYouMean(metric, Object.keys(all), `${head}.${name}.`)}; it has: ${Object.keys(all).join(', ')}`;
+  const scope: Scope = group ? { type: 'group', kind: source.kind, name, members: group } : { type: 'member', kind: source.kind, name };
+  return { scope, metric, spec, category: source.memberCategory?.get(group ? group[0] : name) ?? source.category };
 }
