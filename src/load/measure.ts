@@ -144,18 +144,23 @@ export async function measure(options: MeasureOptions): Promise<ScenarioResult> 
     weight: m.weight,
     recorder: new Recorder(true, undefined, plannedMs, origin),
   })) ?? [{ factory: o.factory, weight: 1 }];
-  o.onStart?.({
+  const view: LiveView = {
     name: o.name,
     live: () => liveNumbers(recorder),
     plannedMs,
     plannedRequests: o.model.type === 'closed' && !plannedMs ? o.model.requests : undefined,
-  });
+  };
+  // The open loop waits for a common start itself: the load is started (for progress, and for a fault's
+  // `at`) at that instant, as a closed load is once waitForStart returns, never at the wait.
+  const waitMs = open && options.startAt !== undefined ? options.startAt - performance.now() : 0;
+  const started = waitMs > 0 ? setTimeout(() => o.onStart?.(view), waitMs) : void o.onStart?.(view);
   const watch = watchGenerator();
   if (o.model.type === 'closed') await runClosed({ ...o.model, factory: o.factory, signal: o.signal, recorder });
   else {
     const outcome = await runOpen({ ...o.model, lanes, signal: o.signal, recorder });
     if (options.startAt !== undefined) startLateMs = outcome.startLateMs;
   }
+  clearTimeout(started);
   const generator = watch.stop();
   await Promise.all([o.factory, ...(o.mix ?? []).map((m) => m.factory)].map((f) => f.settled?.()));
   const info = {

@@ -1,9 +1,13 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/load.js';
 import { throughputDrop } from '../../src/faults/throughput-drop.js';
 import { Redactor } from '../../src/util/redact.js';
 import { checkedExecute } from '../helpers/checked.js';
+import { runCli, whyNot } from '../helpers/cli.js';
 
 /**
  * "Throughput drop > 50%" during a fault, measured on the scenario the fault is injected into. The
@@ -76,5 +80,35 @@ describe('throughput drop of a fault injected during an HTTP scenario', () => {
     // Step-aligned (100 ms steps at the edges of a ~1 s window): within 25 points of the server's exact figure.
     expect(Math.abs(drop! - serverDrop)).toBeLessThan(25);
     expect(report.criteria.at(-1)).toMatchObject({ outcome: 'NOT MET' });
+  });
+});
+
+describe('a fault during a load with a common start (--start-at)', () => {
+  it("its `at` counts from when the load really starts, not from when the run began to wait for it: by the server's own clock", async () => {
+    let stallAt = 0;
+    let firstLoad = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      if (req.url === '/admin/stall') {
+        stallAt = Date.now();
+        return void res.writeHead(202).end();
+      }
+      if (req.url === '/') firstLoad ||= Date.now();
+      res.writeHead(200, { 'content-length': '2' }).end('ok');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const file = join(mkdtempSync(join(tmpdir(), 'validate-start-at-')), 'c.yaml');
+    writeFileSync(
+      file,
+      `targets:\n  - { name: app, kind: http, url: "${url}/health" }\nscenarios:\n  - { name: steady, kind: rate, url: "${url}/", rate: 50, duration: 2s }\nfaults:\n  - { name: poke, fault: { type: http-call, url: "${url}/admin/stall" }, watch: [app], interval: 50ms, during: steady, at: 500ms }\n`,
+    );
+    // The load waits 2.5 s for its start: a fault clock started at the wait would poke before any load request.
+    const startAt = new Date(Date.now() + 2500).toISOString();
+    const r = await runCli(['run', file, '--chaos', '--start-at', startAt, '--format', 'json', '--retries', '0']);
+    server.close();
+    expect(JSON.parse(r.stdout).faults[0].injectedAt, whyNot(r)).toBeDefined();
+    expect(firstLoad).toBeGreaterThan(0);
+    expect(stallAt).toBeGreaterThan(firstLoad);
   });
 });
