@@ -144,16 +144,12 @@ export async function measure(options: MeasureOptions): Promise<ScenarioResult> 
     weight: m.weight,
     recorder: new Recorder(true, undefined, plannedMs, origin),
   })) ?? [{ factory: o.factory, weight: 1 }];
-  const view: LiveView = {
+  const started = announceStart(o, {
     name: o.name,
     live: () => liveNumbers(recorder),
     plannedMs,
     plannedRequests: o.model.type === 'closed' && !plannedMs ? o.model.requests : undefined,
-  };
-  // The open loop waits for a common start itself: the load is started (for progress, and for a fault's
-  // `at`) at that instant, as a closed load is once waitForStart returns, never at the wait.
-  const waitMs = open && options.startAt !== undefined ? options.startAt - performance.now() : 0;
-  const started = waitMs > 0 ? setTimeout(() => o.onStart?.(view), waitMs) : void o.onStart?.(view);
+  });
   const watch = watchGenerator();
   if (o.model.type === 'closed') await runClosed({ ...o.model, factory: o.factory, signal: o.signal, recorder });
   else {
@@ -173,6 +169,17 @@ export async function measure(options: MeasureOptions): Promise<ScenarioResult> 
   const result = toScenarioResult(info, recorder, generator);
   if (o.mix) result.endpoints = mixResults(info, o.mix, lanes, generator);
   return result;
+}
+
+/**
+ * Says the load has started (for progress, and for a fault's `at`): now, or, for an open loop that waits
+ * for a common start itself, at that instant, as a closed load says it once waitForStart returns.
+ */
+function announceStart(o: MeasureOptions, view: LiveView): NodeJS.Timeout | undefined {
+  const waitMs = o.model.type === 'open' && o.model.startAt !== undefined ? o.model.startAt - performance.now() : 0;
+  if (waitMs > 0) return setTimeout(() => o.onStart?.(view), waitMs);
+  o.onStart?.(view);
+  return undefined;
 }
 
 /** The closed model waits for a common start here: how late it got there (none without one). */
