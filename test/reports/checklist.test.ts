@@ -36,6 +36,15 @@ describe('the go-live checklist, from declarations', () => {
     expect(await line(report, 'Resources under load')).toMatch(/highest memory 42% \(bus\); highest CPU 3% \(bus\)/);
   });
 
+  it('a share under one percent shows as one, never as 0% (a process using 0.3% of the machine)', async () => {
+    const report = fixedReport();
+    const memory = report.probes.flatMap((p) => p.evidence ?? []).find((e) => e.metric === 'memory_used_pct')!;
+    memory.value = 0.3;
+    expect(await line(report, 'Resources under load')).toMatch(/highest memory 0\.30% \(bus\)/);
+    memory.value = 0;
+    expect(await line(report, 'Resources under load')).toMatch(/highest memory 0% \(bus\)/);
+  });
+
   it('a report saved before criteria said what they verify gets the links back from their expressions', async () => {
     const fresh = fixedReport();
     const verifies = fresh.criteria.map((c) => c.verifies);

@@ -54,7 +54,8 @@ function show(v: number, unit?: Evidence['unit']): string {
     return formatMs(v * 1000);
   }
   if (unit === 'days') return `${v.toFixed(1)} days`;
-  if (unit === '%') return `${v.toFixed(0)}%`;
+  // Whole percents read best, but not for a share under one: 0.3% of the machine's memory is not 0%.
+  if (unit === '%') return `${v > 0 && v < 1 ? v.toFixed(2) : v.toFixed(0)}%`;
   return String(Math.round(v * 100) / 100);
 }
 
