@@ -1,7 +1,8 @@
 import type { ScenarioResult } from '../results/scenario-result.js';
 import { runClosed } from './closed-loop.js';
 import { watchGenerator } from './generator-health.js';
-import { runOpen, type Lane } from './open-loop.js';
+import type { Lane } from './open-lanes.js';
+import { runOpen } from './open-loop.js';
 import { Recorder } from './recorder.js';
 import { shardSchedule, shareOf, type ScheduleLike, type Shard } from './shard.js';
 import { toScenarioResult } from './to-result.js';

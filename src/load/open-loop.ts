@@ -4,9 +4,6 @@ import { judged, type Recorder } from './recorder.js';
 import type { ScheduleLike } from './shard.js';
 import type { LoadConnection } from './types.js';
 
-export type { Lane } from './open-lanes.js';
-export { laneByIndex, weightedRoundRobin } from './open-lanes.js';
-
 export interface OpenLoopOptions {
   /** What to send. Several lanes share one arrival schedule, each taking its weight's share of arrivals. */
   lanes: Lane[];

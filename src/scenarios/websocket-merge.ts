@@ -1,5 +1,5 @@
 import type { ScenarioResult } from '../results/scenario-result.js';
-import { sum, sumRecords } from '../results/sums.js';
+import { sumFields, sumRecords } from '../results/sums.js';
 
 /** A WebSocket scenario's held clients over its shards: each shard held its own, so counts add up. */
 export function mergeWebsocketExtras(parts: ScenarioResult[]): Partial<ScenarioResult> {
@@ -7,9 +7,7 @@ export function mergeWebsocketExtras(parts: ScenarioResult[]): Partial<ScenarioR
   if (ss.length === 0) return {};
   return {
     sessions: {
-      opened: sum(ss.map((s) => s.opened)),
-      failed: sum(ss.map((s) => s.failed)),
-      disconnects: sum(ss.map((s) => s.disconnects)),
+      ...sumFields(ss, ['opened', 'failed', 'disconnects']),
       // Open times have no histogram in the report: the slowest shard's, an upper bound.
       openP50Ms: Math.max(...ss.map((s) => s.openP50Ms)),
       openP99Ms: Math.max(...ss.map((s) => s.openP99Ms)),

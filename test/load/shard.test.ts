@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpFactory } from '../../src/load/http-connection.js';
 import { measure } from '../../src/load/measure.js';
-import { laneByIndex } from '../../src/load/open-loop.js';
+import { laneByIndex } from '../../src/load/open-lanes.js';
 import { Schedule } from '../../src/load/schedule.js';
 import { shardSchedule, shareOf } from '../../src/load/shard.js';
 import { addHistograms, decodeHistogram, encodeHistogram, newHistogram, recordMs, summarize } from '../../src/results/histogram.js';

@@ -155,6 +155,29 @@ describe('the websocket scenario', () => {
     }
   });
 
+  it("in two worker shards: the merged held clients are both shards', as the server counted them", async () => {
+    const s = await wsServer();
+    const dir = mkdtempSync(join(tmpdir(), 'validate-ws-'));
+    const file = join(dir, 'ws.yaml');
+    writeFileSync(
+      file,
+      `scenarios:\n  - { name: clients, kind: websocket, url: "${s.url}", connections: 40, connectRate: 200, duration: 2s, messageRate: 300, message: { type: quote }, expect: { body: ["type == ack"] } }\n`,
+    );
+    try {
+      const r = await runCli(['run', file, '--workers', '2', '--retries', '0', '--format', 'json']);
+      const report = JSON.parse(r.stdout);
+      const [result] = report.scenarios;
+      judged(r.code, report.verdict);
+      expect(report.mergedFrom).toMatchObject({ shards: 2, missing: [] });
+      // One shard's sessions alone would be half: the websocket kind adds them (its mergeExtras).
+      expect(result.sessions).toMatchObject({ opened: s.seen.connections, failed: 0, disconnects: 0 });
+      expect(s.seen.connections).toBe(40);
+      expect(result.requests).toBe(s.seen.messages);
+    } finally {
+      close(s);
+    }
+  });
+
   it('a socket the server drops is counted and never handed another message: the rest go to the live ones and to a reconnection', async () => {
     const s = await wsServer();
     const dir = mkdtempSync(join(tmpdir(), 'validate-ws-'));
