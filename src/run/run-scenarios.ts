@@ -104,15 +104,20 @@ async function attempts(
   return results;
 }
 
+/** A load's start, told to the progress lines and to the faults planned during its scenario. */
+function announced(opts: ScenarioRunOptions, o: TrafficHooks): (view: LiveView) => void {
+  return (view) => {
+    opts.onStart?.(view);
+    o.onStarted();
+  };
+}
+
 /** The scenarios' loads run in the load thread, a common start (--start-at) in the thread's own clock. */
 function inThread(thread: LoadThread, opts: ScenarioRunOptions): RunOne {
   return (spec, o) =>
     thread.run(spec, {
       startAtUnixMs: o.startAt === undefined ? undefined : o.startAt + performance.timeOrigin,
-      onStart: (view) => {
-        opts.onStart?.(view);
-        o.onStarted();
-      },
+      onStart: announced(opts, o),
       sampleInfra: o.sampleInfra,
       onTraffic: o.onTraffic,
     });
@@ -144,10 +149,7 @@ function inThisThread(config: Config, opts: ScenarioRunOptions): RunOne {
     const load = {
       signal: opts.signal,
       limits: config.generator,
-      onStart: (view: LiveView) => {
-        opts.onStart?.(view);
-        o.onStarted();
-      },
+      onStart: announced(opts, o),
       shard: opts.shard,
       get startAt() {
         const at = startAt;
